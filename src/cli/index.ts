@@ -1,0 +1,29 @@
+import { Command } from 'commander';
+import { VERSION } from '../version.js';
+import { start } from './start.js';
+
+const program = new Command();
+program.name('overcast').description('A self-hostable cloud speaking the real AWS APIs').version(VERSION);
+
+program
+  .command('start')
+  .description('run Overcast on one port until Ctrl-C')
+  .option('-p, --port <port>', 'port to listen on (env OVERCAST_PORT)', undefined)
+  .option('--host <host>', 'address to bind (default 127.0.0.1)')
+  .option('--data-dir <dir>', 'where state persists (default ./.overcast)')
+  .option('--ephemeral', 'keep everything in memory')
+  .option('--auth <mode>', 'accept (any well-formed signature) or enforce (verify SigV4)')
+  .option('--config <file>', 'JSON config file (credentials, options)')
+  .option('--log-level <level>', 'debug, info, warn, error or silent')
+  .option('--sample', 'create the sample DynamoDB table')
+  .option('--json', 'print the ready line as JSON')
+  .action(start);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  let hint = '';
+  if (/EADDRINUSE/.test(message)) hint = '\nhint: another process uses that port; pick another with --port or OVERCAST_PORT';
+  if (/invalid configuration/.test(message)) hint = '\nhint: see `overcast start --help` for options';
+  process.stderr.write(`overcast: ${message}${hint}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,75 @@
+import { resolve } from 'node:path';
+import { configFromEnv, configFromFile, resolveConfig } from '../config/load.js';
+import type { OvercastConfigInput } from '../config/schema.js';
+import { startOvercast } from '../platform.js';
+import { VERSION } from '../version.js';
+import { createSample, SAMPLE_TABLE } from './sample.js';
+
+export interface StartFlags {
+  port?: string;
+  host?: string;
+  dataDir?: string;
+  ephemeral?: boolean;
+  auth?: string;
+  config?: string;
+  logLevel?: string;
+  sample?: boolean;
+  json?: boolean;
+}
+
+/** `overcast start`: run the server until SIGINT/SIGTERM, then stop cleanly. */
+export async function start(flags: StartFlags): Promise<void> {
+  const t0 = performance.now();
+  const fromFlags: OvercastConfigInput = {
+    ...(flags.port !== undefined ? { port: Number(flags.port) } : {}),
+    ...(flags.host !== undefined ? { host: flags.host } : {}),
+    ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
+    ...(flags.ephemeral ? { ephemeral: true } : {}),
+    ...(flags.auth !== undefined ? { auth: flags.auth as 'accept' | 'enforce' } : {}),
+    ...(flags.logLevel !== undefined ? { logLevel: flags.logLevel as 'info' } : {}),
+  };
+  const config = resolveConfig(flags.config ? configFromFile(flags.config) : {}, configFromEnv(process.env), fromFlags);
+  const overcast = await startOvercast({ config });
+  const ready = performance.now() - t0;
+  const stop = async (signal: string) => {
+    if (!flags.json) process.stderr.write(`\n${signal}: stopping (finishing in-flight requests)…\n`);
+    await overcast.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  const endpoint = overcast.endpoint;
+  if (flags.sample) {
+    const key = config.credentials[0];
+    await createSample({
+      endpoint,
+      region: config.region,
+      accessKeyId: key?.accessKeyId ?? 'overcast',
+      secretAccessKey: key?.secretAccessKey ?? 'overcast',
+    });
+  }
+  if (flags.json) {
+    process.stdout.write(
+      JSON.stringify({ version: VERSION, endpoint, port: overcast.port, readyMs: Math.round(ready), services: overcast.services.map((s) => s.name), dataDir: config.ephemeral ? null : resolve(config.dataDir) }) + '\n',
+    );
+    return;
+  }
+  const lines = [
+    `Overcast ${VERSION} ready in ${ready.toFixed(0)} ms`,
+    `  endpoint   ${endpoint}   (every service, one port)`,
+    `  services   ${overcast.services.map((s) => s.name).join(', ')}`,
+    `  storage    ${config.ephemeral ? 'in memory (--ephemeral)' : `${resolve(config.dataDir)} (SQLite, persistent)`}`,
+    `  auth       ${config.auth === 'enforce' ? 'enforced SigV4' : 'any well-formed SigV4 signature (12-digit access key = account id)'}`,
+    `  health     ${endpoint}/_overcast/health`,
+    '',
+    'Try it:',
+    `  export AWS_ENDPOINT_URL=${endpoint} AWS_REGION=${config.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`,
+    flags.sample
+      ? `  aws dynamodb scan --table-name ${SAMPLE_TABLE}      # the sample table`
+      : `  aws dynamodb list-tables`,
+    `  aws sts get-caller-identity`,
+    '',
+    'Press Ctrl-C to stop.',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}

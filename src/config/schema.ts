@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+const credential = z.object({
+  accessKeyId: z.string().min(1),
+  secretAccessKey: z.string().min(1),
+  account: z.string().regex(/^\d{12}$/, 'account must be a 12-digit account id'),
+  userName: z.string().optional(),
+});
+
+/** Every option Overcast takes, from flags, environment and an optional JSON config file. */
+export const configSchema = z.object({
+  port: z.number().int().min(0).max(65535).default(4566),
+  host: z.string().default('127.0.0.1'),
+  dataDir: z.string().default('./.overcast'),
+  ephemeral: z.boolean().default(false),
+  region: z.string().default('us-east-1'),
+  account: z.string().regex(/^\d{12}$/).default('000000000000'),
+  auth: z.enum(['accept', 'enforce']).default('accept'),
+  credentials: z.array(credential).default([]),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  dynamodb: z
+    .object({
+      /** Milliseconds a table stays CREATING / UPDATING / DELETING. */
+      tableStatusDelayMs: z.number().int().min(0).default(0),
+    })
+    .default({ tableStatusDelayMs: 0 }),
+});
+
+export type OvercastConfig = z.infer<typeof configSchema>;
+export type OvercastConfigInput = z.input<typeof configSchema>;

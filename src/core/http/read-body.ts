@@ -1,0 +1,49 @@
+import type { IncomingMessage } from 'node:http';
+import { createGunzip, createInflate } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { AwsError } from '../errors/aws-error.js';
+
+/** Largest request body accepted (DynamoDB batch requests are at most 16 MB). */
+export const MAX_BODY_BYTES = 20 * 1024 * 1024;
+
+const tooLarge = () =>
+  new AwsError('RequestEntityTooLarge', 'Request must be smaller than 20971520 bytes', {
+    status: 413,
+    namespace: 'com.amazon.coral.service',
+  });
+
+/** Read a whole request body, decoding gzip/deflate content encodings. */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  const encoding = req.headers['content-encoding']?.toLowerCase();
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) {
+    req.resume();
+    return Promise.reject(tooLarge());
+  }
+  let stream: Readable = req;
+  if (encoding === 'gzip') stream = req.pipe(createGunzip());
+  else if (encoding === 'deflate') stream = req.pipe(createInflate());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    stream.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        failed = true;
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.on('end', () => {
+      if (!failed) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    });
+    stream.on('error', () => {
+      if (failed) return;
+      failed = true;
+      reject(new AwsError('SerializationException', 'Could not decode request body', { namespace: 'com.amazon.coral.service' }));
+    });
+  });
+}

@@ -1,0 +1,140 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AwsError } from '../errors/aws-error.js';
+import type { Logger } from '../log.js';
+import type { Pipeline } from '../pipeline.js';
+import { readBody } from './read-body.js';
+import type { HttpRequest, HttpResponse } from './types.js';
+
+export interface HealthInfo {
+  version: string;
+  startedAt: number;
+  services: string[];
+  now: () => number;
+}
+
+export interface HttpServerOptions {
+  pipeline: Pipeline;
+  log: Logger;
+  health: HealthInfo;
+}
+
+/** The one HTTP server: health endpoints, then the core pipeline. */
+export class HttpServer {
+  private readonly server: Server;
+
+  constructor(private readonly options: HttpServerOptions) {
+    this.server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+      this.onRequest(req, res).catch((err: unknown) => {
+        options.log.error({ err }, 'request failed');
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    });
+    this.server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+  }
+
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  /** Stop accepting, let in-flight requests finish, close idle keep-alive sockets. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+      const timer = setTimeout(() => this.server.closeAllConnections(), 5_000);
+      timer.unref();
+    });
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q < 0 ? url : url.slice(0, q);
+    const rawQuery = q < 0 ? '' : url.slice(q + 1);
+    const headers = req.headers as Record<string, string | undefined>;
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (err) {
+      const e = err instanceof AwsError ? err : undefined;
+      this.send(res, { status: e?.status ?? 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ __type: `com.amazon.coral.service#${e?.code ?? 'SerializationException'}`, message: e?.message ?? '' }) }, req);
+      return;
+    }
+    let path = rawPath;
+    try {
+      path = decodeURIComponent(rawPath);
+    } catch {
+      // keep the raw path
+    }
+    const request: HttpRequest = {
+      method: req.method ?? 'GET',
+      rawPath,
+      rawQuery,
+      path,
+      query: new URLSearchParams(rawQuery),
+      headers,
+      rawHeaders: req.rawHeaders,
+      body,
+    };
+    const service = this.options.pipeline.route(request);
+    if (service) {
+      this.send(res, await this.options.pipeline.handle(request, service), req);
+      return;
+    }
+    this.send(res, this.builtin(request), req);
+  }
+
+  private builtin(req: HttpRequest): HttpResponse {
+    if (req.method === 'GET' && req.path === '/') {
+      return { status: 200, headers: { 'content-type': 'text/plain' }, body: `healthy: ${req.headers['host'] ?? 'localhost'} ` };
+    }
+    if (req.method === 'GET' && req.path === '/_overcast/health') {
+      const h = this.options.health;
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 'running', version: h.version, uptimeMs: h.now() - h.startedAt, services: h.services }),
+      };
+    }
+    if (req.headers['x-amz-target'] !== undefined) {
+      return {
+        status: 400,
+        headers: { 'content-type': 'application/x-amz-json-1.0' },
+        body: JSON.stringify({ __type: 'com.amazon.coral.service#UnknownOperationException' }),
+      };
+    }
+    if (req.method === 'POST' && req.path === '/') {
+      return {
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ __type: 'com.amazon.coral.service#MissingAuthenticationTokenException', message: 'Request is missing Authentication Token' }),
+      };
+    }
+    return {
+      status: 404,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: `No service handles ${req.method} ${req.path}` }),
+    };
+  }
+
+  private send(res: ServerResponse, response: HttpResponse, req: IncomingMessage): void {
+    const body = response.body;
+    const headers = response.headers;
+    headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+    if (!headers['x-amzn-requestid']) headers['x-amzn-requestid'] = 'overcast';
+    res.writeHead(response.status, headers);
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+}

@@ -1,0 +1,222 @@
+import { coreErrors } from '../errors/aws-error.js';
+import type { AwsError } from '../errors/aws-error.js';
+import { formatValue, lowerFirst } from './format-value.js';
+import type { ServiceModel, Shape } from './types.js';
+
+/** One Coral-style constraint violation. */
+export interface Violation {
+  path: string;
+  /** Rendered value, or undefined to omit it (`Value at '...'`). */
+  value: string | undefined;
+  constraint: string;
+}
+
+/** `1 validation error detected: Value 'x' at 'p' failed to satisfy constraint: ...; ...` */
+export function formatViolations(violations: readonly Violation[]): string {
+  const n = violations.length;
+  const parts = violations.map(
+    (v) =>
+      `Value ${v.value === undefined ? '' : v.value === 'null' ? 'null ' : `'${v.value}' `}at '${v.path}' failed to satisfy constraint: ${v.constraint}`,
+  );
+  return `${n} validation error${n === 1 ? '' : 's'} detected: ${parts.join('; ')}`;
+}
+
+export function violationsError(violations: readonly Violation[]): AwsError {
+  return coreErrors.validation(formatViolations(violations));
+}
+
+const jsonKind = (v: unknown): string => {
+  if (v === true) return 'TRUE_VALUE';
+  if (v === false) return 'FALSE_VALUE';
+  if (typeof v === 'number') return 'NUMBER_VALUE';
+  if (typeof v === 'string') return 'STRING_VALUE';
+  if (Array.isArray(v)) return 'START_ARRAY';
+  return 'START_OBJECT';
+};
+
+/**
+ * Check JSON types against the model (as Coral's deserialiser does). A mismatch is a
+ * SerializationException, raised before any constraint is checked.
+ */
+export function checkTypes(model: ServiceModel, shapeName: string, value: unknown): void {
+  if (value === null || value === undefined) return;
+  const shape = model.shapes[shapeName];
+  if (!shape) return;
+  switch (shape.type) {
+    case 'structure': {
+      if (typeof value !== 'object' || Array.isArray(value)) {
+        throw coreErrors.serialization(`Unexpected value type in payload`);
+      }
+      for (const [name, ref] of Object.entries(shape.members ?? {})) {
+        checkTypes(model, ref.shape, (value as Record<string, unknown>)[name]);
+      }
+      return;
+    }
+    case 'list':
+      if (!Array.isArray(value)) {
+        throw coreErrors.serialization(`Unexpected field type`);
+      }
+      for (const v of value) checkTypes(model, shape.member!.shape, v);
+      return;
+    case 'map':
+      if (typeof value !== 'object' || Array.isArray(value)) {
+        throw coreErrors.serialization(`Unexpected field type`);
+      }
+      for (const v of Object.values(value as Record<string, unknown>)) checkTypes(model, shape.value!.shape, v);
+      return;
+    case 'string':
+      if (typeof value !== 'string') {
+        if (typeof value === 'object') {
+          throw coreErrors.serialization(
+            Array.isArray(value) ? 'Start of list found where not expected' : 'Start of structure or map found where not expected.',
+          );
+        }
+        throw coreErrors.serialization(`${jsonKind(value)} cannot be converted to String`);
+      }
+      return;
+    case 'blob':
+      if (typeof value !== 'string') {
+        throw coreErrors.serialization(`${jsonKind(value)} cannot be converted to Blob`);
+      }
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 !== 0) {
+        throw coreErrors.serialization(
+          `Base64 encoded length is expected a multiple of 4 bytes but found: ${value.length}`,
+        );
+      }
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean') {
+        throw coreErrors.serialization(`${jsonKind(value)} can not be converted to a Boolean`);
+      }
+      return;
+    case 'integer':
+    case 'long':
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw coreErrors.serialization(
+          `${jsonKind(value)} can not be converted to ${shape.type === 'long' ? 'a Long' : 'an Integer'}`,
+        );
+      }
+      return;
+    case 'double':
+    case 'float':
+      if (typeof value !== 'number') {
+        throw coreErrors.serialization(`${jsonKind(value)} can not be converted to a Double`);
+      }
+      return;
+    case 'timestamp':
+      if (typeof value !== 'number' && typeof value !== 'string') {
+        throw coreErrors.serialization(`${jsonKind(value)} can not be converted to a Timestamp`);
+      }
+      return;
+  }
+}
+
+/** Collect Coral constraint violations (required, length, range, enum, pattern) in member order. */
+export function collectViolations(
+  model: ServiceModel,
+  shapeName: string,
+  value: unknown,
+  path = '',
+  out: Violation[] = [],
+): Violation[] {
+  const shape = model.shapes[shapeName];
+  if (!shape) return out;
+  if (value === null || value === undefined) return out;
+  switch (shape.type) {
+    case 'structure': {
+      const obj = value as Record<string, unknown>;
+      for (const [name, ref] of Object.entries(shape.members ?? {})) {
+        const memberPath = path ? `${path}.${lowerFirst(name)}` : lowerFirst(name);
+        const v = obj[name];
+        if ((v === undefined || v === null) && shape.required?.includes(name)) {
+          out.push({ path: memberPath, value: 'null', constraint: 'Member must not be null' });
+          continue;
+        }
+        collectViolations(model, ref.shape, v, memberPath, out);
+      }
+      return out;
+    }
+    case 'list': {
+      const list = value as unknown[];
+      lengthViolations(model, shapeName, shape, list.length, value, path, out);
+      list.forEach((v, i) => collectViolations(model, shape.member!.shape, v, `${path}.${i + 1}.member`, out));
+      return out;
+    }
+    case 'map': {
+      const map = value as Record<string, unknown>;
+      lengthViolations(model, shapeName, shape, Object.keys(map).length, value, path, out);
+      for (const [k, v] of Object.entries(map)) {
+        collectViolations(model, shape.value!.shape, v, `${path}.${k}.member`, out);
+      }
+      return out;
+    }
+    case 'string': {
+      const s = value as string;
+      if (shape.enum && !shape.enum.includes(s)) {
+        out.push({ path, value: s, constraint: `Member must satisfy enum value set: [${shape.enum.join(', ')}]` });
+        return out;
+      }
+      lengthViolations(model, shapeName, shape, [...s].length, s, path, out);
+      if (shape.pattern && !fullMatch(shape.pattern, s)) {
+        out.push({ path, value: s, constraint: `Member must satisfy regular expression pattern: ${shape.pattern}` });
+      }
+      return out;
+    }
+    case 'blob':
+      return out;
+    case 'integer':
+    case 'long':
+    case 'double':
+    case 'float': {
+      const n = value as number;
+      if (shape.min !== undefined && n < shape.min) {
+        out.push({ path, value: String(n), constraint: `Member must have value greater than or equal to ${shape.min}` });
+      }
+      if (shape.max !== undefined && n > shape.max) {
+        out.push({ path, value: String(n), constraint: `Member must have value less than or equal to ${shape.max}` });
+      }
+      return out;
+    }
+    default:
+      return out;
+  }
+}
+
+function lengthViolations(
+  model: ServiceModel,
+  shapeName: string,
+  shape: Shape,
+  length: number,
+  value: unknown,
+  path: string,
+  out: Violation[],
+): void {
+  if (shape.min !== undefined && length < shape.min) {
+    out.push({
+      path,
+      value: formatValue(model, shapeName, value),
+      constraint: `Member must have length greater than or equal to ${shape.min}`,
+    });
+  }
+  if (shape.max !== undefined && length > shape.max) {
+    out.push({
+      path,
+      value: formatValue(model, shapeName, value),
+      constraint: `Member must have length less than or equal to ${shape.max}`,
+    });
+  }
+}
+
+const patternCache = new Map<string, RegExp>();
+function fullMatch(pattern: string, s: string): boolean {
+  let re = patternCache.get(pattern);
+  if (!re) {
+    try {
+      re = new RegExp(`^(?:${pattern})$`, 'su');
+    } catch {
+      re = /^[\s\S]*$/;
+    }
+    patternCache.set(pattern, re);
+  }
+  return re.test(s);
+}

@@ -1,0 +1,107 @@
+import { Authenticator } from './auth/authenticate.js';
+import type { Clock } from './clock.js';
+import { AwsError, coreErrors } from './errors/aws-error.js';
+import type { HttpRequest, HttpResponse } from './http/types.js';
+import { requestIdUuid } from './ids.js';
+import type { Logger } from './log.js';
+import { checkTypes, collectViolations, violationsError } from './model/validate.js';
+import { codecFor } from './protocols/index.js';
+import { queryParams } from './protocols/query.js';
+import type { OperationContext, ServiceDefinition } from './service.js';
+
+export interface PipelineOptions {
+  services: readonly ServiceDefinition[];
+  auth: Authenticator;
+  clock: Clock;
+  log: Logger;
+}
+
+/**
+ * The core pipeline: route → authenticate → decode → validate → handler → encode.
+ * Knows protocols and HTTP; services only see typed input and return typed output.
+ */
+export class Pipeline {
+  private readonly byTarget = new Map<string, ServiceDefinition>();
+  private readonly bySigningName = new Map<string, ServiceDefinition>();
+  private readonly byQueryVersion = new Map<string, ServiceDefinition>();
+
+  constructor(private readonly options: PipelineOptions) {
+    for (const s of options.services) {
+      const prefix = s.model.metadata.targetPrefix;
+      if (prefix) this.byTarget.set(prefix, s);
+      if (!this.bySigningName.has(s.signingName)) this.bySigningName.set(s.signingName, s);
+      if (s.protocol === 'query') this.byQueryVersion.set(s.model.metadata.apiVersion, s);
+    }
+  }
+
+  /** The service a request is for, or undefined when it names none. */
+  route(req: HttpRequest): ServiceDefinition | undefined {
+    const target = req.headers['x-amz-target'];
+    if (target !== undefined) {
+      const dot = target.lastIndexOf('.');
+      return this.byTarget.get(dot < 0 ? target : target.slice(0, dot));
+    }
+    const auth = req.headers['authorization'] ?? req.query.get('X-Amz-Credential') ?? undefined;
+    if (auth) {
+      const m = /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(auth) ?? /^[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(auth);
+      const service = m ? this.bySigningName.get(m[1]!) : undefined;
+      if (service) return service;
+    }
+    if (req.headers['content-type']?.startsWith('application/x-www-form-urlencoded') || req.method === 'GET') {
+      const version = queryParams(req).get('Version');
+      if (version) return this.byQueryVersion.get(version);
+    }
+    return undefined;
+  }
+
+  async handle(req: HttpRequest, service: ServiceDefinition): Promise<HttpResponse> {
+    const requestId = service.requestId ? service.requestId() : requestIdUuid();
+    const codec = codecFor(service.protocol);
+    let response: HttpResponse;
+    try {
+      const operation = codec.operationName(req, service);
+      const handler = operation ? service.operations[operation] : undefined;
+      if (!operation || !handler) throw coreErrors.unknownOperation();
+      const caller = this.options.auth.authenticate(req, req.query);
+      const input = codec.decodeInput(req, service, operation);
+      if (service.validate) service.validate(operation, input);
+      else if (service.validateInput !== false) validateAgainstModel(service, operation, input);
+      const ctx: OperationContext = {
+        requestId,
+        account: caller.account,
+        region: caller.region,
+        accessKeyId: caller.accessKeyId,
+        principalArn: caller.principalArn,
+        clock: this.options.clock,
+        log: this.options.log,
+        host: req.headers['host'] ?? 'localhost',
+      };
+      const output = await handler(input, ctx);
+      response = codec.encodeOutput(service, operation, output, requestId);
+    } catch (err) {
+      response = codec.encodeError(service, this.toAwsError(err, requestId), requestId);
+    }
+    response.headers['x-amzn-requestid'] = requestId;
+    if (service.responseHeaders) {
+      const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
+      response.body = body;
+      Object.assign(response.headers, service.responseHeaders(body));
+    }
+    return response;
+  }
+
+  private toAwsError(err: unknown, requestId: string): AwsError {
+    if (err instanceof AwsError) return err;
+    this.options.log.error({ err, requestId }, 'internal error');
+    return coreErrors.internal();
+  }
+}
+
+/** Default validation: JSON types (SerializationException), then Coral constraints (ValidationException). */
+export function validateAgainstModel(service: ServiceDefinition, operation: string, input: unknown): void {
+  const shape = service.model.operations[operation]?.input;
+  if (!shape) return;
+  checkTypes(service.model, shape, input);
+  const violations = collectViolations(service.model, shape, input);
+  if (violations.length > 0) throw violationsError(violations);
+}

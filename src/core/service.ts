@@ -1,0 +1,44 @@
+import type { Clock } from './clock.js';
+import type { Logger } from './log.js';
+import type { ServiceModel } from './model/types.js';
+
+export type ProtocolName = 'awsJson1.0' | 'awsJson1.1' | 'query' | 'restJson1' | 'restXml';
+
+/** What an operation handler knows about its caller. Services never see HTTP. */
+export interface OperationContext {
+  requestId: string;
+  account: string;
+  region: string;
+  accessKeyId: string;
+  /** ARN of the calling principal. */
+  principalArn: string;
+  clock: Clock;
+  log: Logger;
+  /** Host header of the request (for URLs a service hands back). */
+  host: string;
+}
+
+export type OperationHandler<In = any, Out = any> = (input: In, ctx: OperationContext) => Promise<Out> | Out;
+
+/** A parsed request body an operation may prefer to read raw (hot paths). */
+export interface ServiceDefinition {
+  /** Short name, e.g. `dynamodb`. */
+  name: string;
+  /** SigV4 signing name, e.g. `dynamodb`, `sts`. */
+  signingName: string;
+  protocol: ProtocolName;
+  /** The botocore-derived model: shapes, constraints, operations. */
+  model: ServiceModel;
+  /** Operation handlers by operation name. Operations of the model without a handler answer UnknownOperation. */
+  operations: Record<string, OperationHandler>;
+  /** Request id style: DynamoDB uses 52 [0-9A-Z] characters. */
+  requestId?: () => string;
+  /** Extra response headers computed from the final body (e.g. x-amz-crc32). */
+  responseHeaders?: (body: Buffer) => Record<string, string>;
+  /** Validate input against the model's constraints before the handler (default true). */
+  validateInput?: boolean;
+  /** Replaces the default model validation when the service's server-side rules differ. */
+  validate?: (operation: string, input: unknown) => void;
+  /** Called once at shutdown. */
+  close?: () => Promise<void> | void;
+}

@@ -1,0 +1,41 @@
+import type { OperationContext } from '../../core/service.js';
+import type { Clock } from '../../core/clock.js';
+import type { AwsError } from '../../core/errors/aws-error.js';
+import type { Store } from '../../storage/store.js';
+import { ddbErrors } from './errors.js';
+import { itemsSql } from './storage/items.js';
+import { describeTable } from './tables/describe.js';
+import type { DescribeOptions } from './tables/describe.js';
+import type { TableCatalog } from './tables/catalog.js';
+import type { Table } from './tables/table.js';
+import type { ItemWriter } from './writes.js';
+
+/** What every DynamoDB operation works with. */
+export interface DynamoDb {
+  store: Store;
+  catalog: TableCatalog;
+  writer: ItemWriter;
+  clock: Clock;
+  tableStatusDelayMs: number;
+}
+
+/** Resolve a TableName (name or ARN) for a data-plane call; `Requested resource not found` when absent. */
+export function tableFor(ddb: DynamoDb, ctx: OperationContext, nameOrArn: string, notFound: (name: string) => AwsError = () => ddbErrors.resourceNotFound()): Table {
+  const name = nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.indexOf(':table/') + 7) : nameOrArn;
+  const table = ddb.catalog.get(ctx.account, ctx.region, name);
+  if (!table || ddb.clock.now() < table.record.activeAt) throw notFound(name);
+  return table;
+}
+
+/** The full TableDescription with live item counts. */
+export async function describe(ddb: DynamoDb, table: Table, status?: DescribeOptions['status']): Promise<Record<string, unknown>> {
+  const tableStats = await itemsSql.tableStats(ddb.store, table.id);
+  const indexStats = new Map<string, { count: number; bytes: number }>();
+  for (const i of table.indexes) indexStats.set(i.name, await itemsSql.indexStats(ddb.store, table.id, i.name));
+  return describeTable(table.record, {
+    now: ddb.clock.now(),
+    ...(status ? { status } : {}),
+    tableStats,
+    indexStats: (n) => indexStats.get(n) ?? { count: 0, bytes: 0 },
+  });
+}

@@ -1,0 +1,40 @@
+import { crc32 } from 'node:zlib';
+import { requestId52 } from '../../core/ids.js';
+import type { ServiceModel } from '../../core/model/types.js';
+import type { OperationHandler, ServiceDefinition } from '../../core/service.js';
+import type { ServiceDeps } from '../deps.js';
+import type { DynamoDb } from './context.js';
+import { OPERATIONS } from './operations/index.js';
+import { DYNAMODB_MIGRATIONS } from './storage/migrations.js';
+import { TableCatalog } from './tables/catalog.js';
+import { validateDynamoDbInput } from './validation/model-validate.js';
+import { ItemWriter } from './writes.js';
+import modelJson from './model.json' with { type: 'json' };
+
+const model = modelJson as unknown as ServiceModel;
+
+/** DynamoDB (awsJson1.0, DynamoDB_20120810) on the injected store. */
+export async function createDynamoDb(deps: ServiceDeps): Promise<ServiceDefinition> {
+  await deps.store.migrate('dynamodb', DYNAMODB_MIGRATIONS);
+  const catalog = new TableCatalog(deps.store);
+  await catalog.load();
+  const ddb: DynamoDb = {
+    store: deps.store,
+    catalog,
+    writer: new ItemWriter(),
+    clock: deps.clock,
+    tableStatusDelayMs: deps.config.dynamodb.tableStatusDelayMs,
+  };
+  const operations: Record<string, OperationHandler> = {};
+  for (const [name, op] of Object.entries(OPERATIONS)) operations[name] = (input, ctx) => op(ddb, input, ctx);
+  return {
+    name: 'dynamodb',
+    signingName: 'dynamodb',
+    protocol: 'awsJson1.0',
+    model,
+    operations,
+    requestId: requestId52,
+    validate: (operation, input) => validateDynamoDbInput(model, operation, input),
+    responseHeaders: (body) => ({ 'x-amz-crc32': String(crc32(body)) }),
+  };
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { arn } from '../../../core/arn.js';
+import type { OperationContext } from '../../../core/service.js';
+import { describe } from '../context.js';
+import type { DynamoDb } from '../context.js';
+import { ddbErrors } from '../errors.js';
+import type { IndexRecord, TableRecord, Throughput } from '../tables/record.js';
+import { validateCreateTable } from '../tables/validate-create.js';
+import type { CreateTableInput } from '../tables/validate-create.js';
+
+const throughputOf = (t: { ReadCapacityUnits: number; WriteCapacityUnits: number } | undefined): Throughput => ({
+  read: t?.ReadCapacityUnits ?? 0,
+  write: t?.WriteCapacityUnits ?? 0,
+  decreasesToday: 0,
+});
+
+export async function createTable(ddb: DynamoDb, input: CreateTableInput, ctx: OperationContext) {
+  validateCreateTable(input);
+  if (ddb.catalog.get(ctx.account, ctx.region, input.TableName)) {
+    throw ddbErrors.resourceInUse(`Table already exists: ${input.TableName}`);
+  }
+  const now = ddb.clock.now();
+  const activeAt = now + ddb.tableStatusDelayMs;
+  const gsis: IndexRecord[] = (input.GlobalSecondaryIndexes ?? []).map((g) => ({
+    name: g.IndexName,
+    keySchema: g.KeySchema,
+    projection: g.Projection,
+    throughput: throughputOf(g.ProvisionedThroughput),
+    activeAt,
+  }));
+  const lsis: IndexRecord[] = (input.LocalSecondaryIndexes ?? []).map((l) => ({
+    name: l.IndexName,
+    keySchema: l.KeySchema,
+    projection: l.Projection,
+    activeAt,
+  }));
+  const record: TableRecord = {
+    id: await ddb.catalog.nextId(),
+    account: ctx.account,
+    region: ctx.region,
+    name: input.TableName,
+    arn: arn('dynamodb', ctx.region, ctx.account, `table/${input.TableName}`),
+    tableId: randomUUID(),
+    createdAt: now,
+    activeAt,
+    keySchema: input.KeySchema!,
+    attributeDefinitions: input.AttributeDefinitions!,
+    billingMode: input.BillingMode ?? 'PROVISIONED',
+    throughput: throughputOf(input.ProvisionedThroughput),
+    gsis,
+    lsis,
+    ...(input.TableClass ? { tableClass: input.TableClass } : {}),
+    deletionProtection: input.DeletionProtectionEnabled ?? false,
+    extra: {},
+  };
+  const table = await ddb.catalog.save(record);
+  return { TableDescription: await describe(ddb, table, 'CREATING') };
+}

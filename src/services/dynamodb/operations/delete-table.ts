@@ -1,0 +1,16 @@
+import type { OperationContext } from '../../../core/service.js';
+import { describe, tableFor } from '../context.js';
+import type { DynamoDb } from '../context.js';
+import { ddbErrors } from '../errors.js';
+
+export async function deleteTable(ddb: DynamoDb, input: { TableName: string }, ctx: OperationContext) {
+  const table = tableFor(ddb, ctx, input.TableName, ddbErrors.tableNotFound);
+  if (table.record.deletionProtection) {
+    throw ddbErrors.validation(
+      `Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.`,
+    );
+  }
+  const description = await describe(ddb, table, 'DELETING');
+  await ddb.catalog.remove(table);
+  return { TableDescription: description };
+}

@@ -1,0 +1,173 @@
+import type { OperationContext } from '../../../core/service.js';
+import { describe, tableFor } from '../context.js';
+import type { DynamoDb } from '../context.js';
+import { ddbErrors, invalid } from '../errors.js';
+import { encodeKeyOf, inIndex, projectForIndex } from '../keys.js';
+import { itemsSql } from '../storage/items.js';
+import type { IndexRecord, TableRecord } from '../tables/record.js';
+import { Table } from '../tables/table.js';
+import { checkKeySchema, checkProjection, checkThroughput } from '../tables/validate-create.js';
+import type { AttributeDefinition, Item, KeySchemaElement, Projection } from '../types.js';
+import { itemSize } from '../values/size.js';
+
+type Throughput = { ReadCapacityUnits: number; WriteCapacityUnits: number };
+
+export interface UpdateTableInput {
+  TableName: string;
+  AttributeDefinitions?: AttributeDefinition[];
+  BillingMode?: 'PROVISIONED' | 'PAY_PER_REQUEST';
+  ProvisionedThroughput?: Throughput;
+  GlobalSecondaryIndexUpdates?: {
+    Create?: { IndexName: string; KeySchema: KeySchemaElement[]; Projection: Projection; ProvisionedThroughput?: Throughput };
+    Update?: { IndexName: string; ProvisionedThroughput?: Throughput };
+    Delete?: { IndexName: string };
+  }[];
+  StreamSpecification?: unknown;
+  SSESpecification?: unknown;
+  ReplicaUpdates?: unknown;
+  TableClass?: string;
+  DeletionProtectionEnabled?: boolean;
+}
+
+export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: OperationContext) {
+  const table = tableFor(ddb, ctx, input.TableName, ddbErrors.tableNotFound);
+  const updates = input.GlobalSecondaryIndexUpdates ?? [];
+  if (
+    !input.ProvisionedThroughput &&
+    !input.BillingMode &&
+    updates.length === 0 &&
+    input.StreamSpecification === undefined &&
+    input.SSESpecification === undefined &&
+    input.ReplicaUpdates === undefined &&
+    input.TableClass === undefined &&
+    input.DeletionProtectionEnabled === undefined
+  ) {
+    throw invalid(
+      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required',
+    );
+  }
+  const now = ddb.clock.now();
+  const record: TableRecord = structuredClone(table.record);
+  const billing = input.BillingMode ?? record.billingMode;
+  if (input.BillingMode === 'PAY_PER_REQUEST' && input.ProvisionedThroughput) {
+    throw invalid(
+      'One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST',
+    );
+  }
+  if (input.BillingMode === 'PROVISIONED' && record.billingMode === 'PAY_PER_REQUEST' && !input.ProvisionedThroughput) {
+    throw invalid(
+      'One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED',
+    );
+  }
+  if (input.ProvisionedThroughput) {
+    checkThroughput(input.ProvisionedThroughput);
+    const t = input.ProvisionedThroughput;
+    if (
+      !input.BillingMode &&
+      billing === 'PROVISIONED' &&
+      updates.length === 0 &&
+      t.ReadCapacityUnits === record.throughput.read &&
+      t.WriteCapacityUnits === record.throughput.write
+    ) {
+      throw invalid(
+        `The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnitsForTable: ${record.throughput.read} Requested ReadCapacityUnitsForTable: ${t.ReadCapacityUnits} Current WriteCapacityUnitsForTable: ${record.throughput.write} Requested WriteCapacityUnitsForTable: ${t.WriteCapacityUnits}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
+      );
+    }
+    if (t.ReadCapacityUnits > record.throughput.read || t.WriteCapacityUnits > record.throughput.write) record.throughput.lastIncrease = now;
+    if (t.ReadCapacityUnits < record.throughput.read || t.WriteCapacityUnits < record.throughput.write) {
+      record.throughput.lastDecrease = now;
+      record.throughput.decreasesToday++;
+    }
+    record.throughput.read = t.ReadCapacityUnits;
+    record.throughput.write = t.WriteCapacityUnits;
+  }
+  if (input.BillingMode && input.BillingMode !== record.billingMode) {
+    if (input.BillingMode === 'PAY_PER_REQUEST') record.lastUpdateToPayPerRequest = now;
+    record.billingMode = input.BillingMode;
+  }
+  if (input.DeletionProtectionEnabled !== undefined) record.deletionProtection = input.DeletionProtectionEnabled;
+  if (input.TableClass !== undefined) record.tableClass = input.TableClass;
+  if (input.AttributeDefinitions) {
+    for (const def of input.AttributeDefinitions) {
+      const existing = record.attributeDefinitions.find((d) => d.AttributeName === def.AttributeName);
+      if (existing && existing.AttributeType !== def.AttributeType) {
+        throw invalid(`One or more parameter values were invalid: Cannot change the type of attribute ${def.AttributeName}`);
+      }
+      if (!existing) record.attributeDefinitions.push(def);
+    }
+  }
+  const creating: IndexRecord[] = [];
+  const onlineChanges = updates.filter((u) => u.Create || u.Delete).length;
+  if (onlineChanges > 1) {
+    throw ddbErrors.limitExceeded('Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table');
+  }
+  for (const u of updates) {
+    if (u.Create) {
+      const c = u.Create;
+      if (record.gsis.some((g) => g.name === c.IndexName) || record.lsis.some((l) => l.name === c.IndexName)) {
+        throw invalid(`One or more parameter values were invalid: Index with name: ${c.IndexName} already exists`);
+      }
+      checkKeySchema(c.KeySchema, record.attributeDefinitions, c.IndexName);
+      checkProjection(c.Projection, c.IndexName);
+      if (billing === 'PROVISIONED' && !c.ProvisionedThroughput) {
+        throw invalid(`One or more parameter values were invalid: ProvisionedThroughput must be specified for index: ${c.IndexName}`);
+      }
+      checkThroughput(c.ProvisionedThroughput);
+      const index: IndexRecord = {
+        name: c.IndexName,
+        keySchema: c.KeySchema,
+        projection: c.Projection,
+        throughput: {
+          read: c.ProvisionedThroughput?.ReadCapacityUnits ?? 0,
+          write: c.ProvisionedThroughput?.WriteCapacityUnits ?? 0,
+          decreasesToday: 0,
+        },
+        activeAt: now + ddb.tableStatusDelayMs,
+      };
+      record.gsis.push(index);
+      creating.push(index);
+    } else if (u.Update) {
+      const g = record.gsis.find((x) => x.name === u.Update!.IndexName);
+      if (!g) throw ddbErrors.resourceNotFound(`Requested resource not found: Index: ${u.Update.IndexName} not found`);
+      if (u.Update.ProvisionedThroughput) {
+        checkThroughput(u.Update.ProvisionedThroughput);
+        g.throughput = {
+          ...(g.throughput ?? { decreasesToday: 0 }),
+          read: u.Update.ProvisionedThroughput.ReadCapacityUnits,
+          write: u.Update.ProvisionedThroughput.WriteCapacityUnits,
+        };
+      }
+    } else if (u.Delete) {
+      const idx = record.gsis.findIndex((x) => x.name === u.Delete!.IndexName);
+      if (idx < 0) throw ddbErrors.resourceNotFound(`Requested resource not found: Index: ${u.Delete.IndexName} not found`);
+      record.gsis.splice(idx, 1);
+      await itemsSql.dropIndex(ddb.store, record.id, u.Delete.IndexName);
+    }
+  }
+  if (input.StreamSpecification !== undefined) record.extra['StreamSpecification'] = input.StreamSpecification;
+  record.updatingUntil = now + ddb.tableStatusDelayMs;
+  const updated = new Table(record);
+  for (const index of creating) await backfill(ddb, updated, index.name);
+  const saved = await ddb.catalog.save(record);
+  return { TableDescription: await describe(ddb, saved, ddb.tableStatusDelayMs > 0 ? 'UPDATING' : undefined) };
+}
+
+/** Write index rows for every existing item of a new GSI. */
+async function backfill(ddb: DynamoDb, table: Table, indexName: string): Promise<void> {
+  const index = table.indexByName.get(indexName)!;
+  await ddb.store.transaction(async (tx) => {
+    let after: { bucket: number; pk: Buffer; sk: Buffer } | undefined;
+    for (;;) {
+      const rows = await itemsSql.scanTable(tx, table.id, 0, 2 ** 32, after, 500);
+      for (const row of rows) {
+        const item = JSON.parse(row.item) as Item;
+        if (!inIndex(index, item)) continue;
+        const projected = projectForIndex(table, index, item);
+        await itemsSql.putIndex(tx, table.id, index.name, encodeKeyOf(index.key, item), row, JSON.stringify(projected), itemSize(projected));
+      }
+      if (rows.length < 500) break;
+      const last = rows[rows.length - 1]!;
+      after = { bucket: last.bucket, pk: last.pk, sk: last.sk };
+    }
+  });
+}

@@ -1,0 +1,207 @@
+import type { Db, SqlValue } from '../../../storage/store.js';
+import type { EncodedKey } from '../keys.js';
+
+/** A stored row: the item as wire JSON and its DynamoDB size. */
+export interface Row {
+  item: string;
+  size: number;
+}
+
+export interface ScanRow extends Row {
+  bucket: number;
+  pk: Buffer;
+  sk: Buffer;
+}
+
+export interface IndexRow extends ScanRow {
+  ipk: Buffer;
+  isk: Buffer;
+  tpk: Buffer;
+  tsk: Buffer;
+}
+
+/** Range condition on an encoded sort key. */
+export interface SortRange {
+  low?: { value: Buffer; inclusive: boolean };
+  high?: { value: Buffer; inclusive: boolean };
+}
+
+/** A position to continue after: (bucket, pk, sk) for tables, plus index keys for indexes. */
+export interface TablePosition {
+  bucket: number;
+  pk: Buffer;
+  sk: Buffer;
+}
+
+export interface IndexPosition {
+  isk: Buffer;
+  tpk: Buffer;
+  tsk: Buffer;
+  bucket: number;
+  ipk: Buffer;
+}
+
+function rangeSql(column: string, range: SortRange, params: SqlValue[]): string {
+  let sql = '';
+  if (range.low) {
+    sql += ` AND ${column} ${range.low.inclusive ? '>=' : '>'} ?`;
+    params.push(range.low.value);
+  }
+  if (range.high) {
+    sql += ` AND ${column} ${range.high.inclusive ? '<=' : '<'} ?`;
+    params.push(range.high.value);
+  }
+  return sql;
+}
+
+/** SQL over ddb_items and ddb_index_items; every method takes the Db (store or transaction) to run on. */
+export const itemsSql = {
+  get(db: Db, tableId: number, key: EncodedKey): Promise<Row | undefined> {
+    return db.get<Row>('SELECT item, size FROM ddb_items WHERE table_id = ? AND bucket = ? AND pk = ? AND sk = ?', [
+      tableId,
+      key.bucket,
+      key.pk,
+      key.sk,
+    ]);
+  },
+
+  async put(db: Db, tableId: number, key: EncodedKey, item: string, size: number): Promise<void> {
+    await db.run(
+      'INSERT INTO ddb_items (table_id, bucket, pk, sk, item, size) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (table_id, bucket, pk, sk) DO UPDATE SET item = excluded.item, size = excluded.size',
+      [tableId, key.bucket, key.pk, key.sk, item, size],
+    );
+  },
+
+  async delete(db: Db, tableId: number, key: EncodedKey): Promise<void> {
+    await db.run('DELETE FROM ddb_items WHERE table_id = ? AND bucket = ? AND pk = ? AND sk = ?', [
+      tableId,
+      key.bucket,
+      key.pk,
+      key.sk,
+    ]);
+  },
+
+  async putIndex(db: Db, tableId: number, index: string, ikey: EncodedKey, tkey: EncodedKey, item: string, size: number): Promise<void> {
+    await db.run(
+      'INSERT INTO ddb_index_items (table_id, index_name, bucket, ipk, isk, tpk, tsk, item, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (table_id, index_name, bucket, ipk, isk, tpk, tsk) DO UPDATE SET item = excluded.item, size = excluded.size',
+      [tableId, index, ikey.bucket, ikey.pk, ikey.sk, tkey.pk, tkey.sk, item, size],
+    );
+  },
+
+  async deleteIndex(db: Db, tableId: number, index: string, ikey: EncodedKey, tkey: EncodedKey): Promise<void> {
+    await db.run(
+      'DELETE FROM ddb_index_items WHERE table_id = ? AND index_name = ? AND bucket = ? AND ipk = ? AND isk = ? AND tpk = ? AND tsk = ?',
+      [tableId, index, ikey.bucket, ikey.pk, ikey.sk, tkey.pk, tkey.sk],
+    );
+  },
+
+  async dropIndex(db: Db, tableId: number, index: string): Promise<void> {
+    await db.run('DELETE FROM ddb_index_items WHERE table_id = ? AND index_name = ?', [tableId, index]);
+  },
+
+  /** Rows of one partition in sort-key order, after `after` (exclusive) when given. */
+  queryTable(
+    db: Db,
+    tableId: number,
+    bucket: number,
+    pk: Buffer,
+    range: SortRange,
+    forward: boolean,
+    after: Buffer | undefined,
+    limit: number,
+  ): Promise<ScanRow[]> {
+    const params: SqlValue[] = [tableId, bucket, pk];
+    let sql = 'SELECT bucket, pk, sk, item, size FROM ddb_items WHERE table_id = ? AND bucket = ? AND pk = ?';
+    sql += rangeSql('sk', range, params);
+    if (after) {
+      sql += forward ? ' AND sk > ?' : ' AND sk < ?';
+      params.push(after);
+    }
+    sql += ` ORDER BY sk ${forward ? 'ASC' : 'DESC'} LIMIT ?`;
+    params.push(limit);
+    return db.all<ScanRow>(sql, params);
+  },
+
+  /** Rows of one index partition in (index sort key, table key) order. */
+  queryIndex(
+    db: Db,
+    tableId: number,
+    index: string,
+    bucket: number,
+    ipk: Buffer,
+    range: SortRange,
+    forward: boolean,
+    after: IndexPosition | undefined,
+    limit: number,
+  ): Promise<IndexRow[]> {
+    const params: SqlValue[] = [tableId, index, bucket, ipk];
+    let sql =
+      'SELECT bucket, ipk, isk, tpk, tsk, item, size FROM ddb_index_items WHERE table_id = ? AND index_name = ? AND bucket = ? AND ipk = ?';
+    sql += rangeSql('isk', range, params);
+    if (after) {
+      sql += forward ? ' AND (isk, tpk, tsk) > (?, ?, ?)' : ' AND (isk, tpk, tsk) < (?, ?, ?)';
+      params.push(after.isk, after.tpk, after.tsk);
+    }
+    const dir = forward ? 'ASC' : 'DESC';
+    sql += ` ORDER BY isk ${dir}, tpk ${dir}, tsk ${dir} LIMIT ?`;
+    params.push(limit);
+    return db.all<IndexRow>(sql, params);
+  },
+
+  /** Table rows in scan order within [bucketLow, bucketHigh), after `after` when given. */
+  scanTable(db: Db, tableId: number, bucketLow: number, bucketHigh: number, after: TablePosition | undefined, limit: number): Promise<ScanRow[]> {
+    const params: SqlValue[] = [tableId, bucketLow, bucketHigh];
+    let sql = 'SELECT bucket, pk, sk, item, size FROM ddb_items WHERE table_id = ? AND bucket >= ? AND bucket < ?';
+    if (after) {
+      sql += ' AND (bucket, pk, sk) > (?, ?, ?)';
+      params.push(after.bucket, after.pk, after.sk);
+    }
+    sql += ' ORDER BY bucket, pk, sk LIMIT ?';
+    params.push(limit);
+    return db.all<ScanRow>(sql, params);
+  },
+
+  scanIndex(
+    db: Db,
+    tableId: number,
+    index: string,
+    bucketLow: number,
+    bucketHigh: number,
+    after: IndexPosition | undefined,
+    limit: number,
+  ): Promise<IndexRow[]> {
+    const params: SqlValue[] = [tableId, index, bucketLow, bucketHigh];
+    let sql =
+      'SELECT bucket, ipk, isk, tpk, tsk, item, size FROM ddb_index_items WHERE table_id = ? AND index_name = ? AND bucket >= ? AND bucket < ?';
+    if (after) {
+      sql += ' AND (bucket, ipk, isk, tpk, tsk) > (?, ?, ?, ?, ?)';
+      params.push(after.bucket, after.ipk, after.isk, after.tpk, after.tsk);
+    }
+    sql += ' ORDER BY bucket, ipk, isk, tpk, tsk LIMIT ?';
+    params.push(limit);
+    return db.all<IndexRow>(sql, params);
+  },
+
+  async tableStats(db: Db, tableId: number): Promise<{ count: number; bytes: number }> {
+    const row = await db.get<{ c: number; b: number | null }>('SELECT COUNT(*) AS c, SUM(size) AS b FROM ddb_items WHERE table_id = ?', [tableId]);
+    return { count: Number(row?.c ?? 0), bytes: Number(row?.b ?? 0) };
+  },
+
+  async indexStats(db: Db, tableId: number, index: string): Promise<{ count: number; bytes: number }> {
+    const row = await db.get<{ c: number; b: number | null }>(
+      'SELECT COUNT(*) AS c, SUM(size) AS b FROM ddb_index_items WHERE table_id = ? AND index_name = ?',
+      [tableId, index],
+    );
+    return { count: Number(row?.c ?? 0), bytes: Number(row?.b ?? 0) };
+  },
+
+  /** Size of an item collection (one partition of a table with LSIs), in bytes. */
+  async collectionSize(db: Db, tableId: number, bucket: number, pk: Buffer): Promise<number> {
+    const row = await db.get<{ b: number | null }>('SELECT SUM(size) AS b FROM ddb_items WHERE table_id = ? AND bucket = ? AND pk = ?', [
+      tableId,
+      bucket,
+      pk,
+    ]);
+    return Number(row?.b ?? 0);
+  },
+};

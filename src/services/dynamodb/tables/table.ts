@@ -1,0 +1,56 @@
+import type { IndexRecord, KeyShape, TableRecord } from './record.js';
+import { keyShapeOf } from './record.js';
+
+/** A resolved secondary index: its key shape and what it projects. */
+export interface IndexInfo {
+  name: string;
+  global: boolean;
+  key: KeyShape;
+  record: IndexRecord;
+  /** Non-key attributes projected for INCLUDE; undefined for ALL. */
+  projects: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+  include: Set<string>;
+}
+
+/** A table loaded into memory with its derived key shapes. */
+export class Table {
+  readonly key: KeyShape;
+  readonly indexes: IndexInfo[];
+  readonly indexByName = new Map<string, IndexInfo>();
+
+  constructor(readonly record: TableRecord) {
+    this.key = keyShapeOf(record.keySchema, record.attributeDefinitions);
+    this.indexes = [
+      ...record.gsis.map((g) => this.indexInfo(g, true)),
+      ...record.lsis.map((l) => this.indexInfo(l, false)),
+    ];
+    for (const i of this.indexes) this.indexByName.set(i.name, i);
+  }
+
+  get id(): number {
+    return this.record.id;
+  }
+
+  get name(): string {
+    return this.record.name;
+  }
+
+  /** Names of every key attribute of the table and its indexes. */
+  keyAttributeNames(): Set<string> {
+    const out = new Set<string>([this.key.hash.name]);
+    if (this.key.range) out.add(this.key.range.name);
+    return out;
+  }
+
+  private indexInfo(record: IndexRecord, global: boolean): IndexInfo {
+    const projects = record.projection.ProjectionType ?? 'ALL';
+    return {
+      name: record.name,
+      global,
+      key: keyShapeOf(record.keySchema, this.record.attributeDefinitions),
+      record,
+      projects,
+      include: new Set(record.projection.NonKeyAttributes ?? []),
+    };
+  }
+}

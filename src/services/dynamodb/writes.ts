@@ -1,0 +1,48 @@
+import type { Db } from '../../storage/store.js';
+import { encodeKeyOf, inIndex, projectForIndex } from './keys.js';
+import type { EncodedKey } from './keys.js';
+import { itemsSql } from './storage/items.js';
+import type { Table } from './tables/table.js';
+import type { Item } from './types.js';
+import { itemSize } from './values/size.js';
+
+/** One changed item: what it was and what it is now (undefined = absent). */
+export interface ItemChange {
+  table: Table;
+  key: EncodedKey;
+  oldItem: Item | undefined;
+  newItem: Item | undefined;
+  /** Epoch ms of the write (injected clock). */
+  at: number;
+}
+
+/** Called inside the write's transaction, so whatever it records commits atomically with the write. */
+export type ChangeListener = (tx: Db, change: ItemChange) => Promise<void>;
+
+/**
+ * The one place every item write goes through: table row, secondary index rows, and change
+ * listeners (DynamoDB Streams hooks in here). Must run inside a store transaction.
+ */
+export class ItemWriter {
+  private readonly listeners: ChangeListener[] = [];
+
+  onChange(listener: ChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  async apply(tx: Db, change: ItemChange): Promise<void> {
+    const { table, key, oldItem, newItem } = change;
+    if (newItem) await itemsSql.put(tx, table.id, key, JSON.stringify(newItem), itemSize(newItem));
+    else if (oldItem) await itemsSql.delete(tx, table.id, key);
+    for (const index of table.indexes) {
+      if (oldItem && inIndex(index, oldItem)) {
+        await itemsSql.deleteIndex(tx, table.id, index.name, encodeKeyOf(index.key, oldItem), key);
+      }
+      if (newItem && inIndex(index, newItem)) {
+        const projected = projectForIndex(table, index, newItem);
+        await itemsSql.putIndex(tx, table.id, index.name, encodeKeyOf(index.key, newItem), key, JSON.stringify(projected), itemSize(projected));
+      }
+    }
+    for (const listener of this.listeners) await listener(tx, change);
+  }
+}

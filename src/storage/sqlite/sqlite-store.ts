@@ -1,0 +1,134 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import type { Db, Dialect, Migration, RunResult, SqlValue, Store } from '../store.js';
+
+const SQLITE: Dialect = { name: 'sqlite', blob: 'BLOB', text: 'TEXT', integer: 'INTEGER', real: 'REAL' };
+
+export interface SqliteStoreOptions {
+  /** Directory for the database file; undefined keeps everything in memory. */
+  dataDir?: string;
+}
+
+/**
+ * The default store: embedded SQLite in WAL mode. Each commit reaches the WAL before the call
+ * returns, so an acknowledged write survives `kill -9` of the process.
+ */
+export class SqliteStore implements Store {
+  readonly dialect = SQLITE;
+  readonly dataDir: string | undefined;
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Statement>();
+  /** Tail of the exclusive-section queue; `busy` while a transaction is open. */
+  private tail: Promise<void> = Promise.resolve();
+  private busy = false;
+  private readonly tx: Db;
+
+  constructor(options: SqliteStoreOptions = {}) {
+    if (options.dataDir) {
+      this.dataDir = resolve(options.dataDir);
+      mkdirSync(this.dataDir, { recursive: true });
+      this.db = new Database(join(this.dataDir, 'overcast.db'));
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+    } else {
+      this.dataDir = undefined;
+      this.db = new Database(':memory:');
+    }
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec('CREATE TABLE IF NOT EXISTS _migrations (service TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (service, id))');
+    this.tx = {
+      get: async (sql, params) => this.getSync(sql, params),
+      all: async (sql, params) => this.allSync(sql, params),
+      run: async (sql, params) => this.runSync(sql, params),
+    };
+  }
+
+  async get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> {
+    if (this.busy) return this.exclusive(async () => this.getSync<T>(sql, params));
+    return this.getSync<T>(sql, params);
+  }
+
+  async all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+    if (this.busy) return this.exclusive(async () => this.allSync<T>(sql, params));
+    return this.allSync<T>(sql, params);
+  }
+
+  async run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> {
+    if (this.busy) return this.exclusive(async () => this.runSync(sql, params));
+    return this.runSync(sql, params);
+  }
+
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.tx);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw err;
+      }
+    });
+  }
+
+  async migrate(service: string, migrations: readonly Migration[]): Promise<void> {
+    const applied = new Set(
+      this.allSync<{ id: string }>('SELECT id FROM _migrations WHERE service = ?', [service]).map((r) => r.id),
+    );
+    for (const m of migrations) {
+      if (applied.has(m.id)) continue;
+      const run = this.db.transaction(() => {
+        for (const sql of m.statements(this.dialect)) this.db.exec(sql);
+        this.runSync('INSERT INTO _migrations (service, id) VALUES (?, ?)', [service, m.id]);
+      });
+      run();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.tail;
+    if (this.db.open) {
+      if (this.dataDir) this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.close();
+    }
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const prev = this.tail;
+    let release!: () => void;
+    this.tail = new Promise<void>((r) => (release = r));
+    return prev.then(async () => {
+      this.busy = true;
+      try {
+        return await fn();
+      } finally {
+        this.busy = false;
+        release();
+      }
+    });
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private getSync<T>(sql: string, params: readonly SqlValue[] = []): T | undefined {
+    return this.stmt(sql).get(...params) as T | undefined;
+  }
+
+  private allSync<T>(sql: string, params: readonly SqlValue[] = []): T[] {
+    return this.stmt(sql).all(...params) as T[];
+  }
+
+  private runSync(sql: string, params: readonly SqlValue[] = []): RunResult {
+    return { changes: this.stmt(sql).run(...params).changes };
+  }
+}
