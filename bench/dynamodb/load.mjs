@@ -182,13 +182,19 @@ export async function setupTable(baseUrl, { timeoutMs = 120000 } = {}) {
       batches.push({ RequestItems: { [TABLE]: puts } });
     }
   }
+  let batchWrite = true; // falls back to PutItem on a server without BatchWriteItem
   const worker = async () => {
     for (let b; (b = batches.pop()); ) {
       if (Date.now() > deadline) throw new Error('pre-population timed out');
       let req = b;
-      while (Object.keys(req.RequestItems ?? {}).length > 0) {
-        const r = await ok(baseUrl, 'BatchWriteItem', req);
-        req = { RequestItems: r.UnprocessedItems ?? {} };
+      while (batchWrite && Object.keys(req.RequestItems ?? {}).length > 0) {
+        const r = await call(baseUrl, 'BatchWriteItem', req);
+        if (r.status === 400 && r.text.includes('UnknownOperation')) batchWrite = false;
+        else if (r.status !== 200) throw new Error(`BatchWriteItem -> HTTP ${r.status}: ${r.text.slice(0, 500)}`);
+        else req = { RequestItems: r.json.UnprocessedItems ?? {} };
+      }
+      if (!batchWrite) {
+        for (const w of req.RequestItems[TABLE] ?? []) await ok(baseUrl, 'PutItem', { TableName: TABLE, Item: w.PutRequest.Item });
       }
     }
   };

@@ -78,12 +78,13 @@ export function signingKey(secret: string, date: string, region: string, service
 /** Compute the signature the client should have sent. */
 export function expectedSignature(req: SignableRequest, parts: SigV4Parts, secret: string): string {
   const headerLines = parts.signedHeaders.map((h) => `${h}:${canonicalHeaderValue(req, h)}\n`).join('');
+  const declared = req.headers['x-amz-content-sha256'];
   let payloadHash: string;
-  if (parts.presigned) payloadHash = req.headers['x-amz-content-sha256'] ?? 'UNSIGNED-PAYLOAD';
-  else payloadHash = req.headers['x-amz-content-sha256'] ?? sha256Hex(req.body);
-  if (parts.service !== 's3' && req.headers['x-amz-content-sha256'] === undefined && !parts.presigned) {
-    payloadHash = sha256Hex(req.body);
-  }
+  // A declared hex digest must match the body, or the signature cannot be valid.
+  if (declared && !/^[0-9a-f]{64}$/.test(declared)) payloadHash = declared;
+  else if (declared) payloadHash = sha256Hex(req.body);
+  else if (parts.presigned && parts.service === 's3') payloadHash = 'UNSIGNED-PAYLOAD';
+  else payloadHash = sha256Hex(req.body);
   const canonicalRequest = [
     req.method,
     canonicalUri(req.rawPath, parts.service),

@@ -1,6 +1,6 @@
 import { coreErrors } from '../errors/aws-error.js';
 import type { AwsError } from '../errors/aws-error.js';
-import type { HttpRequest, HttpResponse } from '../http/types.js';
+import type { HttpResponse } from '../http/types.js';
 import type { ServiceDefinition } from '../service.js';
 import type { ProtocolCodec } from './codec.js';
 import { RawJson } from './raw-json.js';
