@@ -4,6 +4,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { Hash } from '@smithy/hash-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
+import { errorOf } from '../helpers/errors.js';
 import { startTestServer } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 
@@ -31,14 +32,14 @@ describe('--auth enforce', () => {
 
   it('rejects a wrong secret with InvalidSignatureException', async () => {
     clock.set(Date.now());
-    const err = await ddb(KEY.accessKeyId, 'wrong').send(new ListTablesCommand({})).catch((e: Error) => e);
+    const err = await errorOf(ddb(KEY.accessKeyId, 'wrong').send(new ListTablesCommand({})));
     expect(err.name).toBe('InvalidSignatureException');
     expect(err.message).toMatch(/^The request signature we calculated does not match the signature you provided/);
   });
 
   it('rejects an unknown access key with UnrecognizedClientException', async () => {
     clock.set(Date.now());
-    const err = await ddb('AKIAUNKNOWN', 'x').send(new ListTablesCommand({})).catch((e: Error) => e);
+    const err = await errorOf(ddb('AKIAUNKNOWN', 'x').send(new ListTablesCommand({})));
     expect(err.name).toBe('UnrecognizedClientException');
     expect(err.message).toBe('The security token included in the request is invalid.');
   });
@@ -58,7 +59,7 @@ describe('--auth enforce', () => {
 
   it('rejects a signature older than 15 minutes (clock skew)', async () => {
     clock.set(Date.now() + 20 * 60 * 1000);
-    const err = await ddb(KEY.accessKeyId, KEY.secretAccessKey).send(new ListTablesCommand({})).catch((e: Error) => e);
+    const err = await errorOf(ddb(KEY.accessKeyId, KEY.secretAccessKey).send(new ListTablesCommand({})));
     expect(err.name).toBe('InvalidSignatureException');
     expect(err.message).toMatch(/^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 15 min\.\)$/);
   });

@@ -8,6 +8,7 @@ import { describeTable } from './tables/describe.js';
 import type { DescribeOptions } from './tables/describe.js';
 import type { TableCatalog } from './tables/catalog.js';
 import type { Table } from './tables/table.js';
+import type { IdempotencyTokens } from './transactions/idempotency.js';
 import type { ItemWriter } from './writes.js';
 
 /** What every DynamoDB operation works with. */
@@ -17,6 +18,7 @@ export interface DynamoDb {
   writer: ItemWriter;
   clock: Clock;
   tableStatusDelayMs: number;
+  tokens: IdempotencyTokens;
 }
 
 /** Resolve a TableName (name or ARN) for a data-plane call; `Requested resource not found` when absent. */

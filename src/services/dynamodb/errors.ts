@@ -22,3 +22,24 @@ export const ddbErrors = {
 
 /** Shorthand used throughout the DynamoDB service for `ValidationException`. */
 export const invalid = (message: string): AwsError => ddbErrors.validation(message);
+
+/** One entry of TransactionCanceledException.CancellationReasons. */
+export interface CancellationReason {
+  Code: string;
+  Message?: string;
+  Item?: Record<string, unknown>;
+}
+
+export function transactionCanceled(reasons: CancellationReason[]): AwsError {
+  return ddb(
+    'TransactionCanceledException',
+    `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
+    { CancellationReasons: reasons },
+  );
+}
+
+export const idempotentParameterMismatch = () =>
+  ddb(
+    'IdempotentParameterMismatchException',
+    'The request uses the same client token as a previous, but non-identical request. Do not reuse a client token with different requests, unless the requests are identical.',
+  );

@@ -7,11 +7,14 @@ import type { DynamoDb } from './context.js';
 import { OPERATIONS } from './operations/index.js';
 import { DYNAMODB_MIGRATIONS } from './storage/migrations.js';
 import { TableCatalog } from './tables/catalog.js';
+import { IdempotencyTokens } from './transactions/idempotency.js';
 import { validateDynamoDbInput } from './validation/model-validate.js';
+import { serverModel } from './validation/server-model.js';
 import { ItemWriter } from './writes.js';
 import modelJson from './model.json' with { type: 'json' };
 
 const model = modelJson as unknown as ServiceModel;
+const validationModel = serverModel(model);
 
 /** DynamoDB (awsJson1.0, DynamoDB_20120810) on the injected store. */
 export async function createDynamoDb(deps: ServiceDeps): Promise<ServiceDefinition> {
@@ -24,6 +27,7 @@ export async function createDynamoDb(deps: ServiceDeps): Promise<ServiceDefiniti
     writer: new ItemWriter(),
     clock: deps.clock,
     tableStatusDelayMs: deps.config.dynamodb.tableStatusDelayMs,
+    tokens: new IdempotencyTokens(deps.clock),
   };
   const operations: Record<string, OperationHandler> = {};
   for (const [name, op] of Object.entries(OPERATIONS)) operations[name] = (input, ctx) => op(ddb, input, ctx);
@@ -34,7 +38,7 @@ export async function createDynamoDb(deps: ServiceDeps): Promise<ServiceDefiniti
     model,
     operations,
     requestId: requestId52,
-    validate: (operation, input) => validateDynamoDbInput(model, operation, input),
+    validate: (operation, input) => validateDynamoDbInput(validationModel, operation, input),
     responseHeaders: (body) => ({ 'x-amz-crc32': String(crc32(body)) }),
   };
 }

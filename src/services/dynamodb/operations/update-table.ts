@@ -63,8 +63,8 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
     checkThroughput(input.ProvisionedThroughput);
     const t = input.ProvisionedThroughput;
     if (
-      !input.BillingMode &&
       billing === 'PROVISIONED' &&
+      record.billingMode === 'PROVISIONED' &&
       updates.length === 0 &&
       t.ReadCapacityUnits === record.throughput.read &&
       t.WriteCapacityUnits === record.throughput.write

@@ -55,7 +55,8 @@ export function validateDynamoDbInput(model: ServiceModel, operation: string, in
       throw invalid(`The requestItems parameter is required for ${operation}`);
     }
   }
-  const violations = collectViolations(model, op.input, input).filter((v) => v.path !== 'tableName');
+  const hasName = typeof obj['TableName'] === 'string';
+  const violations = collectViolations(model, op.input, input).filter((v) => !(hasName && v.path === 'tableName'));
   rewriteBatchViolations(model, operation, obj, violations);
   if (violations.length > 0) throw violationsError(violations);
 }

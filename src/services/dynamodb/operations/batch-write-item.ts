@@ -1,0 +1,89 @@
+import type { OperationContext } from '../../../core/service.js';
+import { addWrite, consumedCapacity, newConsumption } from '../capacity.js';
+import type { Consumption, ReturnConsumedCapacity } from '../capacity.js';
+import { tableFor } from '../context.js';
+import type { DynamoDb } from '../context.js';
+import { invalid } from '../errors.js';
+import { encodeKeyOf, keyOf, validateItemKeys, validateKey } from '../keys.js';
+import type { EncodedKey } from '../keys.js';
+import { itemsSql } from '../storage/items.js';
+import type { Table } from '../tables/table.js';
+import type { Item } from '../types.js';
+import { MAX_ITEM_SIZE, itemSize } from '../values/size.js';
+import { validateItem } from '../values/validate.js';
+import { itemCollectionMetrics } from './shared/return-values.js';
+
+interface WriteRequest {
+  PutRequest?: { Item: Item };
+  DeleteRequest?: { Key: Item };
+}
+
+export interface BatchWriteItemInput {
+  RequestItems: Record<string, WriteRequest[]>;
+  ReturnConsumedCapacity?: ReturnConsumedCapacity;
+  ReturnItemCollectionMetrics?: string;
+}
+
+interface Planned {
+  table: Table;
+  key: EncodedKey;
+  keyItem: Item;
+  item: Item | undefined;
+}
+
+export async function batchWriteItem(ddb: DynamoDb, input: BatchWriteItemInput, ctx: OperationContext) {
+  const entries = Object.entries(input.RequestItems);
+  const total = entries.reduce((n, [, r]) => n + r.length, 0);
+  if (total > 25) throw invalid('Too many items requested for the BatchWriteItem call');
+  const planned: Planned[] = [];
+  for (const [name, requests] of entries) {
+    const normalized = requests.map((r) => {
+      const count = (r.PutRequest ? 1 : 0) + (r.DeleteRequest ? 1 : 0);
+      if (count !== 1) throw invalid('Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes');
+      return r.PutRequest ? { put: validateItem(r.PutRequest.Item) } : { del: validateItem(r.DeleteRequest!.Key) };
+    });
+    const table = tableFor(ddb, ctx, name);
+    const seen = new Set<string>();
+    for (const r of normalized) {
+      let item: Item | undefined;
+      let keyItem: Item;
+      if (r.put) {
+        validateItemKeys(table, r.put);
+        if (itemSize(r.put) > MAX_ITEM_SIZE) throw invalid('Item size has exceeded the maximum allowed size');
+        item = r.put;
+        keyItem = keyOf(table.key, r.put);
+      } else {
+        validateKey(table, r.del!);
+        keyItem = r.del!;
+      }
+      const key = encodeKeyOf(table.key, keyItem);
+      const sig = `${key.pk.toString('hex')}/${key.sk.toString('hex')}`;
+      if (seen.has(sig)) throw invalid('Provided list of item keys contains duplicates');
+      seen.add(sig);
+      planned.push({ table, key, keyItem, item });
+    }
+  }
+  const capacities = new Map<Table, Consumption>();
+  await ddb.store.transaction(async (tx) => {
+    for (const p of planned) {
+      const row = await itemsSql.get(tx, p.table.id, p.key);
+      const oldItem = row ? (JSON.parse(row.item) as Item) : undefined;
+      if (oldItem || p.item) await ddb.writer.apply(tx, { table: p.table, key: p.key, oldItem, newItem: p.item, at: ddb.clock.now() });
+      let c = capacities.get(p.table);
+      if (!c) capacities.set(p.table, (c = newConsumption('write')));
+      addWrite(c, p.table, oldItem, p.item);
+    }
+  });
+  const out: Record<string, unknown> = { UnprocessedItems: {} };
+  const consumed = [...capacities].map(([table, c]) => consumedCapacity(table, input.ReturnConsumedCapacity, c)).filter(Boolean);
+  if (consumed.length) out['ConsumedCapacity'] = consumed;
+  if (input.ReturnItemCollectionMetrics === 'SIZE') {
+    const metrics: Record<string, unknown[]> = {};
+    for (const p of planned) {
+      const m = await itemCollectionMetrics(ddb, p.table, 'SIZE', p.keyItem, p.key);
+      if (m) (metrics[p.table.name] ??= []).push(m);
+    }
+    out['ItemCollectionMetrics'] = metrics;
+  }
+  return out;
+}

@@ -1,0 +1,61 @@
+import type { OperationContext } from '../../../core/service.js';
+import { addWrite, consumedCapacity, newConsumption } from '../capacity.js';
+import type { ReturnConsumedCapacity } from '../capacity.js';
+import { tableFor } from '../context.js';
+import type { DynamoDb } from '../context.js';
+import { invalid } from '../errors.js';
+import { checkExpressionParameters, checkNoNestedKeyAccess, convertExpected } from '../expressions/index.js';
+import type { ExpectedAttributeValue } from '../expressions/index.js';
+import { encodeKeyOf, validateKey } from '../keys.js';
+import type { AttributeValue, Item } from '../types.js';
+import { validateItem } from '../values/validate.js';
+import { compileMembers } from './shared/compile.js';
+import { conditionalWrite } from './shared/conditional-write.js';
+import { itemCollectionMetrics, returnedAttributes } from './shared/return-values.js';
+import type { ReturnValues } from './shared/return-values.js';
+import { valueProblem } from './shared/values.js';
+
+export interface DeleteItemInput {
+  TableName: string;
+  Key: Item;
+  Expected?: Record<string, ExpectedAttributeValue>;
+  ConditionalOperator?: string;
+  ReturnValues?: ReturnValues;
+  ReturnConsumedCapacity?: ReturnConsumedCapacity;
+  ReturnItemCollectionMetrics?: string;
+  ConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, AttributeValue>;
+  ReturnValuesOnConditionCheckFailure?: string;
+}
+
+export async function deleteItem(ddb: DynamoDb, input: DeleteItemInput, ctx: OperationContext) {
+  const keyItem = validateItem(input.Key);
+  checkExpressionParameters('DeleteItem', input);
+  const compiled = compileMembers(input);
+  const condition = compiled.condition ?? convertExpected(input.Expected, input.ConditionalOperator, { validateValue: valueProblem });
+  if (input.ReturnValues !== undefined && input.ReturnValues !== 'NONE' && input.ReturnValues !== 'ALL_OLD') {
+    throw invalid('Return values set to invalid value');
+  }
+  const table = tableFor(ddb, ctx, input.TableName);
+  validateKey(table, keyItem);
+  checkNoNestedKeyAccess(compiled, [...table.keyAttributeNames()]);
+  const key = encodeKeyOf(table.key, keyItem);
+  const { oldItem } = await conditionalWrite(ddb, {
+    table,
+    key,
+    condition,
+    returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
+    compute: () => undefined,
+  });
+  const capacity = newConsumption('write');
+  addWrite(capacity, table, oldItem, undefined);
+  const out: Record<string, unknown> = {};
+  const attributes = returnedAttributes(input.ReturnValues, oldItem, undefined);
+  if (attributes) out['Attributes'] = attributes;
+  const consumed = consumedCapacity(table, input.ReturnConsumedCapacity, capacity);
+  if (consumed) out['ConsumedCapacity'] = consumed;
+  const metrics = await itemCollectionMetrics(ddb, table, input.ReturnItemCollectionMetrics, keyItem, key);
+  if (metrics) out['ItemCollectionMetrics'] = metrics;
+  return out;
+}

@@ -1,0 +1,63 @@
+import type { OperationContext } from '../../../core/service.js';
+import { addWrite, consumedCapacity, newConsumption } from '../capacity.js';
+import type { ReturnConsumedCapacity } from '../capacity.js';
+import { tableFor } from '../context.js';
+import type { DynamoDb } from '../context.js';
+import { invalid } from '../errors.js';
+import { checkExpressionParameters, checkNoNestedKeyAccess, convertExpected } from '../expressions/index.js';
+import type { ExpectedAttributeValue } from '../expressions/index.js';
+import { encodeKeyOf, validateItemKeys } from '../keys.js';
+import type { AttributeValue, Item } from '../types.js';
+import { MAX_ITEM_SIZE, itemSize } from '../values/size.js';
+import { validateItem } from '../values/validate.js';
+import { conditionalWrite } from './shared/conditional-write.js';
+import { itemCollectionMetrics, returnedAttributes } from './shared/return-values.js';
+import type { ReturnValues } from './shared/return-values.js';
+import { compileMembers } from './shared/compile.js';
+import { valueProblem } from './shared/values.js';
+
+export interface PutItemInput {
+  TableName: string;
+  Item: Item;
+  Expected?: Record<string, ExpectedAttributeValue>;
+  ReturnValues?: ReturnValues;
+  ReturnConsumedCapacity?: ReturnConsumedCapacity;
+  ReturnItemCollectionMetrics?: string;
+  ConditionalOperator?: string;
+  ConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, AttributeValue>;
+  ReturnValuesOnConditionCheckFailure?: string;
+}
+
+export async function putItem(ddb: DynamoDb, input: PutItemInput, ctx: OperationContext) {
+  const item = validateItem(input.Item);
+  checkExpressionParameters('PutItem', input);
+  const compiled = compileMembers(input);
+  const condition = compiled.condition ?? convertExpected(input.Expected, input.ConditionalOperator, { validateValue: valueProblem });
+  if (input.ReturnValues !== undefined && input.ReturnValues !== 'NONE' && input.ReturnValues !== 'ALL_OLD') {
+    throw invalid('Return values set to invalid value');
+  }
+  const table = tableFor(ddb, ctx, input.TableName);
+  validateItemKeys(table, item);
+  checkNoNestedKeyAccess(compiled, [...table.keyAttributeNames()]);
+  if (itemSize(item) > MAX_ITEM_SIZE) throw invalid('Item size has exceeded the maximum allowed size');
+  const key = encodeKeyOf(table.key, item);
+  const { oldItem } = await conditionalWrite(ddb, {
+    table,
+    key,
+    condition,
+    returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
+    compute: () => item,
+  });
+  const capacity = newConsumption('write');
+  addWrite(capacity, table, oldItem, item);
+  const out: Record<string, unknown> = {};
+  const attributes = returnedAttributes(input.ReturnValues, oldItem, item);
+  if (attributes) out['Attributes'] = attributes;
+  const consumed = consumedCapacity(table, input.ReturnConsumedCapacity, capacity);
+  if (consumed) out['ConsumedCapacity'] = consumed;
+  const metrics = await itemCollectionMetrics(ddb, table, input.ReturnItemCollectionMetrics, item, key);
+  if (metrics) out['ItemCollectionMetrics'] = metrics;
+  return out;
+}

@@ -1,0 +1,76 @@
+import type { Db } from '../../../storage/store.js';
+import { itemsSql } from '../storage/items.js';
+import type { IndexPosition, IndexRow, ScanRow, SortRange, TablePosition } from '../storage/items.js';
+import type { IndexInfo, Table } from '../tables/table.js';
+import type { Item } from '../types.js';
+
+/** DynamoDB stops a Query or Scan page once it has read 1 MB. */
+export const PAGE_BYTES = 1024 * 1024;
+const CHUNK = 256;
+
+export type Position = { table: TablePosition } | { index: IndexPosition };
+
+export interface ReadSource {
+  table: Table;
+  index: IndexInfo | undefined;
+  /** Query: one partition (bucket + encoded hash key) and a sort-key range. */
+  partition?: { bucket: number; pk: Buffer; range: SortRange; forward: boolean };
+  /** Scan: the bucket range of the segment. */
+  buckets?: { low: number; high: number };
+  start: Position | undefined;
+  /** Items to evaluate at most (before the filter). */
+  limit: number | undefined;
+}
+
+export interface PageResult {
+  /** Stored items evaluated, in order (before filtering). */
+  items: Item[];
+  /** Bytes read (pre-filter), for capacity. */
+  bytes: number;
+  /** Where the page stopped, when it stopped on Limit or the 1 MB budget. */
+  last: Item | undefined;
+}
+
+/** Read one page of a Query or Scan: up to Limit items or 1 MB, whichever comes first. */
+export async function readPage(db: Db, source: ReadSource): Promise<PageResult> {
+  const items: Item[] = [];
+  let bytes = 0;
+  let position = source.start;
+  for (;;) {
+    const want = source.limit === undefined ? CHUNK : Math.min(CHUNK, source.limit - items.length);
+    const rows = await fetchRows(db, source, position, want);
+    for (const row of rows) {
+      const item = JSON.parse(row.item) as Item;
+      items.push(item);
+      bytes += row.size;
+      if ((source.limit !== undefined && items.length >= source.limit) || bytes >= PAGE_BYTES) {
+        return { items, bytes, last: item };
+      }
+    }
+    if (rows.length < want) return { items, bytes, last: undefined };
+    const tail = rows[rows.length - 1]!;
+    position = source.index
+      ? { index: tail as IndexRow }
+      : { table: { bucket: tail.bucket, pk: tail.pk, sk: tail.sk } };
+  }
+}
+
+function fetchRows(db: Db, s: ReadSource, position: Position | undefined, limit: number): Promise<(ScanRow | IndexRow)[]> {
+  const t = s.table.id;
+  if (s.partition) {
+    const p = s.partition;
+    if (s.index) {
+      const after = position && 'index' in position ? position.index : undefined;
+      return itemsSql.queryIndex(db, t, s.index.name, p.bucket, p.pk, p.range, p.forward, after, limit);
+    }
+    const after = position && 'table' in position ? position.table.sk : undefined;
+    return itemsSql.queryTable(db, t, p.bucket, p.pk, p.range, p.forward, after, limit);
+  }
+  const b = s.buckets ?? { low: 0, high: 2 ** 32 };
+  if (s.index) {
+    const after = position && 'index' in position ? position.index : undefined;
+    return itemsSql.scanIndex(db, t, s.index.name, b.low, b.high, after, limit);
+  }
+  const after = position && 'table' in position ? position.table : undefined;
+  return itemsSql.scanTable(db, t, b.low, b.high, after, limit);
+}

@@ -1,0 +1,62 @@
+import { addRead, consumedCapacity, newConsumption } from '../capacity.js';
+import type { ReturnConsumedCapacity } from '../capacity.js';
+import type { DynamoDb } from '../context.js';
+import { evaluateCondition, projectItem } from '../expressions/index.js';
+import type { Condition, Projection } from '../expressions/index.js';
+import { encodeKeyOf } from '../keys.js';
+import { itemsSql } from '../storage/items.js';
+import type { IndexInfo, Table } from '../tables/table.js';
+import type { Item } from '../types.js';
+import { readPage } from './read-page.js';
+import type { ReadSource } from './read-page.js';
+import type { Select } from './select.js';
+import { lastEvaluatedKey } from './start-key.js';
+
+export interface ReadRequest {
+  source: ReadSource;
+  filter: Condition | undefined;
+  projection: Projection | undefined;
+  select: Select;
+  consistent: boolean;
+  returnConsumedCapacity: ReturnConsumedCapacity;
+}
+
+/** Whether an LSI read must fetch the base item (AWS fetches non-projected attributes from the table). */
+function needsTableFetch(index: IndexInfo | undefined, select: Select, projection: Projection | undefined): boolean {
+  if (!index || index.global || index.projects === 'ALL') return false;
+  if (select === 'ALL_ATTRIBUTES') return true;
+  if (!projection) return false;
+  const projected = new Set([...index.include, index.key.hash.name, ...(index.key.range ? [index.key.range.name] : [])]);
+  return projection.paths.some((p) => typeof p[0] === 'string' && !projected.has(p[0]));
+}
+
+/** Run one Query/Scan page and shape the response. */
+export async function respondRead(ddb: DynamoDb, table: Table, req: ReadRequest): Promise<Record<string, unknown>> {
+  const page = await readPage(ddb.store, req.source);
+  const index = req.source.index;
+  const capacity = newConsumption('read');
+  addRead(capacity, page.bytes, req.consistent, index?.name);
+  const fetch = needsTableFetch(index, req.select, req.projection);
+  const items: Item[] = [];
+  let count = 0;
+  for (const stored of page.items) {
+    let item = stored;
+    if (fetch) {
+      const row = await itemsSql.get(ddb.store, table.id, encodeKeyOf(table.key, stored));
+      if (!row) continue;
+      item = JSON.parse(row.item) as Item;
+      addRead(capacity, row.size, true);
+    }
+    if (req.filter && !evaluateCondition(req.filter, item)) continue;
+    count++;
+    if (req.select !== 'COUNT') items.push(req.projection ? projectItem(item, req.projection) : item);
+  }
+  const out: Record<string, unknown> = {};
+  if (req.select !== 'COUNT') out['Items'] = items;
+  out['Count'] = count;
+  out['ScannedCount'] = page.items.length;
+  if (page.last) out['LastEvaluatedKey'] = lastEvaluatedKey(table, index, page.last);
+  const consumed = consumedCapacity(table, req.returnConsumedCapacity, capacity);
+  if (consumed) out['ConsumedCapacity'] = consumed;
+  return out;
+}

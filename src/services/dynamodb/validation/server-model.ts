@@ -1,0 +1,17 @@
+import type { ServiceModel } from '../../../core/model/types.js';
+
+/**
+ * Where DynamoDB's server-side validation differs from the published (botocore) model: enum
+ * values are listed in the server's order, and a table key schema has at most two elements.
+ */
+export function serverModel(published: ServiceModel): ServiceModel {
+  const model: ServiceModel = structuredClone(published);
+  const set = (shape: string, patch: Record<string, unknown>) => {
+    if (model.shapes[shape]) Object.assign(model.shapes[shape]!, patch);
+  };
+  set('ScalarAttributeType', { enum: ['B', 'N', 'S'] });
+  set('Select', { enum: ['SPECIFIC_ATTRIBUTES', 'COUNT', 'ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES'] });
+  set('ReturnConsumedCapacity', { enum: ['INDEXES', 'TOTAL', 'NONE'] });
+  set('KeySchema', { min: 1, max: 2 });
+  return model;
+}
