@@ -3,10 +3,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 /** DynamoDB-style request id: 52 characters of [0-9A-Z]. */
+let pool = Buffer.alloc(0);
+let offset = 0;
+
 export function requestId52(): string {
-  const bytes = randomBytes(52);
+  if (offset + 52 > pool.length) {
+    pool = randomBytes(52 * 512);
+    offset = 0;
+  }
   let out = '';
-  for (let i = 0; i < 52; i++) out += ALPHABET[bytes[i]! % 36];
+  for (let i = 0; i < 52; i++) out += ALPHABET[pool[offset + i]! % 36];
+  offset += 52;
   return out;
 }
 

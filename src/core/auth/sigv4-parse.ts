@@ -26,33 +26,38 @@ export function parseSigV4(headers: Record<string, string | undefined>, query: U
   return undefined;
 }
 
+/** Value of `name=` in a SigV4 Authorization header (up to the next comma), without allocating a map. */
+function param(auth: string, name: string): string | undefined {
+  let at = auth.indexOf(name);
+  while (at > 0 && auth.charCodeAt(at - 1) !== 32 && auth.charCodeAt(at - 1) !== 44) at = auth.indexOf(name, at + 1);
+  if (at < 0) return undefined;
+  const start = at + name.length;
+  const end = auth.indexOf(',', start);
+  const value = (end < 0 ? auth.slice(start) : auth.slice(start, end)).trim();
+  return value || undefined;
+}
+
 function parseHeader(auth: string, headers: Record<string, string | undefined>): SigV4Parts {
-  const trimmed = auth.trim();
-  if (!trimmed.startsWith(ALGORITHM + ' ')) {
-    throw coreErrors.incompleteSignature(
-      `Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=${auth}`,
-    );
-  }
-  const params: Record<string, string> = {};
-  for (const part of trimmed.slice(ALGORITHM.length + 1).split(',')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    params[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-  }
+  const credential = auth.startsWith(ALGORITHM + ' ') ? param(auth, 'Credential=') : undefined;
+  const signedHeaders = credential ? param(auth, 'SignedHeaders=') : undefined;
+  const signature = credential ? param(auth, 'Signature=') : undefined;
   const amzDate = headers['x-amz-date'] ?? headers['date'];
-  const missing: string[] = [];
-  if (!params['Credential']) missing.push(`Authorization header requires 'Credential' parameter.`);
-  if (!params['Signature']) missing.push(`Authorization header requires 'Signature' parameter.`);
-  if (!params['SignedHeaders']) missing.push(`Authorization header requires 'SignedHeaders' parameter.`);
-  if (!amzDate) missing.push(`Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.`);
-  if (missing.length > 0) {
+  if (!credential || !signedHeaders || !signature || !amzDate) {
+    const missing: string[] = [];
+    if (!credential) missing.push(`Authorization header requires 'Credential' parameter.`);
+    if (!signature) missing.push(`Authorization header requires 'Signature' parameter.`);
+    if (!signedHeaders) missing.push(`Authorization header requires 'SignedHeaders' parameter.`);
+    if (!amzDate) missing.push(`Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.`);
     throw coreErrors.incompleteSignature(`${missing.join(' ')} Authorization=${auth}`);
   }
-  const scope = parseCredential(params['Credential']!);
+  const scope = parseCredential(credential);
   return {
-    ...scope,
-    signedHeaders: params['SignedHeaders']!.split(';'),
-    signature: params['Signature']!,
+    accessKeyId: scope.accessKeyId,
+    date: scope.date,
+    region: scope.region,
+    service: scope.service,
+    signedHeaders: signedHeaders.split(';'),
+    signature,
     amzDate,
     presigned: false,
     sessionToken: headers['x-amz-security-token'],

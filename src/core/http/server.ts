@@ -134,7 +134,10 @@ export class HttpServer {
     const headers = response.headers;
     headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
     if (!headers['x-amzn-requestid']) headers['x-amzn-requestid'] = 'overcast';
-    res.writeHead(response.status, headers);
+    // A flat [name, value, ...] array is the cheapest form for Node to serialise.
+    const flat: string[] = [];
+    for (const name in headers) flat.push(name, headers[name]!);
+    res.writeHead(response.status, flat);
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 }

@@ -38,8 +38,8 @@ const jsonKind = (v: unknown): string => {
  * Check JSON types against the model (as Coral's deserialiser does). A mismatch is a
  * SerializationException, raised before any constraint is checked.
  */
-export function checkTypes(model: ServiceModel, shapeName: string, value: unknown): void {
-  if (value === null || value === undefined) return;
+export function checkTypes(model: ServiceModel, shapeName: string, value: unknown, opaque?: ReadonlySet<string>): void {
+  if (value === null || value === undefined || opaque?.has(shapeName)) return;
   const shape = model.shapes[shapeName];
   if (!shape) return;
   switch (shape.type) {
@@ -48,7 +48,7 @@ export function checkTypes(model: ServiceModel, shapeName: string, value: unknow
         throw coreErrors.serialization(`Unexpected value type in payload`);
       }
       for (const [name, ref] of Object.entries(shape.members ?? {})) {
-        checkTypes(model, ref.shape, (value as Record<string, unknown>)[name]);
+        checkTypes(model, ref.shape, (value as Record<string, unknown>)[name], opaque);
       }
       return;
     }
@@ -56,13 +56,13 @@ export function checkTypes(model: ServiceModel, shapeName: string, value: unknow
       if (!Array.isArray(value)) {
         throw coreErrors.serialization(`Unexpected field type`);
       }
-      for (const v of value) checkTypes(model, shape.member!.shape, v);
+      for (const v of value) checkTypes(model, shape.member!.shape, v, opaque);
       return;
     case 'map':
       if (typeof value !== 'object' || Array.isArray(value)) {
         throw coreErrors.serialization(`Unexpected field type`);
       }
-      for (const v of Object.values(value as Record<string, unknown>)) checkTypes(model, shape.value!.shape, v);
+      for (const v of Object.values(value as Record<string, unknown>)) checkTypes(model, shape.value!.shape, v, opaque);
       return;
     case 'string':
       if (typeof value !== 'string') {
@@ -111,16 +111,20 @@ export function checkTypes(model: ServiceModel, shapeName: string, value: unknow
   }
 }
 
-/** Collect Coral constraint violations (required, length, range, enum, pattern) in member order. */
+/**
+ * Collect Coral constraint violations (required, length, range, enum, pattern) in member order.
+ * `opaque` shapes are left to the service (e.g. DynamoDB validates AttributeValues itself).
+ */
 export function collectViolations(
   model: ServiceModel,
   shapeName: string,
   value: unknown,
   path = '',
   out: Violation[] = [],
+  opaque?: ReadonlySet<string>,
 ): Violation[] {
   const shape = model.shapes[shapeName];
-  if (!shape) return out;
+  if (!shape || opaque?.has(shapeName)) return out;
   if (value === null || value === undefined) return out;
   switch (shape.type) {
     case 'structure': {
@@ -132,21 +136,21 @@ export function collectViolations(
           out.push({ path: memberPath, value: 'null', constraint: 'Member must not be null' });
           continue;
         }
-        collectViolations(model, ref.shape, v, memberPath, out);
+        collectViolations(model, ref.shape, v, memberPath, out, opaque);
       }
       return out;
     }
     case 'list': {
       const list = value as unknown[];
       lengthViolations(model, shapeName, shape, list.length, value, path, out);
-      list.forEach((v, i) => collectViolations(model, shape.member!.shape, v, `${path}.${i + 1}.member`, out));
+      list.forEach((v, i) => collectViolations(model, shape.member!.shape, v, `${path}.${i + 1}.member`, out, opaque));
       return out;
     }
     case 'map': {
       const map = value as Record<string, unknown>;
       lengthViolations(model, shapeName, shape, Object.keys(map).length, value, path, out);
       for (const [k, v] of Object.entries(map)) {
-        collectViolations(model, shape.value!.shape, v, `${path}.${k}.member`, out);
+        collectViolations(model, shape.value!.shape, v, `${path}.${k}.member`, out, opaque);
       }
       return out;
     }

@@ -30,6 +30,9 @@ export class SqliteStore implements Store {
       this.dataDir = resolve(options.dataDir);
       mkdirSync(this.dataDir, { recursive: true });
       this.db = new Database(join(this.dataDir, 'overcast.db'));
+      // Only this process opens the file: no per-statement file locking or shared memory, and a
+      // second server on the same data directory fails fast instead of sharing state.
+      this.db.pragma('locking_mode = EXCLUSIVE');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
     } else {

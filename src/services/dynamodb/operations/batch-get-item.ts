@@ -56,7 +56,7 @@ export async function batchGetItem(ddb: DynamoDb, input: BatchGetItemInput, ctx:
       if (seen.has(sig)) throw invalid('Provided list of item keys contains duplicates');
       seen.add(sig);
     }
-    checkNoNestedKeyAccess(compiled, [...table.keyAttributeNames()]);
+    checkNoNestedKeyAccess(compiled, table.keyNames);
     plans.push({ name, table, request, keys, projection });
   }
   const responses: Record<string, Item[]> = {};

@@ -39,7 +39,7 @@ export async function deleteItem(ddb: DynamoDb, input: DeleteItemInput, ctx: Ope
   }
   const table = tableFor(ddb, ctx, input.TableName);
   validateKey(table, keyItem);
-  checkNoNestedKeyAccess(compiled, [...table.keyAttributeNames()]);
+  checkNoNestedKeyAccess(compiled, table.keyNames);
   const key = encodeKeyOf(table.key, keyItem);
   const { oldItem } = await conditionalWrite(ddb, {
     table,

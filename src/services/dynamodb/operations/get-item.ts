@@ -28,7 +28,7 @@ export async function getItem(ddb: DynamoDb, input: GetItemInput, ctx: Operation
   const projection = compiled.projection ?? (input.AttributesToGet ? convertAttributesToGet(input.AttributesToGet) : undefined);
   const table = tableFor(ddb, ctx, input.TableName);
   validateKey(table, key);
-  checkNoNestedKeyAccess(compiled, [...table.keyAttributeNames()]);
+  checkNoNestedKeyAccess(compiled, table.keyNames);
   const row = await itemsSql.get(ddb.store, table.id, encodeKeyOf(table.key, key));
   const mode = input.ReturnConsumedCapacity;
   if (!projection && (mode === undefined || mode === 'NONE')) {

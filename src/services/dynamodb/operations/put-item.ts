@@ -40,7 +40,7 @@ export async function putItem(ddb: DynamoDb, input: PutItemInput, ctx: Operation
   }
   const table = tableFor(ddb, ctx, input.TableName);
   validateItemKeys(table, item);
-  checkNoNestedKeyAccess(compiled, [...table.keyAttributeNames()]);
+  checkNoNestedKeyAccess(compiled, table.keyNames);
   if (itemSize(item) > MAX_ITEM_SIZE) throw invalid('Item size has exceeded the maximum allowed size');
   const key = encodeKeyOf(table.key, item);
   const { oldItem } = await conditionalWrite(ddb, {

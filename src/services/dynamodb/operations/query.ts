@@ -80,7 +80,7 @@ export async function query(ddb: DynamoDb, input: QueryInput, ctx: OperationCont
     index ? { indexName: index.name } : {},
   );
   if (filter) checkFilterNotOnKey(filter, keyShape.hash.name, keyShape.range?.name, !compiled.filter);
-  checkNoNestedKeyAccess(compiled, [...table.keyAttributeNames()], index ? [keyShape.hash.name, ...(keyShape.range ? [keyShape.range.name] : [])] : []);
+  checkNoNestedKeyAccess(compiled, table.keyNames, index ? [keyShape.hash.name, ...(keyShape.range ? [keyShape.range.name] : [])] : []);
   const hashValue = Object.values(analyzed.hashValue)[0] as string;
   const start = esk ? startPosition(table, index, esk) : undefined;
   if (esk && JSON.stringify(esk[keyShape.hash.name]) !== JSON.stringify(analyzed.hashValue)) {

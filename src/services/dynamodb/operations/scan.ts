@@ -70,7 +70,7 @@ export async function scan(ddb: DynamoDb, input: ScanInput, ctx: OperationContex
   }
   if (index?.global && input.ConsistentRead) throw invalid('Consistent reads are not supported on global secondary indexes');
   checkIndexSelect(index, select, input.Select !== undefined);
-  checkNoNestedKeyAccess(compiled, [...table.keyAttributeNames()]);
+  checkNoNestedKeyAccess(compiled, table.keyNames);
   let buckets: { low: number; high: number } | undefined;
   if (input.TotalSegments !== undefined && input.Segment !== undefined) {
     buckets = {

@@ -29,7 +29,7 @@ export async function transactGetItems(ddb: DynamoDb, input: TransactGetItemsInp
     const p: (typeof planned)[number] = { table, projection: compiled.projection };
     try {
       validateKey(table, keyItem);
-      checkNoNestedKeyAccess(compiled, [...table.keyAttributeNames()]);
+      checkNoNestedKeyAccess(compiled, table.keyNames);
       p.key = encodeKeyOf(table.key, keyItem);
     } catch (err) {
       if (!(err instanceof AwsError) || err.code !== 'ValidationException') throw err;

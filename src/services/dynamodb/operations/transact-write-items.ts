@@ -77,7 +77,7 @@ function plan(ddb: DynamoDb, input: TransactWriteItemsInput, ctx: OperationConte
     const raw = validateItem(kind === 'Put' ? action.Item : action.Key);
     const p: Planned = { kind, action, table, condition: compiled.condition, update: compiled.update, raw };
     try {
-      const keyNames = [...table.keyAttributeNames()];
+      const keyNames = table.keyNames;
       checkNoNestedKeyAccess(compiled, keyNames);
       if (kind === 'Put') {
         validateItemKeys(table, raw);

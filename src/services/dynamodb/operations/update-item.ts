@@ -49,7 +49,7 @@ export async function updateItem(ddb: DynamoDb, input: UpdateItemInput, ctx: Ope
   const condition = compiled.condition ?? convertExpected(input.Expected, input.ConditionalOperator, legacyOptions);
   const table = tableFor(ddb, ctx, input.TableName);
   validateKey(table, keyItem);
-  const keyNames = [...table.keyAttributeNames()];
+  const keyNames = table.keyNames;
   if (update) checkKeyNotUpdated(update, keyNames);
   checkNoNestedKeyAccess(compiled, keyNames);
   const key = encodeKeyOf(table.key, keyItem);

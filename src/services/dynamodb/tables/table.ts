@@ -25,6 +25,7 @@ export class Table {
       ...record.lsis.map((l) => this.indexInfo(l, false)),
     ];
     for (const i of this.indexes) this.indexByName.set(i.name, i);
+    this.keyNames = this.key.range ? [this.key.hash.name, this.key.range.name] : [this.key.hash.name];
   }
 
   get id(): number {
@@ -35,12 +36,8 @@ export class Table {
     return this.record.name;
   }
 
-  /** Names of every key attribute of the table and its indexes. */
-  keyAttributeNames(): Set<string> {
-    const out = new Set<string>([this.key.hash.name]);
-    if (this.key.range) out.add(this.key.range.name);
-    return out;
-  }
+  /** Names of the table's key attributes. */
+  readonly keyNames: readonly string[];
 
   private indexInfo(record: IndexRecord, global: boolean): IndexInfo {
     const projects = record.projection.ProjectionType ?? 'ALL';

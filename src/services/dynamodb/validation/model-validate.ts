@@ -7,6 +7,9 @@ import { invalid } from '../errors.js';
 /** Table-level operations that word a missing TableName as a required parameter. */
 const TABLE_OPERATIONS = new Set(['CreateTable', 'DescribeTable', 'DeleteTable', 'UpdateTable']);
 
+/** AttributeValues are validated (and normalised) by the values module, with DynamoDB's own messages. */
+const SERVICE_VALIDATED: ReadonlySet<string> = new Set(['AttributeValue']);
+
 const TABLE_NAME_PATTERN = /^[a-zA-Z0-9_.-]+$/;
 
 /** Coral-style checks of a table name (or ARN) member; DynamoDB reports these alone. */
@@ -36,7 +39,7 @@ function tableNameViolations(value: unknown, path: string, allowArn: boolean): V
 export function validateDynamoDbInput(model: ServiceModel, operation: string, input: unknown): void {
   const op = model.operations[operation];
   if (!op?.input) return;
-  checkTypes(model, op.input, input);
+  checkTypes(model, op.input, input, SERVICE_VALIDATED);
   const obj = input as Record<string, unknown>;
   const shape = model.shapes[op.input]!;
   if ('TableName' in (shape.members ?? {})) {
@@ -56,7 +59,7 @@ export function validateDynamoDbInput(model: ServiceModel, operation: string, in
     }
   }
   const hasName = typeof obj['TableName'] === 'string';
-  const violations = collectViolations(model, op.input, input).filter((v) => !(hasName && v.path === 'tableName'));
+  const violations = collectViolations(model, op.input, input, '', [], SERVICE_VALIDATED).filter((v) => !(hasName && v.path === 'tableName'));
   rewriteBatchViolations(model, operation, obj, violations);
   if (violations.length > 0) throw violationsError(violations);
 }

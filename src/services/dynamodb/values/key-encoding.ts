@@ -10,7 +10,7 @@
  *             negatives store 99 - pair and end with 0xFF so that a shorter mantissa sorts after a
  *             longer one sharing its prefix (−1.2 > −1.23)
  */
-import { createHash } from 'node:crypto';
+import { murmur3 } from './murmur3.js';
 import type { ScalarKeyType } from '../types.js';
 import { formatDecimal, type Decimal } from './decimal.js';
 import { decimalOf } from './numbers.js';
@@ -44,12 +44,15 @@ export function decodeKey(type: ScalarKeyType, buf: Buffer): string {
   }
 }
 
+/** Seeds per key type, so equal bytes of different types land in different buckets. */
+const TYPE_SEED = { S: 0x53, N: 0x4e, B: 0x42 } as const;
+
 /**
- * Deterministic, well-mixed unsigned 32-bit hash of a partition key value (md5 of the type and the
- * value's canonical bytes). Parallel scan: segment = Math.floor(hash * totalSegments / 2 ** 32).
+ * Deterministic, well-mixed unsigned 32-bit hash of a partition key value (MurmurHash3 of the value's
+ * canonical bytes, seeded by type). Parallel scan: segment = Math.floor(hash * totalSegments / 2 ** 32).
  */
 export function hashBucket(type: ScalarKeyType, value: string): number {
-  return createHash('md5').update(type).update(encodeKey(type, value)).digest().readUInt32BE(0);
+  return murmur3(encodeKey(type, value), TYPE_SEED[type]);
 }
 
 function encodeNumber(d: Decimal): Buffer {
