@@ -31,7 +31,7 @@ export function renderText(results) {
   out.push(
     `DynamoDB benchmark: ${config.durationSec}s per op x concurrency (after ${config.warmupSec}s warm-up), ` +
       `${config.partitions} partitions x ${config.itemsPerPartition} items of ~1 KB, ` +
-      `load generator autocannon ${config.autocannonVersion} (same process for all peers), ` +
+      `load generator ${config.generator === "wrk" ? "wrk (1 thread)" : `autocannon ${config.autocannonVersion}`} (the same for all peers), ` +
       `${config.cpus} CPUs, Node ${config.node}`,
   );
   if (config.loadAvgAtStart > 0.5 * config.cpus) {

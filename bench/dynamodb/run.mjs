@@ -25,6 +25,7 @@ const HELP = `Usage: node bench/dynamodb/run.mjs [options]   (or: npm run bench:
   --disk                run dynalite (--path) and DynamoDB Local (-dbPath) on disk
                         instead of their in-memory defaults (Overcast is always on disk)
   --cold-start-runs N   Overcast cold-start samples (default 5, 0 to skip)
+  --generator NAME      wrk (default when /usr/bin/wrk exists: apt-get install wrk) or autocannon
   --json                print machine-readable JSON on stdout (progress goes to stderr)
   -h, --help            this text`;
 
@@ -46,6 +47,7 @@ function parseCli() {
       disk: { type: 'boolean', default: false },
       'cold-start-runs': { type: 'string', default: '5' },
       json: { type: 'boolean', default: false },
+      generator: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -73,6 +75,7 @@ function parseCli() {
     disk: values.disk,
     coldStartRuns: Math.floor(num(values['cold-start-runs'], 'cold-start-runs')),
     json: values.json,
+    generator: values.generator,
   };
 }
 
@@ -99,6 +102,12 @@ async function main() {
   ensureDeps();
   const peersMod = await import('./peers.mjs');
   const load = await import('./load.mjs');
+  const wrk = await import('./wrk.mjs');
+  const generator = opts.generator ?? (wrk.hasWrk() ? 'wrk' : 'autocannon');
+  if (generator === 'wrk' && !wrk.hasWrk()) throw new Error('--generator wrk: /usr/bin/wrk not found (apt-get install wrk)');
+  if (generator !== 'wrk' && generator !== 'autocannon') throw new Error(`unknown --generator '${generator}'`);
+  const runLoad = generator === 'wrk' ? wrk.runLoadWrk : load.runLoad;
+  log(`load generator: ${generator}`);
   const { createRequire } = await import('node:module');
   const require = createRequire(path.join(HERE, 'package.json'));
 
@@ -131,6 +140,7 @@ async function main() {
       disk: opts.disk,
       partitions: load.PARTITIONS,
       itemsPerPartition: load.ITEMS_PER_PARTITION,
+      generator,
       autocannonVersion: require('autocannon/package.json').version,
       node: process.versions.node,
       cpus: os.cpus().length,
@@ -171,13 +181,13 @@ async function main() {
         }
         const variants = await load.presign(peer.url, op);
         if (opts.warmupSec > 0) {
-          await load.runLoad(peer.url, variants, {
+          await runLoad(peer.url, variants, {
             connections: Math.max(...opts.concurrency),
             durationSec: opts.warmupSec,
           });
         }
         for (const c of opts.concurrency) {
-          const r = await load.runLoad(peer.url, variants, { connections: c, durationSec: opts.durationSec });
+          const r = await runLoad(peer.url, variants, { connections: c, durationSec: opts.durationSec });
           entry.results[op][c] = r;
           log(
             `${entry.label} ${op} c=${c}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50ms?.toFixed(3)} ms, ` +

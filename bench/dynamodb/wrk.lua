@@ -1,0 +1,38 @@
+-- Cycles through pre-signed requests read from a file (args[1]) and prints a JSON summary.
+-- File format per request: "H <n>" then n "name: value" lines, then "B <len>", the body and a newline.
+local requests = {}
+local idx = 0
+
+function init(args)
+  local f = assert(io.open(args[1], "rb"))
+  while true do
+    local line = f:read("*l")
+    if not line then break end
+    local n = tonumber(line:match("^H (%d+)"))
+    local headers = {}
+    for _ = 1, n do
+      local h = f:read("*l")
+      local k, v = h:match("^([^:]+): (.*)$")
+      headers[k] = v
+    end
+    local blen = tonumber(f:read("*l"):match("^B (%d+)"))
+    local body = f:read(blen)
+    f:read("*l")
+    requests[#requests + 1] = wrk.format("POST", "/", headers, body)
+  end
+  f:close()
+  -- Each wrk thread starts at a different offset.
+  idx = math.random(#requests)
+end
+
+function request()
+  idx = idx % #requests + 1
+  return requests[idx]
+end
+
+function done(summary, latency, _)
+  io.write(string.format(
+    'WRKJSON {"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"mean_us":%f,"status_errors":%d,"connect_errors":%d,"read_errors":%d,"write_errors":%d,"timeouts":%d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.mean,
+    summary.errors.status, summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
+end

@@ -1,0 +1,57 @@
+// Load with wrk (C, one thread): the generator takes far less CPU than a Node one, so on a
+// 2-core machine more of the second core is left to the server under test. Same pre-signed
+// requests as the autocannon path.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const WRK = '/usr/bin/wrk';
+export const hasWrk = () => existsSync(WRK);
+
+function requestFile(variants) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'overcast-wrk-'));
+  const file = path.join(dir, 'requests.txt');
+  const parts = [];
+  for (const v of variants) {
+    const headers = Object.entries(v.headers).filter(([k]) => k.toLowerCase() !== 'content-length');
+    parts.push(`H ${headers.length}\n${headers.map(([k, val]) => `${k}: ${val}`).join('\n')}\nB ${Buffer.byteLength(v.body)}\n${v.body}\n`);
+  }
+  writeFileSync(file, parts.join(''));
+  return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Closed-loop load with wrk: `connections` connections, one request in flight each. */
+export function runLoadWrk(baseUrl, variants, { connections, durationSec }) {
+  const { file, cleanup } = requestFile(variants);
+  const args = ['-t1', `-c${connections}`, `-d${durationSec}s`, '--timeout', '10s', '-s', path.join(HERE, 'wrk.lua'), baseUrl, '--', file];
+  return new Promise((resolve, reject) => {
+    execFile(WRK, args, { timeout: (durationSec + 30) * 1000 }, (err, stdout) => {
+      cleanup();
+      if (err) return reject(new Error(`wrk failed: ${err.message}`));
+      const line = stdout.split('\n').find((l) => l.startsWith('WRKJSON '));
+      if (!line) return reject(new Error(`wrk printed no summary: ${stdout.slice(0, 300)}`));
+      const s = JSON.parse(line.slice(8));
+      const socketErrors = s.connect_errors + s.read_errors + s.write_errors + s.timeouts;
+      const ok = s.requests - s.status_errors;
+      const seconds = s.duration_us / 1e6;
+      resolve({
+        connections,
+        durationSec: seconds,
+        requests: s.requests,
+        ok,
+        non2xx: s.status_errors,
+        socketErrors,
+        timeouts: s.timeouts,
+        statusCounts: {},
+        errorSamples: s.status_errors ? ['(wrk counts non-2xx responses but keeps no bodies; rerun with --generator autocannon to see them)'] : [],
+        rps: ok / seconds,
+        p50ms: s.p50_us / 1000,
+        p99ms: s.p99_us / 1000,
+        meanMs: s.mean_us / 1000,
+      });
+    });
+  });
+}
