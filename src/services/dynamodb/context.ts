@@ -22,10 +22,16 @@ export interface DynamoDb {
 }
 
 /** Resolve a TableName (name or ARN) for a data-plane call; `Requested resource not found` when absent. */
-export function tableFor(ddb: DynamoDb, ctx: OperationContext, nameOrArn: string, notFound: (name: string) => AwsError = () => ddbErrors.resourceNotFound()): Table {
+export function tableFor(
+  ddb: DynamoDb,
+  ctx: OperationContext,
+  nameOrArn: string,
+  notFound: (name: string) => AwsError = () => ddbErrors.resourceNotFound(),
+  options: { whileCreating?: boolean } = {},
+): Table {
   const name = nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.indexOf(':table/') + 7) : nameOrArn;
   const table = ddb.catalog.get(ctx.account, ctx.region, name);
-  if (!table || ddb.clock.now() < table.record.activeAt) throw notFound(name);
+  if (!table || (!options.whileCreating && ddb.clock.now() < table.record.activeAt)) throw notFound(name);
   return table;
 }
 

@@ -23,6 +23,8 @@ export class SqliteStore implements Store {
   /** Tail of the exclusive-section queue; `busy` while a transaction is open. */
   private tail: Promise<void> = Promise.resolve();
   private busy = false;
+  /** Resolves when the open group transaction commits. */
+  private group: Promise<void> = Promise.resolve();
   private readonly tx: Db;
 
   constructor(options: SqliteStoreOptions = {}) {
@@ -66,22 +68,49 @@ export class SqliteStore implements Store {
     return this.allSync<T>(sql, params);
   }
 
+  /** A write outside a transaction is a transaction of its own (durable before it resolves). */
   async run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> {
-    if (this.busy) return this.exclusive(async () => this.runSync(sql, params));
-    return this.runSync(sql, params);
+    return this.transaction(async (tx) => tx.run(sql, params));
   }
 
+  /**
+   * Group commit: transactions that arrive while one is being processed share one SQLite
+   * transaction and one WAL write. Each runs in its own savepoint (so a failure rolls back only
+   * its own changes) and resolves only after the shared COMMIT has reached the WAL.
+   */
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-    return this.exclusive(async () => {
-      this.db.exec('BEGIN IMMEDIATE');
+    const { value, group } = await this.exclusive(async () => {
+      if (!this.db.inTransaction) {
+        this.stmt('BEGIN IMMEDIATE').run();
+        this.group = this.scheduleCommit();
+      }
+      const group = this.group;
+      this.stmt('SAVEPOINT tx').run();
       try {
-        const result = await fn(this.tx);
-        this.db.exec('COMMIT');
-        return result;
+        const value = await fn(this.tx);
+        this.stmt('RELEASE tx').run();
+        return { value, group };
       } catch (err) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        this.stmt('ROLLBACK TO tx').run();
+        this.stmt('RELEASE tx').run();
         throw err;
       }
+    });
+    await group;
+    return value;
+  }
+
+  /** Commit the open group once the current I/O callbacks (other arriving requests) have run. */
+  private scheduleCommit(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        this.exclusive(async () => {
+          this.stmt('COMMIT').run();
+        }).then(resolve, (err: unknown) => {
+          if (this.db.inTransaction) this.db.exec('ROLLBACK');
+          reject(err);
+        });
+      });
     });
   }
 
@@ -100,6 +129,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.group.catch(() => undefined);
     await this.tail;
     if (this.db.open) {
       if (this.dataDir) this.db.pragma('wal_checkpoint(TRUNCATE)');

@@ -4,7 +4,10 @@ import type { DynamoDb } from '../context.js';
 import { ddbErrors } from '../errors.js';
 
 export async function deleteTable(ddb: DynamoDb, input: { TableName: string }, ctx: OperationContext) {
-  const table = tableFor(ddb, ctx, input.TableName, ddbErrors.tableNotFound);
+  const table = tableFor(ddb, ctx, input.TableName, ddbErrors.tableNotFound, { whileCreating: true });
+  if (ddb.clock.now() < table.record.activeAt) {
+    throw ddbErrors.resourceInUse(`Attempt to change a resource which is still in use: Table is being created: ${table.name}`);
+  }
   if (table.record.deletionProtection) {
     throw ddbErrors.validation(
       `Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.`,

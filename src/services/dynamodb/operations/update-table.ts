@@ -30,7 +30,10 @@ export interface UpdateTableInput {
 }
 
 export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: OperationContext) {
-  const table = tableFor(ddb, ctx, input.TableName, ddbErrors.tableNotFound);
+  const table = tableFor(ddb, ctx, input.TableName, ddbErrors.tableNotFound, { whileCreating: true });
+  if (ddb.clock.now() < table.record.activeAt) {
+    throw ddbErrors.resourceInUse(`Attempt to change a resource which is still in use: Table is being created: ${table.name}`);
+  }
   const updates = input.GlobalSecondaryIndexUpdates ?? [];
   if (
     !input.ProvisionedThroughput &&
@@ -70,7 +73,8 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
       t.WriteCapacityUnits === record.throughput.write
     ) {
       throw invalid(
-        `The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnitsForTable: ${record.throughput.read} Requested ReadCapacityUnitsForTable: ${t.ReadCapacityUnits} Current WriteCapacityUnitsForTable: ${record.throughput.write} Requested WriteCapacityUnitsForTable: ${t.WriteCapacityUnits}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
+        `The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: ${record.throughput.read}. Requested ReadCapacityUnits: ${t.ReadCapacityUnits}. Current WriteCapacityUnits provisioned for the table: ${record.throughput.write}. Requested WriteCapacityUnits: ${t.WriteCapacityUnits}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
+
       );
     }
     if (t.ReadCapacityUnits > record.throughput.read || t.WriteCapacityUnits > record.throughput.write) record.throughput.lastIncrease = now;
@@ -97,6 +101,7 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
     }
   }
   const creating: IndexRecord[] = [];
+  const deleted: IndexRecord[] = [];
   const onlineChanges = updates.filter((u) => u.Create || u.Delete).length;
   if (onlineChanges > 1) {
     throw ddbErrors.limitExceeded('Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table');
@@ -140,6 +145,7 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
     } else if (u.Delete) {
       const idx = record.gsis.findIndex((x) => x.name === u.Delete!.IndexName);
       if (idx < 0) throw ddbErrors.resourceNotFound(`Requested resource not found: Index: ${u.Delete.IndexName} not found`);
+      deleted.push({ ...record.gsis[idx]!, deleting: true });
       record.gsis.splice(idx, 1);
       await itemsSql.dropIndex(ddb.store, record.id, u.Delete.IndexName);
     }
@@ -149,7 +155,13 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
   const updated = new Table(record);
   for (const index of creating) await backfill(ddb, updated, index.name);
   const saved = await ddb.catalog.save(record);
-  return { TableDescription: await describe(ddb, saved, ddb.tableStatusDelayMs > 0 ? 'UPDATING' : undefined) };
+  const description = await describe(ddb, saved, ddb.tableStatusDelayMs > 0 ? 'UPDATING' : undefined);
+  if (deleted.length > 0) {
+    // The answer still lists a deleted index, as DELETING; DescribeTable no longer shows it.
+    const shown = await describe(ddb, new Table({ ...saved.record, gsis: [...saved.record.gsis, ...deleted] }));
+    description['GlobalSecondaryIndexes'] = shown['GlobalSecondaryIndexes'];
+  }
+  return { TableDescription: description };
 }
 
 /** Write index rows for every existing item of a new GSI. */
