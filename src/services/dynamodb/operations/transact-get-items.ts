@@ -4,7 +4,7 @@ import { addRead, consumedCapacity, newConsumption } from '../capacity.js';
 import type { Consumption, ReturnConsumedCapacity } from '../capacity.js';
 import { tableFor } from '../context.js';
 import type { DynamoDb } from '../context.js';
-import { transactionCanceled } from '../errors.js';
+import { invalid, transactionCanceled } from '../errors.js';
 import { checkNoNestedKeyAccess, projectItem } from '../expressions/index.js';
 import type { Projection } from '../expressions/index.js';
 import { encodeKeyOf, validateKey } from '../keys.js';
@@ -36,6 +36,13 @@ export async function transactGetItems(ddb: DynamoDb, input: TransactGetItemsInp
       p.problem = err.message;
     }
     planned.push(p);
+  }
+  const seen = new Set<string>();
+  for (const p of planned) {
+    if (!p.key) continue;
+    const id = `${p.table.id}/${p.key.pk.toString('hex')}/${p.key.sk.toString('hex')}`;
+    if (seen.has(id)) throw invalid('Transaction request cannot include multiple operations on one item');
+    seen.add(id);
   }
   if (planned.some((p) => p.problem)) {
     throw transactionCanceled(planned.map((p) => (p.problem ? { Code: 'ValidationError', Message: p.problem } : { Code: 'None' })));
