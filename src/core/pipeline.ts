@@ -92,6 +92,10 @@ export class Pipeline {
 
   private toAwsError(err: unknown, requestId: string): AwsError {
     if (err instanceof AwsError) return err;
+    // Input so deep that a recursive pass ran out of stack is the caller's fault, not ours.
+    if (err instanceof RangeError && /call stack/.test(err.message)) {
+      return coreErrors.serialization('The request is nested too deeply to be processed');
+    }
     this.options.log.error({ err, requestId }, 'internal error');
     return coreErrors.internal();
   }

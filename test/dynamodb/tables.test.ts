@@ -60,7 +60,11 @@ describe('DynamoDB table lifecycle', () => {
     expect(td.TableName).toBe(name);
     expect(td.TableArn).toBe(tableArn(name));
     // DescribeTable works while the table is CREATING (the waiter's "retry" acceptor is that status).
-    expect.soft((await describeTable(name).catch((e: Error) => ({ TableStatus: e.name }))).TableStatus).toBe('CREATING');
+    const createdAt = Date.now();
+    const early = await describeTable(name).catch((e: Error) => ({ TableStatus: e.name }));
+    // (Only meaningful if the answer came back inside the CREATING window; a loaded machine may miss it.)
+    if (Date.now() - createdAt < STATUS_DELAY_MS / 2) expect.soft(early.TableStatus).toBe('CREATING');
+    else expect.soft(['CREATING', 'ACTIVE']).toContain(early.TableStatus);
 
     const waited = await waitUntilTableExists({ client: server.ddb, ...FAST_WAITER }, { TableName: name });
     expect(waited.state).toBe('SUCCESS');

@@ -47,8 +47,11 @@ export function checkTypes(model: ServiceModel, shapeName: string, value: unknow
       if (typeof value !== 'object' || Array.isArray(value)) {
         throw coreErrors.serialization(`Unexpected value type in payload`);
       }
+      const obj = value as Record<string, unknown>;
       for (const [name, ref] of Object.entries(shape.members ?? {})) {
-        checkTypes(model, ref.shape, (value as Record<string, unknown>)[name], opaque);
+        // A JSON null member is an absent member.
+        if (obj[name] === null) delete obj[name];
+        else checkTypes(model, ref.shape, obj[name], opaque);
       }
       return;
     }
@@ -143,14 +146,20 @@ export function collectViolations(
     case 'list': {
       const list = value as unknown[];
       lengthViolations(model, shapeName, shape, list.length, value, path, out);
-      list.forEach((v, i) => collectViolations(model, shape.member!.shape, v, `${path}.${i + 1}.member`, out, opaque));
+      list.forEach((v, i) => {
+        const at = `${path}.${i + 1}.member`;
+        if (v === null || v === undefined) out.push({ path: at, value: 'null', constraint: 'Member must not be null' });
+        else collectViolations(model, shape.member!.shape, v, at, out, opaque);
+      });
       return out;
     }
     case 'map': {
       const map = value as Record<string, unknown>;
       lengthViolations(model, shapeName, shape, Object.keys(map).length, value, path, out);
       for (const [k, v] of Object.entries(map)) {
-        collectViolations(model, shape.value!.shape, v, `${path}.${k}.member`, out, opaque);
+        const at = `${path}.${k}.member`;
+        if (v === null || v === undefined) out.push({ path: at, value: 'null', constraint: 'Member must not be null' });
+        else collectViolations(model, shape.value!.shape, v, at, out, opaque);
       }
       return out;
     }
@@ -223,4 +232,22 @@ function fullMatch(pattern: string, s: string): boolean {
     patternCache.set(pattern, re);
   }
   return re.test(s);
+}
+
+/** Nesting depth of a decoded JSON value, computed without recursion (safe on hostile input). */
+export function jsonDepth(value: unknown, limit: number): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) {
+      max = depth;
+      if (max > limit) return max;
+    }
+    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return max;
 }

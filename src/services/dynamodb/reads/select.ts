@@ -18,7 +18,9 @@ export function checkSelect(
     throw invalid(`Cannot specify the ${projection.kind} when choosing to get ALL_ATTRIBUTES`);
   }
   if (select === 'COUNT' && projection) {
-    throw invalid(`Cannot specify the ${projection.kind} when choosing to get only the Count`);
+    // Query words this one as a Coral validation error; Scan does not.
+    const prefix = verb === 'Querying' ? '1 validation error detected: ' : '';
+    throw invalid(`${prefix}Cannot specify the ${projection.kind} when choosing to get only the Count`);
   }
   if (select === 'ALL_PROJECTED_ATTRIBUTES' && projection) {
     throw invalid(`Cannot specify the ${projection.kind} when choosing to get ALL_PROJECTED_ATTRIBUTES`);

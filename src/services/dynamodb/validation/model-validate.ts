@@ -1,4 +1,5 @@
-import { checkTypes, collectViolations, violationsError } from '../../../core/model/validate.js';
+import { checkTypes, collectViolations, jsonDepth, violationsError } from '../../../core/model/validate.js';
+import { messages } from '../values/messages.js';
 import type { Violation } from '../../../core/model/validate.js';
 import type { ServiceModel } from '../../../core/model/types.js';
 import { formatValue } from '../../../core/model/format-value.js';
@@ -9,6 +10,9 @@ const TABLE_OPERATIONS = new Set(['CreateTable', 'DescribeTable', 'DeleteTable',
 
 /** AttributeValues are validated (and normalised) by the values module, with DynamoDB's own messages. */
 const SERVICE_VALIDATED: ReadonlySet<string> = new Set(['AttributeValue']);
+
+/** Deepest JSON a valid DynamoDB request can have (32 nested AttributeValues and the request around them). */
+const MAX_JSON_DEPTH = 80;
 
 const TABLE_NAME_PATTERN = /^[a-zA-Z0-9_.-]+$/;
 
@@ -39,6 +43,9 @@ function tableNameViolations(value: unknown, path: string, allowArn: boolean): V
 export function validateDynamoDbInput(model: ServiceModel, operation: string, input: unknown): void {
   const op = model.operations[operation];
   if (!op?.input) return;
+  // 32 AttributeValue levels are two JSON levels each, inside a request a few levels deep: anything
+  // deeper can only be refused, and is refused before any recursive pass can overflow the stack.
+  if (jsonDepth(input, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw invalid(messages.nestingTooDeep);
   checkTypes(model, op.input, input, SERVICE_VALIDATED);
   const obj = input as Record<string, unknown>;
   const shape = model.shapes[op.input]!;

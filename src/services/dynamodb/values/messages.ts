@@ -17,6 +17,7 @@ export const messages = {
   numberSetDuplicates: 'Input collection contains duplicates',
   binarySetDuplicates: (values: readonly string[]) =>
     `One or more parameter values were invalid: Input collection [${values.join(', ')}]of type BS contains duplicates.`,
+  emptyAttributeName: 'Empty attribute name',
   nestingTooDeep:
     'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit',
 

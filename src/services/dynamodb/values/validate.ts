@@ -44,7 +44,10 @@ export function validateAttributeValue(value: unknown, options: ValidateOptions 
 export function validateItem(item: unknown, options: Omit<ValidateOptions, 'checkNesting'> = {}): Item {
   const loose = parseAttributeMap(item);
   return withContext(options.context, () => {
-    for (const name in loose) checkNesting(loose[name]!, 1);
+    for (const name in loose) {
+      if (name === '') throw invalid(messages.emptyAttributeName);
+      checkNesting(loose[name]!, 1);
+    }
     const out: Item = {};
     for (const name in loose) out[name] = checkAttributeValue(loose[name]!);
     return out;

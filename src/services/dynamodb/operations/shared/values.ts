@@ -5,7 +5,7 @@ import { validateAttributeValue } from '../../values/validate.js';
 /** AWS's message for an invalid AttributeValue, or undefined when it is valid. */
 export function valueProblem(value: AttributeValue): string | undefined {
   try {
-    validateAttributeValue(value);
+    validateAttributeValue(value, { checkNesting: true });
     return undefined;
   } catch (err) {
     if (err instanceof AwsError) return err.message;
@@ -22,7 +22,7 @@ export function normalizeExpressionValues(values: Record<string, AttributeValue>
   const out: Record<string, AttributeValue> = {};
   for (const [k, v] of Object.entries(values)) {
     try {
-      out[k] = validateAttributeValue(v);
+      out[k] = validateAttributeValue(v, { checkNesting: true });
     } catch {
       out[k] = v;
     }
