@@ -23,6 +23,7 @@ export interface HttpServerOptions {
 /** The one HTTP server: health endpoints, then the core pipeline. */
 export class HttpServer {
   private readonly server: Server;
+  private closing = false;
 
   constructor(private readonly options: HttpServerOptions) {
     this.server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
@@ -50,6 +51,7 @@ export class HttpServer {
 
   /** Stop accepting, let in-flight requests finish, close idle keep-alive sockets. */
   close(): Promise<void> {
+    this.closing = true;
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       this.server.closeIdleConnections();
@@ -137,6 +139,8 @@ export class HttpServer {
     // A flat [name, value, ...] array is the cheapest form for Node to serialise.
     const flat: string[] = [];
     for (const name in headers) flat.push(name, headers[name]!);
+    // While stopping, answer in-flight requests and then close their connections.
+    if (this.closing) flat.push('connection', 'close');
     res.writeHead(response.status, flat);
     res.end(req.method === 'HEAD' ? undefined : body);
   }
