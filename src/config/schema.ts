@@ -22,8 +22,12 @@ export const configSchema = z.object({
     .object({
       /** Milliseconds a table stays CREATING / UPDATING / DELETING. */
       tableStatusDelayMs: z.number().int().min(0).default(0),
+      /** Real-time period of the TTL sweeper that deletes expired items (0: never in the background). */
+      ttlSweepIntervalMs: z.number().int().min(0).default(10_000),
+      /** Minimum time between two UpdateTimeToLive changes of a table (AWS: about 30 minutes). */
+      ttlCooldownMs: z.number().int().min(0).default(31 * 60 * 1000),
     })
-    .default({ tableStatusDelayMs: 0 }),
+    .default({ tableStatusDelayMs: 0, ttlSweepIntervalMs: 10_000, ttlCooldownMs: 31 * 60 * 1000 }),
 });
 
 export type OvercastConfig = z.infer<typeof configSchema>;

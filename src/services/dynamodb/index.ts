@@ -5,9 +5,12 @@ import type { OperationHandler, ServiceDefinition } from '../../core/service.js'
 import type { ServiceDeps } from '../deps.js';
 import type { DynamoDb } from './context.js';
 import { OPERATIONS } from './operations/index.js';
+import { attachPitr } from './pitr/registry.js';
 import { DYNAMODB_MIGRATIONS } from './storage/migrations.js';
+import { DynamoDbStreams } from './streams/streams.js';
 import { TableCatalog } from './tables/catalog.js';
 import { IdempotencyTokens } from './transactions/idempotency.js';
+import { DynamoDbTtl } from './ttl/ttl.js';
 import { validateDynamoDbInput } from './validation/model-validate.js';
 import { serverModel } from './validation/server-model.js';
 import { ItemWriter } from './writes.js';
@@ -29,6 +32,18 @@ export async function createDynamoDb(deps: ServiceDeps): Promise<ServiceDefiniti
     tableStatusDelayMs: deps.config.dynamodb.tableStatusDelayMs,
     tokens: new IdempotencyTokens(deps.clock),
   };
+  // Streams and TTL hook the ItemWriter (records and expiry index commit with each write).
+  const streams = new DynamoDbStreams(ddb);
+  await streams.attach();
+  streams.start(60_000);
+  const ttl = new DynamoDbTtl(ddb, {
+    sweepIntervalMs: deps.config.dynamodb.ttlSweepIntervalMs,
+    cooldownMs: deps.config.dynamodb.ttlCooldownMs,
+  });
+  ttl.attach();
+  ttl.start();
+  // Point-in-time recovery logs item changes of PITR tables from the same hook.
+  await attachPitr(ddb);
   const operations: Record<string, OperationHandler> = {};
   for (const [name, op] of Object.entries(OPERATIONS)) operations[name] = (input, ctx) => op(ddb, input, ctx);
   return {
@@ -40,5 +55,9 @@ export async function createDynamoDb(deps: ServiceDeps): Promise<ServiceDefiniti
     requestId: requestId52,
     validate: (operation, input) => validateDynamoDbInput(validationModel, operation, input),
     responseHeaders: (body) => ({ 'x-amz-crc32': String(crc32(body)) }),
+    close: async () => {
+      await streams.stop();
+      await ttl.stop();
+    },
   };
 }

@@ -9,6 +9,7 @@ import type { Projection } from '../expressions/index.js';
 import { encodeKeyOf, validateKey } from '../keys.js';
 import { itemsSql } from '../storage/items.js';
 import type { Table } from '../tables/table.js';
+import { isExpired, ttlAttributeOf } from '../ttl/state.js';
 import type { Item } from '../types.js';
 import { validateItem } from '../values/validate.js';
 import { compileMembers } from './shared/compile.js';
@@ -63,7 +64,9 @@ export async function batchGetItem(ddb: DynamoDb, input: BatchGetItemInput, ctx:
   const unprocessed: Record<string, KeysAndAttributes> = {};
   const capacities: { table: Table; c: Consumption }[] = [];
   let bytes = 0;
+  const now = ddb.clock.now();
   for (const plan of plans) {
+    const ttlAttribute = ttlAttributeOf(plan.table);
     const items: Item[] = [];
     responses[plan.name] = items;
     const c = newConsumption('read');
@@ -79,6 +82,7 @@ export async function batchGetItem(ddb: DynamoDb, input: BatchGetItemInput, ctx:
       if (!row) continue;
       bytes += row.size;
       const item = JSON.parse(row.item) as Item;
+      if (ttlAttribute !== undefined && isExpired(item, ttlAttribute, now)) continue;
       items.push(plan.projection ? projectItem(item, plan.projection) : item);
     }
   }

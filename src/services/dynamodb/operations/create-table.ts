@@ -6,6 +6,9 @@ import type { DynamoDb } from '../context.js';
 import { ddbErrors } from '../errors.js';
 import type { IndexRecord, TableRecord, Throughput } from '../tables/record.js';
 import { validateCreateTable } from '../tables/validate-create.js';
+import { applyCreateTableExtras, checkCreateTableExtras } from '../backups/table-hooks.js';
+import type { CreateTableExtras } from '../backups/table-hooks.js';
+import { checkCreateStreamSpecification, createTableStream } from '../streams/table-spec.js';
 import type { CreateTableInput } from '../tables/validate-create.js';
 
 const throughputOf = (t: { ReadCapacityUnits: number; WriteCapacityUnits: number } | undefined): Throughput => ({
@@ -16,6 +19,8 @@ const throughputOf = (t: { ReadCapacityUnits: number; WriteCapacityUnits: number
 
 export async function createTable(ddb: DynamoDb, input: CreateTableInput, ctx: OperationContext) {
   validateCreateTable(input);
+  checkCreateStreamSpecification(input.StreamSpecification);
+  checkCreateTableExtras(input as CreateTableExtras);
   if (ddb.catalog.get(ctx.account, ctx.region, input.TableName)) {
     throw ddbErrors.resourceInUse(`Table already exists: ${input.TableName}`);
   }
@@ -53,6 +58,8 @@ export async function createTable(ddb: DynamoDb, input: CreateTableInput, ctx: O
     deletionProtection: input.DeletionProtectionEnabled ?? false,
     extra: {},
   };
+  await createTableStream(ddb, record, input.StreamSpecification, now);
   const table = await ddb.catalog.save(record);
+  await applyCreateTableExtras(ddb, table, input as CreateTableExtras);
   return { TableDescription: await describe(ddb, table, 'CREATING') };
 }

@@ -2,6 +2,7 @@ import type { OperationContext } from '../../../core/service.js';
 import { describe, tableFor } from '../context.js';
 import type { DynamoDb } from '../context.js';
 import { ddbErrors } from '../errors.js';
+import { beforeTableDeleted } from '../backups/table-hooks.js';
 
 export async function deleteTable(ddb: DynamoDb, input: { TableName: string }, ctx: OperationContext) {
   const table = tableFor(ddb, ctx, input.TableName, ddbErrors.tableNotFound, { whileCreating: true });
@@ -14,6 +15,7 @@ export async function deleteTable(ddb: DynamoDb, input: { TableName: string }, c
     );
   }
   const description = await describe(ddb, table, 'DELETING');
+  await beforeTableDeleted(ddb, table);
   await ddb.catalog.remove(table);
   return { TableDescription: description };
 }

@@ -7,6 +7,7 @@ import type { DynamoDb } from '../context.js';
 import { checkExpressionParameters, checkNoNestedKeyAccess, convertAttributesToGet, projectItem } from '../expressions/index.js';
 import { encodeKeyOf, validateKey } from '../keys.js';
 import { itemsSql } from '../storage/items.js';
+import { isExpired, ttlAttributeOf } from '../ttl/state.js';
 import type { Item } from '../types.js';
 import { validateItem } from '../values/validate.js';
 import { compileMembers } from './shared/compile.js';
@@ -30,13 +31,17 @@ export async function getItem(ddb: DynamoDb, input: GetItemInput, ctx: Operation
   validateKey(table, key);
   checkNoNestedKeyAccess(compiled, table.keyNames);
   const row = await itemsSql.get(ddb.store, table.id, encodeKeyOf(table.key, key));
+  // An expired item (TTL) is not returned; it was still read, so it still costs its size.
+  const ttlAttribute = ttlAttributeOf(table);
+  const parsed = row && ttlAttribute !== undefined ? (JSON.parse(row.item) as Item) : undefined;
+  const visible = parsed !== undefined && isExpired(parsed, ttlAttribute!, ddb.clock.now()) ? undefined : row;
   const mode = input.ReturnConsumedCapacity;
   if (!projection && (mode === undefined || mode === 'NONE')) {
-    return new RawJson(row ? `{"Item":${row.item}}` : '{}');
+    return new RawJson(visible ? `{"Item":${visible.item}}` : '{}');
   }
   const out: Record<string, unknown> = {};
-  if (row) {
-    const item = JSON.parse(row.item) as Item;
+  if (visible) {
+    const item = parsed ?? (JSON.parse(visible.item) as Item);
     out['Item'] = projection ? projectItem(item, projection) : item;
   }
   const capacity = newConsumption('read');

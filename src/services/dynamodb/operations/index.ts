@@ -16,6 +16,28 @@ import { describeEndpoints, describeLimits } from './describe-limits.js';
 import { describeTable } from './describe-table.js';
 import { listTables } from './list-tables.js';
 import { updateTable } from './update-table.js';
+import { describeTimeToLive } from './describe-time-to-live.js';
+import { updateTimeToLive } from './update-time-to-live.js';
+import { executeStatement } from './execute-statement.js';
+import { batchExecuteStatement } from './batch-execute-statement.js';
+import { executeTransaction } from './execute-transaction.js';
+import { tagResource } from './tag-resource.js';
+import { untagResource } from './untag-resource.js';
+import { listTagsOfResource } from './list-tags-of-resource.js';
+import { createBackup } from './create-backup.js';
+import { describeBackup } from './describe-backup.js';
+import { listBackups } from './list-backups.js';
+import { deleteBackup } from './delete-backup.js';
+import { restoreTableFromBackup } from './restore-table-from-backup.js';
+import { updateContinuousBackups } from './update-continuous-backups.js';
+import { describeContinuousBackups } from './describe-continuous-backups.js';
+import { restoreTableToPointInTime } from './restore-table-to-point-in-time.js';
+import { exportTableToPointInTime } from './export-table-to-point-in-time.js';
+import { describeExport } from './describe-export.js';
+import { listExports } from './list-exports.js';
+import { putResourcePolicy } from './put-resource-policy.js';
+import { getResourcePolicy } from './get-resource-policy.js';
+import { deleteResourcePolicy } from './delete-resource-policy.js';
 
 type Operation = (ddb: DynamoDb, input: any, ctx: OperationContext) => unknown;
 
@@ -36,6 +58,28 @@ export const OPERATIONS: Record<string, Operation> = {
   BatchWriteItem: batchWriteItem,
   TransactWriteItems: transactWriteItems,
   TransactGetItems: transactGetItems,
+  UpdateTimeToLive: updateTimeToLive,
+  DescribeTimeToLive: describeTimeToLive,
+  ExecuteStatement: executeStatement,
+  BatchExecuteStatement: batchExecuteStatement,
+  ExecuteTransaction: executeTransaction,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListTagsOfResource: listTagsOfResource,
+  CreateBackup: createBackup,
+  DescribeBackup: describeBackup,
+  ListBackups: listBackups,
+  DeleteBackup: deleteBackup,
+  RestoreTableFromBackup: restoreTableFromBackup,
+  UpdateContinuousBackups: updateContinuousBackups,
+  DescribeContinuousBackups: describeContinuousBackups,
+  RestoreTableToPointInTime: restoreTableToPointInTime,
+  ExportTableToPointInTime: exportTableToPointInTime,
+  DescribeExport: describeExport,
+  ListExports: listExports,
+  PutResourcePolicy: putResourcePolicy,
+  GetResourcePolicy: getResourcePolicy,
+  DeleteResourcePolicy: deleteResourcePolicy,
   DescribeLimits: () => describeLimits(),
   DescribeEndpoints: (_ddb, input, ctx) => describeEndpoints(input, ctx.host),
 };

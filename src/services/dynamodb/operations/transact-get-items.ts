@@ -11,6 +11,7 @@ import { encodeKeyOf, validateKey } from '../keys.js';
 import type { EncodedKey } from '../keys.js';
 import { itemsSql } from '../storage/items.js';
 import type { Table } from '../tables/table.js';
+import { isExpired, ttlAttributeOf } from '../ttl/state.js';
 import type { Item } from '../types.js';
 import { validateItem } from '../values/validate.js';
 import { compileMembers } from './shared/compile.js';
@@ -48,6 +49,7 @@ export async function transactGetItems(ddb: DynamoDb, input: TransactGetItemsInp
     throw transactionCanceled(planned.map((p) => (p.problem ? { Code: 'ValidationError', Message: p.problem } : { Code: 'None' })));
   }
   const capacities = new Map<Table, Consumption>();
+  const now = ddb.clock.now();
   const responses = await ddb.store.transaction(async (tx) => {
     const out: Record<string, unknown>[] = [];
     for (const p of planned) {
@@ -60,6 +62,11 @@ export async function transactGetItems(ddb: DynamoDb, input: TransactGetItemsInp
         continue;
       }
       const item = JSON.parse(row.item) as Item;
+      const ttlAttribute = ttlAttributeOf(p.table);
+      if (ttlAttribute !== undefined && isExpired(item, ttlAttribute, now)) {
+        out.push({});
+        continue;
+      }
       out.push({ Item: p.projection ? projectItem(item, p.projection) : item });
     }
     return out;

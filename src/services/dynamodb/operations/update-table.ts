@@ -7,6 +7,8 @@ import { itemsSql } from '../storage/items.js';
 import type { IndexRecord, TableRecord } from '../tables/record.js';
 import { Table } from '../tables/table.js';
 import { checkKeySchema, checkProjection, checkThroughput } from '../tables/validate-create.js';
+import { checkUpdateStreamSpecification, updateTableStream } from '../streams/table-spec.js';
+import type { StreamSpecificationInput } from '../streams/table-spec.js';
 import type { AttributeDefinition, Item, KeySchemaElement, Projection } from '../types.js';
 import { itemSize } from '../values/size.js';
 
@@ -22,7 +24,7 @@ export interface UpdateTableInput {
     Update?: { IndexName: string; ProvisionedThroughput?: Throughput };
     Delete?: { IndexName: string };
   }[];
-  StreamSpecification?: unknown;
+  StreamSpecification?: StreamSpecificationInput;
   SSESpecification?: unknown;
   ReplicaUpdates?: unknown;
   TableClass?: string;
@@ -49,6 +51,7 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
       'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required',
     );
   }
+  checkUpdateStreamSpecification(table.record, input);
   const now = ddb.clock.now();
   const record: TableRecord = structuredClone(table.record);
   const billing = input.BillingMode ?? record.billingMode;
@@ -150,7 +153,7 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
       await itemsSql.dropIndex(ddb.store, record.id, u.Delete.IndexName);
     }
   }
-  if (input.StreamSpecification !== undefined) record.extra['StreamSpecification'] = input.StreamSpecification;
+  await updateTableStream(ddb, record, input.StreamSpecification, now);
   record.updatingUntil = now + ddb.tableStatusDelayMs;
   const updated = new Table(record);
   for (const index of creating) await backfill(ddb, updated, index.name);

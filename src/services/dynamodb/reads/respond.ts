@@ -6,6 +6,7 @@ import type { Condition, Projection } from '../expressions/index.js';
 import { encodeKeyOf } from '../keys.js';
 import { itemsSql } from '../storage/items.js';
 import type { IndexInfo, Table } from '../tables/table.js';
+import { isExpiredRead, ttlAttributeOf } from '../ttl/state.js';
 import type { Item } from '../types.js';
 import { readPage } from './read-page.js';
 import type { ReadSource } from './read-page.js';
@@ -37,6 +38,9 @@ export async function respondRead(ddb: DynamoDb, table: Table, req: ReadRequest)
   const capacity = newConsumption('read');
   addRead(capacity, page.bytes, req.consistent, index?.name);
   const fetch = needsTableFetch(index, req.select, req.projection);
+  // Expired items (TTL) are filtered like a FilterExpression would: read, counted in ScannedCount.
+  const ttlAttribute = ttlAttributeOf(table);
+  const now = ddb.clock.now();
   const items: Item[] = [];
   let count = 0;
   for (const stored of page.items) {
@@ -47,6 +51,7 @@ export async function respondRead(ddb: DynamoDb, table: Table, req: ReadRequest)
       item = JSON.parse(row.item) as Item;
       addRead(capacity, row.size, true);
     }
+    if (ttlAttribute !== undefined && (await isExpiredRead(ddb.store, table, fetch ? undefined : index, item, ttlAttribute, now))) continue;
     if (req.filter && !evaluateCondition(req.filter, item)) continue;
     count++;
     if (req.select !== 'COUNT') items.push(req.projection ? projectItem(item, req.projection) : item);

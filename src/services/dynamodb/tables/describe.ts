@@ -92,5 +92,8 @@ export function describeTable(record: TableRecord, options: DescribeOptions): Re
   if (record.tableClass) desc['TableClassSummary'] = { TableClass: record.tableClass };
   desc['DeletionProtectionEnabled'] = record.deletionProtection;
   for (const [k, v] of Object.entries(record.extra)) if (k[0] === k[0]?.toUpperCase()) desc[k] = v;
+  // A restored table shows where it came from only while it is CREATING (as AWS does).
+  const restore = record.extra['restoreSummary'] as Record<string, unknown> | undefined;
+  if (restore && status === 'CREATING') desc['RestoreSummary'] = { ...restore, RestoreInProgress: true };
   return desc;
 }

@@ -13,5 +13,10 @@ export function serverModel(published: ServiceModel): ServiceModel {
   set('Select', { enum: ['SPECIFIC_ATTRIBUTES', 'COUNT', 'ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES'] });
   set('ReturnConsumedCapacity', { enum: ['INDEXES', 'TOTAL', 'NONE'] });
   set('KeySchema', { min: 1, max: 2 });
+  // Tags are checked by the tag operations with DynamoDB's own messages ('The Tag Key provided is
+  // invalid, Key: …'), not by Coral: no length constraints, and a Tag without Value is accepted.
+  set('TagKeyString', { min: undefined, max: undefined });
+  set('TagValueString', { min: undefined, max: undefined });
+  set('Tag', { required: ['Key'] });
   return model;
 }
