@@ -1,2 +1,3 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
+// A larger young generation (64 MB semi-spaces) means fewer scavenges under request load.
 import '../dist/cli.js';

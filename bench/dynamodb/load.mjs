@@ -103,10 +103,20 @@ function item(p, s) {
   };
 }
 
+/**
+ * A write that really changes the stored item: variants v and v + VARIANTS / 2 target the same
+ * key with different content, so cycling through the variants never rewrites identical bytes
+ * (which a storage engine may skip).
+ */
+function changedItem(v, k = 0) {
+  const slot = v % (VARIANTS / 2);
+  return { ...item(slot * 25 + k, slot), data: { S: filler(1_000_003 + v * 25 + k) } };
+}
+
 /** A batch of 25 puts on 25 distinct partitions (BatchWriteItem forbids duplicate keys). */
 function batch(v) {
   const puts = [];
-  for (let k = 0; k < 25; k++) puts.push({ PutRequest: { Item: item(v * 25 + k, v) } });
+  for (let k = 0; k < 25; k++) puts.push({ PutRequest: { Item: changedItem(v, k) } });
   return { RequestItems: { [TABLE]: puts } };
 }
 
@@ -120,7 +130,7 @@ export const OPS = {
     check: (r) => r.Item?.data?.S?.length === FILLER_BYTES || 'no Item in response',
   },
   PutItem: {
-    payload: (i) => ({ TableName: TABLE, Item: item(i, i * 3) }),
+    payload: (i) => ({ TableName: TABLE, Item: changedItem(i) }),
     check: () => true,
   },
   UpdateItem: {

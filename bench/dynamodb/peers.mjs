@@ -133,7 +133,8 @@ export const PEERS = {
       const dataDir = tmpDir('overcast-bench-');
       const child = spawn(
         process.execPath,
-        [OVERCAST_BIN, 'start', '--port', String(port), '--data-dir', dataDir],
+        // The V8 flag bin/overcast.js's shebang sets when run directly.
+        ['--max-semi-space-size=64', OVERCAST_BIN, 'start', '--port', String(port), '--data-dir', dataDir],
         { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       return { child, storage: `on-disk, durable (--data-dir ${dataDir})` };

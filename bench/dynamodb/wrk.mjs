@@ -16,7 +16,11 @@ function requestFile(variants) {
   const file = path.join(dir, 'requests.txt');
   const parts = [];
   for (const v of variants) {
-    const headers = Object.entries(v.headers).filter(([k]) => k.toLowerCase() !== 'content-length');
+    // wrk adds Host and Content-Length itself unless `Host` (capitalised) is given: name it so, or a
+    // strict server (DynamoDB Local's Jetty) sees two Host headers and answers 400.
+    const headers = Object.entries(v.headers)
+      .filter(([k]) => k.toLowerCase() !== 'content-length')
+      .map(([k, val]) => [k.toLowerCase() === 'host' ? 'Host' : k, val]);
     parts.push(`H ${headers.length}\n${headers.map(([k, val]) => `${k}: ${val}`).join('\n')}\nB ${Buffer.byteLength(v.body)}\n${v.body}\n`);
   }
   writeFileSync(file, parts.join(''));

@@ -23,6 +23,8 @@ export interface Dialect {
   text: string;
   integer: string;
   real: string;
+  /** An auto-assigned integer primary key column type (SQLite: the rowid). */
+  rowId: string;
 }
 
 /** One schema step of a service, applied once, in order. */

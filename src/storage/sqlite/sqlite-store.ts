@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type { Db, Dialect, Migration, RunResult, SqlValue, Store } from '../store.js';
 
-const SQLITE: Dialect = { name: 'sqlite', blob: 'BLOB', text: 'TEXT', integer: 'INTEGER', real: 'REAL' };
+const SQLITE: Dialect = { name: 'sqlite', blob: 'BLOB', text: 'TEXT', integer: 'INTEGER', real: 'REAL', rowId: 'INTEGER PRIMARY KEY' };
 
 export interface SqliteStoreOptions {
   /** Directory for the database file; undefined keeps everything in memory. */
@@ -35,9 +35,6 @@ export class SqliteStore implements Store {
       // Only this process opens the file: no per-statement file locking or shared memory, and a
       // second server on the same data directory fails fast instead of sharing state.
       this.db.pragma('locking_mode = EXCLUSIVE');
-      // 16 KiB pages keep rows of a few KB inside their b-tree page (no overflow-page reads).
-      // Takes effect only when the file is created.
-      this.db.pragma('page_size = 16384');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       // Keep the working set in SQLite's own page cache (64 MiB) and map the file for reads, so a
@@ -47,7 +44,6 @@ export class SqliteStore implements Store {
     } else {
       this.dataDir = undefined;
       this.db = new Database(':memory:');
-      this.db.pragma('page_size = 16384');
     }
     this.db.pragma('busy_timeout = 5000');
     this.db.exec('CREATE TABLE IF NOT EXISTS _migrations (service TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (service, id))');

@@ -87,4 +87,27 @@ export const DYNAMODB_MIGRATIONS: Migration[] = [
       `CREATE INDEX ddb_exports_token ON ddb_exports (account, region, client_token)`,
     ],
   },
+  {
+    // Items move from clustered (WITHOUT ROWID) tables to rowid tables with a unique key index: a
+    // rowid table keeps rows of up to ~4 KB in a 4 KiB page, so rewriting an item dirties one
+    // small page instead of a large clustered one (a quarter of the WAL bytes per write).
+    id: '004-items-rowid-layout',
+    statements: (d) => [
+      `CREATE TABLE ddb_items_v2 (
+        id ${d.rowId}, table_id ${d.integer} NOT NULL, bucket ${d.integer} NOT NULL,
+        pk ${d.blob} NOT NULL, sk ${d.blob} NOT NULL, item ${d.text} NOT NULL, size ${d.integer} NOT NULL)`,
+      'INSERT INTO ddb_items_v2 (table_id, bucket, pk, sk, item, size) SELECT table_id, bucket, pk, sk, item, size FROM ddb_items ORDER BY table_id, bucket, pk, sk',
+      'DROP TABLE ddb_items',
+      'ALTER TABLE ddb_items_v2 RENAME TO ddb_items',
+      'CREATE UNIQUE INDEX ddb_items_key ON ddb_items (table_id, bucket, pk, sk)',
+      `CREATE TABLE ddb_index_items_v2 (
+        id ${d.rowId}, table_id ${d.integer} NOT NULL, index_name ${d.text} NOT NULL, bucket ${d.integer} NOT NULL,
+        ipk ${d.blob} NOT NULL, isk ${d.blob} NOT NULL, tpk ${d.blob} NOT NULL, tsk ${d.blob} NOT NULL,
+        item ${d.text} NOT NULL, size ${d.integer} NOT NULL)`,
+      'INSERT INTO ddb_index_items_v2 (table_id, index_name, bucket, ipk, isk, tpk, tsk, item, size) SELECT table_id, index_name, bucket, ipk, isk, tpk, tsk, item, size FROM ddb_index_items ORDER BY table_id, index_name, bucket, ipk, isk, tpk, tsk',
+      'DROP TABLE ddb_index_items',
+      'ALTER TABLE ddb_index_items_v2 RENAME TO ddb_index_items',
+      'CREATE UNIQUE INDEX ddb_index_items_key ON ddb_index_items (table_id, index_name, bucket, ipk, isk, tpk, tsk)',
+    ],
+  },
 ];
