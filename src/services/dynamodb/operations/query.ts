@@ -16,7 +16,7 @@ import type { LegacyCondition } from '../expressions/index.js';
 import { encodeKey, hashBucket } from '../values/key-encoding.js';
 import { validateItem } from '../values/validate.js';
 import { sortRange } from '../reads/key-range.js';
-import { respondRead } from '../reads/respond.js';
+import { respondReadRaw } from '../reads/respond.js';
 import { checkIndexSelect, checkSelect } from '../reads/select.js';
 import type { Select } from '../reads/select.js';
 import { startPosition } from '../reads/start-key.js';
@@ -86,7 +86,7 @@ export async function query(ddb: DynamoDb, input: QueryInput, ctx: OperationCont
   if (esk && JSON.stringify(esk[keyShape.hash.name]) !== JSON.stringify(analyzed.hashValue)) {
     throw invalid('The provided starting key is outside query boundaries based on provided conditions');
   }
-  return respondRead(ddb, table, {
+  return respondReadRaw(ddb, table, {
     source: {
       table,
       index,

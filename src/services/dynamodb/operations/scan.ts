@@ -5,7 +5,7 @@ import type { DynamoDb } from '../context.js';
 import { invalid } from '../errors.js';
 import { checkExpressionParameters, checkNoNestedKeyAccess, convertAttributesToGet, convertFilter } from '../expressions/index.js';
 import type { LegacyCondition } from '../expressions/index.js';
-import { respondRead } from '../reads/respond.js';
+import { respondReadRaw } from '../reads/respond.js';
 import { checkIndexSelect, checkSelect } from '../reads/select.js';
 import type { Select } from '../reads/select.js';
 import { startPosition } from '../reads/start-key.js';
@@ -87,7 +87,7 @@ export async function scan(ddb: DynamoDb, input: ScanInput, ctx: OperationContex
       );
     }
   }
-  return respondRead(ddb, table, {
+  return respondReadRaw(ddb, table, {
     source: { table, index, ...(buckets ? { buckets } : {}), start, limit: input.Limit },
     filter,
     projection,

@@ -23,8 +23,10 @@ export interface ReadSource {
 }
 
 export interface PageResult {
-  /** Stored items evaluated, in order (before filtering). */
-  items: Item[];
+  /** Stored items evaluated, in order (before filtering), as their stored JSON text. */
+  raws: string[];
+  /** The same items parsed (parsed on first use: a plain Query/Scan page never needs them). */
+  readonly items: Item[];
   /** Bytes read (pre-filter), for capacity. */
   bytes: number;
   /** Where the page stopped, when it stopped on Limit or the 1 MB budget. */
@@ -33,21 +35,29 @@ export interface PageResult {
 
 /** Read one page of a Query or Scan: up to Limit items or 1 MB, whichever comes first. */
 export async function readPage(db: Db, source: ReadSource): Promise<PageResult> {
-  const items: Item[] = [];
+  const raws: string[] = [];
   let bytes = 0;
   let position = source.start;
+  const result = (last: string | undefined): PageResult => {
+    let parsed: Item[] | undefined;
+    return {
+      raws,
+      get items() {
+        return (parsed ??= raws.map((r) => JSON.parse(r) as Item));
+      },
+      bytes,
+      last: last === undefined ? undefined : (JSON.parse(last) as Item),
+    };
+  };
   for (;;) {
-    const want = source.limit === undefined ? CHUNK : Math.min(CHUNK, source.limit - items.length);
+    const want = source.limit === undefined ? CHUNK : Math.min(CHUNK, source.limit - raws.length);
     const rows = await fetchRows(db, source, position, want);
     for (const row of rows) {
-      const item = JSON.parse(row.item) as Item;
-      items.push(item);
+      raws.push(row.item);
       bytes += row.size;
-      if ((source.limit !== undefined && items.length >= source.limit) || bytes >= PAGE_BYTES) {
-        return { items, bytes, last: item };
-      }
+      if ((source.limit !== undefined && raws.length >= source.limit) || bytes >= PAGE_BYTES) return result(row.item);
     }
-    if (rows.length < want) return { items, bytes, last: undefined };
+    if (rows.length < want) return result(undefined);
     const tail = rows[rows.length - 1]!;
     position = source.index
       ? { index: tail as IndexRow }

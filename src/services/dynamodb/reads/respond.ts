@@ -1,3 +1,4 @@
+import { RawJson } from '../../../core/protocols/raw-json.js';
 import { addRead, consumedCapacity, newConsumption } from '../capacity.js';
 import type { ReturnConsumedCapacity } from '../capacity.js';
 import type { DynamoDb } from '../context.js';
@@ -29,6 +30,30 @@ function needsTableFetch(index: IndexInfo | undefined, select: Select, projectio
   if (!projection) return false;
   const projected = new Set([...index.include, index.key.hash.name, ...(index.key.range ? [index.key.range.name] : [])]);
   return projection.paths.some((p) => typeof p[0] === 'string' && !projected.has(p[0]));
+}
+
+/**
+ * Query and Scan: when nothing needs to look inside the items (no filter, projection, TTL, LSI
+ * fetch or COUNT), the stored JSON is spliced into the answer without being parsed.
+ */
+export async function respondReadRaw(ddb: DynamoDb, table: Table, req: ReadRequest): Promise<Record<string, unknown> | RawJson> {
+  const plain =
+    !req.filter &&
+    !req.projection &&
+    req.select !== 'COUNT' &&
+    ttlAttributeOf(table) === undefined &&
+    !needsTableFetch(req.source.index, req.select, req.projection);
+  if (!plain) return respondRead(ddb, table, req);
+  const page = await readPage(ddb.store, req.source);
+  const index = req.source.index;
+  const capacity = newConsumption('read');
+  addRead(capacity, page.bytes, req.consistent, index?.name);
+  const n = page.raws.length;
+  let text = `{"Items":[${page.raws.join(',')}],"Count":${n},"ScannedCount":${n}`;
+  if (page.last) text += `,"LastEvaluatedKey":${JSON.stringify(lastEvaluatedKey(table, index, page.last))}`;
+  const consumed = consumedCapacity(table, req.returnConsumedCapacity, capacity);
+  if (consumed) text += `,"ConsumedCapacity":${JSON.stringify(consumed)}`;
+  return new RawJson(text + '}');
 }
 
 /** Run one Query/Scan page and shape the response. */
