@@ -8,7 +8,6 @@ import {
   checkExpressionParameters,
   checkFilterNotOnKey,
   checkNoNestedKeyAccess,
-  convertAttributesToGet,
   convertFilter,
   convertKeyConditions,
 } from '../expressions/index.js';
@@ -17,7 +16,7 @@ import { encodeKey, hashBucket } from '../values/key-encoding.js';
 import { validateItem } from '../values/validate.js';
 import { sortRange } from '../reads/key-range.js';
 import { respondReadRaw } from '../reads/respond.js';
-import { checkIndexSelect, checkSelect } from '../reads/select.js';
+import { readIndex, readProjection } from '../reads/read-target.js';
 import type { Select } from '../reads/select.js';
 import { startPosition } from '../reads/start-key.js';
 import type { AttributeValue, Item } from '../types.js';
@@ -54,24 +53,9 @@ export async function query(ddb: DynamoDb, input: QueryInput, ctx: OperationCont
   }
   const legacyKeys = input.KeyConditions ? convertKeyConditions(input.KeyConditions, legacy) : undefined;
   const filter = compiled.filter ?? convertFilter(input.QueryFilter, input.ConditionalOperator, legacy);
-  const projection = compiled.projection ?? (input.AttributesToGet ? convertAttributesToGet(input.AttributesToGet) : undefined);
-  const select = checkSelect(
-    input.Select,
-    compiled.projection
-      ? { kind: 'ProjectionExpression', value: compiled.projection }
-      : projection
-        ? { kind: 'AttributesToGet', value: projection }
-        : undefined,
-    input.IndexName,
-    'Querying',
-  );
+  const { projection, select } = readProjection(compiled, input, 'Querying');
   const table = tableFor(ddb, ctx, input.TableName);
-  const index = input.IndexName === undefined ? undefined : table.indexByName.get(input.IndexName);
-  if (input.IndexName !== undefined && !index) {
-    throw invalid(`The table does not have the specified index: ${input.IndexName}`);
-  }
-  if (index?.global && input.ConsistentRead) throw invalid('Consistent reads are not supported on global secondary indexes');
-  checkIndexSelect(index, select, input.Select !== undefined);
+  const index = readIndex(table, input, select);
   const keyShape = index ? index.key : table.key;
   const analyzed = analyzeKeyCondition(
     (compiled.keyCondition ?? legacyKeys)!,

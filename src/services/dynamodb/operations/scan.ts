@@ -3,10 +3,10 @@ import type { ReturnConsumedCapacity } from '../capacity.js';
 import { tableFor } from '../context.js';
 import type { DynamoDb } from '../context.js';
 import { invalid } from '../errors.js';
-import { checkExpressionParameters, checkNoNestedKeyAccess, convertAttributesToGet, convertFilter } from '../expressions/index.js';
+import { checkExpressionParameters, checkNoNestedKeyAccess, convertFilter } from '../expressions/index.js';
 import type { LegacyCondition } from '../expressions/index.js';
 import { respondReadRaw } from '../reads/respond.js';
-import { checkIndexSelect, checkSelect } from '../reads/select.js';
+import { readIndex, readProjection } from '../reads/read-target.js';
 import type { Select } from '../reads/select.js';
 import { startPosition } from '../reads/start-key.js';
 import type { AttributeValue, Item } from '../types.js';
@@ -52,24 +52,9 @@ export async function scan(ddb: DynamoDb, input: ScanInput, ctx: OperationContex
   const compiled = compileMembers(input);
   const legacy = { validateValue: valueProblem };
   const filter = compiled.filter ?? convertFilter(input.ScanFilter, input.ConditionalOperator, legacy);
-  const projection = compiled.projection ?? (input.AttributesToGet ? convertAttributesToGet(input.AttributesToGet) : undefined);
-  const select = checkSelect(
-    input.Select,
-    compiled.projection
-      ? { kind: 'ProjectionExpression', value: compiled.projection }
-      : projection
-        ? { kind: 'AttributesToGet', value: projection }
-        : undefined,
-    input.IndexName,
-    'Scanning',
-  );
+  const { projection, select } = readProjection(compiled, input, 'Scanning');
   const table = tableFor(ddb, ctx, input.TableName);
-  const index = input.IndexName === undefined ? undefined : table.indexByName.get(input.IndexName);
-  if (input.IndexName !== undefined && !index) {
-    throw invalid(`The table does not have the specified index: ${input.IndexName}`);
-  }
-  if (index?.global && input.ConsistentRead) throw invalid('Consistent reads are not supported on global secondary indexes');
-  checkIndexSelect(index, select, input.Select !== undefined);
+  const index = readIndex(table, input, select);
   checkNoNestedKeyAccess(compiled, table.keyNames);
   let buckets: { low: number; high: number } | undefined;
   if (input.TotalSegments !== undefined && input.Segment !== undefined) {
