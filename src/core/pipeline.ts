@@ -84,8 +84,7 @@ export class Pipeline {
     response.headers['x-amzn-requestid'] = requestId;
     if (service.responseHeaders) {
       // The body stays a string when it is one: Node then sends headers and body in one write.
-      const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
-      Object.assign(response.headers, service.responseHeaders(body));
+      Object.assign(response.headers, service.responseHeaders(response.body));
     }
     return response;
   }

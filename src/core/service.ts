@@ -34,7 +34,7 @@ export interface ServiceDefinition {
   /** Request id style: DynamoDB uses 52 [0-9A-Z] characters. */
   requestId?: () => string;
   /** Extra response headers computed from the final body (e.g. x-amz-crc32). */
-  responseHeaders?: (body: Buffer) => Record<string, string>;
+  responseHeaders?: (body: Buffer | string) => Record<string, string>;
   /** Validate input against the model's constraints before the handler (default true). */
   validateInput?: boolean;
   /** Replaces the default model validation when the service's server-side rules differ. */

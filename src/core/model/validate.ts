@@ -1,7 +1,7 @@
 import { coreErrors } from '../errors/aws-error.js';
 import type { AwsError } from '../errors/aws-error.js';
 import { formatValue, lowerFirst } from './format-value.js';
-import type { ServiceModel, Shape } from './types.js';
+import type { MemberRef, ServiceModel, Shape } from './types.js';
 
 /** One Coral-style constraint violation. */
 export interface Violation {
@@ -48,7 +48,7 @@ export function checkTypes(model: ServiceModel, shapeName: string, value: unknow
         throw coreErrors.serialization(`Unexpected value type in payload`);
       }
       const obj = value as Record<string, unknown>;
-      for (const [name, ref] of Object.entries(shape.members ?? {})) {
+      for (const [name, ref] of membersOf(shape)) {
         // A JSON null member is an absent member.
         if (obj[name] === null) delete obj[name];
         else checkTypes(model, ref.shape, obj[name], opaque);
@@ -132,7 +132,7 @@ export function collectViolations(
   switch (shape.type) {
     case 'structure': {
       const obj = value as Record<string, unknown>;
-      for (const [name, ref] of Object.entries(shape.members ?? {})) {
+      for (const [name, ref] of membersOf(shape)) {
         const memberPath = path ? `${path}.${lowerFirst(name)}` : lowerFirst(name);
         const v = obj[name];
         if ((v === undefined || v === null) && shape.required?.includes(name)) {
@@ -250,4 +250,13 @@ export function jsonDepth(value: unknown, limit: number): number {
     }
   }
   return max;
+}
+
+const MEMBERS = new WeakMap<Shape, [string, MemberRef][]>();
+
+/** A structure's members as an array, computed once per shape (validation runs on every request). */
+function membersOf(shape: Shape): [string, MemberRef][] {
+  let members = MEMBERS.get(shape);
+  if (!members) MEMBERS.set(shape, (members = Object.entries(shape.members ?? {})));
+  return members;
 }
