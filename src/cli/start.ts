@@ -63,11 +63,12 @@ export async function start(flags: StartFlags): Promise<void> {
     `  health     ${endpoint}/_overcast/health`,
     '',
     'Try it:',
-    `  export AWS_ENDPOINT_URL=${endpoint} AWS_REGION=${config.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`,
+    `  export AWS_REGION=${config.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`,
     flags.sample
-      ? `  aws dynamodb scan --table-name ${SAMPLE_TABLE}      # the sample table`
-      : `  aws dynamodb list-tables`,
-    `  aws sts get-caller-identity`,
+      ? `  aws --endpoint-url ${endpoint} dynamodb scan --table-name ${SAMPLE_TABLE}      # the sample table`
+      : `  aws --endpoint-url ${endpoint} dynamodb list-tables`,
+    `  aws --endpoint-url ${endpoint} sts get-caller-identity`,
+    `  (SDKs and AWS CLI >= 2.13 also read AWS_ENDPOINT_URL=${endpoint})`,
     '',
     'Press Ctrl-C to stop.',
   ];
