@@ -162,11 +162,10 @@ export const OPS = {
 
 // ---- setup -----------------------------------------------------------------
 
-/** Create the table, wait for ACTIVE, load PARTITIONS x ITEMS_PER_PARTITION items. */
-export async function setupTable(baseUrl, { timeoutMs = 120000 } = {}) {
-  const deadline = Date.now() + timeoutMs;
+/** Create a table keyed by `pk` (S) and `sk` (S), on demand, and wait until it is ACTIVE. */
+export async function createKeyedTable(baseUrl, name, deadline) {
   await ok(baseUrl, 'CreateTable', {
-    TableName: TABLE,
+    TableName: name,
     AttributeDefinitions: [
       { AttributeName: 'pk', AttributeType: 'S' },
       { AttributeName: 'sk', AttributeType: 'S' },
@@ -178,11 +177,17 @@ export async function setupTable(baseUrl, { timeoutMs = 120000 } = {}) {
     BillingMode: 'PAY_PER_REQUEST',
   });
   for (;;) {
-    const d = await ok(baseUrl, 'DescribeTable', { TableName: TABLE });
-    if (d.Table?.TableStatus === 'ACTIVE') break;
-    if (Date.now() > deadline) throw new Error('table not ACTIVE in time');
+    const d = await ok(baseUrl, 'DescribeTable', { TableName: name });
+    if (d.Table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`table ${name} not ACTIVE in time`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Create the table, wait for ACTIVE, load PARTITIONS x ITEMS_PER_PARTITION items. */
+export async function setupTable(baseUrl, { timeoutMs = 120000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  await createKeyedTable(baseUrl, TABLE, deadline);
   // 25 items per BatchWriteItem, 4 requests in flight.
   const batches = [];
   for (let p = 0; p < PARTITIONS; p += 25) {

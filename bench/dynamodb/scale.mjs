@@ -73,22 +73,7 @@ for (const name of peerNames) {
   try {
     peer = await peers.startPeer(name, { disk: false, apiProbe: load.apiProbe });
     log(`${name}: ready (${peer.storage})`);
-    await ok(peer.url, 'CreateTable', {
-      TableName: TABLE,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    });
-    for (let t = Date.now(); (await ok(peer.url, 'DescribeTable', { TableName: TABLE })).Table?.TableStatus !== 'ACTIVE'; ) {
-      if (Date.now() - t > 60000) throw new Error('table not ACTIVE in 60 s');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await load.createKeyedTable(peer.url, TABLE, Date.now() + 60000);
     let loaded = 0;
     for (const size of sizes) {
       const t0 = Date.now();

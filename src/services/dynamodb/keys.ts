@@ -15,6 +15,11 @@ export interface EncodedKey {
 
 const EMPTY = Buffer.alloc(0);
 
+/** A string naming one item of one table, for duplicate checks across a request. */
+export function itemIdentity(tableId: number, key: EncodedKey): string {
+  return `${tableId}/${key.pk.toString('hex')}/${key.sk.toString('hex')}`;
+}
+
 const scalar = (v: AttributeValue): string => (v as Record<string, string>)[typeOf(v)]!;
 
 export function encodeKeyOf(shape: KeyShape, item: Item): EncodedKey {

@@ -6,7 +6,7 @@ import type { DynamoDb } from '../context.js';
 import { invalid } from '../errors.js';
 import { checkExpressionParameters, checkNoNestedKeyAccess, convertAttributesToGet, projectItem } from '../expressions/index.js';
 import type { Projection } from '../expressions/index.js';
-import { encodeKeyOf, validateKey } from '../keys.js';
+import { encodeKeyOf, itemIdentity, validateKey } from '../keys.js';
 import { itemsSql } from '../storage/items.js';
 import type { Table } from '../tables/table.js';
 import { isExpired, ttlAttributeOf } from '../ttl/state.js';
@@ -53,7 +53,7 @@ export async function batchGetItem(ddb: DynamoDb, input: BatchGetItemInput, ctx:
     for (const key of keys) {
       validateKey(table, key);
       const id = encodeKeyOf(table.key, key);
-      const sig = `${id.pk.toString('hex')}/${id.sk.toString('hex')}`;
+      const sig = itemIdentity(table.id, id);
       if (seen.has(sig)) throw invalid('Provided list of item keys contains duplicates');
       seen.add(sig);
     }

@@ -4,7 +4,7 @@ import type { Consumption, ReturnConsumedCapacity } from '../capacity.js';
 import { tableFor } from '../context.js';
 import type { DynamoDb } from '../context.js';
 import { invalid } from '../errors.js';
-import { encodeKeyOf, keyOf, validateItemKeys, validateKey } from '../keys.js';
+import { encodeKeyOf, itemIdentity, keyOf, validateItemKeys, validateKey } from '../keys.js';
 import type { EncodedKey } from '../keys.js';
 import { itemsSql } from '../storage/items.js';
 import type { Table } from '../tables/table.js';
@@ -57,7 +57,7 @@ export async function batchWriteItem(ddb: DynamoDb, input: BatchWriteItemInput, 
         keyItem = r.del!;
       }
       const key = encodeKeyOf(table.key, keyItem);
-      const sig = `${key.pk.toString('hex')}/${key.sk.toString('hex')}`;
+      const sig = itemIdentity(table.id, key);
       if (seen.has(sig)) throw invalid('Provided list of item keys contains duplicates');
       seen.add(sig);
       planned.push({ table, key, keyItem, item });

@@ -3,7 +3,6 @@ import { addWrite, consumedCapacity, newConsumption } from '../capacity.js';
 import type { ReturnConsumedCapacity } from '../capacity.js';
 import { tableFor } from '../context.js';
 import type { DynamoDb } from '../context.js';
-import { invalid } from '../errors.js';
 import { checkExpressionParameters, checkNoNestedKeyAccess, convertExpected } from '../expressions/index.js';
 import type { ExpectedAttributeValue } from '../expressions/index.js';
 import { encodeKeyOf, validateKey } from '../keys.js';
@@ -11,7 +10,7 @@ import type { AttributeValue, Item } from '../types.js';
 import { validateItem } from '../values/validate.js';
 import { compileMembers } from './shared/compile.js';
 import { conditionalWrite } from './shared/conditional-write.js';
-import { itemCollectionMetrics, returnedAttributes } from './shared/return-values.js';
+import { checkOldOnlyReturnValues, itemCollectionMetrics, returnedAttributes } from './shared/return-values.js';
 import type { ReturnValues } from './shared/return-values.js';
 import { valueProblem } from './shared/values.js';
 
@@ -34,9 +33,7 @@ export async function deleteItem(ddb: DynamoDb, input: DeleteItemInput, ctx: Ope
   checkExpressionParameters('DeleteItem', input);
   const compiled = compileMembers(input);
   const condition = compiled.condition ?? convertExpected(input.Expected, input.ConditionalOperator, { validateValue: valueProblem });
-  if (input.ReturnValues !== undefined && input.ReturnValues !== 'NONE' && input.ReturnValues !== 'ALL_OLD') {
-    throw invalid('Return values set to invalid value');
-  }
+  checkOldOnlyReturnValues(input.ReturnValues);
   const table = tableFor(ddb, ctx, input.TableName);
   validateKey(table, keyItem);
   checkNoNestedKeyAccess(compiled, table.keyNames);

@@ -11,7 +11,7 @@ import type { AttributeValue, Item } from '../types.js';
 import { MAX_ITEM_SIZE, itemSize } from '../values/size.js';
 import { validateItem } from '../values/validate.js';
 import { conditionalWrite } from './shared/conditional-write.js';
-import { itemCollectionMetrics, returnedAttributes } from './shared/return-values.js';
+import { checkOldOnlyReturnValues, itemCollectionMetrics, returnedAttributes } from './shared/return-values.js';
 import type { ReturnValues } from './shared/return-values.js';
 import { compileMembers } from './shared/compile.js';
 import { valueProblem } from './shared/values.js';
@@ -35,9 +35,7 @@ export async function putItem(ddb: DynamoDb, input: PutItemInput, ctx: Operation
   checkExpressionParameters('PutItem', input);
   const compiled = compileMembers(input);
   const condition = compiled.condition ?? convertExpected(input.Expected, input.ConditionalOperator, { validateValue: valueProblem });
-  if (input.ReturnValues !== undefined && input.ReturnValues !== 'NONE' && input.ReturnValues !== 'ALL_OLD') {
-    throw invalid('Return values set to invalid value');
-  }
+  checkOldOnlyReturnValues(input.ReturnValues);
   const table = tableFor(ddb, ctx, input.TableName);
   validateItemKeys(table, item);
   checkNoNestedKeyAccess(compiled, table.keyNames);

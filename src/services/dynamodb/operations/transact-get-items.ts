@@ -7,7 +7,7 @@ import type { DynamoDb } from '../context.js';
 import { invalid, transactionCanceled } from '../errors.js';
 import { checkNoNestedKeyAccess, projectItem } from '../expressions/index.js';
 import type { Projection } from '../expressions/index.js';
-import { encodeKeyOf, validateKey } from '../keys.js';
+import { encodeKeyOf, itemIdentity, validateKey } from '../keys.js';
 import type { EncodedKey } from '../keys.js';
 import { itemsSql } from '../storage/items.js';
 import type { Table } from '../tables/table.js';
@@ -41,7 +41,7 @@ export async function transactGetItems(ddb: DynamoDb, input: TransactGetItemsInp
   const seen = new Set<string>();
   for (const p of planned) {
     if (!p.key) continue;
-    const id = `${p.table.id}/${p.key.pk.toString('hex')}/${p.key.sk.toString('hex')}`;
+    const id = itemIdentity(p.table.id, p.key);
     if (seen.has(id)) throw invalid('Transaction request cannot include multiple operations on one item');
     seen.add(id);
   }

@@ -8,7 +8,7 @@ import { invalid, transactionCanceled } from '../errors.js';
 import type { CancellationReason } from '../errors.js';
 import { applyUpdate, checkKeyNotUpdated, checkNoNestedKeyAccess, evaluateCondition } from '../expressions/index.js';
 import type { Condition, UpdateExpression } from '../expressions/index.js';
-import { encodeKeyOf, keyOf, validateItemKeys, validateKey } from '../keys.js';
+import { encodeKeyOf, itemIdentity, keyOf, validateItemKeys, validateKey } from '../keys.js';
 import type { EncodedKey } from '../keys.js';
 import { itemsSql } from '../storage/items.js';
 import type { Table } from '../tables/table.js';
@@ -99,7 +99,7 @@ function plan(ddb: DynamoDb, input: TransactWriteItemsInput, ctx: OperationConte
   let bytes = 0;
   for (const p of planned) {
     if (!p.key) continue;
-    const id = `${p.table.id}/${p.key.pk.toString('hex')}/${p.key.sk.toString('hex')}`;
+    const id = itemIdentity(p.table.id, p.key);
     if (seen.has(id)) throw invalid('Transaction request cannot include multiple operations on one item');
     seen.add(id);
     if (p.kind === 'Put') bytes += itemSize(p.raw);

@@ -15,6 +15,7 @@ import { evaluateCondition } from '../expressions/index.js';
 import { conditionalWrite } from '../operations/shared/conditional-write.js';
 import type { WriteResult } from '../operations/shared/conditional-write.js';
 import { returnedAttributes } from '../operations/shared/return-values.js';
+import { itemIdentity } from '../keys.js';
 import { itemsSql } from '../storage/items.js';
 import type { Table } from '../tables/table.js';
 import type { Item } from '../types.js';
@@ -54,7 +55,7 @@ export function writeCapacity(plan: WritePlan, result: WriteResult, into?: Consu
   return c;
 }
 
-const targetId = (plan: WritePlan) => `${plan.table.id}/${plan.key.pk.toString('hex')}/${plan.key.sk.toString('hex')}`;
+const targetId = (plan: WritePlan) => itemIdentity(plan.table.id, plan.key);
 
 /** True when two plans address the same item. */
 export function hasDuplicateTargets(plans: readonly { table: Table; key: WritePlan['key'] }[]): boolean {

@@ -1,5 +1,6 @@
 import { projectUpdated } from '../../expressions/index.js';
 import type { UpdateExpression } from '../../expressions/index.js';
+import { invalid } from '../../errors.js';
 import { itemsSql } from '../../storage/items.js';
 import type { DynamoDb } from '../../context.js';
 import type { EncodedKey } from '../../keys.js';
@@ -28,6 +29,11 @@ export function returnedAttributes(
     default:
       return undefined;
   }
+}
+
+/** PutItem and DeleteItem can only return the old item. */
+export function checkOldOnlyReturnValues(mode: ReturnValues | undefined): void {
+  if (mode !== undefined && mode !== 'NONE' && mode !== 'ALL_OLD') throw invalid('Return values set to invalid value');
 }
 
 const emptyToUndefined = (item: Item): Item | undefined => (Object.keys(item).length ? item : undefined);
