@@ -18,7 +18,7 @@ const root = execFileSync('python3', ['-c', 'import botocore,os;print(os.path.di
 const file = join(root, 'data', name, version, 'service-2.json.gz');
 const model = JSON.parse(gunzipSync(readFileSync(file)).toString());
 
-const KEEP = ['type', 'required', 'min', 'max', 'pattern', 'enum', 'flattened', 'timestampFormat', 'exception', 'error', 'sensitive'];
+const KEEP = ['type', 'required', 'min', 'max', 'pattern', 'enum', 'flattened', 'timestampFormat', 'exception', 'error', 'sensitive', 'payload', 'streaming', 'eventstream', 'event'];
 const shapes = {};
 for (const [id, shape] of Object.entries(model.shapes)) {
   const s = {};

@@ -1,4 +1,7 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Authenticator } from './core/auth/authenticate.js';
 import type { Clock } from './core/clock.js';
 import { systemClock } from './core/clock.js';
@@ -9,6 +12,7 @@ import { Pipeline } from './core/pipeline.js';
 import type { ServiceDefinition } from './core/service.js';
 import { resolveConfig } from './config/load.js';
 import type { OvercastConfig, OvercastConfigInput } from './config/schema.js';
+import type { ServerInfo, ServiceDeps } from './services/deps.js';
 import { SERVICES } from './services/index.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
 import type { Store } from './storage/store.js';
@@ -36,7 +40,14 @@ export async function startOvercast(options: PlatformOptions = {}): Promise<Over
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createLogger(config.logLevel);
   const store = new SqliteStore(config.ephemeral ? {} : { dataDir: config.dataDir });
-  const deps = { store, clock, log, config };
+  const filesRoot = config.ephemeral ? mkdtempSync(join(tmpdir(), 'overcast-')) : resolve(config.dataDir);
+  const server_: ServerInfo = { endpoint: `http://127.0.0.1:${config.port}`, port: config.port };
+  const filesDir = (service: string): string => {
+    const dir = join(filesRoot, service);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  };
+  const deps: ServiceDeps = { store, clock, log, config, filesDir, server: server_, ports: {} };
   const services: ServiceDefinition[] = [];
   for (const factory of Object.values(SERVICES)) services.push(await factory(deps));
   const auth = new Authenticator(
@@ -47,6 +58,7 @@ export async function startOvercast(options: PlatformOptions = {}): Promise<Over
   const server = new HttpServer({
     pipeline,
     log,
+    mounts: services.flatMap((s) => s.mounts ?? []),
     health: { version: VERSION, startedAt: clock.now(), services: services.map((s) => s.name), now: () => clock.now() },
   });
   let address: AddressInfo;
@@ -57,11 +69,13 @@ export async function startOvercast(options: PlatformOptions = {}): Promise<Over
     throw err;
   }
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  server_.port = address.port;
+  server_.endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   let stopping: Promise<void> | undefined;
   return {
     config,
     port: address.port,
-    endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
+    endpoint: server_.endpoint,
     services,
     store,
     stop() {
@@ -69,6 +83,7 @@ export async function startOvercast(options: PlatformOptions = {}): Promise<Over
         await server.close();
         for (const s of services) await s.close?.();
         await store.close();
+        if (config.ephemeral) rmSync(filesRoot, { recursive: true, force: true });
       })();
       return stopping;
     },

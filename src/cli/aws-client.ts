@@ -46,3 +46,40 @@ export async function callJson(
   }
   return json;
 }
+
+/** A minimal signed restJson client (Lambda, Logs' JSON): method, path, JSON body; answers JSON and headers. */
+export async function callRest(
+  options: ClientOptions,
+  service: string,
+  method: string,
+  path: string,
+  input?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: any; raw: string }> {
+  const url = new URL(path, options.endpoint);
+  const body = input === undefined ? '' : typeof input === 'string' ? input : JSON.stringify(input);
+  const headers = signRequest({
+    method,
+    url,
+    headers: { 'content-type': 'application/json', ...extraHeaders },
+    body,
+    region: options.region,
+    service,
+    accessKeyId: options.accessKeyId,
+    secretAccessKey: options.secretAccessKey,
+    now: Date.now(),
+  });
+  const res = await fetch(url, { method, headers, ...(method === 'GET' || method === 'HEAD' ? {} : { body }) });
+  const raw = await res.text();
+  let json: any = {};
+  try {
+    json = raw ? JSON.parse(raw) : {};
+  } catch {
+    json = raw;
+  }
+  if (!res.ok) {
+    const code = res.headers.get('x-amzn-errortype')?.split(':')[0] ?? 'Error';
+    throw new AwsCallError(code, json?.Message ?? json?.message ?? raw);
+  }
+  return { status: res.status, headers: res.headers, body: json, raw };
+}

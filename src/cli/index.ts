@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
+import { registerFunctions } from './functions.js';
+import { registerImages } from './images.js';
 import { start } from './start.js';
 
 const program = new Command();
@@ -18,6 +20,9 @@ program
   .option('--sample', 'create the sample DynamoDB table')
   .option('--json', 'print the ready line as JSON')
   .action(start);
+
+registerImages(program);
+registerFunctions(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

@@ -31,3 +31,46 @@ export async function createSample(client: ClientOptions): Promise<void> {
   ];
   for (const item of items) await call('PutItem', { TableName: SAMPLE_TABLE, Item: item });
 }
+
+export const SAMPLE_FUNCTION = 'overcast-sample-hello';
+
+const SAMPLE_HANDLER = `import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+const ddb = new DynamoDBClient({});
+// A function URL handler (payload 2.0): GET /users/<n> reads the sample table.
+export const handler = async (event) => {
+  const user = (event.rawPath || '/').split('/')[2] || '1';
+  const out = await ddb.send(new QueryCommand({
+    TableName: '${SAMPLE_TABLE}',
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': { S: 'user#' + user } },
+  }));
+  console.log('user', user, 'items', out.Count);
+  return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, items: out.Items }) };
+};
+`;
+
+/** Deploy the sample function (idempotent) with a function URL; returns the URL. */
+export async function createSampleFunction(client: ClientOptions): Promise<string> {
+  const { callRest, AwsCallError } = await import('./aws-client.js');
+  const { zipFiles } = await import('./zip-dir.js');
+  const path = `/2015-03-31/functions/${SAMPLE_FUNCTION}`;
+  try {
+    await callRest(client, 'lambda', 'GET', path);
+  } catch (err) {
+    if (!(err instanceof AwsCallError && err.code === 'ResourceNotFoundException')) throw err;
+    const zip = await zipFiles({ 'index.mjs': SAMPLE_HANDLER });
+    await callRest(client, 'lambda', 'POST', '/2015-03-31/functions', {
+      FunctionName: SAMPLE_FUNCTION,
+      Runtime: 'nodejs20.x',
+      Handler: 'index.handler',
+      Role: 'arn:aws:iam::000000000000:role/overcast-sample',
+      Code: { ZipFile: zip.toString('base64') },
+    });
+  }
+  const urlPath = `/2021-10-31/functions/${SAMPLE_FUNCTION}/url`;
+  try {
+    return (await callRest(client, 'lambda', 'GET', urlPath)).body.FunctionUrl as string;
+  } catch {
+    return (await callRest(client, 'lambda', 'POST', urlPath, { AuthType: 'NONE' })).body.FunctionUrl as string;
+  }
+}

@@ -3,7 +3,7 @@ import { configFromEnv, configFromFile, resolveConfig } from '../config/load.js'
 import type { OvercastConfigInput } from '../config/schema.js';
 import { startOvercast } from '../platform.js';
 import { VERSION } from '../version.js';
-import { createSample, SAMPLE_TABLE } from './sample.js';
+import { createSample, createSampleFunction, SAMPLE_FUNCTION, SAMPLE_TABLE } from './sample.js';
 
 export interface StartFlags {
   port?: string;
@@ -39,18 +39,21 @@ export async function start(flags: StartFlags): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
   const endpoint = overcast.endpoint;
+  let sampleUrl: string | undefined;
   if (flags.sample) {
     const key = config.credentials[0];
-    await createSample({
+    const client = {
       endpoint,
       region: config.region,
       accessKeyId: key?.accessKeyId ?? 'overcast',
       secretAccessKey: key?.secretAccessKey ?? 'overcast',
-    });
+    };
+    await createSample(client);
+    sampleUrl = await createSampleFunction(client);
   }
   if (flags.json) {
     process.stdout.write(
-      JSON.stringify({ version: VERSION, endpoint, port: overcast.port, readyMs: Math.round(ready), services: overcast.services.map((s) => s.name), dataDir: config.ephemeral ? null : resolve(config.dataDir) }) + '\n',
+      JSON.stringify({ version: VERSION, endpoint, port: overcast.port, readyMs: Math.round(ready), services: overcast.services.map((s) => s.name), dataDir: config.ephemeral ? null : resolve(config.dataDir), ...(sampleUrl ? { sampleFunctionUrl: sampleUrl } : {}) }) + '\n',
     );
     return;
   }
@@ -67,6 +70,13 @@ export async function start(flags: StartFlags): Promise<void> {
     flags.sample
       ? `  aws --endpoint-url ${endpoint} dynamodb scan --table-name ${SAMPLE_TABLE}      # the sample table`
       : `  aws --endpoint-url ${endpoint} dynamodb list-tables`,
+    ...(sampleUrl
+      ? [
+          `  curl ${endpoint}/_aws/lambda-url/${/^http:\/\/([a-z0-9]+)\./.exec(sampleUrl)?.[1] ?? ''}/users/1   # the sample function (its URL: ${sampleUrl})`,
+          `  node bin/overcast.js invoke ${SAMPLE_FUNCTION} --payload '{"rawPath":"/users/2"}'`,
+          `  node bin/overcast.js logs ${SAMPLE_FUNCTION} --follow`,
+        ]
+      : []),
     `  aws --endpoint-url ${endpoint} sts get-caller-identity`,
     `  (SDKs and AWS CLI >= 2.13 also read AWS_ENDPOINT_URL=${endpoint})`,
     '',

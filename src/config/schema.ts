@@ -28,6 +28,16 @@ export const configSchema = z.object({
       ttlCooldownMs: z.number().int().min(0).default(31 * 60 * 1000),
     })
     .default({ tableStatusDelayMs: 0, ttlSweepIntervalMs: 10_000, ttlCooldownMs: 31 * 60 * 1000 }),
+  lambda: z
+    .object({
+      /** Milliseconds a function stays Pending (and an update InProgress). */
+      stateDelayMs: z.number().int().min(0).default(0),
+      /** Idle execution environments are destroyed after this long. */
+      idleMs: z.number().int().min(1000).default(10 * 60 * 1000),
+      /** Account concurrency limit per region (AWS default 1,000). */
+      accountConcurrency: z.number().int().min(1).default(1000),
+    })
+    .default({ stateDelayMs: 0, idleMs: 10 * 60 * 1000, accountConcurrency: 1000 }),
 });
 
 export type OvercastConfig = z.infer<typeof configSchema>;

@@ -34,6 +34,14 @@ export class Pipeline {
     }
   }
 
+  /** The largest body the service a request names accepts (known from its headers alone). */
+  bodyLimit(headers: Record<string, string | undefined>): number | undefined {
+    const auth = headers['authorization'];
+    if (!auth) return undefined;
+    const m = /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(auth);
+    return m ? this.bySigningName.get(m[1]!)?.maxBodyBytes : undefined;
+  }
+
   /** The service a request is for, or undefined when it names none. */
   route(req: HttpRequest): ServiceDefinition | undefined {
     const target = req.headers['x-amz-target'];

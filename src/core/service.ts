@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import type { HttpMount } from './http/mount.js';
 import type { Logger } from './log.js';
 import type { ServiceModel } from './model/types.js';
 
@@ -39,6 +40,10 @@ export interface ServiceDefinition {
   validateInput?: boolean;
   /** Replaces the default model validation when the service's server-side rules differ. */
   validate?: (operation: string, input: unknown) => void;
+  /** Largest request body (default 20 MiB). */
+  maxBodyBytes?: number;
+  /** HTTP data planes this service serves beside its API (matched before the body is read). */
+  mounts?: HttpMount[];
   /** Called once at shutdown. */
   close?: () => Promise<void> | void;
 }

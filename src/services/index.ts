@@ -2,6 +2,8 @@ import type { ServiceDefinition } from '../core/service.js';
 import type { ServiceDeps } from './deps.js';
 import { createDynamoDb } from './dynamodb/index.js';
 import { createDynamoDbStreams } from './dynamodb/streams/index.js';
+import { createEcr } from './ecr/index.js';
+import { createLambda } from './lambda/index.js';
 import { createSts } from './sts/index.js';
 
 /** The explicit service registry: one factory per service, in routing order. */
@@ -9,4 +11,7 @@ export const SERVICES: Record<string, (deps: ServiceDeps) => Promise<ServiceDefi
   dynamodb: createDynamoDb,
   dynamodbstreams: createDynamoDbStreams,
   sts: createSts,
+  ecr: createEcr,
+  logs: (deps) => import('./logs/index.js').then((m) => m.createLogs(deps)),
+  lambda: createLambda,
 };

@@ -3,22 +3,22 @@ import { createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { AwsError } from '../errors/aws-error.js';
 
-/** Largest request body accepted (DynamoDB batch requests are at most 16 MB). */
+/** Largest request body accepted unless a service says otherwise (DynamoDB batch requests are at most 16 MB). */
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;
 
-const tooLarge = () =>
-  new AwsError('RequestEntityTooLarge', 'Request must be smaller than 20971520 bytes', {
+const tooLarge = (limit: number) =>
+  new AwsError('RequestEntityTooLarge', `Request must be smaller than ${limit} bytes`, {
     status: 413,
     namespace: 'com.amazon.coral.service',
   });
 
 /** Read a whole request body, decoding gzip/deflate content encodings. */
-export function readBody(req: IncomingMessage): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const encoding = req.headers['content-encoding']?.toLowerCase();
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) {
+  if (declared > limit) {
     req.resume();
-    return Promise.reject(tooLarge());
+    return Promise.reject(tooLarge(limit));
   }
   let stream: Readable = req;
   if (encoding === 'gzip') stream = req.pipe(createGunzip());
@@ -30,9 +30,9 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
     stream.on('data', (chunk: Buffer) => {
       if (failed) return;
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
         failed = true;
-        reject(tooLarge());
+        reject(tooLarge(limit));
         return;
       }
       chunks.push(chunk);

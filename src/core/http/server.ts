@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { AwsError } from '../errors/aws-error.js';
 import type { Logger } from '../log.js';
 import type { Pipeline } from '../pipeline.js';
+import type { HttpMount, RequestHead } from './mount.js';
+import { hostnameOf } from './mount.js';
 import { readBody } from './read-body.js';
 import type { HttpRequest, HttpResponse } from './types.js';
 
@@ -17,6 +19,8 @@ export interface HealthInfo {
 export interface HttpServerOptions {
   pipeline: Pipeline;
   log: Logger;
+  /** Data planes matched on the request head before the body is read. */
+  mounts?: readonly HttpMount[];
   health: HealthInfo;
 }
 
@@ -66,9 +70,20 @@ export class HttpServer {
     const rawPath = q < 0 ? url : url.slice(0, q);
     const rawQuery = q < 0 ? '' : url.slice(q + 1);
     const headers = req.headers as Record<string, string | undefined>;
+    const mounts = this.options.mounts;
+    if (mounts && mounts.length > 0) {
+      const head = this.head(req.method ?? 'GET', rawPath, rawQuery, headers);
+      for (const mount of mounts) {
+        if (mount.matches(head)) {
+          if (this.closing) res.setHeader('connection', 'close');
+          await mount.handle(head, req, res);
+          return;
+        }
+      }
+    }
     let body: Buffer;
     try {
-      body = await readBody(req);
+      body = await readBody(req, this.options.pipeline.bodyLimit(headers));
     } catch (err) {
       const e = err instanceof AwsError ? err : undefined;
       this.send(res, { status: e?.status ?? 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ __type: `com.amazon.coral.service#${e?.code ?? 'SerializationException'}`, message: e?.message ?? '' }) }, req);
@@ -96,6 +111,16 @@ export class HttpServer {
       return;
     }
     this.send(res, this.builtin(request), req);
+  }
+
+  private head(method: string, rawPath: string, rawQuery: string, headers: Record<string, string | undefined>): RequestHead {
+    let path = rawPath;
+    try {
+      path = decodeURIComponent(rawPath);
+    } catch {
+      // keep the raw path
+    }
+    return { method, rawPath, rawQuery, path, query: new URLSearchParams(rawQuery), headers, hostname: hostnameOf(headers['host']) };
   }
 
   private builtin(req: HttpRequest): HttpResponse {

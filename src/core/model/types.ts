@@ -23,6 +23,9 @@ export interface Shape {
   error?: { code?: string; httpStatusCode?: number; senderFault?: boolean };
   flattened?: boolean;
   timestampFormat?: string;
+  /** restJson1/restXml: the member that is the whole body. */
+  payload?: string;
+  streaming?: boolean;
 }
 
 export interface OperationModel {

@@ -78,6 +78,7 @@ export function checkTypes(model: ServiceModel, shapeName: string, value: unknow
       }
       return;
     case 'blob':
+      if (Buffer.isBuffer(value)) return; // a REST payload, already bytes
       if (typeof value !== 'string') {
         throw coreErrors.serialization(`${jsonKind(value)} cannot be converted to Blob`);
       }

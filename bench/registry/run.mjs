@@ -1,0 +1,298 @@
+#!/usr/bin/env node
+// Registry benchmark: skopeo push and pull of a ~100 MB multi-layer image and of a 50-layer small
+// image, and manifest GETs per second, against Overcast and Debian's docker-registry (the
+// Distribution registry 2.8) side by side. Overcast's RSS is sampled while it receives the 100 MB
+// image. Usage: npm run bench:registry [-- --quick]
+import { execFile, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { pack } from 'tar-stream';
+
+const run = promisify(execFile);
+const quick = process.argv.includes('--quick');
+const REPS = quick ? 1 : 3;
+const SKOPEO = '/usr/bin/skopeo';
+const DISTRIBUTION = '/usr/bin/docker-registry';
+for (const [bin, pkg] of [
+  [SKOPEO, 'skopeo'],
+  [DISTRIBUTION, 'docker-registry'],
+]) {
+  if (!existsSync(bin)) {
+    console.error(`${bin} not found: apt-get install -y ${pkg} (.ci/run installs it)`);
+    process.exit(2);
+  }
+}
+
+const work = mkdtempSync(join(tmpdir(), 'overcast-bench-registry-'));
+const sha256 = (b) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+async function tarOf(files) {
+  const p = pack();
+  for (const [name, buf] of Object.entries(files))
+    p.entry({ name, size: buf.length, mode: 0o644, mtime: new Date(0) }, buf);
+  p.finalize();
+  const chunks = [];
+  for await (const c of p) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+/** An OCI layout with one image of the given layer sizes (random, so incompressible). */
+async function layout(dir, layerSizes) {
+  mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
+  const put = (b) => writeFileSync(join(dir, 'blobs', 'sha256', sha256(b).slice(7)), b);
+  const layers = [];
+  const diffIds = [];
+  for (let i = 0; i < layerSizes.length; i++) {
+    const tar = await tarOf({ [`layer-${i}.bin`]: randomBytes(layerSizes[i]) });
+    const gz = gzipSync(tar, { level: 1 });
+    put(gz);
+    diffIds.push(sha256(tar));
+    layers.push({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256(gz), size: gz.length });
+  }
+  const config = Buffer.from(
+    JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: diffIds } }),
+  );
+  put(config);
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
+      layers,
+    }),
+  );
+  put(manifest);
+  writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  writeFileSync(
+    join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: sha256(manifest),
+          size: manifest.length,
+          annotations: { 'org.opencontainers.image.ref.name': 'bench' },
+        },
+      ],
+    }),
+  );
+  return layers.reduce((n, l) => n + l.size, 0);
+}
+
+function rssMb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function waitHttp(url) {
+  for (let i = 0; i < 200; i++) {
+    try {
+      const r = await fetch(url);
+      if (r.status < 500) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+async function startOvercast(port) {
+  const dataDir = join(work, 'overcast-data');
+  const child = spawn(
+    process.execPath,
+    [
+      '--max-semi-space-size=64',
+      'bin/overcast.js',
+      'start',
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+      '--log-level',
+      'warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  await waitHttp(`http://127.0.0.1:${port}/v2/`);
+  return child;
+}
+
+async function startDistribution(port) {
+  const root = join(work, 'distribution-data');
+  const config = join(work, 'distribution.yml');
+  writeFileSync(
+    config,
+    [
+      'version: 0.1',
+      'log:',
+      '  level: error',
+      '  accesslog:',
+      '    disabled: true',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${root}`,
+      '  delete:',
+      '    enabled: true',
+      'http:',
+      `  addr: 127.0.0.1:${port}`,
+      '',
+    ].join('\n'),
+  );
+  const child = spawn(DISTRIBUTION, ['serve', config], { stdio: ['ignore', 'ignore', 'ignore'] });
+  await waitHttp(`http://127.0.0.1:${port}/v2/`);
+  return child;
+}
+
+async function timed(fn) {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+const skopeo = (args) => run(SKOPEO, args, { maxBuffer: 64 << 20 });
+
+async function manifestGets(host, repo, seconds, concurrency = 16) {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const accept = 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json';
+  const [hostname, port] = host.split(':');
+  let count = 0;
+  const end = Date.now() + seconds * 1000;
+  const one = () =>
+    new Promise((resolve, reject) => {
+      const req = request(
+        { hostname, port, path: `/v2/${repo}/manifests/bench`, agent, headers: { accept } },
+        (res) => {
+          if (res.statusCode !== 200) reject(new Error(`manifest GET ${res.statusCode}`));
+          res.resume();
+          res.on('end', resolve);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) {
+        await one();
+        count++;
+      }
+    }),
+  );
+  agent.destroy();
+  return count / seconds;
+}
+
+async function benchRegistry(label, host, pid, images) {
+  const out = {};
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  for (const [name, img] of Object.entries(images)) {
+    const pushes = [];
+    const pulls = [];
+    let rssGrowth = 0;
+    for (let rep = 0; rep < REPS; rep++) {
+      const repo = `bench/${name}-${rep}`;
+      const base = pid ? rssMb(pid) : 0;
+      let peak = base;
+      const sampler = pid ? setInterval(() => (peak = Math.max(peak, rssMb(pid))), 20) : undefined;
+      pushes.push(
+        await timed(() =>
+          skopeo(['copy', '--dest-tls-verify=false', `oci:${img.dir}:bench`, `docker://${host}/${repo}:bench`]),
+        ),
+      );
+      if (sampler) clearInterval(sampler);
+      rssGrowth = Math.max(rssGrowth, peak - base);
+      const dest = join(work, `pull-${label}-${name}-${rep}`);
+      pulls.push(
+        await timed(() =>
+          skopeo(['copy', '--src-tls-verify=false', `docker://${host}/${repo}:bench`, `oci:${dest}:bench`]),
+        ),
+      );
+      rmSync(dest, { recursive: true, force: true });
+    }
+    out[name] = { push: median(pushes), pull: median(pulls), mb: img.bytes / 1024 / 1024, rssGrowth };
+  }
+  out.manifestGets = await manifestGets(host, 'bench/large-0', quick ? 2 : 5);
+  return out;
+}
+
+const OVERCAST_PORT = 5466;
+const DIST_PORT = 5467;
+console.log(`generating images in ${work} …`);
+const images = {
+  large: { dir: join(work, 'large'), bytes: 0 },
+  small50: { dir: join(work, 'small50'), bytes: 0 },
+};
+images.large.bytes = await layout(
+  images.large.dir,
+  [40, 25, 15, 10, 6, 3, 1].map((m) => m * 1024 * 1024),
+);
+images.small50.bytes = await layout(
+  images.small50.dir,
+  Array.from({ length: 50 }, (_, i) => 8 * 1024 + i * 97),
+);
+
+const overcast = await startOvercast(OVERCAST_PORT);
+const distribution = await startDistribution(DIST_PORT);
+let results;
+try {
+  // warm-up pushes so neither server pays first-request costs inside the measurement
+  for (const host of [`127.0.0.1:${OVERCAST_PORT}`, `127.0.0.1:${DIST_PORT}`]) {
+    await skopeo([
+      'copy',
+      '--dest-tls-verify=false',
+      `oci:${images.small50.dir}:bench`,
+      `docker://${host}/warmup/x:bench`,
+    ]);
+  }
+  const o = await benchRegistry('overcast', `127.0.0.1:${OVERCAST_PORT}`, overcast.pid, images);
+  const d = await benchRegistry('distribution', `127.0.0.1:${DIST_PORT}`, undefined, images);
+  results = { overcast: o, distribution: d };
+} finally {
+  overcast.kill('SIGTERM');
+  distribution.kill('SIGTERM');
+}
+
+const rows = [];
+const fmt = (n, unit) => `${n.toFixed(unit === 's' ? 2 : 0)} ${unit}`;
+for (const [name, label] of [
+  ['large', `push ${images.large.bytes >> 20} MB, 7 layers`],
+  ['small50', 'push 50 small layers'],
+]) {
+  const o = results.overcast[name];
+  const d = results.distribution[name];
+  rows.push([label, fmt(o.push, 's'), fmt(d.push, 's'), (d.push / o.push).toFixed(2)]);
+  rows.push([label.replace('push', 'pull'), fmt(o.pull, 's'), fmt(d.pull, 's'), (d.pull / o.pull).toFixed(2)]);
+}
+rows.push([
+  'manifest GETs (16 conns)',
+  fmt(results.overcast.manifestGets, '/s'),
+  fmt(results.distribution.manifestGets, '/s'),
+  (results.overcast.manifestGets / results.distribution.manifestGets).toFixed(2),
+]);
+const widths = [0, 1, 2, 3].map((i) =>
+  Math.max(...[['', 'Overcast', 'Distribution 2.8', 'ratio (>1: Overcast faster)'], ...rows].map((r) => r[i].length)),
+);
+const line = (r) => r.map((c, i) => c.padEnd(widths[i])).join(' | ');
+console.log(`\nskopeo copy, median of ${REPS}; ${quick ? 'quick' : 'full'} run\n`);
+console.log(line(['', 'Overcast', 'Distribution 2.8', 'ratio (>1: Overcast faster)']));
+console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+for (const r of rows) console.log(line(r));
+console.log(
+  `\nOvercast RSS growth while receiving the ${images.large.bytes >> 20} MB image: ${results.overcast.large.rssGrowth.toFixed(1)} MB`,
+);
+writeFileSync(
+  join('bench', 'registry', 'last-run.json'),
+  JSON.stringify({ date: new Date().toISOString(), reps: REPS, results }, null, 2) + '\n',
+);
+rmSync(work, { recursive: true, force: true });

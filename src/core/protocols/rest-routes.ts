@@ -1,0 +1,85 @@
+import type { HttpRequest } from '../http/types.js';
+import type { ServiceModel } from '../model/types.js';
+
+/** One compiled `http.requestUri` template of a REST operation, e.g. `/2015-03-31/functions/{FunctionName}/invocations`. */
+interface Route {
+  operation: string;
+  method: string;
+  /** Literal or label per path segment; a greedy label (`{Key+}`) matches the rest of the path. */
+  segments: ({ literal: string } | { label: string; greedy: boolean })[];
+  /** Query literals the URI requires (`?find=LayerVersion`, `?List=ALL`, `?acl`). */
+  query: [string, string | undefined][];
+  /** Specificity: more literal segments and query literals win over labels. */
+  score: number;
+}
+
+export interface RouteMatch {
+  operation: string;
+  /** Raw (still percent-encoded) label values by label name. */
+  labels: Record<string, string>;
+}
+
+const cache = new WeakMap<ServiceModel, Route[]>();
+
+function compile(model: ServiceModel): Route[] {
+  const routes: Route[] = [];
+  for (const [operation, op] of Object.entries(model.operations)) {
+    if (!op.http) continue;
+    const [pathPart = '/', queryPart] = op.http.requestUri.split('?', 2);
+    const segments = pathPart
+      .split('/')
+      .filter((s) => s.length > 0)
+      .map((s) => {
+        const m = /^\{([^}+]+)(\+)?\}$/.exec(s);
+        return m ? { label: m[1]!, greedy: m[2] === '+' } : { literal: s };
+      });
+    const query: [string, string | undefined][] = [];
+    if (queryPart) {
+      for (const kv of queryPart.split('&')) {
+        const eq = kv.indexOf('=');
+        query.push(eq < 0 ? [kv, undefined] : [kv.slice(0, eq), kv.slice(eq + 1)]);
+      }
+    }
+    const literals = segments.filter((s) => 'literal' in s).length;
+    routes.push({ operation, method: op.http.method, segments, query, score: literals * 10 + segments.length + query.length * 100 });
+  }
+  routes.sort((a, b) => b.score - a.score);
+  return routes;
+}
+
+/** The REST operation whose method and URI template match the request, with its path labels. */
+export function matchRoute(model: ServiceModel, req: HttpRequest): RouteMatch | undefined {
+  let routes = cache.get(model);
+  if (!routes) {
+    routes = compile(model);
+    cache.set(model, routes);
+  }
+  const parts = req.rawPath.split('/').filter((s) => s.length > 0);
+  for (const route of routes) {
+    if (route.method !== req.method) continue;
+    const labels = matchSegments(route, parts);
+    if (!labels) continue;
+    if (!route.query.every(([k, v]) => (v === undefined ? req.query.has(k) : req.query.get(k) === v))) continue;
+    return { operation: route.operation, labels };
+  }
+  return undefined;
+}
+
+function matchSegments(route: Route, parts: string[]): Record<string, string> | undefined {
+  const labels: Record<string, string> = {};
+  const segs = route.segments;
+  for (let i = 0; i < segs.length; i++) {
+    const seg = segs[i]!;
+    if ('literal' in seg) {
+      if (parts[i] !== seg.literal) return undefined;
+    } else if (seg.greedy) {
+      if (i >= parts.length) return undefined;
+      labels[seg.label] = parts.slice(i).join('/');
+      return labels;
+    } else {
+      if (parts[i] === undefined) return undefined;
+      labels[seg.label] = parts[i]!;
+    }
+  }
+  return parts.length === segs.length ? labels : undefined;
+}

@@ -1,0 +1,131 @@
+/** How each runtime family is started: the command line, and the spawn wrapper that applies limits. */
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import type { RuntimeInfo } from './runtimes.js';
+import { runtimeAssetDir } from './assets.js';
+
+export interface LaunchPlan {
+  command: string;
+  args: string[];
+  /** LAMBDA_RUNTIME_DIR. */
+  runtimeDir: string;
+  /** Directory of the language binary, first on PATH (AWS: /var/lang/bin). */
+  langBinDir?: string;
+}
+
+export interface LaunchFailure {
+  errorType: string;
+  errorMessage: string;
+}
+
+/** True when every directory on the way to `path` is searchable by others and the file is executable by others. */
+export function worldExecutable(path: string): boolean {
+  try {
+    const real = realpathSync(path);
+    if ((statSync(real).mode & 0o001) === 0) return false;
+    let dir = dirname(real);
+    for (;;) {
+      if ((statSync(dir).mode & 0o001) === 0) return false;
+      const parent = dirname(dir);
+      if (parent === dir) return true;
+      dir = parent;
+    }
+  } catch {
+    return false;
+  }
+}
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The first `names` entry found on PATH (world-executable only, when the function runs as another user). */
+export function findOnPath(names: string[], needWorldAccess: boolean, pathVar = process.env['PATH'] ?? ''): string | undefined {
+  const dirs = [...pathVar.split(delimiter).filter(Boolean), '/usr/local/bin', '/usr/bin', '/bin'];
+  for (const name of names) {
+    for (const dir of dirs) {
+      const candidate = join(dir, name);
+      if (!executable(candidate)) continue;
+      if (needWorldAccess && !worldExecutable(candidate)) continue;
+      return candidate;
+    }
+  }
+  return undefined;
+}
+
+/** V8 flags AWS's Node bootstrap derives from the memory size, plus its fixed ones. */
+function nodeArgs(memoryMb: number): string[] {
+  const newSpace = Math.floor(memoryMb / 64);
+  const semiSpace = Math.max(1, Math.floor(newSpace / 2));
+  const oldSpace = memoryMb - newSpace;
+  return ['--expose-gc', '--max-http-header-size=81920', `--max-semi-space-size=${semiSpace}`, `--max-old-space-size=${oldSpace}`];
+}
+
+export interface LaunchInputs {
+  info: RuntimeInfo;
+  runtime: string;
+  memoryMb: number;
+  taskRoot: string;
+  optDir: string;
+  nodeBinary: string;
+  pythonBinary?: string;
+}
+
+export function planLaunch(x: LaunchInputs): LaunchPlan | LaunchFailure {
+  switch (x.info.family) {
+    case 'nodejs': {
+      const runtimeDir = runtimeAssetDir('node');
+      return {
+        command: x.nodeBinary,
+        args: [...nodeArgs(x.memoryMb), join(runtimeDir, 'bootstrap.mjs')],
+        runtimeDir,
+        langBinDir: dirname(x.nodeBinary),
+      };
+    }
+    case 'python': {
+      const runtimeDir = runtimeAssetDir('python');
+      if (!x.pythonBinary) {
+        return { errorType: 'Runtime.InvalidEntrypoint', errorMessage: `No Python interpreter for ${x.runtime} on this host` };
+      }
+      return {
+        command: x.pythonBinary,
+        args: [join(runtimeDir, 'bootstrap.py')],
+        runtimeDir,
+        langBinDir: dirname(x.pythonBinary),
+      };
+    }
+    case 'provided': {
+      // AWS looks for /var/task/bootstrap, then /opt/bootstrap.
+      const candidates = [join(x.taskRoot, 'bootstrap'), join(x.optDir, 'bootstrap')];
+      const found = candidates.find((c) => existsSync(c));
+      if (!found) {
+        return {
+          errorType: 'Runtime.InvalidEntrypoint',
+          errorMessage: `Couldn't find valid bootstrap(s): [${candidates.join(' ')}]`,
+        };
+      }
+      return { command: found, args: [], runtimeDir: dirname(found) };
+    }
+  }
+}
+
+/**
+ * The shell wrapper every runtime starts under: it joins the environment's cgroups, sets the
+ * rlimits Lambda has (1,024 open files; 1,024 processes for an isolated user without a pids
+ * cgroup; no core dumps), then execs the runtime. Arguments: <procs files…> -- <command> <args…>.
+ */
+export function wrapperScript(maxProcesses: number | undefined): string {
+  // dash spells the process limit -p, bash -u (bash's -p is the pipe size, which it refuses to set).
+  const nprocSet = maxProcesses ? `ulimit -p ${maxProcesses} 2>/dev/null || ulimit -u ${maxProcesses} 2>/dev/null; ` : '';
+  return (
+    'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; ' +
+    'ulimit -c 0 2>/dev/null; ulimit -n 1024 2>/dev/null; ' +
+    nprocSet +
+    'exec "$@"'
+  );
+}

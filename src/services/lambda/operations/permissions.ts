@@ -1,0 +1,108 @@
+import type { OperationContext } from '../../../core/service.js';
+import type { LambdaContext } from '../context.js';
+import { lambdaErrors } from '../errors.js';
+import { functionArn } from '../functions/names.js';
+import type { FunctionRef } from '../functions/names.js';
+import type { FunctionMeta, PolicyDocument } from '../functions/types.js';
+import type { Handlers } from './shared.js';
+import { newRevision, refOf, requireFunction, requireVersion } from './shared.js';
+import { addStatement, policyOf } from './policy-doc.js';
+
+/** The Principal element AddPermission writes for a principal string. */
+function principalOf(p: string): unknown {
+  if (p === '*') return '*';
+  if (/^\d{12}$/.test(p)) return { AWS: `arn:aws:iam::${p}:root` };
+  if (p.startsWith('arn:')) return { AWS: p };
+  return { Service: p };
+}
+
+/**
+ * Each qualifier ($LATEST, a version, an alias) has its own policy: statements are kept in one
+ * document per function and told apart by their Resource.
+ */
+function statementsOf(meta: FunctionMeta, resource: string): Record<string, unknown>[] {
+  return (meta.policy?.Statement ?? []).filter((s) => s['Resource'] === resource);
+}
+
+export function permissionOperations(lc: LambdaContext): Handlers {
+  /** The RevisionId a policy change is checked against and bumps: the alias's, or the version's. */
+  async function revisionTarget(ref: FunctionRef) {
+    const record = await requireVersion(lc, ref);
+    const q = ref.qualifier;
+    const alias = q !== undefined && q !== '$LATEST' && !/^\d+$/.test(q) ? await lc.catalog.alias(ref.account, ref.region, ref.name, q) : undefined;
+    return {
+      current: alias ? alias.RevisionId : record.config.RevisionId,
+      async bump(): Promise<void> {
+        if (alias) await lc.catalog.putAlias(ref.account, ref.region, ref.name, { ...alias, RevisionId: newRevision() });
+        else await lc.catalog.putVersion(ref.account, ref.region, ref.name, { ...record, config: { ...record.config, RevisionId: newRevision() } });
+      },
+    };
+  }
+
+  const preconditionFailed = (api: string) =>
+    lambdaErrors.preconditionFailed(`The Revision Id provided does not match the latest Revision Id. Call the ${api} API to retrieve the latest Revision Id`);
+
+  return {
+    async AddPermission(input: Record<string, any>, ctx: OperationContext) {
+      const ref = refOf({ FunctionName: input['FunctionName'], Qualifier: input['Qualifier'] }, ctx);
+      if (ref.qualifier === '$LATEST') throw lambdaErrors.invalidParameter('We currently do not support adding policies for $LATEST.');
+      const meta = await requireFunction(lc, ref);
+      const target = await revisionTarget(ref);
+      if (input['RevisionId'] !== undefined && input['RevisionId'] !== target.current) throw preconditionFailed('GetPolicy');
+      const condition: Record<string, Record<string, string>> = {};
+      if (input['SourceAccount']) (condition['StringEquals'] ??= {})['AWS:SourceAccount'] = input['SourceAccount'];
+      if (input['PrincipalOrgID']) (condition['StringEquals'] ??= {})['aws:PrincipalOrgID'] = input['PrincipalOrgID'];
+      if (input['FunctionUrlAuthType']) (condition['StringEquals'] ??= {})['lambda:FunctionUrlAuthType'] = input['FunctionUrlAuthType'];
+      if (input['EventSourceToken']) (condition['StringEquals'] ??= {})['lambda:EventSourceToken'] = input['EventSourceToken'];
+      if (input['SourceArn']) (condition['ArnLike'] ??= {})['AWS:SourceArn'] = input['SourceArn'];
+      const resource = functionArn(ref, ref.qualifier);
+      const statement: Record<string, unknown> = {
+        Sid: input['StatementId'],
+        Effect: 'Allow',
+        Principal: principalOf(input['Principal']),
+        Action: input['Action'],
+        Resource: resource,
+        ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
+      };
+      // The Sid is unique within the qualifier's policy (and the size limit is per policy).
+      const own = addStatement({ ...policyOf(), Statement: statementsOf(meta, resource) }, statement);
+      const policy: PolicyDocument = { ...(meta.policy ?? policyOf()), Statement: [...(meta.policy?.Statement ?? []), statement] };
+      void own;
+      await lc.catalog.putMeta({ ...meta, policy });
+      await target.bump();
+      return { Statement: JSON.stringify(statement) };
+    },
+
+    async RemovePermission(input: { FunctionName: string; StatementId: string; Qualifier?: string; RevisionId?: string }, ctx: OperationContext) {
+      const ref = refOf(input, ctx);
+      const meta = await lc.catalog.meta(ref.account, ref.region, ref.name);
+      if (!meta) throw lambdaErrors.notFound(`No policy found for: ${functionArn(ref)}`);
+      const target = await revisionTarget(ref);
+      const resource = functionArn(ref, ref.qualifier);
+      const own = statementsOf(meta, resource);
+      if (own.length === 0) throw lambdaErrors.notFound('No policy is associated with the given resource.');
+      if (!own.some((s) => s['Sid'] === input.StatementId)) throw lambdaErrors.notFound(`Statement ${input.StatementId} is not found in resource policy.`);
+      if (input.RevisionId !== undefined && input.RevisionId !== target.current) throw preconditionFailed('GetFunction/GetAlias');
+      const statements = meta.policy!.Statement.filter((s) => !(s['Resource'] === resource && s['Sid'] === input.StatementId));
+      await lc.catalog.putMeta({ ...meta, policy: { ...meta.policy!, Statement: statements } });
+      await target.bump();
+      return {};
+    },
+
+    async GetPolicy(input: { FunctionName: string; Qualifier?: string }, ctx: OperationContext) {
+      const ref = refOf(input, ctx);
+      const meta = await lc.catalog.meta(ref.account, ref.region, ref.name);
+      // AWS answers the same for a missing function, version or alias as for a missing policy.
+      if (!meta) throw lambdaErrors.notFound();
+      let target;
+      try {
+        target = await revisionTarget(ref);
+      } catch {
+        throw lambdaErrors.notFound();
+      }
+      const statements = statementsOf(meta, functionArn(ref, ref.qualifier));
+      if (statements.length === 0) throw lambdaErrors.notFound();
+      return { Policy: JSON.stringify({ ...policyOf(), Statement: statements }), RevisionId: target.current };
+    },
+  };
+}

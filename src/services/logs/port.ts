@@ -1,0 +1,79 @@
+import type { Clock } from '../../core/clock.js';
+import type { Store } from '../../storage/store.js';
+import type { LogEvent } from './ingest.js';
+import { appendEvents } from './ingest.js';
+import { ensureLogsSchema } from './storage/migrations.js';
+import { logsSql } from './storage/sql.js';
+import type { GroupRow, StreamRow } from './storage/sql.js';
+import type { Db } from '../../storage/store.js';
+
+export type { LogEvent } from './ingest.js';
+
+/**
+ * How other services (Lambda) write CloudWatch Logs without going through the API. Groups and
+ * streams are created when missing (as Lambda does); everything is scoped by account and region.
+ */
+export interface LogsPort {
+  /** Create the log group unless it exists. */
+  ensureGroup(account: string, region: string, group: string): Promise<void>;
+  /** Create the log group and the log stream unless they exist. */
+  ensureStream(account: string, region: string, group: string, stream: string): Promise<void>;
+  /**
+   * Append events to a stream (group and stream created when missing) in one store transaction:
+   * durable when the promise resolves. Events are stored in timestamp order; no PutLogEvents
+   * limits apply. An empty list only ensures the stream.
+   */
+  append(account: string, region: string, group: string, stream: string, events: readonly LogEvent[]): Promise<void>;
+}
+
+/** The name the logs service registers its port under in `ServiceDeps.ports`. */
+export const LOGS_PORT = 'logs';
+
+/** What the port needs: the platform's store and clock (a ServiceDeps fits). */
+export interface LogsPortDeps {
+  store: Store;
+  clock: Clock;
+}
+
+/** A LogsPort over the store the logs service reads (the tables are created idempotently). */
+export function logsPort(deps: LogsPortDeps): LogsPort {
+  const { store, clock } = deps;
+  const group = async (tx: Db, account: string, region: string, name: string): Promise<GroupRow> => {
+    const existing = await logsSql.group(tx, account, region, name);
+    if (existing) return existing;
+    await logsSql.insertGroup(tx, { account, region, name, createdAt: clock.now() });
+    return (await logsSql.group(tx, account, region, name))!;
+  };
+  const stream = async (tx: Db, g: GroupRow, name: string): Promise<StreamRow> => {
+    let s = await logsSql.stream(tx, g.id, name);
+    if (!s) {
+      await logsSql.insertStream(tx, g.id, name, clock.now());
+      s = (await logsSql.stream(tx, g.id, name))!;
+    }
+    return s;
+  };
+  return {
+    async ensureGroup(account, region, name) {
+      await ensureLogsSchema(store);
+      await store.transaction(async (tx) => {
+        await group(tx, account, region, name);
+      });
+    },
+    async ensureStream(account, region, groupName, streamName) {
+      await ensureLogsSchema(store);
+      await store.transaction(async (tx) => {
+        await stream(tx, await group(tx, account, region, groupName), streamName);
+      });
+    },
+    async append(account, region, groupName, streamName, events) {
+      await ensureLogsSchema(store);
+      const sorted = events.every((e, i) => i === 0 || events[i - 1]!.timestamp <= e.timestamp)
+        ? events
+        : [...events].sort((a, b) => a.timestamp - b.timestamp);
+      await store.transaction(async (tx) => {
+        const g = await group(tx, account, region, groupName);
+        await appendEvents(tx, g, await stream(tx, g, streamName), sorted, clock.now());
+      });
+    },
+  };
+}
