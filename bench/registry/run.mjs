@@ -196,11 +196,12 @@ async function manifestGets(host, repo, seconds, concurrency = 16) {
 async function benchRegistry(label, host, pid, images) {
   const out = {};
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  for (const [name, img] of Object.entries(images)) {
+  for (const [name, reps] of Object.entries(images)) {
     const pushes = [];
     const pulls = [];
     let rssGrowth = 0;
     for (let rep = 0; rep < REPS; rep++) {
+      const img = reps[rep];
       const repo = `bench/${name}-${rep}`;
       const base = pid ? rssMb(pid) : 0;
       let peak = base;
@@ -220,7 +221,14 @@ async function benchRegistry(label, host, pid, images) {
       );
       rmSync(dest, { recursive: true, force: true });
     }
-    out[name] = { push: median(pushes), pull: median(pulls), mb: img.bytes / 1024 / 1024, rssGrowth };
+    out[name] = {
+      push: median(pushes),
+      pull: median(pulls),
+      mb: reps[0].bytes / 1024 / 1024,
+      rssGrowth,
+      pushes,
+      pulls,
+    };
   }
   out.manifestGets = await manifestGets(host, 'bench/large-0', quick ? 2 : 5);
   return out;
@@ -229,18 +237,29 @@ async function benchRegistry(label, host, pid, images) {
 const OVERCAST_PORT = 5466;
 const DIST_PORT = 5467;
 console.log(`generating images in ${work} …`);
-const images = {
-  large: { dir: join(work, 'large'), bytes: 0 },
-  small50: { dir: join(work, 'small50'), bytes: 0 },
-};
-images.large.bytes = await layout(
-  images.large.dir,
-  [40, 25, 15, 10, 6, 3, 1].map((m) => m * 1024 * 1024),
-);
-images.small50.bytes = await layout(
-  images.small50.dir,
-  Array.from({ length: 50 }, (_, i) => 8 * 1024 + i * 97),
-);
+// Fresh images for every repetition: skopeo remembers where it has seen a blob and would mount it
+// instead of uploading it again.
+const images = { large: [], small50: [] };
+for (let rep = 0; rep < REPS; rep++) {
+  const large = join(work, `large-${rep}`);
+  const small = join(work, `small50-${rep}`);
+  images.large.push({
+    dir: large,
+    bytes: await layout(
+      large,
+      [40, 25, 15, 10, 6, 3, 1].map((m) => m * 1024 * 1024),
+    ),
+  });
+  images.small50.push({
+    dir: small,
+    bytes: await layout(
+      small,
+      Array.from({ length: 50 }, (_, i) => 8 * 1024 + i * 97),
+    ),
+  });
+}
+const warmup = join(work, 'warmup');
+await layout(warmup, [4096, 4096]);
 
 const overcast = await startOvercast(OVERCAST_PORT);
 const distribution = await startDistribution(DIST_PORT);
@@ -251,7 +270,7 @@ try {
     await skopeo([
       'copy',
       '--dest-tls-verify=false',
-      `oci:${images.small50.dir}:bench`,
+      `oci:${warmup}:bench`,
       `docker://${host}/warmup/x:bench`,
     ]);
   }
@@ -266,7 +285,7 @@ try {
 const rows = [];
 const fmt = (n, unit) => `${n.toFixed(unit === 's' ? 2 : 0)} ${unit}`;
 for (const [name, label] of [
-  ['large', `push ${images.large.bytes >> 20} MB, 7 layers`],
+  ['large', `push ${images.large[0].bytes >> 20} MB, 7 layers`],
   ['small50', 'push 50 small layers'],
 ]) {
   const o = results.overcast[name];
@@ -289,7 +308,7 @@ console.log(line(['', 'Overcast', 'Distribution 2.8', 'ratio (>1: Overcast faste
 console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
 for (const r of rows) console.log(line(r));
 console.log(
-  `\nOvercast RSS growth while receiving the ${images.large.bytes >> 20} MB image: ${results.overcast.large.rssGrowth.toFixed(1)} MB`,
+  `\nOvercast RSS growth while receiving the ${images.large[0].bytes >> 20} MB image: ${results.overcast.large.rssGrowth.toFixed(1)} MB`,
 );
 writeFileSync(
   join('bench', 'registry', 'last-run.json'),

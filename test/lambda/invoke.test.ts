@@ -92,6 +92,25 @@ describe('Lambda Invoke semantics (SDK v3, real environments)', () => {
     expect(decode(next.Payload)).toBe(1);
   });
 
+  it('reports crashes, unhandled rejections and out-of-memory as AWS does, and the server stays up', async () => {
+    await createNodeFunction(lambda, 'crash', { 'index.js': 'exports.handler = async () => { process.exit(3); };' });
+    const crash = await lambda.send(new InvokeCommand({ FunctionName: 'crash' }));
+    expect(crash.FunctionError).toBe('Unhandled');
+    expect(decode(crash.Payload)).toMatchObject({ errorType: 'Runtime.ExitError' });
+    expect((decode(crash.Payload) as { errorMessage: string }).errorMessage).toContain('exit status 3');
+    await createNodeFunction(lambda, 'rejects', { 'index.js': 'exports.handler = async () => { Promise.reject(new Error("nobody caught me")); await new Promise((r) => setTimeout(r, 1000)); return 1; };' });
+    const rejected = await lambda.send(new InvokeCommand({ FunctionName: 'rejects' }));
+    expect(rejected.FunctionError).toBe('Unhandled');
+    expect(decode(rejected.Payload)).toMatchObject({ errorType: 'Runtime.UnhandledPromiseRejection' });
+    await createNodeFunction(lambda, 'hog', { 'index.js': 'exports.handler = async () => { const a = []; for (;;) a.push(Buffer.alloc(1024 * 1024, 1)); };' }, { Timeout: 20 });
+    const oom = await lambda.send(new InvokeCommand({ FunctionName: 'hog', LogType: 'Tail' }));
+    expect(oom.FunctionError).toBe('Unhandled');
+    expect(decode(oom.Payload)).toMatchObject({ errorType: 'Runtime.OutOfMemory' });
+    // The platform is unharmed: another function still answers.
+    await createNodeFunction(lambda, 'after', { 'index.js': 'exports.handler = async () => "still here";' });
+    expect(decode((await lambda.send(new InvokeCommand({ FunctionName: 'after' }))).Payload)).toBe('still here');
+  });
+
   it('runs Python and provided.al2023 (shell bootstrap) functions', async () => {
     await lambda.send(
       new CreateFunctionCommand({

@@ -20,6 +20,8 @@ function principalOf(p: string): unknown {
  * Each qualifier ($LATEST, a version, an alias) has its own policy: statements are kept in one
  * document per function and told apart by their Resource.
  */
+const resourceOf = (ref: FunctionRef): string => functionArn(ref, ref.qualifier === '$LATEST' ? undefined : ref.qualifier);
+
 function statementsOf(meta: FunctionMeta, resource: string): Record<string, unknown>[] {
   return (meta.policy?.Statement ?? []).filter((s) => s['Resource'] === resource);
 }
@@ -33,8 +35,15 @@ export function permissionOperations(lc: LambdaContext): Handlers {
     return {
       current: alias ? alias.RevisionId : record.config.RevisionId,
       async bump(): Promise<void> {
-        if (alias) await lc.catalog.putAlias(ref.account, ref.region, ref.name, { ...alias, RevisionId: newRevision() });
-        else await lc.catalog.putVersion(ref.account, ref.region, ref.name, { ...record, config: { ...record.config, RevisionId: newRevision() } });
+        const next = newRevision();
+        if (alias) return lc.catalog.putAlias(ref.account, ref.region, ref.name, { ...alias, RevisionId: next });
+        await lc.catalog.putVersion(ref.account, ref.region, ref.name, { ...record, config: { ...record.config, RevisionId: next } });
+        if (record.config.Version !== '$LATEST') return;
+        // A policy change is no code or configuration change: PublishVersion still has nothing new to publish.
+        const last = (await lc.catalog.listVersions(ref.account, ref.region, ref.name)).filter((v) => v.config.Version !== '$LATEST').pop();
+        if (last && last.code.sourceRevision === record.config.RevisionId) {
+          await lc.catalog.putVersion(ref.account, ref.region, ref.name, { ...last, code: { ...last.code, sourceRevision: next } });
+        }
       },
     };
   }
@@ -55,7 +64,7 @@ export function permissionOperations(lc: LambdaContext): Handlers {
       if (input['FunctionUrlAuthType']) (condition['StringEquals'] ??= {})['lambda:FunctionUrlAuthType'] = input['FunctionUrlAuthType'];
       if (input['EventSourceToken']) (condition['StringEquals'] ??= {})['lambda:EventSourceToken'] = input['EventSourceToken'];
       if (input['SourceArn']) (condition['ArnLike'] ??= {})['AWS:SourceArn'] = input['SourceArn'];
-      const resource = functionArn(ref, ref.qualifier);
+      const resource = resourceOf(ref);
       const statement: Record<string, unknown> = {
         Sid: input['StatementId'],
         Effect: 'Allow',
@@ -64,10 +73,9 @@ export function permissionOperations(lc: LambdaContext): Handlers {
         Resource: resource,
         ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
       };
-      // The Sid is unique within the qualifier's policy (and the size limit is per policy).
-      const own = addStatement({ ...policyOf(), Statement: statementsOf(meta, resource) }, statement);
+      // The Sid is unique within the qualifier's policy (and the size limit is per policy): throws otherwise.
+      addStatement({ ...policyOf(), Statement: statementsOf(meta, resource) }, statement);
       const policy: PolicyDocument = { ...(meta.policy ?? policyOf()), Statement: [...(meta.policy?.Statement ?? []), statement] };
-      void own;
       await lc.catalog.putMeta({ ...meta, policy });
       await target.bump();
       return { Statement: JSON.stringify(statement) };
@@ -78,7 +86,7 @@ export function permissionOperations(lc: LambdaContext): Handlers {
       const meta = await lc.catalog.meta(ref.account, ref.region, ref.name);
       if (!meta) throw lambdaErrors.notFound(`No policy found for: ${functionArn(ref)}`);
       const target = await revisionTarget(ref);
-      const resource = functionArn(ref, ref.qualifier);
+      const resource = resourceOf(ref);
       const own = statementsOf(meta, resource);
       if (own.length === 0) throw lambdaErrors.notFound('No policy is associated with the given resource.');
       if (!own.some((s) => s['Sid'] === input.StatementId)) throw lambdaErrors.notFound(`Statement ${input.StatementId} is not found in resource policy.`);
@@ -100,7 +108,7 @@ export function permissionOperations(lc: LambdaContext): Handlers {
       } catch {
         throw lambdaErrors.notFound();
       }
-      const statements = statementsOf(meta, functionArn(ref, ref.qualifier));
+      const statements = statementsOf(meta, resourceOf(ref));
       if (statements.length === 0) throw lambdaErrors.notFound();
       return { Policy: JSON.stringify({ ...policyOf(), Statement: statements }), RevisionId: target.current };
     },
