@@ -267,12 +267,7 @@ let results;
 try {
   // warm-up pushes so neither server pays first-request costs inside the measurement
   for (const host of [`127.0.0.1:${OVERCAST_PORT}`, `127.0.0.1:${DIST_PORT}`]) {
-    await skopeo([
-      'copy',
-      '--dest-tls-verify=false',
-      `oci:${warmup}:bench`,
-      `docker://${host}/warmup/x:bench`,
-    ]);
+    await skopeo(['copy', '--dest-tls-verify=false', `oci:${warmup}:bench`, `docker://${host}/warmup/x:bench`]);
   }
   const o = await benchRegistry('overcast', `127.0.0.1:${OVERCAST_PORT}`, overcast.pid, images);
   const d = await benchRegistry('distribution', `127.0.0.1:${DIST_PORT}`, undefined, images);

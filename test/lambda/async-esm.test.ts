@@ -16,7 +16,7 @@ import type { TestServer } from '../helpers/server.js';
 import { errorOf } from '../helpers/errors.js';
 import { createNodeFunction, lambdaClient } from '../helpers/lambda.js';
 
-async function until<T>(fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+async function until<T>(fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
@@ -98,7 +98,7 @@ describe('Lambda async invocations and event source mappings', () => {
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
       responsePayload: { errorType: 'Error', errorMessage: 'always fails' },
     });
-  });
+  }, 120_000);
 
   it('delivers DynamoDB stream records to a function in order, with filter criteria', async () => {
     const streamArn = (await table(server.ddb, 'orders', true))!;
@@ -138,5 +138,5 @@ describe('Lambda async invocations and event source mappings', () => {
     expect((await lambda.send(new DeleteEventSourceMappingCommand({ UUID: esm.UUID! }))).State).toBe('Deleting');
     const gone = await errorOf(lambda.send(new GetEventSourceMappingCommand({ UUID: esm.UUID! })));
     expect(gone.name).toBe('ResourceNotFoundException');
-  });
+  }, 90_000);
 });

@@ -20,7 +20,8 @@ function principalOf(p: string): unknown {
  * Each qualifier ($LATEST, a version, an alias) has its own policy: statements are kept in one
  * document per function and told apart by their Resource.
  */
-const resourceOf = (ref: FunctionRef): string => functionArn(ref, ref.qualifier === '$LATEST' ? undefined : ref.qualifier);
+const resourceOf = (ref: FunctionRef): string =>
+  functionArn(ref, ref.qualifier === '$LATEST' ? undefined : ref.qualifier);
 
 function statementsOf(meta: FunctionMeta, resource: string): Record<string, unknown>[] {
   return (meta.policy?.Statement ?? []).filter((s) => s['Resource'] === resource);
@@ -31,38 +32,55 @@ export function permissionOperations(lc: LambdaContext): Handlers {
   async function revisionTarget(ref: FunctionRef) {
     const record = await requireVersion(lc, ref);
     const q = ref.qualifier;
-    const alias = q !== undefined && q !== '$LATEST' && !/^\d+$/.test(q) ? await lc.catalog.alias(ref.account, ref.region, ref.name, q) : undefined;
+    const alias =
+      q !== undefined && q !== '$LATEST' && !/^\d+$/.test(q)
+        ? await lc.catalog.alias(ref.account, ref.region, ref.name, q)
+        : undefined;
     return {
       current: alias ? alias.RevisionId : record.config.RevisionId,
       async bump(): Promise<void> {
         const next = newRevision();
         if (alias) return lc.catalog.putAlias(ref.account, ref.region, ref.name, { ...alias, RevisionId: next });
-        await lc.catalog.putVersion(ref.account, ref.region, ref.name, { ...record, config: { ...record.config, RevisionId: next } });
+        await lc.catalog.putVersion(ref.account, ref.region, ref.name, {
+          ...record,
+          config: { ...record.config, RevisionId: next },
+        });
         if (record.config.Version !== '$LATEST') return;
         // A policy change is no code or configuration change: PublishVersion still has nothing new to publish.
-        const last = (await lc.catalog.listVersions(ref.account, ref.region, ref.name)).filter((v) => v.config.Version !== '$LATEST').pop();
+        const last = (await lc.catalog.listVersions(ref.account, ref.region, ref.name))
+          .filter((v) => v.config.Version !== '$LATEST')
+          .pop();
         if (last && last.code.sourceRevision === record.config.RevisionId) {
-          await lc.catalog.putVersion(ref.account, ref.region, ref.name, { ...last, code: { ...last.code, sourceRevision: next } });
+          await lc.catalog.putVersion(ref.account, ref.region, ref.name, {
+            ...last,
+            code: { ...last.code, sourceRevision: next },
+          });
         }
       },
     };
   }
 
   const preconditionFailed = (api: string) =>
-    lambdaErrors.preconditionFailed(`The Revision Id provided does not match the latest Revision Id. Call the ${api} API to retrieve the latest Revision Id`);
+    lambdaErrors.preconditionFailed(
+      `The Revision Id provided does not match the latest Revision Id. Call the ${api} API to retrieve the latest Revision Id`,
+    );
 
   return {
     async AddPermission(input: Record<string, any>, ctx: OperationContext) {
       const ref = refOf({ FunctionName: input['FunctionName'], Qualifier: input['Qualifier'] }, ctx);
-      if (ref.qualifier === '$LATEST') throw lambdaErrors.invalidParameter('We currently do not support adding policies for $LATEST.');
+      if (ref.qualifier === '$LATEST')
+        throw lambdaErrors.invalidParameter('We currently do not support adding policies for $LATEST.');
       const meta = await requireFunction(lc, ref);
       const target = await revisionTarget(ref);
-      if (input['RevisionId'] !== undefined && input['RevisionId'] !== target.current) throw preconditionFailed('GetPolicy');
+      if (input['RevisionId'] !== undefined && input['RevisionId'] !== target.current)
+        throw preconditionFailed('GetPolicy');
       const condition: Record<string, Record<string, string>> = {};
       if (input['SourceAccount']) (condition['StringEquals'] ??= {})['AWS:SourceAccount'] = input['SourceAccount'];
       if (input['PrincipalOrgID']) (condition['StringEquals'] ??= {})['aws:PrincipalOrgID'] = input['PrincipalOrgID'];
-      if (input['FunctionUrlAuthType']) (condition['StringEquals'] ??= {})['lambda:FunctionUrlAuthType'] = input['FunctionUrlAuthType'];
-      if (input['EventSourceToken']) (condition['StringEquals'] ??= {})['lambda:EventSourceToken'] = input['EventSourceToken'];
+      if (input['FunctionUrlAuthType'])
+        (condition['StringEquals'] ??= {})['lambda:FunctionUrlAuthType'] = input['FunctionUrlAuthType'];
+      if (input['EventSourceToken'])
+        (condition['StringEquals'] ??= {})['lambda:EventSourceToken'] = input['EventSourceToken'];
       if (input['SourceArn']) (condition['ArnLike'] ??= {})['AWS:SourceArn'] = input['SourceArn'];
       const resource = resourceOf(ref);
       const statement: Record<string, unknown> = {
@@ -75,13 +93,19 @@ export function permissionOperations(lc: LambdaContext): Handlers {
       };
       // The Sid is unique within the qualifier's policy (and the size limit is per policy): throws otherwise.
       addStatement({ ...policyOf(), Statement: statementsOf(meta, resource) }, statement);
-      const policy: PolicyDocument = { ...(meta.policy ?? policyOf()), Statement: [...(meta.policy?.Statement ?? []), statement] };
+      const policy: PolicyDocument = {
+        ...(meta.policy ?? policyOf()),
+        Statement: [...(meta.policy?.Statement ?? []), statement],
+      };
       await lc.catalog.putMeta({ ...meta, policy });
       await target.bump();
       return { Statement: JSON.stringify(statement) };
     },
 
-    async RemovePermission(input: { FunctionName: string; StatementId: string; Qualifier?: string; RevisionId?: string }, ctx: OperationContext) {
+    async RemovePermission(
+      input: { FunctionName: string; StatementId: string; Qualifier?: string; RevisionId?: string },
+      ctx: OperationContext,
+    ) {
       const ref = refOf(input, ctx);
       const meta = await lc.catalog.meta(ref.account, ref.region, ref.name);
       if (!meta) throw lambdaErrors.notFound(`No policy found for: ${functionArn(ref)}`);
@@ -89,9 +113,13 @@ export function permissionOperations(lc: LambdaContext): Handlers {
       const resource = resourceOf(ref);
       const own = statementsOf(meta, resource);
       if (own.length === 0) throw lambdaErrors.notFound('No policy is associated with the given resource.');
-      if (!own.some((s) => s['Sid'] === input.StatementId)) throw lambdaErrors.notFound(`Statement ${input.StatementId} is not found in resource policy.`);
-      if (input.RevisionId !== undefined && input.RevisionId !== target.current) throw preconditionFailed('GetFunction/GetAlias');
-      const statements = meta.policy!.Statement.filter((s) => !(s['Resource'] === resource && s['Sid'] === input.StatementId));
+      if (!own.some((s) => s['Sid'] === input.StatementId))
+        throw lambdaErrors.notFound(`Statement ${input.StatementId} is not found in resource policy.`);
+      if (input.RevisionId !== undefined && input.RevisionId !== target.current)
+        throw preconditionFailed('GetFunction/GetAlias');
+      const statements = meta.policy!.Statement.filter(
+        (s) => !(s['Resource'] === resource && s['Sid'] === input.StatementId),
+      );
       await lc.catalog.putMeta({ ...meta, policy: { ...meta.policy!, Statement: statements } });
       await target.bump();
       return {};

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { coreErrors } from '../../../core/errors/aws-error.js';
 import type { OperationContext } from '../../../core/service.js';
 import type { LambdaContext } from '../context.js';
 import { lambdaErrors } from '../errors.js';
 import { functionArn } from '../functions/names.js';
 import type { Handlers } from './shared.js';
-import { paginate, refOf, requireFunction, requireVersion } from './shared.js';
+import { paginate, refOf } from './shared.js';
 
 export interface UrlConfig {
   UrlId: string;
@@ -20,25 +21,38 @@ export function functionUrl(lc: LambdaContext, id: string, region: string): stri
   return `http://${id}.lambda-url.${region}.localhost:${lc.server.port}/`;
 }
 
+const qualifierError = (q: string) =>
+  coreErrors.validation(
+    `1 validation error detected: Value '${q}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: ((?!^\\d+$)^[0-9a-zA-Z-_]+$)`,
+  );
+
+const FUNCTION_DOES_NOT_EXIST = 'Function does not exist';
+
 export function urlOperations(lc: LambdaContext): Handlers {
   const view = (c: UrlConfig, region: string) => {
     const { UrlId, ...rest } = c;
     return { FunctionUrl: functionUrl(lc, UrlId, region), ...rest };
   };
 
-  async function target(input: { FunctionName: string; Qualifier?: string }, ctx: OperationContext) {
+  /**
+   * The $LATEST/alias a URL belongs to. A version number or $LATEST as qualifier is a
+   * ValidationException (the model's pattern, also when the qualifier comes from the ARN); a
+   * missing function or alias is "Function does not exist" for Create/Update/List and "The resource
+   * you requested does not exist." for Get/Delete.
+   */
+  async function target(input: { FunctionName: string; Qualifier?: string }, ctx: OperationContext, missingMessage?: string) {
     const ref = refOf(input, ctx);
-    await requireFunction(lc, ref);
-    if (ref.qualifier !== undefined && /^\d+$/.test(ref.qualifier)) {
-      throw lambdaErrors.invalidParameter('1 validation error detected: Value \'' + ref.qualifier + '\' at \'qualifier\' failed to satisfy constraint: Member must satisfy regular expression pattern: ((?!^\\d+$)^[0-9a-zA-Z-_]+$)');
-    }
-    await requireVersion(lc, ref);
+    const q = ref.qualifier;
+    if (q !== undefined && (!/^[0-9a-zA-Z_-]+$/.test(q) || /^\d+$/.test(q))) throw qualifierError(q);
+    const missing = () => lambdaErrors.notFound(missingMessage);
+    if (!(await lc.catalog.meta(ref.account, ref.region, ref.name))) throw missing();
+    if (ref.qualifier !== undefined && !(await lc.catalog.alias(ref.account, ref.region, ref.name, ref.qualifier))) throw missing();
     return { ref, qualifier: ref.qualifier ?? '$LATEST' };
   }
 
   return {
     async CreateFunctionUrlConfig(input: { FunctionName: string; Qualifier?: string; AuthType: string; Cors?: Record<string, unknown>; InvokeMode?: string }, ctx: OperationContext) {
-      const { ref, qualifier } = await target(input, ctx);
+      const { ref, qualifier } = await target(input, ctx, FUNCTION_DOES_NOT_EXIST);
       const arn = functionArn(ref, ref.qualifier);
       if (await lc.settings.get(ref.account, ref.region, ref.name, 'url', qualifier)) {
         throw lambdaErrors.conflict(`Failed to create function url config for [functionArn = ${arn}]. Error message:  FunctionUrlConfig exists for this Lambda function`);
@@ -66,7 +80,7 @@ export function urlOperations(lc: LambdaContext): Handlers {
     },
 
     async UpdateFunctionUrlConfig(input: { FunctionName: string; Qualifier?: string; AuthType?: string; Cors?: Record<string, unknown>; InvokeMode?: string }, ctx: OperationContext) {
-      const { ref, qualifier } = await target(input, ctx);
+      const { ref, qualifier } = await target(input, ctx, FUNCTION_DOES_NOT_EXIST);
       const config = await lc.settings.get<UrlConfig>(ref.account, ref.region, ref.name, 'url', qualifier);
       if (!config) throw lambdaErrors.notFound();
       const next: UrlConfig = {
@@ -88,7 +102,7 @@ export function urlOperations(lc: LambdaContext): Handlers {
 
     async ListFunctionUrlConfigs(input: { FunctionName: string; Marker?: string; MaxItems?: number }, ctx: OperationContext) {
       const ref = refOf(input, ctx);
-      await requireFunction(lc, ref);
+      if (!(await lc.catalog.meta(ref.account, ref.region, ref.name))) throw lambdaErrors.notFound(FUNCTION_DOES_NOT_EXIST);
       const all = (await lc.settings.list<UrlConfig>(ref.account, ref.region, ref.name, 'url')).map((s) => view(s.config, ref.region));
       const { page, next } = paginate(all, input.Marker, input.MaxItems);
       return { FunctionUrlConfigs: page, ...(next ? { NextMarker: next } : {}) };
