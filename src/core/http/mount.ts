@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 /** What the server knows of a request before its body is read. */
 export interface RequestHead {
@@ -26,6 +27,12 @@ export interface HttpMount {
   matches(head: RequestHead): boolean;
   /** Reads the body from `req` as it likes and must always end `res`. */
   handle(head: RequestHead, req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /**
+   * An HTTP Upgrade (WebSocket) request this mount matched; it owns the socket from then on
+   * (e.g. `new WebSocketServer({ noServer: true }).handleUpgrade(req, socket, firstBytes, ...)`).
+   * Mounts without it answer upgrades with 400.
+   */
+  upgrade?(head: RequestHead, req: IncomingMessage, socket: Duplex, firstBytes: Buffer): void;
 }
 
 export function hostnameOf(host: string | undefined): string {

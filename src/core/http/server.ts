@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { AwsError } from '../errors/aws-error.js';
 import type { Logger } from '../log.js';
 import type { Pipeline } from '../pipeline.js';
@@ -36,6 +37,22 @@ export class HttpServer {
         if (!res.headersSent) res.writeHead(500);
         res.end();
       });
+    });
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, firstBytes: Buffer) => {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const head = this.head(req.method ?? 'GET', q < 0 ? url : url.slice(0, q), q < 0 ? '' : url.slice(q + 1), req.headers as Record<string, string | undefined>);
+      const mount = (options.mounts ?? []).find((m) => m.upgrade && m.matches(head));
+      if (!mount?.upgrade) {
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      try {
+        mount.upgrade(head, req, socket, firstBytes);
+      } catch (err) {
+        options.log.error({ err }, 'upgrade failed');
+        socket.destroy();
+      }
     });
     this.server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
