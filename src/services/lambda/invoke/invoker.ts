@@ -125,7 +125,7 @@ export class Invoker {
     }
     const meta = target.meta;
     const functionKey = `${meta.account}:${meta.region}:${meta.name}`;
-    const envKey = `${functionKey}:${target.executedVersion}:${cfg.RevisionId}`;
+    const envKey = environmentKey(functionKey, target);
     const stream = logStreamName(this.clock.now(), target.executedVersion);
     const group = cfg.LoggingConfig.LogGroup;
     const sink = logSink(this.logs(), meta.account, meta.region, group, stream, (err) => this.log.warn({ err }, 'writing function logs failed'));
@@ -143,7 +143,7 @@ export class Invoker {
     const meta = target.meta;
     const cfg = target.record.config;
     const functionKey = `${meta.account}:${meta.region}:${meta.name}`;
-    const envKey = `${functionKey}:${target.executedVersion}:${cfg.RevisionId}`;
+    const envKey = environmentKey(functionKey, target);
     const stream = logStreamName(this.clock.now(), target.executedVersion);
     const sink = logSink(this.logs(), meta.account, meta.region, cfg.LoggingConfig.LogGroup, stream, (err) => this.log.warn({ err }, 'writing function logs failed'));
     await this.pool.prewarm(envKey, count, () => this.spec(target, stream), sink);
@@ -211,4 +211,13 @@ export function logStreamName(now: number, version: string): string {
 
 function traceId(now: number): string {
   return `Root=1-${Math.floor(now / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0;Lineage=1:${randomBytes(4).toString('hex')}:0`;
+}
+
+/**
+ * Environments are shared by invocations of the same code and configuration: a new deployment
+ * or configuration (LastModified changes) starts fresh ones; a policy change (RevisionId only) does not.
+ */
+function environmentKey(functionKey: string, target: InvokeTarget): string {
+  const cfg = target.record.config;
+  return `${functionKey}:${target.executedVersion}:${cfg.LastModified}:${cfg.CodeSha256}`;
 }
