@@ -51,7 +51,12 @@ export async function startOvercast(options: PlatformOptions = {}): Promise<Over
   const services: ServiceDefinition[] = [];
   for (const factory of Object.values(SERVICES)) services.push(await factory(deps));
   const auth = new Authenticator(
-    { mode: config.auth, credentials: config.credentials, defaultAccount: config.account, defaultRegion: config.region },
+    {
+      mode: config.auth,
+      credentials: config.credentials,
+      defaultAccount: config.account,
+      defaultRegion: config.region,
+    },
     clock,
   );
   const pipeline = new Pipeline({ services, auth, clock, log });

@@ -44,7 +44,9 @@ export async function deployFunction(dir: string, flags: DeployFlags): Promise<v
   const started = Date.now();
   const zip = await zipDirectory(root);
   progress(flags, `zipped ${root} (${(zip.length / 1024).toFixed(1)} KiB)`);
-  const env = Object.fromEntries((flags.env ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  const env = Object.fromEntries(
+    (flags.env ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
   const settings = {
     Runtime: flags.runtime,
     Handler: flags.handler,
@@ -78,25 +80,48 @@ export async function deployFunction(dir: string, flags: DeployFlags): Promise<v
   let url: string | undefined;
   if (flags.url) {
     try {
-      url = (await callRest(client, 'lambda', 'GET', `/2021-10-31/functions/${encodeURIComponent(flags.name)}/url`)).body.FunctionUrl;
+      url = (await callRest(client, 'lambda', 'GET', `/2021-10-31/functions/${encodeURIComponent(flags.name)}/url`))
+        .body.FunctionUrl;
     } catch {
-      url = (await callRest(client, 'lambda', 'POST', `/2021-10-31/functions/${encodeURIComponent(flags.name)}/url`, { AuthType: 'NONE' })).body.FunctionUrl;
+      url = (
+        await callRest(client, 'lambda', 'POST', `/2021-10-31/functions/${encodeURIComponent(flags.name)}/url`, {
+          AuthType: 'NONE',
+        })
+      ).body.FunctionUrl;
     }
   }
-  const result = { FunctionName: flags.name, FunctionArn: config.FunctionArn, CodeSha256: config.CodeSha256, ...(url ? { FunctionUrl: url } : {}), ms: Date.now() - started };
+  const result = {
+    FunctionName: flags.name,
+    FunctionArn: config.FunctionArn,
+    CodeSha256: config.CodeSha256,
+    ...(url ? { FunctionUrl: url } : {}),
+    ms: Date.now() - started,
+  };
   if (flags.json) process.stdout.write(JSON.stringify(result) + '\n');
   else process.stdout.write(`${result.FunctionArn}${url ? `\n  url  ${url}` : ''}\n  deployed in ${result.ms} ms\n`);
 }
 
 /** `overcast invoke <name>`: invoke synchronously, print the response, the log tail on stderr. */
-export async function invokeFunction(name: string, flags: ClientFlags & { payload?: string; qualifier?: string }): Promise<void> {
+export async function invokeFunction(
+  name: string,
+  flags: ClientFlags & { payload?: string; qualifier?: string },
+): Promise<void> {
   const client = clientOf(flags);
   const q = flags.qualifier ? `?Qualifier=${encodeURIComponent(flags.qualifier)}` : '';
-  const out = await callRest(client, 'lambda', 'POST', fnPath(name, `/invocations${q}`), flags.payload ?? '{}', { 'x-amz-log-type': 'Tail' });
+  const out = await callRest(client, 'lambda', 'POST', fnPath(name, `/invocations${q}`), flags.payload ?? '{}', {
+    'x-amz-log-type': 'Tail',
+  });
   const functionError = out.headers.get('x-amz-function-error');
   const log = Buffer.from(out.headers.get('x-amz-log-result') ?? '', 'base64').toString('utf8');
   if (flags.json) {
-    process.stdout.write(JSON.stringify({ StatusCode: out.status, FunctionError: functionError ?? undefined, ExecutedVersion: out.headers.get('x-amz-executed-version'), Payload: out.body }) + '\n');
+    process.stdout.write(
+      JSON.stringify({
+        StatusCode: out.status,
+        FunctionError: functionError ?? undefined,
+        ExecutedVersion: out.headers.get('x-amz-executed-version'),
+        Payload: out.body,
+      }) + '\n',
+    );
     return;
   }
   if (log) process.stderr.write(log.endsWith('\n') ? log : `${log}\n`);
@@ -105,7 +130,10 @@ export async function invokeFunction(name: string, flags: ClientFlags & { payloa
 }
 
 /** `overcast logs <name>`: print a function's log events; --follow keeps polling (as `aws logs tail --follow`). */
-export async function functionLogs(name: string, flags: ClientFlags & { follow?: boolean; since?: string }): Promise<void> {
+export async function functionLogs(
+  name: string,
+  flags: ClientFlags & { follow?: boolean; since?: string },
+): Promise<void> {
   const client = clientOf(flags);
   const group = name.startsWith('/') ? name : `/aws/lambda/${name}`;
   let start = Date.now() - Number(flags.since ?? 600) * 1000;
@@ -113,13 +141,22 @@ export async function functionLogs(name: string, flags: ClientFlags & { follow?:
   for (;;) {
     let next: string | undefined;
     do {
-      const out = await callJson(client, 'logs', 'Logs_20140328.FilterLogEvents', { logGroupName: group, startTime: start, ...(next ? { nextToken: next } : {}) }, '1.1');
+      const out = await callJson(
+        client,
+        'logs',
+        'Logs_20140328.FilterLogEvents',
+        { logGroupName: group, startTime: start, ...(next ? { nextToken: next } : {}) },
+        '1.1',
+      );
       for (const e of out.events ?? []) {
         if (seen.has(e.eventId)) continue;
         seen.add(e.eventId);
         start = Math.max(start, e.timestamp);
         if (flags.json) process.stdout.write(JSON.stringify(e) + '\n');
-        else process.stdout.write(`${new Date(e.timestamp).toISOString()} ${e.logStreamName} ${String(e.message).replace(/\n$/, '')}\n`);
+        else
+          process.stdout.write(
+            `${new Date(e.timestamp).toISOString()} ${e.logStreamName} ${String(e.message).replace(/\n$/, '')}\n`,
+          );
       }
       next = out.nextToken;
     } while (next);

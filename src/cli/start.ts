@@ -53,7 +53,15 @@ export async function start(flags: StartFlags): Promise<void> {
   }
   if (flags.json) {
     process.stdout.write(
-      JSON.stringify({ version: VERSION, endpoint, port: overcast.port, readyMs: Math.round(ready), services: overcast.services.map((s) => s.name), dataDir: config.ephemeral ? null : resolve(config.dataDir), ...(sampleUrl ? { sampleFunctionUrl: sampleUrl } : {}) }) + '\n',
+      JSON.stringify({
+        version: VERSION,
+        endpoint,
+        port: overcast.port,
+        readyMs: Math.round(ready),
+        services: overcast.services.map((s) => s.name),
+        dataDir: config.ephemeral ? null : resolve(config.dataDir),
+        ...(sampleUrl ? { sampleFunctionUrl: sampleUrl } : {}),
+      }) + '\n',
     );
     return;
   }

@@ -10,7 +10,8 @@ export function zipDirectory(dir: string): Promise<Buffer> {
       const path = join(d, name);
       const st = statSync(path);
       if (st.isDirectory()) walk(path);
-      else if (st.isFile()) zip.addBuffer(readFileSync(path), relative(dir, path).split('\\').join('/'), { mode: st.mode });
+      else if (st.isFile())
+        zip.addBuffer(readFileSync(path), relative(dir, path).split('\\').join('/'), { mode: st.mode });
     }
   };
   walk(dir);

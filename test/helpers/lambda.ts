@@ -28,4 +28,5 @@ export async function createNodeFunction(
   );
 }
 
-export const decode = (payload: Uint8Array | undefined): unknown => JSON.parse(Buffer.from(payload ?? []).toString('utf8'));
+export const decode = (payload: Uint8Array | undefined): unknown =>
+  JSON.parse(Buffer.from(payload ?? []).toString('utf8'));

@@ -65,8 +65,14 @@ describe('Lambda async invocations and event source mappings', () => {
   });
 
   it('retries a failing Event invocation twice (1 min, then 2 min on the injected clock) and sends the record to OnFailure', async () => {
-    await createNodeFunction(lambda, 'on-failure', { 'index.js': RECORDER('await record("failure-" + event.requestContext.requestId, event);') });
-    await createNodeFunction(lambda, 'flaky', { 'index.js': RECORDER('await record("attempt-" + Date.now() + Math.random(), event); throw new Error("always fails");') });
+    await createNodeFunction(lambda, 'on-failure', {
+      'index.js': RECORDER('await record("failure-" + event.requestContext.requestId, event);'),
+    });
+    await createNodeFunction(lambda, 'flaky', {
+      'index.js': RECORDER(
+        'await record("attempt-" + Date.now() + Math.random(), event); throw new Error("always fails");',
+      ),
+    });
     await lambda.send(
       new PutFunctionEventInvokeConfigCommand({
         FunctionName: 'flaky',
@@ -76,7 +82,9 @@ describe('Lambda async invocations and event source mappings', () => {
     );
     const cfg = await lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'flaky' }));
     expect(cfg.FunctionArn).toBe('arn:aws:lambda:us-east-1:000000000000:function:flaky:$LATEST');
-    const sent = await lambda.send(new InvokeCommand({ FunctionName: 'flaky', InvocationType: 'Event', Payload: Buffer.from('{"order":7}') }));
+    const sent = await lambda.send(
+      new InvokeCommand({ FunctionName: 'flaky', InvocationType: 'Event', Payload: Buffer.from('{"order":7}') }),
+    );
     expect(sent.StatusCode).toBe(202);
     const attempts = async () => (await sink()).filter((i) => i['id']!.S!.startsWith('attempt-')).length;
     await until(async () => ((await attempts()) >= 1 ? true : undefined));
@@ -93,7 +101,11 @@ describe('Lambda async invocations and event source mappings', () => {
     const record = JSON.parse(failure['value']!.S!);
     expect(record).toMatchObject({
       version: '1.0',
-      requestContext: { functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:flaky:$LATEST', condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+      requestContext: {
+        functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:flaky:$LATEST',
+        condition: 'RetriesExhausted',
+        approximateInvokeCount: 3,
+      },
       requestPayload: { order: 7 },
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
       responsePayload: { errorType: 'Error', errorMessage: 'always fails' },
@@ -103,10 +115,18 @@ describe('Lambda async invocations and event source mappings', () => {
   it('delivers DynamoDB stream records to a function in order, with filter criteria', async () => {
     const streamArn = (await table(server.ddb, 'orders', true))!;
     await createNodeFunction(lambda, 'consumer', {
-      'index.js': RECORDER('for (const r of event.Records) await record("stream-" + r.dynamodb.Keys.id.S, { name: r.eventName, seq: r.dynamodb.SequenceNumber, src: r.eventSourceARN, status: r.dynamodb.NewImage && r.dynamodb.NewImage.status.S }); return {};'),
+      'index.js': RECORDER(
+        'for (const r of event.Records) await record("stream-" + r.dynamodb.Keys.id.S, { name: r.eventName, seq: r.dynamodb.SequenceNumber, src: r.eventSourceARN, status: r.dynamodb.NewImage && r.dynamodb.NewImage.status.S }); return {};',
+      ),
     });
     const missing = await errorOf(
-      lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'consumer', EventSourceArn: streamArn.replace('orders', 'nope'), StartingPosition: 'TRIM_HORIZON' })),
+      lambda.send(
+        new CreateEventSourceMappingCommand({
+          FunctionName: 'consumer',
+          EventSourceArn: streamArn.replace('orders', 'nope'),
+          StartingPosition: 'TRIM_HORIZON',
+        }),
+      ),
     );
     expect(missing.name).toBe('InvalidParameterValueException');
     const esm = await lambda.send(
@@ -115,14 +135,21 @@ describe('Lambda async invocations and event source mappings', () => {
         EventSourceArn: streamArn,
         StartingPosition: 'TRIM_HORIZON',
         BatchSize: 10,
-        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { NewImage: { status: { S: ['paid'] } } } }) }] },
+        FilterCriteria: {
+          Filters: [{ Pattern: JSON.stringify({ dynamodb: { NewImage: { status: { S: ['paid'] } } } }) }],
+        },
       }),
     );
     expect(esm.State).toBe('Creating');
     expect(esm.UUID).toMatch(/^[0-9a-f-]{36}$/);
     expect((await lambda.send(new GetEventSourceMappingCommand({ UUID: esm.UUID! }))).State).toBe('Enabled');
     for (let i = 0; i < 6; i++) {
-      await server.ddb.send(new PutItemCommand({ TableName: 'orders', Item: { id: { S: `o${i}` }, status: { S: i % 2 === 0 ? 'paid' : 'open' } } }));
+      await server.ddb.send(
+        new PutItemCommand({
+          TableName: 'orders',
+          Item: { id: { S: `o${i}` }, status: { S: i % 2 === 0 ? 'paid' : 'open' } },
+        }),
+      );
     }
     const got = await until(async () => {
       const items = (await sink()).filter((i) => i['id']!.S!.startsWith('stream-'));

@@ -14,7 +14,12 @@ describe('Lambda async invocations are durable', () => {
     let server = await startTestServer({ ephemeral: false, dataDir: dir.path }, { clock });
     let lambda = lambdaClient(server.endpoint);
     await server.ddb.send(
-      new CreateTableCommand({ TableName: 'attempts', AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }),
+      new CreateTableCommand({
+        TableName: 'attempts',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
     );
     await createNodeFunction(lambda, 'fails-once', {
       'index.js': [
@@ -29,7 +34,9 @@ describe('Lambda async invocations are durable', () => {
       ].join('\n'),
     });
     await lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'fails-once', MaximumRetryAttempts: 2 }));
-    await lambda.send(new InvokeCommand({ FunctionName: 'fails-once', InvocationType: 'Event', Payload: Buffer.from('{}') }));
+    await lambda.send(
+      new InvokeCommand({ FunctionName: 'fails-once', InvocationType: 'Event', Payload: Buffer.from('{}') }),
+    );
     const count = async () => (await server.ddb.send(new ScanCommand({ TableName: 'attempts' }))).Count ?? 0;
     for (let i = 0; i < 200 && (await count()) < 1; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await count()).toBe(1);

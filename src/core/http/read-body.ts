@@ -43,7 +43,11 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
     stream.on('error', () => {
       if (failed) return;
       failed = true;
-      reject(new AwsError('SerializationException', 'Could not decode request body', { namespace: 'com.amazon.coral.service' }));
+      reject(
+        new AwsError('SerializationException', 'Could not decode request body', {
+          namespace: 'com.amazon.coral.service',
+        }),
+      );
     });
   });
 }

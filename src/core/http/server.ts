@@ -41,7 +41,12 @@ export class HttpServer {
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, firstBytes: Buffer) => {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
-      const head = this.head(req.method ?? 'GET', q < 0 ? url : url.slice(0, q), q < 0 ? '' : url.slice(q + 1), req.headers as Record<string, string | undefined>);
+      const head = this.head(
+        req.method ?? 'GET',
+        q < 0 ? url : url.slice(0, q),
+        q < 0 ? '' : url.slice(q + 1),
+        req.headers as Record<string, string | undefined>,
+      );
       const mount = (options.mounts ?? []).find((m) => m.upgrade && m.matches(head));
       if (!mount?.upgrade) {
         socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -103,7 +108,18 @@ export class HttpServer {
       body = await readBody(req, this.options.pipeline.bodyLimit(headers));
     } catch (err) {
       const e = err instanceof AwsError ? err : undefined;
-      this.send(res, { status: e?.status ?? 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ __type: `com.amazon.coral.service#${e?.code ?? 'SerializationException'}`, message: e?.message ?? '' }) }, req);
+      this.send(
+        res,
+        {
+          status: e?.status ?? 400,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            __type: `com.amazon.coral.service#${e?.code ?? 'SerializationException'}`,
+            message: e?.message ?? '',
+          }),
+        },
+        req,
+      );
       return;
     }
     let path = rawPath;
@@ -130,26 +146,48 @@ export class HttpServer {
     this.send(res, this.builtin(request), req);
   }
 
-  private head(method: string, rawPath: string, rawQuery: string, headers: Record<string, string | undefined>): RequestHead {
+  private head(
+    method: string,
+    rawPath: string,
+    rawQuery: string,
+    headers: Record<string, string | undefined>,
+  ): RequestHead {
     let path = rawPath;
     try {
       path = decodeURIComponent(rawPath);
     } catch {
       // keep the raw path
     }
-    return { method, rawPath, rawQuery, path, query: new URLSearchParams(rawQuery), headers, hostname: hostnameOf(headers['host']) };
+    return {
+      method,
+      rawPath,
+      rawQuery,
+      path,
+      query: new URLSearchParams(rawQuery),
+      headers,
+      hostname: hostnameOf(headers['host']),
+    };
   }
 
   private builtin(req: HttpRequest): HttpResponse {
     if (req.method === 'GET' && req.path === '/') {
-      return { status: 200, headers: { 'content-type': 'text/plain' }, body: `healthy: ${req.headers['host'] ?? 'localhost'} ` };
+      return {
+        status: 200,
+        headers: { 'content-type': 'text/plain' },
+        body: `healthy: ${req.headers['host'] ?? 'localhost'} `,
+      };
     }
     if (req.method === 'GET' && req.path === '/_overcast/health') {
       const h = this.options.health;
       return {
         status: 200,
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ status: 'running', version: h.version, uptimeMs: h.now() - h.startedAt, services: h.services }),
+        body: JSON.stringify({
+          status: 'running',
+          version: h.version,
+          uptimeMs: h.now() - h.startedAt,
+          services: h.services,
+        }),
       };
     }
     if (req.headers['x-amz-target'] !== undefined) {
@@ -163,7 +201,10 @@ export class HttpServer {
       return {
         status: 400,
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ __type: 'com.amazon.coral.service#MissingAuthenticationTokenException', message: 'Request is missing Authentication Token' }),
+        body: JSON.stringify({
+          __type: 'com.amazon.coral.service#MissingAuthenticationTokenException',
+          message: 'Request is missing Authentication Token',
+        }),
       };
     }
     return {

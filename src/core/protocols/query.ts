@@ -13,7 +13,12 @@ export function queryParams(req: HttpRequest): URLSearchParams {
 }
 
 /** Decode flattened form keys (`A.member.1.B`, `M.entry.1.key`) into a structure, guided by the model. */
-export function decodeQueryStructure(model: ServiceModel, shapeName: string, params: Map<string, string>, prefix: string): unknown {
+export function decodeQueryStructure(
+  model: ServiceModel,
+  shapeName: string,
+  params: Map<string, string>,
+  prefix: string,
+): unknown {
   const shape = model.shapes[shapeName];
   if (!shape) return undefined;
   switch (shape.type) {
@@ -52,7 +57,10 @@ export function decodeQueryStructure(model: ServiceModel, shapeName: string, par
       if (raw === undefined) return undefined;
       if (shape.type === 'integer' || shape.type === 'long' || shape.type === 'double' || shape.type === 'float') {
         const n = Number(raw);
-        if (Number.isNaN(n)) throw coreErrors.validation(`Value '${raw}' at '${prefix}' failed to satisfy constraint: Member must be a number`);
+        if (Number.isNaN(n))
+          throw coreErrors.validation(
+            `Value '${raw}' at '${prefix}' failed to satisfy constraint: Member must be a number`,
+          );
         return n;
       }
       if (shape.type === 'boolean') return raw === 'true';
@@ -62,7 +70,10 @@ export function decodeQueryStructure(model: ServiceModel, shapeName: string, par
 }
 
 function xmlNamespace(service: ServiceDefinition): string {
-  return service.model.metadata.xmlNamespace ?? `https://${service.model.metadata.endpointPrefix}.amazonaws.com/doc/${service.model.metadata.apiVersion}/`;
+  return (
+    service.model.metadata.xmlNamespace ??
+    `https://${service.model.metadata.endpointPrefix}.amazonaws.com/doc/${service.model.metadata.apiVersion}/`
+  );
 }
 
 /** Core error codes as query-protocol services spell them. */

@@ -88,7 +88,8 @@ export function decodeBindings(
       case 'headers': {
         const prefix = wire.toLowerCase();
         const map: Record<string, string> = {};
-        for (const [k, v] of Object.entries(req.headers)) if (k.startsWith(prefix) && v !== undefined) map[k.slice(prefix.length)] = v;
+        for (const [k, v] of Object.entries(req.headers))
+          if (k.startsWith(prefix) && v !== undefined) map[k.slice(prefix.length)] = v;
         if (Object.keys(map).length > 0) input[name] = map;
         break;
       }
@@ -118,7 +119,9 @@ export function encodeBindings(
     }
     const wire = ref.locationName ?? name;
     if (ref.location === 'header') {
-      headers[wire.toLowerCase()] = ref.jsonvalue ? Buffer.from(JSON.stringify(value)).toString('base64') : String(value);
+      headers[wire.toLowerCase()] = ref.jsonvalue
+        ? Buffer.from(JSON.stringify(value)).toString('base64')
+        : String(value);
     } else if (ref.location === 'headers') {
       for (const [k, v] of Object.entries(value as Record<string, string>)) headers[`${wire}${k}`.toLowerCase()] = v;
     } else if (ref.location === 'statusCode') {

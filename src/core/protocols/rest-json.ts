@@ -63,9 +63,14 @@ export const restJsonCodec: ProtocolCodec = {
       if (payload instanceof RawPayload) {
         return { status: code, headers: { 'content-type': payload.contentType, ...headers }, body: payload.body };
       }
-      if (Buffer.isBuffer(payload)) return { status: code, headers: { 'content-type': 'application/octet-stream', ...headers }, body: payload };
+      if (Buffer.isBuffer(payload))
+        return { status: code, headers: { 'content-type': 'application/octet-stream', ...headers }, body: payload };
       if (payload === undefined) return { status: code, headers, body: '' };
-      return { status: code, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(payload) };
+      return {
+        status: code,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(payload),
+      };
     }
     if (code === 204) return { status: code, headers, body: '' };
     return { status: code, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };

@@ -41,7 +41,13 @@ function compile(model: ServiceModel): Route[] {
       }
     }
     const literals = segments.filter((s) => 'literal' in s).length;
-    routes.push({ operation, method: op.http.method, segments, query, score: literals * 10 + segments.length + query.length * 100 });
+    routes.push({
+      operation,
+      method: op.http.method,
+      segments,
+      query,
+      score: literals * 10 + segments.length + query.length * 100,
+    });
   }
   routes.sort((a, b) => b.score - a.score);
   return routes;

@@ -21,7 +21,8 @@ export function shapeToXml(model: ServiceModel, shapeName: string, value: unknow
     case 'list': {
       const memberRef = shape!.member!;
       const items = value as unknown[];
-      if (shape!.flattened) return items.map((v) => shapeToXml(model, memberRef.shape, v, memberRef.locationName ?? tag)).join('');
+      if (shape!.flattened)
+        return items.map((v) => shapeToXml(model, memberRef.shape, v, memberRef.locationName ?? tag)).join('');
       const memberTag = memberRef.locationName ?? 'member';
       return `<${tag}>${items.map((v) => shapeToXml(model, memberRef.shape, v, memberTag)).join('')}</${tag}>`;
     }

@@ -1,13 +1,20 @@
 import { AwsError } from '../../core/errors/aws-error.js';
 
 /** Lambda's modeled errors: `x-amzn-ErrorType` header, body `{"Type":"User","Message":...}`. */
-function lambdaError(code: string, status: number, message: string, extra: Record<string, unknown> = {}, type = 'User'): AwsError {
+function lambdaError(
+  code: string,
+  status: number,
+  message: string,
+  extra: Record<string, unknown> = {},
+  type = 'User',
+): AwsError {
   return new AwsError(code, message, { status, fields: { Type: type, Message: message, ...extra } });
 }
 
 export const lambdaErrors = {
   functionNotFound: (arn: string) => lambdaError('ResourceNotFoundException', 404, `Function not found: ${arn}`),
-  notFound: (message = 'The resource you requested does not exist.') => lambdaError('ResourceNotFoundException', 404, message),
+  notFound: (message = 'The resource you requested does not exist.') =>
+    lambdaError('ResourceNotFoundException', 404, message),
   aliasNotFound: (arn: string) => lambdaError('ResourceNotFoundException', 404, `Alias not found: ${arn}`),
   conflict: (message: string) => lambdaError('ResourceConflictException', 409, message),
   invalidParameter: (message: string) => lambdaError('InvalidParameterValueException', 400, message),

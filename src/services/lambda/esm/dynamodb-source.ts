@@ -78,7 +78,9 @@ export class DynamoDbStreamSource implements EsmSource {
   private async pollShard(streamArn: string, shardId: string, state: ShardState): Promise<void> {
     if (state.retryAt !== undefined && this.clock.now() < state.retryAt) return;
     const limit = state.size ?? this.config.BatchSize;
-    const from = state.after ? { type: 'AFTER_SEQUENCE_NUMBER' as const, sequenceNumber: state.after } : { type: 'TRIM_HORIZON' as const };
+    const from = state.after
+      ? { type: 'AFTER_SEQUENCE_NUMBER' as const, sequenceNumber: state.after }
+      : { type: 'TRIM_HORIZON' as const };
     let batch;
     try {
       batch = await this.reader.read(streamArn, shardId, from, limit);
@@ -96,7 +98,9 @@ export class DynamoDbStreamSource implements EsmSource {
     const maxAge = this.config.MaximumRecordAgeInSeconds ?? -1;
     const now = this.clock.now();
     const records = batch.records.filter(
-      (r) => (maxAge < 0 || now - r.dynamodb.ApproximateCreationDateTime * 1000 <= maxAge * 1000) && matchesAny(this.patterns, toLambdaRecord(r, streamArn)),
+      (r) =>
+        (maxAge < 0 || now - r.dynamodb.ApproximateCreationDateTime * 1000 <= maxAge * 1000) &&
+        matchesAny(this.patterns, toLambdaRecord(r, streamArn)),
     );
     const last = batch.records[batch.records.length - 1]!.dynamodb.SequenceNumber;
     if (records.length === 0) {
@@ -128,7 +132,10 @@ export class DynamoDbStreamSource implements EsmSource {
     }
     state.retries = (state.retries ?? 0) + 1;
     if (max >= 0 && state.retries > max) {
-      this.log.warn({ uuid: this.config.UUID, records: records.length }, 'event source mapping discarded a batch after its retries');
+      this.log.warn(
+        { uuid: this.config.UUID, records: records.length },
+        'event source mapping discarded a batch after its retries',
+      );
       Object.assign(state, { after: last, retries: 0, size: undefined, retryAt: undefined });
       return;
     }
@@ -156,12 +163,16 @@ export class DynamoDbStreamSource implements EsmSource {
     const failures = (response as { batchItemFailures?: { itemIdentifier?: unknown }[] } | null)?.batchItemFailures;
     if (!Array.isArray(failures) || failures.length === 0) return { ok: true };
     const ids = failures.map((f) => f?.itemIdentifier);
-    if (ids.some((id) => typeof id !== 'string' || !records.some((r) => r.dynamodb.SequenceNumber === id))) return { ok: false };
+    if (ids.some((id) => typeof id !== 'string' || !records.some((r) => r.dynamodb.SequenceNumber === id)))
+      return { ok: false };
     const lowest = records.find((r) => ids.includes(r.dynamodb.SequenceNumber))!;
     return { ok: false, failedFrom: lowest.dynamodb.SequenceNumber };
   }
 
   private async save(): Promise<void> {
-    await this.store.run('UPDATE lambda_esms SET checkpoint = ? WHERE uuid = ?', [JSON.stringify(this.shards), this.config.UUID]);
+    await this.store.run('UPDATE lambda_esms SET checkpoint = ? WHERE uuid = ?', [
+      JSON.stringify(this.shards),
+      this.config.UUID,
+    ]);
   }
 }

@@ -29,16 +29,26 @@ export class EsmEngine {
   ) {}
 
   async start(): Promise<void> {
-    const rows = await this.store.all<{ uuid: string; account: string; region: string; config: string; checkpoint: string | null }>(
-      'SELECT uuid, account, region, config, checkpoint FROM lambda_esms',
-    );
+    const rows = await this.store.all<{
+      uuid: string;
+      account: string;
+      region: string;
+      config: string;
+      checkpoint: string | null;
+    }>('SELECT uuid, account, region, config, checkpoint FROM lambda_esms');
     for (const row of rows) this.apply(row.account, row.region, JSON.parse(row.config) as EsmConfig, row.checkpoint);
     this.timer = setInterval(() => this.tick(), this.pollMs);
     this.timer.unref();
   }
 
   /** (Re)starts or stops a mapping after it was created, updated or deleted. */
-  apply(account: string, region: string, config: EsmConfig | undefined, checkpoint: string | null, uuid?: string): void {
+  apply(
+    account: string,
+    region: string,
+    config: EsmConfig | undefined,
+    checkpoint: string | null,
+    uuid?: string,
+  ): void {
     const id = config?.UUID ?? uuid!;
     this.running.get(id)?.source.stop();
     this.running.delete(id);
@@ -46,9 +56,20 @@ export class EsmEngine {
     if (config.EventSourceArn.includes(':dynamodb:')) {
       const reader = this.streams();
       if (!reader) return;
-      const source = new DynamoDbStreamSource(config, checkpoint, reader, this.invoker, this.store, this.clock, this.log, account, region, (result) => {
-        config.LastProcessingResult = result;
-      });
+      const source = new DynamoDbStreamSource(
+        config,
+        checkpoint,
+        reader,
+        this.invoker,
+        this.store,
+        this.clock,
+        this.log,
+        account,
+        region,
+        (result) => {
+          config.LastProcessingResult = result;
+        },
+      );
       this.running.set(id, { source, busy: false });
     }
   }

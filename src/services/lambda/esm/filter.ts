@@ -20,7 +20,10 @@ export function matchesAny(patterns: Pattern[], event: unknown): boolean {
 
 function matchObject(pattern: Pattern, event: unknown): boolean {
   for (const [key, rule] of Object.entries(pattern)) {
-    const value = event !== null && typeof event === 'object' && !Array.isArray(event) ? (event as Record<string, unknown>)[key] : undefined;
+    const value =
+      event !== null && typeof event === 'object' && !Array.isArray(event)
+        ? (event as Record<string, unknown>)[key]
+        : undefined;
     if (Array.isArray(rule)) {
       if (!matchLeaf(rule, value)) return false;
     } else if (rule !== null && typeof rule === 'object') {
@@ -48,18 +51,25 @@ function matchOperator(rule: Record<string, unknown>, v: unknown): boolean {
   if ('prefix' in rule) {
     const p = rule['prefix'];
     if (typeof p === 'object' && p !== null && 'equals-ignore-case' in p) {
-      return typeof v === 'string' && v.toLowerCase().startsWith(String((p as Record<string, unknown>)['equals-ignore-case']).toLowerCase());
+      return (
+        typeof v === 'string' &&
+        v.toLowerCase().startsWith(String((p as Record<string, unknown>)['equals-ignore-case']).toLowerCase())
+      );
     }
     return typeof v === 'string' && v.startsWith(String(p));
   }
   if ('suffix' in rule) {
     const s = rule['suffix'];
     if (typeof s === 'object' && s !== null && 'equals-ignore-case' in s) {
-      return typeof v === 'string' && v.toLowerCase().endsWith(String((s as Record<string, unknown>)['equals-ignore-case']).toLowerCase());
+      return (
+        typeof v === 'string' &&
+        v.toLowerCase().endsWith(String((s as Record<string, unknown>)['equals-ignore-case']).toLowerCase())
+      );
     }
     return typeof v === 'string' && v.endsWith(String(s));
   }
-  if ('equals-ignore-case' in rule) return typeof v === 'string' && v.toLowerCase() === String(rule['equals-ignore-case']).toLowerCase();
+  if ('equals-ignore-case' in rule)
+    return typeof v === 'string' && v.toLowerCase() === String(rule['equals-ignore-case']).toLowerCase();
   if ('wildcard' in rule) {
     const re = new RegExp('^' + String(rule['wildcard']).split('*').map(escapeRe).join('.*') + '$', 's');
     return typeof v === 'string' && re.test(v);
@@ -72,7 +82,9 @@ function matchOperator(rule: Record<string, unknown>, v: unknown): boolean {
       if ('prefix' in o) return !(typeof v === 'string' && v.startsWith(String(o['prefix'])));
       if ('suffix' in o) return !(typeof v === 'string' && v.endsWith(String(o['suffix'])));
       if ('equals-ignore-case' in o) {
-        const list = Array.isArray(o['equals-ignore-case']) ? (o['equals-ignore-case'] as unknown[]) : [o['equals-ignore-case']];
+        const list = Array.isArray(o['equals-ignore-case'])
+          ? (o['equals-ignore-case'] as unknown[])
+          : [o['equals-ignore-case']];
         return !(typeof v === 'string' && list.some((x) => String(x).toLowerCase() === v.toLowerCase()));
       }
       return true;
@@ -86,7 +98,18 @@ function matchOperator(rule: Record<string, unknown>, v: unknown): boolean {
     for (let i = 0; i + 1 < spec.length; i += 2) {
       const op = spec[i];
       const bound = Number(spec[i + 1]);
-      const ok = op === '=' ? n === bound : op === '<' ? n < bound : op === '<=' ? n <= bound : op === '>' ? n > bound : op === '>=' ? n >= bound : false;
+      const ok =
+        op === '='
+          ? n === bound
+          : op === '<'
+            ? n < bound
+            : op === '<='
+              ? n <= bound
+              : op === '>'
+                ? n > bound
+                : op === '>='
+                  ? n >= bound
+                  : false;
       if (!ok) return false;
     }
     return true;

@@ -29,14 +29,20 @@ export class FunctionCatalog {
     const k = key(account, region, name);
     const cached = this.metas.get(k);
     if (cached !== undefined) return cached ?? undefined;
-    const row = await this.store.get<FunctionRow>('SELECT * FROM lambda_functions WHERE account = ? AND region = ? AND name = ?', [account, region, name]);
+    const row = await this.store.get<FunctionRow>(
+      'SELECT * FROM lambda_functions WHERE account = ? AND region = ? AND name = ?',
+      [account, region, name],
+    );
     const meta = row ? toMeta(row) : undefined;
     this.metas.set(k, meta ?? null);
     return meta;
   }
 
   async listMetas(account: string, region: string): Promise<FunctionMeta[]> {
-    const rows = await this.store.all<FunctionRow>('SELECT * FROM lambda_functions WHERE account = ? AND region = ? ORDER BY name', [account, region]);
+    const rows = await this.store.all<FunctionRow>(
+      'SELECT * FROM lambda_functions WHERE account = ? AND region = ? ORDER BY name',
+      [account, region],
+    );
     return rows.map(toMeta);
   }
 
@@ -45,7 +51,16 @@ export class FunctionCatalog {
       `INSERT INTO lambda_functions (account, region, name, next_version, reserved, tags, policy, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (account, region, name) DO UPDATE SET next_version = excluded.next_version, reserved = excluded.reserved,
        tags = excluded.tags, policy = excluded.policy`,
-      [meta.account, meta.region, meta.name, meta.nextVersion, meta.reserved ?? null, JSON.stringify(meta.tags), meta.policy ? JSON.stringify(meta.policy) : null, meta.createdAt],
+      [
+        meta.account,
+        meta.region,
+        meta.name,
+        meta.nextVersion,
+        meta.reserved ?? null,
+        JSON.stringify(meta.tags),
+        meta.policy ? JSON.stringify(meta.policy) : null,
+        meta.createdAt,
+      ],
     );
     this.metas.set(key(meta.account, meta.region, meta.name), meta);
   }
@@ -58,7 +73,9 @@ export class FunctionCatalog {
       'SELECT config, code, ready_at FROM lambda_versions WHERE account = ? AND region = ? AND name = ? AND version = ?',
       [account, region, name, version],
     );
-    const record = row ? { config: JSON.parse(row.config), code: JSON.parse(row.code), readyAt: row.ready_at } : undefined;
+    const record = row
+      ? { config: JSON.parse(row.config), code: JSON.parse(row.code), readyAt: row.ready_at }
+      : undefined;
     this.versions.set(k, record ?? null);
     return record;
   }
@@ -68,22 +85,43 @@ export class FunctionCatalog {
       'SELECT version, config, code, ready_at FROM lambda_versions WHERE account = ? AND region = ? AND name = ?',
       [account, region, name],
     );
-    const records = rows.map((r) => ({ config: JSON.parse(r.config), code: JSON.parse(r.code), readyAt: r.ready_at }) as VersionRecord);
+    const records = rows.map(
+      (r) => ({ config: JSON.parse(r.config), code: JSON.parse(r.code), readyAt: r.ready_at }) as VersionRecord,
+    );
     // $LATEST first, then versions in numeric order, as ListVersionsByFunction returns them.
     return records.sort((a, b) => versionOrder(a.config.Version) - versionOrder(b.config.Version));
   }
 
-  async putVersion(account: string, region: string, name: string, record: VersionRecord, db: Db = this.store): Promise<void> {
+  async putVersion(
+    account: string,
+    region: string,
+    name: string,
+    record: VersionRecord,
+    db: Db = this.store,
+  ): Promise<void> {
     await db.run(
       `INSERT INTO lambda_versions (account, region, name, version, config, code, ready_at) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (account, region, name, version) DO UPDATE SET config = excluded.config, code = excluded.code, ready_at = excluded.ready_at`,
-      [account, region, name, record.config.Version, JSON.stringify(record.config), JSON.stringify(record.code), record.readyAt],
+      [
+        account,
+        region,
+        name,
+        record.config.Version,
+        JSON.stringify(record.config),
+        JSON.stringify(record.code),
+        record.readyAt,
+      ],
     );
     this.versions.set(`${key(account, region, name)}\u0000${record.config.Version}`, record);
   }
 
   async deleteVersion(account: string, region: string, name: string, version: string): Promise<void> {
-    await this.store.run('DELETE FROM lambda_versions WHERE account = ? AND region = ? AND name = ? AND version = ?', [account, region, name, version]);
+    await this.store.run('DELETE FROM lambda_versions WHERE account = ? AND region = ? AND name = ? AND version = ?', [
+      account,
+      region,
+      name,
+      version,
+    ]);
     this.versions.set(`${key(account, region, name)}\u0000${version}`, null);
   }
 
@@ -133,7 +171,10 @@ export class FunctionCatalog {
   }
 
   async deleteAlias(account: string, region: string, fn: string, name: string): Promise<void> {
-    await this.store.run('DELETE FROM lambda_aliases WHERE account = ? AND region = ? AND function_name = ? AND name = ?', [account, region, fn, name]);
+    await this.store.run(
+      'DELETE FROM lambda_aliases WHERE account = ? AND region = ? AND function_name = ? AND name = ?',
+      [account, region, fn, name],
+    );
     this.aliases.set(`${key(account, region, fn)}\u0000${name}`, null);
   }
 }

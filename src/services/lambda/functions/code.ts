@@ -21,7 +21,8 @@ export interface StoredCode {
   zip: string;
 }
 
-const unzipError = () => lambdaErrors.invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.');
+const unzipError = () =>
+  lambdaErrors.invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.');
 
 /**
  * Verifies and unpacks a deployment package. Entries with absolute paths, `..` components or
@@ -53,8 +54,10 @@ export async function storeZip(zip: Buffer, root: string, owner: string): Promis
 
 function openZip(zip: Buffer): Promise<ZipFile> {
   return new Promise((res, rej) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true, decodeStrings: true, validateEntrySizes: true, strictFileNames: false }, (err, file) =>
-      err || !file ? rej(unzipError()) : res(file),
+    yauzl.fromBuffer(
+      zip,
+      { lazyEntries: true, decodeStrings: true, validateEntrySizes: true, strictFileNames: false },
+      (err, file) => (err || !file ? rej(unzipError()) : res(file)),
     );
   });
 }

@@ -29,11 +29,20 @@ export class LayerStore {
       'SELECT config, code, policy FROM lambda_layers WHERE account = ? AND region = ? AND name = ? AND version = ? AND deleted = 0',
       [account, region, name, version],
     );
-    return row ? { config: JSON.parse(row.config), code: JSON.parse(row.code), policy: row.policy ? JSON.parse(row.policy) : undefined } : undefined;
+    return row
+      ? {
+          config: JSON.parse(row.config),
+          code: JSON.parse(row.code),
+          policy: row.policy ? JSON.parse(row.policy) : undefined,
+        }
+      : undefined;
   }
 
   async nextVersion(account: string, region: string, name: string): Promise<number> {
-    const row = await this.store.get<{ v: number | null }>('SELECT MAX(version) AS v FROM lambda_layers WHERE account = ? AND region = ? AND name = ?', [account, region, name]);
+    const row = await this.store.get<{ v: number | null }>(
+      'SELECT MAX(version) AS v FROM lambda_layers WHERE account = ? AND region = ? AND name = ?',
+      [account, region, name],
+    );
     return (row?.v ?? 0) + 1;
   }
 
@@ -41,12 +50,23 @@ export class LayerStore {
     await this.store.run(
       `INSERT INTO lambda_layers (account, region, name, version, config, code, policy, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, 0)
        ON CONFLICT (account, region, name, version) DO UPDATE SET config = excluded.config, policy = excluded.policy`,
-      [account, region, name, row.config.Version, JSON.stringify(row.config), JSON.stringify(row.code), row.policy ? JSON.stringify(row.policy) : null],
+      [
+        account,
+        region,
+        name,
+        row.config.Version,
+        JSON.stringify(row.config),
+        JSON.stringify(row.code),
+        row.policy ? JSON.stringify(row.policy) : null,
+      ],
     );
   }
 
   async delete(account: string, region: string, name: string, version: number): Promise<void> {
-    await this.store.run('UPDATE lambda_layers SET deleted = 1 WHERE account = ? AND region = ? AND name = ? AND version = ?', [account, region, name, version]);
+    await this.store.run(
+      'UPDATE lambda_layers SET deleted = 1 WHERE account = ? AND region = ? AND name = ? AND version = ?',
+      [account, region, name, version],
+    );
   }
 
   async list(account: string, region: string, name?: string): Promise<{ name: string; row: LayerRow }[]> {
@@ -54,7 +74,14 @@ export class LayerStore {
       `SELECT name, config, code, policy FROM lambda_layers WHERE account = ? AND region = ? AND deleted = 0 ${name ? 'AND name = ?' : ''} ORDER BY name, version DESC`,
       name ? [account, region, name] : [account, region],
     );
-    return rows.map((r) => ({ name: r.name, row: { config: JSON.parse(r.config), code: JSON.parse(r.code), policy: r.policy ? JSON.parse(r.policy) : undefined } }));
+    return rows.map((r) => ({
+      name: r.name,
+      row: {
+        config: JSON.parse(r.config),
+        code: JSON.parse(r.code),
+        policy: r.policy ? JSON.parse(r.policy) : undefined,
+      },
+    }));
   }
 
   /** Resolves a function's Layers list to their configs and code, in order (at most 5). */

@@ -8,7 +8,8 @@ export interface FunctionRef {
   qualifier: string | undefined;
 }
 
-const ARN = /^(?:arn:aws[a-zA-Z-]*:lambda:([a-z]{2}(?:-gov)?-[a-z]+-\d):)?(?:(\d{12}):)?(?:function:)?([a-zA-Z0-9_-]{1,64})(?::(\$LATEST|[a-zA-Z0-9_-]+))?$/;
+const ARN =
+  /^(?:arn:aws[a-zA-Z-]*:lambda:([a-z]{2}(?:-gov)?-[a-z]+-\d):)?(?:(\d{12}):)?(?:function:)?([a-zA-Z0-9_-]{1,64})(?::(\$LATEST|[a-zA-Z0-9_-]+))?$/;
 
 /** Parses FunctionName (+ an optional Qualifier parameter) against the caller's account and region. */
 export function parseFunctionRef(
@@ -18,11 +19,15 @@ export function parseFunctionRef(
 ): FunctionRef {
   const m = ARN.exec(functionName);
   if (!m || (functionName.startsWith('arn:') && !functionName.includes(':function:'))) {
-    throw lambdaErrors.invalidParameter(`1 validation error detected: Value '${functionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`);
+    throw lambdaErrors.invalidParameter(
+      `1 validation error detected: Value '${functionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`,
+    );
   }
   const [, region, account, name, arnQualifier] = m;
   if (arnQualifier !== undefined && qualifierParam !== undefined && arnQualifier !== qualifierParam) {
-    throw lambdaErrors.invalidParameter('The derived qualifier from the function name does not match the specified qualifier.');
+    throw lambdaErrors.invalidParameter(
+      'The derived qualifier from the function name does not match the specified qualifier.',
+    );
   }
   return {
     account: account ?? caller.account,
@@ -45,7 +50,10 @@ export function layerArn(account: string, region: string, name: string, version?
 const LAYER_ARN = /^arn:aws[a-zA-Z-]*:lambda:([a-z]{2}(?:-gov)?-[a-z]+-\d):(\d{12}):layer:([a-zA-Z0-9_-]+)(?::(\d+))?$/;
 
 /** A layer name or ARN (LayerName parameters accept both). */
-export function parseLayerRef(nameOrArn: string, caller: { account: string; region: string }): { account: string; region: string; name: string; version?: number } {
+export function parseLayerRef(
+  nameOrArn: string,
+  caller: { account: string; region: string },
+): { account: string; region: string; name: string; version?: number } {
   const m = LAYER_ARN.exec(nameOrArn);
   if (m) return { region: m[1]!, account: m[2]!, name: m[3]!, ...(m[4] ? { version: Number(m[4]) } : {}) };
   return { account: caller.account, region: caller.region, name: nameOrArn };

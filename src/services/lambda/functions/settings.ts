@@ -8,7 +8,13 @@ export class FunctionSettings {
 
   constructor(private readonly store: Store) {}
 
-  async get<T>(account: string, region: string, fn: string, kind: SettingKind, qualifier: string): Promise<T | undefined> {
+  async get<T>(
+    account: string,
+    region: string,
+    fn: string,
+    kind: SettingKind,
+    qualifier: string,
+  ): Promise<T | undefined> {
     const k = [account, region, fn, kind, qualifier].join('\u0000');
     if (this.cache.has(k)) return (this.cache.get(k) ?? undefined) as T | undefined;
     const row = await this.store.get<{ config: string }>(
@@ -20,7 +26,12 @@ export class FunctionSettings {
     return value;
   }
 
-  async list<T>(account: string, region: string, fn: string, kind: SettingKind): Promise<{ qualifier: string; config: T }[]> {
+  async list<T>(
+    account: string,
+    region: string,
+    fn: string,
+    kind: SettingKind,
+  ): Promise<{ qualifier: string; config: T }[]> {
     const rows = await this.store.all<{ qualifier: string; config: string }>(
       'SELECT qualifier, config FROM lambda_settings WHERE account = ? AND region = ? AND function_name = ? AND kind = ? ORDER BY qualifier',
       [account, region, fn, kind],
@@ -29,15 +40,33 @@ export class FunctionSettings {
   }
 
   /** Every setting of a kind in the store (e.g. all function URLs, to route URL hosts). */
-  async all<T>(kind: SettingKind): Promise<{ account: string; region: string; fn: string; qualifier: string; config: T }[]> {
-    const rows = await this.store.all<{ account: string; region: string; function_name: string; qualifier: string; config: string }>(
-      'SELECT account, region, function_name, qualifier, config FROM lambda_settings WHERE kind = ?',
-      [kind],
-    );
-    return rows.map((r) => ({ account: r.account, region: r.region, fn: r.function_name, qualifier: r.qualifier, config: JSON.parse(r.config) as T }));
+  async all<T>(
+    kind: SettingKind,
+  ): Promise<{ account: string; region: string; fn: string; qualifier: string; config: T }[]> {
+    const rows = await this.store.all<{
+      account: string;
+      region: string;
+      function_name: string;
+      qualifier: string;
+      config: string;
+    }>('SELECT account, region, function_name, qualifier, config FROM lambda_settings WHERE kind = ?', [kind]);
+    return rows.map((r) => ({
+      account: r.account,
+      region: r.region,
+      fn: r.function_name,
+      qualifier: r.qualifier,
+      config: JSON.parse(r.config) as T,
+    }));
   }
 
-  async put(account: string, region: string, fn: string, kind: SettingKind, qualifier: string, config: unknown): Promise<void> {
+  async put(
+    account: string,
+    region: string,
+    fn: string,
+    kind: SettingKind,
+    qualifier: string,
+    config: unknown,
+  ): Promise<void> {
     await this.store.run(
       `INSERT INTO lambda_settings (account, region, function_name, kind, qualifier, config) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (account, region, function_name, kind, qualifier) DO UPDATE SET config = excluded.config`,

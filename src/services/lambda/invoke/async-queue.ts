@@ -18,7 +18,11 @@ export interface EventInvokeConfig {
 
 /** Where an invocation record goes (a function now; SQS/SNS/EventBridge through their ports later). */
 export interface DestinationSender {
-  send(destinationArn: string, record: Record<string, unknown>, source: { account: string; region: string }): Promise<void>;
+  send(
+    destinationArn: string,
+    record: Record<string, unknown>,
+    source: { account: string; region: string },
+  ): Promise<void>;
 }
 
 interface Row {
@@ -102,7 +106,13 @@ export class AsyncQueue implements EventQueue {
 
   private async process(row: Row): Promise<void> {
     const qualifier = row.qualifier ?? '$LATEST';
-    const config = await this.settings.get<EventInvokeConfig>(row.account, row.region, row.function_name, 'event-invoke', qualifier);
+    const config = await this.settings.get<EventInvokeConfig>(
+      row.account,
+      row.region,
+      row.function_name,
+      'event-invoke',
+      qualifier,
+    );
     const maxRetries = config?.MaximumRetryAttempts ?? 2;
     const maxAgeMs = (config?.MaximumEventAgeInSeconds ?? DEFAULT_MAX_AGE_S) * 1000;
     const now = this.clock.now();
@@ -128,7 +138,10 @@ export class AsyncQueue implements EventQueue {
       // Throttled or a system error: back on the queue with exponential backoff (1 s … 5 min).
       const delay = Math.min(5 * MINUTE, 1000 * 2 ** Math.min(row.system_retries, 9));
       if (!(err instanceof AwsError)) this.log.warn({ err }, 'async invocation could not run');
-      await this.store.run('UPDATE lambda_async SET next_at = ?, system_retries = system_retries + 1 WHERE id = ?', [this.clock.now() + delay, row.id]);
+      await this.store.run('UPDATE lambda_async SET next_at = ?, system_retries = system_retries + 1 WHERE id = ?', [
+        this.clock.now() + delay,
+        row.id,
+      ]);
       return;
     }
     const attempts = row.attempts + 1;
@@ -141,7 +154,11 @@ export class AsyncQueue implements EventQueue {
       return;
     }
     const delay = attempts === 1 ? MINUTE : 2 * MINUTE;
-    await this.store.run('UPDATE lambda_async SET attempts = ?, next_at = ? WHERE id = ?', [attempts, this.clock.now() + delay, row.id]);
+    await this.store.run('UPDATE lambda_async SET attempts = ?, next_at = ? WHERE id = ?', [
+      attempts,
+      this.clock.now() + delay,
+      row.id,
+    ]);
   }
 
   private async finish(
@@ -152,7 +169,10 @@ export class AsyncQueue implements EventQueue {
     result: InvocationResult | undefined,
   ): Promise<void> {
     await this.remove(row.id);
-    const destination = condition === 'Success' ? config?.DestinationConfig?.OnSuccess?.Destination : config?.DestinationConfig?.OnFailure?.Destination;
+    const destination =
+      condition === 'Success'
+        ? config?.DestinationConfig?.OnSuccess?.Destination
+        : config?.DestinationConfig?.OnFailure?.Destination;
     if (!destination || !this.destinations) return;
     const record = invocationRecord(row, target, condition, result, this.clock.now());
     try {
@@ -174,7 +194,14 @@ export class AsyncQueue implements EventQueue {
 
 /** AWS's invocation record for destinations. */
 export function invocationRecord(
-  row: { account: string; region: string; function_name: string; request_id: string; payload: Buffer; attempts: number },
+  row: {
+    account: string;
+    region: string;
+    function_name: string;
+    request_id: string;
+    payload: Buffer;
+    attempts: number;
+  },
   target: InvokeTarget,
   condition: string,
   result: InvocationResult | undefined,
@@ -186,7 +213,10 @@ export function invocationRecord(
     timestamp: new Date(now).toISOString(),
     requestContext: {
       requestId: row.request_id,
-      functionArn: functionArn({ account: row.account, region: row.region, name: row.function_name }, target.executedVersion),
+      functionArn: functionArn(
+        { account: row.account, region: row.region, name: row.function_name },
+        target.executedVersion,
+      ),
       condition,
       approximateInvokeCount: Math.max(1, row.attempts),
     },

@@ -9,9 +9,16 @@ export class FunctionDestinations implements DestinationSender {
     private readonly log: Logger,
   ) {}
 
-  async send(destinationArn: string, record: Record<string, unknown>, source: { account: string; region: string }): Promise<void> {
+  async send(
+    destinationArn: string,
+    record: Record<string, unknown>,
+    source: { account: string; region: string },
+  ): Promise<void> {
     if (!destinationArn.includes(':lambda:')) {
-      this.log.warn({ destinationArn }, 'only Lambda destinations are delivered so far (SQS/SNS/EventBridge come with those services)');
+      this.log.warn(
+        { destinationArn },
+        'only Lambda destinations are delivered so far (SQS/SNS/EventBridge come with those services)',
+      );
       return;
     }
     await this.invoker.invoke({

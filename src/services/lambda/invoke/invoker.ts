@@ -74,14 +74,19 @@ export class Invoker {
     const target = await resolveTarget(this.catalog, ref, this.random);
     const requestId = req.requestId ?? randomUUID();
     if (type === 'Event' && req.payload.length > ASYNC_PAYLOAD_LIMIT) {
-      throw lambdaErrors.requestTooLarge(`Request must be smaller than ${ASYNC_PAYLOAD_LIMIT} bytes for the InvokeAsync operation`);
+      throw lambdaErrors.requestTooLarge(
+        `Request must be smaller than ${ASYNC_PAYLOAD_LIMIT} bytes for the InvokeAsync operation`,
+      );
     }
     if (req.payload.length > SYNC_PAYLOAD_LIMIT) {
-      throw lambdaErrors.requestTooLarge(`Request must be smaller than ${SYNC_PAYLOAD_LIMIT} bytes for the InvokeFunction operation`);
+      throw lambdaErrors.requestTooLarge(
+        `Request must be smaller than ${SYNC_PAYLOAD_LIMIT} bytes for the InvokeFunction operation`,
+      );
     }
     if (req.payload.length > 0) checkJson(req.payload);
     this.checkReady(target);
-    if (type === 'DryRun') return { statusCode: 204, payload: Buffer.alloc(0), requestId, executedVersion: target.executedVersion };
+    if (type === 'DryRun')
+      return { statusCode: 204, payload: Buffer.alloc(0), requestId, executedVersion: target.executedVersion };
     if (type === 'Event') {
       if (!this.queue) throw lambdaErrors.service('The asynchronous invocation queue is not running');
       await this.queue.enqueue(target, req.payload, requestId);
@@ -108,19 +113,32 @@ export class Invoker {
   checkReady(target: InvokeTarget): void {
     const cfg = target.record.config;
     if (this.clock.now() < target.record.readyAt && cfg.State === 'Pending') {
-      throw lambdaErrors.conflict('The operation cannot be performed at this time. The function is currently in the following state: Pending');
+      throw lambdaErrors.conflict(
+        'The operation cannot be performed at this time. The function is currently in the following state: Pending',
+      );
     }
   }
 
   /** Runs one invocation of a resolved target in an environment (sync semantics, no retries). */
-  async run(target: InvokeTarget, payload: Buffer, requestId: string, clientContext?: string): Promise<InvocationResult> {
+  async run(
+    target: InvokeTarget,
+    payload: Buffer,
+    requestId: string,
+    clientContext?: string,
+  ): Promise<InvocationResult> {
     const cfg = target.record.config;
     const runtime = cfg.Runtime ?? '';
     if (!isRunnable(runtime)) {
       throw new AwsError(
         'InvalidRuntimeException',
         `The runtime parameter of ${runtime} is not supported by Overcast on this machine (it runs nodejs*, python3.* and provided* functions).`,
-        { status: 502, fields: { Type: 'User', Message: `The runtime parameter of ${runtime} is not supported by Overcast on this machine.` } },
+        {
+          status: 502,
+          fields: {
+            Type: 'User',
+            Message: `The runtime parameter of ${runtime} is not supported by Overcast on this machine.`,
+          },
+        },
       );
     }
     const meta = target.meta;
@@ -128,7 +146,9 @@ export class Invoker {
     const envKey = environmentKey(functionKey, target);
     const stream = logStreamName(this.clock.now(), target.executedVersion);
     const group = cfg.LoggingConfig.LogGroup;
-    const sink = logSink(this.logs(), meta.account, meta.region, group, stream, (err) => this.log.warn({ err }, 'writing function logs failed'));
+    const sink = logSink(this.logs(), meta.account, meta.region, group, stream, (err) =>
+      this.log.warn({ err }, 'writing function logs failed'),
+    );
     return this.pool.run(functionKey, meta.reserved, envKey, () => this.spec(target, stream), sink, {
       requestId,
       payload,
@@ -145,7 +165,9 @@ export class Invoker {
     const functionKey = `${meta.account}:${meta.region}:${meta.name}`;
     const envKey = environmentKey(functionKey, target);
     const stream = logStreamName(this.clock.now(), target.executedVersion);
-    const sink = logSink(this.logs(), meta.account, meta.region, cfg.LoggingConfig.LogGroup, stream, (err) => this.log.warn({ err }, 'writing function logs failed'));
+    const sink = logSink(this.logs(), meta.account, meta.region, cfg.LoggingConfig.LogGroup, stream, (err) =>
+      this.log.warn({ err }, 'writing function logs failed'),
+    );
     await this.pool.prewarm(envKey, count, () => this.spec(target, stream), sink);
   }
 
@@ -183,7 +205,9 @@ function checkJson(payload: Buffer): void {
   try {
     JSON.parse(payload.toString('utf8'));
   } catch (err) {
-    throw lambdaErrors.invalidRequestContent(`Could not parse request body into json: Could not parse payload into json: ${(err as Error).message}`);
+    throw lambdaErrors.invalidRequestContent(
+      `Could not parse request body into json: Could not parse payload into json: ${(err as Error).message}`,
+    );
   }
 }
 

@@ -2,7 +2,13 @@ import type { LogSink } from '../environments/types.js';
 
 /** The part of the Logs service's port Lambda writes through. */
 export interface LogsWriter {
-  append(account: string, region: string, group: string, stream: string, events: { timestamp: number; message: string }[]): void | Promise<void>;
+  append(
+    account: string,
+    region: string,
+    group: string,
+    stream: string,
+    events: { timestamp: number; message: string }[],
+  ): void | Promise<void>;
 }
 
 /** A sink for one environment's log stream; without a Logs service the lines go nowhere. */

@@ -1,6 +1,13 @@
 import type { Clock } from '../../../core/clock.js';
 import type { Logger } from '../../../core/log.js';
-import type { EnvironmentProvider, EnvironmentSpec, ExecutionEnvironment, Invocation, InvocationResult, LogSink } from '../environments/types.js';
+import type {
+  EnvironmentProvider,
+  EnvironmentSpec,
+  ExecutionEnvironment,
+  Invocation,
+  InvocationResult,
+  LogSink,
+} from '../environments/types.js';
 import { lambdaErrors } from '../errors.js';
 
 export interface PoolOptions {
@@ -55,8 +62,10 @@ export class EnvironmentPool {
     invocation: Invocation,
   ): Promise<InvocationResult> {
     const busy = this.busy(functionKey);
-    if (reserved !== undefined && busy >= reserved) throw lambdaErrors.tooManyRequests('ReservedFunctionConcurrentInvocationLimitExceeded');
-    if (reserved === undefined && this.busyTotal >= this.options.accountConcurrency) throw lambdaErrors.tooManyRequests('ConcurrentInvocationLimitExceeded');
+    if (reserved !== undefined && busy >= reserved)
+      throw lambdaErrors.tooManyRequests('ReservedFunctionConcurrentInvocationLimitExceeded');
+    if (reserved === undefined && this.busyTotal >= this.options.accountConcurrency)
+      throw lambdaErrors.tooManyRequests('ConcurrentInvocationLimitExceeded');
     this.busyByFunction.set(functionKey, busy + 1);
     this.busyTotal++;
     let slot: Slot | undefined;
@@ -116,7 +125,8 @@ export class EnvironmentPool {
     const now = this.clock.now();
     for (const [key, list] of this.slots) {
       for (const slot of [...list]) {
-        if (!slot.busy && (!slot.env.alive || (!slot.pinned && now - slot.env.lastUsedAt > this.options.idleMs))) this.drop(key, slot);
+        if (!slot.busy && (!slot.env.alive || (!slot.pinned && now - slot.env.lastUsedAt > this.options.idleMs)))
+          this.drop(key, slot);
       }
       if (list.length === 0) this.slots.delete(key);
     }

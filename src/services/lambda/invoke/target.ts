@@ -28,7 +28,11 @@ export function routeAlias(alias: AliasConfiguration, random: number): string {
   return alias.FunctionVersion;
 }
 
-export async function resolveTarget(catalog: FunctionCatalog, ref: FunctionRef, random: () => number = Math.random): Promise<InvokeTarget> {
+export async function resolveTarget(
+  catalog: FunctionCatalog,
+  ref: FunctionRef,
+  random: () => number = Math.random,
+): Promise<InvokeTarget> {
   const meta = await catalog.meta(ref.account, ref.region, ref.name);
   const notFound = () => lambdaErrors.functionNotFound(functionArn(ref, ref.qualifier));
   if (!meta) throw notFound();

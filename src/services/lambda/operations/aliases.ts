@@ -16,19 +16,32 @@ interface AliasInput {
 }
 
 export function aliasOperations(lc: LambdaContext): Handlers {
-  async function checkVersions(account: string, region: string, fn: string, primary: string, routing: AliasInput['RoutingConfig']): Promise<void> {
+  async function checkVersions(
+    account: string,
+    region: string,
+    fn: string,
+    primary: string,
+    routing: AliasInput['RoutingConfig'],
+  ): Promise<void> {
     const ref = { account, region, name: fn };
     if (primary !== '$LATEST' && !(await lc.catalog.version(account, region, fn, primary))) {
       throw lambdaErrors.functionNotFound(functionArn(ref, primary));
     }
     const weights = routing?.AdditionalVersionWeights ?? {};
     const extra = Object.entries(weights);
-    if (extra.length > 1) throw lambdaErrors.invalidParameter('Number of items in AdditionalVersionWeights cannot be greater than 1');
+    if (extra.length > 1)
+      throw lambdaErrors.invalidParameter('Number of items in AdditionalVersionWeights cannot be greater than 1');
     for (const [version, weight] of extra) {
-      if (primary === '$LATEST') throw lambdaErrors.invalidParameter('$LATEST is not supported for an alias pointing to more than 1 version');
-      if (version === primary) throw lambdaErrors.invalidParameter(`Invalid function version ${version}. Function version ${version} is already included in routing configuration.`);
-      if (!(await lc.catalog.version(account, region, fn, version))) throw lambdaErrors.functionNotFound(functionArn(ref, version));
-      if (!(weight >= 0 && weight <= 1)) throw lambdaErrors.invalidParameter('Version weight must be between 0.0 and 1.0');
+      if (primary === '$LATEST')
+        throw lambdaErrors.invalidParameter('$LATEST is not supported for an alias pointing to more than 1 version');
+      if (version === primary)
+        throw lambdaErrors.invalidParameter(
+          `Invalid function version ${version}. Function version ${version} is already included in routing configuration.`,
+        );
+      if (!(await lc.catalog.version(account, region, fn, version)))
+        throw lambdaErrors.functionNotFound(functionArn(ref, version));
+      if (!(weight >= 0 && weight <= 1))
+        throw lambdaErrors.invalidParameter('Version weight must be between 0.0 and 1.0');
     }
   }
 
@@ -36,7 +49,8 @@ export function aliasOperations(lc: LambdaContext): Handlers {
     async CreateAlias(input: AliasInput, ctx: OperationContext) {
       const ref = refOf({ FunctionName: input.FunctionName }, ctx);
       await requireFunction(lc, ref);
-      if (/^\d+$/.test(input.Name) || input.Name === '$LATEST') throw lambdaErrors.invalidParameter(`Alias name cannot be a version number or $LATEST: ${input.Name}`);
+      if (/^\d+$/.test(input.Name) || input.Name === '$LATEST')
+        throw lambdaErrors.invalidParameter(`Alias name cannot be a version number or $LATEST: ${input.Name}`);
       if (await lc.catalog.alias(ref.account, ref.region, ref.name, input.Name)) {
         throw lambdaErrors.conflict(`Alias already exists: ${functionArn(ref, input.Name)}`);
       }
@@ -47,7 +61,8 @@ export function aliasOperations(lc: LambdaContext): Handlers {
         FunctionVersion: input.FunctionVersion!,
         Description: input.Description ?? '',
         RevisionId: newRevision(),
-        ...(input.RoutingConfig?.AdditionalVersionWeights && Object.keys(input.RoutingConfig.AdditionalVersionWeights).length > 0
+        ...(input.RoutingConfig?.AdditionalVersionWeights &&
+        Object.keys(input.RoutingConfig.AdditionalVersionWeights).length > 0
           ? { RoutingConfig: { AdditionalVersionWeights: input.RoutingConfig.AdditionalVersionWeights } }
           : {}),
       };
@@ -89,11 +104,15 @@ export function aliasOperations(lc: LambdaContext): Handlers {
       return {};
     },
 
-    async ListAliases(input: { FunctionName: string; FunctionVersion?: string; Marker?: string; MaxItems?: number }, ctx: OperationContext) {
+    async ListAliases(
+      input: { FunctionName: string; FunctionVersion?: string; Marker?: string; MaxItems?: number },
+      ctx: OperationContext,
+    ) {
       const ref = refOf({ FunctionName: input.FunctionName }, ctx);
       await requireFunction(lc, ref);
       let aliases = await lc.catalog.listAliases(ref.account, ref.region, ref.name);
-      if (input.FunctionVersion !== undefined) aliases = aliases.filter((a) => a.FunctionVersion === input.FunctionVersion);
+      if (input.FunctionVersion !== undefined)
+        aliases = aliases.filter((a) => a.FunctionVersion === input.FunctionVersion);
       const { page, next } = paginate(aliases, input.Marker, input.MaxItems);
       return { Aliases: page, ...(next ? { NextMarker: next } : {}) };
     },

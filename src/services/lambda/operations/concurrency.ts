@@ -18,20 +18,27 @@ export function concurrencyOperations(lc: LambdaContext): Handlers {
   const limit = () => lc.config.lambda.accountConcurrency;
 
   async function reservedElsewhere(account: string, region: string, except: string): Promise<number> {
-    return (await lc.catalog.listMetas(account, region)).filter((m) => m.name !== except).reduce((n, m) => n + (m.reserved ?? 0), 0);
+    return (await lc.catalog.listMetas(account, region))
+      .filter((m) => m.name !== except)
+      .reduce((n, m) => n + (m.reserved ?? 0), 0);
   }
 
   /**
    * The version or alias a provisioned-concurrency call names, as AWS checks it: $LATEST is refused,
    * a missing version is "Function not found", a missing alias "Cannot find alias arn".
    */
-  async function provisionedTarget(input: { FunctionName: string; Qualifier: string }, ctx: OperationContext, latestMessage: string) {
+  async function provisionedTarget(
+    input: { FunctionName: string; Qualifier: string },
+    ctx: OperationContext,
+    latestMessage: string,
+  ) {
     const ref = refOf(input, ctx);
     const qualifier = ref.qualifier ?? input.Qualifier;
     if (qualifier === '$LATEST') throw lambdaErrors.invalidParameter(latestMessage);
     const arn = functionArn(ref, qualifier);
     const isVersion = /^\d+$/.test(qualifier);
-    const missing = () => (isVersion ? lambdaErrors.functionNotFound(arn) : lambdaErrors.notFound(`Cannot find alias arn: ${arn}`));
+    const missing = () =>
+      isVersion ? lambdaErrors.functionNotFound(arn) : lambdaErrors.notFound(`Cannot find alias arn: ${arn}`);
     if (!(await lc.catalog.meta(ref.account, ref.region, ref.name))) throw missing();
     const alias = isVersion ? undefined : await lc.catalog.alias(ref.account, ref.region, ref.name, qualifier);
     if (!isVersion && !alias) throw missing();
@@ -54,7 +61,10 @@ export function concurrencyOperations(lc: LambdaContext): Handlers {
   }
 
   return {
-    async PutFunctionConcurrency(input: { FunctionName: string; ReservedConcurrentExecutions: number }, ctx: OperationContext) {
+    async PutFunctionConcurrency(
+      input: { FunctionName: string; ReservedConcurrentExecutions: number },
+      ctx: OperationContext,
+    ) {
       const ref = refOf(input, ctx);
       const meta = await requireFunction(lc, ref);
       const others = await reservedElsewhere(ref.account, ref.region, ref.name);
@@ -78,12 +88,21 @@ export function concurrencyOperations(lc: LambdaContext): Handlers {
       return {};
     },
 
-    async PutProvisionedConcurrencyConfig(input: { FunctionName: string; Qualifier: string; ProvisionedConcurrentExecutions: number }, ctx: OperationContext) {
-      const { ref, qualifier, alias } = await provisionedTarget(input, ctx, 'Provisioned Concurrency Configs cannot be applied to unpublished function versions.');
+    async PutProvisionedConcurrencyConfig(
+      input: { FunctionName: string; Qualifier: string; ProvisionedConcurrentExecutions: number },
+      ctx: OperationContext,
+    ) {
+      const { ref, qualifier, alias } = await provisionedTarget(
+        input,
+        ctx,
+        'Provisioned Concurrency Configs cannot be applied to unpublished function versions.',
+      );
       // A version is provisioned either directly or through one alias, not both.
       const existing = await lc.settings.list<ProvisionedConfig>(ref.account, ref.region, ref.name, 'provisioned');
       if (alias && existing.some((s) => s.qualifier === alias.FunctionVersion)) {
-        throw lambdaErrors.conflict("Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version");
+        throw lambdaErrors.conflict(
+          "Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version",
+        );
       }
       if (!alias) {
         const aliases = await lc.catalog.listAliases(ref.account, ref.region, ref.name);
@@ -100,9 +119,16 @@ export function concurrencyOperations(lc: LambdaContext): Handlers {
       };
       await lc.settings.put(ref.account, ref.region, ref.name, 'provisioned', qualifier, config);
       // Keep that many environments initialised and warm.
-      void lc.invoker.prewarm(target, input.ProvisionedConcurrentExecutions).catch((err: unknown) => lc.log.warn({ err }, 'provisioned concurrency failed to start environments'));
+      void lc.invoker
+        .prewarm(target, input.ProvisionedConcurrentExecutions)
+        .catch((err: unknown) => lc.log.warn({ err }, 'provisioned concurrency failed to start environments'));
       // AWS accepts the request (202) with the allocation still to come; Get shows READY once it is.
-      return { ...provisionedView(config), AvailableProvisionedConcurrentExecutions: 0, AllocatedProvisionedConcurrentExecutions: 0, Status: 'IN_PROGRESS' };
+      return {
+        ...provisionedView(config),
+        AvailableProvisionedConcurrentExecutions: 0,
+        AllocatedProvisionedConcurrentExecutions: 0,
+        Status: 'IN_PROGRESS',
+      };
     },
 
     async GetProvisionedConcurrencyConfig(input: { FunctionName: string; Qualifier: string }, ctx: OperationContext) {
@@ -112,13 +138,19 @@ export function concurrencyOperations(lc: LambdaContext): Handlers {
       return provisionedView(c);
     },
 
-    async DeleteProvisionedConcurrencyConfig(input: { FunctionName: string; Qualifier: string }, ctx: OperationContext) {
+    async DeleteProvisionedConcurrencyConfig(
+      input: { FunctionName: string; Qualifier: string },
+      ctx: OperationContext,
+    ) {
       const { ref, qualifier } = await provisionedTarget(input, ctx, NOT_PUBLISHED);
       await lc.settings.delete(ref.account, ref.region, ref.name, 'provisioned', qualifier);
       return {};
     },
 
-    async ListProvisionedConcurrencyConfigs(input: { FunctionName: string; Marker?: string; MaxItems?: number }, ctx: OperationContext) {
+    async ListProvisionedConcurrencyConfigs(
+      input: { FunctionName: string; Marker?: string; MaxItems?: number },
+      ctx: OperationContext,
+    ) {
       const ref = refOf(input, ctx);
       await requireFunction(lc, ref);
       const all = await lc.settings.list<ProvisionedConfig>(ref.account, ref.region, ref.name, 'provisioned');
@@ -130,7 +162,8 @@ export function concurrencyOperations(lc: LambdaContext): Handlers {
     async GetAccountSettings(_input: unknown, ctx: OperationContext) {
       const metas = await lc.catalog.listMetas(ctx.account, ctx.region);
       let total = 0;
-      for (const m of metas) for (const v of await lc.catalog.listVersions(m.account, m.region, m.name)) total += v.config.CodeSize;
+      for (const m of metas)
+        for (const v of await lc.catalog.listVersions(m.account, m.region, m.name)) total += v.config.CodeSize;
       const reserved = metas.reduce((n, m) => n + (m.reserved ?? 0), 0);
       return {
         AccountLimit: {

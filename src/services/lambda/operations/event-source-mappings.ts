@@ -19,20 +19,33 @@ function sourceKind(arn: string): 'dynamodb' | 'sqs' | 'kinesis' | 'other' {
 
 export function esmOperations(lc: LambdaContext): Handlers {
   async function load(uuid: string): Promise<{ account: string; region: string; config: EsmConfig }> {
-    const row = await lc.store.get<{ account: string; region: string; config: string }>('SELECT account, region, config FROM lambda_esms WHERE uuid = ?', [uuid]);
-    if (!row) throw lambdaErrors.notFound(`The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${randomUUID()})`);
+    const row = await lc.store.get<{ account: string; region: string; config: string }>(
+      'SELECT account, region, config FROM lambda_esms WHERE uuid = ?',
+      [uuid],
+    );
+    if (!row)
+      throw lambdaErrors.notFound(
+        `The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${randomUUID()})`,
+      );
     return { account: row.account, region: row.region, config: JSON.parse(row.config) as EsmConfig };
   }
 
   async function save(account: string, region: string, fn: string, config: EsmConfig, fresh: boolean): Promise<void> {
     if (fresh) {
-      await lc.store.run('INSERT INTO lambda_esms (uuid, account, region, function_name, config, checkpoint) VALUES (?, ?, ?, ?, ?, NULL)', [
-        config.UUID, account, region, fn, JSON.stringify(config),
-      ]);
+      await lc.store.run(
+        'INSERT INTO lambda_esms (uuid, account, region, function_name, config, checkpoint) VALUES (?, ?, ?, ?, ?, NULL)',
+        [config.UUID, account, region, fn, JSON.stringify(config)],
+      );
     } else {
-      await lc.store.run('UPDATE lambda_esms SET config = ?, function_name = ? WHERE uuid = ?', [JSON.stringify(config), fn, config.UUID]);
+      await lc.store.run('UPDATE lambda_esms SET config = ?, function_name = ? WHERE uuid = ?', [
+        JSON.stringify(config),
+        fn,
+        config.UUID,
+      ]);
     }
-    const row = await lc.store.get<{ checkpoint: string | null }>('SELECT checkpoint FROM lambda_esms WHERE uuid = ?', [config.UUID]);
+    const row = await lc.store.get<{ checkpoint: string | null }>('SELECT checkpoint FROM lambda_esms WHERE uuid = ?', [
+      config.UUID,
+    ]);
     lc.esm.apply(account, region, config, row?.checkpoint ?? null);
   }
 
@@ -49,23 +62,37 @@ export function esmOperations(lc: LambdaContext): Handlers {
       const ref = parseFunctionRef(input.FunctionName!, undefined, ctx);
       await requireVersion(lc, ref);
       const source = input.EventSourceArn;
-      if (!source) throw lambdaErrors.invalidParameter('Unrecognized event source, must be kinesis, dynamodb stream or sqs.');
+      if (!source)
+        throw lambdaErrors.invalidParameter('Unrecognized event source, must be kinesis, dynamodb stream or sqs.');
       const kind = sourceKind(source);
       if (kind !== 'dynamodb') {
         throw lambdaErrors.invalidParameter(
-          kind === 'other' ? 'Unrecognized event source, must be kinesis, dynamodb stream or sqs.' : `Event source mappings for ${kind} are not supported by Overcast yet.`,
+          kind === 'other'
+            ? 'Unrecognized event source, must be kinesis, dynamodb stream or sqs.'
+            : `Event source mappings for ${kind} are not supported by Overcast yet.`,
         );
       }
       const reader = lc.esm.streams();
-      if (!reader || !(await reader.describe(source))) throw lambdaErrors.invalidParameter(`Stream not found: ${source}`);
-      if (!input.StartingPosition) throw lambdaErrors.invalidParameter('1 validation error detected: Value null at \'startingPosition\' failed to satisfy constraint: Member must not be null');
-      const existing = await lc.store.all<{ config: string }>('SELECT config FROM lambda_esms WHERE account = ? AND region = ?', [ref.account, ref.region]);
+      if (!reader || !(await reader.describe(source)))
+        throw lambdaErrors.invalidParameter(`Stream not found: ${source}`);
+      if (!input.StartingPosition)
+        throw lambdaErrors.invalidParameter(
+          "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null",
+        );
+      const existing = await lc.store.all<{ config: string }>(
+        'SELECT config FROM lambda_esms WHERE account = ? AND region = ?',
+        [ref.account, ref.region],
+      );
       const fnArn = functionArn(ref, ref.qualifier);
-      if (existing.some((r) => {
-        const c = JSON.parse(r.config) as EsmConfig;
-        return c.EventSourceArn === source && c.FunctionArn === fnArn;
-      })) {
-        throw lambdaErrors.conflict(`The event source arn (" ${source} ") and function (" ${ref.name} ") provided mapping already exists. Please update or delete the existing mapping with UUID ${randomUUID()}`);
+      if (
+        existing.some((r) => {
+          const c = JSON.parse(r.config) as EsmConfig;
+          return c.EventSourceArn === source && c.FunctionArn === fnArn;
+        })
+      ) {
+        throw lambdaErrors.conflict(
+          `The event source arn (" ${source} ") and function (" ${ref.name} ") provided mapping already exists. Please update or delete the existing mapping with UUID ${randomUUID()}`,
+        );
       }
       checkFilters(input);
       const batch = input.BatchSize ?? 100;
@@ -111,8 +138,19 @@ export function esmOperations(lc: LambdaContext): Handlers {
         fn = ref.name;
       }
       checkFilters(input);
-      for (const k of ['BatchSize', 'MaximumBatchingWindowInSeconds', 'DestinationConfig', 'MaximumRecordAgeInSeconds', 'BisectBatchOnFunctionError',
-        'MaximumRetryAttempts', 'ParallelizationFactor', 'TumblingWindowInSeconds', 'FunctionResponseTypes', 'FilterCriteria', 'ScalingConfig'] as const) {
+      for (const k of [
+        'BatchSize',
+        'MaximumBatchingWindowInSeconds',
+        'DestinationConfig',
+        'MaximumRecordAgeInSeconds',
+        'BisectBatchOnFunctionError',
+        'MaximumRetryAttempts',
+        'ParallelizationFactor',
+        'TumblingWindowInSeconds',
+        'FunctionResponseTypes',
+        'FilterCriteria',
+        'ScalingConfig',
+      ] as const) {
         if (input[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = input[k];
       }
       if (input.Enabled !== undefined) next.State = input.Enabled ? 'Enabled' : 'Disabled';
@@ -127,14 +165,22 @@ export function esmOperations(lc: LambdaContext): Handlers {
       return { ...config, State: 'Deleting' };
     },
 
-    async ListEventSourceMappings(input: { EventSourceArn?: string; FunctionName?: string; Marker?: string; MaxItems?: number }, ctx: OperationContext) {
-      const rows = await lc.store.all<{ config: string }>('SELECT config FROM lambda_esms WHERE account = ? AND region = ? ORDER BY uuid', [ctx.account, ctx.region]);
+    async ListEventSourceMappings(
+      input: { EventSourceArn?: string; FunctionName?: string; Marker?: string; MaxItems?: number },
+      ctx: OperationContext,
+    ) {
+      const rows = await lc.store.all<{ config: string }>(
+        'SELECT config FROM lambda_esms WHERE account = ? AND region = ? ORDER BY uuid',
+        [ctx.account, ctx.region],
+      );
       let configs = rows.map((r) => JSON.parse(r.config) as EsmConfig);
       if (input.EventSourceArn) configs = configs.filter((c) => c.EventSourceArn === input.EventSourceArn);
       if (input.FunctionName) {
         const ref = parseFunctionRef(input.FunctionName, undefined, ctx);
         const arn = functionArn(ref, ref.qualifier);
-        configs = configs.filter((c) => c.FunctionArn === arn || (ref.qualifier === undefined && c.FunctionArn.startsWith(arn + ':')));
+        configs = configs.filter(
+          (c) => c.FunctionArn === arn || (ref.qualifier === undefined && c.FunctionArn.startsWith(arn + ':')),
+        );
       }
       const { page, next } = paginate(configs, input.Marker, input.MaxItems, 100);
       return { EventSourceMappings: page, ...(next ? { NextMarker: next } : {}) };

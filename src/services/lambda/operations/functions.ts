@@ -19,20 +19,30 @@ interface CodeInput {
 
 async function packageCode(lc: LambdaContext, code: CodeInput, owner: string): Promise<StoredCode> {
   if (code.ImageUri !== undefined) {
-    throw lambdaErrors.invalidParameter('Container image functions (PackageType Image) are not supported yet by Overcast; use a .zip package.');
+    throw lambdaErrors.invalidParameter(
+      'Container image functions (PackageType Image) are not supported yet by Overcast; use a .zip package.',
+    );
   }
   if (code.S3Bucket !== undefined || code.S3Key !== undefined) {
-    throw lambdaErrors.invalidParameter(`Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified bucket does not exist`);
+    throw lambdaErrors.invalidParameter(
+      `Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified bucket does not exist`,
+    );
   }
   if (code.ZipFile === undefined) throw lambdaErrors.invalidParameter('Please provide a source for function code.');
   const zip = Buffer.isBuffer(code.ZipFile) ? code.ZipFile : Buffer.from(code.ZipFile, 'base64');
   return storeZip(zip, lc.filesDir, owner);
 }
 
-async function layerDirs(lc: LambdaContext, arns: string[] | undefined): Promise<{ dirs: string[]; layers: { Arn: string; CodeSize: number }[] | undefined }> {
+async function layerDirs(
+  lc: LambdaContext,
+  arns: string[] | undefined,
+): Promise<{ dirs: string[]; layers: { Arn: string; CodeSize: number }[] | undefined }> {
   if (!arns || arns.length === 0) return { dirs: [], layers: undefined };
   const rows = await lc.layers.resolve(arns);
-  return { dirs: rows.map((r) => r.code.dir), layers: rows.map((r) => ({ Arn: r.config.LayerVersionArn, CodeSize: r.config.Content.CodeSize })) };
+  return {
+    dirs: rows.map((r) => r.code.dir),
+    layers: rows.map((r) => ({ Arn: r.config.LayerVersionArn, CodeSize: r.config.Content.CodeSize })),
+  };
 }
 
 function codeRecord(stored: StoredCode, dirs: string[]): CodeRecord {
@@ -73,11 +83,15 @@ export function functionOperations(lc: LambdaContext): Handlers {
   return {
     async CreateFunction(input: Record<string, any>, ctx: OperationContext) {
       const ref = parseFunctionRef(input['FunctionName'], undefined, ctx);
-      if (ref.qualifier !== undefined) throw lambdaErrors.invalidParameter('Qualifier is not allowed for CreateFunction.');
-      if (await lc.catalog.meta(ref.account, ref.region, ref.name)) throw lambdaErrors.conflict(`Function already exist: ${ref.name}`);
+      if (ref.qualifier !== undefined)
+        throw lambdaErrors.invalidParameter('Qualifier is not allowed for CreateFunction.');
+      if (await lc.catalog.meta(ref.account, ref.region, ref.name))
+        throw lambdaErrors.conflict(`Function already exist: ${ref.name}`);
       const packageType = input['PackageType'] ?? 'Zip';
       if (packageType === 'Zip' && (input['Runtime'] === undefined || input['Handler'] === undefined)) {
-        throw lambdaErrors.invalidParameter('Runtime and Handler are mandatory parameters for functions created with deployment packages.');
+        throw lambdaErrors.invalidParameter(
+          'Runtime and Handler are mandatory parameters for functions created with deployment packages.',
+        );
       }
       if (input['Runtime']) checkRuntimeAccepted(input['Runtime']);
       checkEnvironment(input['Environment']?.Variables);
@@ -111,17 +125,38 @@ export function functionOperations(lc: LambdaContext): Handlers {
         LoggingConfig: {
           LogFormat: input['LoggingConfig']?.LogFormat ?? 'Text',
           LogGroup: input['LoggingConfig']?.LogGroup ?? `/aws/lambda/${ref.name}`,
-          ...(input['LoggingConfig']?.ApplicationLogLevel ? { ApplicationLogLevel: input['LoggingConfig'].ApplicationLogLevel } : {}),
+          ...(input['LoggingConfig']?.ApplicationLogLevel
+            ? { ApplicationLogLevel: input['LoggingConfig'].ApplicationLogLevel }
+            : {}),
           ...(input['LoggingConfig']?.SystemLogLevel ? { SystemLogLevel: input['LoggingConfig'].SystemLogLevel } : {}),
         },
-        ...(input['DeadLetterConfig']?.TargetArn ? { DeadLetterConfig: { TargetArn: input['DeadLetterConfig'].TargetArn } } : {}),
+        ...(input['DeadLetterConfig']?.TargetArn
+          ? { DeadLetterConfig: { TargetArn: input['DeadLetterConfig'].TargetArn } }
+          : {}),
         ...(input['KMSKeyArn'] ? { KMSKeyArn: input['KMSKeyArn'] } : {}),
-        ...(input['VpcConfig'] ? { VpcConfig: { SubnetIds: input['VpcConfig'].SubnetIds ?? [], SecurityGroupIds: input['VpcConfig'].SecurityGroupIds ?? [], VpcId: '' } } : {}),
+        ...(input['VpcConfig']
+          ? {
+              VpcConfig: {
+                SubnetIds: input['VpcConfig'].SubnetIds ?? [],
+                SecurityGroupIds: input['VpcConfig'].SecurityGroupIds ?? [],
+                VpcId: '',
+              },
+            }
+          : {}),
         RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(ref.region, input['Runtime'] ?? 'provided') },
       };
       const record: VersionRecord = { config, code: codeRecord(stored, dirs), readyAt: t + delay() };
       await lc.store.transaction(async (tx) => {
-        const meta = { account: ref.account, region: ref.region, name: ref.name, nextVersion: 1, reserved: undefined, tags: input['Tags'] ?? {}, policy: undefined, createdAt: t };
+        const meta = {
+          account: ref.account,
+          region: ref.region,
+          name: ref.name,
+          nextVersion: 1,
+          reserved: undefined,
+          tags: input['Tags'] ?? {},
+          policy: undefined,
+          createdAt: t,
+        };
         await lc.catalog.putMeta(meta, tx);
         await lc.catalog.putVersion(ref.account, ref.region, ref.name, record, tx);
       });
@@ -138,7 +173,10 @@ export function functionOperations(lc: LambdaContext): Handlers {
       const record = await requireVersion(lc, ref);
       return {
         Configuration: viewConfig(record, now()),
-        Code: { RepositoryType: 'S3', Location: `${lc.server.endpoint}/_overcast/lambda/code/${record.code.sha256Hex}.zip` },
+        Code: {
+          RepositoryType: 'S3',
+          Location: `${lc.server.endpoint}/_overcast/lambda/code/${record.code.sha256Hex}.zip`,
+        },
         ...(Object.keys(meta.tags).length > 0 ? { Tags: meta.tags } : {}),
         ...(meta.reserved !== undefined ? { Concurrency: { ReservedConcurrentExecutions: meta.reserved } } : {}),
       };
@@ -148,12 +186,16 @@ export function functionOperations(lc: LambdaContext): Handlers {
       return viewConfig(await requireVersion(lc, refOf(input, ctx)), now());
     },
 
-    async ListFunctions(input: { FunctionVersion?: string; Marker?: string; MaxItems?: number }, ctx: OperationContext) {
+    async ListFunctions(
+      input: { FunctionVersion?: string; Marker?: string; MaxItems?: number },
+      ctx: OperationContext,
+    ) {
       const metas = await lc.catalog.listMetas(ctx.account, ctx.region);
       const configs: FunctionConfiguration[] = [];
       for (const meta of metas) {
         if (input.FunctionVersion === 'ALL') {
-          for (const v of await lc.catalog.listVersions(meta.account, meta.region, meta.name)) configs.push(viewConfig(v, now()));
+          for (const v of await lc.catalog.listVersions(meta.account, meta.region, meta.name))
+            configs.push(viewConfig(v, now()));
         } else {
           const v = await lc.catalog.version(meta.account, meta.region, meta.name, '$LATEST');
           if (v) configs.push(viewConfig(v, now()));
@@ -165,7 +207,8 @@ export function functionOperations(lc: LambdaContext): Handlers {
 
     async UpdateFunctionCode(input: Record<string, any>, ctx: OperationContext) {
       const ref = refOf({ FunctionName: input['FunctionName'] }, ctx);
-      if (ref.qualifier !== undefined) throw lambdaErrors.invalidParameter('Qualifier is not allowed for UpdateFunctionCode.');
+      if (ref.qualifier !== undefined)
+        throw lambdaErrors.invalidParameter('Qualifier is not allowed for UpdateFunctionCode.');
       await requireFunction(lc, ref);
       const latest = (await lc.catalog.version(ref.account, ref.region, ref.name, '$LATEST'))!;
       checkRevision(input['RevisionId'], latest.config.RevisionId);
@@ -195,7 +238,8 @@ export function functionOperations(lc: LambdaContext): Handlers {
 
     async UpdateFunctionConfiguration(input: Record<string, any>, ctx: OperationContext) {
       const ref = refOf({ FunctionName: input['FunctionName'] }, ctx);
-      if (ref.qualifier !== undefined) throw lambdaErrors.invalidParameter('Qualifier is not allowed for UpdateFunctionConfiguration.');
+      if (ref.qualifier !== undefined)
+        throw lambdaErrors.invalidParameter('Qualifier is not allowed for UpdateFunctionConfiguration.');
       await requireFunction(lc, ref);
       const latest = (await lc.catalog.version(ref.account, ref.region, ref.name, '$LATEST'))!;
       checkRevision(input['RevisionId'], latest.config.RevisionId);
@@ -211,7 +255,8 @@ export function functionOperations(lc: LambdaContext): Handlers {
       if (input['EphemeralStorage']) c.EphemeralStorage = { Size: input['EphemeralStorage'].Size };
       if (input['DeadLetterConfig']) c.DeadLetterConfig = input['DeadLetterConfig'];
       if (input['LoggingConfig']) c.LoggingConfig = { ...c.LoggingConfig, ...input['LoggingConfig'] };
-      if (input['Runtime']) c.RuntimeVersionConfig = { RuntimeVersionArn: runtimeVersionArn(ref.region, input['Runtime']) };
+      if (input['Runtime'])
+        c.RuntimeVersionConfig = { RuntimeVersionArn: runtimeVersionArn(ref.region, input['Runtime']) };
       let code = latest.code;
       if (input['Layers'] !== undefined) {
         const { dirs, layers } = await layerDirs(lc, input['Layers']);
@@ -240,24 +285,34 @@ export function functionOperations(lc: LambdaContext): Handlers {
         lc.pool.retire(`${ref.account}:${ref.region}:${ref.name}:`);
         return {};
       }
-      if (ref.qualifier === '$LATEST') throw lambdaErrors.invalidParameter('$LATEST version cannot be deleted without deleting the function.');
-      if (!/^\d+$/.test(ref.qualifier)) throw lambdaErrors.invalidParameter('Deletion of aliases is not currently supported.');
+      if (ref.qualifier === '$LATEST')
+        throw lambdaErrors.invalidParameter('$LATEST version cannot be deleted without deleting the function.');
+      if (!/^\d+$/.test(ref.qualifier))
+        throw lambdaErrors.invalidParameter('Deletion of aliases is not currently supported.');
       const record = await lc.catalog.version(ref.account, ref.region, ref.name, ref.qualifier);
       if (!record) throw lambdaErrors.functionNotFound(functionArn(ref, ref.qualifier));
       const users = (await lc.catalog.listAliases(ref.account, ref.region, ref.name)).filter(
-        (a) => a.FunctionVersion === ref.qualifier || Object.keys(a.RoutingConfig?.AdditionalVersionWeights ?? {}).includes(ref.qualifier!),
+        (a) =>
+          a.FunctionVersion === ref.qualifier ||
+          Object.keys(a.RoutingConfig?.AdditionalVersionWeights ?? {}).includes(ref.qualifier!),
       );
       if (users.length > 0) {
-        throw lambdaErrors.conflict(`Unable to delete version because the following aliases reference it: [${users.map((a) => a.Name).join(', ')}]`);
+        throw lambdaErrors.conflict(
+          `Unable to delete version because the following aliases reference it: [${users.map((a) => a.Name).join(', ')}]`,
+        );
       }
       await lc.catalog.deleteVersion(ref.account, ref.region, ref.name, ref.qualifier);
       lc.pool.retire(`${ref.account}:${ref.region}:${ref.name}:${ref.qualifier}:`);
       return {};
     },
 
-    async PublishVersion(input: { FunctionName: string; CodeSha256?: string; Description?: string; RevisionId?: string }, ctx: OperationContext) {
+    async PublishVersion(
+      input: { FunctionName: string; CodeSha256?: string; Description?: string; RevisionId?: string },
+      ctx: OperationContext,
+    ) {
       const ref = refOf(input, ctx);
-      if (ref.qualifier !== undefined) throw lambdaErrors.invalidParameter('Qualifier is not allowed for PublishVersion.');
+      if (ref.qualifier !== undefined)
+        throw lambdaErrors.invalidParameter('Qualifier is not allowed for PublishVersion.');
       await requireFunction(lc, ref);
       const latest = (await lc.catalog.version(ref.account, ref.region, ref.name, '$LATEST'))!;
       checkRevision(input.RevisionId, latest.config.RevisionId);
@@ -269,10 +324,15 @@ export function functionOperations(lc: LambdaContext): Handlers {
       return viewConfig(await publish(ctx, ref.name, input.Description), now());
     },
 
-    async ListVersionsByFunction(input: { FunctionName: string; Marker?: string; MaxItems?: number }, ctx: OperationContext) {
+    async ListVersionsByFunction(
+      input: { FunctionName: string; Marker?: string; MaxItems?: number },
+      ctx: OperationContext,
+    ) {
       const ref = refOf(input, ctx);
       await requireFunction(lc, ref);
-      const versions = (await lc.catalog.listVersions(ref.account, ref.region, ref.name)).map((v) => viewConfig(v, now()));
+      const versions = (await lc.catalog.listVersions(ref.account, ref.region, ref.name)).map((v) =>
+        viewConfig(v, now()),
+      );
       const { page, next } = paginate(versions, input.Marker, input.MaxItems);
       return { Versions: page, ...(next ? { NextMarker: next } : {}) };
     },

@@ -30,7 +30,8 @@ export function layerOperations(lc: LambdaContext): Handlers {
     checkVersionNumber(version);
     const l = parseLayerRef(name, ctx);
     const row = await lc.layers.get(l.account, l.region, l.name, version);
-    if (!row) throw lambdaErrors.notFound(`Layer version ${layerArn(l.account, l.region, l.name, version)} does not exist.`);
+    if (!row)
+      throw lambdaErrors.notFound(`Layer version ${layerArn(l.account, l.region, l.name, version)} does not exist.`);
     return { l, row };
   }
 
@@ -54,10 +55,18 @@ export function layerOperations(lc: LambdaContext): Handlers {
     async PublishLayerVersion(input: Record<string, any>, ctx: OperationContext) {
       const l = parseLayerRef(input['LayerName'], ctx);
       const content = input['Content'] ?? {};
-      if (content.S3Bucket !== undefined) throw lambdaErrors.invalidParameter('Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified bucket does not exist');
-      if (content.ZipFile === undefined) throw lambdaErrors.invalidParameter('Please provide a source for layer content.');
+      if (content.S3Bucket !== undefined)
+        throw lambdaErrors.invalidParameter(
+          'Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified bucket does not exist',
+        );
+      if (content.ZipFile === undefined)
+        throw lambdaErrors.invalidParameter('Please provide a source for layer content.');
       const version = await lc.layers.nextVersion(l.account, l.region, l.name);
-      const stored = await storeZip(Buffer.from(content.ZipFile, 'base64'), lc.filesDir, `layers/${l.account}/${l.region}/${l.name}/${version}`);
+      const stored = await storeZip(
+        Buffer.from(content.ZipFile, 'base64'),
+        lc.filesDir,
+        `layers/${l.account}/${l.region}/${l.name}/${version}`,
+      );
       const config: LayerVersionRecord = {
         LayerArn: layerArn(l.account, l.region, l.name),
         LayerVersionArn: layerArn(l.account, l.region, l.name, version),
@@ -69,7 +78,11 @@ export function layerOperations(lc: LambdaContext): Handlers {
         ...(input['LicenseInfo'] ? { LicenseInfo: input['LicenseInfo'] } : {}),
         Content: { Location: location(stored.sha256Hex), CodeSha256: stored.sha256, CodeSize: stored.size },
       };
-      await lc.layers.put(l.account, l.region, l.name, { config, code: { dir: stored.dir, zip: stored.zip, sha256Hex: stored.sha256Hex }, policy: undefined });
+      await lc.layers.put(l.account, l.region, l.name, {
+        config,
+        code: { dir: stored.dir, zip: stored.zip, sha256Hex: stored.sha256Hex },
+        policy: undefined,
+      });
       return config;
     },
 
@@ -80,7 +93,10 @@ export function layerOperations(lc: LambdaContext): Handlers {
 
     async GetLayerVersionByArn(input: { Arn: string }, ctx: OperationContext) {
       const l = parseLayerRef(input.Arn, ctx);
-      if (l.version === undefined) throw lambdaErrors.invalidParameter(`1 validation error detected: Value '${input.Arn}' at 'arn' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)`);
+      if (l.version === undefined)
+        throw lambdaErrors.invalidParameter(
+          `1 validation error detected: Value '${input.Arn}' at 'arn' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)`,
+        );
       const row = await lc.layers.get(l.account, l.region, l.name, l.version);
       if (!row) throw lambdaErrors.notFound();
       return view(row.config, row.code.sha256Hex);
@@ -93,24 +109,39 @@ export function layerOperations(lc: LambdaContext): Handlers {
       return {};
     },
 
-    async ListLayerVersions(input: { LayerName: string; CompatibleRuntime?: string; CompatibleArchitecture?: string; Marker?: string; MaxItems?: number }, ctx: OperationContext) {
+    async ListLayerVersions(
+      input: {
+        LayerName: string;
+        CompatibleRuntime?: string;
+        CompatibleArchitecture?: string;
+        Marker?: string;
+        MaxItems?: number;
+      },
+      ctx: OperationContext,
+    ) {
       const l = parseLayerRef(input.LayerName, ctx);
       const rows = (await lc.layers.list(l.account, l.region, l.name))
         .map((r) => r.row.config)
         .filter((c) => !input.CompatibleRuntime || c.CompatibleRuntimes?.includes(input.CompatibleRuntime))
-        .filter((c) => !input.CompatibleArchitecture || c.CompatibleArchitectures?.includes(input.CompatibleArchitecture))
+        .filter(
+          (c) => !input.CompatibleArchitecture || c.CompatibleArchitectures?.includes(input.CompatibleArchitecture),
+        )
         .map(({ Content: _c, LayerArn: _a, ...item }) => item);
       const { page, next } = paginate(rows, input.Marker, input.MaxItems);
       return { LayerVersions: page, ...(next ? { NextMarker: next } : {}) };
     },
 
-    async ListLayers(input: { CompatibleRuntime?: string; CompatibleArchitecture?: string; Marker?: string; MaxItems?: number }, ctx: OperationContext) {
+    async ListLayers(
+      input: { CompatibleRuntime?: string; CompatibleArchitecture?: string; Marker?: string; MaxItems?: number },
+      ctx: OperationContext,
+    ) {
       const rows = await lc.layers.list(ctx.account, ctx.region);
       const latest = new Map<string, LayerVersionRecord>();
       for (const { name, row } of rows) {
         const c = row.config;
         if (input.CompatibleRuntime && !c.CompatibleRuntimes?.includes(input.CompatibleRuntime)) continue;
-        if (input.CompatibleArchitecture && !c.CompatibleArchitectures?.includes(input.CompatibleArchitecture)) continue;
+        if (input.CompatibleArchitecture && !c.CompatibleArchitectures?.includes(input.CompatibleArchitecture))
+          continue;
         if (!latest.has(name)) latest.set(name, c);
       }
       const items = [...latest.entries()].map(([name, c]) => {
@@ -130,7 +161,9 @@ export function layerOperations(lc: LambdaContext): Handlers {
         Principal: input['Principal'] === '*' ? '*' : { AWS: `arn:aws:iam::${input['Principal']}:root` },
         Action: input['Action'],
         Resource: row.config.LayerVersionArn,
-        ...(input['OrganizationId'] ? { Condition: { StringEquals: { 'aws:PrincipalOrgID': input['OrganizationId'] } } } : {}),
+        ...(input['OrganizationId']
+          ? { Condition: { StringEquals: { 'aws:PrincipalOrgID': input['OrganizationId'] } } }
+          : {}),
       };
       const policy = { ...addStatement(row.policy ?? policyOf(), statement), RevisionId: randomUUID() };
       await lc.layers.put(l.account, l.region, l.name, { ...row, policy });
@@ -139,11 +172,15 @@ export function layerOperations(lc: LambdaContext): Handlers {
 
     async GetLayerVersionPolicy(input: { LayerName: string; VersionNumber: number }, ctx: OperationContext) {
       const { row } = await requireLayerForPolicy(ctx, input.LayerName, input.VersionNumber);
-      if (!row.policy || row.policy.Statement.length === 0) throw lambdaErrors.notFound('No policy is associated with the given resource.');
+      if (!row.policy || row.policy.Statement.length === 0)
+        throw lambdaErrors.notFound('No policy is associated with the given resource.');
       return { Policy: policyJson(row.policy), RevisionId: row.policy.RevisionId };
     },
 
-    async RemoveLayerVersionPermission(input: { LayerName: string; VersionNumber: number; StatementId: string; RevisionId?: string }, ctx: OperationContext) {
+    async RemoveLayerVersionPermission(
+      input: { LayerName: string; VersionNumber: number; StatementId: string; RevisionId?: string },
+      ctx: OperationContext,
+    ) {
       const { l, row } = await requireLayerForPolicy(ctx, input.LayerName, input.VersionNumber);
       checkPolicyRevision(input.RevisionId, row.policy);
       const policy = { ...removeStatement(row.policy, input.StatementId), RevisionId: randomUUID() };

@@ -12,10 +12,17 @@ export function miscOperations(lc: LambdaContext): Handlers {
       await requireVersion(lc, ref);
       return { UpdateRuntimeOn: 'Auto', FunctionArn: functionArn(ref, ref.qualifier ?? '$LATEST') };
     },
-    async PutRuntimeManagementConfig(input: { FunctionName: string; Qualifier?: string; UpdateRuntimeOn: string; RuntimeVersionArn?: string }, ctx: OperationContext) {
+    async PutRuntimeManagementConfig(
+      input: { FunctionName: string; Qualifier?: string; UpdateRuntimeOn: string; RuntimeVersionArn?: string },
+      ctx: OperationContext,
+    ) {
       const ref = refOf(input, ctx);
       await requireVersion(lc, ref);
-      return { UpdateRuntimeOn: input.UpdateRuntimeOn, FunctionArn: functionArn(ref, ref.qualifier ?? '$LATEST'), ...(input.RuntimeVersionArn ? { RuntimeVersionArn: input.RuntimeVersionArn } : {}) };
+      return {
+        UpdateRuntimeOn: input.UpdateRuntimeOn,
+        FunctionArn: functionArn(ref, ref.qualifier ?? '$LATEST'),
+        ...(input.RuntimeVersionArn ? { RuntimeVersionArn: input.RuntimeVersionArn } : {}),
+      };
     },
     async GetFunctionRecursionConfig(input: { FunctionName: string }, ctx: OperationContext) {
       await requireFunction(lc, refOf(input, ctx));

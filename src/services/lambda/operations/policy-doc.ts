@@ -15,7 +15,9 @@ export function addStatement(policy: PolicyDocument, statement: Record<string, u
   }
   const next = { ...policy, Statement: [...policy.Statement, statement] };
   if (Buffer.byteLength(JSON.stringify(next)) > 20_480) {
-    throw lambdaErrors.policyTooLong('The final policy size (' + Buffer.byteLength(JSON.stringify(next)) + ') is bigger than the limit (20480).');
+    throw lambdaErrors.policyTooLong(
+      'The final policy size (' + Buffer.byteLength(JSON.stringify(next)) + ') is bigger than the limit (20480).',
+    );
   }
   return next;
 }

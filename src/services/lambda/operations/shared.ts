@@ -66,7 +66,12 @@ export function checkRevision(given: string | undefined, current: string): void 
 export const newRevision = (): string => randomUUID();
 
 /** Marker pagination over a sorted list: Marker is the index to continue at. */
-export function paginate<T>(items: T[], marker: string | undefined, maxItems: number | undefined, max = 50): { page: T[]; next?: string } {
+export function paginate<T>(
+  items: T[],
+  marker: string | undefined,
+  maxItems: number | undefined,
+  max = 50,
+): { page: T[]; next?: string } {
   let start = 0;
   if (marker !== undefined) {
     const n = Number(Buffer.from(marker, 'base64').toString('utf8'));

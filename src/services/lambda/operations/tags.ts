@@ -10,7 +10,10 @@ export function tagOperations(lc: LambdaContext): Handlers {
   async function meta(resource: string) {
     const m = FUNCTION_ARN.exec(resource);
     if (!m) {
-      if (/:function:[^:]+:[^:]+$/.test(resource)) throw lambdaErrors.invalidParameter('Tags on function aliases and versions are not supported. Please specify a function ARN.');
+      if (/:function:[^:]+:[^:]+$/.test(resource))
+        throw lambdaErrors.invalidParameter(
+          'Tags on function aliases and versions are not supported. Please specify a function ARN.',
+        );
       throw lambdaErrors.invalidParameter(`Invalid resource ARN: ${resource}`);
     }
     return requireFunction(lc, { region: m[1]!, account: m[2]!, name: m[3]!, qualifier: undefined });
@@ -23,7 +26,8 @@ export function tagOperations(lc: LambdaContext): Handlers {
     async TagResource(input: { Resource: string; Tags: Record<string, string> }) {
       const m = await meta(input.Resource);
       const tags = { ...m.tags, ...input.Tags };
-      if (Object.keys(tags).length > 50) throw lambdaErrors.invalidParameter('Number of tags exceeds resource tag limit.');
+      if (Object.keys(tags).length > 50)
+        throw lambdaErrors.invalidParameter('Number of tags exceeds resource tag limit.');
       await lc.catalog.putMeta({ ...m, tags });
       return {};
     },

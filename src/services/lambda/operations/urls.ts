@@ -40,22 +40,38 @@ export function urlOperations(lc: LambdaContext): Handlers {
    * missing function or alias is "Function does not exist" for Create/Update/List and "The resource
    * you requested does not exist." for Get/Delete.
    */
-  async function target(input: { FunctionName: string; Qualifier?: string }, ctx: OperationContext, missingMessage?: string) {
+  async function target(
+    input: { FunctionName: string; Qualifier?: string },
+    ctx: OperationContext,
+    missingMessage?: string,
+  ) {
     const ref = refOf(input, ctx);
     const q = ref.qualifier;
     if (q !== undefined && (!/^[0-9a-zA-Z_-]+$/.test(q) || /^\d+$/.test(q))) throw qualifierError(q);
     const missing = () => lambdaErrors.notFound(missingMessage);
     if (!(await lc.catalog.meta(ref.account, ref.region, ref.name))) throw missing();
-    if (ref.qualifier !== undefined && !(await lc.catalog.alias(ref.account, ref.region, ref.name, ref.qualifier))) throw missing();
+    if (ref.qualifier !== undefined && !(await lc.catalog.alias(ref.account, ref.region, ref.name, ref.qualifier)))
+      throw missing();
     return { ref, qualifier: ref.qualifier ?? '$LATEST' };
   }
 
   return {
-    async CreateFunctionUrlConfig(input: { FunctionName: string; Qualifier?: string; AuthType: string; Cors?: Record<string, unknown>; InvokeMode?: string }, ctx: OperationContext) {
+    async CreateFunctionUrlConfig(
+      input: {
+        FunctionName: string;
+        Qualifier?: string;
+        AuthType: string;
+        Cors?: Record<string, unknown>;
+        InvokeMode?: string;
+      },
+      ctx: OperationContext,
+    ) {
       const { ref, qualifier } = await target(input, ctx, FUNCTION_DOES_NOT_EXIST);
       const arn = functionArn(ref, ref.qualifier);
       if (await lc.settings.get(ref.account, ref.region, ref.name, 'url', qualifier)) {
-        throw lambdaErrors.conflict(`Failed to create function url config for [functionArn = ${arn}]. Error message:  FunctionUrlConfig exists for this Lambda function`);
+        throw lambdaErrors.conflict(
+          `Failed to create function url config for [functionArn = ${arn}]. Error message:  FunctionUrlConfig exists for this Lambda function`,
+        );
       }
       const now = new Date(lc.clock.now()).toISOString();
       const config: UrlConfig = {
@@ -79,7 +95,16 @@ export function urlOperations(lc: LambdaContext): Handlers {
       return view(config, ref.region);
     },
 
-    async UpdateFunctionUrlConfig(input: { FunctionName: string; Qualifier?: string; AuthType?: string; Cors?: Record<string, unknown>; InvokeMode?: string }, ctx: OperationContext) {
+    async UpdateFunctionUrlConfig(
+      input: {
+        FunctionName: string;
+        Qualifier?: string;
+        AuthType?: string;
+        Cors?: Record<string, unknown>;
+        InvokeMode?: string;
+      },
+      ctx: OperationContext,
+    ) {
       const { ref, qualifier } = await target(input, ctx, FUNCTION_DOES_NOT_EXIST);
       const config = await lc.settings.get<UrlConfig>(ref.account, ref.region, ref.name, 'url', qualifier);
       if (!config) throw lambdaErrors.notFound();
@@ -96,14 +121,21 @@ export function urlOperations(lc: LambdaContext): Handlers {
 
     async DeleteFunctionUrlConfig(input: { FunctionName: string; Qualifier?: string }, ctx: OperationContext) {
       const { ref, qualifier } = await target(input, ctx);
-      if (!(await lc.settings.delete(ref.account, ref.region, ref.name, 'url', qualifier))) throw lambdaErrors.notFound();
+      if (!(await lc.settings.delete(ref.account, ref.region, ref.name, 'url', qualifier)))
+        throw lambdaErrors.notFound();
       return {};
     },
 
-    async ListFunctionUrlConfigs(input: { FunctionName: string; Marker?: string; MaxItems?: number }, ctx: OperationContext) {
+    async ListFunctionUrlConfigs(
+      input: { FunctionName: string; Marker?: string; MaxItems?: number },
+      ctx: OperationContext,
+    ) {
       const ref = refOf(input, ctx);
-      if (!(await lc.catalog.meta(ref.account, ref.region, ref.name))) throw lambdaErrors.notFound(FUNCTION_DOES_NOT_EXIST);
-      const all = (await lc.settings.list<UrlConfig>(ref.account, ref.region, ref.name, 'url')).map((s) => view(s.config, ref.region));
+      if (!(await lc.catalog.meta(ref.account, ref.region, ref.name)))
+        throw lambdaErrors.notFound(FUNCTION_DOES_NOT_EXIST);
+      const all = (await lc.settings.list<UrlConfig>(ref.account, ref.region, ref.name, 'url')).map((s) =>
+        view(s.config, ref.region),
+      );
       const { page, next } = paginate(all, input.Marker, input.MaxItems);
       return { FunctionUrlConfigs: page, ...(next ? { NextMarker: next } : {}) };
     },

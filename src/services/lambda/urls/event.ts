@@ -36,7 +36,13 @@ export function functionUrlEvent(
       apiId: urlId,
       domainName: head.headers['host'] ?? '',
       domainPrefix: urlId,
-      http: { method: head.method, path: head.path, protocol: 'HTTP/1.1', sourceIp, userAgent: head.headers['user-agent'] ?? '' },
+      http: {
+        method: head.method,
+        path: head.path,
+        protocol: 'HTTP/1.1',
+        sourceIp,
+        userAgent: head.headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey: '$default',
       stage: '$default',
@@ -74,10 +80,17 @@ export function inferResponse(payload: Buffer): HttpAnswer {
     return { status: 200, headers: { 'content-type': 'application/json' }, cookies: [], body: payload };
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'statusCode' in value) {
-    const r = value as { statusCode: unknown; headers?: Record<string, unknown>; body?: unknown; isBase64Encoded?: boolean; cookies?: unknown[] };
+    const r = value as {
+      statusCode: unknown;
+      headers?: Record<string, unknown>;
+      body?: unknown;
+      isBase64Encoded?: boolean;
+      cookies?: unknown[];
+    };
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = String(v);
-    const bodyText = r.body === undefined || r.body === null ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+    const bodyText =
+      r.body === undefined || r.body === null ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
     return {
       status: Number(r.statusCode) || 200,
       headers,
@@ -85,5 +98,10 @@ export function inferResponse(payload: Buffer): HttpAnswer {
       body: r.isBase64Encoded ? Buffer.from(bodyText, 'base64') : Buffer.from(bodyText, 'utf8'),
     };
   }
-  return { status: 200, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from(typeof value === 'string' ? value : text) };
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    cookies: [],
+    body: Buffer.from(typeof value === 'string' ? value : text),
+  };
 }

@@ -61,7 +61,16 @@ export function lambdaMount(lc: LambdaContext): HttpMount {
       const entry = urls.find((u) => u.config.UrlId === id);
       if (!entry) return send(res, 404, { 'content-type': 'application/json' }, JSON.stringify({ Message: null }));
       const cfg = entry.config;
-      const cors = cfg.Cors as { AllowOrigins?: string[]; AllowMethods?: string[]; AllowHeaders?: string[]; ExposeHeaders?: string[]; MaxAge?: number; AllowCredentials?: boolean } | undefined;
+      const cors = cfg.Cors as
+        | {
+            AllowOrigins?: string[];
+            AllowMethods?: string[];
+            AllowHeaders?: string[];
+            ExposeHeaders?: string[];
+            MaxAge?: number;
+            AllowCredentials?: boolean;
+          }
+        | undefined;
       const origin = head.headers['origin'];
       const corsHeaders: Record<string, string> = {};
       if (cors && origin && (cors.AllowOrigins ?? []).some((o) => o === '*' || o === origin)) {
@@ -76,11 +85,29 @@ export function lambdaMount(lc: LambdaContext): HttpMount {
         return send(res, 200, corsHeaders, '');
       }
       if (cfg.AuthType === 'AWS_IAM' && !head.headers['authorization'] && !head.query.has('X-Amz-Signature')) {
-        return send(res, 403, { 'content-type': 'application/json', ...corsHeaders }, JSON.stringify({ Message: 'Forbidden' }));
+        return send(
+          res,
+          403,
+          { 'content-type': 'application/json', ...corsHeaders },
+          JSON.stringify({ Message: 'Forbidden' }),
+        );
       }
       const body = await readAll(req, SYNC_PAYLOAD_LIMIT);
-      if (!body) return send(res, 413, { 'content-type': 'application/json' }, JSON.stringify({ Message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation' }));
-      const event = functionUrlEvent({ ...head, path, rawPath }, body, id, cfg.AuthType === 'NONE' ? 'anonymous' : entry.account, req.socket.remoteAddress ?? '127.0.0.1', lc.clock.now());
+      if (!body)
+        return send(
+          res,
+          413,
+          { 'content-type': 'application/json' },
+          JSON.stringify({ Message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation' }),
+        );
+      const event = functionUrlEvent(
+        { ...head, path, rawPath },
+        body,
+        id,
+        cfg.AuthType === 'NONE' ? 'anonymous' : entry.account,
+        req.socket.remoteAddress ?? '127.0.0.1',
+        lc.clock.now(),
+      );
       try {
         const result = await lc.invoker.invoke({
           account: entry.account,
@@ -90,11 +117,21 @@ export function lambdaMount(lc: LambdaContext): HttpMount {
           payload: Buffer.from(JSON.stringify(event)),
         });
         if (result.functionError) {
-          return send(res, 502, { 'content-type': 'application/json', 'x-amzn-requestid': result.requestId, ...corsHeaders }, JSON.stringify({ Message: 'Internal Server Error' }));
+          return send(
+            res,
+            502,
+            { 'content-type': 'application/json', 'x-amzn-requestid': result.requestId, ...corsHeaders },
+            JSON.stringify({ Message: 'Internal Server Error' }),
+          );
         }
         const answer = inferResponse(result.payload);
         res.statusCode = answer.status;
-        for (const [k, v] of Object.entries({ ...answer.headers, ...corsHeaders, 'x-amzn-requestid': result.requestId })) res.setHeader(k, v);
+        for (const [k, v] of Object.entries({
+          ...answer.headers,
+          ...corsHeaders,
+          'x-amzn-requestid': result.requestId,
+        }))
+          res.setHeader(k, v);
         if (answer.cookies.length > 0) res.setHeader('set-cookie', answer.cookies);
         res.setHeader('content-length', String(answer.body.length));
         res.end(answer.body);
@@ -102,7 +139,12 @@ export function lambdaMount(lc: LambdaContext): HttpMount {
         const e = err instanceof AwsError ? err : undefined;
         if (!e) lc.log.error({ err }, 'function URL invoke failed');
         const status = e?.status === 429 ? 429 : 502;
-        send(res, status, { 'content-type': 'application/json', ...corsHeaders }, JSON.stringify({ Message: status === 429 ? 'Rate Exceeded.' : 'Internal Server Error' }));
+        send(
+          res,
+          status,
+          { 'content-type': 'application/json', ...corsHeaders },
+          JSON.stringify({ Message: status === 429 ? 'Rate Exceeded.' : 'Internal Server Error' }),
+        );
       }
     },
   };
