@@ -1,26 +1,8 @@
+import { RESERVED_VARIABLES } from '../environments/env-vars.js';
 import { lambdaErrors } from '../errors.js';
 
-/** Variables Lambda sets itself; a function cannot set them (AWS rejects the request). */
-const RESERVED = new Set([
-  '_HANDLER',
-  '_X_AMZN_TRACE_ID',
-  'AWS_DEFAULT_REGION',
-  'AWS_REGION',
-  'AWS_EXECUTION_ENV',
-  'AWS_LAMBDA_FUNCTION_NAME',
-  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
-  'AWS_LAMBDA_FUNCTION_VERSION',
-  'AWS_LAMBDA_INITIALIZATION_TYPE',
-  'AWS_LAMBDA_LOG_GROUP_NAME',
-  'AWS_LAMBDA_LOG_STREAM_NAME',
-  'AWS_ACCESS_KEY',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_LAMBDA_RUNTIME_API',
-  'LAMBDA_TASK_ROOT',
-  'LAMBDA_RUNTIME_DIR',
-]);
+/** Variables Lambda sets itself; a function cannot set them (AWS rejects the request). TZ may be set. */
+const RESERVED = new Set([...RESERVED_VARIABLES].filter((k) => k !== 'TZ'));
 
 /** Checks Environment.Variables as CreateFunction / UpdateFunctionConfiguration do (reserved keys, 4 KB). */
 export function checkEnvironment(variables: Record<string, string> | undefined): void {
