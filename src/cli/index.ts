@@ -17,7 +17,8 @@ program
   .option('--auth <mode>', 'accept (any well-formed signature) or enforce (verify SigV4)')
   .option('--config <file>', 'JSON config file (credentials, options)')
   .option('--log-level <level>', 'debug, info, warn, error or silent')
-  .option('--sample', 'create the sample DynamoDB table')
+  .option('--sample', 'create the sample table and function')
+  .option('--dynamodb-throttle <on|off>', 'enforce provisioned DynamoDB capacity (default on; env OVERCAST_DYNAMODB_THROTTLE)')
   .option('--json', 'print the ready line as JSON')
   .action(start);
 

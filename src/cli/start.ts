@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { configFromEnv, configFromFile, resolveConfig } from '../config/load.js';
+import { configFromEnv, configFromFile, onOff, resolveConfig } from '../config/load.js';
 import type { OvercastConfigInput } from '../config/schema.js';
 import { startOvercast } from '../platform.js';
 import { VERSION } from '../version.js';
@@ -15,6 +15,7 @@ export interface StartFlags {
   logLevel?: string;
   sample?: boolean;
   json?: boolean;
+  dynamodbThrottle?: string;
 }
 
 /** `overcast start`: run the server until SIGINT/SIGTERM, then stop cleanly. */
@@ -26,6 +27,7 @@ export async function start(flags: StartFlags): Promise<void> {
     ...(flags.ephemeral ? { ephemeral: true } : {}),
     ...(flags.auth !== undefined ? { auth: flags.auth as 'accept' | 'enforce' } : {}),
     ...(flags.logLevel !== undefined ? { logLevel: flags.logLevel as 'info' } : {}),
+    ...(flags.dynamodbThrottle !== undefined ? { dynamodb: { throttle: onOff(flags.dynamodbThrottle) as boolean } } : {}),
   };
   const config = resolveConfig(flags.config ? configFromFile(flags.config) : {}, configFromEnv(process.env), fromFlags);
   const overcast = await startOvercast({ config });

@@ -13,6 +13,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): OvercastConfigInput {
   if (env['OVERCAST_LOG_LEVEL']) out['logLevel'] = env['OVERCAST_LOG_LEVEL'];
   if (env['OVERCAST_REGION']) out['region'] = env['OVERCAST_REGION'];
   if (env['OVERCAST_CREDENTIALS']) out['credentials'] = JSON.parse(env['OVERCAST_CREDENTIALS']);
+  if (env['OVERCAST_DYNAMODB_THROTTLE']) out['dynamodb'] = { throttle: onOff(env['OVERCAST_DYNAMODB_THROTTLE']) };
   return out as OvercastConfigInput;
 }
 
@@ -23,11 +24,30 @@ export function configFromFile(path: string): OvercastConfigInput {
 /** Merge sources (later wins) and validate; throws a readable error naming the bad option. */
 export function resolveConfig(...sources: OvercastConfigInput[]): OvercastConfig {
   const merged: Record<string, unknown> = {};
-  for (const s of sources) for (const [k, v] of Object.entries(s)) if (v !== undefined) merged[k] = v;
+  for (const s of sources) {
+    for (const [k, v] of Object.entries(s)) {
+      if (v === undefined) continue;
+      // Sections (dynamodb, lambda, ...) merge key by key, so a flag does not drop a file's other settings.
+      const prev = merged[k];
+      merged[k] = isPlainObject(prev) && isPlainObject(v) ? { ...prev, ...v } : v;
+    }
+  }
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new Error(`invalid configuration: ${issues}`);
   }
   return result.data;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** `on`/`off` (also true/false, 1/0) as a boolean; anything else is left for the schema to reject. */
+export function onOff(value: string): boolean | string {
+  const v = value.toLowerCase();
+  if (v === 'on' || v === 'true' || v === '1') return true;
+  if (v === 'off' || v === 'false' || v === '0') return false;
+  return value;
 }

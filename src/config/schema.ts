@@ -26,8 +26,20 @@ export const configSchema = z.object({
       ttlSweepIntervalMs: z.number().int().min(0).default(10_000),
       /** Minimum time between two UpdateTimeToLive changes of a table (AWS: about 30 minutes). */
       ttlCooldownMs: z.number().int().min(0).default(31 * 60 * 1000),
+      /** Enforce provisioned capacity (ProvisionedThroughputExceededException); off for load tests. */
+      throttle: z.boolean({ message: 'dynamodb.throttle must be on or off' }).default(true),
+      /** Units per second an on-demand table may use (AWS's default table quota: 40,000). */
+      onDemandReadCeiling: z.number().positive().default(40_000),
+      onDemandWriteCeiling: z.number().positive().default(40_000),
     })
-    .default({ tableStatusDelayMs: 0, ttlSweepIntervalMs: 10_000, ttlCooldownMs: 31 * 60 * 1000 }),
+    .default({
+      tableStatusDelayMs: 0,
+      ttlSweepIntervalMs: 10_000,
+      ttlCooldownMs: 31 * 60 * 1000,
+      throttle: true,
+      onDemandReadCeiling: 40_000,
+      onDemandWriteCeiling: 40_000,
+    }),
   lambda: z
     .object({
       /** Milliseconds a function stays Pending (and an update InProgress). */

@@ -19,6 +19,8 @@ const round = (n: number) => Math.round(n * 1e6) / 1e6;
 
 /** The ConsumedCapacity member as DynamoDB returns it, or undefined for NONE. */
 export function consumedCapacity(table: Table, mode: ReturnConsumedCapacity, c: Consumption): Record<string, unknown> | undefined {
+  // Every data-plane answer passes here with what it consumed: charge the capacity buckets.
+  table.throttle?.charge(table, c);
   if (mode !== 'TOTAL' && mode !== 'INDEXES') return undefined;
   let total = c.table;
   for (const v of c.indexes.values()) total += v;

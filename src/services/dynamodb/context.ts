@@ -1,3 +1,4 @@
+import type { CapacityThrottle } from './throttle.js';
 import type { OperationContext } from '../../core/service.js';
 import type { Clock } from '../../core/clock.js';
 import type { AwsError } from '../../core/errors/aws-error.js';
@@ -19,6 +20,7 @@ export interface DynamoDb {
   clock: Clock;
   tableStatusDelayMs: number;
   tokens: IdempotencyTokens;
+  throttle: CapacityThrottle;
 }
 
 /** Resolve a TableName (name or ARN) for a data-plane call; `Requested resource not found` when absent. */
@@ -27,11 +29,12 @@ export function tableFor(
   ctx: OperationContext,
   nameOrArn: string,
   notFound: (name: string) => AwsError = () => ddbErrors.resourceNotFound(),
-  options: { whileCreating?: boolean } = {},
+  options: { whileCreating?: boolean; access?: 'read' | 'write'; index?: string } = {},
 ): Table {
   const name = nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.indexOf(':table/') + 7) : nameOrArn;
   const table = ddb.catalog.get(ctx.account, ctx.region, name);
   if (!table || (!options.whileCreating && ddb.clock.now() < table.record.activeAt)) throw notFound(name);
+  if (options.access) table.throttle?.check(table, options.access, options.index);
   return table;
 }
 

@@ -16,6 +16,7 @@ export const ddbErrors = {
   conditionalCheckFailed: (item?: Record<string, unknown>) =>
     ddb('ConditionalCheckFailedException', 'The conditional request failed', item ? { Item: item } : undefined),
   limitExceeded: (message: string) => ddb('LimitExceededException', message),
+  throughputExceeded: (message: string) => ddb('ProvisionedThroughputExceededException', message),
   itemCollectionSizeLimitExceeded: () =>
     ddb('ItemCollectionSizeLimitExceededException', 'Item collection size limit exceeded'),
 };

@@ -8,6 +8,7 @@ import { OPERATIONS } from './operations/index.js';
 import { attachPitr } from './pitr/registry.js';
 import { DYNAMODB_MIGRATIONS } from './storage/migrations.js';
 import { DynamoDbStreams } from './streams/streams.js';
+import { CapacityThrottle } from './throttle.js';
 import { TableCatalog } from './tables/catalog.js';
 import { IdempotencyTokens } from './transactions/idempotency.js';
 import { DynamoDbTtl } from './ttl/ttl.js';
@@ -22,7 +23,12 @@ const validationModel = serverModel(model);
 /** DynamoDB (awsJson1.0, DynamoDB_20120810) on the injected store. */
 export async function createDynamoDb(deps: ServiceDeps): Promise<ServiceDefinition> {
   await deps.store.migrate('dynamodb', DYNAMODB_MIGRATIONS);
-  const catalog = new TableCatalog(deps.store);
+  const throttle = new CapacityThrottle(deps.clock, {
+    enabled: deps.config.dynamodb.throttle,
+    onDemandReadCeiling: deps.config.dynamodb.onDemandReadCeiling,
+    onDemandWriteCeiling: deps.config.dynamodb.onDemandWriteCeiling,
+  });
+  const catalog = new TableCatalog(deps.store, throttle);
   await catalog.load();
   const ddb: DynamoDb = {
     store: deps.store,
@@ -31,6 +37,7 @@ export async function createDynamoDb(deps: ServiceDeps): Promise<ServiceDefiniti
     clock: deps.clock,
     tableStatusDelayMs: deps.config.dynamodb.tableStatusDelayMs,
     tokens: new IdempotencyTokens(deps.clock),
+    throttle,
   };
   // Streams and TTL hook the ItemWriter (records and expiry index commit with each write).
   const streams = new DynamoDbStreams(ddb);

@@ -48,7 +48,7 @@ export async function batchGetItem(ddb: DynamoDb, input: BatchGetItemInput, ctx:
     checkExpressionParameters('BatchGetItem', request);
     const compiled = compileMembers(request);
     const projection = compiled.projection ?? (request.AttributesToGet ? convertAttributesToGet(request.AttributesToGet) : undefined);
-    const table = tableFor(ddb, ctx, name);
+    const table = tableFor(ddb, ctx, name, undefined, { access: 'read' });
     const seen = new Set<string>();
     for (const key of keys) {
       validateKey(table, key);

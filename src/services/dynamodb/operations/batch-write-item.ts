@@ -42,7 +42,7 @@ export async function batchWriteItem(ddb: DynamoDb, input: BatchWriteItemInput, 
       if (count !== 1) throw invalid('Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes');
       return r.PutRequest ? { put: validateItem(r.PutRequest.Item) } : { del: validateItem(r.DeleteRequest!.Key) };
     });
-    const table = tableFor(ddb, ctx, name);
+    const table = tableFor(ddb, ctx, name, undefined, { access: 'write' });
     const seen = new Set<string>();
     for (const r of normalized) {
       let item: Item | undefined;

@@ -34,7 +34,7 @@ export async function deleteItem(ddb: DynamoDb, input: DeleteItemInput, ctx: Ope
   const compiled = compileMembers(input);
   const condition = compiled.condition ?? convertExpected(input.Expected, input.ConditionalOperator, { validateValue: valueProblem });
   checkOldOnlyReturnValues(input.ReturnValues);
-  const table = tableFor(ddb, ctx, input.TableName);
+  const table = tableFor(ddb, ctx, input.TableName, undefined, { access: 'write' });
   validateKey(table, keyItem);
   checkNoNestedKeyAccess(compiled, table.keyNames);
   const key = encodeKeyOf(table.key, keyItem);

@@ -27,7 +27,7 @@ export async function getItem(ddb: DynamoDb, input: GetItemInput, ctx: Operation
   checkExpressionParameters('GetItem', input);
   const compiled = compileMembers(input);
   const projection = compiled.projection ?? (input.AttributesToGet ? convertAttributesToGet(input.AttributesToGet) : undefined);
-  const table = tableFor(ddb, ctx, input.TableName);
+  const table = tableFor(ddb, ctx, input.TableName, undefined, { access: 'read' });
   validateKey(table, key);
   checkNoNestedKeyAccess(compiled, table.keyNames);
   const row = await itemsSql.get(ddb.store, table.id, encodeKeyOf(table.key, key));

@@ -36,7 +36,7 @@ export async function putItem(ddb: DynamoDb, input: PutItemInput, ctx: Operation
   const compiled = compileMembers(input);
   const condition = compiled.condition ?? convertExpected(input.Expected, input.ConditionalOperator, { validateValue: valueProblem });
   checkOldOnlyReturnValues(input.ReturnValues);
-  const table = tableFor(ddb, ctx, input.TableName);
+  const table = tableFor(ddb, ctx, input.TableName, undefined, { access: 'write' });
   validateItemKeys(table, item);
   checkNoNestedKeyAccess(compiled, table.keyNames);
   if (itemSize(item) > MAX_ITEM_SIZE) throw invalid('Item size has exceeded the maximum allowed size');

@@ -54,7 +54,7 @@ export async function query(ddb: DynamoDb, input: QueryInput, ctx: OperationCont
   const legacyKeys = input.KeyConditions ? convertKeyConditions(input.KeyConditions, legacy) : undefined;
   const filter = compiled.filter ?? convertFilter(input.QueryFilter, input.ConditionalOperator, legacy);
   const { projection, select } = readProjection(compiled, input, 'Querying');
-  const table = tableFor(ddb, ctx, input.TableName);
+  const table = tableFor(ddb, ctx, input.TableName, undefined, { access: 'read', ...(input.IndexName ? { index: input.IndexName } : {}) });
   const index = readIndex(table, input, select);
   const keyShape = index ? index.key : table.key;
   const analyzed = analyzeKeyCondition(

@@ -53,7 +53,7 @@ export async function scan(ddb: DynamoDb, input: ScanInput, ctx: OperationContex
   const legacy = { validateValue: valueProblem };
   const filter = compiled.filter ?? convertFilter(input.ScanFilter, input.ConditionalOperator, legacy);
   const { projection, select } = readProjection(compiled, input, 'Scanning');
-  const table = tableFor(ddb, ctx, input.TableName);
+  const table = tableFor(ddb, ctx, input.TableName, undefined, { access: 'read', ...(input.IndexName ? { index: input.IndexName } : {}) });
   const index = readIndex(table, input, select);
   checkNoNestedKeyAccess(compiled, table.keyNames);
   let buckets: { low: number; high: number } | undefined;

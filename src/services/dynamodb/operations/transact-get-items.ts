@@ -25,7 +25,7 @@ export async function transactGetItems(ddb: DynamoDb, input: TransactGetItemsInp
   const planned: { table: Table; key?: EncodedKey; projection: Projection | undefined; problem?: string }[] = [];
   for (const { Get: get } of input.TransactItems) {
     const compiled = compileMembers(get);
-    const table = tableFor(ddb, ctx, get.TableName);
+    const table = tableFor(ddb, ctx, get.TableName, undefined, { access: 'read' });
     const keyItem = validateItem(get.Key);
     const p: (typeof planned)[number] = { table, projection: compiled.projection };
     try {

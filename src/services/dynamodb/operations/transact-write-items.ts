@@ -73,7 +73,7 @@ function plan(ddb: DynamoDb, input: TransactWriteItemsInput, ctx: OperationConte
   for (const t of input.TransactItems) {
     const [kind, action] = actionOf(t);
     const compiled = compileMembers(action);
-    const table = tableFor(ddb, ctx, action.TableName);
+    const table = tableFor(ddb, ctx, action.TableName, undefined, { access: 'write' });
     const raw = validateItem(kind === 'Put' ? action.Item : action.Key);
     const p: Planned = { kind, action, table, condition: compiled.condition, update: compiled.update, raw };
     try {

@@ -47,7 +47,7 @@ export async function updateItem(ddb: DynamoDb, input: UpdateItemInput, ctx: Ope
   const update =
     compiled.update ?? (input.AttributeUpdates ? convertAttributeUpdates(input.AttributeUpdates, legacyOptions) : undefined);
   const condition = compiled.condition ?? convertExpected(input.Expected, input.ConditionalOperator, legacyOptions);
-  const table = tableFor(ddb, ctx, input.TableName);
+  const table = tableFor(ddb, ctx, input.TableName, undefined, { access: 'write' });
   validateKey(table, keyItem);
   const keyNames = table.keyNames;
   if (update) checkKeyNotUpdated(update, keyNames);

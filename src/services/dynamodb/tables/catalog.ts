@@ -1,6 +1,7 @@
 import type { Store } from '../../../storage/store.js';
 import type { TableRecord } from './record.js';
 import { Table } from './table.js';
+import type { CapacityThrottle } from '../throttle.js';
 
 const keyOf = (account: string, region: string, name: string) => `${account}\u0000${region}\u0000${name}`;
 
@@ -8,13 +9,22 @@ const keyOf = (account: string, region: string, name: string) => `${account}\u00
 export class TableCatalog {
   private readonly cache = new Map<string, Table>();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly throttle?: CapacityThrottle,
+  ) {}
+
+  private wrap(record: TableRecord): Table {
+    const table = new Table(record);
+    table.throttle = this.throttle;
+    return table;
+  }
 
   async load(): Promise<void> {
     const rows = await this.store.all<{ record: string }>('SELECT record FROM ddb_tables');
     for (const row of rows) {
       const record = JSON.parse(row.record) as TableRecord;
-      this.cache.set(keyOf(record.account, record.region, record.name), new Table(record));
+      this.cache.set(keyOf(record.account, record.region, record.name), this.wrap(record));
     }
   }
 
@@ -45,7 +55,7 @@ export class TableCatalog {
       'INSERT INTO ddb_tables (account, region, name, id, record) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account, region, name) DO UPDATE SET id = excluded.id, record = excluded.record',
       [record.account, record.region, record.name, record.id, JSON.stringify(record)],
     );
-    const table = new Table(record);
+    const table = this.wrap(record);
     this.cache.set(keyOf(record.account, record.region, record.name), table);
     return table;
   }
@@ -58,5 +68,6 @@ export class TableCatalog {
       await tx.run('DELETE FROM ddb_index_items WHERE table_id = ?', [r.id]);
     });
     this.cache.delete(keyOf(r.account, r.region, r.name));
+    this.throttle?.forget(r.id);
   }
 }

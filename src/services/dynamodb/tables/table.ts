@@ -1,3 +1,4 @@
+import type { CapacityThrottle } from '../throttle.js';
 import type { IndexRecord, KeyShape, TableRecord } from './record.js';
 import { keyShapeOf } from './record.js';
 
@@ -14,6 +15,8 @@ export interface IndexInfo {
 
 /** A table loaded into memory with its derived key shapes. */
 export class Table {
+  /** Capacity enforcement of the server this table belongs to (set by the catalog). */
+  throttle: CapacityThrottle | undefined;
   readonly key: KeyShape;
   readonly indexes: IndexInfo[];
   readonly indexByName = new Map<string, IndexInfo>();
