@@ -1,3 +1,4 @@
+import type { TableStats } from './tables/stats.js';
 import type { CapacityThrottle } from './throttle.js';
 import type { OperationContext } from '../../core/service.js';
 import type { Clock } from '../../core/clock.js';
@@ -21,6 +22,7 @@ export interface DynamoDb {
   tableStatusDelayMs: number;
   tokens: IdempotencyTokens;
   throttle: CapacityThrottle;
+  stats: TableStats;
 }
 
 /** Resolve a TableName (name or ARN) for a data-plane call; `Requested resource not found` when absent. */
@@ -40,13 +42,11 @@ export function tableFor(
 
 /** The full TableDescription with live item counts. */
 export async function describe(ddb: DynamoDb, table: Table, status?: DescribeOptions['status']): Promise<Record<string, unknown>> {
-  const tableStats = await itemsSql.tableStats(ddb.store, table.id);
-  const indexStats = new Map<string, { count: number; bytes: number }>();
-  for (const i of table.indexes) indexStats.set(i.name, await itemsSql.indexStats(ddb.store, table.id, i.name));
+  const stats = await ddb.stats.of(ddb.store, table);
   return describeTable(table.record, {
     now: ddb.clock.now(),
     ...(status ? { status } : {}),
-    tableStats,
-    indexStats: (n) => indexStats.get(n) ?? { count: 0, bytes: 0 },
+    tableStats: stats.table,
+    indexStats: stats.index,
   });
 }

@@ -10,6 +10,7 @@ import { DYNAMODB_MIGRATIONS } from './storage/migrations.js';
 import { DynamoDbStreams } from './streams/streams.js';
 import { CapacityThrottle } from './throttle.js';
 import { TableCatalog } from './tables/catalog.js';
+import { TableStats } from './tables/stats.js';
 import { IdempotencyTokens } from './transactions/idempotency.js';
 import { DynamoDbTtl } from './ttl/ttl.js';
 import { validateDynamoDbInput } from './validation/model-validate.js';
@@ -30,10 +31,12 @@ export async function createDynamoDb(deps: ServiceDeps): Promise<ServiceDefiniti
   });
   const catalog = new TableCatalog(deps.store, throttle);
   await catalog.load();
+  const writer = new ItemWriter();
   const ddb: DynamoDb = {
     store: deps.store,
     catalog,
-    writer: new ItemWriter(),
+    writer,
+    stats: new TableStats(writer),
     clock: deps.clock,
     tableStatusDelayMs: deps.config.dynamodb.tableStatusDelayMs,
     tokens: new IdempotencyTokens(deps.clock),

@@ -199,6 +199,7 @@ export async function createRestoredTable(
     await ddb.catalog.remove(table);
     throw err;
   }
+  ddb.stats.forget(table.id); // rows were copied in bulk, not through the item writer
   return ddb.catalog.save(record);
 }
 

@@ -17,5 +17,6 @@ export async function deleteTable(ddb: DynamoDb, input: { TableName: string }, c
   const description = await describe(ddb, table, 'DELETING');
   await beforeTableDeleted(ddb, table);
   await ddb.catalog.remove(table);
+  ddb.stats.forget(table.id);
   return { TableDescription: description };
 }

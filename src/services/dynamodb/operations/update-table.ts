@@ -158,6 +158,7 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
   const updated = new Table(record);
   for (const index of creating) await backfill(ddb, updated, index.name);
   const saved = await ddb.catalog.save(record);
+  if (creating.length > 0 || deleted.length > 0) ddb.stats.forget(record.id);
   const description = await describe(ddb, saved, ddb.tableStatusDelayMs > 0 ? 'UPDATING' : undefined);
   if (deleted.length > 0) {
     // The answer still lists a deleted index, as DELETING; DescribeTable no longer shows it.
