@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AwsCallError, callJson, callRest } from './aws-client.js';
 import type { ClientOptions } from './aws-client.js';
@@ -104,9 +104,10 @@ export async function deployFunction(dir: string, flags: DeployFlags): Promise<v
 /** `overcast invoke <name>`: invoke synchronously, print the response, the log tail on stderr. */
 export async function invokeFunction(
   name: string,
-  flags: ClientFlags & { payload?: string; qualifier?: string },
+  flags: ClientFlags & { payload?: string; qualifier?: string; event?: string },
 ): Promise<void> {
   const client = clientOf(flags);
+  if (flags.event) flags.payload = readFileSync(flags.event === '-' ? 0 : flags.event, 'utf8');
   const q = flags.qualifier ? `?Qualifier=${encodeURIComponent(flags.qualifier)}` : '';
   const out = await callRest(client, 'lambda', 'POST', fnPath(name, `/invocations${q}`), flags.payload ?? '{}', {
     'x-amz-log-type': 'Tail',
@@ -192,6 +193,7 @@ export function registerFunctions(program: Command): void {
       .command('invoke <function>')
       .description('invoke a function synchronously; the log tail goes to stderr')
       .option('-p, --payload <json>', 'event JSON', '{}')
+      .option('-e, --event <file|->', 'read the event JSON from a file or stdin (see `overcast events`)')
       .option('-q, --qualifier <version|alias>', 'version or alias'),
   ).action(invokeFunction);
   common(

@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerFunctions } from './functions.js';
 import { registerImages } from './images.js';
+import { registerSam } from './sam.js';
+import { registerDeploy } from './deploy.js';
 import { start } from './start.js';
 
 const program = new Command();
@@ -24,6 +26,8 @@ program
 
 registerImages(program);
 registerFunctions(program);
+registerSam(program);
+registerDeploy(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

@@ -3,6 +3,7 @@ import type { ServiceDeps } from './deps.js';
 import { createDynamoDb } from './dynamodb/index.js';
 import { createDynamoDbStreams } from './dynamodb/streams/index.js';
 import { createEcr } from './ecr/index.js';
+import { createApiGateway } from './apigateway/index.js';
 import { createLambda } from './lambda/index.js';
 import { createSts } from './sts/index.js';
 
@@ -11,7 +12,15 @@ export const SERVICES: Record<string, (deps: ServiceDeps) => Promise<ServiceDefi
   dynamodb: createDynamoDb,
   dynamodbstreams: createDynamoDbStreams,
   sts: createSts,
+  // Before ecr: the registry's mount claims every /v2/ path, API Gateway v2's control plane lives under /v2/apis.
+  apigatewayv2: (deps) => import('./apigatewayv2/index.js').then((m) => m.createApiGatewayV2(deps)),
   ecr: createEcr,
   logs: (deps) => import('./logs/index.js').then((m) => m.createLogs(deps)),
+  sqs: (deps) => import('./sqs/index.js').then((m) => m.createSqs(deps)),
   lambda: createLambda,
+  s3: (deps) => import('./s3/index.js').then((m) => m.createS3(deps)),
+  apigateway: createApiGateway,
+  ecs: (deps) => import('./ecs/index.js').then((m) => m.createEcs(deps)),
+  // Last: it provisions the services above through their APIs.
+  cloudformation: (deps) => import('./cloudformation/index.js').then((m) => m.createCloudFormation(deps)),
 };

@@ -4,6 +4,7 @@ import type { HttpRequest, HttpResponse } from '../http/types.js';
 import type { ServiceDefinition } from '../service.js';
 import type { ProtocolCodec } from './codec.js';
 import { decodeBindings, encodeBindings } from './rest-bindings.js';
+import { fromWireNames, toWireNames } from './json-names.js';
 import { matchRoute } from './rest-routes.js';
 import type { RouteMatch } from './rest-routes.js';
 
@@ -41,12 +42,12 @@ export const restJsonCodec: ProtocolCodec = {
       if (target?.type === 'blob' || target?.type === 'string') {
         if (req.body.length > 0) input[payloadMember] = target.type === 'blob' ? req.body : req.body.toString('utf8');
       } else if (req.body.length > 0) {
-        input[payloadMember] = parseJsonObject(req.body);
+        input[payloadMember] = fromWireNames(service.model, ref.shape, parseJsonObject(req.body));
       }
       return input;
     }
     if (bodyMembers.length > 0 && req.body.length > 0) {
-      const body = parseJsonObject(req.body);
+      const body = fromWireNames(service.model, shapeName, parseJsonObject(req.body)) as Record<string, unknown>;
       for (const name of bodyMembers) if (name in body) input[name] = body[name];
     }
     return input;

@@ -54,9 +54,17 @@ export async function createLambda(deps: ServiceDeps): Promise<ServiceDefinition
   const invoker = new Invoker(catalog, pool, deps.clock, deps.log, deps.config, deps.server, () => logs);
   const asyncQueue = new AsyncQueue(deps.store, invoker, settings, deps.clock, deps.log);
   invoker.queue = asyncQueue;
-  asyncQueue.destinations = new FunctionDestinations(invoker, deps.log);
+  asyncQueue.destinations = new FunctionDestinations(invoker, deps.log, deps.ports);
   let reader: ReturnType<typeof streamReaderFor>;
-  const esm = new EsmEngine(deps.store, invoker, deps.clock, deps.log, () => (reader ??= streamReaderFor(deps.store)));
+  const esm = new EsmEngine(
+    deps.store,
+    invoker,
+    deps.clock,
+    deps.log,
+    () => (reader ??= streamReaderFor(deps.store)),
+    250,
+    deps.ports,
+  );
   const lc: LambdaContext = {
     store: deps.store,
     clock: deps.clock,

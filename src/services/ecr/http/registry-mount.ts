@@ -43,7 +43,12 @@ function route(rawPath: string): Route | undefined {
 export function registryMount(ecr: Ecr): HttpMount {
   return {
     name: 'ecr-registry',
-    matches: (head) => head.rawPath === '/v2' || head.rawPath.startsWith('/v2/'),
+    // Registry clients authenticate with Basic/Bearer; a SigV4-signed request under /v2/ is an AWS
+    // API call (API Gateway v2's control plane lives at /v2/apis), not the registry.
+    matches: (head) =>
+      (head.rawPath === '/v2' || head.rawPath.startsWith('/v2/')) &&
+      !(head.headers['authorization'] ?? '').startsWith('AWS4-HMAC-SHA256') &&
+      !head.query.has('X-Amz-Credential'),
     handle: async (head, req, res) => {
       try {
         await handle(ecr, head, req, res);

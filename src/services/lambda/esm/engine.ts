@@ -2,8 +2,12 @@ import type { Clock } from '../../../core/clock.js';
 import type { Logger } from '../../../core/log.js';
 import type { Store } from '../../../storage/store.js';
 import type { StreamReader } from '../../dynamodb/streams/reader.js';
+import type { Ports } from '../../ports.js';
+import { SQS_PORT } from '../../sqs/port.js';
+import type { SqsPort } from '../../sqs/port.js';
 import type { Invoker } from '../invoke/invoker.js';
 import { DynamoDbStreamSource } from './dynamodb-source.js';
+import { SqsSource } from './sqs-source.js';
 import type { EsmConfig, EsmSource } from './types.js';
 
 interface Running {
@@ -26,6 +30,8 @@ export class EsmEngine {
     private readonly log: Logger,
     readonly streams: () => StreamReader | undefined,
     private readonly pollMs = 250,
+    /** Other services' ports (SQS queues are polled through `ports.sqs`). */
+    private readonly ports: Ports = {},
   ) {}
 
   async start(): Promise<void> {
@@ -70,6 +76,13 @@ export class EsmEngine {
           config.LastProcessingResult = result;
         },
       );
+      this.running.set(id, { source, busy: false });
+    } else if (config.EventSourceArn.includes(':sqs:')) {
+      const sqs = this.ports[SQS_PORT] as SqsPort | undefined;
+      if (!sqs) return;
+      const source = new SqsSource(config, sqs, this.invoker, this.log, account, region, (result) => {
+        config.LastProcessingResult = result;
+      });
       this.running.set(id, { source, busy: false });
     }
   }

@@ -23,6 +23,8 @@ export interface DestinationSender {
     record: Record<string, unknown>,
     source: { account: string; region: string },
   ): Promise<void>;
+  /** The legacy dead-letter queue: the original event with RequestID / ErrorCode / ErrorMessage attributes. */
+  deadLetter?(targetArn: string, payload: Buffer, info: { requestId: string; errorCode?: string; errorMessage?: string }): Promise<void>;
 }
 
 interface Row {
@@ -169,6 +171,19 @@ export class AsyncQueue implements EventQueue {
     result: InvocationResult | undefined,
   ): Promise<void> {
     await this.remove(row.id);
+    const dlq = target.record.config.DeadLetterConfig?.TargetArn;
+    if (condition !== 'Success' && dlq && this.destinations?.deadLetter) {
+      const errorMessage = result ? errorMessageOf(result.payload) : undefined;
+      try {
+        await this.destinations.deadLetter(dlq, row.payload, {
+          requestId: row.request_id,
+          errorCode: '200',
+          ...(errorMessage ? { errorMessage: errorMessage.slice(0, 1024) } : {}),
+        });
+      } catch (err) {
+        this.log.warn({ err, dlq }, 'delivering to the dead-letter queue failed');
+      }
+    }
     const destination =
       condition === 'Success'
         ? config?.DestinationConfig?.OnSuccess?.Destination
@@ -237,5 +252,14 @@ function parseOr(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return text;
+  }
+}
+
+function errorMessageOf(payload: Buffer): string | undefined {
+  try {
+    const doc = JSON.parse(payload.toString('utf8')) as { errorMessage?: unknown };
+    return typeof doc.errorMessage === 'string' ? doc.errorMessage : undefined;
+  } catch {
+    return undefined;
   }
 }

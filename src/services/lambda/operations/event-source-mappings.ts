@@ -5,6 +5,9 @@ import { lambdaErrors } from '../errors.js';
 import { parsePatterns } from '../esm/filter.js';
 import type { EsmConfig } from '../esm/types.js';
 import { functionArn, parseFunctionRef } from '../functions/names.js';
+import { port } from '../../ports.js';
+import { SQS_PORT } from '../../sqs/port.js';
+import type { SqsPort, SqsQueueInfo } from '../../sqs/port.js';
 import type { Handlers } from './shared.js';
 import { paginate, requireVersion } from './shared.js';
 
@@ -15,6 +18,29 @@ function sourceKind(arn: string): 'dynamodb' | 'sqs' | 'kinesis' | 'other' {
   if (arn.includes(':sqs:')) return 'sqs';
   if (arn.includes(':kinesis:')) return 'kinesis';
   return 'other';
+}
+
+/** SQS mapping limits: BatchSize 1..10,000 (FIFO 10), a batching window when above 10, MaximumConcurrency 2..1000. */
+function checkSqsSettings(input: Partial<EsmConfig>, fifo: boolean): void {
+  const batch = input.BatchSize ?? 10;
+  const max = fifo ? 10 : 10_000;
+  if (!Number.isInteger(batch) || batch < 1 || batch > max)
+    throw lambdaErrors.invalidParameter(
+      fifo ? 'Batch size for FIFO SQS queues must be between 1 and 10.' : 'BatchSize must be between 1 and 10000.',
+    );
+  const window = input.MaximumBatchingWindowInSeconds ?? 0;
+  if (window < 0 || window > 300)
+    throw lambdaErrors.invalidParameter('MaximumBatchingWindowInSeconds must be between 0 and 300.');
+  if (batch > 10 && window < 1)
+    throw lambdaErrors.invalidParameter(
+      'Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10',
+    );
+  if (fifo && window > 0) throw lambdaErrors.invalidParameter('Batching window is not supported for FIFO queues');
+  const concurrency = input.ScalingConfig?.MaximumConcurrency;
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 2 || concurrency > 1000))
+    throw lambdaErrors.invalidParameter(
+      `1 validation error detected: Value '${concurrency}' at 'scalingConfig.maximumConcurrency' failed to satisfy constraint: Member must have value ${concurrency < 2 ? 'greater than or equal to 2' : 'less than or equal to 1000'}`,
+    );
 }
 
 export function esmOperations(lc: LambdaContext): Handlers {
@@ -65,20 +91,30 @@ export function esmOperations(lc: LambdaContext): Handlers {
       if (!source)
         throw lambdaErrors.invalidParameter('Unrecognized event source, must be kinesis, dynamodb stream or sqs.');
       const kind = sourceKind(source);
-      if (kind !== 'dynamodb') {
+      if (kind !== 'dynamodb' && kind !== 'sqs') {
         throw lambdaErrors.invalidParameter(
           kind === 'other'
             ? 'Unrecognized event source, must be kinesis, dynamodb stream or sqs.'
             : `Event source mappings for ${kind} are not supported by Overcast yet.`,
         );
       }
-      const reader = lc.esm.streams();
-      if (!reader || !(await reader.describe(source)))
-        throw lambdaErrors.invalidParameter(`Stream not found: ${source}`);
-      if (!input.StartingPosition)
-        throw lambdaErrors.invalidParameter(
-          "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null",
-        );
+      let queue: SqsQueueInfo | undefined;
+      if (kind === 'sqs') {
+        queue = await port<SqsPort>(lc.ports, SQS_PORT)?.getQueue(source);
+        if (!queue)
+          throw lambdaErrors.invalidParameter(
+            'Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist or you do not have access to it.',
+          );
+        checkSqsSettings(input, queue.fifo);
+      } else {
+        const reader = lc.esm.streams();
+        if (!reader || !(await reader.describe(source)))
+          throw lambdaErrors.invalidParameter(`Stream not found: ${source}`);
+        if (!input.StartingPosition)
+          throw lambdaErrors.invalidParameter(
+            "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null",
+          );
+      }
       const existing = await lc.store.all<{ config: string }>(
         'SELECT config FROM lambda_esms WHERE account = ? AND region = ?',
         [ref.account, ref.region],
@@ -95,10 +131,30 @@ export function esmOperations(lc: LambdaContext): Handlers {
         );
       }
       checkFilters(input);
+      const uuid = randomUUID();
+      let config: EsmConfig;
+      if (kind === 'sqs') {
+        config = {
+          UUID: uuid,
+          BatchSize: input.BatchSize ?? 10,
+          MaximumBatchingWindowInSeconds: input.MaximumBatchingWindowInSeconds ?? 0,
+          EventSourceArn: source,
+          FunctionArn: fnArn,
+          LastModified: lc.clock.now() / 1000,
+          LastProcessingResult: 'No records processed',
+          State: input.Enabled === false ? 'Disabled' : 'Enabled',
+          StateTransitionReason: 'USER_INITIATED',
+          FunctionResponseTypes: input.FunctionResponseTypes ?? [],
+          ...(input.ScalingConfig?.MaximumConcurrency !== undefined ? { ScalingConfig: input.ScalingConfig } : {}),
+          ...(input.FilterCriteria ? { FilterCriteria: input.FilterCriteria } : {}),
+          EventSourceMappingArn: `arn:aws:lambda:${ref.region}:${ref.account}:event-source-mapping:${uuid}`,
+        };
+        await save(ref.account, ref.region, ref.name, config, true);
+        return { ...config, State: 'Creating' };
+      }
       const batch = input.BatchSize ?? 100;
       if (batch < 1 || batch > 10_000) throw lambdaErrors.invalidParameter('BatchSize must be between 1 and 10000.');
-      const uuid = randomUUID();
-      const config: EsmConfig = {
+      config = {
         UUID: uuid,
         StartingPosition: input.StartingPosition,
         BatchSize: batch,
@@ -152,6 +208,10 @@ export function esmOperations(lc: LambdaContext): Handlers {
         'ScalingConfig',
       ] as const) {
         if (input[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = input[k];
+      }
+      if (sourceKind(next.EventSourceArn) === 'sqs') {
+        const queue = await port<SqsPort>(lc.ports, SQS_PORT)?.getQueue(next.EventSourceArn);
+        checkSqsSettings(next, queue?.fifo ?? next.EventSourceArn.endsWith('.fifo'));
       }
       if (input.Enabled !== undefined) next.State = input.Enabled ? 'Enabled' : 'Disabled';
       await save(account, region, fn, next, false);

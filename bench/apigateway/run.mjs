@@ -1,0 +1,131 @@
+// API Gateway v2 benchmark: an HTTP API → Lambda hello world through Overcast (and, when
+// bench/lambda's peers are installed, through serverless-offline and Architect sandbox side by
+// side), plus the gateway's own overhead: an HTTP_PROXY route to a bare node:http server against
+// that server called directly. Load: bench/lambda's generator (wrk when present, else autocannon).
+//   node bench/apigateway/run.mjs [--quick] [--no-peers] [--duration 10] [--concurrency 1,32]
+import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  ApiGatewayV2Client,
+  CreateApiCommand,
+  CreateIntegrationCommand,
+  CreateRouteCommand,
+  CreateStageCommand,
+} from '@aws-sdk/client-apigatewayv2';
+import * as T from '../lambda/targets.mjs';
+import * as L from '../lambda/load.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const flag = (n) => args.includes(n);
+const opt = (n, d) => (args.includes(n) ? args[args.indexOf(n) + 1] : d);
+const quick = flag('--quick');
+const durationSec = Number(opt('--duration', quick ? 4 : 10));
+const concurrency = opt('--concurrency', '1,32').split(',').map(Number);
+const withPeers = !flag('--no-peers') && existsSync(path.join(HERE, '../lambda/node_modules/@architect'));
+const runLoad = L.hasWrk() ? L.runLoadWrk : L.runLoadAutocannon;
+const log = (m) => process.stderr.write(m + '\n');
+
+async function measure(label, url, variants) {
+  await runLoad(url, variants, { connections: Math.max(...concurrency), durationSec: Math.min(3, durationSec) });
+  const rows = [];
+  for (const c of concurrency) {
+    const r = await runLoad(url, variants, { connections: c, durationSec });
+    rows.push({ label, c, rps: r.rps, p50: r.p50ms, p99: r.p99ms, errors: r.socketErrors ?? 0, non2xx: r.non2xx ?? 0 });
+    log(
+      `${label} c=${c}: ${Math.round(r.rps)} req/s, p50 ${r.p50ms?.toFixed?.(3)} ms, p99 ${r.p99ms?.toFixed?.(3)} ms`,
+    );
+  }
+  return rows;
+}
+
+const results = [];
+const bare = createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'text/plain' });
+  res.end('hello');
+});
+await new Promise((r) => bare.listen(0, '127.0.0.1', r));
+const bareUrl = `http://127.0.0.1:${bare.address().port}`;
+try {
+  const overcast = await T.startOvercast();
+  const client = new ApiGatewayV2Client({
+    endpoint: overcast.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await T.createFunction(overcast.url, 'hello');
+  const hello = await client.send(
+    new CreateApiCommand({
+      Name: 'hello',
+      ProtocolType: 'HTTP',
+      Target: 'arn:aws:lambda:us-east-1:000000000000:function:hello',
+    }),
+  );
+  const proxy = await client.send(new CreateApiCommand({ Name: 'proxy', ProtocolType: 'HTTP' }));
+  const i = await client.send(
+    new CreateIntegrationCommand({
+      ApiId: proxy.ApiId,
+      IntegrationType: 'HTTP_PROXY',
+      IntegrationUri: bareUrl + '/',
+      IntegrationMethod: 'GET',
+    }),
+  );
+  await client.send(
+    new CreateRouteCommand({ ApiId: proxy.ApiId, RouteKey: 'GET /', Target: `integrations/${i.IntegrationId}` }),
+  );
+  await client.send(new CreateStageCommand({ ApiId: proxy.ApiId, StageName: '$default', AutoDeploy: true }));
+  const helloPath = `/_aws/execute-api/${hello.ApiId}/`;
+  for (let n = 0; n < 50; n++) {
+    const r = await T.request(overcast.url + helloPath);
+    if (r.status === 200 && r.body === 'hello') break;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  results.push(...(await measure('Overcast HTTP API → Lambda', overcast.url, [{ method: 'GET', path: helloPath }])));
+  results.push(...(await measure('bare node:http (direct)', bareUrl, [{ method: 'GET', path: '/' }])));
+  results.push(
+    ...(await measure('Overcast HTTP API → HTTP_PROXY → bare', overcast.url, [
+      { method: 'GET', path: `/_aws/execute-api/${proxy.ApiId}/` },
+    ])),
+  );
+  client.destroy();
+  await T.stopChild(overcast.child);
+  if (withPeers) {
+    for (const name of ['sls', 'arc']) {
+      if (!T.PEERS[name]) continue;
+      try {
+        const dir = await T.PEERS[name].prepare();
+        const peer = await T.startPeer(name, dir);
+        results.push(
+          ...(await measure(`${T.PEERS[name].label} HTTP API → Lambda`, peer.url, [{ method: 'GET', path: '/' }])),
+        );
+        await T.stopChild(peer.child);
+      } catch (err) {
+        log(`${name}: ${err.message}`);
+      }
+    }
+  }
+} finally {
+  bare.close();
+  await T.stopAll();
+}
+
+const at = (label, c) => results.find((r) => r.label.startsWith(label) && r.c === c);
+console.log('\n| system | c | req/s | p50 ms | p99 ms | errors |\n| --- | --- | --- | --- | --- | --- |');
+for (const r of results)
+  console.log(
+    `| ${r.label} | ${r.c} | ${Math.round(r.rps)} | ${r.p50?.toFixed(3)} | ${r.p99?.toFixed(3)} | ${r.errors + r.non2xx} |`,
+  );
+const cMax = Math.max(...concurrency);
+const ours = at('Overcast HTTP API → Lambda', cMax);
+const peers = results.filter((r) => r.c === cMax && !r.label.startsWith('Overcast') && !r.label.startsWith('bare'));
+const best = peers.sort((a, b) => b.rps - a.rps)[0];
+if (ours && best)
+  console.log(`\nc=${cMax}: Overcast / best peer (${best.label}) = ${(ours.rps / best.rps).toFixed(2)}x`);
+for (const c of concurrency) {
+  const direct = at('bare node:http', c);
+  const via = at('Overcast HTTP API → HTTP_PROXY', c);
+  if (direct && via)
+    console.log(`c=${c}: gateway overhead (HTTP_PROXY hop included) p50 = ${(via.p50 - direct.p50).toFixed(3)} ms`);
+}

@@ -1,0 +1,507 @@
+// `overcast deploy | destroy | status | validate | events | dev`: SAM/CloudFormation apps through the
+// CloudFormation API, the way the AWS tools do it.
+import type { Command } from 'commander';
+import { existsSync, readFileSync, statSync, watch } from 'node:fs';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { isObj, type Obj } from '../services/cloudformation/sam/util.js';
+import { callRest, type ClientOptions } from './aws-client.js';
+import { cfn, field, members } from './deploy-cfn.js';
+import { sampleEvent, SAMPLE_EVENTS } from './events-samples.js';
+import { CliError, fail } from './output/cli-error.js';
+import { parseOverrides, readTemplate } from './sam.js';
+import { zipDirectory } from './zip-dir.js';
+
+interface Flags {
+  template?: string;
+  stackName?: string;
+  parameterOverrides?: string[];
+  endpoint?: string;
+  region?: string;
+  json?: boolean;
+  configEnv?: string;
+}
+
+function clientOf(flags: Flags): ClientOptions {
+  return {
+    endpoint:
+      flags.endpoint ?? process.env['OVERCAST_ENDPOINT'] ?? process.env['AWS_ENDPOINT_URL'] ?? 'http://127.0.0.1:4566',
+    region: flags.region ?? process.env['AWS_REGION'] ?? 'us-east-1',
+    accessKeyId: process.env['AWS_ACCESS_KEY_ID'] ?? 'overcast',
+    secretAccessKey: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'overcast',
+  };
+}
+
+/** samconfig.toml `[<env>.deploy.parameters]` and `[<env>.global.parameters]` (string/bool values). */
+export function readSamConfig(dir: string, env = 'default'): Record<string, string> {
+  const path = join(dir, 'samconfig.toml');
+  if (!existsSync(path)) return {};
+  const out: Record<string, Record<string, string>> = {};
+  let section = '';
+  for (const raw of readFileSync(path, 'utf8').split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const sec = /^\[([^\]]+)\]$/.exec(line);
+    if (sec) {
+      section = sec[1]!.trim();
+      continue;
+    }
+    const kv = /^([A-Za-z0-9_-]+)\s*=\s*(.*)$/.exec(line);
+    if (!kv) continue;
+    let v = kv[2]!.trim();
+    if (v.startsWith('"')) v = JSON.parse(v.replace(/\s+#.*$/, '')) as string;
+    else if (v.startsWith('[')) v = (JSON.parse(v) as string[]).join(' ');
+    (out[section] ??= {})[kv[1]!] = v;
+  }
+  return { ...out[`${env}.global.parameters`], ...out[`${env}.deploy.parameters`] };
+}
+
+interface Prepared {
+  template: Obj;
+  stackName: string;
+  parameters: Record<string, string>;
+  dir: string;
+  functions: Map<string, { codeDir: string; handler: string; build: boolean }>;
+}
+
+async function prepare(flags: Flags): Promise<Prepared> {
+  const path = resolve(
+    flags.template ??
+      (existsSync('template.yaml') ? 'template.yaml' : existsSync('template.yml') ? 'template.yml' : 'template.json'),
+  );
+  const dir = dirname(path);
+  const cfg = readSamConfig(dir, flags.configEnv);
+  const template = readTemplate(path) as Obj;
+  const stackName =
+    flags.stackName ?? cfg['stack_name'] ?? (dir.split('/').pop() || 'sam-app').replace(/[^A-Za-z0-9-]/g, '-');
+  const parameters = { ...parseOverrides(cfg['parameter_overrides']), ...parseOverrides(flags.parameterOverrides) };
+  const functions = new Map<string, { codeDir: string; handler: string; build: boolean }>();
+  const globalsFn = isObj(template.Globals) && isObj(template.Globals.Function) ? template.Globals.Function : {};
+  for (const [id, r] of Object.entries((template.Resources ?? {}) as Obj)) {
+    if (!isObj(r)) continue;
+    const p: Obj = isObj(r.Properties) ? r.Properties : {};
+    if (r.Type === 'AWS::Serverless::Function' && p.InlineCode === undefined && p.PackageType !== 'Image') {
+      const uri = p.CodeUri ?? globalsFn.CodeUri ?? '.';
+      if (typeof uri !== 'string' || uri.startsWith('s3://')) continue;
+      const codeDir = isAbsolute(uri) ? uri : resolve(dir, uri);
+      const handler = String(p.Handler ?? globalsFn.Handler ?? 'index.handler');
+      const build =
+        (isObj(r.Metadata) && r.Metadata.BuildMethod === 'esbuild') ||
+        existsSync(join(codeDir, handler.slice(0, handler.lastIndexOf('.')) + '.ts'));
+      functions.set(id, { codeDir, handler, build });
+      r.Properties = { ...p, CodeUri: build ? await bundle(id, codeDir, handler, r.Metadata, dir) : codeDir };
+    } else if (
+      r.Type === 'AWS::Serverless::LayerVersion' &&
+      typeof p.ContentUri === 'string' &&
+      !p.ContentUri.startsWith('s3://')
+    ) {
+      p.ContentUri = resolve(dir, p.ContentUri);
+    } else if (r.Type === 'AWS::Lambda::Function' && isObj(p.Code) === false && typeof p.Code === 'string') {
+      p.Code = { 'Overcast::LocalPath': resolve(dir, p.Code) };
+    }
+  }
+  return { template, stackName, parameters, dir, functions };
+}
+
+/** esbuild a TypeScript/ESM handler into .overcast/build/<Fn>/ (the CodeUri the stack uses). */
+async function bundle(id: string, codeDir: string, handler: string, metadata: unknown, root: string): Promise<string> {
+  let esbuild: typeof import('esbuild');
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    throw new CliError(`${id} needs esbuild to build its handler`, 'npm install --save-dev esbuild');
+  }
+  const base = handler.slice(0, handler.lastIndexOf('.'));
+  const props = isObj(metadata) && isObj(metadata.BuildProperties) ? metadata.BuildProperties : {};
+  const entries = Array.isArray(props.EntryPoints) ? props.EntryPoints.map((e: string) => join(codeDir, e)) : undefined;
+  const entry = entries ?? [
+    ['.ts', '.mts', '.js', '.mjs'].map((e) => join(codeDir, base + e)).find((f) => existsSync(f)) ??
+      join(codeDir, base + '.ts'),
+  ];
+  const out = join(root, '.overcast', 'build', id);
+  const esm = props.Format === 'esm';
+  await esbuild.build({
+    entryPoints: entry,
+    bundle: true,
+    platform: 'node',
+    target: typeof props.Target === 'string' ? props.Target : 'node20',
+    format: esm ? 'esm' : 'cjs',
+    outdir: out,
+    outExtension: { '.js': esm ? '.mjs' : '.js' },
+    minify: props.Minify === true,
+    sourcemap: props.Sourcemap === true,
+    external: Array.isArray(props.External) ? props.External : ['@aws-sdk/*'],
+    logLevel: 'error',
+  });
+  return out;
+}
+
+const isLocal = (endpoint: string): boolean => /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(endpoint);
+
+/** Remote server: replace local CodeUri paths by inline zips (Overcast::ZipBase64). */
+async function inlineCode(p: Prepared): Promise<void> {
+  for (const [id] of p.functions) {
+    const r = (p.template.Resources as Obj)[id] as Obj;
+    const dir = r.Properties.CodeUri as string;
+    const zip = statSync(dir).isDirectory() ? await zipDirectory(dir) : readFileSync(dir);
+    r.Properties.CodeUri = { 'Overcast::ZipBase64': zip.toString('base64') };
+  }
+}
+
+const TERMINAL = /(_COMPLETE|_FAILED)$/;
+
+async function stackStatus(
+  client: ClientOptions,
+  name: string,
+): Promise<{ status: string; outputs: Record<string, string>; reason?: string } | undefined> {
+  let xml: string;
+  try {
+    xml = await cfn(client, 'DescribeStacks', { StackName: name });
+  } catch (e) {
+    if (/does not exist/.test((e as Error).message)) return undefined;
+    throw e;
+  }
+  const stack = members(xml, 'Stacks')[0];
+  if (!stack) return undefined;
+  const outputs: Record<string, string> = {};
+  for (const o of members(stack, 'Outputs')) outputs[field(o, 'OutputKey') ?? ''] = field(o, 'OutputValue') ?? '';
+  return { status: field(stack, 'StackStatus') ?? '', outputs, reason: field(stack, 'StackStatusReason') };
+}
+
+async function waitStack(
+  client: ClientOptions,
+  name: string,
+  since: number,
+  json: boolean | undefined,
+): Promise<string> {
+  const seen = new Set<string>();
+  for (;;) {
+    const xml = await cfn(client, 'DescribeStackEvents', { StackName: name });
+    const events = members(xml, 'StackEvents').reverse();
+    let done: string | undefined;
+    for (const e of events) {
+      const eid = field(e, 'EventId') ?? '';
+      const ts = Date.parse(field(e, 'Timestamp') ?? '');
+      if (seen.has(eid) || ts < since - 1000) continue;
+      seen.add(eid);
+      const type = field(e, 'ResourceType') ?? '';
+      const status = field(e, 'ResourceStatus') ?? '';
+      const reason = field(e, 'ResourceStatusReason');
+      if (!json) {
+        const colour = /FAILED|ROLLBACK/.test(status) ? '\x1b[31m' : /COMPLETE/.test(status) ? '\x1b[32m' : '\x1b[33m';
+        const tty = process.stderr.isTTY;
+        process.stderr.write(
+          `${tty ? colour : ''}${status.padEnd(22)}${tty ? '\x1b[0m' : ''} ${type.padEnd(34)} ${field(e, 'LogicalResourceId')}${reason ? `  ${reason}` : ''}\n`,
+        );
+      }
+      if (type === 'AWS::CloudFormation::Stack' && TERMINAL.test(status) && !/IN_PROGRESS/.test(status)) done = status;
+    }
+    if (done) return done;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** API URLs of the stack's REST/HTTP APIs. */
+export async function apiUrls(client: ClientOptions, name: string): Promise<Record<string, string[]>> {
+  const xml = await cfn(client, 'ListStackResources', { StackName: name });
+  const res = members(xml, 'StackResourceSummaries').map((m) => ({
+    id: field(m, 'LogicalResourceId') ?? '',
+    type: field(m, 'ResourceType') ?? '',
+    physical: field(m, 'PhysicalResourceId') ?? '',
+  }));
+  const port = new URL(client.endpoint).port || '80';
+  const out: Record<string, string[]> = {};
+  const apis = res.filter((r) => r.type === 'AWS::ApiGateway::RestApi' || r.type === 'AWS::ApiGatewayV2::Api');
+  for (const api of apis) {
+    const stages = res
+      .filter(
+        (r) =>
+          (r.type === 'AWS::ApiGateway::Stage' || r.type === 'AWS::ApiGatewayV2::Stage') && r.id.startsWith(api.id),
+      )
+      .map((s) => s.physical.split('|').pop()!);
+    out[api.id] = stages.flatMap((s) => {
+      const st = s === '$default' ? '' : `${s}/`;
+      return [
+        `http://${api.physical}.execute-api.localhost:${port}/${st}`,
+        `http://localhost:${port}/_aws/execute-api/${api.physical}/${st}`,
+      ];
+    });
+  }
+  return out;
+}
+
+export async function deploy(
+  flags: Flags,
+): Promise<{
+  stackName: string;
+  status: string;
+  outputs: Record<string, string>;
+  apis: Record<string, string[]>;
+  ms: number;
+  prepared: Prepared;
+}> {
+  const started = Date.now();
+  const client = clientOf(flags);
+  const p = await prepare(flags);
+  if (!isLocal(client.endpoint)) await inlineCode(p);
+  const existing = await stackStatus(client, p.stackName);
+  const input = {
+    StackName: p.stackName,
+    TemplateBody: JSON.stringify(p.template),
+    Parameters: Object.entries(p.parameters).map(([ParameterKey, ParameterValue]) => ({
+      ParameterKey,
+      ParameterValue,
+    })),
+    Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
+  };
+  const since = Date.now();
+  let status: string;
+  try {
+    await cfn(client, existing && existing.status !== 'REVIEW_IN_PROGRESS' ? 'UpdateStack' : 'CreateStack', input);
+    status = await waitStack(client, p.stackName, since, flags.json);
+  } catch (e) {
+    if (/No updates are to be performed/.test((e as Error).message)) status = existing!.status;
+    else throw e;
+  }
+  const after = await stackStatus(client, p.stackName);
+  if (!/^(CREATE|UPDATE)_COMPLETE$/.test(status))
+    throw new CliError(
+      `stack ${p.stackName} ended in ${status}${after?.reason ? `: ${after.reason}` : ''}`,
+      'see the failed resources above; `overcast events` lists them again',
+    );
+  const apis = await apiUrls(client, p.stackName);
+  return { stackName: p.stackName, status, outputs: after?.outputs ?? {}, apis, ms: Date.now() - started, prepared: p };
+}
+
+function printResult(
+  r: { stackName: string; status: string; outputs: Record<string, string>; apis: Record<string, string[]>; ms: number },
+  json?: boolean,
+): void {
+  if (json) {
+    process.stdout.write(
+      JSON.stringify({ StackName: r.stackName, StackStatus: r.status, Outputs: r.outputs, Apis: r.apis, ms: r.ms }) +
+        '\n',
+    );
+    return;
+  }
+  const lines = [`${r.stackName}: ${r.status} in ${r.ms} ms`];
+  if (Object.keys(r.outputs).length)
+    lines.push('Outputs:', ...Object.entries(r.outputs).map(([k, v]) => `  ${k.padEnd(24)} ${v}`));
+  if (Object.keys(r.apis).length)
+    lines.push('APIs:', ...Object.entries(r.apis).flatMap(([k, urls]) => urls.map((u) => `  ${k.padEnd(24)} ${u}`)));
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+async function destroy(flags: Flags): Promise<void> {
+  const client = clientOf(flags);
+  const name = flags.stackName ?? (await prepare(flags)).stackName;
+  if (!(await stackStatus(client, name)))
+    throw new CliError(`stack ${name} does not exist`, 'list stacks with `overcast status`');
+  const since = Date.now();
+  await cfn(client, 'DeleteStack', { StackName: name });
+  let status = 'DELETE_COMPLETE';
+  try {
+    status = await waitStack(client, name, since, flags.json);
+  } catch (e) {
+    if (!/does not exist/.test((e as Error).message)) throw e;
+  }
+  if (flags.json) process.stdout.write(JSON.stringify({ StackName: name, StackStatus: status }) + '\n');
+  else process.stdout.write(`${name}: ${status}\n`);
+  if (status !== 'DELETE_COMPLETE') process.exitCode = 1;
+}
+
+async function status(flags: Flags): Promise<void> {
+  const client = clientOf(flags);
+  const xml = await cfn(client, 'DescribeStacks', flags.stackName ? { StackName: flags.stackName } : {});
+  const stacks = [];
+  for (const s of members(xml, 'Stacks')) {
+    const name = field(s, 'StackName') ?? '';
+    const outputs: Record<string, string> = {};
+    for (const o of members(s, 'Outputs')) outputs[field(o, 'OutputKey') ?? ''] = field(o, 'OutputValue') ?? '';
+    const res = members(await cfn(client, 'ListStackResources', { StackName: name }), 'StackResourceSummaries').map(
+      (m) => ({
+        LogicalResourceId: field(m, 'LogicalResourceId'),
+        ResourceType: field(m, 'ResourceType'),
+        PhysicalResourceId: field(m, 'PhysicalResourceId'),
+        ResourceStatus: field(m, 'ResourceStatus'),
+      }),
+    );
+    stacks.push({
+      StackName: name,
+      StackStatus: field(s, 'StackStatus'),
+      Outputs: outputs,
+      Apis: await apiUrls(client, name),
+      Resources: res,
+    });
+  }
+  if (flags.json)
+    return void process.stdout.write(JSON.stringify({ Endpoint: client.endpoint, Stacks: stacks }) + '\n');
+  const lines = [`Overcast at ${client.endpoint}`];
+  if (!stacks.length) lines.push('  no stacks (deploy one with `overcast deploy`)');
+  for (const s of stacks) {
+    lines.push(`\n${s.StackName}  ${s.StackStatus}`);
+    for (const r of s.Resources)
+      lines.push(
+        `  ${String(r.ResourceType).padEnd(34)} ${String(r.LogicalResourceId).padEnd(32)} ${r.PhysicalResourceId}`,
+      );
+    for (const [k, urls] of Object.entries(s.Apis)) for (const u of urls) lines.push(`  url  ${k}  ${u}`);
+    for (const [k, v] of Object.entries(s.Outputs)) lines.push(`  output  ${k} = ${v}`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+async function validate(flags: Flags): Promise<void> {
+  const client = clientOf(flags);
+  const p = await prepare(flags);
+  const xml = await cfn(client, 'ValidateTemplate', { TemplateBody: JSON.stringify(p.template) });
+  const params = members(xml, 'Parameters').map((m) => field(m, 'ParameterKey'));
+  if (flags.json) process.stdout.write(JSON.stringify({ Valid: true, Parameters: params }) + '\n');
+  else
+    process.stdout.write(
+      `${flags.template ?? 'template'} is valid${params.length ? ` (parameters: ${params.join(', ')})` : ''}\n`,
+    );
+}
+
+/** `overcast dev`: deploy, then redeploy on change; a handler change only swaps that function's code. */
+async function dev(flags: Flags): Promise<void> {
+  const client = clientOf(flags);
+  let r = await deploy(flags);
+  printResult(r, flags.json);
+  const templatePath = resolve(flags.template ?? 'template.yaml');
+  let timer: NodeJS.Timeout | undefined;
+  const pending = new Set<string>();
+  const run = async (): Promise<void> => {
+    const changed = [...pending];
+    pending.clear();
+    try {
+      if (changed.includes('__template__')) {
+        r = await deploy(flags);
+        printResult(r, flags.json);
+        return;
+      }
+      for (const id of changed) {
+        const ms = await updateCode(client, r, id);
+        process.stderr.write(`updated ${id} in ${ms} ms\n`);
+      }
+    } catch (e) {
+      fail(e, flags.json);
+    }
+  };
+  const schedule = (key: string): void => {
+    pending.add(key);
+    clearTimeout(timer);
+    timer = setTimeout(() => void run(), 50);
+  };
+  watch(templatePath, () => schedule('__template__'));
+  for (const [id, f] of r.prepared.functions)
+    watch(f.codeDir, { recursive: true }, (_e, file) => {
+      if (file && !String(file).includes('node_modules')) schedule(id);
+    });
+  void streamLogs(client, r);
+  process.stderr.write('watching for changes (Ctrl-C to stop)\n');
+  await new Promise(() => undefined);
+}
+
+export async function updateCode(
+  client: ClientOptions,
+  r: Awaited<ReturnType<typeof deploy>>,
+  id: string,
+): Promise<number> {
+  const t0 = Date.now();
+  const f = r.prepared.functions.get(id)!;
+  const xml = await cfn(client, 'DescribeStackResource', { StackName: r.stackName, LogicalResourceId: id });
+  const physical = field(xml, 'PhysicalResourceId');
+  if (!physical) throw new CliError(`no physical id for ${id}`);
+  const resource = (r.prepared.template.Resources as Obj)[id] as Obj;
+  const dir = f.build ? await bundle(id, f.codeDir, f.handler, resource.Metadata, r.prepared.dir) : f.codeDir;
+  const zip = await zipDirectory(dir);
+  await callRest(client, 'lambda', 'PUT', `/2015-03-31/functions/${encodeURIComponent(physical)}/code`, {
+    ZipFile: zip.toString('base64'),
+  });
+  return Date.now() - t0;
+}
+
+async function streamLogs(client: ClientOptions, r: Awaited<ReturnType<typeof deploy>>): Promise<void> {
+  const { callJson } = await import('./aws-client.js');
+  const names: string[] = [];
+  for (const id of r.prepared.functions.keys()) {
+    const xml = await cfn(client, 'DescribeStackResource', { StackName: r.stackName, LogicalResourceId: id }).catch(
+      () => '',
+    );
+    const p = field(xml, 'PhysicalResourceId');
+    if (p) names.push(p);
+  }
+  let since = Date.now();
+  const colours = ['\x1b[36m', '\x1b[35m', '\x1b[34m', '\x1b[33m'];
+  for (;;) {
+    const now = Date.now();
+    for (const [i, name] of names.entries()) {
+      try {
+        const out = await callJson(
+          client,
+          'logs',
+          'Logs_20140328.FilterLogEvents',
+          { logGroupName: `/aws/lambda/${name}`, startTime: since },
+          '1.1',
+        );
+        for (const e of out.events ?? []) {
+          const tty = process.stderr.isTTY;
+          process.stderr.write(
+            `${tty ? colours[i % colours.length] : ''}${name}${tty ? '\x1b[0m' : ''} ${String(e.message).trimEnd()}\n`,
+          );
+        }
+      } catch {
+        // the log group appears with the first invocation
+      }
+    }
+    since = now;
+    await new Promise((res) => setTimeout(res, 500));
+  }
+}
+
+export function registerDeploy(program: Command): void {
+  const common = (c: Command): Command =>
+    c
+      .option('-t, --template <file>', 'template file (default template.yaml)')
+      .option('-s, --stack-name <name>', 'stack name (default: samconfig.toml stack_name or the folder name)')
+      .option('--parameter-overrides <Key=Value...>', 'template parameter values')
+      .option('--config-env <env>', 'samconfig.toml environment', 'default')
+      .option('--endpoint <url>', 'Overcast endpoint (env OVERCAST_ENDPOINT)')
+      .option('--region <region>', 'region (env AWS_REGION)')
+      .option('--json', 'machine-readable output');
+  const wrap =
+    (fn: (flags: Flags) => Promise<void>) =>
+    async (flags: Flags): Promise<void> => {
+      try {
+        await fn(flags);
+      } catch (e) {
+        fail(e, flags.json);
+      }
+    };
+  common(
+    program.command('deploy').description('package the code and deploy the template as a CloudFormation stack'),
+  ).action(wrap(async (flags) => printResult(await deploy(flags), flags.json)));
+  common(
+    program.command('dev').description('deploy, watch code and template, redeploy what changed, stream logs'),
+  ).action(wrap(dev));
+  common(program.command('destroy').description('delete the stack')).action(wrap(destroy));
+  common(program.command('status').description('stacks, their resources and URLs')).action(wrap(status));
+  common(
+    program.command('validate').description('validate the template (transform included) with ValidateTemplate'),
+  ).action(wrap(validate));
+  program
+    .command('events [type]')
+    .description(`print a sample event (${Object.keys(SAMPLE_EVENTS).join(', ')})`)
+    .option('--json', 'compact JSON')
+    .action((type: string | undefined, flags: { json?: boolean }) => {
+      try {
+        if (!type) {
+          process.stdout.write(Object.keys(SAMPLE_EVENTS).join('\n') + '\n');
+          return;
+        }
+        process.stdout.write(JSON.stringify(sampleEvent(type), null, flags.json ? 0 : 2) + '\n');
+      } catch (e) {
+        fail(e, flags.json);
+      }
+    });
+  void extname;
+}

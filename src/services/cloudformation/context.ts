@@ -1,0 +1,20 @@
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/log.js';
+import type { StackEngine } from './engine/engine.js';
+import type { StackRepository } from './storage/repository.js';
+
+export interface CfnContext {
+  repo: StackRepository;
+  engine: StackEngine;
+  clock: Clock;
+  log: Logger;
+  /** How long a mutating call waits for its operation before answering (the operation goes on either way). */
+  syncWaitMs: number;
+}
+
+/** Wait for an operation up to the context's bound: clients polling with long delays see it done. */
+export async function settle(ctx: CfnContext, done: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([done, new Promise<void>((r) => (timer = setTimeout(r, ctx.syncWaitMs)))]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,121 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import yazl from 'yazl';
+
+/**
+ * Overcast's extension for code that lives on the server's machine (S3 does not exist yet):
+ * `Code: { 'Overcast::LocalPath': '/abs/dir-or-file.zip' }` (Lambda functions) and
+ * `Content: { 'Overcast::LocalPath': … }` (layers). A directory is zipped as is; a `.zip` is used
+ * as is. `Overcast::ZipBase64` carries a zip inline for a remote server.
+ */
+export const LOCAL_PATH = 'Overcast::LocalPath';
+export const ZIP_BASE64 = 'Overcast::ZipBase64';
+
+export async function localCode(location: Record<string, unknown>): Promise<string | undefined> {
+  if (typeof location[ZIP_BASE64] === 'string') return location[ZIP_BASE64];
+  const path = location[LOCAL_PATH];
+  if (path === undefined) return undefined;
+  if (typeof path !== 'string' || !isAbsolute(path))
+    throw new Error(`${LOCAL_PATH} must be an absolute path, got ${JSON.stringify(path)}`);
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new Error(`${LOCAL_PATH} ${path} does not exist`);
+  }
+  if (st.isFile()) return readFileSync(path).toString('base64');
+  return (await zipDirectory(path)).toString('base64');
+}
+
+/**
+ * AWS puts its `cfn-response` module beside inline code; these speak the same API and also reach
+ * Overcast's plain-HTTP response URLs.
+ */
+const CFN_RESPONSE_JS = `'use strict';
+exports.SUCCESS = 'SUCCESS';
+exports.FAILED = 'FAILED';
+exports.send = function (event, context, responseStatus, responseData, physicalResourceId, noEcho) {
+  const body = JSON.stringify({
+    Status: responseStatus,
+    Reason: 'See the details in CloudWatch Log Stream: ' + context.logStreamName,
+    PhysicalResourceId: physicalResourceId || context.logStreamName,
+    StackId: event.StackId,
+    RequestId: event.RequestId,
+    LogicalResourceId: event.LogicalResourceId,
+    NoEcho: noEcho || false,
+    Data: responseData,
+  });
+  const url = new URL(event.ResponseURL);
+  const client = require(url.protocol === 'https:' ? 'https' : 'http');
+  return new Promise((resolve, reject) => {
+    const req = client.request(url, { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => { if (context.done) context.done(); resolve(); });
+    });
+    req.on('error', (e) => { console.log('send(..) failed executing https.request(..): ' + e); if (context.done) context.done(); reject(e); });
+    req.end(body);
+  });
+};
+`;
+
+const CFN_RESPONSE_PY = `import json
+import urllib.request
+
+SUCCESS = "SUCCESS"
+FAILED = "FAILED"
+
+
+def send(event, context, responseStatus, responseData, physicalResourceId=None, noEcho=False, reason=None):
+    body = json.dumps({
+        "Status": responseStatus,
+        "Reason": reason or "See the details in CloudWatch Log Stream: " + context.log_stream_name,
+        "PhysicalResourceId": physicalResourceId or context.log_stream_name,
+        "StackId": event["StackId"],
+        "RequestId": event["RequestId"],
+        "LogicalResourceId": event["LogicalResourceId"],
+        "NoEcho": noEcho,
+        "Data": responseData,
+    }).encode()
+    req = urllib.request.Request(event["ResponseURL"], data=body, method="PUT", headers={"content-type": ""})
+    try:
+        urllib.request.urlopen(req).read()
+    except Exception as e:
+        print("send(..) failed executing http.request(..):", e)
+`;
+
+/** Inline source (`Code.ZipFile`): CloudFormation writes it as index.js / index.py, beside cfn-response. */
+export async function inlineZip(source: string, runtime: string | undefined): Promise<string> {
+  const python = runtime?.startsWith('python');
+  const node = runtime?.startsWith('nodejs');
+  const name = python ? 'index.py' : node ? 'index.js' : 'index';
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.from(source), name, { mode: 0o100755 });
+  if (node) zip.addBuffer(Buffer.from(CFN_RESPONSE_JS), 'cfn-response.js', { mode: 0o100644 });
+  if (python) zip.addBuffer(Buffer.from(CFN_RESPONSE_PY), 'cfnresponse.py', { mode: 0o100644 });
+  return (await finish(zip)).toString('base64');
+}
+
+function zipDirectory(dir: string): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const path = join(d, name);
+      const st = statSync(path);
+      if (st.isDirectory()) walk(path);
+      else if (st.isFile())
+        zip.addBuffer(readFileSync(path), relative(dir, path).split('\\').join('/'), { mode: st.mode });
+    }
+  };
+  walk(dir);
+  return finish(zip);
+}
+
+function finish(zip: yazl.ZipFile): Promise<Buffer> {
+  zip.end();
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
+    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+    zip.outputStream.on('error', reject);
+  });
+}

@@ -1,0 +1,135 @@
+import { ignoreNotFound } from './client.js';
+import type { Props, ProviderContext, ResourceProvider } from './types.js';
+import { bool, changedProps, compact, num } from './types.js';
+
+const T = 'DynamoDB_20120810';
+
+function throughput(p: any) {
+  return p ? { ReadCapacityUnits: num(p.ReadCapacityUnits), WriteCapacityUnits: num(p.WriteCapacityUnits) } : undefined;
+}
+
+function indexes(list: any[] | undefined) {
+  return list?.map((i) => compact({ ...i, ProvisionedThroughput: throughput(i.ProvisionedThroughput) }));
+}
+
+function stream(spec: any) {
+  return spec?.StreamViewType ? { StreamEnabled: true, StreamViewType: spec.StreamViewType } : undefined;
+}
+
+async function attributes(ctx: ProviderContext, name: string) {
+  const { Table } = await ctx.client.json('dynamodb', `${T}.DescribeTable`, { TableName: name });
+  return compact({ Arn: Table.TableArn, StreamArn: Table.LatestStreamArn, TableId: Table.TableId });
+}
+
+async function extras(ctx: ProviderContext, name: string, props: Props, old: Props | undefined) {
+  const ttl = props['TimeToLiveSpecification'];
+  const oldTtl = old?.['TimeToLiveSpecification'];
+  if (JSON.stringify(ttl) !== JSON.stringify(oldTtl) && (ttl || oldTtl)) {
+    const enabled = bool(ttl?.Enabled) ?? false;
+    if (enabled || bool(oldTtl?.Enabled))
+      await ctx.client.json('dynamodb', `${T}.UpdateTimeToLive`, {
+        TableName: name,
+        TimeToLiveSpecification: { Enabled: enabled, AttributeName: ttl?.AttributeName ?? oldTtl?.AttributeName },
+      });
+  }
+  const pitr = props['PointInTimeRecoverySpecification'];
+  const oldPitr = old?.['PointInTimeRecoverySpecification'];
+  if (JSON.stringify(pitr) !== JSON.stringify(oldPitr) && (pitr || oldPitr))
+    await ctx.client.json('dynamodb', `${T}.UpdateContinuousBackups`, {
+      TableName: name,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: bool(pitr?.PointInTimeRecoveryEnabled) ?? false },
+    });
+}
+
+/** GlobalTable keeps its settings per replica; a single-region table takes the first replica's. */
+function normalise(props: Props): Props {
+  if (!Array.isArray(props['Replicas'])) return props;
+  const replica = props['Replicas'][0] ?? {};
+  const out: Props = { ...props };
+  delete out['Replicas'];
+  if (replica.PointInTimeRecoverySpecification)
+    out['PointInTimeRecoverySpecification'] = replica.PointInTimeRecoverySpecification;
+  if (replica.Tags) out['Tags'] = replica.Tags;
+  if (replica.DeletionProtectionEnabled !== undefined)
+    out['DeletionProtectionEnabled'] = replica.DeletionProtectionEnabled;
+  if (replica.TableClass) out['TableClass'] = replica.TableClass;
+  if (props['WriteProvisionedThroughputSettings']) out['BillingMode'] = out['BillingMode'] ?? 'PROVISIONED';
+  return out;
+}
+
+export const dynamodbTable: ResourceProvider = {
+  replaceOn: ['TableName', 'KeySchema', 'LocalSecondaryIndexes'],
+  attributes: ['Arn', 'StreamArn', 'TableId'],
+  async create(raw, ctx) {
+    const props = normalise(raw);
+    const name = props['TableName'] ?? ctx.physicalName(255);
+    const sse = props['SSESpecification'];
+    await ctx.client.json(
+      'dynamodb',
+      `${T}.CreateTable`,
+      compact({
+        TableName: name,
+        AttributeDefinitions: props['AttributeDefinitions'],
+        KeySchema: props['KeySchema'],
+        BillingMode: props['BillingMode'],
+        ProvisionedThroughput: throughput(props['ProvisionedThroughput']),
+        GlobalSecondaryIndexes: indexes(props['GlobalSecondaryIndexes']),
+        LocalSecondaryIndexes: props['LocalSecondaryIndexes'],
+        StreamSpecification: stream(props['StreamSpecification']),
+        SSESpecification: sse
+          ? compact({ Enabled: bool(sse.SSEEnabled), SSEType: sse.SSEType, KMSMasterKeyId: sse.KMSMasterKeyId })
+          : undefined,
+        Tags: props['Tags'],
+        TableClass: props['TableClass'],
+        DeletionProtectionEnabled: bool(props['DeletionProtectionEnabled']),
+      }),
+    );
+    await extras(ctx, name, props, undefined);
+    return { physicalId: name, attributes: await attributes(ctx, name) };
+  },
+  async update(name, raw, rawOld, _attrs, ctx) {
+    const props = normalise(raw);
+    const old = normalise(rawOld);
+    const changed = changedProps(props, old);
+    const update: Record<string, unknown> = {};
+    if (changed.includes('BillingMode') || changed.includes('ProvisionedThroughput')) {
+      update['BillingMode'] = props['BillingMode'] ?? 'PROVISIONED';
+      if (update['BillingMode'] === 'PROVISIONED')
+        update['ProvisionedThroughput'] = throughput(props['ProvisionedThroughput']);
+    }
+    if (changed.includes('StreamSpecification'))
+      update['StreamSpecification'] = stream(props['StreamSpecification']) ?? { StreamEnabled: false };
+    if (changed.includes('DeletionProtectionEnabled'))
+      update['DeletionProtectionEnabled'] = bool(props['DeletionProtectionEnabled']) ?? false;
+    if (changed.includes('TableClass') && props['TableClass']) update['TableClass'] = props['TableClass'];
+    if (changed.includes('GlobalSecondaryIndexes')) {
+      const oldIdx = new Map<string, any>((old['GlobalSecondaryIndexes'] ?? []).map((i: any) => [i.IndexName, i]));
+      const newIdx = new Map<string, any>((props['GlobalSecondaryIndexes'] ?? []).map((i: any) => [i.IndexName, i]));
+      const updates: unknown[] = [];
+      for (const [n] of oldIdx) if (!newIdx.has(n)) updates.push({ Delete: { IndexName: n } });
+      for (const [n, i] of newIdx) if (!oldIdx.has(n)) updates.push({ Create: indexes([i])![0] });
+      update['GlobalSecondaryIndexUpdates'] = updates;
+      update['AttributeDefinitions'] = props['AttributeDefinitions'];
+    }
+    // DynamoDB takes one stream change and one index change per UpdateTable call.
+    const calls: Record<string, unknown>[] = [];
+    const { GlobalSecondaryIndexUpdates: gsi, AttributeDefinitions: defs, ...rest } = update;
+    if (Object.keys(rest).length) calls.push(rest);
+    for (const u of (gsi as unknown[] | undefined) ?? [])
+      calls.push({ GlobalSecondaryIndexUpdates: [u], AttributeDefinitions: defs });
+    for (const c of calls) await ctx.client.json('dynamodb', `${T}.UpdateTable`, { TableName: name, ...c });
+    if (changed.includes('Tags')) {
+      const arn = (await attributes(ctx, name)).Arn;
+      const oldKeys = (old['Tags'] ?? []).map((t: any) => t.Key);
+      if (oldKeys.length)
+        await ctx.client.json('dynamodb', `${T}.UntagResource`, { ResourceArn: arn, TagKeys: oldKeys });
+      if (props['Tags']?.length)
+        await ctx.client.json('dynamodb', `${T}.TagResource`, { ResourceArn: arn, Tags: props['Tags'] });
+    }
+    await extras(ctx, name, props, old);
+    return { physicalId: name, attributes: await attributes(ctx, name) };
+  },
+  async delete(name, _props, _attrs, ctx) {
+    await ignoreNotFound(ctx.client.json('dynamodb', `${T}.DeleteTable`, { TableName: name }));
+  },
+};

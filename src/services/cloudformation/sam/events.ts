@@ -1,0 +1,258 @@
+// Function event sources: Api, HttpApi, Schedule, ScheduleV2, S3, SQS, DynamoDB, Kinesis, SNS, EventBridge.
+import { apiEvent } from './api.js';
+import type { Ctx } from './context.js';
+import { httpApiEvent } from './httpapi.js';
+import { managedPolicyArn } from './policies.js';
+import { getAtt, hashedId, invalid, isObj, ref, type Obj } from './util.js';
+
+export interface FnTarget {
+  target: Obj;
+  functionId: string;
+  aliasId?: string;
+  roleId?: string;
+  role?: Obj;
+  pass: Obj;
+}
+
+const PULL_KEYS = [
+  'StartingPosition', 'StartingPositionTimestamp', 'BatchSize', 'Enabled', 'MaximumBatchingWindowInSeconds',
+  'MaximumRetryAttempts', 'BisectBatchOnFunctionError', 'MaximumRecordAgeInSeconds', 'ParallelizationFactor',
+  'Topics', 'Queues', 'SourceAccessConfigurations', 'TumblingWindowInSeconds', 'FunctionResponseTypes',
+  'FilterCriteria', 'KmsKeyArn', 'ScalingConfig', 'ProvisionedPollerConfig', 'MetricsConfig', 'LoggingConfig',
+  'DestinationConfig',
+]; // prettier-ignore
+const PULL: Record<string, { arn: string; policy: string }> = {
+  SQS: { arn: 'Queue', policy: 'AWSLambdaSQSQueueExecutionRole' },
+  DynamoDB: { arn: 'Stream', policy: 'AWSLambdaDynamoDBExecutionRole' },
+  Kinesis: { arn: 'Stream', policy: 'AWSLambdaKinesisExecutionRole' },
+};
+
+const fnArn = (t: FnTarget): Obj => (t.aliasId ? ref(t.aliasId) : getAtt(t.functionId, 'Arn'));
+
+function permission(ctx: Ctx, id: string, t: FnTarget, principal: string, extra: Obj): void {
+  ctx.add(id, {
+    Type: 'AWS::Lambda::Permission',
+    ...t.pass,
+    Properties: { Action: 'lambda:InvokeFunction', FunctionName: t.target, Principal: principal, ...extra },
+  });
+}
+
+function addRolePolicy(t: FnTarget, arn: string): void {
+  if (!t.role) return;
+  const list = t.role.ManagedPolicyArns as unknown[];
+  if (!list.includes(arn)) list.push(arn);
+}
+
+function addRoleDoc(t: FnTarget, doc: Obj): void {
+  if (!t.role) return;
+  const docs: Obj[] = (t.role.Policies ??= []);
+  const s = JSON.stringify(doc.PolicyDocument);
+  if (!docs.some((d) => JSON.stringify(d.PolicyDocument) === s)) docs.push(doc);
+}
+
+export function eventResources(ctx: Ctx, fnId: string, p: Obj, t: FnTarget): void {
+  if (p.Events === undefined || p.Events === null) return;
+  if (!isObj(p.Events)) throw invalid(fnId, "Property 'Events' should be a map.");
+  const fnRes = ctx.resources[fnId] as Obj;
+  for (const [name, ev] of Object.entries(p.Events)) {
+    if (!isObj(ev)) throw invalid(fnId, `Event with id [${name}] is invalid. Event should be a map.`);
+    const type = ev.Type;
+    const props: Obj = isObj(ev.Properties) ? ev.Properties : {};
+    const id = fnId + name;
+    switch (type) {
+      case 'Api':
+        apiEvent(ctx, fnId, name, props, { ...t, isAlias: !!t.aliasId } as never, fnRes);
+        break;
+      case 'HttpApi':
+        httpApiEvent(ctx, fnId, name, props, t, fnRes);
+        break;
+      case 'Schedule': {
+        if (props.State !== undefined && props.Enabled !== undefined)
+          throw invalid(
+            fnId,
+            `Event with id [${name}] is invalid. State and Enabled Properties cannot both be specified.`,
+          );
+        const rp: Obj = { ScheduleExpression: props.Schedule };
+        if (props.State !== undefined) rp.State = props.State;
+        if (props.Enabled !== undefined) rp.State = props.Enabled ? 'ENABLED' : 'DISABLED';
+        if (props.Name !== undefined) rp.Name = props.Name;
+        if (props.Description !== undefined) rp.Description = props.Description;
+        const target: Obj = { Arn: fnArn(t), Id: targetId(id) };
+        if (props.Input !== undefined) target.Input = props.Input;
+        if (props.RetryPolicy !== undefined) target.RetryPolicy = props.RetryPolicy;
+        if (isObj(props.DeadLetterConfig)) target.DeadLetterConfig = dlq(ctx, id, props.DeadLetterConfig, t);
+        rp.Targets = [target];
+        ctx.add(id, { Type: 'AWS::Events::Rule', ...t.pass, Properties: rp });
+        permission(ctx, `${id}Permission`, t, 'events.amazonaws.com', { SourceArn: getAtt(id, 'Arn') });
+        break;
+      }
+      case 'CloudWatchEvent':
+      case 'EventBridgeRule': {
+        const rp: Obj = { EventPattern: props.Pattern };
+        if (props.EventBusName !== undefined) rp.EventBusName = props.EventBusName;
+        if (props.State !== undefined) rp.State = props.State;
+        if (props.Enabled !== undefined) rp.State = props.Enabled ? 'ENABLED' : 'DISABLED';
+        if (props.RuleName !== undefined) rp.Name = props.RuleName;
+        const target: Obj = { Arn: fnArn(t), Id: props.Target?.Id ?? targetId(id) };
+        for (const k of ['Input', 'InputPath', 'InputTransformer', 'RetryPolicy'])
+          if (props[k] !== undefined) target[k] = props[k];
+        if (isObj(props.DeadLetterConfig)) target.DeadLetterConfig = dlq(ctx, id, props.DeadLetterConfig, t);
+        rp.Targets = [target];
+        ctx.add(id, { Type: 'AWS::Events::Rule', ...t.pass, Properties: rp });
+        permission(ctx, `${id}Permission`, t, 'events.amazonaws.com', { SourceArn: getAtt(id, 'Arn') });
+        break;
+      }
+      case 'ScheduleV2': {
+        const sp: Obj = {};
+        const target: Obj = { Arn: fnArn(t) };
+        let roleArn = props.RoleArn;
+        if (roleArn === undefined) {
+          ctx.add(`${id}Role`, {
+            Type: 'AWS::IAM::Role',
+            ...t.pass,
+            Properties: {
+              AssumeRolePolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  { Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: { Service: ['scheduler.amazonaws.com'] } },
+                ],
+              },
+              Policies: [
+                {
+                  PolicyName: `${id}LambdaPolicy`,
+                  PolicyDocument: {
+                    Statement: [{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: fnArn(t) }],
+                  },
+                },
+              ],
+              ...(props.PermissionsBoundary !== undefined ? { PermissionsBoundary: props.PermissionsBoundary } : {}),
+            },
+          });
+          roleArn = getAtt(`${id}Role`, 'Arn');
+        }
+        target.RoleArn = roleArn;
+        if (props.Input !== undefined) target.Input = props.Input;
+        if (props.RetryPolicy !== undefined) target.RetryPolicy = props.RetryPolicy;
+        if (isObj(props.DeadLetterConfig)) target.DeadLetterConfig = { Arn: props.DeadLetterConfig.Arn };
+        sp.ScheduleExpression = props.ScheduleExpression;
+        sp.FlexibleTimeWindow = props.FlexibleTimeWindow ?? { Mode: 'OFF' };
+        if (!props.OmitName) sp.Name = props.Name ?? id;
+        for (const k of [
+          'ScheduleExpressionTimezone',
+          'State',
+          'Description',
+          'StartDate',
+          'EndDate',
+          'GroupName',
+          'KmsKeyArn',
+        ])
+          if (props[k] !== undefined) sp[k] = props[k];
+        sp.Target = target;
+        ctx.add(id, { Type: 'AWS::Scheduler::Schedule', ...t.pass, Properties: sp });
+        break;
+      }
+      case 'SQS':
+      case 'DynamoDB':
+      case 'Kinesis': {
+        const cfg = PULL[type]!;
+        const ep: Obj = { FunctionName: t.target, EventSourceArn: props[cfg.arn] };
+        for (const k of PULL_KEYS) if (props[k] !== undefined) ep[k] = props[k];
+        if (isObj(props.DestinationConfig?.OnFailure) && props.DestinationConfig.OnFailure.Type) {
+          const of = { ...props.DestinationConfig.OnFailure };
+          const dtype = of.Type;
+          delete of.Type;
+          ep.DestinationConfig = { ...props.DestinationConfig, OnFailure: of };
+          if (dtype === 'SQS')
+            addRoleDoc(t, {
+              PolicyName: id + 'SQSPolicy',
+              PolicyDocument: { Statement: [{ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: of.Destination }] },
+            });
+          if (dtype === 'SNS')
+            addRoleDoc(t, {
+              PolicyName: id + 'SNSPolicy',
+              PolicyDocument: { Statement: [{ Action: 'sns:publish', Effect: 'Allow', Resource: of.Destination }] },
+            });
+        }
+        ctx.add(id, { Type: 'AWS::Lambda::EventSourceMapping', ...t.pass, Properties: ep });
+        addRolePolicy(t, managedPolicyArn(cfg.policy));
+        break;
+      }
+      case 'S3':
+        s3Event(ctx, fnId, name, id, props, t);
+        break;
+      case 'SNS': {
+        const sp: Obj = { Endpoint: fnArn(t), Protocol: 'lambda', TopicArn: props.Topic };
+        if (props.Region !== undefined) sp.Region = props.Region;
+        if (props.FilterPolicy !== undefined) sp.FilterPolicy = props.FilterPolicy;
+        if (props.FilterPolicyScope !== undefined) sp.FilterPolicyScope = props.FilterPolicyScope;
+        if (props.RedrivePolicy !== undefined) sp.RedrivePolicy = props.RedrivePolicy;
+        permission(ctx, `${id}Permission`, t, 'sns.amazonaws.com', { SourceArn: props.Topic });
+        ctx.add(id, { Type: 'AWS::SNS::Subscription', ...t.pass, Properties: sp });
+        break;
+      }
+      default:
+        throw invalid(
+          fnId,
+          `Event with id [${name}] is invalid. Event type '${String(type)}' is not supported by Overcast's SAM transform.`,
+        );
+    }
+  }
+}
+
+function targetId(id: string): string {
+  const suffix = 'LambdaTarget';
+  const base = id.replace(/[^A-Za-z0-9_.-]/g, '');
+  return (base + suffix).length > 64 ? base.slice(0, 64 - suffix.length) + suffix : base + suffix;
+}
+
+function dlq(ctx: Ctx, id: string, cfg: Obj, t: FnTarget): Obj {
+  if (cfg.Arn !== undefined) return { Arn: cfg.Arn };
+  const qid = cfg.QueueLogicalId ?? `${id}Queue`;
+  ctx.add(qid, { Type: 'AWS::SQS::Queue', ...t.pass, Properties: {} });
+  ctx.add(`${qid}Policy`, {
+    Type: 'AWS::SQS::QueuePolicy',
+    ...t.pass,
+    Properties: {
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Action: 'sqs:SendMessage',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Resource: getAtt(qid, 'Arn'),
+            Condition: { ArnEquals: { 'aws:SourceArn': getAtt(id, 'Arn') } },
+          },
+        ],
+      },
+      Queues: [ref(qid)],
+    },
+  });
+  return { Arn: getAtt(qid, 'Arn') };
+}
+
+function s3Event(ctx: Ctx, fnId: string, name: string, id: string, props: Obj, t: FnTarget): void {
+  const bucketId = isObj(props.Bucket) ? props.Bucket.Ref : undefined;
+  const bucket = typeof bucketId === 'string' ? (ctx.out[bucketId] ?? ctx.resources[bucketId]) : undefined;
+  if (!isObj(bucket))
+    throw invalid(
+      fnId,
+      `Event with id [${name}] is invalid. S3 events must reference an S3 bucket in the same template.`,
+    );
+  const permId = `${id}Permission`;
+  permission(ctx, permId, t, 's3.amazonaws.com', { SourceAccount: ref('AWS::AccountId') });
+  const deps =
+    bucket.DependsOn === undefined ? [] : Array.isArray(bucket.DependsOn) ? bucket.DependsOn : [bucket.DependsOn];
+  if (!deps.includes(permId)) deps.push(permId);
+  bucket.DependsOn = deps;
+  const bp: Obj = (bucket.Properties ??= {});
+  const nc: Obj = (bp.NotificationConfiguration ??= {});
+  const lc: Obj[] = (nc.LambdaConfigurations ??= []);
+  const events = Array.isArray(props.Events) ? props.Events : [props.Events];
+  for (const e of events) {
+    const c: Obj = { Event: e, Function: fnArn(t) };
+    if (props.Filter !== undefined) c.Filter = props.Filter;
+    lc.push(c);
+  }
+  void hashedId;
+}

@@ -1,0 +1,51 @@
+// Read a CloudFormation/SAM template (JSON or YAML with the !Ref/!Sub/!GetAtt/... short forms).
+import { parse, type Tags } from 'yaml';
+
+const FN = ['And', 'Base64', 'Cidr', 'Equals', 'FindInMap', 'GetAZs', 'If', 'ImportValue', 'Join', 'Length', 'Not', 'Or', 'Select', 'Split', 'Sub', 'ToJsonString', 'Transform', 'ForEach']; // prettier-ignore
+
+function tag(name: string, key: string): Tags {
+  const resolve = (v: unknown): unknown => ({ [key]: v });
+  return [
+    { tag: `!${name}`, resolve: (s: string) => resolve(s) },
+    { tag: `!${name}`, collection: 'seq', resolve: (seq: any) => resolve(seq.toJSON()) },
+    { tag: `!${name}`, collection: 'map', resolve: (map: any) => resolve(map.toJSON()) },
+  ] as unknown as Tags;
+}
+
+const getAtt: Tags = [
+  {
+    tag: '!GetAtt',
+    resolve: (s: string) => ({
+      'Fn::GetAtt': s.split('.').length > 1 ? [s.slice(0, s.indexOf('.')), s.slice(s.indexOf('.') + 1)] : [s],
+    }),
+  },
+  { tag: '!GetAtt', collection: 'seq', resolve: (seq: any) => ({ 'Fn::GetAtt': seq.toJSON() }) },
+] as unknown as Tags;
+
+const TAGS: Tags = [
+  ...tag('Ref', 'Ref'),
+  ...tag('Condition', 'Condition'),
+  ...getAtt,
+  ...FN.flatMap((f) => tag(f, `Fn::${f}`)),
+] as Tags;
+
+/** Parse template text; JSON first, then YAML with CloudFormation tags. */
+export function parseTemplate(text: string): Record<string, unknown> {
+  const t = text.trimStart();
+  if (t.startsWith('{')) {
+    try {
+      return JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      // fall through: YAML is a superset of JSON
+    }
+  }
+  const doc = parse(text, {
+    customTags: TAGS,
+    version: '1.1',
+    merge: true,
+    uniqueKeys: false,
+    maxAliasCount: -1,
+  }) as unknown;
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('template is not a mapping');
+  return doc as Record<string, unknown>;
+}

@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { open, writeFile } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import type { RequestHead } from '../../core/http/mount.js';
+import type { S3Caller } from './auth.js';
+import { AwsChunkedDecoder } from './chunked.js';
+import { CHECKSUM_ALGORITHMS, DIGEST_BYTES, checksummer, isChecksumAlgorithm, upperName } from './checksums.js';
+import type { ChecksumAlgorithm, Checksummer } from './checksums.js';
+import { S3Error, s3Errors } from './errors.js';
+import type { Files } from './storage/files.js';
+
+/** Largest single PUT (5 GiB). */
+export const MAX_PUT_BYTES = 5 * 1024 * 1024 * 1024;
+const FLUSH_BYTES = 1024 * 1024;
+
+export interface ReceivedBody {
+  /** Name of the committed file under the data directory. */
+  file: string;
+  size: number;
+  md5: Buffer;
+  checksum?: { algorithm: ChecksumAlgorithm; value: string };
+}
+
+/** How the request declares its payload: hash mode, aws-chunked, expected digests. */
+interface BodySpec {
+  chunked: boolean;
+  sha256?: string;
+  decodedLength?: number;
+  md5?: Buffer;
+  algorithm?: ChecksumAlgorithm;
+  /** Expected value from a header; undefined when it comes in a trailer (or not at all). */
+  expected?: string;
+  trailer?: string;
+}
+
+function specOf(head: RequestHead, defaultAlgorithm: ChecksumAlgorithm | undefined): BodySpec {
+  const h = head.headers;
+  const sha = h['x-amz-content-sha256'];
+  const encoding = h['content-encoding'] ?? '';
+  const spec: BodySpec = { chunked: (sha !== undefined && sha.startsWith('STREAMING-')) || /(^|,)\s*aws-chunked/.test(encoding) };
+  if (sha !== undefined && /^[0-9a-fA-F]{64}$/.test(sha)) spec.sha256 = sha.toLowerCase();
+  else if (sha !== undefined && !spec.chunked && sha !== 'UNSIGNED-PAYLOAD') {
+    throw s3Errors.invalidArgument('x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.', 'x-amz-content-sha256', sha);
+  }
+  if (spec.chunked) {
+    const d = h['x-amz-decoded-content-length'];
+    if (d !== undefined) {
+      if (!/^\d+$/.test(d)) throw s3Errors.invalidArgument('Invalid x-amz-decoded-content-length', 'x-amz-decoded-content-length', d);
+      spec.decodedLength = Number(d);
+    }
+  }
+  const md5 = h['content-md5'];
+  if (md5 !== undefined) {
+    const b = Buffer.from(md5, 'base64');
+    if (b.length !== 16 || b.toString('base64') !== md5.trim()) throw s3Errors.invalidDigest();
+    spec.md5 = b;
+  }
+  let count = 0;
+  for (const a of CHECKSUM_ALGORITHMS) {
+    const v = h[`x-amz-checksum-${a}`];
+    if (v === undefined) continue;
+    count++;
+    const b = Buffer.from(v, 'base64');
+    if (b.length !== DIGEST_BYTES[a] || b.toString('base64') !== v.trim()) {
+      throw s3Errors.invalidRequest(`Value for x-amz-checksum-${a} header is invalid.`);
+    }
+    spec.algorithm = a;
+    spec.expected = v.trim();
+  }
+  if (count > 1) throw s3Errors.invalidRequest('Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
+  const trailer = h['x-amz-trailer']?.trim().toLowerCase();
+  if (trailer) {
+    const a = trailer.replace(/^x-amz-checksum-/, '');
+    if (!trailer.startsWith('x-amz-checksum-') || !isChecksumAlgorithm(a)) {
+      throw s3Errors.invalidRequest(`The value specified in the x-amz-trailer header is not supported`);
+    }
+    if (spec.algorithm && spec.algorithm !== a) throw s3Errors.invalidRequest('Expecting a single x-amz-checksum- header');
+    spec.algorithm = a;
+    spec.trailer = trailer;
+  }
+  const sdk = h['x-amz-sdk-checksum-algorithm']?.toLowerCase();
+  if (sdk && !spec.algorithm) {
+    if (!isChecksumAlgorithm(sdk)) throw s3Errors.invalidRequest('Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]');
+    spec.algorithm = sdk;
+  }
+  if (!spec.algorithm && defaultAlgorithm) spec.algorithm = defaultAlgorithm;
+  return spec;
+}
+
+/**
+ * Receives a request body into a file: decodes aws-chunked, computes MD5 (the ETag), the declared
+ * SHA-256 and flexible checksum as the bytes pass, and writes them in 1 MiB batches. The file is
+ * committed to the data directory only when every digest holds; otherwise it is removed and the
+ * S3 error thrown (BadDigest, XAmzContentSHA256Mismatch, IncompleteBody).
+ */
+export async function receiveBody(
+  head: RequestHead,
+  req: IncomingMessage,
+  caller: S3Caller,
+  files: Files,
+  options: { defaultAlgorithm?: ChecksumAlgorithm; maxBytes?: number } = {},
+): Promise<ReceivedBody> {
+  const spec = specOf(head, options.defaultAlgorithm);
+  const maxBytes = options.maxBytes ?? MAX_PUT_BYTES;
+  const declared = spec.chunked ? spec.decodedLength : head.headers['content-length'] !== undefined ? Number(head.headers['content-length']) : undefined;
+  if (declared !== undefined && declared > maxBytes) throw s3Errors.entityTooLarge(declared, maxBytes);
+  const md5 = createHash('md5');
+  const sha: Hash | undefined = spec.sha256 ? createHash('sha256') : undefined;
+  const sum: Checksummer | undefined = spec.algorithm ? checksummer(spec.algorithm) : undefined;
+  const decoder = spec.chunked ? new AwsChunkedDecoder(caller.chunkVerifier) : undefined;
+  const tempPath = files.tempPath();
+  let fh: FileHandle | undefined;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let size = 0;
+  const take = (b: Buffer): void => {
+    md5.update(b);
+    sha?.update(b);
+    sum?.update(b);
+    pending.push(b);
+    pendingBytes += b.length;
+    size += b.length;
+  };
+  const flush = async (): Promise<void> => {
+    if (pendingBytes === 0) return;
+    fh ??= await open(tempPath, 'w');
+    const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    let off = 0;
+    while (off < buf.length) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
+  };
+  let ok = false;
+  try {
+    for await (const chunk of req) {
+      if (decoder) decoder.push(chunk as Buffer, take);
+      else take(chunk as Buffer);
+      if (size > maxBytes) throw s3Errors.entityTooLarge(size, maxBytes);
+      if (pendingBytes >= FLUSH_BYTES) await flush();
+    }
+    if (!req.complete) throw s3Errors.incompleteBody();
+    decoder?.finish();
+    if (declared !== undefined && size !== declared) throw s3Errors.incompleteBody();
+    if (fh) {
+      await flush();
+      await fh.close();
+      fh = undefined;
+    } else {
+      await writeFile(tempPath, pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes));
+    }
+    const md5Digest = md5.digest();
+    if (sha) {
+      const computed = sha.digest('hex');
+      if (computed !== spec.sha256) throw s3Errors.sha256Mismatch(spec.sha256!, computed);
+    }
+    if (spec.md5 && !spec.md5.equals(md5Digest)) throw s3Errors.badDigest();
+    let checksum: ReceivedBody['checksum'];
+    if (sum && spec.algorithm) {
+      const value = sum.digest();
+      const expected = spec.trailer ? decoder?.trailers[spec.trailer] : spec.expected;
+      if (spec.trailer && expected === undefined) {
+        throw s3Errors.invalidRequest(`x-amz-trailer ${spec.trailer} was declared but not sent`);
+      }
+      if (expected !== undefined && expected !== value) {
+        throw new S3Error('BadDigest', `The ${upperName(spec.algorithm)} you specified did not match the calculated checksum.`, 400);
+      }
+      checksum = { algorithm: spec.algorithm, value };
+    }
+    const file = await files.commit(tempPath);
+    ok = true;
+    const out: ReceivedBody = { file, size, md5: md5Digest };
+    if (checksum) out.checksum = checksum;
+    return out;
+  } finally {
+    if (fh) await fh.close().catch(() => undefined);
+    if (!ok) await files.removeTemp(tempPath);
+  }
+}
+
+/** Reads a small request body (XML configuration documents) whole, checking Content-MD5 and the SHA-256. */
+export async function readSmallBody(head: RequestHead, req: IncomingMessage, caller: S3Caller, limit = 1024 * 1024): Promise<Buffer> {
+  const spec = specOf(head, undefined);
+  const decoder = spec.chunked ? new AwsChunkedDecoder(caller.chunkVerifier) : undefined;
+  const parts: Buffer[] = [];
+  let size = 0;
+  const take = (b: Buffer): void => {
+    parts.push(b);
+    size += b.length;
+  };
+  for await (const chunk of req) {
+    if (decoder) decoder.push(chunk as Buffer, take);
+    else take(chunk as Buffer);
+    if (size > limit) throw s3Errors.invalidRequest('The request body is too large');
+  }
+  decoder?.finish();
+  const body = Buffer.concat(parts, size);
+  if (spec.sha256) {
+    const computed = createHash('sha256').update(body).digest('hex');
+    if (computed !== spec.sha256) throw s3Errors.sha256Mismatch(spec.sha256, computed);
+  }
+  if (spec.md5 && !spec.md5.equals(createHash('md5').update(body).digest())) throw s3Errors.badDigest();
+  if (spec.algorithm && (spec.expected !== undefined || spec.trailer)) {
+    const c = checksummer(spec.algorithm);
+    c.update(body);
+    const expected = spec.trailer ? decoder?.trailers[spec.trailer] : spec.expected;
+    if (expected !== undefined && expected !== c.digest()) {
+      throw new S3Error('BadDigest', `The ${upperName(spec.algorithm)} you specified did not match the calculated checksum.`, 400);
+    }
+  }
+  return body;
+}

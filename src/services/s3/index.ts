@@ -1,0 +1,42 @@
+import type { ServiceModel } from '../../core/model/types.js';
+import type { ServiceDefinition } from '../../core/service.js';
+import type { ServiceDeps } from '../deps.js';
+import type { S3 } from './context.js';
+import { s3Mount } from './mount.js';
+import { Notifier } from './notifications.js';
+import { Catalog } from './storage/catalog.js';
+import { Files } from './storage/files.js';
+import { S3_MIGRATIONS } from './storage/migrations.js';
+
+/**
+ * The S3 API is served entirely by a mount (objects stream to and from disk, requests are routed
+ * by path, sub-resource and Host), so the pipeline never decodes an S3 request: the model is empty.
+ */
+const model: ServiceModel = {
+  metadata: { apiVersion: '2006-03-01', endpointPrefix: 's3', protocol: 'rest-xml', signingName: 's3', serviceId: 'S3' },
+  operations: {},
+  shapes: {},
+};
+
+/** S3 (restXml): buckets, objects, multipart uploads, versioning, configuration, event notifications. */
+export async function createS3(deps: ServiceDeps): Promise<ServiceDefinition> {
+  await deps.store.migrate('s3', S3_MIGRATIONS);
+  const catalog = new Catalog(deps.store);
+  await catalog.load();
+  const s3: S3 = {
+    catalog,
+    files: new Files(deps.filesDir('s3')),
+    config: deps.config,
+    clock: deps.clock,
+    log: deps.log,
+    notifier: new Notifier(deps.ports, deps.log),
+  };
+  return {
+    name: 's3',
+    signingName: 's3',
+    protocol: 'restXml',
+    model,
+    operations: {},
+    mounts: [s3Mount(s3)],
+  };
+}

@@ -1,0 +1,312 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { receiveBody, readSmallBody } from '../body.js';
+import { compositeChecksum, isChecksumAlgorithm } from '../checksums.js';
+import type { ChecksumAlgorithm } from '../checksums.js';
+import type { Call } from '../context.js';
+import { canonicalId } from '../context.js';
+import { s3Errors } from '../errors.js';
+import { send, sendXml } from '../respond.js';
+import type { ObjectMeta, Segment, UploadRow } from '../storage/catalog.js';
+import { childText, childrenNamed, doc, el, isoTime, parseXml } from '../xml.js';
+import { metaFromHeaders, quote, requireBucket, requireKey } from './common.js';
+import { copyBytes, copySource, notify } from './objects.js';
+import { urlEncodeKey } from './list.js';
+
+const MIN_PART = 5 * 1024 * 1024;
+
+interface UploadMeta {
+  meta: ObjectMeta;
+  algorithm?: ChecksumAlgorithm;
+  checksumType?: 'COMPOSITE' | 'FULL_OBJECT';
+  initiator: string;
+}
+
+interface PartChecksum {
+  algorithm: ChecksumAlgorithm;
+  value: string;
+}
+
+function ownerXml(tag: string, account: string): string {
+  return `<${tag}><ID>${canonicalId(account)}</ID><DisplayName>${account}</DisplayName></${tag}>`;
+}
+
+export async function createMultipartUpload(call: Call): Promise<void> {
+  const bucket = requireBucket(call);
+  const key = requireKey(call);
+  await readSmallBody(call.head, call.req, call.caller);
+  const meta = metaFromHeaders(call.head, call.caller.account);
+  const um: UploadMeta = { meta, initiator: call.caller.account };
+  const alg = call.head.headers['x-amz-checksum-algorithm']?.toLowerCase();
+  if (alg !== undefined) {
+    if (!isChecksumAlgorithm(alg)) throw s3Errors.invalidRequest('Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]');
+    um.algorithm = alg;
+    const type = call.head.headers['x-amz-checksum-type']?.toUpperCase();
+    um.checksumType = type === 'FULL_OBJECT' || (type === undefined && alg === 'crc64nvme') ? 'FULL_OBJECT' : 'COMPOSITE';
+    if (um.checksumType === 'FULL_OBJECT' && (alg === 'sha1' || alg === 'sha256')) {
+      throw s3Errors.invalidRequest(`The FULL_OBJECT checksum type cannot be used with the ${alg} checksum algorithm.`);
+    }
+  }
+  const uploadId = randomBytes(48).toString('base64url');
+  await call.s3.catalog.createUpload({ upload_id: uploadId, bucket: bucket.name, key, initiated: call.s3.clock.now(), meta: JSON.stringify(um) });
+  const headers: Record<string, string> = {};
+  if (um.algorithm) {
+    headers['x-amz-checksum-algorithm'] = um.algorithm.toUpperCase();
+    headers['x-amz-checksum-type'] = um.checksumType!;
+  }
+  sendXml(call, 200, doc('InitiateMultipartUploadResult', el('Bucket', bucket.name) + el('Key', key) + el('UploadId', uploadId)), headers);
+}
+
+async function requireUpload(call: Call, bucket: string, key: string): Promise<{ row: UploadRow; meta: UploadMeta }> {
+  const id = call.head.query.get('uploadId') ?? '';
+  const row = await call.s3.catalog.upload(id);
+  if (!row || row.bucket !== bucket || row.key !== key) throw s3Errors.noSuchUpload(id);
+  return { row, meta: JSON.parse(row.meta) as UploadMeta };
+}
+
+function partNumberOf(call: Call): number {
+  const v = call.head.query.get('partNumber') ?? '';
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > 10000) {
+    throw s3Errors.invalidArgument('Part number must be an integer between 1 and 10000, inclusive', 'partNumber', v);
+  }
+  return n;
+}
+
+export async function uploadPart(call: Call): Promise<void> {
+  const bucket = requireBucket(call);
+  const key = requireKey(call);
+  const partNumber = partNumberOf(call);
+  const up = await requireUpload(call, bucket.name, key);
+  const body = await receiveBody(call.head, call.req, call.caller, call.s3.files, {
+    ...(up.meta.algorithm ? { defaultAlgorithm: up.meta.algorithm } : {}),
+  });
+  if (up.meta.algorithm && body.checksum && body.checksum.algorithm !== up.meta.algorithm) {
+    await call.s3.files.remove([body.file]);
+    throw s3Errors.invalidRequest(`Checksum Type mismatch occurred, expected checksum Type: ${up.meta.algorithm}, actual checksum Type: ${body.checksum.algorithm}`);
+  }
+  const etag = body.md5.toString('hex');
+  const stored = await call.s3.catalog.putPart({
+    upload_id: up.row.upload_id,
+    part_number: partNumber,
+    size: body.size,
+    etag,
+    modified: call.s3.clock.now(),
+    checksum: body.checksum ? JSON.stringify(body.checksum) : null,
+    file: body.file,
+  });
+  if (!stored) {
+    await call.s3.files.remove([body.file]);
+    throw s3Errors.noSuchUpload(up.row.upload_id);
+  }
+  if (stored.replaced) void call.s3.files.remove([stored.replaced]);
+  const headers: Record<string, string> = { etag: quote(etag), 'x-amz-server-side-encryption': 'AES256' };
+  if (body.checksum) headers[`x-amz-checksum-${body.checksum.algorithm}`] = body.checksum.value;
+  send(call, 200, headers);
+}
+
+export async function uploadPartCopy(call: Call): Promise<void> {
+  const bucket = requireBucket(call);
+  const key = requireKey(call);
+  const partNumber = partNumberOf(call);
+  const up = await requireUpload(call, bucket.name, key);
+  const src = await copySource(call);
+  let start = 0;
+  let end = src.row.size - 1;
+  const range = call.head.headers['x-amz-copy-source-range'];
+  if (range !== undefined) {
+    const m = /^bytes=(\d+)-(\d+)$/.exec(range.trim());
+    if (!m || Number(m[1]) > Number(m[2]) || Number(m[2]) >= src.row.size) {
+      throw s3Errors.invalidArgument(`Range specified is not valid for source object of size: ${src.row.size}`, 'x-amz-copy-source-range', range);
+    }
+    start = Number(m[1]);
+    end = Number(m[2]);
+  }
+  const copied = await copyBytes(call, src.segments, start, end, up.meta.algorithm);
+  const etag = copied.md5.toString('hex');
+  const modified = call.s3.clock.now();
+  const checksum = up.meta.algorithm && copied.checksum ? { algorithm: up.meta.algorithm, value: copied.checksum } : undefined;
+  const stored = await call.s3.catalog.putPart({
+    upload_id: up.row.upload_id,
+    part_number: partNumber,
+    size: end - start + 1,
+    etag,
+    modified,
+    checksum: checksum ? JSON.stringify(checksum) : null,
+    file: copied.file,
+  });
+  if (!stored) {
+    await call.s3.files.remove([copied.file]);
+    throw s3Errors.noSuchUpload(up.row.upload_id);
+  }
+  if (stored.replaced) void call.s3.files.remove([stored.replaced]);
+  const headers: Record<string, string> = {};
+  if (src.versionId !== undefined) headers['x-amz-copy-source-version-id'] = src.versionId;
+  let x = el('ETag', quote(etag)) + el('LastModified', isoTime(modified));
+  if (checksum) x += el(`Checksum${checksum.algorithm.toUpperCase()}`, checksum.value);
+  sendXml(call, 200, doc('CopyPartResult', x), headers);
+}
+
+export async function listParts(call: Call): Promise<void> {
+  const bucket = requireBucket(call);
+  const key = requireKey(call);
+  const up = await requireUpload(call, bucket.name, key);
+  const q = call.head.query;
+  const marker = Number(q.get('part-number-marker') ?? '0') || 0;
+  const maxParam = q.get('max-parts');
+  const max = maxParam === null ? 1000 : Math.min(1000, Number(maxParam));
+  if (!Number.isInteger(max) || max < 0) throw s3Errors.invalidArgument('Argument max-parts must be an integer between 0 and 2147483647', 'max-parts', maxParam ?? '');
+  const parts = await call.s3.catalog.parts(up.row.upload_id, marker, max + 1);
+  const page = parts.slice(0, max);
+  const truncated = parts.length > max;
+  let x =
+    el('Bucket', bucket.name) +
+    el('Key', key) +
+    el('UploadId', up.row.upload_id) +
+    el('PartNumberMarker', marker) +
+    (page.length > 0 ? el('NextPartNumberMarker', page[page.length - 1]!.part_number) : '') +
+    el('MaxParts', max) +
+    el('IsTruncated', truncated);
+  for (const p of page) {
+    let px = el('PartNumber', p.part_number) + el('LastModified', isoTime(p.modified)) + el('ETag', quote(p.etag)) + el('Size', p.size);
+    if (p.checksum) {
+      const c = JSON.parse(p.checksum) as PartChecksum;
+      px += el(`Checksum${c.algorithm.toUpperCase()}`, c.value);
+    }
+    x += `<Part>${px}</Part>`;
+  }
+  x += ownerXml('Initiator', up.meta.initiator) + ownerXml('Owner', up.meta.initiator);
+  x += el('StorageClass', up.meta.meta.storageClass ?? 'STANDARD');
+  if (up.meta.algorithm) x += el('ChecksumAlgorithm', up.meta.algorithm.toUpperCase()) + el('ChecksumType', up.meta.checksumType);
+  sendXml(call, 200, doc('ListPartsResult', x));
+}
+
+export async function listMultipartUploads(call: Call): Promise<void> {
+  const bucket = requireBucket(call);
+  const q = call.head.query;
+  const prefix = q.get('prefix') ?? '';
+  const delimiter = q.get('delimiter') ?? '';
+  const keyMarker = q.get('key-marker') ?? '';
+  const idMarker = q.get('upload-id-marker') ?? '';
+  const maxParam = q.get('max-uploads');
+  const max = maxParam === null ? 1000 : Math.min(1000, Number(maxParam));
+  if (!Number.isInteger(max) || max < 0) throw s3Errors.invalidArgument('Argument max-uploads must be an integer between 0 and 2147483647', 'max-uploads', maxParam ?? '');
+  const encode = q.get('encoding-type') === 'url' ? urlEncodeKey : (s: string) => s;
+  const uploads: UploadRow[] = [];
+  const prefixes: string[] = [];
+  let truncated = false;
+  let afterKey = keyMarker;
+  let afterId = idMarker || (keyMarker ? '\u{10FFFF}' : '');
+  let last: { key: string; id: string } | undefined;
+  outer: for (;;) {
+    const rows = await call.s3.catalog.listUploads(bucket.name, afterKey, afterId, 1000);
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      afterKey = r.key;
+      afterId = r.upload_id;
+      if (!r.key.startsWith(prefix)) continue;
+      const idx = delimiter ? r.key.indexOf(delimiter, prefix.length) : -1;
+      const cp = idx >= 0 ? r.key.slice(0, idx + delimiter.length) : undefined;
+      if (cp !== undefined && prefixes[prefixes.length - 1] === cp) continue;
+      if (uploads.length + prefixes.length >= max) {
+        truncated = true;
+        break outer;
+      }
+      if (cp !== undefined) prefixes.push(cp);
+      else uploads.push(r);
+      last = { key: r.key, id: r.upload_id };
+    }
+    if (rows.length < 1000) break;
+  }
+  let x =
+    el('Bucket', bucket.name) +
+    el('KeyMarker', encode(keyMarker)) +
+    el('UploadIdMarker', idMarker) +
+    (truncated && last ? el('NextKeyMarker', encode(last.key)) + el('NextUploadIdMarker', last.id) : '') +
+    (prefix ? el('Prefix', encode(prefix)) : '') +
+    (delimiter ? el('Delimiter', encode(delimiter)) : '') +
+    el('MaxUploads', max) +
+    el('IsTruncated', truncated);
+  for (const u of uploads) {
+    const m = JSON.parse(u.meta) as UploadMeta;
+    let ux = el('Key', encode(u.key)) + el('UploadId', u.upload_id) + ownerXml('Initiator', m.initiator) + ownerXml('Owner', m.initiator);
+    ux += el('StorageClass', m.meta.storageClass ?? 'STANDARD') + el('Initiated', isoTime(u.initiated));
+    if (m.algorithm) ux += el('ChecksumAlgorithm', m.algorithm.toUpperCase()) + el('ChecksumType', m.checksumType);
+    x += `<Upload>${ux}</Upload>`;
+  }
+  for (const p of prefixes) x += `<CommonPrefixes>${el('Prefix', encode(p))}</CommonPrefixes>`;
+  sendXml(call, 200, doc('ListMultipartUploadsResult', x));
+}
+
+export async function completeMultipartUpload(call: Call): Promise<void> {
+  const bucket = requireBucket(call);
+  const key = requireKey(call);
+  const up = await requireUpload(call, bucket.name, key);
+  const uploadId = up.row.upload_id;
+  const root = parseXml((await readSmallBody(call.head, call.req, call.caller, 4 * 1024 * 1024)).toString('utf8'));
+  if (root.name !== 'CompleteMultipartUpload') throw s3Errors.malformedXml();
+  const requested = childrenNamed(root, 'Part').map((p) => {
+    const n = Number(childText(p, 'PartNumber'));
+    const etag = (childText(p, 'ETag') ?? '').trim().replace(/^"|"$/g, '');
+    if (!Number.isInteger(n)) throw s3Errors.malformedXml();
+    const checksums: Record<string, string> = {};
+    for (const c of p.children) if (c.name.startsWith('Checksum')) checksums[c.name.slice(8).toLowerCase()] = c.text.trim();
+    return { n, etag, checksums };
+  });
+  if (requested.length === 0) throw s3Errors.malformedXml();
+  for (let i = 1; i < requested.length; i++) {
+    if (requested[i]!.n <= requested[i - 1]!.n) throw s3Errors.invalidPartOrder(uploadId);
+  }
+  const ifNoneMatch = call.head.headers['if-none-match'];
+  if (ifNoneMatch?.trim() === '*') {
+    const cur = await call.s3.catalog.latest(bucket.name, key);
+    if (cur && !cur.marker) throw s3Errors.preconditionFailed('If-None-Match');
+  }
+  const stored = new Map((await call.s3.catalog.parts(uploadId, 0, 10001)).map((p) => [p.part_number, p]));
+  const segments: Segment[] = [];
+  const md5s = createHash('md5');
+  const partChecksums: string[] = [];
+  let size = 0;
+  for (let i = 0; i < requested.length; i++) {
+    const r = requested[i]!;
+    const p = stored.get(r.n);
+    if (!p || p.etag !== r.etag) throw s3Errors.invalidPart(r.n, r.etag, uploadId);
+    const pc = p.checksum ? (JSON.parse(p.checksum) as PartChecksum) : undefined;
+    for (const [alg, value] of Object.entries(r.checksums)) {
+      if (pc && pc.algorithm === alg && pc.value !== value) throw s3Errors.invalidPart(r.n, r.etag, uploadId);
+    }
+    if (i < requested.length - 1 && p.size < MIN_PART) throw s3Errors.entityTooSmall(p.size, r.n, r.etag);
+    segments.push({ f: p.file, s: p.size });
+    md5s.update(Buffer.from(p.etag, 'hex'));
+    if (pc) partChecksums.push(pc.value);
+    size += p.size;
+  }
+  const etag = `${md5s.digest('hex')}-${requested.length}`;
+  const meta: ObjectMeta = { ...up.meta.meta, parts: segments.map((s) => s.s) };
+  if (up.meta.algorithm && partChecksums.length === requested.length) {
+    if (up.meta.checksumType === 'COMPOSITE') {
+      meta.checksum = { algorithm: up.meta.algorithm, value: compositeChecksum(up.meta.algorithm, partChecksums), type: 'COMPOSITE' };
+    }
+  }
+  const modified = call.s3.clock.now();
+  const done = await call.s3.catalog.completeUpload(bucket, uploadId, { key, size, etag, modified, meta, data: segments });
+  if (!done) throw s3Errors.noSuchUpload(uploadId);
+  void call.s3.files.removeSegments(done.removed);
+  void call.s3.files.remove(done.unusedParts);
+  const headers: Record<string, string> = { 'x-amz-server-side-encryption': 'AES256' };
+  if (bucket.versioning !== '') headers['x-amz-version-id'] = done.versionId;
+  const host = call.head.headers['host'] ?? 'localhost';
+  let x = el('Location', `http://${host}/${bucket.name}/${encodeURIComponent(key).replace(/%2F/g, '/')}`) + el('Bucket', bucket.name) + el('Key', key) + el('ETag', quote(etag));
+  if (meta.checksum) x += el(`Checksum${meta.checksum.algorithm.toUpperCase()}`, meta.checksum.value) + el('ChecksumType', meta.checksum.type);
+  sendXml(call, 200, doc('CompleteMultipartUploadResult', x), headers);
+  notify(call, bucket, 'ObjectCreated:CompleteMultipartUpload', key, { size, eTag: etag, versionId: bucket.versioning === '' ? undefined : done.versionId });
+}
+
+export async function abortMultipartUpload(call: Call): Promise<void> {
+  const bucket = requireBucket(call);
+  const key = requireKey(call);
+  const up = await requireUpload(call, bucket.name, key);
+  const files = await call.s3.catalog.removeUpload(up.row.upload_id);
+  if (!files) throw s3Errors.noSuchUpload(up.row.upload_id);
+  void call.s3.files.remove(files);
+  send(call, 204, {});
+}

@@ -1,0 +1,461 @@
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { receiveBody, readSmallBody } from '../body.js';
+import { checksummer, isChecksumAlgorithm } from '../checksums.js';
+import type { Call } from '../context.js';
+import { canonicalId } from '../context.js';
+import { S3Error, s3Errors } from '../errors.js';
+import { send, sendXml } from '../respond.js';
+import type { Bucket, ObjectMeta, ObjectRow, Segment } from '../storage/catalog.js';
+import { childText, childrenNamed, doc, el, isoTime, parseXml } from '../xml.js';
+import {
+  checkCopyConditions,
+  checkReadConditions,
+  isVersionId,
+  metaFromHeaders,
+  objectHeaders,
+  parseCopySource,
+  parseRange,
+  parseTagging,
+  quote,
+  requireBucket,
+  requireKey,
+  tagSetXml,
+} from './common.js';
+
+/** Objects up to this size are read whole and sent in one write. */
+const SMALL_OBJECT = 256 * 1024;
+
+function principal(call: Call): string {
+  return call.caller.anonymous ? 'anonymous' : `AWS:${call.caller.accessKeyId}`;
+}
+
+function sourceIp(call: Call): string {
+  return (call.req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+}
+
+/** Emits an ObjectCreated / ObjectRemoved event for a committed change. */
+export function notify(call: Call, bucket: Bucket, eventName: string, key: string, extra: { size?: number; eTag?: string; versionId?: string | undefined; seq?: number }): void {
+  if (!bucket.config.notifications?.length) return;
+  call.s3.notifier.emit(bucket, {
+    eventName,
+    key,
+    ...(extra.size !== undefined ? { size: extra.size } : {}),
+    ...(extra.eTag !== undefined ? { eTag: extra.eTag } : {}),
+    ...(extra.versionId !== undefined ? { versionId: extra.versionId } : {}),
+    sequencer: extra.seq ?? call.s3.catalog.nextSeq(),
+    requestId: call.requestId,
+    hostId: call.hostId,
+    principal: principal(call),
+    sourceIp: sourceIp(call),
+    time: call.now,
+  });
+}
+
+/** If-None-Match: * and If-Match on PUT (conditional writes). */
+async function checkWriteConditions(call: Call, bucket: Bucket, key: string): Promise<void> {
+  const ifNoneMatch = call.head.headers['if-none-match'];
+  const ifMatch = call.head.headers['if-match'];
+  if (ifNoneMatch === undefined && ifMatch === undefined) return;
+  const row = await call.s3.catalog.latest(bucket.name, key);
+  const exists = row !== undefined && row.marker === 0;
+  if (ifNoneMatch !== undefined) {
+    if (ifNoneMatch.trim() !== '*') throw s3Errors.notImplemented('If-None-Match');
+    if (exists) throw s3Errors.preconditionFailed('If-None-Match');
+  }
+  if (ifMatch !== undefined) {
+    if (!exists) throw s3Errors.noSuchKey(key);
+    const want = ifMatch.trim().replace(/^"|"$/g, '');
+    if (want !== '*' && want !== row.etag) throw s3Errors.preconditionFailed('If-Match');
+  }
+}
+
+export async function putObject(call: Call): Promise<void> {
+  const bucket = requireBucket(call);
+  const key = requireKey(call);
+  const meta = metaFromHeaders(call.head, call.caller.account);
+  await checkWriteConditions(call, bucket, key);
+  const body = await receiveBody(call.head, call.req, call.caller, call.s3.files);
+  const etag = body.md5.toString('hex');
+  if (body.checksum) meta.checksum = { ...body.checksum, type: 'FULL_OBJECT' };
+  const modified = call.s3.clock.now();
+  let stored: { versionId: string; removed: Segment[] };
+  try {
+    stored = await call.s3.catalog.putObject(bucket, { key, size: body.size, etag, modified, meta, data: [{ f: body.file, s: body.size }] });
+  } catch (err) {
+    await call.s3.files.remove([body.file]);
+    throw err;
+  }
+  void call.s3.files.removeSegments(stored.removed);
+  const headers: Record<string, string> = { etag: quote(etag), 'x-amz-server-side-encryption': 'AES256' };
+  if (bucket.versioning !== '') headers['x-amz-version-id'] = stored.versionId;
+  if (body.checksum) {
+    headers[`x-amz-checksum-${body.checksum.algorithm}`] = body.checksum.value;
+    headers['x-amz-checksum-type'] = 'FULL_OBJECT';
+  }
+  send(call, 200, headers);
+  notify(call, bucket, 'ObjectCreated:Put', key, { size: body.size, eTag: etag, versionId: bucket.versioning === '' ? undefined : stored.versionId });
+}
+
+/** The version a GET/HEAD/tagging request names (`versionId`), or the current one. */
+async function findObject(call: Call, bucket: Bucket, key: string, forRead: boolean): Promise<ObjectRow> {
+  const versionId = call.head.query.get('versionId');
+  if (versionId !== null) {
+    if (!isVersionId(versionId)) throw s3Errors.invalidArgument('Invalid version id specified', 'versionId', versionId);
+    const row = await call.s3.catalog.version(bucket.name, key, versionId);
+    if (!row) throw s3Errors.noSuchVersion(key, versionId);
+    if (row.marker && forRead) {
+      throw s3Errors.methodNotAllowed(call.head.method, 'DeleteMarker', {
+        'x-amz-delete-marker': 'true',
+        'x-amz-version-id': row.version_id,
+        'last-modified': new Date(row.modified).toUTCString(),
+        allow: 'DELETE',
+      });
+    }
+    return row;
+  }
+  const row = await call.s3.catalog.latest(bucket.name, key);
+  if (!row) throw s3Errors.noSuchKey(key);
+  if (row.marker) {
+    const headers: Record<string, string> = { 'x-amz-delete-marker': 'true' };
+    if (bucket.versioning !== '') headers['x-amz-version-id'] = row.version_id;
+    throw s3Errors.noSuchKey(key, headers);
+  }
+  return row;
+}
+
+const OVERRIDES: [string, string][] = [
+  ['response-content-type', 'content-type'],
+  ['response-content-language', 'content-language'],
+  ['response-expires', 'expires'],
+  ['response-cache-control', 'cache-control'],
+  ['response-content-disposition', 'content-disposition'],
+  ['response-content-encoding', 'content-encoding'],
+];
+
+/** GetObject and HeadObject: conditions, ranges, part numbers, response header overrides. */
+export async function getObject(call: Call): Promise<void> {
+  const bucket = requireBucket(call);
+  const key = requireKey(call);
+  const row = await findObject(call, bucket, key, true);
+  const meta = JSON.parse(row.meta) as ObjectMeta;
+  const segments = JSON.parse(row.data) as Segment[];
+  const checksumMode = call.head.headers['x-amz-checksum-mode']?.toUpperCase() === 'ENABLED';
+  const headers = objectHeaders(bucket, row, meta, checksumMode);
+  if (checkReadConditions(call.head, row) === 304) {
+    const h: Record<string, string> = { etag: headers['etag']!, 'last-modified': headers['last-modified']! };
+    if (headers['x-amz-version-id']) h['x-amz-version-id'] = headers['x-amz-version-id'];
+    send(call, 304, h);
+    return;
+  }
+  for (const [param, header] of OVERRIDES) {
+    const v = call.head.query.get(param);
+    if (v !== null) headers[header] = v;
+  }
+  let range: [number, number] | undefined;
+  const partNumber = call.head.query.get('partNumber');
+  if (partNumber !== null) {
+    const n = Number(partNumber);
+    const parts = meta.parts ?? [row.size];
+    if (!Number.isInteger(n) || n < 1 || n > 10000) throw s3Errors.invalidArgument('Part number must be an integer between 1 and 10000, inclusive', 'partNumber', partNumber);
+    if (n > parts.length) {
+      throw new S3Error('InvalidPartNumber', 'The requested partnumber is not satisfiable', 416, {
+        PartNumberRequested: String(n),
+        ActualPartCount: String(parts.length),
+      });
+    }
+    let start = 0;
+    for (let i = 0; i < n - 1; i++) start += parts[i]!;
+    if (meta.parts) {
+      range = [start, start + parts[n - 1]! - 1];
+      headers['x-amz-mp-parts-count'] = String(parts.length);
+    }
+    delete headers[`x-amz-checksum-${meta.checksum?.algorithm ?? ''}`];
+  } else {
+    range = parseRange(call.head.headers['range'], row.size);
+  }
+  let status = 200;
+  let start = 0;
+  let end = row.size - 1;
+  if (range) {
+    [start, end] = range;
+    status = 206;
+    headers['content-range'] = `bytes ${start}-${end}/${row.size}`;
+    if (meta.checksum) {
+      delete headers[`x-amz-checksum-${meta.checksum.algorithm}`];
+      delete headers['x-amz-checksum-type'];
+    }
+  }
+  const length = Math.max(0, end - start + 1);
+  headers['content-length'] = String(length);
+  if (call.head.method === 'HEAD' || length === 0) {
+    send(call, status, headers);
+    return;
+  }
+  if (length <= SMALL_OBJECT) {
+    const all = await call.s3.files.readAll(segments);
+    send(call, status, headers, range ? all.subarray(start, end + 1) : all);
+    return;
+  }
+  const stream = call.s3.files.stream(segments, start, end);
+  sendHead(call, status, headers);
+  try {
+    await pipeline(stream, call.res);
+  } catch (err) {
+    call.res.destroy();
+    if ((err as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err;
+  }
+}
+
+function sendHead(call: Call, status: number, headers: Record<string, string>): void {
+  const flat: string[] = ['x-amz-request-id', call.requestId, 'x-amz-id-2', call.hostId, 'server', 'AmazonS3'];
+  for (const name in call.extraHeaders) flat.push(name, call.extraHeaders[name]!);
+  for (const name in headers) flat.push(name, headers[name]!);
+  call.res.writeHead(status, flat);
+}
+
+export async function deleteObject(call: Call): Promise<void> {
+  const bucket = requireBucket(call);
+  const key = requireKey(call);
+  const versionId = call.head.query.get('versionId') ?? undefined;
+  if (versionId !== undefined && !isVersionId(versionId)) {
+    throw s3Errors.invalidArgument('Invalid version id specified', 'versionId', versionId);
+  }
+  const ifMatch = call.head.headers['if-match'];
+  if (ifMatch !== undefined) {
+    const row = await call.s3.catalog.latest(bucket.name, key);
+    if (!row || row.marker) throw s3Errors.noSuchKey(key);
+    if (ifMatch.trim().replace(/^"|"$/g, '') !== row.etag && ifMatch.trim() !== '*') throw s3Errors.preconditionFailed('If-Match');
+  }
+  const r = await call.s3.catalog.deleteObject(bucket, key, versionId, call.s3.clock.now(), call.caller.account);
+  void call.s3.files.removeSegments(r.removed);
+  const headers: Record<string, string> = {};
+  if (r.deleteMarker) headers['x-amz-delete-marker'] = 'true';
+  if (r.versionId !== undefined && (bucket.versioning !== '' || versionId !== undefined)) headers['x-amz-version-id'] = r.versionId;
+  send(call, 204, headers);
+  if (r.existed) {
+    const created = r.deleteMarker && versionId === undefined;
+    notify(call, bucket, created ? 'ObjectRemoved:DeleteMarkerCreated' : 'ObjectRemoved:Delete', key, { versionId: r.versionId });
+  }
+}
+
+export async function deleteObjects(call: Call): Promise<void> {
+  const bucket = requireBucket(call);
+  const body = await readSmallBody(call.head, call.req, call.caller, 2 * 1024 * 1024);
+  const root = parseXml(body.toString('utf8'));
+  if (root.name !== 'Delete') throw s3Errors.malformedXml();
+  const quiet = childText(root, 'Quiet')?.trim() === 'true';
+  const objects = childrenNamed(root, 'Object');
+  if (objects.length === 0 || objects.length > 1000) throw s3Errors.malformedXml();
+  let out = '';
+  for (const o of objects) {
+    const key = childText(o, 'Key');
+    if (key === undefined) throw s3Errors.malformedXml();
+    const versionId = childText(o, 'VersionId');
+    const errorXml = (code: string, message: string) =>
+      `<Error>${el('Key', key)}${versionId !== undefined ? el('VersionId', versionId) : ''}${el('Code', code)}${el('Message', message)}</Error>`;
+    if (Buffer.byteLength(key) > 1024) {
+      out += errorXml('KeyTooLongError', 'Your key is too long');
+      continue;
+    }
+    if (versionId !== undefined && !isVersionId(versionId)) {
+      out += errorXml('NoSuchVersion', 'The specified version does not exist.');
+      continue;
+    }
+    try {
+      const r = await call.s3.catalog.deleteObject(bucket, key, versionId, call.s3.clock.now(), call.caller.account);
+      void call.s3.files.removeSegments(r.removed);
+      if (r.existed) {
+        const created = r.deleteMarker && versionId === undefined;
+        notify(call, bucket, created ? 'ObjectRemoved:DeleteMarkerCreated' : 'ObjectRemoved:Delete', key, { versionId: r.versionId });
+      }
+      if (quiet) continue;
+      let inner = el('Key', key);
+      if (versionId !== undefined) inner += el('VersionId', versionId);
+      if (r.deleteMarker) {
+        inner += el('DeleteMarker', 'true');
+        if (r.versionId !== undefined) inner += el('DeleteMarkerVersionId', r.versionId);
+      }
+      out += `<Deleted>${inner}</Deleted>`;
+    } catch (err) {
+      call.s3.log.error({ err }, 's3 delete failed');
+      out += errorXml('InternalError', 'We encountered an internal error. Please try again.');
+    }
+  }
+  sendXml(call, 200, doc('DeleteResult', out));
+}
+
+/** Copies `[start, end]` of an object's bytes into a new data file; returns it with its MD5. */
+export async function copyBytes(
+  call: Call,
+  segments: Segment[],
+  start: number,
+  end: number,
+  algorithm?: string,
+): Promise<{ file: string; md5: Buffer; checksum?: string }> {
+  const tmp = call.s3.files.tempPath();
+  const md5 = createHash('md5');
+  const sum = algorithm && isChecksumAlgorithm(algorithm) ? checksummer(algorithm) : undefined;
+  const fh = await open(tmp, 'w');
+  let ok = false;
+  try {
+    if (end >= start) {
+      for await (const chunk of call.s3.files.stream(segments, start, end)) {
+        const b = chunk as Buffer;
+        md5.update(b);
+        sum?.update(b);
+        let off = 0;
+        while (off < b.length) off += (await fh.write(b, off, b.length - off)).bytesWritten;
+      }
+    }
+    await fh.close();
+    const file = await call.s3.files.commit(tmp);
+    ok = true;
+    const out: { file: string; md5: Buffer; checksum?: string } = { file, md5: md5.digest() };
+    if (sum) out.checksum = sum.digest();
+    return out;
+  } finally {
+    if (!ok) {
+      await fh.close().catch(() => undefined);
+      await call.s3.files.removeTemp(tmp);
+    }
+  }
+}
+
+/** The object a copy request names (x-amz-copy-source), with its conditions checked. */
+export async function copySource(call: Call): Promise<{ bucket: Bucket; row: ObjectRow; meta: ObjectMeta; segments: Segment[]; versionId?: string }> {
+  const src = parseCopySource(call.head.headers['x-amz-copy-source']!);
+  const bucket = call.s3.catalog.buckets.get(src.bucket);
+  if (!bucket) throw s3Errors.noSuchBucket(src.bucket);
+  let row: ObjectRow | undefined;
+  if (src.versionId !== undefined) {
+    if (!isVersionId(src.versionId)) throw s3Errors.invalidArgument('Invalid version id specified', 'x-amz-copy-source', call.head.headers['x-amz-copy-source']);
+    row = await call.s3.catalog.version(bucket.name, src.key, src.versionId);
+    if (!row) throw s3Errors.noSuchVersion(src.key, src.versionId);
+    if (row.marker) throw s3Errors.invalidRequest('The source of a copy request may not specifically refer to a delete marker by version id.');
+  } else {
+    row = await call.s3.catalog.latest(bucket.name, src.key);
+    if (!row || row.marker) throw s3Errors.noSuchKey(src.key);
+  }
+  checkCopyConditions(call.head, row);
+  const out: { bucket: Bucket; row: ObjectRow; meta: ObjectMeta; segments: Segment[]; versionId?: string } = {
+    bucket,
+    row,
+    meta: JSON.parse(row.meta) as ObjectMeta,
+    segments: JSON.parse(row.data) as Segment[],
+  };
+  if (bucket.versioning !== '') out.versionId = row.version_id;
+  return out;
+}
+
+export async function copyObject(call: Call): Promise<void> {
+  const bucket = requireBucket(call);
+  const key = requireKey(call);
+  const src = await copySource(call);
+  const h = call.head.headers;
+  const directive = (h['x-amz-metadata-directive'] ?? 'COPY').toUpperCase();
+  const tagDirective = (h['x-amz-tagging-directive'] ?? 'COPY').toUpperCase();
+  if (directive !== 'COPY' && directive !== 'REPLACE') throw s3Errors.invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive);
+  if (tagDirective !== 'COPY' && tagDirective !== 'REPLACE') throw s3Errors.invalidArgument('Unknown tagging directive.', 'x-amz-tagging-directive', tagDirective);
+  const sameObject = src.bucket.name === bucket.name && src.row.key === key;
+  if (sameObject && directive === 'COPY' && !h['x-amz-storage-class'] && !h['x-amz-website-redirect-location'] && !h['x-amz-server-side-encryption'] && bucket.versioning === '') {
+    throw s3Errors.invalidRequest(
+      "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+    );
+  }
+  let meta: ObjectMeta;
+  if (directive === 'REPLACE') {
+    meta = metaFromHeaders(call.head, call.caller.account);
+  } else {
+    meta = { headers: { ...src.meta.headers }, user: { ...src.meta.user }, owner: call.caller.account };
+    if (src.meta.storageClass) meta.storageClass = src.meta.storageClass;
+    const sc = h['x-amz-storage-class'];
+    if (sc) {
+      if (sc === 'STANDARD') delete meta.storageClass;
+      else meta.storageClass = sc;
+    }
+  }
+  if (tagDirective === 'REPLACE') {
+    const t = metaFromHeaders(call.head, call.caller.account).tags;
+    if (t) meta.tags = t;
+    else delete meta.tags;
+  } else if (src.meta.tags) meta.tags = src.meta.tags;
+  else delete meta.tags;
+  const wanted = h['x-amz-checksum-algorithm']?.toLowerCase() ?? (src.meta.checksum?.type === 'FULL_OBJECT' ? src.meta.checksum.algorithm : undefined);
+  if (wanted !== undefined && !isChecksumAlgorithm(wanted)) throw s3Errors.invalidRequest('Checksum algorithm provided is unsupported.');
+  const copied = await copyBytes(call, src.segments, 0, src.row.size - 1, wanted);
+  if (wanted && copied.checksum) meta.checksum = { algorithm: wanted, value: copied.checksum, type: 'FULL_OBJECT' };
+  else delete meta.checksum;
+  const etag = copied.md5.toString('hex');
+  const modified = call.s3.clock.now();
+  let stored: { versionId: string; removed: Segment[] };
+  try {
+    stored = await call.s3.catalog.putObject(bucket, { key, size: src.row.size, etag, modified, meta, data: [{ f: copied.file, s: src.row.size }] });
+  } catch (err) {
+    await call.s3.files.remove([copied.file]);
+    throw err;
+  }
+  void call.s3.files.removeSegments(stored.removed);
+  const headers: Record<string, string> = { 'x-amz-server-side-encryption': 'AES256' };
+  if (bucket.versioning !== '') headers['x-amz-version-id'] = stored.versionId;
+  if (src.versionId !== undefined) headers['x-amz-copy-source-version-id'] = src.versionId;
+  let inner = el('ETag', quote(etag)) + el('LastModified', isoTime(modified));
+  if (meta.checksum) inner += el(`Checksum${meta.checksum.algorithm.toUpperCase()}`, meta.checksum.value);
+  sendXml(call, 200, doc('CopyObjectResult', inner), headers);
+  notify(call, bucket, 'ObjectCreated:Copy', key, { size: src.row.size, eTag: etag, versionId: bucket.versioning === '' ? undefined : stored.versionId });
+}
+
+// ---- object tagging
+
+export async function getObjectTagging(call: Call): Promise<void> {
+  const bucket = requireBucket(call);
+  const row = await findObject(call, bucket, requireKey(call), true);
+  const meta = JSON.parse(row.meta) as ObjectMeta;
+  const headers: Record<string, string> = {};
+  if (bucket.versioning !== '') headers['x-amz-version-id'] = row.version_id;
+  sendXml(call, 200, doc('Tagging', tagSetXml(meta.tags ?? [])), headers);
+}
+
+export async function putObjectTagging(call: Call): Promise<void> {
+  const bucket = requireBucket(call);
+  const key = requireKey(call);
+  const body = await readSmallBody(call.head, call.req, call.caller);
+  const tags = parseTagging(body, 10);
+  const row = await findObject(call, bucket, key, true);
+  const meta = JSON.parse(row.meta) as ObjectMeta;
+  meta.tags = tags;
+  await call.s3.catalog.setObjectMeta(bucket.name, key, row.version_id, meta);
+  const headers: Record<string, string> = {};
+  if (bucket.versioning !== '') headers['x-amz-version-id'] = row.version_id;
+  send(call, 200, headers);
+}
+
+export async function deleteObjectTagging(call: Call): Promise<void> {
+  const bucket = requireBucket(call);
+  const key = requireKey(call);
+  const row = await findObject(call, bucket, key, true);
+  const meta = JSON.parse(row.meta) as ObjectMeta;
+  delete meta.tags;
+  await call.s3.catalog.setObjectMeta(bucket.name, key, row.version_id, meta);
+  const headers: Record<string, string> = {};
+  if (bucket.versioning !== '') headers['x-amz-version-id'] = row.version_id;
+  send(call, 204, headers);
+}
+
+/** GetObjectAcl: the owner has FULL_CONTROL (ACLs are accepted and not enforced). */
+export async function getObjectAcl(call: Call): Promise<void> {
+  const bucket = requireBucket(call);
+  const row = await findObject(call, bucket, requireKey(call), true);
+  const meta = JSON.parse(row.meta) as ObjectMeta;
+  sendXml(call, 200, aclXml(meta.owner));
+}
+
+export function aclXml(account: string): string {
+  const id = canonicalId(account);
+  return doc(
+    'AccessControlPolicy',
+    `<Owner><ID>${id}</ID><DisplayName>${account}</DisplayName></Owner><AccessControlList><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>${id}</ID><DisplayName>${account}</DisplayName></Grantee><Permission>FULL_CONTROL</Permission></Grant></AccessControlList>`,
+  );
+}
+

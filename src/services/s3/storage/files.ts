@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, mkdirSync, rmSync } from 'node:fs';
+import { readFile, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { Segment } from './catalog.js';
+
+/**
+ * Object bytes on disk: `data/<xx>/<uuid>` files (named by the catalog's rows) and `tmp/` for bodies
+ * being received. A body is renamed into `data/` only once it is complete and its digests hold, and
+ * its row is committed after that: an interrupted or rejected upload leaves nothing behind.
+ */
+export class Files {
+  private readonly data: string;
+  readonly tmp: string;
+
+  constructor(root: string) {
+    this.data = join(root, 'data');
+    this.tmp = join(root, 'tmp');
+    rmSync(this.tmp, { recursive: true, force: true });
+    mkdirSync(this.tmp, { recursive: true });
+    for (let i = 0; i < 256; i++) mkdirSync(join(this.data, i.toString(16).padStart(2, '0')), { recursive: true });
+  }
+
+  /** A fresh temporary path for a body being received. */
+  tempPath(): string {
+    return join(this.tmp, randomUUID());
+  }
+
+  /** Moves a completed temporary file into the data directory; returns its name. */
+  async commit(tempPath: string): Promise<string> {
+    const id = randomUUID();
+    const name = `${id.slice(0, 2)}/${id}`;
+    await rename(tempPath, join(this.data, name));
+    return name;
+  }
+
+  path(name: string): string {
+    return join(this.data, name);
+  }
+
+  /** Deletes files no row references any more (errors ignored: the file may be gone). */
+  async remove(names: Iterable<string>): Promise<void> {
+    for (const n of names) await unlink(join(this.data, n)).catch(() => undefined);
+  }
+
+  removeSegments(segments: Segment[]): Promise<void> {
+    return this.remove(segments.map((s) => s.f));
+  }
+
+  async removeTemp(path: string): Promise<void> {
+    await unlink(path).catch(() => undefined);
+  }
+
+  /** Whole small objects are read in one call. */
+  async readAll(segments: Segment[]): Promise<Buffer> {
+    if (segments.length === 1) return readFile(this.path(segments[0]!.f));
+    return Buffer.concat(await Promise.all(segments.map((s) => readFile(this.path(s.f)))));
+  }
+
+  /** Streams bytes [start, end] (inclusive) of the concatenation of `segments`. */
+  stream(segments: Segment[], start: number, end: number): Readable {
+    const self = this;
+    async function* gen(): AsyncGenerator<Buffer> {
+      let offset = 0;
+      for (const seg of segments) {
+        const segStart = offset;
+        const segEnd = offset + seg.s - 1;
+        offset += seg.s;
+        if (seg.s === 0 || segEnd < start) continue;
+        if (segStart > end) break;
+        const from = Math.max(start, segStart) - segStart;
+        const to = Math.min(end, segEnd) - segStart;
+        for await (const chunk of createReadStream(self.path(seg.f), { start: from, end: to, highWaterMark: 256 * 1024 })) {
+          yield chunk as Buffer;
+        }
+      }
+    }
+    return Readable.from(gen(), { objectMode: false });
+  }
+}

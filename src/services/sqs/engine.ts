@@ -1,0 +1,565 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/log.js';
+import type { Db, Store } from '../../storage/store.js';
+import { DEFAULT_ATTRIBUTES, FIFO_DEFAULTS, redrivePolicy } from './attributes.js';
+import { sqsErrors } from './errors.js';
+import { md5Hex, md5OfAttributes } from './md5.js';
+import type { StoredAttribute } from './md5.js';
+import { QueueState } from './queue-state.js';
+import type { Message, MessageData, Verdict } from './queue-state.js';
+
+const DEDUP_MS = 5 * 60_000;
+const SEQUENCE_BASE = 10n ** 19n;
+
+export interface Queue {
+  id: number;
+  account: string;
+  region: string;
+  name: string;
+  arn: string;
+  fifo: boolean;
+  attributes: Record<string, string>;
+  tags: Record<string, string>;
+  createdAt: number;
+  modifiedAt: number;
+  lastPurgeAt?: number;
+  deleted: boolean;
+  state: QueueState;
+  waiters: Set<() => void>;
+  dedup: Map<string, { messageId: string; sequenceNumber?: string; expiresAt: number }>;
+}
+
+export interface SendInput {
+  body: string;
+  attributes?: Record<string, StoredAttribute>;
+  trace?: string;
+  delaySeconds?: number;
+  groupId?: string;
+  dedupId?: string;
+}
+
+export interface SendOutcome {
+  messageId: string;
+  md5: string;
+  md5Attrs?: string;
+  sequenceNumber?: string;
+}
+
+interface MessageRow {
+  queue_id: number;
+  seq: number;
+  data: string;
+  visible_at: number;
+  receive_count: number;
+  first_receive_at: number | null;
+  receipt: string | null;
+}
+
+export const queueArn = (region: string, account: string, name: string): string =>
+  `arn:aws:sqs:${region}:${account}:${name}`;
+
+/** Receipt handles name the queue incarnation, the message and the receive that handed it out. */
+export function receiptHandle(queue: Queue, m: Message): string {
+  return Buffer.from(`${queue.id}:${m.seq}:${m.receipt ?? ''}:${m.data.id}`).toString('base64');
+}
+
+export function parseReceiptHandle(handle: string): { queueId: number; seq: number; nonce: string } | undefined {
+  if (!/^[A-Za-z0-9+/=]{16,}$/.test(handle)) return undefined;
+  const parts = Buffer.from(handle, 'base64').toString('utf8').split(':');
+  if (parts.length !== 4) return undefined;
+  const queueId = Number(parts[0]);
+  const seq = Number(parts[1]);
+  if (!Number.isSafeInteger(queueId) || !Number.isSafeInteger(seq)) return undefined;
+  return { queueId, seq, nonce: parts[2]! };
+}
+
+/**
+ * SQS's state: queues and their messages in memory (for receives and counts) and in the store
+ * (every acknowledged change is committed before it is answered). Long polls wait on the queue's
+ * waiters, which sends and visibility changes wake.
+ */
+export class SqsEngine {
+  private readonly byKey = new Map<string, Queue>();
+  private readonly byId = new Map<number, Queue>();
+  private readonly byArn = new Map<string, Queue>();
+  private nextSeq = 1;
+  private nextQueueId = 1;
+  private sweeper: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    readonly store: Store,
+    readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  async load(): Promise<void> {
+    const queues = await this.store.all<{
+      id: number;
+      account: string;
+      region: string;
+      name: string;
+      attributes: string;
+      tags: string;
+      created_at: number;
+      modified_at: number;
+    }>('SELECT id, account, region, name, attributes, tags, created_at, modified_at FROM sqs_queues');
+    for (const r of queues) {
+      this.index(
+        this.newQueue(
+          r.id,
+          r.account,
+          r.region,
+          r.name,
+          JSON.parse(r.attributes) as Record<string, string>,
+          r.created_at,
+        ),
+      ).tags = JSON.parse(r.tags) as Record<string, string>;
+      this.byId.get(r.id)!.modifiedAt = r.modified_at;
+      this.nextQueueId = Math.max(this.nextQueueId, r.id + 1);
+    }
+    const now = this.clock.now();
+    const rows = await this.store.all<MessageRow>(
+      'SELECT queue_id, seq, data, visible_at, receive_count, first_receive_at, receipt FROM sqs_messages ORDER BY queue_id, seq',
+    );
+    for (const r of rows) {
+      this.nextSeq = Math.max(this.nextSeq, r.seq + 1);
+      const q = this.byId.get(r.queue_id);
+      if (!q) continue;
+      q.state.add(
+        {
+          seq: r.seq,
+          data: JSON.parse(r.data) as MessageData,
+          visibleAt: r.visible_at,
+          receiveCount: r.receive_count,
+          firstReceiveAt: r.first_receive_at,
+          receipt: r.receipt,
+          inflight: r.receipt !== null && r.visible_at > now,
+          version: 0,
+        },
+        now,
+      );
+    }
+    const dedup = await this.store.all<{
+      queue_id: number;
+      dedup_key: string;
+      message_id: string;
+      sequence_number: string | null;
+      expires_at: number;
+    }>('SELECT queue_id, dedup_key, message_id, sequence_number, expires_at FROM sqs_dedup');
+    for (const d of dedup) {
+      this.byId.get(d.queue_id)?.dedup.set(d.dedup_key, {
+        messageId: d.message_id,
+        ...(d.sequence_number ? { sequenceNumber: d.sequence_number } : {}),
+        expiresAt: d.expires_at,
+      });
+    }
+    this.sweeper = setInterval(() => {
+      this.sweep().catch((err: unknown) => this.log.warn({ err }, 'sqs sweep failed'));
+    }, 5_000);
+    this.sweeper.unref();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.sweeper) clearInterval(this.sweeper);
+    for (const q of this.byId.values()) this.wake(q);
+  }
+
+  private newQueue(
+    id: number,
+    account: string,
+    region: string,
+    name: string,
+    attributes: Record<string, string>,
+    createdAt: number,
+  ): Queue {
+    const fifo = name.endsWith('.fifo');
+    return {
+      id,
+      account,
+      region,
+      name,
+      arn: queueArn(region, account, name),
+      fifo,
+      attributes,
+      tags: {},
+      createdAt,
+      modifiedAt: createdAt,
+      deleted: false,
+      state: new QueueState(fifo),
+      waiters: new Set(),
+      dedup: new Map(),
+    };
+  }
+
+  private index(q: Queue): Queue {
+    this.byKey.set(`${q.account}/${q.region}/${q.name}`, q);
+    this.byId.set(q.id, q);
+    this.byArn.set(q.arn, q);
+    return q;
+  }
+
+  // ---- queues ----
+
+  find(account: string, region: string, name: string): Queue | undefined {
+    return this.byKey.get(`${account}/${region}/${name}`);
+  }
+
+  findByArn(arn: string): Queue | undefined {
+    return this.byArn.get(arn);
+  }
+
+  findById(id: number): Queue | undefined {
+    return this.byId.get(id);
+  }
+
+  list(account: string, region: string): Queue[] {
+    const out: Queue[] = [];
+    for (const q of this.byId.values()) if (q.account === account && q.region === region) out.push(q);
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  all(): Iterable<Queue> {
+    return this.byId.values();
+  }
+
+  async create(
+    account: string,
+    region: string,
+    name: string,
+    attributes: Record<string, string>,
+    tags: Record<string, string>,
+  ): Promise<Queue> {
+    const now = this.clock.now();
+    const defaults = name.endsWith('.fifo') ? { ...DEFAULT_ATTRIBUTES, ...FIFO_DEFAULTS } : DEFAULT_ATTRIBUTES;
+    const attrs = { ...defaults };
+    for (const [k, v] of Object.entries(attributes)) if (v !== '') attrs[k] = v;
+    const q = this.newQueue(this.nextQueueId++, account, region, name, attrs, now);
+    q.tags = { ...tags };
+    this.index(q);
+    try {
+      await this.store.run(
+        'INSERT INTO sqs_queues (account, region, name, id, attributes, tags, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [account, region, name, q.id, JSON.stringify(attrs), JSON.stringify(q.tags), now, now],
+      );
+    } catch (err) {
+      this.unindex(q);
+      throw err;
+    }
+    return q;
+  }
+
+  private unindex(q: Queue): void {
+    this.byKey.delete(`${q.account}/${q.region}/${q.name}`);
+    this.byId.delete(q.id);
+    this.byArn.delete(q.arn);
+  }
+
+  async delete(q: Queue): Promise<void> {
+    q.deleted = true;
+    this.unindex(q);
+    this.wake(q);
+    await this.store.transaction(async (tx) => {
+      await tx.run('DELETE FROM sqs_queues WHERE id = ?', [q.id]);
+      await tx.run('DELETE FROM sqs_messages WHERE queue_id = ?', [q.id]);
+      await tx.run('DELETE FROM sqs_dedup WHERE queue_id = ?', [q.id]);
+    });
+  }
+
+  async saveAttributes(q: Queue, changes: Record<string, string>): Promise<void> {
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === '' && (k === 'RedrivePolicy' || k === 'RedriveAllowPolicy' || k === 'Policy' || k === 'KmsMasterKeyId'))
+        delete q.attributes[k];
+      else q.attributes[k] = v;
+    }
+    q.modifiedAt = this.clock.now();
+    await this.store.run('UPDATE sqs_queues SET attributes = ?, modified_at = ? WHERE id = ?', [
+      JSON.stringify(q.attributes),
+      q.modifiedAt,
+      q.id,
+    ]);
+    this.wake(q);
+  }
+
+  async saveTags(q: Queue): Promise<void> {
+    await this.store.run('UPDATE sqs_queues SET tags = ? WHERE id = ?', [JSON.stringify(q.tags), q.id]);
+  }
+
+  // ---- messages ----
+
+  /** Sends messages (already validated) in one transaction; each outcome in input order. */
+  async send(q: Queue, inputs: SendInput[], senderId: string): Promise<SendOutcome[]> {
+    const now = this.clock.now();
+    const outcomes: SendOutcome[] = [];
+    const fresh: Message[] = [];
+    const reserved: string[] = [];
+    const dedupRows: [string, string, string | null][] = [];
+    const contentBased = q.attributes['ContentBasedDeduplication'] === 'true';
+    const byGroup = q.attributes['DeduplicationScope'] === 'messageGroup';
+    const queueDelay = Number(q.attributes['DelaySeconds'] ?? 0);
+    for (const input of inputs) {
+      const md5 = md5Hex(input.body);
+      const md5Attrs = md5OfAttributes(input.attributes);
+      let dedupKey: string | undefined;
+      let dedupId: string | undefined;
+      if (q.fifo) {
+        dedupId = input.dedupId ?? (contentBased ? sha256Hex(input.body) : undefined);
+        dedupKey = byGroup ? `${input.groupId ?? ''}\n${dedupId}` : dedupId!;
+        const seen = q.dedup.get(dedupKey);
+        if (seen && seen.expiresAt > now) {
+          outcomes.push({
+            messageId: seen.messageId,
+            md5,
+            ...(md5Attrs ? { md5Attrs } : {}),
+            ...(seen.sequenceNumber ? { sequenceNumber: seen.sequenceNumber } : {}),
+          });
+          continue;
+        }
+      }
+      const seq = this.nextSeq++;
+      const data: MessageData = {
+        id: randomUUID(),
+        body: input.body,
+        md5,
+        ...(input.attributes && md5Attrs ? { attrs: input.attributes, md5Attrs } : {}),
+        ...(input.trace ? { trace: input.trace } : {}),
+        sentAt: now,
+        senderId,
+        ...(input.groupId !== undefined ? { groupId: input.groupId } : {}),
+        ...(q.fifo ? { dedupId, sequenceNumber: (SEQUENCE_BASE + BigInt(seq)).toString() } : {}),
+      };
+      const delay = q.fifo ? queueDelay : (input.delaySeconds ?? queueDelay);
+      fresh.push({
+        seq,
+        data,
+        visibleAt: now + delay * 1000,
+        receiveCount: 0,
+        firstReceiveAt: null,
+        receipt: null,
+        inflight: false,
+        version: 0,
+      });
+      if (dedupKey !== undefined) {
+        q.dedup.set(dedupKey, {
+          messageId: data.id,
+          sequenceNumber: data.sequenceNumber!,
+          expiresAt: now + DEDUP_MS,
+        });
+        reserved.push(dedupKey);
+        dedupRows.push([dedupKey, data.id, data.sequenceNumber ?? null]);
+      }
+      outcomes.push({
+        messageId: data.id,
+        md5,
+        ...(md5Attrs ? { md5Attrs } : {}),
+        ...(data.sequenceNumber ? { sequenceNumber: data.sequenceNumber } : {}),
+      });
+    }
+    if (fresh.length === 0) return outcomes;
+    try {
+      await this.store.transaction(async (tx) => {
+        for (const m of fresh) await insertMessage(tx, q.id, m);
+        for (const [key, id, sn] of dedupRows)
+          await tx.run(
+            'INSERT INTO sqs_dedup (queue_id, dedup_key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?) ' +
+              'ON CONFLICT (queue_id, dedup_key) DO UPDATE SET message_id = excluded.message_id, sequence_number = excluded.sequence_number, expires_at = excluded.expires_at',
+            [q.id, key, id, sn, now + DEDUP_MS],
+          );
+      });
+    } catch (err) {
+      for (const key of reserved) q.dedup.delete(key);
+      throw err;
+    }
+    if (q.deleted) return outcomes;
+    const at = this.clock.now();
+    for (const m of fresh) q.state.add(m, at);
+    this.wake(q);
+    return outcomes;
+  }
+
+  /** One receive attempt (no waiting): takes, persists and returns up to `max` messages. */
+  async receiveOnce(q: Queue, max: number, visibilitySeconds: number): Promise<Message[]> {
+    const now = this.clock.now();
+    const retentionMs = Number(q.attributes['MessageRetentionPeriod'] ?? 345600) * 1000;
+    const policy = redrivePolicy(q.attributes);
+    const dlq = policy ? this.byArn.get(policy.deadLetterTargetArn) : undefined;
+    const verdicts = new Map<number, Verdict>();
+    const judge = (m: Message): Verdict => {
+      let v: Verdict = 'take';
+      if (now >= m.data.sentAt + retentionMs) v = 'expire';
+      else if (dlq && policy && m.receiveCount >= policy.maxReceiveCount) v = 'redrive';
+      if (v !== 'take') verdicts.set(m.seq, v);
+      return v;
+    };
+    const dropped: Message[] = [];
+    const taken = q.state.receive(max, now, visibilitySeconds * 1000, judge, dropped);
+    if (taken.length === 0 && dropped.length === 0) return taken;
+    const moved: Message[] = [];
+    await this.store.transaction(async (tx) => {
+      for (const m of taken)
+        await tx.run(
+          'UPDATE sqs_messages SET visible_at = ?, receive_count = ?, first_receive_at = ?, receipt = ? WHERE queue_id = ? AND seq = ?',
+          [m.visibleAt, m.receiveCount, m.firstReceiveAt, m.receipt, q.id, m.seq],
+        );
+      for (const m of dropped) {
+        await tx.run('DELETE FROM sqs_messages WHERE queue_id = ? AND seq = ?', [q.id, m.seq]);
+        if (verdicts.get(m.seq) === 'redrive' && dlq) {
+          const copy: Message = {
+            ...m,
+            seq: this.nextSeq++,
+            data: { ...m.data, dlqSource: q.arn },
+            visibleAt: now,
+            receipt: null,
+            inflight: false,
+            version: 0,
+          };
+          await insertMessage(tx, dlq.id, copy);
+          moved.push(copy);
+        }
+      }
+    });
+    if (dlq && moved.length > 0 && !dlq.deleted) {
+      for (const m of moved) dlq.state.add(m, now);
+      this.wake(dlq);
+    }
+    return taken;
+  }
+
+  /** ReceiveMessage: waits up to `waitSeconds` (real time) for messages, woken by sends. */
+  async receive(q: Queue, max: number, visibilitySeconds: number, waitSeconds: number): Promise<Message[]> {
+    const end = Date.now() + waitSeconds * 1000;
+    for (;;) {
+      const messages = await this.receiveOnce(q, max, visibilitySeconds);
+      if (messages.length > 0 || waitSeconds <= 0 || q.deleted || this.closed) return messages;
+      const remaining = end - Date.now();
+      if (remaining <= 0) return messages;
+      let wait = remaining;
+      const next = q.state.nextDeadline();
+      if (next !== undefined) wait = Math.min(wait, Math.max(5, next - this.clock.now()));
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          q.waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, wait);
+        q.waiters.add(done);
+      });
+    }
+  }
+
+  private wake(q: Queue): void {
+    for (const w of [...q.waiters]) w();
+  }
+
+  /** The message a receipt handle names in this queue (undefined when gone), or throws ReceiptHandleIsInvalid. */
+  resolveHandle(q: Queue, handle: string): { message: Message | undefined; current: boolean } {
+    const parsed = parseReceiptHandle(handle);
+    if (!parsed) throw sqsErrors.receiptHandleIsInvalid(handle);
+    if (parsed.queueId !== q.id) return { message: undefined, current: false };
+    const message = q.state.messages.get(parsed.seq);
+    return { message, current: message !== undefined && message.receipt === parsed.nonce };
+  }
+
+  /** Deletes by receipt handles (one transaction); a handle of a message already gone succeeds. */
+  async deleteMessages(q: Queue, messages: Message[]): Promise<void> {
+    const gone: number[] = [];
+    for (const m of messages) if (q.state.remove(m.seq)) gone.push(m.seq);
+    if (gone.length === 0) return;
+    if (gone.length === 1) {
+      await this.store.run('DELETE FROM sqs_messages WHERE queue_id = ? AND seq = ?', [q.id, gone[0]!]);
+      return;
+    }
+    await this.store.transaction(async (tx) => {
+      for (const seq of gone) await tx.run('DELETE FROM sqs_messages WHERE queue_id = ? AND seq = ?', [q.id, seq]);
+    });
+  }
+
+  async changeVisibility(q: Queue, changes: { message: Message; seconds: number }[]): Promise<void> {
+    const now = this.clock.now();
+    for (const c of changes) q.state.setVisibleAt(c.message, now + c.seconds * 1000, now);
+    await this.store.transaction(async (tx) => {
+      for (const c of changes)
+        await tx.run('UPDATE sqs_messages SET visible_at = ? WHERE queue_id = ? AND seq = ?', [
+          c.message.visibleAt,
+          q.id,
+          c.message.seq,
+        ]);
+    });
+    if (changes.some((c) => c.seconds === 0)) this.wake(q);
+  }
+
+  async purge(q: Queue): Promise<void> {
+    const now = this.clock.now();
+    if (q.lastPurgeAt !== undefined && now - q.lastPurgeAt < 60_000) throw sqsErrors.purgeInProgress(q.name);
+    q.lastPurgeAt = now;
+    q.state.clear();
+    await this.store.run('DELETE FROM sqs_messages WHERE queue_id = ?', [q.id]);
+  }
+
+  /** Moves every message of `from` to `to` (StartMessageMoveTask); `to` undefined: each message's source queue. */
+  async move(from: Queue, to: Queue | undefined): Promise<number> {
+    const now = this.clock.now();
+    const messages = [...from.state.messages.values()].filter((m) => !(m.inflight && m.visibleAt > now));
+    const placed: [Queue, Message][] = [];
+    await this.store.transaction(async (tx) => {
+      for (const m of messages) {
+        const target = to ?? (m.data.dlqSource ? this.byArn.get(m.data.dlqSource) : undefined);
+        if (!target) continue;
+        await tx.run('DELETE FROM sqs_messages WHERE queue_id = ? AND seq = ?', [from.id, m.seq]);
+        const data = { ...m.data };
+        delete data.dlqSource;
+        const copy: Message = {
+          seq: this.nextSeq++,
+          data: { ...data, sentAt: now },
+          visibleAt: now,
+          receiveCount: 0,
+          firstReceiveAt: null,
+          receipt: null,
+          inflight: false,
+          version: 0,
+        };
+        await insertMessage(tx, target.id, copy);
+        placed.push([target, copy]);
+        from.state.remove(m.seq);
+      }
+    });
+    for (const [target, m] of placed) {
+      target.state.add(m, now);
+      this.wake(target);
+    }
+    return placed.length;
+  }
+
+  /** Drops messages past their retention period and deduplication ids past 5 minutes. */
+  private async sweep(): Promise<void> {
+    const now = this.clock.now();
+    for (const q of this.byId.values()) {
+      const retentionMs = Number(q.attributes['MessageRetentionPeriod'] ?? 345600) * 1000;
+      const expired: number[] = [];
+      for (const m of q.state.messages.values()) if (now >= m.data.sentAt + retentionMs) expired.push(m.seq);
+      const stale: string[] = [];
+      for (const [key, d] of q.dedup) if (d.expiresAt <= now) stale.push(key);
+      if (expired.length === 0 && stale.length === 0) continue;
+      for (const seq of expired) q.state.remove(seq);
+      for (const key of stale) q.dedup.delete(key);
+      await this.store.transaction(async (tx) => {
+        for (const seq of expired) await tx.run('DELETE FROM sqs_messages WHERE queue_id = ? AND seq = ?', [q.id, seq]);
+        if (stale.length > 0) await tx.run('DELETE FROM sqs_dedup WHERE queue_id = ? AND expires_at <= ?', [q.id, now]);
+      });
+    }
+  }
+}
+
+async function insertMessage(tx: Db, queueId: number, m: Message): Promise<void> {
+  await tx.run(
+    'INSERT INTO sqs_messages (queue_id, seq, data, visible_at, receive_count, first_receive_at, receipt) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    [queueId, m.seq, JSON.stringify(m.data), m.visibleAt, m.receiveCount, m.firstReceiveAt, m.receipt],
+  );
+}
+
+function sha256Hex(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}

@@ -1,0 +1,121 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CreateChangeSetCommand,
+  CreateStackCommand,
+  DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  GetTemplateCommand,
+  ListStackResourcesCommand,
+} from '@aws-sdk/client-cloudformation';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { startTestServer, tempDir } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
+import { cfnClient, waitStack } from './helpers.js';
+
+let server: TestServer;
+let cfn: CloudFormationClient;
+let dir: ReturnType<typeof tempDir>;
+beforeAll(async () => {
+  server = await startTestServer();
+  cfn = cfnClient(server.endpoint);
+  dir = tempDir();
+});
+afterAll(async () => {
+  await server?.stop();
+  dir?.cleanup();
+});
+
+async function error(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return `${(e as Error).name}: ${(e as Error).message}`;
+  }
+  throw new Error('expected an error');
+}
+
+describe('Transform: AWS::Serverless-2016-10-31', () => {
+  it(
+    'deploys a SAM template through a change set (CodeUri as an Overcast::LocalPath directory)',
+    { timeout: 30_000 },
+    async () => {
+      const code = join(dir.path, 'src');
+      mkdirSync(code);
+      writeFileSync(
+        join(code, 'app.js'),
+        `exports.handler = async () => ({ statusCode: 200, body: 'from ' + process.env.TABLE });`,
+      );
+      const template = `
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Items:
+    Type: AWS::Serverless::SimpleTable
+  Hello:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: ${code}
+      Handler: app.handler
+      Runtime: nodejs20.x
+      Environment: { Variables: { TABLE: !Ref Items } }
+      Events:
+        Get:
+          Type: HttpApi
+          Properties: { Path: /hello, Method: GET }
+Outputs:
+  ApiId: { Value: !Ref ServerlessHttpApi }
+  Table: { Value: !Ref Items }
+`;
+      const cs = await cfn.send(
+        new CreateChangeSetCommand({
+          StackName: 'sam',
+          ChangeSetName: 'c1',
+          ChangeSetType: 'CREATE',
+          TemplateBody: template,
+          Capabilities: ['CAPABILITY_IAM'],
+        }),
+      );
+      await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: cs.Id }));
+      const s = await waitStack(cfn, 'sam');
+      expect(s.StackStatus, s.StackStatusReason).toBe('CREATE_COMPLETE');
+      const resources = await cfn.send(new ListStackResourcesCommand({ StackName: 'sam' }));
+      expect(resources.StackResourceSummaries!.map((r) => r.LogicalResourceId)).toEqual(
+        expect.arrayContaining(['Hello', 'HelloRole', 'Items', 'ServerlessHttpApi']),
+      );
+      const out = Object.fromEntries(s.Outputs!.map((o) => [o.OutputKey, o.OutputValue]));
+      const res = await fetch(`${server.endpoint}/_aws/execute-api/${out['ApiId']}/hello`);
+      expect(await res.text()).toBe(`from ${out['Table']}`);
+      const processed = await cfn.send(new GetTemplateCommand({ StackName: 'sam', TemplateStage: 'Processed' }));
+      expect(JSON.parse(processed.TemplateBody!).Resources.Hello.Type).toBe('AWS::Lambda::Function');
+      const original = await cfn.send(new GetTemplateCommand({ StackName: 'sam' }));
+      expect(original.TemplateBody).toBe(template);
+    },
+  );
+
+  it('needs CAPABILITY_AUTO_EXPAND for CreateStack and reports transform errors', async () => {
+    const body = `Transform: AWS::Serverless-2016-10-31\nResources:\n  T:\n    Type: AWS::Serverless::SimpleTable\n`;
+    expect(await error(cfn.send(new CreateStackCommand({ StackName: 'samcaps', TemplateBody: body })))).toBe(
+      'InsufficientCapabilitiesException: Requires capabilities : [CAPABILITY_AUTO_EXPAND]',
+    );
+    await cfn.send(
+      new CreateStackCommand({ StackName: 'samcaps', TemplateBody: body, Capabilities: ['CAPABILITY_AUTO_EXPAND'] }),
+    );
+    expect((await waitStack(cfn, 'samcaps')).StackStatus).toBe('CREATE_COMPLETE');
+    const broken = `Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties: { Bogus: 1 }\n`;
+    expect(
+      await error(
+        cfn.send(
+          new CreateStackCommand({
+            StackName: 'sambad',
+            TemplateBody: broken,
+            Capabilities: ['CAPABILITY_AUTO_EXPAND', 'CAPABILITY_IAM'],
+          }),
+        ),
+      ),
+    ).toMatch(/^ValidationError: Transform AWS::Serverless-2016-10-31 failed with: /);
+    expect(await error(cfn.send(new DescribeStacksCommand({ StackName: 'sambad' })))).toBe(
+      'ValidationError: Stack with id sambad does not exist',
+    );
+  });
+});
