@@ -32,7 +32,8 @@ function awsChunked(data: Buffer, chunkSize: number, trailers: Record<string, st
 describe('S3 checksums', () => {
   let server: TestServer;
   let s3: ReturnType<typeof s3Client>;
-  const missing = async (key: string) => (await errorOf(s3.send(new HeadObjectCommand({ Bucket: 'sums', Key: key })))).name;
+  const missing = async (key: string) =>
+    (await errorOf(s3.send(new HeadObjectCommand({ Bucket: 'sums', Key: key })))).name;
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -47,43 +48,93 @@ describe('S3 checksums', () => {
   it('stores and returns each flexible checksum algorithm the SDK computes', async () => {
     const body = Buffer.from('checksummed content '.repeat(1000));
     for (const algorithm of ['CRC32', 'CRC32C', 'SHA1', 'SHA256'] as ChecksumAlgorithm[]) {
-      const put = await s3.send(new PutObjectCommand({ Bucket: 'sums', Key: `alg-${algorithm}`, Body: body, ChecksumAlgorithm: algorithm }));
+      const put = await s3.send(
+        new PutObjectCommand({ Bucket: 'sums', Key: `alg-${algorithm}`, Body: body, ChecksumAlgorithm: algorithm }),
+      );
       const field = `Checksum${algorithm}` as 'ChecksumCRC32';
       expect(put[field]).toBeTruthy();
-      const got = await s3.send(new GetObjectCommand({ Bucket: 'sums', Key: `alg-${algorithm}`, ChecksumMode: 'ENABLED' }));
+      const got = await s3.send(
+        new GetObjectCommand({ Bucket: 'sums', Key: `alg-${algorithm}`, ChecksumMode: 'ENABLED' }),
+      );
       expect(got[field]).toBe(put[field]);
       expect(Buffer.from(await got.Body!.transformToByteArray()).equals(body)).toBe(true);
     }
     const sha = createHash('sha256').update(body).digest('base64');
-    expect((await s3.send(new HeadObjectCommand({ Bucket: 'sums', Key: 'alg-SHA256', ChecksumMode: 'ENABLED' }))).ChecksumSHA256).toBe(sha);
+    expect(
+      (await s3.send(new HeadObjectCommand({ Bucket: 'sums', Key: 'alg-SHA256', ChecksumMode: 'ENABLED' })))
+        .ChecksumSHA256,
+    ).toBe(sha);
     // A streamed body of known length goes aws-chunked with a trailing checksum.
     const streamed = await s3.send(
-      new PutObjectCommand({ Bucket: 'sums', Key: 'streamed', Body: Readable.from([body.subarray(0, 7000), body.subarray(7000)]), ContentLength: body.length }),
+      new PutObjectCommand({
+        Bucket: 'sums',
+        Key: 'streamed',
+        Body: Readable.from([body.subarray(0, 7000), body.subarray(7000)]),
+        ContentLength: body.length,
+      }),
     );
     expect(streamed.ChecksumCRC32).toBe(b64crc32(body));
     expect((await s3.send(new HeadObjectCommand({ Bucket: 'sums', Key: 'streamed' }))).ContentLength).toBe(body.length);
   });
 
   it('rejects a wrong Content-MD5 or x-amz-checksum-* without storing', async () => {
-    const md5 = await errorOf(s3.send(new PutObjectCommand({ Bucket: 'sums', Key: 'bad-md5', Body: 'data', ContentMD5: createHash('md5').update('other').digest('base64') })));
+    const md5 = await errorOf(
+      s3.send(
+        new PutObjectCommand({
+          Bucket: 'sums',
+          Key: 'bad-md5',
+          Body: 'data',
+          ContentMD5: createHash('md5').update('other').digest('base64'),
+        }),
+      ),
+    );
     expect(md5.name).toBe('BadDigest');
     expect(md5.message).toBe('The Content-MD5 you specified did not match what we received.');
     expect(await missing('bad-md5')).toBe('NotFound');
-    const invalid = await errorOf(s3.send(new PutObjectCommand({ Bucket: 'sums', Key: 'bad-md5', Body: 'data', ContentMD5: 'not-base64' })));
+    const invalid = await errorOf(
+      s3.send(new PutObjectCommand({ Bucket: 'sums', Key: 'bad-md5', Body: 'data', ContentMD5: 'not-base64' })),
+    );
     expect(invalid.name).toBe('InvalidDigest');
-    const crc = await errorOf(s3.send(new PutObjectCommand({ Bucket: 'sums', Key: 'bad-crc', Body: 'data', ChecksumCRC32: b64crc32(Buffer.from('other')) })));
+    const crc = await errorOf(
+      s3.send(
+        new PutObjectCommand({
+          Bucket: 'sums',
+          Key: 'bad-crc',
+          Body: 'data',
+          ChecksumCRC32: b64crc32(Buffer.from('other')),
+        }),
+      ),
+    );
     expect(crc.name).toBe('BadDigest');
     expect(crc.message).toBe('The CRC32 you specified did not match the calculated checksum.');
     expect(await missing('bad-crc')).toBe('NotFound');
     const sha = await errorOf(
-      s3.send(new PutObjectCommand({ Bucket: 'sums', Key: 'bad-sha', Body: 'data', ChecksumSHA256: createHash('sha256').update('x').digest('base64') })),
+      s3.send(
+        new PutObjectCommand({
+          Bucket: 'sums',
+          Key: 'bad-sha',
+          Body: 'data',
+          ChecksumSHA256: createHash('sha256').update('x').digest('base64'),
+        }),
+      ),
     );
     expect(sha.name).toBe('BadDigest');
     expect(await missing('bad-sha')).toBe('NotFound');
     // An existing object is untouched by a rejected overwrite.
     await s3.send(new PutObjectCommand({ Bucket: 'sums', Key: 'keep', Body: 'original' }));
-    await errorOf(s3.send(new PutObjectCommand({ Bucket: 'sums', Key: 'keep', Body: 'replaced', ContentMD5: createHash('md5').update('x').digest('base64') })));
-    expect(await (await s3.send(new GetObjectCommand({ Bucket: 'sums', Key: 'keep' }))).Body!.transformToString()).toBe('original');
+    await errorOf(
+      s3.send(
+        new PutObjectCommand({
+          Bucket: 'sums',
+          Key: 'keep',
+          Body: 'replaced',
+          ContentMD5: createHash('md5').update('x').digest('base64'),
+        }),
+      ),
+    );
+    expect(await (await s3.send(new GetObjectCommand({ Bucket: 'sums', Key: 'keep' }))).Body!.transformToString()).toBe(
+      'original',
+    );
   });
 
   it('checks aws-chunked trailers and x-amz-content-sha256', async () => {

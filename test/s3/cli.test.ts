@@ -30,7 +30,12 @@ describe.skipIf(!hasAwsCli)('S3 with the AWS CLI', () => {
   let server: TestServer;
   const dir = tempDir('overcast-s3-cli-');
   beforeAll(async () => {
-    server = await startTestServer({ auth: 'enforce', credentials: [{ accessKeyId: 'AKIDOVERCASTTEST', secretAccessKey: 'overcast-test-secret', account: '000000000000' }] });
+    server = await startTestServer({
+      auth: 'enforce',
+      credentials: [
+        { accessKeyId: 'AKIDOVERCASTTEST', secretAccessKey: 'overcast-test-secret', account: '000000000000' },
+      ],
+    });
   });
   afterAll(async () => {
     await server.stop();
@@ -76,26 +81,86 @@ describe.skipIf(!hasAwsCli)('S3 with the AWS CLI', () => {
     await aws(e, ['s3api', 'create-bucket', '--bucket', 'api-bucket']);
     const file = join(dir.path, 'api.txt');
     writeFileSync(file, 'api body');
-    const put = await aws(e, ['s3api', 'put-object', '--bucket', 'api-bucket', '--key', 'k/1.txt', '--body', file, '--content-type', 'text/plain', '--metadata', 'a=1']);
+    const put = await aws(e, [
+      's3api',
+      'put-object',
+      '--bucket',
+      'api-bucket',
+      '--key',
+      'k/1.txt',
+      '--body',
+      file,
+      '--content-type',
+      'text/plain',
+      '--metadata',
+      'a=1',
+    ]);
     expect(put.ETag).toBe(`"${createHash('md5').update('api body').digest('hex')}"`);
     const head = await aws(e, ['s3api', 'head-object', '--bucket', 'api-bucket', '--key', 'k/1.txt']);
     expect(head).toMatchObject({ ContentLength: 8, ContentType: 'text/plain', Metadata: { a: '1' } });
     const list = await aws(e, ['s3api', 'list-objects-v2', '--bucket', 'api-bucket', '--prefix', 'k/']);
     expect(list.Contents.map((c: { Key: string }) => c.Key)).toEqual(['k/1.txt']);
-    await aws(e, ['s3api', 'put-bucket-versioning', '--bucket', 'api-bucket', '--versioning-configuration', 'Status=Enabled']);
+    await aws(e, [
+      's3api',
+      'put-bucket-versioning',
+      '--bucket',
+      'api-bucket',
+      '--versioning-configuration',
+      'Status=Enabled',
+    ]);
     expect((await aws(e, ['s3api', 'get-bucket-versioning', '--bucket', 'api-bucket'])).Status).toBe('Enabled');
-    await aws(e, ['s3api', 'put-object-tagging', '--bucket', 'api-bucket', '--key', 'k/1.txt', '--tagging', 'TagSet=[{Key=a,Value=b}]']);
-    expect((await aws(e, ['s3api', 'get-object-tagging', '--bucket', 'api-bucket', '--key', 'k/1.txt'])).TagSet).toEqual([{ Key: 'a', Value: 'b' }]);
+    await aws(e, [
+      's3api',
+      'put-object-tagging',
+      '--bucket',
+      'api-bucket',
+      '--key',
+      'k/1.txt',
+      '--tagging',
+      'TagSet=[{Key=a,Value=b}]',
+    ]);
+    expect(
+      (await aws(e, ['s3api', 'get-object-tagging', '--bucket', 'api-bucket', '--key', 'k/1.txt'])).TagSet,
+    ).toEqual([{ Key: 'a', Value: 'b' }]);
     const mpu = await aws(e, ['s3api', 'create-multipart-upload', '--bucket', 'api-bucket', '--key', 'mp']);
-    const part = await aws(e, ['s3api', 'upload-part', '--bucket', 'api-bucket', '--key', 'mp', '--part-number', '1', '--upload-id', mpu.UploadId, '--body', file]);
+    const part = await aws(e, [
+      's3api',
+      'upload-part',
+      '--bucket',
+      'api-bucket',
+      '--key',
+      'mp',
+      '--part-number',
+      '1',
+      '--upload-id',
+      mpu.UploadId,
+      '--body',
+      file,
+    ]);
     const done = await aws(e, [
-      's3api', 'complete-multipart-upload', '--bucket', 'api-bucket', '--key', 'mp', '--upload-id', mpu.UploadId,
-      '--multipart-upload', JSON.stringify({ Parts: [{ PartNumber: 1, ETag: part.ETag }] }),
+      's3api',
+      'complete-multipart-upload',
+      '--bucket',
+      'api-bucket',
+      '--key',
+      'mp',
+      '--upload-id',
+      mpu.UploadId,
+      '--multipart-upload',
+      JSON.stringify({ Parts: [{ PartNumber: 1, ETag: part.ETag }] }),
     ]);
     expect(done.ETag).toMatch(/-1"$/);
     const buckets = await aws(e, ['s3api', 'list-buckets']);
     expect(buckets.Buckets.map((b: { Name: string }) => b.Name)).toContain('api-bucket');
-    const err = await aws(e, ['s3api', 'get-object', '--bucket', 'api-bucket', '--key', 'missing', join(dir.path, 'out')]).catch((x: { stderr: string }) => x.stderr);
+    const err = await aws(e, [
+      's3api',
+      'get-object',
+      '--bucket',
+      'api-bucket',
+      '--key',
+      'missing',
+      join(dir.path, 'out'),
+    ]).catch((x: { stderr: string }) => x.stderr);
     expect(err).toContain('NoSuchKey');
   }, 120_000);
 });

@@ -52,7 +52,11 @@ describe('S3 durability', () => {
     for (const [key, md5] of acked) {
       expect(listed.has(key)).toBe(true);
       const got = await s3.send(new GetObjectCommand({ Bucket: 'durable', Key: key }));
-      expect(createHash('md5').update(await got.Body!.transformToByteArray()).digest('hex')).toBe(md5);
+      expect(
+        createHash('md5')
+          .update(await got.Body!.transformToByteArray())
+          .digest('hex'),
+      ).toBe(md5);
     }
     // At most the writes in flight at the kill may have landed beyond the acknowledged ones, each whole.
     expect(listed.size - acked.size).toBeLessThanOrEqual(4);

@@ -4,7 +4,14 @@ import { TEST_CREDENTIALS } from '../helpers/server.js';
 
 /** An S3 client on the test server (path-style: the endpoint is an IP address). */
 export function s3Client(endpoint: string, extra: Partial<S3ClientConfig> = {}): S3Client {
-  return new S3Client({ endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, forcePathStyle: true, maxAttempts: 1, ...extra });
+  return new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    credentials: TEST_CREDENTIALS,
+    forcePathStyle: true,
+    maxAttempts: 1,
+    ...extra,
+  });
 }
 
 export async function text(body: { transformToString(): Promise<string> } | undefined): Promise<string> {

@@ -63,7 +63,12 @@ describe('S3 multipart uploads', () => {
   it('uploads a 200 MB file generated on the fly with lib-storage and reads it back', async () => {
     const size = 200 * MiB;
     const src = generated(size);
-    const upload = new Upload({ client: s3, params: { Bucket: 'mpu', Key: 'big/file.bin', Body: src.stream, ContentType: 'application/x-big' }, partSize: 8 * MiB, queueSize: 4 });
+    const upload = new Upload({
+      client: s3,
+      params: { Bucket: 'mpu', Key: 'big/file.bin', Body: src.stream, ContentType: 'application/x-big' },
+      partSize: 8 * MiB,
+      queueSize: 4,
+    });
     const done = await upload.done();
     expect(done.ETag).toMatch(/^"[0-9a-f]{32}-25"$/);
     const head = await s3.send(new HeadObjectCommand({ Bucket: 'mpu', Key: 'big/file.bin' }));
@@ -79,7 +84,9 @@ describe('S3 multipart uploads', () => {
     expect(n).toBe(size);
     expect(hash.digest('hex')).toBe(src.md5());
     // A range across a part boundary, and one part by number.
-    const across = await s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'big/file.bin', Range: `bytes=${8 * MiB - 2}-${8 * MiB + 1}` }));
+    const across = await s3.send(
+      new GetObjectCommand({ Bucket: 'mpu', Key: 'big/file.bin', Range: `bytes=${8 * MiB - 2}-${8 * MiB + 1}` }),
+    );
     const bytes = Buffer.from(await across.Body!.transformToByteArray());
     expect(bytes.length).toBe(4);
     expect([...bytes]).toEqual([((MiB - 2) * 31 + 7) % 251, ((MiB - 1) * 31 + 7) % 251, 0, 0]);
@@ -93,14 +100,41 @@ describe('S3 multipart uploads', () => {
     const a = Buffer.alloc(5 * MiB, 'a');
     const b = Buffer.from('tail');
     await s3.send(new PutObjectCommand({ Bucket: 'mpu', Key: 'copy-src', Body: Buffer.alloc(6 * MiB, 'c') }));
-    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'mpu', Key: 'assembled', ContentType: 'text/x-parts', Metadata: { m: '1' } }));
-    const p1 = await s3.send(new UploadPartCommand({ Bucket: 'mpu', Key: 'assembled', UploadId, PartNumber: 1, Body: a }));
-    const p2 = await s3.send(
-      new UploadPartCopyCommand({ Bucket: 'mpu', Key: 'assembled', UploadId, PartNumber: 2, CopySource: 'mpu/copy-src', CopySourceRange: `bytes=0-${5 * MiB - 1}` }),
+    const { UploadId } = await s3.send(
+      new CreateMultipartUploadCommand({
+        Bucket: 'mpu',
+        Key: 'assembled',
+        ContentType: 'text/x-parts',
+        Metadata: { m: '1' },
+      }),
     );
-    const p3 = await s3.send(new UploadPartCommand({ Bucket: 'mpu', Key: 'assembled', UploadId, PartNumber: 3, Body: b }));
+    const p1 = await s3.send(
+      new UploadPartCommand({ Bucket: 'mpu', Key: 'assembled', UploadId, PartNumber: 1, Body: a }),
+    );
+    const p2 = await s3.send(
+      new UploadPartCopyCommand({
+        Bucket: 'mpu',
+        Key: 'assembled',
+        UploadId,
+        PartNumber: 2,
+        CopySource: 'mpu/copy-src',
+        CopySourceRange: `bytes=0-${5 * MiB - 1}`,
+      }),
+    );
+    const p3 = await s3.send(
+      new UploadPartCommand({ Bucket: 'mpu', Key: 'assembled', UploadId, PartNumber: 3, Body: b }),
+    );
     const badRange = await errorOf(
-      s3.send(new UploadPartCopyCommand({ Bucket: 'mpu', Key: 'assembled', UploadId, PartNumber: 4, CopySource: 'mpu/copy-src', CopySourceRange: `bytes=0-${7 * MiB}` })),
+      s3.send(
+        new UploadPartCopyCommand({
+          Bucket: 'mpu',
+          Key: 'assembled',
+          UploadId,
+          PartNumber: 4,
+          CopySource: 'mpu/copy-src',
+          CopySourceRange: `bytes=0-${7 * MiB}`,
+        }),
+      ),
     );
     expect(badRange.name).toBe('InvalidArgument');
     const parts = await s3.send(new ListPartsCommand({ Bucket: 'mpu', Key: 'assembled', UploadId }));
@@ -116,19 +150,47 @@ describe('S3 multipart uploads', () => {
     expect(uploads.Uploads!.map((u) => [u.Key, u.UploadId])).toEqual([['assembled', UploadId]]);
 
     const complete = (list: { PartNumber: number; ETag?: string | undefined }[]) =>
-      s3.send(new CompleteMultipartUploadCommand({ Bucket: 'mpu', Key: 'assembled', UploadId, MultipartUpload: { Parts: list } }));
-    expect((await errorOf(complete([{ PartNumber: 2, ETag: p2.CopyPartResult!.ETag }, { PartNumber: 1, ETag: p1.ETag }]))).name).toBe('InvalidPartOrder');
-    expect((await errorOf(complete([{ PartNumber: 1, ETag: '"00000000000000000000000000000000"' }]))).name).toBe('InvalidPart');
+      s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: 'mpu',
+          Key: 'assembled',
+          UploadId,
+          MultipartUpload: { Parts: list },
+        }),
+      );
+    expect(
+      (
+        await errorOf(
+          complete([
+            { PartNumber: 2, ETag: p2.CopyPartResult!.ETag },
+            { PartNumber: 1, ETag: p1.ETag },
+          ]),
+        )
+      ).name,
+    ).toBe('InvalidPartOrder');
+    expect((await errorOf(complete([{ PartNumber: 1, ETag: '"00000000000000000000000000000000"' }]))).name).toBe(
+      'InvalidPart',
+    );
     expect((await errorOf(complete([{ PartNumber: 9, ETag: p1.ETag }]))).name).toBe('InvalidPart');
-    const p4 = await s3.send(new UploadPartCommand({ Bucket: 'mpu', Key: 'assembled', UploadId, PartNumber: 4, Body: b }));
-    const tooSmall = await errorOf(complete([{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 3, ETag: p3.ETag }, { PartNumber: 4, ETag: p4.ETag }]));
+    const p4 = await s3.send(
+      new UploadPartCommand({ Bucket: 'mpu', Key: 'assembled', UploadId, PartNumber: 4, Body: b }),
+    );
+    const tooSmall = await errorOf(
+      complete([
+        { PartNumber: 1, ETag: p1.ETag },
+        { PartNumber: 3, ETag: p3.ETag },
+        { PartNumber: 4, ETag: p4.ETag },
+      ]),
+    );
     expect(tooSmall.name).toBe('EntityTooSmall');
     const done = await complete([
       { PartNumber: 1, ETag: p1.ETag },
       { PartNumber: 2, ETag: p2.CopyPartResult!.ETag },
       { PartNumber: 3, ETag: p3.ETag },
     ]);
-    const md5s = Buffer.concat([p1.ETag!, p2.CopyPartResult!.ETag!, p3.ETag!].map((e) => Buffer.from(e.replace(/"/g, ''), 'hex')));
+    const md5s = Buffer.concat(
+      [p1.ETag!, p2.CopyPartResult!.ETag!, p3.ETag!].map((e) => Buffer.from(e.replace(/"/g, ''), 'hex')),
+    );
     expect(done.ETag).toBe(`"${createHash('md5').update(md5s).digest('hex')}-3"`);
     expect(done.Location).toMatch(/\/mpu\/assembled$/);
     const got = await s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'assembled' }));
@@ -143,15 +205,25 @@ describe('S3 multipart uploads', () => {
 
   it('aborts uploads; interrupted uploads leave no visible object', async () => {
     const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'mpu', Key: 'aborted' }));
-    await s3.send(new UploadPartCommand({ Bucket: 'mpu', Key: 'aborted', UploadId, PartNumber: 1, Body: Buffer.alloc(MiB) }));
+    await s3.send(
+      new UploadPartCommand({ Bucket: 'mpu', Key: 'aborted', UploadId, PartNumber: 1, Body: Buffer.alloc(MiB) }),
+    );
     await s3.send(new AbortMultipartUploadCommand({ Bucket: 'mpu', Key: 'aborted', UploadId }));
-    expect((await errorOf(s3.send(new ListPartsCommand({ Bucket: 'mpu', Key: 'aborted', UploadId })))).name).toBe('NoSuchUpload');
+    expect((await errorOf(s3.send(new ListPartsCommand({ Bucket: 'mpu', Key: 'aborted', UploadId })))).name).toBe(
+      'NoSuchUpload',
+    );
     expect((await errorOf(s3.send(new HeadObjectCommand({ Bucket: 'mpu', Key: 'aborted' })))).name).toBe('NotFound');
 
     // lib-storage aborted half way: it aborts the multipart upload; nothing becomes visible.
     const controller = new AbortController();
     const src = generated(40 * MiB);
-    const upload = new Upload({ client: s3, params: { Bucket: 'mpu', Key: 'half' , Body: src.stream }, partSize: 5 * MiB, queueSize: 1, abortController: controller });
+    const upload = new Upload({
+      client: s3,
+      params: { Bucket: 'mpu', Key: 'half', Body: src.stream },
+      partSize: 5 * MiB,
+      queueSize: 1,
+      abortController: controller,
+    });
     upload.on('httpUploadProgress', (p) => {
       if ((p.loaded ?? 0) >= 10 * MiB) controller.abort();
     });
@@ -162,7 +234,13 @@ describe('S3 multipart uploads', () => {
     const port = Number(new URL(server.endpoint).port);
     const dropAfter = (path: string, declared: number, sent: number) =>
       new Promise<void>((resolve) => {
-        const req = request({ host: '127.0.0.1', port, method: 'PUT', path, headers: { 'content-length': String(declared) } });
+        const req = request({
+          host: '127.0.0.1',
+          port,
+          method: 'PUT',
+          path,
+          headers: { 'content-length': String(declared) },
+        });
         req.on('error', () => resolve());
         req.on('response', () => resolve());
         req.write(Buffer.alloc(sent, 'x'), () => setTimeout(() => req.destroy(), 100));
@@ -172,7 +250,9 @@ describe('S3 multipart uploads', () => {
     await dropAfter(`/mpu/dropped-mp?partNumber=1&uploadId=${second.UploadId}`, 8 * MiB, 3 * MiB);
     await new Promise((r) => setTimeout(r, 200));
     expect((await errorOf(s3.send(new HeadObjectCommand({ Bucket: 'mpu', Key: 'dropped' })))).name).toBe('NotFound');
-    expect((await s3.send(new ListPartsCommand({ Bucket: 'mpu', Key: 'dropped-mp', UploadId: second.UploadId }))).Parts).toBeUndefined();
+    expect(
+      (await s3.send(new ListPartsCommand({ Bucket: 'mpu', Key: 'dropped-mp', UploadId: second.UploadId }))).Parts,
+    ).toBeUndefined();
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'mpu' }));
     expect((listed.Contents ?? []).map((c) => c.Key)).not.toContain('dropped');
     expect((listed.Contents ?? []).map((c) => c.Key)).not.toContain('half');

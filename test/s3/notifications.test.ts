@@ -48,7 +48,12 @@ describe('S3 event notifications', () => {
     server = await startTestServer();
     s3 = s3Client(server.endpoint);
     lambda = lambdaClient(server.endpoint);
-    sqs = new SQSClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    sqs = new SQSClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1,
+    });
     await server.ddb.send(
       new CreateTableCommand({
         TableName: 'sink',
@@ -73,7 +78,12 @@ describe('S3 event notifications', () => {
         new PutBucketNotificationConfigurationCommand({
           Bucket: 'uploads',
           NotificationConfiguration: {
-            LambdaFunctionConfigurations: [{ LambdaFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:nope', Events: ['s3:ObjectCreated:*'] }],
+            LambdaFunctionConfigurations: [
+              {
+                LambdaFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:nope',
+                Events: ['s3:ObjectCreated:*'],
+              },
+            ],
           },
         }),
       ),
@@ -88,7 +98,14 @@ describe('S3 event notifications', () => {
               Id: 'images-created',
               LambdaFunctionArn: fn.FunctionArn!,
               Events: ['s3:ObjectCreated:*'],
-              Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'images/' }, { Name: 'suffix', Value: '.jpg' }] } },
+              Filter: {
+                Key: {
+                  FilterRules: [
+                    { Name: 'prefix', Value: 'images/' },
+                    { Name: 'suffix', Value: '.jpg' },
+                  ],
+                },
+              },
             },
             { Id: 'removed', LambdaFunctionArn: fn.FunctionArn!, Events: ['s3:ObjectRemoved:*'] },
           ],
@@ -101,13 +118,22 @@ describe('S3 event notifications', () => {
         Id: 'images-created',
         LambdaFunctionArn: fn.FunctionArn,
         Events: ['s3:ObjectCreated:*'],
-        Filter: { Key: { FilterRules: [{ Name: 'Prefix', Value: 'images/' }, { Name: 'Suffix', Value: '.jpg' }] } },
+        Filter: {
+          Key: {
+            FilterRules: [
+              { Name: 'Prefix', Value: 'images/' },
+              { Name: 'Suffix', Value: '.jpg' },
+            ],
+          },
+        },
       },
       { Id: 'removed', LambdaFunctionArn: fn.FunctionArn, Events: ['s3:ObjectRemoved:*'] },
     ]);
 
     const before = Date.now();
-    const put = await s3.send(new PutObjectCommand({ Bucket: 'uploads', Key: 'images/My Photo (1).jpg', Body: 'jpeg bytes' }));
+    const put = await s3.send(
+      new PutObjectCommand({ Bucket: 'uploads', Key: 'images/My Photo (1).jpg', Body: 'jpeg bytes' }),
+    );
     await s3.send(new PutObjectCommand({ Bucket: 'uploads', Key: 'images/skip.png', Body: 'png' }));
     await s3.send(new PutObjectCommand({ Bucket: 'uploads', Key: 'docs/skip.jpg', Body: 'doc' }));
     const created = await until(async () => (await events()).get('ObjectCreated:Put:images/My+Photo+%281%29.jpg'));
@@ -121,12 +147,24 @@ describe('S3 event notifications', () => {
       eventName: 'ObjectCreated:Put',
       userIdentity: { principalId: `AWS:${TEST_CREDENTIALS.accessKeyId}` },
       requestParameters: { sourceIPAddress: '127.0.0.1' },
-      responseElements: { 'x-amz-request-id': expect.stringMatching(/^[0-9A-F]{16}$/), 'x-amz-id-2': expect.any(String) },
+      responseElements: {
+        'x-amz-request-id': expect.stringMatching(/^[0-9A-F]{16}$/),
+        'x-amz-id-2': expect.any(String),
+      },
       s3: {
         s3SchemaVersion: '1.0',
         configurationId: 'images-created',
-        bucket: { name: 'uploads', ownerIdentity: { principalId: expect.stringMatching(/^A[0-9A-Z]{13}$/) }, arn: 'arn:aws:s3:::uploads' },
-        object: { key: 'images/My+Photo+%281%29.jpg', size: 10, eTag: put.ETag!.replace(/"/g, ''), sequencer: expect.stringMatching(/^[0-9A-F]{18}$/) },
+        bucket: {
+          name: 'uploads',
+          ownerIdentity: { principalId: expect.stringMatching(/^A[0-9A-Z]{13}$/) },
+          arn: 'arn:aws:s3:::uploads',
+        },
+        object: {
+          key: 'images/My+Photo+%281%29.jpg',
+          size: 10,
+          eTag: put.ETag!.replace(/"/g, ''),
+          sequencer: expect.stringMatching(/^[0-9A-F]{18}$/),
+        },
       },
     });
     expect(Date.parse(r['eventTime'] as string)).toBeGreaterThanOrEqual(before - 1000);
@@ -134,30 +172,53 @@ describe('S3 event notifications', () => {
     await s3.send(new DeleteObjectCommand({ Bucket: 'uploads', Key: 'docs/skip.jpg' }));
     const removed = await until(async () => (await events()).get('ObjectRemoved:Delete:docs/skip.jpg'));
     expect(removed.Records[0]!['s3'].configurationId).toBe('removed');
-    expect(removed.Records[0]!['s3'].object).toEqual({ key: 'docs/skip.jpg', sequencer: expect.stringMatching(/^[0-9A-F]{18}$/) });
+    expect(removed.Records[0]!['s3'].object).toEqual({
+      key: 'docs/skip.jpg',
+      sequencer: expect.stringMatching(/^[0-9A-F]{18}$/),
+    });
     const all = await events();
-    expect([...all.keys()].sort()).toEqual(['ObjectCreated:Put:images/My+Photo+%281%29.jpg', 'ObjectRemoved:Delete:docs/skip.jpg']);
+    expect([...all.keys()].sort()).toEqual([
+      'ObjectCreated:Put:images/My+Photo+%281%29.jpg',
+      'ObjectRemoved:Delete:docs/skip.jpg',
+    ]);
   }, 60_000);
 
   it('delivers to SQS queues, starting with the s3:TestEvent', async () => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 's3-events' }));
-    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!['QueueArn']!;
+    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes![
+      'QueueArn'
+    ]!;
     await s3.send(new CreateBucketCommand({ Bucket: 'queued' }));
     await s3.send(
       new PutBucketNotificationConfigurationCommand({
         Bucket: 'queued',
-        NotificationConfiguration: { QueueConfigurations: [{ Id: 'q', QueueArn: arn, Events: ['s3:ObjectCreated:Put', 's3:ObjectRemoved:DeleteMarkerCreated'] }] },
+        NotificationConfiguration: {
+          QueueConfigurations: [
+            { Id: 'q', QueueArn: arn, Events: ['s3:ObjectCreated:Put', 's3:ObjectRemoved:DeleteMarkerCreated'] },
+          ],
+        },
       }),
     );
     const receive = async () => {
       const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 2, MaxNumberOfMessages: 10 }));
       return (out.Messages ?? []).map((m) => JSON.parse(m.Body!) as Record<string, any>);
     };
-    const test = await until(async () => ((await receive())[0] as Record<string, any> | undefined));
-    expect(test).toEqual({ Service: 'Amazon S3', Event: 's3:TestEvent', Time: expect.any(String), Bucket: 'queued', RequestId: expect.any(String), HostId: expect.any(String) });
+    const test = await until(async () => (await receive())[0] as Record<string, any> | undefined);
+    expect(test).toEqual({
+      Service: 'Amazon S3',
+      Event: 's3:TestEvent',
+      Time: expect.any(String),
+      Bucket: 'queued',
+      RequestId: expect.any(String),
+      HostId: expect.any(String),
+    });
     await s3.send(new PutObjectCommand({ Bucket: 'queued', Key: 'a b.txt', Body: 'hello' }));
     const msg = await until(async () => (await receive())[0]);
     expect(msg['Records'][0].eventName).toBe('ObjectCreated:Put');
-    expect(msg['Records'][0].s3.object).toMatchObject({ key: 'a+b.txt', size: 5, eTag: '5d41402abc4b2a76b9719d911017c592' });
+    expect(msg['Records'][0].s3.object).toMatchObject({
+      key: 'a+b.txt',
+      size: 5,
+      eTag: '5d41402abc4b2a76b9719d911017c592',
+    });
   }, 60_000);
 });

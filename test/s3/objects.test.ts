@@ -51,18 +51,29 @@ describe('S3 buckets and objects', () => {
     expect((await errorOf(s3.send(new CreateBucketCommand({ Bucket: 'Bad_Name' })))).name).toBe('InvalidBucketName');
     expect((await errorOf(s3.send(new CreateBucketCommand({ Bucket: 'ab' })))).name).toBe('InvalidBucketName');
     const usEast = await errorOf(
-      s3.send(new CreateBucketCommand({ Bucket: 'bkt-x', CreateBucketConfiguration: { LocationConstraint: 'us-east-1' as never } })),
+      s3.send(
+        new CreateBucketCommand({
+          Bucket: 'bkt-x',
+          CreateBucketConfiguration: { LocationConstraint: 'us-east-1' as never },
+        }),
+      ),
     );
     expect(usEast.name).toBe('InvalidLocationConstraint');
-    await s3.send(new CreateBucketCommand({ Bucket: 'bkt-eu', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
+    await s3.send(
+      new CreateBucketCommand({ Bucket: 'bkt-eu', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }),
+    );
     expect((await s3.send(new GetBucketLocationCommand({ Bucket: 'bkt-eu' }))).LocationConstraint).toBe('eu-west-1');
     expect((await s3.send(new GetBucketLocationCommand({ Bucket: 'bkt-one' }))).LocationConstraint).toBeUndefined();
     const west = s3Client(server.endpoint, { region: 'us-west-2' });
     const mismatch = await errorOf(
-      west.send(new CreateBucketCommand({ Bucket: 'bkt-west', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } })),
+      west.send(
+        new CreateBucketCommand({ Bucket: 'bkt-west', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }),
+      ),
     );
     expect(mismatch.name).toBe('IllegalLocationConstraintException');
-    await west.send(new CreateBucketCommand({ Bucket: 'bkt-west', CreateBucketConfiguration: { LocationConstraint: 'us-west-2' } }));
+    await west.send(
+      new CreateBucketCommand({ Bucket: 'bkt-west', CreateBucketConfiguration: { LocationConstraint: 'us-west-2' } }),
+    );
     west.destroy();
 
     const head = await s3.send(new HeadBucketCommand({ Bucket: 'bkt-eu' }));
@@ -128,22 +139,43 @@ describe('S3 buckets and objects', () => {
     expect(await suffix.Body!.transformToString()).toBe('xyz');
     const open = await s3.send(new GetObjectCommand({ Bucket: 'objs', Key: 'dir/file one.txt', Range: 'bytes=24-' }));
     expect(await open.Body!.transformToString()).toBe('yz');
-    const bad = await errorOf(s3.send(new GetObjectCommand({ Bucket: 'objs', Key: 'dir/file one.txt', Range: 'bytes=30-40' })));
+    const bad = await errorOf(
+      s3.send(new GetObjectCommand({ Bucket: 'objs', Key: 'dir/file one.txt', Range: 'bytes=30-40' })),
+    );
     expect(bad.name).toBe('InvalidRange');
     expect(bad.$metadata?.httpStatusCode).toBe(416);
 
-    const notModified = await errorOf(s3.send(new GetObjectCommand({ Bucket: 'objs', Key: 'dir/file one.txt', IfNoneMatch: put.ETag })));
+    const notModified = await errorOf(
+      s3.send(new GetObjectCommand({ Bucket: 'objs', Key: 'dir/file one.txt', IfNoneMatch: put.ETag })),
+    );
     expect(notModified.$metadata?.httpStatusCode).toBe(304);
-    const failed = await errorOf(s3.send(new GetObjectCommand({ Bucket: 'objs', Key: 'dir/file one.txt', IfMatch: '"nope"' })));
+    const failed = await errorOf(
+      s3.send(new GetObjectCommand({ Bucket: 'objs', Key: 'dir/file one.txt', IfMatch: '"nope"' })),
+    );
     expect(failed.name).toBe('PreconditionFailed');
     expect(failed.$metadata?.httpStatusCode).toBe(412);
     const ok = await s3.send(new GetObjectCommand({ Bucket: 'objs', Key: 'dir/file one.txt', IfMatch: put.ETag }));
     expect(await ok.Body!.transformToString()).toBe(body);
     const future = new Date(Date.now() + 3600_000);
     const past = new Date(Date.now() - 3600_000);
-    expect((await errorOf(s3.send(new GetObjectCommand({ Bucket: 'objs', Key: 'dir/file one.txt', IfModifiedSince: future })))).$metadata?.httpStatusCode).toBe(304);
-    expect((await errorOf(s3.send(new GetObjectCommand({ Bucket: 'objs', Key: 'dir/file one.txt', IfUnmodifiedSince: past })))).name).toBe('PreconditionFailed');
-    expect((await s3.send(new HeadObjectCommand({ Bucket: 'objs', Key: 'dir/file one.txt', IfModifiedSince: past }))).ContentLength).toBe(26);
+    expect(
+      (
+        await errorOf(
+          s3.send(new GetObjectCommand({ Bucket: 'objs', Key: 'dir/file one.txt', IfModifiedSince: future })),
+        )
+      ).$metadata?.httpStatusCode,
+    ).toBe(304);
+    expect(
+      (
+        await errorOf(
+          s3.send(new GetObjectCommand({ Bucket: 'objs', Key: 'dir/file one.txt', IfUnmodifiedSince: past })),
+        )
+      ).name,
+    ).toBe('PreconditionFailed');
+    expect(
+      (await s3.send(new HeadObjectCommand({ Bucket: 'objs', Key: 'dir/file one.txt', IfModifiedSince: past })))
+        .ContentLength,
+    ).toBe(26);
 
     const noKey = await errorOf(s3.send(new GetObjectCommand({ Bucket: 'objs', Key: 'nope' })));
     expect(noKey.name).toBe('NoSuchKey');
@@ -154,7 +186,9 @@ describe('S3 buckets and objects', () => {
     expect(headMissing.name).toBe('NotFound');
 
     // Conditional writes.
-    const exists = await errorOf(s3.send(new PutObjectCommand({ Bucket: 'objs', Key: 'dir/file one.txt', Body: 'x', IfNoneMatch: '*' })));
+    const exists = await errorOf(
+      s3.send(new PutObjectCommand({ Bucket: 'objs', Key: 'dir/file one.txt', Body: 'x', IfNoneMatch: '*' })),
+    );
     expect(exists.name).toBe('PreconditionFailed');
     // Overwrite, then binary content round-trips exactly.
     const bin = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7) % 256));
@@ -179,8 +213,12 @@ describe('S3 buckets and objects', () => {
       }),
     );
     expect(batch.Deleted!.map((d) => d.Key)).toEqual(['b', 'zz']);
-    expect(batch.Errors).toEqual([{ Key: 'c', VersionId: 'not-a-version', Code: 'NoSuchVersion', Message: 'The specified version does not exist.' }]);
-    const quiet = await s3.send(new DeleteObjectsCommand({ Bucket: 'dels', Delete: { Quiet: true, Objects: [{ Key: 'c' }, { Key: 'd' }] } }));
+    expect(batch.Errors).toEqual([
+      { Key: 'c', VersionId: 'not-a-version', Code: 'NoSuchVersion', Message: 'The specified version does not exist.' },
+    ]);
+    const quiet = await s3.send(
+      new DeleteObjectsCommand({ Bucket: 'dels', Delete: { Quiet: true, Objects: [{ Key: 'c' }, { Key: 'd' }] } }),
+    );
     expect(quiet.Deleted).toBeUndefined();
     expect(quiet.Errors).toBeUndefined();
     expect((await s3.send(new ListObjectsV2Command({ Bucket: 'dels' }))).KeyCount).toBe(0);
@@ -189,29 +227,72 @@ describe('S3 buckets and objects', () => {
   it('copies objects with metadata directives and copy-source conditions', async () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'copies' }));
     const src = await s3.send(
-      new PutObjectCommand({ Bucket: 'copies', Key: 'src', Body: 'copy me', ContentType: 'text/x-src', Metadata: { a: '1' }, Tagging: 't=1' }),
+      new PutObjectCommand({
+        Bucket: 'copies',
+        Key: 'src',
+        Body: 'copy me',
+        ContentType: 'text/x-src',
+        Metadata: { a: '1' },
+        Tagging: 't=1',
+      }),
     );
     const copied = await s3.send(new CopyObjectCommand({ Bucket: 'copies', Key: 'dst', CopySource: 'copies/src' }));
     expect(copied.CopyObjectResult?.ETag).toBe(src.ETag);
     const dst = await s3.send(new HeadObjectCommand({ Bucket: 'copies', Key: 'dst' }));
     expect(dst).toMatchObject({ ContentType: 'text/x-src', Metadata: { a: '1' }, ContentLength: 7 });
-    expect((await s3.send(new GetObjectTaggingCommand({ Bucket: 'copies', Key: 'dst' }))).TagSet).toEqual([{ Key: 't', Value: '1' }]);
+    expect((await s3.send(new GetObjectTaggingCommand({ Bucket: 'copies', Key: 'dst' }))).TagSet).toEqual([
+      { Key: 't', Value: '1' },
+    ]);
     await s3.send(
-      new CopyObjectCommand({ Bucket: 'copies', Key: 'dst 2', CopySource: 'copies/src', MetadataDirective: 'REPLACE', ContentType: 'text/new', Metadata: { b: '2' } }),
+      new CopyObjectCommand({
+        Bucket: 'copies',
+        Key: 'dst 2',
+        CopySource: 'copies/src',
+        MetadataDirective: 'REPLACE',
+        ContentType: 'text/new',
+        Metadata: { b: '2' },
+      }),
     );
-    expect(await s3.send(new HeadObjectCommand({ Bucket: 'copies', Key: 'dst 2' }))).toMatchObject({ ContentType: 'text/new', Metadata: { b: '2' } });
-    const self = await errorOf(s3.send(new CopyObjectCommand({ Bucket: 'copies', Key: 'src', CopySource: 'copies/src' })));
+    expect(await s3.send(new HeadObjectCommand({ Bucket: 'copies', Key: 'dst 2' }))).toMatchObject({
+      ContentType: 'text/new',
+      Metadata: { b: '2' },
+    });
+    const self = await errorOf(
+      s3.send(new CopyObjectCommand({ Bucket: 'copies', Key: 'src', CopySource: 'copies/src' })),
+    );
     expect(self.name).toBe('InvalidRequest');
-    const cond = await errorOf(s3.send(new CopyObjectCommand({ Bucket: 'copies', Key: 'x', CopySource: 'copies/src', CopySourceIfMatch: '"other"' })));
+    const cond = await errorOf(
+      s3.send(
+        new CopyObjectCommand({ Bucket: 'copies', Key: 'x', CopySource: 'copies/src', CopySourceIfMatch: '"other"' }),
+      ),
+    );
     expect(cond.name).toBe('PreconditionFailed');
-    const cond2 = await errorOf(s3.send(new CopyObjectCommand({ Bucket: 'copies', Key: 'x', CopySource: 'copies/src', CopySourceIfNoneMatch: src.ETag })));
+    const cond2 = await errorOf(
+      s3.send(
+        new CopyObjectCommand({
+          Bucket: 'copies',
+          Key: 'x',
+          CopySource: 'copies/src',
+          CopySourceIfNoneMatch: src.ETag,
+        }),
+      ),
+    );
     expect(cond2.name).toBe('PreconditionFailed');
-    await s3.send(new CopyObjectCommand({ Bucket: 'copies', Key: 'x', CopySource: 'copies/src', CopySourceIfMatch: src.ETag }));
-    expect((await errorOf(s3.send(new CopyObjectCommand({ Bucket: 'copies', Key: 'x', CopySource: 'copies/missing' })))).name).toBe('NoSuchKey');
+    await s3.send(
+      new CopyObjectCommand({ Bucket: 'copies', Key: 'x', CopySource: 'copies/src', CopySourceIfMatch: src.ETag }),
+    );
+    expect(
+      (await errorOf(s3.send(new CopyObjectCommand({ Bucket: 'copies', Key: 'x', CopySource: 'copies/missing' }))))
+        .name,
+    ).toBe('NoSuchKey');
     // Keys with spaces and unicode through the copy source encoding.
     await s3.send(new PutObjectCommand({ Bucket: 'copies', Key: 'ünï cøde+plus', Body: 'u' }));
-    await s3.send(new CopyObjectCommand({ Bucket: 'copies', Key: 'u2', CopySource: encodeURIComponent('copies/ünï cøde+plus') }));
-    expect(await (await s3.send(new GetObjectCommand({ Bucket: 'copies', Key: 'u2' }))).Body!.transformToString()).toBe('u');
+    await s3.send(
+      new CopyObjectCommand({ Bucket: 'copies', Key: 'u2', CopySource: encodeURIComponent('copies/ünï cøde+plus') }),
+    );
+    expect(await (await s3.send(new GetObjectCommand({ Bucket: 'copies', Key: 'u2' }))).Body!.transformToString()).toBe(
+      'u',
+    );
   });
 
   it('lists v1 and v2 with prefix, delimiter, pagination, start-after and url encoding', async () => {
@@ -230,7 +311,9 @@ describe('S3 buckets and objects', () => {
       const seen: string[] = [];
       let token: string | undefined;
       do {
-        const page = await s3.send(new ListObjectsV2Command({ Bucket: 'lists', MaxKeys: 2, ContinuationToken: token, Delimiter: delimiter }));
+        const page = await s3.send(
+          new ListObjectsV2Command({ Bucket: 'lists', MaxKeys: 2, ContinuationToken: token, Delimiter: delimiter }),
+        );
         seen.push(...(page.Contents ?? []).map((c) => c.Key!), ...(page.CommonPrefixes ?? []).map((p) => p.Prefix!));
         token = page.NextContinuationToken;
         expect(page.IsTruncated).toBe(token !== undefined);
@@ -262,24 +345,47 @@ describe('S3 buckets and objects', () => {
   it('tags objects and buckets, stores CORS and policies, answers preflights', async () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'cfg' }));
     await s3.send(new PutObjectCommand({ Bucket: 'cfg', Key: 'o', Body: 'o' }));
-    await s3.send(new PutObjectTaggingCommand({ Bucket: 'cfg', Key: 'o', Tagging: { TagSet: [{ Key: 'k', Value: 'v' }] } }));
-    expect((await s3.send(new GetObjectTaggingCommand({ Bucket: 'cfg', Key: 'o' }))).TagSet).toEqual([{ Key: 'k', Value: 'v' }]);
+    await s3.send(
+      new PutObjectTaggingCommand({ Bucket: 'cfg', Key: 'o', Tagging: { TagSet: [{ Key: 'k', Value: 'v' }] } }),
+    );
+    expect((await s3.send(new GetObjectTaggingCommand({ Bucket: 'cfg', Key: 'o' }))).TagSet).toEqual([
+      { Key: 'k', Value: 'v' },
+    ]);
     expect((await s3.send(new HeadObjectCommand({ Bucket: 'cfg', Key: 'o' }))).TagCount).toBe(1);
     const dup = await errorOf(
-      s3.send(new PutObjectTaggingCommand({ Bucket: 'cfg', Key: 'o', Tagging: { TagSet: [{ Key: 'k', Value: 'v' }, { Key: 'k', Value: 'w' }] } })),
+      s3.send(
+        new PutObjectTaggingCommand({
+          Bucket: 'cfg',
+          Key: 'o',
+          Tagging: {
+            TagSet: [
+              { Key: 'k', Value: 'v' },
+              { Key: 'k', Value: 'w' },
+            ],
+          },
+        }),
+      ),
     );
     expect(dup.name).toBe('InvalidTag');
     expect((await errorOf(s3.send(new GetBucketTaggingCommand({ Bucket: 'cfg' })))).name).toBe('NoSuchTagSet');
     await s3.send(new PutBucketTaggingCommand({ Bucket: 'cfg', Tagging: { TagSet: [{ Key: 'team', Value: 'x' }] } }));
-    expect((await s3.send(new GetBucketTaggingCommand({ Bucket: 'cfg' }))).TagSet).toEqual([{ Key: 'team', Value: 'x' }]);
+    expect((await s3.send(new GetBucketTaggingCommand({ Bucket: 'cfg' }))).TagSet).toEqual([
+      { Key: 'team', Value: 'x' },
+    ]);
 
     expect((await errorOf(s3.send(new GetBucketPolicyCommand({ Bucket: 'cfg' })))).name).toBe('NoSuchBucketPolicy');
-    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::cfg/*' }] });
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::cfg/*' }],
+    });
     await s3.send(new PutBucketPolicyCommand({ Bucket: 'cfg', Policy: policy }));
     expect((await s3.send(new GetBucketPolicyCommand({ Bucket: 'cfg' }))).Policy).toBe(policy);
-    expect((await errorOf(s3.send(new PutBucketPolicyCommand({ Bucket: 'cfg', Policy: 'nope' })))).name).toBe('MalformedPolicy');
+    expect((await errorOf(s3.send(new PutBucketPolicyCommand({ Bucket: 'cfg', Policy: 'nope' })))).name).toBe(
+      'MalformedPolicy',
+    );
 
-    const preflight = (headers: Record<string, string>) => fetch(`${server.endpoint}/cfg/o`, { method: 'OPTIONS', headers });
+    const preflight = (headers: Record<string, string>) =>
+      fetch(`${server.endpoint}/cfg/o`, { method: 'OPTIONS', headers });
     const before = await preflight({ Origin: 'http://app.example', 'Access-Control-Request-Method': 'GET' });
     expect(before.status).toBe(403);
     expect(await before.text()).toContain('<Code>AccessForbidden</Code>');
@@ -287,13 +393,33 @@ describe('S3 buckets and objects', () => {
       new PutBucketCorsCommand({
         Bucket: 'cfg',
         CORSConfiguration: {
-          CORSRules: [{ AllowedOrigins: ['http://*.example'], AllowedMethods: ['GET', 'PUT'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 300 }],
+          CORSRules: [
+            {
+              AllowedOrigins: ['http://*.example'],
+              AllowedMethods: ['GET', 'PUT'],
+              AllowedHeaders: ['*'],
+              ExposeHeaders: ['ETag'],
+              MaxAgeSeconds: 300,
+            },
+          ],
         },
       }),
     );
     const rules = await s3.send(new GetBucketCorsCommand({ Bucket: 'cfg' }));
-    expect(rules.CORSRules).toEqual([{ AllowedOrigins: ['http://*.example'], AllowedMethods: ['GET', 'PUT'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 300 }]);
-    const ok = await preflight({ Origin: 'http://app.example', 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'content-type,x-amz-meta-a' });
+    expect(rules.CORSRules).toEqual([
+      {
+        AllowedOrigins: ['http://*.example'],
+        AllowedMethods: ['GET', 'PUT'],
+        AllowedHeaders: ['*'],
+        ExposeHeaders: ['ETag'],
+        MaxAgeSeconds: 300,
+      },
+    ]);
+    const ok = await preflight({
+      Origin: 'http://app.example',
+      'Access-Control-Request-Method': 'PUT',
+      'Access-Control-Request-Headers': 'content-type,x-amz-meta-a',
+    });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('access-control-allow-origin')).toBe('http://app.example');
     expect(ok.headers.get('access-control-allow-methods')).toBe('GET, PUT');
@@ -311,7 +437,12 @@ describe('S3 buckets and objects', () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'vhost' }));
     const port = new URL(server.endpoint).port;
     const host = `vhost.s3.localhost:${port}`;
-    const put = await rawSend(server.endpoint, { method: 'PUT', path: '/dir/v.txt', headers: { host, 'content-type': 'text/plain' }, body: 'virtual' });
+    const put = await rawSend(server.endpoint, {
+      method: 'PUT',
+      path: '/dir/v.txt',
+      headers: { host, 'content-type': 'text/plain' },
+      body: 'virtual',
+    });
     expect(put.status).toBe(200);
     const got = await rawSend(server.endpoint, { method: 'GET', path: '/dir/v.txt', headers: { host } });
     expect(got.body.toString()).toBe('virtual');
@@ -319,10 +450,20 @@ describe('S3 buckets and objects', () => {
     const list = await rawSend(server.endpoint, { method: 'GET', path: '/?list-type=2', headers: { host } });
     expect(list.body.toString()).toContain('<Key>dir/v.txt</Key>');
     // The region form and the SDK's `<bucket>.localhost` form (signed for s3) reach the same bucket.
-    const regional = await rawSend(server.endpoint, { method: 'GET', path: '/dir/v.txt', headers: { host: `vhost.s3.us-east-1.localhost:${port}` } });
+    const regional = await rawSend(server.endpoint, {
+      method: 'GET',
+      path: '/dir/v.txt',
+      headers: { host: `vhost.s3.us-east-1.localhost:${port}` },
+    });
     expect(regional.body.toString()).toBe('virtual');
-    const missing = await rawSend(server.endpoint, { method: 'GET', path: '/x', headers: { host: `nobucket.s3.localhost:${port}` } });
+    const missing = await rawSend(server.endpoint, {
+      method: 'GET',
+      path: '/x',
+      headers: { host: `nobucket.s3.localhost:${port}` },
+    });
     expect(missing.status).toBe(404);
-    expect(missing.body.toString()).toMatch(/<Error><Code>NoSuchBucket<\/Code><Message>The specified bucket does not exist<\/Message><BucketName>nobucket<\/BucketName><RequestId>[0-9A-F]{16}<\/RequestId><HostId>[^<]+<\/HostId><\/Error>/);
+    expect(missing.body.toString()).toMatch(
+      /<Error><Code>NoSuchBucket<\/Code><Message>The specified bucket does not exist<\/Message><BucketName>nobucket<\/BucketName><RequestId>[0-9A-F]{16}<\/RequestId><HostId>[^<]+<\/HostId><\/Error>/,
+    );
   });
 });

@@ -29,13 +29,17 @@ describe('S3 versioning', () => {
   });
 
   const body = async (key: string, versionId?: string) =>
-    (await s3.send(new GetObjectCommand({ Bucket: 'versions', Key: key, VersionId: versionId }))).Body!.transformToString();
+    (
+      await s3.send(new GetObjectCommand({ Bucket: 'versions', Key: key, VersionId: versionId }))
+    ).Body!.transformToString();
 
   it('keeps versions, adds delete markers, lists versions, and suspends', async () => {
     expect((await s3.send(new GetBucketVersioningCommand({ Bucket: 'versions' }))).Status).toBeUndefined();
     const before = await s3.send(new PutObjectCommand({ Bucket: 'versions', Key: 'doc', Body: 'v0' }));
     expect(before.VersionId).toBeUndefined();
-    await s3.send(new PutBucketVersioningCommand({ Bucket: 'versions', VersioningConfiguration: { Status: 'Enabled' } }));
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket: 'versions', VersioningConfiguration: { Status: 'Enabled' } }),
+    );
     expect((await s3.send(new GetBucketVersioningCommand({ Bucket: 'versions' }))).Status).toBe('Enabled');
     const v1 = await s3.send(new PutObjectCommand({ Bucket: 'versions', Key: 'doc', Body: 'v1' }));
     const v2 = await s3.send(new PutObjectCommand({ Bucket: 'versions', Key: 'doc', Body: 'v2' }));
@@ -52,7 +56,9 @@ describe('S3 versioning', () => {
     const gone = await errorOf(s3.send(new GetObjectCommand({ Bucket: 'versions', Key: 'doc' })));
     expect(gone.name).toBe('NoSuchKey');
     expect((await s3.send(new ListObjectsV2Command({ Bucket: 'versions' }))).KeyCount).toBe(0);
-    const markerGet = await errorOf(s3.send(new GetObjectCommand({ Bucket: 'versions', Key: 'doc', VersionId: del.VersionId })));
+    const markerGet = await errorOf(
+      s3.send(new GetObjectCommand({ Bucket: 'versions', Key: 'doc', VersionId: del.VersionId })),
+    );
     expect(markerGet.name).toBe('MethodNotAllowed');
     expect(await body('doc', v2.VersionId)).toBe('v2');
 
@@ -67,7 +73,11 @@ describe('S3 versioning', () => {
     const page1 = await s3.send(new ListObjectVersionsCommand({ Bucket: 'versions', MaxKeys: 2 }));
     expect(page1.IsTruncated).toBe(true);
     const page2 = await s3.send(
-      new ListObjectVersionsCommand({ Bucket: 'versions', KeyMarker: page1.NextKeyMarker, VersionIdMarker: page1.NextVersionIdMarker }),
+      new ListObjectVersionsCommand({
+        Bucket: 'versions',
+        KeyMarker: page1.NextKeyMarker,
+        VersionIdMarker: page1.NextVersionIdMarker,
+      }),
     );
     expect((page2.Versions ?? []).map((v) => v.VersionId)).toEqual([v1.VersionId, 'null']);
 
@@ -78,13 +88,18 @@ describe('S3 versioning', () => {
     await s3.send(new DeleteObjectCommand({ Bucket: 'versions', Key: 'doc', VersionId: v2.VersionId }));
     expect(await body('doc')).toBe('v1');
 
-    await s3.send(new PutBucketVersioningCommand({ Bucket: 'versions', VersioningConfiguration: { Status: 'Suspended' } }));
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket: 'versions', VersioningConfiguration: { Status: 'Suspended' } }),
+    );
     const s1 = await s3.send(new PutObjectCommand({ Bucket: 'versions', Key: 'doc', Body: 'suspended-1' }));
     expect(s1.VersionId).toBe('null');
     await s3.send(new PutObjectCommand({ Bucket: 'versions', Key: 'doc', Body: 'suspended-2' }));
     const after = await s3.send(new ListObjectVersionsCommand({ Bucket: 'versions', Prefix: 'doc' }));
     expect(after.Versions!.map((v) => v.VersionId)).toEqual(['null', v1.VersionId]);
     expect(await body('doc')).toBe('suspended-2');
-    expect((await errorOf(s3.send(new GetObjectCommand({ Bucket: 'versions', Key: 'doc', VersionId: 'x'.repeat(32) })))).name).toBe('NoSuchVersion');
+    expect(
+      (await errorOf(s3.send(new GetObjectCommand({ Bucket: 'versions', Key: 'doc', VersionId: 'x'.repeat(32) }))))
+        .name,
+    ).toBe('NoSuchVersion');
   });
 });

@@ -107,6 +107,7 @@ export async function createLambda(deps: ServiceDeps): Promise<ServiceDefinition
       esm.close();
       asyncQueue.close();
       await pool.close();
+      await invoker.logBuffer.flush();
     },
   };
 }

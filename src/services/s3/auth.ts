@@ -32,10 +32,8 @@ interface Parsed {
   expires: number;
 }
 
-const malformedHeader = (message: string): S3Error =>
-  new S3Error('AuthorizationHeaderMalformed', message, 400);
-const malformedQuery = (message: string): S3Error =>
-  new S3Error('AuthorizationQueryParametersError', message, 400);
+const malformedHeader = (message: string): S3Error => new S3Error('AuthorizationHeaderMalformed', message, 400);
+const malformedQuery = (message: string): S3Error => new S3Error('AuthorizationQueryParametersError', message, 400);
 
 function parseScope(credential: string, query: boolean): Pick<Parsed, 'accessKeyId' | 'date' | 'region' | 'service'> {
   const p = credential.split('/');
@@ -50,8 +48,13 @@ function parse(head: RequestHead): Parsed | undefined {
   const auth = head.headers['authorization'];
   if (auth !== undefined) {
     if (!auth.startsWith('AWS4-HMAC-SHA256 ')) {
-      if (auth.startsWith('AWS ')) throw s3Errors.invalidRequest('The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.');
-      throw malformedHeader('The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.');
+      if (auth.startsWith('AWS '))
+        throw s3Errors.invalidRequest(
+          'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
+        );
+      throw malformedHeader(
+        'The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.',
+      );
     }
     const fields: Record<string, string> = {};
     for (const part of auth.slice(17).split(',')) {
@@ -59,7 +62,9 @@ function parse(head: RequestHead): Parsed | undefined {
       if (eq > 0) fields[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
     }
     if (!fields['Credential'] || !fields['SignedHeaders'] || !fields['Signature']) {
-      throw malformedHeader('The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.');
+      throw malformedHeader(
+        'The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.',
+      );
     }
     const amzDate = head.headers['x-amz-date'] ?? head.headers['date'];
     if (!amzDate) throw s3Errors.accessDenied('AWS authentication requires a valid Date or x-amz-date header');
@@ -144,7 +149,10 @@ function headerValue(head: RequestHead, rawHeaders: string[], name: string): str
 const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 function fmt(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** Authenticates an S3 request (header or presigned SigV4); verifies it in enforce mode. */
@@ -165,7 +173,8 @@ export function authenticate(config: OvercastConfig, head: RequestHead, rawHeade
   if (config.auth !== 'enforce') return caller;
   if (!known) throw s3Errors.invalidAccessKeyId(parsed.accessKeyId);
   const signed = parseAmzDate(parsed.amzDate);
-  if (Number.isNaN(signed)) throw s3Errors.accessDenied('AWS authentication requires a valid Date or x-amz-date header');
+  if (Number.isNaN(signed))
+    throw s3Errors.accessDenied('AWS authentication requires a valid Date or x-amz-date header');
   if (parsed.presigned) {
     if (now > signed + parsed.expires * 1000) {
       throw new S3Error('AccessDenied', 'Request has expired', 403, {
@@ -175,11 +184,16 @@ export function authenticate(config: OvercastConfig, head: RequestHead, rawHeade
       });
     }
   } else if (Math.abs(now - signed) > SKEW_MS) {
-    throw new S3Error('RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', 403, {
-      RequestTime: parsed.amzDate,
-      ServerTime: new Date(now).toISOString(),
-      MaxAllowedSkewMilliseconds: '900000',
-    });
+    throw new S3Error(
+      'RequestTimeTooSkewed',
+      'The difference between the request time and the current time is too large.',
+      403,
+      {
+        RequestTime: parsed.amzDate,
+        ServerTime: new Date(now).toISOString(),
+        MaxAllowedSkewMilliseconds: '900000',
+      },
+    );
   }
   const payloadHash = parsed.presigned
     ? (head.query.get('X-Amz-Content-Sha256') ?? 'UNSIGNED-PAYLOAD')

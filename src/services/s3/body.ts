@@ -39,15 +39,22 @@ function specOf(head: RequestHead, defaultAlgorithm: ChecksumAlgorithm | undefin
   const h = head.headers;
   const sha = h['x-amz-content-sha256'];
   const encoding = h['content-encoding'] ?? '';
-  const spec: BodySpec = { chunked: (sha !== undefined && sha.startsWith('STREAMING-')) || /(^|,)\s*aws-chunked/.test(encoding) };
+  const spec: BodySpec = {
+    chunked: (sha !== undefined && sha.startsWith('STREAMING-')) || /(^|,)\s*aws-chunked/.test(encoding),
+  };
   if (sha !== undefined && /^[0-9a-fA-F]{64}$/.test(sha)) spec.sha256 = sha.toLowerCase();
   else if (sha !== undefined && !spec.chunked && sha !== 'UNSIGNED-PAYLOAD') {
-    throw s3Errors.invalidArgument('x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.', 'x-amz-content-sha256', sha);
+    throw s3Errors.invalidArgument(
+      'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.',
+      'x-amz-content-sha256',
+      sha,
+    );
   }
   if (spec.chunked) {
     const d = h['x-amz-decoded-content-length'];
     if (d !== undefined) {
-      if (!/^\d+$/.test(d)) throw s3Errors.invalidArgument('Invalid x-amz-decoded-content-length', 'x-amz-decoded-content-length', d);
+      if (!/^\d+$/.test(d))
+        throw s3Errors.invalidArgument('Invalid x-amz-decoded-content-length', 'x-amz-decoded-content-length', d);
       spec.decodedLength = Number(d);
     }
   }
@@ -69,20 +76,27 @@ function specOf(head: RequestHead, defaultAlgorithm: ChecksumAlgorithm | undefin
     spec.algorithm = a;
     spec.expected = v.trim();
   }
-  if (count > 1) throw s3Errors.invalidRequest('Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
+  if (count > 1)
+    throw s3Errors.invalidRequest(
+      'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.',
+    );
   const trailer = h['x-amz-trailer']?.trim().toLowerCase();
   if (trailer) {
     const a = trailer.replace(/^x-amz-checksum-/, '');
     if (!trailer.startsWith('x-amz-checksum-') || !isChecksumAlgorithm(a)) {
       throw s3Errors.invalidRequest(`The value specified in the x-amz-trailer header is not supported`);
     }
-    if (spec.algorithm && spec.algorithm !== a) throw s3Errors.invalidRequest('Expecting a single x-amz-checksum- header');
+    if (spec.algorithm && spec.algorithm !== a)
+      throw s3Errors.invalidRequest('Expecting a single x-amz-checksum- header');
     spec.algorithm = a;
     spec.trailer = trailer;
   }
   const sdk = h['x-amz-sdk-checksum-algorithm']?.toLowerCase();
   if (sdk && !spec.algorithm) {
-    if (!isChecksumAlgorithm(sdk)) throw s3Errors.invalidRequest('Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]');
+    if (!isChecksumAlgorithm(sdk))
+      throw s3Errors.invalidRequest(
+        'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]',
+      );
     spec.algorithm = sdk;
   }
   if (!spec.algorithm && defaultAlgorithm) spec.algorithm = defaultAlgorithm;
@@ -104,7 +118,11 @@ export async function receiveBody(
 ): Promise<ReceivedBody> {
   const spec = specOf(head, options.defaultAlgorithm);
   const maxBytes = options.maxBytes ?? MAX_PUT_BYTES;
-  const declared = spec.chunked ? spec.decodedLength : head.headers['content-length'] !== undefined ? Number(head.headers['content-length']) : undefined;
+  const declared = spec.chunked
+    ? spec.decodedLength
+    : head.headers['content-length'] !== undefined
+      ? Number(head.headers['content-length'])
+      : undefined;
   if (declared !== undefined && declared > maxBytes) throw s3Errors.entityTooLarge(declared, maxBytes);
   const md5 = createHash('md5');
   const sha: Hash | undefined = spec.sha256 ? createHash('sha256') : undefined;
@@ -126,11 +144,18 @@ export async function receiveBody(
   const flush = async (): Promise<void> => {
     if (pendingBytes === 0) return;
     fh ??= await open(tempPath, 'w');
-    const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+    let bufs = pending;
+    let left = pendingBytes;
     pending = [];
     pendingBytes = 0;
-    let off = 0;
-    while (off < buf.length) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
+    // writev without concatenating; a short write resumes where it stopped.
+    while (left > 0) {
+      let written = (await fh.writev(bufs)).bytesWritten;
+      left -= written;
+      if (left === 0) break;
+      while (written >= bufs[0]!.length) written -= bufs.shift()!.length;
+      bufs = [bufs[0]!.subarray(written), ...bufs.slice(1)];
+    }
   };
   let ok = false;
   try {
@@ -164,7 +189,11 @@ export async function receiveBody(
         throw s3Errors.invalidRequest(`x-amz-trailer ${spec.trailer} was declared but not sent`);
       }
       if (expected !== undefined && expected !== value) {
-        throw new S3Error('BadDigest', `The ${upperName(spec.algorithm)} you specified did not match the calculated checksum.`, 400);
+        throw new S3Error(
+          'BadDigest',
+          `The ${upperName(spec.algorithm)} you specified did not match the calculated checksum.`,
+          400,
+        );
       }
       checksum = { algorithm: spec.algorithm, value };
     }
@@ -180,7 +209,12 @@ export async function receiveBody(
 }
 
 /** Reads a small request body (XML configuration documents) whole, checking Content-MD5 and the SHA-256. */
-export async function readSmallBody(head: RequestHead, req: IncomingMessage, caller: S3Caller, limit = 1024 * 1024): Promise<Buffer> {
+export async function readSmallBody(
+  head: RequestHead,
+  req: IncomingMessage,
+  caller: S3Caller,
+  limit = 1024 * 1024,
+): Promise<Buffer> {
   const spec = specOf(head, undefined);
   const decoder = spec.chunked ? new AwsChunkedDecoder(caller.chunkVerifier) : undefined;
   const parts: Buffer[] = [];
@@ -206,7 +240,11 @@ export async function readSmallBody(head: RequestHead, req: IncomingMessage, cal
     c.update(body);
     const expected = spec.trailer ? decoder?.trailers[spec.trailer] : spec.expected;
     if (expected !== undefined && expected !== c.digest()) {
-      throw new S3Error('BadDigest', `The ${upperName(spec.algorithm)} you specified did not match the calculated checksum.`, 400);
+      throw new S3Error(
+        'BadDigest',
+        `The ${upperName(spec.algorithm)} you specified did not match the calculated checksum.`,
+        400,
+      );
     }
   }
   return body;

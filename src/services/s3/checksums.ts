@@ -134,7 +134,13 @@ export function checksummer(algorithm: ChecksumAlgorithm): Checksummer {
 }
 
 /** Byte length of a valid digest of the algorithm (to validate a given value). */
-export const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = { crc32: 4, crc32c: 4, crc64nvme: 8, sha1: 20, sha256: 32 };
+export const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = {
+  crc32: 4,
+  crc32c: 4,
+  crc64nvme: 8,
+  sha1: 20,
+  sha256: 32,
+};
 
 /** The checksum of checksums of a multipart upload: `<base64>-<parts>` (COMPOSITE). */
 export function compositeChecksum(algorithm: ChecksumAlgorithm, partDigests: string[]): string {

@@ -10,8 +10,7 @@ const enum State {
   Done,
 }
 
-const incomplete = (): S3Error =>
-  new S3Error('IncompleteBody', 'The request body terminated unexpectedly', 400);
+const incomplete = (): S3Error => new S3Error('IncompleteBody', 'The request body terminated unexpectedly', 400);
 
 /**
  * Decodes an `aws-chunked` body (`<hex>[;chunk-signature=<sig>]\r\n<data>\r\n … 0\r\n<trailers>\r\n\r\n`)
@@ -45,7 +44,9 @@ export class AwsChunkedDecoder {
           }
           this.appendLine(buf.subarray(i, nl + 1));
           i = nl + 1;
-          const text = Buffer.concat(this.line, this.lineLength).toString('latin1').replace(/\r?\n$/, '');
+          const text = Buffer.concat(this.line, this.lineLength)
+            .toString('latin1')
+            .replace(/\r?\n$/, '');
           this.line = [];
           this.lineLength = 0;
           if (this.state === State.Size) this.sizeLine(text);

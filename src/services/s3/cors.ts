@@ -53,7 +53,10 @@ export function preflight(call: Call): void {
     throw new S3Error('BadRequest', 'Insufficient information. Origin request header needed.', 400);
   }
   if (!bucket.config.cors) {
-    throw new S3Error('AccessForbidden', 'CORSResponse: CORS is not enabled for this bucket.', 403, { Method: method, ResourceType: 'BUCKET' });
+    throw new S3Error('AccessForbidden', 'CORSResponse: CORS is not enabled for this bucket.', 403, {
+      Method: method,
+      ResourceType: 'BUCKET',
+    });
   }
   const requested = (call.head.headers['access-control-request-headers'] ?? '')
     .split(',')

@@ -91,14 +91,19 @@ export const s3Errors = {
   invalidPart: (partNumber: number, eTag: string, uploadId: string) =>
     new S3Error(
       'InvalidPart',
-      'One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part\'s entity tag.',
+      "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
       400,
       { UploadId: uploadId, PartNumber: String(partNumber), ETag: eTag },
     ),
   invalidPartOrder: (uploadId: string) =>
-    new S3Error('InvalidPartOrder', 'The list of parts was not in ascending order. Parts must be ordered by part number.', 400, {
-      UploadId: uploadId,
-    }),
+    new S3Error(
+      'InvalidPartOrder',
+      'The list of parts was not in ascending order. Parts must be ordered by part number.',
+      400,
+      {
+        UploadId: uploadId,
+      },
+    ),
   malformedXml: () =>
     new S3Error(
       'MalformedXML',
@@ -122,12 +127,22 @@ export const s3Errors = {
       400,
     ),
   methodNotAllowed: (method: string, resource: string, headers: Record<string, string> = {}) =>
-    new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, {
-      Method: method,
-      ResourceType: resource,
-    }, headers),
+    new S3Error(
+      'MethodNotAllowed',
+      'The specified method is not allowed against this resource.',
+      405,
+      {
+        Method: method,
+        ResourceType: resource,
+      },
+      headers,
+    ),
   notImplemented: (what: string) =>
-    new S3Error('NotImplemented', `A header or query you provided implies functionality that is not implemented: ${what}`, 501),
+    new S3Error(
+      'NotImplemented',
+      `A header or query you provided implies functionality that is not implemented: ${what}`,
+      501,
+    ),
   accessDenied: (message = 'Access Denied') => new S3Error('AccessDenied', message, 403),
   invalidAccessKeyId: (key: string) =>
     new S3Error('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', 403, {
@@ -148,7 +163,11 @@ export const s3Errors = {
     new S3Error('NoSuchBucketPolicy', 'The bucket policy does not exist', 404, { BucketName: bucket }),
   invalidTag: (message: string) => new S3Error('InvalidTag', message, 400),
   incompleteBody: () =>
-    new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header', 400),
+    new S3Error(
+      'IncompleteBody',
+      'You did not provide the number of bytes specified by the Content-Length HTTP header',
+      400,
+    ),
   keyTooLong: () => new S3Error('KeyTooLongError', 'Your key is too long', 400),
   internal: () => new S3Error('InternalError', 'We encountered an internal error. Please try again.', 500),
 };

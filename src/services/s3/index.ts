@@ -13,7 +13,13 @@ import { S3_MIGRATIONS } from './storage/migrations.js';
  * by path, sub-resource and Host), so the pipeline never decodes an S3 request: the model is empty.
  */
 const model: ServiceModel = {
-  metadata: { apiVersion: '2006-03-01', endpointPrefix: 's3', protocol: 'rest-xml', signingName: 's3', serviceId: 'S3' },
+  metadata: {
+    apiVersion: '2006-03-01',
+    endpointPrefix: 's3',
+    protocol: 'rest-xml',
+    signingName: 's3',
+    serviceId: 'S3',
+  },
   operations: {},
   shapes: {},
 };

@@ -59,7 +59,13 @@ async function handle(s3: S3, head: RequestHead, req: IncomingMessage, res: Serv
     res,
     requestId: newRequestId(),
     hostId: newHostId(),
-    caller: { account: s3.config.account, region: s3.config.region, accessKeyId: '', anonymous: true, presigned: false },
+    caller: {
+      account: s3.config.account,
+      region: s3.config.region,
+      accessKeyId: '',
+      anonymous: true,
+      presigned: false,
+    },
     bucketName: undefined,
     key: undefined,
     now: s3.clock.now(),
@@ -79,7 +85,8 @@ async function handle(s3: S3, head: RequestHead, req: IncomingMessage, res: Serv
     }
     if (head.method === 'OPTIONS') return preflight(call);
     call.caller = authenticate(s3.config, head, req.rawHeaders, call.now) satisfies S3Caller;
-    if (head.headers['origin'] && call.bucketName) call.extraHeaders = corsHeaders(call, s3.catalog.buckets.get(call.bucketName));
+    if (head.headers['origin'] && call.bucketName)
+      call.extraHeaders = corsHeaders(call, s3.catalog.buckets.get(call.bucketName));
     await dispatch(call);
   } catch (err) {
     if (err instanceof S3Error) return sendError(call, err);

@@ -73,19 +73,44 @@ export class Notifier {
         const m = /^arn:aws[a-z-]*:lambda:([^:]+):(\d{12}):function:([^:]+)(?::(.+))?$/.exec(t.arn);
         const invoker = this.lambda();
         let ok = m !== null && invoker !== undefined;
-        if (ok && invoker?.resolve) ok = await invoker.resolve(m![2]!, m![1]!, m![3]!, m![4]).then(() => true, () => false);
-        if (!ok) throw s3Errors.invalidArgument('Unable to validate the following destination configurations', t.arn, 'Not authorized to invoke function [' + t.arn + ']');
+        if (ok && invoker?.resolve)
+          ok = await invoker.resolve(m![2]!, m![1]!, m![3]!, m![4]).then(
+            () => true,
+            () => false,
+          );
+        if (!ok)
+          throw s3Errors.invalidArgument(
+            'Unable to validate the following destination configurations',
+            t.arn,
+            'Not authorized to invoke function [' + t.arn + ']',
+          );
       } else if (t.kind === 'sqs') {
         const sqs = this.sqs();
         const q = sqs ? await sqs.getQueue(t.arn).catch(() => undefined) : undefined;
-        if (!q) throw s3Errors.invalidArgument('Unable to validate the following destination configurations', t.arn, 'The destination queue does not exist');
-        if (q.fifo) throw s3Errors.invalidArgument('Unable to validate the following destination configurations', t.arn, 'FIFO SQS queues are not supported as event notification destinations');
+        if (!q)
+          throw s3Errors.invalidArgument(
+            'Unable to validate the following destination configurations',
+            t.arn,
+            'The destination queue does not exist',
+          );
+        if (q.fifo)
+          throw s3Errors.invalidArgument(
+            'Unable to validate the following destination configurations',
+            t.arn,
+            'FIFO SQS queues are not supported as event notification destinations',
+          );
       }
     }
   }
 
   /** The s3:TestEvent S3 sends to queues when a configuration is stored. */
-  async sendTestEvents(bucket: Bucket, targets: NotificationTarget[], requestId: string, hostId: string, time: number): Promise<void> {
+  async sendTestEvents(
+    bucket: Bucket,
+    targets: NotificationTarget[],
+    requestId: string,
+    hostId: string,
+    time: number,
+  ): Promise<void> {
     const body = JSON.stringify({
       Service: 'Amazon S3',
       Event: 's3:TestEvent',
@@ -97,7 +122,9 @@ export class Notifier {
     const sqs = this.sqs();
     for (const t of targets) {
       if (t.kind !== 'sqs' || !sqs) continue;
-      await sqs.sendMessage({ queue: t.arn, body }).catch((err: unknown) => this.log.warn({ err, queue: t.arn }, 's3 test event not delivered'));
+      await sqs
+        .sendMessage({ queue: t.arn, body })
+        .catch((err: unknown) => this.log.warn({ err, queue: t.arn }, 's3 test event not delivered'));
     }
   }
 
@@ -119,7 +146,13 @@ export class Notifier {
       const m = /^arn:aws[a-z-]*:lambda:([^:]+):(\d{12}):function:/.exec(t.arn);
       const invoker = this.lambda();
       if (!m || !invoker) return;
-      await invoker.invoke({ account: m[2]!, region: m[1]!, functionName: t.arn, payload: Buffer.from(payload), invocationType: 'Event' });
+      await invoker.invoke({
+        account: m[2]!,
+        region: m[1]!,
+        functionName: t.arn,
+        payload: Buffer.from(payload),
+        invocationType: 'Event',
+      });
     } else if (t.kind === 'sqs') {
       await this.sqs()?.sendMessage({ queue: t.arn, body: payload });
     }

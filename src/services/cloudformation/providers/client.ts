@@ -86,6 +86,31 @@ export class AwsClient {
     return { ...(fe ? { functionError: fe } : {}), payload: raw };
   }
 
+  /** A raw signed request (S3's REST-XML): status and body text; throws on an error status. */
+  async raw(service: string, method: string, path: string, body = '', headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+    const { res, raw } = await this.send(service, method, path, body, headers);
+    if (!res.ok) {
+      const code = /<Code>([^<]+)<\/Code>/.exec(raw)?.[1] ?? 'Error';
+      const message = /<Message>([^<]*)<\/Message>/.exec(raw)?.[1] ?? raw;
+      throw new ServiceCallError(code, message, res.status);
+    }
+    return { status: res.status, body: raw };
+  }
+
+  /** S3 GetObject: the object's bytes (Lambda code and layers in S3, TemplateURL). */
+  async s3Object(bucket: string, key: string, versionId?: string): Promise<Buffer> {
+    const path = `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}${versionId ? `?versionId=${encodeURIComponent(versionId)}` : ''}`;
+    const url = new URL(path, this.endpoint());
+    const signed = signRequest({ method: 'GET', url, headers: {}, body: '', region: this.region, service: 's3', accessKeyId: this.account, secretAccessKey: 'overcast-cloudformation', now: Date.now() });
+    const res = await fetch(url, { headers: signed });
+    const body = Buffer.from(await res.arrayBuffer());
+    if (!res.ok) {
+      const raw = body.toString('utf8');
+      throw new ServiceCallError(/<Code>([^<]+)<\/Code>/.exec(raw)?.[1] ?? 'Error', /<Message>([^<]*)<\/Message>/.exec(raw)?.[1] ?? raw, res.status);
+    }
+    return body;
+  }
+
   /** restJson (Lambda, API Gateway v1 and v2). */
   async rest(
     service: string,

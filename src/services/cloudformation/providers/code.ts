@@ -90,7 +90,7 @@ export async function inlineZip(source: string, runtime: string | undefined): Pr
   const name = python ? 'index.py' : node ? 'index.js' : 'index';
   const zip = new yazl.ZipFile();
   zip.addBuffer(Buffer.from(source), name, { mode: 0o100755 });
-  if (node) zip.addBuffer(Buffer.from(CFN_RESPONSE_JS), 'cfn-response.js', { mode: 0o100644 });
+  if (node) zip.addBuffer(Buffer.from(CFN_RESPONSE_JS), 'node_modules/cfn-response/index.js', { mode: 0o100644 });
   if (python) zip.addBuffer(Buffer.from(CFN_RESPONSE_PY), 'cfnresponse.py', { mode: 0o100644 });
   return (await finish(zip)).toString('base64');
 }

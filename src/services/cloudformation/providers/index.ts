@@ -27,6 +27,7 @@ import {
   lambdaVersion,
 } from './lambda.js';
 import { ecrRepository, logGroup } from './logs-ecr.js';
+import { s3Bucket, s3BucketPolicy, sqsQueue, sqsQueuePolicy } from './sqs-s3.js';
 import type { ResourceProvider } from './types.js';
 
 /** The resource types Overcast provisions, by CloudFormation type name. */
@@ -47,6 +48,10 @@ export const PROVIDERS: Record<string, ResourceProvider> = {
   'AWS::IAM::InstanceProfile': iamInstanceProfile,
   'AWS::Logs::LogGroup': logGroup,
   'AWS::ECR::Repository': ecrRepository,
+  'AWS::SQS::Queue': sqsQueue,
+  'AWS::SQS::QueuePolicy': sqsQueuePolicy,
+  'AWS::S3::Bucket': s3Bucket,
+  'AWS::S3::BucketPolicy': s3BucketPolicy,
   'AWS::ApiGateway::RestApi': restApi,
   'AWS::ApiGateway::Resource': apiResource,
   'AWS::ApiGateway::Method': apiMethod,

@@ -1,4 +1,4 @@
-import { ignoreNotFound } from './client.js';
+import { ignoreNotFound, ServiceCallError } from './client.js';
 import { inlineZip, localCode } from './code.js';
 import type { Props, ProviderContext, ResourceProvider } from './types.js';
 import { bool, changedProps, compact, num, tagMap } from './types.js';
@@ -15,17 +15,28 @@ export function splitFunction(ref: string): { name: string; qualifier?: string }
   return { name: name!, ...(qualifier ? { qualifier } : {}) };
 }
 
-async function code(props: Props): Promise<Record<string, unknown>> {
+async function code(props: Props, ctx: ProviderContext): Promise<Record<string, unknown>> {
   const c = (props['Code'] ?? {}) as Record<string, unknown>;
   const local = await localCode(c);
   if (local !== undefined) return { ZipFile: local };
   if (typeof c['ZipFile'] === 'string') return { ZipFile: await inlineZip(c['ZipFile'], props['Runtime']) };
-  return compact({
-    S3Bucket: c['S3Bucket'],
-    S3Key: c['S3Key'],
-    S3ObjectVersion: c['S3ObjectVersion'],
-    ImageUri: c['ImageUri'],
-  });
+  if (c['S3Bucket'] !== undefined || c['S3Key'] !== undefined) return { ZipFile: await fromS3(ctx, c) };
+  return compact({ ImageUri: c['ImageUri'] });
+}
+
+/** Code in S3 is read from Overcast's S3 and handed to Lambda as a zip (Lambda's wording for errors). */
+async function fromS3(ctx: ProviderContext, c: Record<string, unknown>): Promise<string> {
+  try {
+    const body = await ctx.client.s3Object(String(c['S3Bucket']), String(c['S3Key']), c['S3ObjectVersion'] as string | undefined);
+    return body.toString('base64');
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? 'Error';
+    throw new ServiceCallError(
+      'InvalidParameterValueException',
+      `Error occurred while GetObject. S3 Error Code: ${code}. S3 Error Message: ${(e as Error).message}`,
+      400,
+    );
+  }
 }
 
 function configuration(props: Props) {
@@ -83,7 +94,7 @@ export const lambdaFunction: ResourceProvider = {
     await ctx.client.rest('lambda', 'POST', '/2015-03-31/functions', {
       FunctionName: name,
       ...configuration(props),
-      Code: await code(props),
+      Code: await code(props, ctx),
       PackageType: props['PackageType'],
       Architectures: props['Architectures'],
       Tags: {
@@ -99,7 +110,7 @@ export const lambdaFunction: ResourceProvider = {
     const changed = changedProps(props, old);
     if (changed.some((k) => k === 'Code' || k === 'Architectures')) {
       await ctx.client.rest('lambda', 'PUT', `/2015-03-31/functions/${enc(name)}/code`, {
-        ...(await code(props)),
+        ...(await code(props, ctx)),
         Architectures: props['Architectures'],
       });
       await functionAttributes(ctx, name);
@@ -230,14 +241,7 @@ export const lambdaLayerVersion: ResourceProvider = {
       'POST',
       `/2018-10-31/layers/${enc(String(layerName))}/versions`,
       compact({
-        Content:
-          local !== undefined
-            ? { ZipFile: local }
-            : compact({
-                S3Bucket: content['S3Bucket'],
-                S3Key: content['S3Key'],
-                S3ObjectVersion: content['S3ObjectVersion'],
-              }),
+        Content: { ZipFile: local ?? (await fromS3(ctx, content)) },
         Description: props['Description'],
         CompatibleRuntimes: props['CompatibleRuntimes'],
         CompatibleArchitectures: props['CompatibleArchitectures'],

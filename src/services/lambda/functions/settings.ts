@@ -3,6 +3,14 @@ import type { Store } from '../../../storage/store.js';
 /** Per-function, per-qualifier settings: event-invoke configs, function URLs, provisioned concurrency. */
 export type SettingKind = 'event-invoke' | 'url' | 'provisioned';
 
+export interface SettingRow<T> {
+  account: string;
+  region: string;
+  fn: string;
+  qualifier: string;
+  config: T;
+}
+
 export class FunctionSettings {
   private readonly cache = new Map<string, unknown>();
 
@@ -39,10 +47,18 @@ export class FunctionSettings {
     return rows.map((r) => ({ qualifier: r.qualifier, config: JSON.parse(r.config) as T }));
   }
 
-  /** Every setting of a kind in the store (e.g. all function URLs, to route URL hosts). */
-  async all<T>(
-    kind: SettingKind,
-  ): Promise<{ account: string; region: string; fn: string; qualifier: string; config: T }[]> {
+  private readonly allCache = new Map<SettingKind, unknown[]>();
+
+  /** Every setting of a kind (e.g. all function URLs, to route URL hosts); cached until one changes. */
+  async all<T>(kind: SettingKind): Promise<SettingRow<T>[]> {
+    const cached = this.allCache.get(kind);
+    if (cached) return cached as SettingRow<T>[];
+    const rows = await this.allFromStore<T>(kind);
+    this.allCache.set(kind, rows);
+    return rows;
+  }
+
+  private async allFromStore<T>(kind: SettingKind): Promise<SettingRow<T>[]> {
     const rows = await this.store.all<{
       account: string;
       region: string;
@@ -73,6 +89,7 @@ export class FunctionSettings {
       [account, region, fn, kind, qualifier, JSON.stringify(config)],
     );
     this.cache.set([account, region, fn, kind, qualifier].join('\u0000'), config);
+    this.allCache.delete(kind);
   }
 
   async delete(account: string, region: string, fn: string, kind: SettingKind, qualifier: string): Promise<boolean> {
@@ -81,11 +98,13 @@ export class FunctionSettings {
       [account, region, fn, kind, qualifier],
     );
     this.cache.set([account, region, fn, kind, qualifier].join('\u0000'), null);
+    this.allCache.delete(kind);
     return r.changes > 0;
   }
 
   /** Forget cached settings of a deleted function. */
   forget(account: string, region: string, fn: string): void {
+    this.allCache.clear();
     const prefix = [account, region, fn].join('\u0000') + '\u0000';
     for (const k of this.cache.keys()) if (k.startsWith(prefix)) this.cache.delete(k);
   }

@@ -24,7 +24,11 @@ export interface DestinationSender {
     source: { account: string; region: string },
   ): Promise<void>;
   /** The legacy dead-letter queue: the original event with RequestID / ErrorCode / ErrorMessage attributes. */
-  deadLetter?(targetArn: string, payload: Buffer, info: { requestId: string; errorCode?: string; errorMessage?: string }): Promise<void>;
+  deadLetter?(
+    targetArn: string,
+    payload: Buffer,
+    info: { requestId: string; errorCode?: string; errorMessage?: string },
+  ): Promise<void>;
 }
 
 interface Row {

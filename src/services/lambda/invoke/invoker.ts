@@ -10,7 +10,7 @@ import type { FunctionCatalog } from '../functions/catalog.js';
 import { functionArn, parseFunctionRef } from '../functions/names.js';
 import { isRunnable } from '../functions/runtimes.js';
 import type { LogsWriter } from './logs-sink.js';
-import { logSink } from './logs-sink.js';
+import { LogBuffer } from './logs-sink.js';
 import type { EnvironmentPool } from './pool.js';
 import { resolveTarget } from './target.js';
 import type { InvokeTarget } from './target.js';
@@ -56,6 +56,8 @@ export interface EventQueue {
  */
 export class Invoker {
   queue: EventQueue | undefined;
+  /** Function log lines on their way to CloudWatch Logs (batched per stream). */
+  readonly logBuffer: LogBuffer;
 
   constructor(
     private readonly catalog: FunctionCatalog,
@@ -66,7 +68,9 @@ export class Invoker {
     private readonly server: ServerInfo,
     private readonly logs: () => LogsWriter | undefined,
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.logBuffer = new LogBuffer(logs, (err) => this.log.warn({ err }, 'writing function logs failed'));
+  }
 
   async invoke(req: InvokeRequest): Promise<InvokeResult> {
     const type = req.invocationType ?? 'RequestResponse';
@@ -146,9 +150,7 @@ export class Invoker {
     const envKey = environmentKey(functionKey, target);
     const stream = logStreamName(this.clock.now(), target.executedVersion);
     const group = cfg.LoggingConfig.LogGroup;
-    const sink = logSink(this.logs(), meta.account, meta.region, group, stream, (err) =>
-      this.log.warn({ err }, 'writing function logs failed'),
-    );
+    const sink = this.logBuffer.sink(meta.account, meta.region, group, stream);
     return this.pool.run(functionKey, meta.reserved, envKey, () => this.spec(target, stream), sink, {
       requestId,
       payload,
@@ -165,9 +167,7 @@ export class Invoker {
     const functionKey = `${meta.account}:${meta.region}:${meta.name}`;
     const envKey = environmentKey(functionKey, target);
     const stream = logStreamName(this.clock.now(), target.executedVersion);
-    const sink = logSink(this.logs(), meta.account, meta.region, cfg.LoggingConfig.LogGroup, stream, (err) =>
-      this.log.warn({ err }, 'writing function logs failed'),
-    );
+    const sink = this.logBuffer.sink(meta.account, meta.region, cfg.LoggingConfig.LogGroup, stream);
     await this.pool.prewarm(envKey, count, () => this.spec(target, stream), sink);
   }
 

@@ -1,34 +1,71 @@
 import type { LogSink } from '../environments/types.js';
 
+type LogEvent = { timestamp: number; message: string };
+
 /** The part of the Logs service's port Lambda writes through. */
 export interface LogsWriter {
-  append(
-    account: string,
-    region: string,
-    group: string,
-    stream: string,
-    events: { timestamp: number; message: string }[],
-  ): void | Promise<void>;
+  append(account: string, region: string, group: string, stream: string, events: LogEvent[]): void | Promise<void>;
 }
 
-/** A sink for one environment's log stream; without a Logs service the lines go nowhere. */
-export function logSink(
-  writer: LogsWriter | undefined,
-  account: string,
-  region: string,
-  group: string,
-  stream: string,
-  onError: (err: unknown) => void,
-): LogSink {
-  return {
-    write(events) {
-      if (!writer || events.length === 0) return;
-      try {
-        const r = writer.append(account, region, group, stream, events);
-        if (r && typeof (r as Promise<void>).catch === 'function') (r as Promise<void>).catch(onError);
-      } catch (err) {
-        onError(err);
-      }
-    },
-  };
+interface Pending {
+  account: string;
+  region: string;
+  group: string;
+  stream: string;
+  events: LogEvent[];
+}
+
+/**
+ * Function log lines, gathered for a few milliseconds and written one batch per stream: an
+ * invocation's START, its output, END and REPORT become one store transaction instead of one each.
+ */
+export class LogBuffer {
+  private pending = new Map<string, Pending>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly writer: () => LogsWriter | undefined,
+    private readonly onError: (err: unknown) => void,
+    private readonly delayMs = 5,
+  ) {}
+
+  /** A sink for one environment's log stream. */
+  sink(account: string, region: string, group: string, stream: string): LogSink {
+    const key = `${account}\u0000${region}\u0000${group}\u0000${stream}`;
+    return {
+      write: (events) => {
+        if (events.length === 0 || !this.writer()) return;
+        let p = this.pending.get(key);
+        if (!p) {
+          p = { account, region, group, stream, events: [] };
+          this.pending.set(key, p);
+        }
+        p.events.push(...events);
+        this.timer ??= setTimeout(() => void this.flush(), this.delayMs);
+      },
+    };
+  }
+
+  /** Writes everything gathered so far; resolves once it is stored. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    const writer = this.writer();
+    if (!writer || batch.length === 0) return this.flushing;
+    this.flushing = this.flushing.then(async () => {
+      await Promise.all(
+        batch.map(async (p) => {
+          try {
+            await writer.append(p.account, p.region, p.group, p.stream, p.events);
+          } catch (err) {
+            this.onError(err);
+          }
+        }),
+      );
+    });
+    return this.flushing;
+  }
 }

@@ -16,7 +16,8 @@ export function validBucketName(name: string): boolean {
   if (name.includes('..') || name.includes('.-') || name.includes('-.')) return false;
   if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return false;
   if (name.startsWith('xn--') || name.startsWith('sthree-') || name.startsWith('amzn-s3-demo-')) return false;
-  if (name.endsWith('-s3alias') || name.endsWith('--ol-s3') || name.endsWith('.mrap') || name.endsWith('--x-s3')) return false;
+  if (name.endsWith('-s3alias') || name.endsWith('--ol-s3') || name.endsWith('.mrap') || name.endsWith('--x-s3'))
+    return false;
   return true;
 }
 
@@ -32,7 +33,11 @@ export async function listBuckets(call: Call): Promise<void> {
   if (maxParam !== null) {
     max = Number(maxParam);
     if (!/^\d+$/.test(maxParam) || max < 1 || max > 10000) {
-      throw s3Errors.invalidArgument('Argument max-buckets must be an integer between 1 and 10000.', 'max-buckets', maxParam);
+      throw s3Errors.invalidArgument(
+        'Argument max-buckets must be an integer between 1 and 10000.',
+        'max-buckets',
+        maxParam,
+      );
     }
   }
   const after = token ? Buffer.from(token, 'base64url').toString('utf8') : '';
@@ -46,7 +51,8 @@ export async function listBuckets(call: Call): Promise<void> {
     x += `<Bucket>${el('Name', b.name)}${el('CreationDate', isoTime(b.created))}${el('BucketRegion', b.region)}</Bucket>`;
   }
   x += '</Buckets>';
-  if (mine.length > page.length) x += el('ContinuationToken', Buffer.from(page[page.length - 1]!.name).toString('base64url'));
+  if (mine.length > page.length)
+    x += el('ContinuationToken', Buffer.from(page[page.length - 1]!.name).toString('base64url'));
   if (prefix) x += el('Prefix', prefix);
   sendXml(call, 200, doc('ListAllMyBucketsResult', x));
 }
@@ -76,17 +82,30 @@ export async function createBucket(call: Call): Promise<void> {
   }
   const existing = call.s3.catalog.buckets.get(name);
   if (existing) {
-    throw existing.account === call.caller.account ? s3Errors.bucketAlreadyOwnedByYou(name) : s3Errors.bucketAlreadyExists(name);
+    throw existing.account === call.caller.account
+      ? s3Errors.bucketAlreadyOwnedByYou(name)
+      : s3Errors.bucketAlreadyExists(name);
   }
-  const bucket: Bucket = { name, account: call.caller.account, region, created: call.s3.clock.now(), versioning: '', config: {} };
+  const bucket: Bucket = {
+    name,
+    account: call.caller.account,
+    region,
+    created: call.s3.clock.now(),
+    versioning: '',
+    config: {},
+  };
   const objectLock = call.head.headers['x-amz-bucket-object-lock-enabled'];
   if (objectLock?.toLowerCase() === 'true') {
     bucket.versioning = 'Enabled';
-    bucket.config.raw = { 'object-lock': `<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled></ObjectLockConfiguration>` };
+    bucket.config.raw = {
+      'object-lock': `<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled></ObjectLockConfiguration>`,
+    };
   }
   if (!(await call.s3.catalog.createBucket(bucket))) {
     const other = call.s3.catalog.buckets.get(name);
-    throw other?.account === call.caller.account ? s3Errors.bucketAlreadyOwnedByYou(name) : s3Errors.bucketAlreadyExists(name);
+    throw other?.account === call.caller.account
+      ? s3Errors.bucketAlreadyOwnedByYou(name)
+      : s3Errors.bucketAlreadyExists(name);
   }
   send(call, 200, { location: `/${name}` });
 }
@@ -105,7 +124,11 @@ export async function deleteBucket(call: Call): Promise<void> {
 export function getBucketLocation(call: Call): void {
   const b = requireBucket(call);
   const value = b.region === 'us-east-1' ? '' : b.region;
-  sendXml(call, 200, `${XML_DECL}<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${value}</LocationConstraint>`);
+  sendXml(
+    call,
+    200,
+    `${XML_DECL}<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${value}</LocationConstraint>`,
+  );
 }
 
 // ---- versioning
@@ -123,7 +146,11 @@ export async function putBucketVersioning(call: Call): Promise<void> {
   if (status !== undefined && status !== 'Enabled' && status !== 'Suspended') throw s3Errors.malformedXml();
   if (status !== undefined) {
     if (b.config.raw?.['object-lock'] && status === 'Suspended') {
-      throw new S3Error('InvalidBucketState', 'An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.', 409);
+      throw new S3Error(
+        'InvalidBucketState',
+        'An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.',
+        409,
+      );
     }
     b.versioning = status;
     await call.s3.catalog.saveBucket(b);
@@ -185,7 +212,8 @@ export async function putBucketCors(call: Call): Promise<void> {
     const origins = childrenNamed(r, 'AllowedOrigin').map((m) => m.text.trim());
     if (methods.length === 0 || origins.length === 0) throw s3Errors.malformedXml();
     for (const m of methods) {
-      if (!CORS_METHODS.includes(m)) throw s3Errors.invalidRequest(`Found unsupported HTTP method in CORS config. Unsupported method is ${m}`);
+      if (!CORS_METHODS.includes(m))
+        throw s3Errors.invalidRequest(`Found unsupported HTTP method in CORS config. Unsupported method is ${m}`);
     }
     const rule: CorsRule = {
       allowedMethods: methods,
@@ -247,7 +275,8 @@ export async function deleteBucketPolicy(call: Call): Promise<void> {
 
 // ---- notifications
 
-const EVENT = /^s3:(ObjectCreated:(\*|Put|Post|Copy|CompleteMultipartUpload)|ObjectRemoved:(\*|Delete|DeleteMarkerCreated)|ObjectRestore:(\*|Post|Completed|Delete)|ReducedRedundancyLostObject|Replication:(\*|OperationFailedReplication|OperationMissedThreshold|OperationReplicatedAfterThreshold|OperationNotTracked)|LifecycleExpiration:(\*|Delete|DeleteMarkerCreated)|LifecycleTransition|IntelligentTiering|ObjectTagging:(\*|Put|Delete)|ObjectAcl:Put)$/;
+const EVENT =
+  /^s3:(ObjectCreated:(\*|Put|Post|Copy|CompleteMultipartUpload)|ObjectRemoved:(\*|Delete|DeleteMarkerCreated)|ObjectRestore:(\*|Post|Completed|Delete)|ReducedRedundancyLostObject|Replication:(\*|OperationFailedReplication|OperationMissedThreshold|OperationReplicatedAfterThreshold|OperationNotTracked)|LifecycleExpiration:(\*|Delete|DeleteMarkerCreated)|LifecycleTransition|IntelligentTiering|ObjectTagging:(\*|Put|Delete)|ObjectAcl:Put)$/;
 
 const KINDS: [string, string, NotificationTarget['kind']][] = [
   ['TopicConfiguration', 'Topic', 'sns'],
@@ -297,7 +326,8 @@ export async function putBucketNotification(call: Call): Promise<void> {
         const value = childText(rule, 'Value') ?? '';
         if (name === 'prefix' && t.prefix === undefined) t.prefix = value;
         else if (name === 'suffix' && t.suffix === undefined) t.suffix = value;
-        else throw s3Errors.invalidArgument('filter rule name must be either prefix or suffix', 'FilterRule', name ?? '');
+        else
+          throw s3Errors.invalidArgument('filter rule name must be either prefix or suffix', 'FilterRule', name ?? '');
       }
       targets.push(t);
     }
@@ -338,7 +368,10 @@ export const RAW_SUBRESOURCES: Record<string, { root: string; missing: () => str
   encryption: {
     root: 'ServerSideEncryptionConfiguration',
     missing: () =>
-      doc('ServerSideEncryptionConfiguration', '<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>false</BucketKeyEnabled></Rule>'),
+      doc(
+        'ServerSideEncryptionConfiguration',
+        '<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>false</BucketKeyEnabled></Rule>',
+      ),
   },
   ownershipControls: {
     root: 'OwnershipControls',
@@ -347,22 +380,35 @@ export const RAW_SUBRESOURCES: Record<string, { root: string; missing: () => str
   publicAccessBlock: {
     root: 'PublicAccessBlockConfiguration',
     missing: () =>
-      doc('PublicAccessBlockConfiguration', '<BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls><BlockPublicPolicy>true</BlockPublicPolicy><RestrictPublicBuckets>true</RestrictPublicBuckets>'),
+      doc(
+        'PublicAccessBlockConfiguration',
+        '<BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls><BlockPublicPolicy>true</BlockPublicPolicy><RestrictPublicBuckets>true</RestrictPublicBuckets>',
+      ),
   },
   website: {
     root: 'WebsiteConfiguration',
-    missing: () => new S3Error('NoSuchWebsiteConfiguration', 'The specified bucket does not have a website configuration', 404),
+    missing: () =>
+      new S3Error('NoSuchWebsiteConfiguration', 'The specified bucket does not have a website configuration', 404),
   },
   logging: { root: 'BucketLoggingStatus', missing: () => doc('BucketLoggingStatus', '') },
   accelerate: { root: 'AccelerateConfiguration', missing: () => doc('AccelerateConfiguration', '') },
-  requestPayment: { root: 'RequestPaymentConfiguration', missing: () => doc('RequestPaymentConfiguration', '<Payer>BucketOwner</Payer>') },
+  requestPayment: {
+    root: 'RequestPaymentConfiguration',
+    missing: () => doc('RequestPaymentConfiguration', '<Payer>BucketOwner</Payer>'),
+  },
   'object-lock': {
     root: 'ObjectLockConfiguration',
-    missing: () => new S3Error('ObjectLockConfigurationNotFoundError', 'Object Lock configuration does not exist for this bucket', 404),
+    missing: () =>
+      new S3Error(
+        'ObjectLockConfigurationNotFoundError',
+        'Object Lock configuration does not exist for this bucket',
+        404,
+      ),
   },
   replication: {
     root: 'ReplicationConfiguration',
-    missing: () => new S3Error('ReplicationConfigurationNotFoundError', 'The replication configuration was not found', 404),
+    missing: () =>
+      new S3Error('ReplicationConfigurationNotFoundError', 'The replication configuration was not found', 404),
   },
 };
 

@@ -66,8 +66,23 @@ export function metaFromHeaders(head: RequestHead, owner: string): ObjectMeta {
   const meta: ObjectMeta = { headers, user, owner };
   const sc = h['x-amz-storage-class'];
   if (sc !== undefined) {
-    const classes = ['STANDARD', 'REDUCED_REDUNDANCY', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER', 'DEEP_ARCHIVE', 'OUTPOSTS', 'GLACIER_IR', 'SNOW', 'EXPRESS_ONEZONE'];
-    if (!classes.includes(sc)) throw new S3Error('InvalidStorageClass', 'The storage class you specified is not valid', 400, { StorageClassRequested: sc });
+    const classes = [
+      'STANDARD',
+      'REDUCED_REDUNDANCY',
+      'STANDARD_IA',
+      'ONEZONE_IA',
+      'INTELLIGENT_TIERING',
+      'GLACIER',
+      'DEEP_ARCHIVE',
+      'OUTPOSTS',
+      'GLACIER_IR',
+      'SNOW',
+      'EXPRESS_ONEZONE',
+    ];
+    if (!classes.includes(sc))
+      throw new S3Error('InvalidStorageClass', 'The storage class you specified is not valid', 400, {
+        StorageClassRequested: sc,
+      });
     if (sc !== 'STANDARD') meta.storageClass = sc;
   }
   const tagging = h['x-amz-tagging'];
@@ -119,7 +134,12 @@ export function tagSetXml(tags: [string, string][]): string {
 }
 
 /** Headers of a stored object version for GET and HEAD. */
-export function objectHeaders(bucket: Bucket, row: ObjectRow, meta: ObjectMeta, checksumMode: boolean): Record<string, string> {
+export function objectHeaders(
+  bucket: Bucket,
+  row: ObjectRow,
+  meta: ObjectMeta,
+  checksumMode: boolean,
+): Record<string, string> {
   const h: Record<string, string> = {
     'last-modified': httpDate(row.modified),
     etag: quote(row.etag),
@@ -166,7 +186,8 @@ export function checkReadConditions(head: RequestHead, row: ObjectRow): 304 | un
     if (!etagMatches(ifMatch, row.etag)) throw s3Errors.preconditionFailed('If-Match');
   } else if (ifUnmodifiedSince !== undefined) {
     const t = Date.parse(ifUnmodifiedSince);
-    if (!Number.isNaN(t) && seconds(row.modified) > seconds(t)) throw s3Errors.preconditionFailed('If-Unmodified-Since');
+    if (!Number.isNaN(t) && seconds(row.modified) > seconds(t))
+      throw s3Errors.preconditionFailed('If-Unmodified-Since');
   }
   if (ifNoneMatch !== undefined) {
     if (etagMatches(ifNoneMatch, row.etag)) return 304;
@@ -184,7 +205,8 @@ export function checkCopyConditions(head: RequestHead, row: ObjectRow): void {
   const ifNoneMatch = h['x-amz-copy-source-if-none-match'];
   const ifModifiedSince = h['x-amz-copy-source-if-modified-since'];
   const ifUnmodifiedSince = h['x-amz-copy-source-if-unmodified-since'];
-  if (ifMatch !== undefined && !etagMatches(ifMatch, row.etag)) throw s3Errors.preconditionFailed('x-amz-copy-source-If-Match');
+  if (ifMatch !== undefined && !etagMatches(ifMatch, row.etag))
+    throw s3Errors.preconditionFailed('x-amz-copy-source-If-Match');
   if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, row.etag)) {
     throw s3Errors.preconditionFailed('x-amz-copy-source-If-None-Match');
   }
@@ -240,7 +262,10 @@ export function parseCopySource(value: string): { bucket: string; key: string; v
   if (slash <= 0 || slash === decoded.length - 1) {
     throw s3Errors.invalidArgument('Invalid copy source object key', 'x-amz-copy-source', value);
   }
-  const out: { bucket: string; key: string; versionId?: string } = { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1) };
+  const out: { bucket: string; key: string; versionId?: string } = {
+    bucket: decoded.slice(0, slash),
+    key: decoded.slice(slash + 1),
+  };
   if (versionId !== undefined) out.versionId = versionId;
   return out;
 }

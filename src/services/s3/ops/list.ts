@@ -101,7 +101,8 @@ async function collect(
 function contentXml(row: ObjectRow, encode: (s: string) => string, withOwner: boolean): string {
   const meta = JSON.parse(row.meta) as ObjectMeta;
   let x = el('Key', encode(row.key)) + el('LastModified', isoTime(row.modified)) + el('ETag', quote(row.etag));
-  if (meta.checksum) x += el('ChecksumAlgorithm', meta.checksum.algorithm.toUpperCase()) + el('ChecksumType', meta.checksum.type);
+  if (meta.checksum)
+    x += el('ChecksumAlgorithm', meta.checksum.algorithm.toUpperCase()) + el('ChecksumType', meta.checksum.type);
   x += el('Size', row.size);
   if (withOwner) x += `<Owner><ID>${canonicalId(meta.owner)}</ID><DisplayName>${meta.owner}</DisplayName></Owner>`;
   x += el('StorageClass', meta.storageClass ?? 'STANDARD');
@@ -124,7 +125,13 @@ export async function listObjects(call: Call): Promise<void> {
   const maxKeys = maxKeysOf(call);
   const { encode, xml: encXml } = encodingOf(call);
   const cat = call.s3.catalog;
-  const l = await collect((a, i, n) => cat.listLatest(bucket.name, a, i, n), prefix, delimiter, resumeAfter(marker, prefix, delimiter), maxKeys);
+  const l = await collect(
+    (a, i, n) => cat.listLatest(bucket.name, a, i, n),
+    prefix,
+    delimiter,
+    resumeAfter(marker, prefix, delimiter),
+    maxKeys,
+  );
   let x =
     el('Name', bucket.name) +
     el('Prefix', encode(prefix)) +
@@ -156,7 +163,11 @@ export async function listObjectsV2(call: Call): Promise<void> {
   let after = startAfter ? resumeAfter(startAfter, prefix, delimiter) : '';
   if (continuation !== null) {
     if (!/^[A-Za-z0-9_-]+$/.test(continuation)) {
-      throw s3Errors.invalidArgument('The continuation token provided is incorrect', 'continuation-token', continuation);
+      throw s3Errors.invalidArgument(
+        'The continuation token provided is incorrect',
+        'continuation-token',
+        continuation,
+      );
     }
     after = Buffer.from(continuation, 'base64url').toString('utf8');
   }
@@ -172,7 +183,8 @@ export async function listObjectsV2(call: Call): Promise<void> {
     encXml;
   if (continuation !== null) x += el('ContinuationToken', continuation);
   if (startAfter !== null) x += el('StartAfter', encode(startAfter));
-  if (l.truncated && l.last !== undefined) x += el('NextContinuationToken', token(l.lastWasPrefix ? l.last + SKIP : l.last));
+  if (l.truncated && l.last !== undefined)
+    x += el('NextContinuationToken', token(l.lastWasPrefix ? l.last + SKIP : l.last));
   for (const r of l.rows) x += contentXml(r, encode, fetchOwner);
   for (const p of l.prefixes) x += `<CommonPrefixes>${el('Prefix', encode(p))}</CommonPrefixes>`;
   sendXml(call, 200, doc('ListBucketResult', x));
@@ -188,7 +200,11 @@ export async function listObjectVersions(call: Call): Promise<void> {
   const maxKeys = maxKeysOf(call);
   const { encode, xml: encXml } = encodingOf(call);
   if (versionIdMarker && !keyMarker) {
-    throw s3Errors.invalidArgument('A version-id marker cannot be specified without a key marker.', 'version-id-marker', versionIdMarker);
+    throw s3Errors.invalidArgument(
+      'A version-id marker cannot be specified without a key marker.',
+      'version-id-marker',
+      versionIdMarker,
+    );
   }
   const cat = call.s3.catalog;
   let startRows: ObjectRow[] = [];
@@ -225,11 +241,16 @@ export async function listObjectVersions(call: Call): Promise<void> {
   for (const r of l.rows) {
     const meta = JSON.parse(r.meta) as ObjectMeta;
     const owner = `<Owner><ID>${canonicalId(meta.owner)}</ID><DisplayName>${meta.owner}</DisplayName></Owner>`;
-    const common = el('Key', encode(r.key)) + el('VersionId', r.version_id) + el('IsLatest', r.latest === 1) + el('LastModified', isoTime(r.modified));
+    const common =
+      el('Key', encode(r.key)) +
+      el('VersionId', r.version_id) +
+      el('IsLatest', r.latest === 1) +
+      el('LastModified', isoTime(r.modified));
     if (r.marker) x += `<DeleteMarker>${common}${owner}</DeleteMarker>`;
     else {
       let v = common + el('ETag', quote(r.etag));
-      if (meta.checksum) v += el('ChecksumAlgorithm', meta.checksum.algorithm.toUpperCase()) + el('ChecksumType', meta.checksum.type);
+      if (meta.checksum)
+        v += el('ChecksumAlgorithm', meta.checksum.algorithm.toUpperCase()) + el('ChecksumType', meta.checksum.type);
       v += el('Size', r.size) + el('StorageClass', meta.storageClass ?? 'STANDARD') + owner;
       x += `<Version>${v}</Version>`;
     }

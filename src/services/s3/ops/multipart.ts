@@ -38,22 +38,37 @@ export async function createMultipartUpload(call: Call): Promise<void> {
   const um: UploadMeta = { meta, initiator: call.caller.account };
   const alg = call.head.headers['x-amz-checksum-algorithm']?.toLowerCase();
   if (alg !== undefined) {
-    if (!isChecksumAlgorithm(alg)) throw s3Errors.invalidRequest('Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]');
+    if (!isChecksumAlgorithm(alg))
+      throw s3Errors.invalidRequest(
+        'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]',
+      );
     um.algorithm = alg;
     const type = call.head.headers['x-amz-checksum-type']?.toUpperCase();
-    um.checksumType = type === 'FULL_OBJECT' || (type === undefined && alg === 'crc64nvme') ? 'FULL_OBJECT' : 'COMPOSITE';
+    um.checksumType =
+      type === 'FULL_OBJECT' || (type === undefined && alg === 'crc64nvme') ? 'FULL_OBJECT' : 'COMPOSITE';
     if (um.checksumType === 'FULL_OBJECT' && (alg === 'sha1' || alg === 'sha256')) {
       throw s3Errors.invalidRequest(`The FULL_OBJECT checksum type cannot be used with the ${alg} checksum algorithm.`);
     }
   }
   const uploadId = randomBytes(48).toString('base64url');
-  await call.s3.catalog.createUpload({ upload_id: uploadId, bucket: bucket.name, key, initiated: call.s3.clock.now(), meta: JSON.stringify(um) });
+  await call.s3.catalog.createUpload({
+    upload_id: uploadId,
+    bucket: bucket.name,
+    key,
+    initiated: call.s3.clock.now(),
+    meta: JSON.stringify(um),
+  });
   const headers: Record<string, string> = {};
   if (um.algorithm) {
     headers['x-amz-checksum-algorithm'] = um.algorithm.toUpperCase();
     headers['x-amz-checksum-type'] = um.checksumType!;
   }
-  sendXml(call, 200, doc('InitiateMultipartUploadResult', el('Bucket', bucket.name) + el('Key', key) + el('UploadId', uploadId)), headers);
+  sendXml(
+    call,
+    200,
+    doc('InitiateMultipartUploadResult', el('Bucket', bucket.name) + el('Key', key) + el('UploadId', uploadId)),
+    headers,
+  );
 }
 
 async function requireUpload(call: Call, bucket: string, key: string): Promise<{ row: UploadRow; meta: UploadMeta }> {
@@ -82,7 +97,9 @@ export async function uploadPart(call: Call): Promise<void> {
   });
   if (up.meta.algorithm && body.checksum && body.checksum.algorithm !== up.meta.algorithm) {
     await call.s3.files.remove([body.file]);
-    throw s3Errors.invalidRequest(`Checksum Type mismatch occurred, expected checksum Type: ${up.meta.algorithm}, actual checksum Type: ${body.checksum.algorithm}`);
+    throw s3Errors.invalidRequest(
+      `Checksum Type mismatch occurred, expected checksum Type: ${up.meta.algorithm}, actual checksum Type: ${body.checksum.algorithm}`,
+    );
   }
   const etag = body.md5.toString('hex');
   const stored = await call.s3.catalog.putPart({
@@ -116,7 +133,11 @@ export async function uploadPartCopy(call: Call): Promise<void> {
   if (range !== undefined) {
     const m = /^bytes=(\d+)-(\d+)$/.exec(range.trim());
     if (!m || Number(m[1]) > Number(m[2]) || Number(m[2]) >= src.row.size) {
-      throw s3Errors.invalidArgument(`Range specified is not valid for source object of size: ${src.row.size}`, 'x-amz-copy-source-range', range);
+      throw s3Errors.invalidArgument(
+        `Range specified is not valid for source object of size: ${src.row.size}`,
+        'x-amz-copy-source-range',
+        range,
+      );
     }
     start = Number(m[1]);
     end = Number(m[2]);
@@ -124,7 +145,8 @@ export async function uploadPartCopy(call: Call): Promise<void> {
   const copied = await copyBytes(call, src.segments, start, end, up.meta.algorithm);
   const etag = copied.md5.toString('hex');
   const modified = call.s3.clock.now();
-  const checksum = up.meta.algorithm && copied.checksum ? { algorithm: up.meta.algorithm, value: copied.checksum } : undefined;
+  const checksum =
+    up.meta.algorithm && copied.checksum ? { algorithm: up.meta.algorithm, value: copied.checksum } : undefined;
   const stored = await call.s3.catalog.putPart({
     upload_id: up.row.upload_id,
     part_number: partNumber,
@@ -154,7 +176,12 @@ export async function listParts(call: Call): Promise<void> {
   const marker = Number(q.get('part-number-marker') ?? '0') || 0;
   const maxParam = q.get('max-parts');
   const max = maxParam === null ? 1000 : Math.min(1000, Number(maxParam));
-  if (!Number.isInteger(max) || max < 0) throw s3Errors.invalidArgument('Argument max-parts must be an integer between 0 and 2147483647', 'max-parts', maxParam ?? '');
+  if (!Number.isInteger(max) || max < 0)
+    throw s3Errors.invalidArgument(
+      'Argument max-parts must be an integer between 0 and 2147483647',
+      'max-parts',
+      maxParam ?? '',
+    );
   const parts = await call.s3.catalog.parts(up.row.upload_id, marker, max + 1);
   const page = parts.slice(0, max);
   const truncated = parts.length > max;
@@ -167,7 +194,11 @@ export async function listParts(call: Call): Promise<void> {
     el('MaxParts', max) +
     el('IsTruncated', truncated);
   for (const p of page) {
-    let px = el('PartNumber', p.part_number) + el('LastModified', isoTime(p.modified)) + el('ETag', quote(p.etag)) + el('Size', p.size);
+    let px =
+      el('PartNumber', p.part_number) +
+      el('LastModified', isoTime(p.modified)) +
+      el('ETag', quote(p.etag)) +
+      el('Size', p.size);
     if (p.checksum) {
       const c = JSON.parse(p.checksum) as PartChecksum;
       px += el(`Checksum${c.algorithm.toUpperCase()}`, c.value);
@@ -176,7 +207,8 @@ export async function listParts(call: Call): Promise<void> {
   }
   x += ownerXml('Initiator', up.meta.initiator) + ownerXml('Owner', up.meta.initiator);
   x += el('StorageClass', up.meta.meta.storageClass ?? 'STANDARD');
-  if (up.meta.algorithm) x += el('ChecksumAlgorithm', up.meta.algorithm.toUpperCase()) + el('ChecksumType', up.meta.checksumType);
+  if (up.meta.algorithm)
+    x += el('ChecksumAlgorithm', up.meta.algorithm.toUpperCase()) + el('ChecksumType', up.meta.checksumType);
   sendXml(call, 200, doc('ListPartsResult', x));
 }
 
@@ -189,7 +221,12 @@ export async function listMultipartUploads(call: Call): Promise<void> {
   const idMarker = q.get('upload-id-marker') ?? '';
   const maxParam = q.get('max-uploads');
   const max = maxParam === null ? 1000 : Math.min(1000, Number(maxParam));
-  if (!Number.isInteger(max) || max < 0) throw s3Errors.invalidArgument('Argument max-uploads must be an integer between 0 and 2147483647', 'max-uploads', maxParam ?? '');
+  if (!Number.isInteger(max) || max < 0)
+    throw s3Errors.invalidArgument(
+      'Argument max-uploads must be an integer between 0 and 2147483647',
+      'max-uploads',
+      maxParam ?? '',
+    );
   const encode = q.get('encoding-type') === 'url' ? urlEncodeKey : (s: string) => s;
   const uploads: UploadRow[] = [];
   const prefixes: string[] = [];
@@ -228,7 +265,11 @@ export async function listMultipartUploads(call: Call): Promise<void> {
     el('IsTruncated', truncated);
   for (const u of uploads) {
     const m = JSON.parse(u.meta) as UploadMeta;
-    let ux = el('Key', encode(u.key)) + el('UploadId', u.upload_id) + ownerXml('Initiator', m.initiator) + ownerXml('Owner', m.initiator);
+    let ux =
+      el('Key', encode(u.key)) +
+      el('UploadId', u.upload_id) +
+      ownerXml('Initiator', m.initiator) +
+      ownerXml('Owner', m.initiator);
     ux += el('StorageClass', m.meta.storageClass ?? 'STANDARD') + el('Initiated', isoTime(u.initiated));
     if (m.algorithm) ux += el('ChecksumAlgorithm', m.algorithm.toUpperCase()) + el('ChecksumType', m.checksumType);
     x += `<Upload>${ux}</Upload>`;
@@ -249,7 +290,8 @@ export async function completeMultipartUpload(call: Call): Promise<void> {
     const etag = (childText(p, 'ETag') ?? '').trim().replace(/^"|"$/g, '');
     if (!Number.isInteger(n)) throw s3Errors.malformedXml();
     const checksums: Record<string, string> = {};
-    for (const c of p.children) if (c.name.startsWith('Checksum')) checksums[c.name.slice(8).toLowerCase()] = c.text.trim();
+    for (const c of p.children)
+      if (c.name.startsWith('Checksum')) checksums[c.name.slice(8).toLowerCase()] = c.text.trim();
     return { n, etag, checksums };
   });
   if (requested.length === 0) throw s3Errors.malformedXml();
@@ -284,21 +326,43 @@ export async function completeMultipartUpload(call: Call): Promise<void> {
   const meta: ObjectMeta = { ...up.meta.meta, parts: segments.map((s) => s.s) };
   if (up.meta.algorithm && partChecksums.length === requested.length) {
     if (up.meta.checksumType === 'COMPOSITE') {
-      meta.checksum = { algorithm: up.meta.algorithm, value: compositeChecksum(up.meta.algorithm, partChecksums), type: 'COMPOSITE' };
+      meta.checksum = {
+        algorithm: up.meta.algorithm,
+        value: compositeChecksum(up.meta.algorithm, partChecksums),
+        type: 'COMPOSITE',
+      };
     }
   }
   const modified = call.s3.clock.now();
-  const done = await call.s3.catalog.completeUpload(bucket, uploadId, { key, size, etag, modified, meta, data: segments });
+  const done = await call.s3.catalog.completeUpload(bucket, uploadId, {
+    key,
+    size,
+    etag,
+    modified,
+    meta,
+    data: segments,
+  });
   if (!done) throw s3Errors.noSuchUpload(uploadId);
   void call.s3.files.removeSegments(done.removed);
   void call.s3.files.remove(done.unusedParts);
   const headers: Record<string, string> = { 'x-amz-server-side-encryption': 'AES256' };
   if (bucket.versioning !== '') headers['x-amz-version-id'] = done.versionId;
   const host = call.head.headers['host'] ?? 'localhost';
-  let x = el('Location', `http://${host}/${bucket.name}/${encodeURIComponent(key).replace(/%2F/g, '/')}`) + el('Bucket', bucket.name) + el('Key', key) + el('ETag', quote(etag));
-  if (meta.checksum) x += el(`Checksum${meta.checksum.algorithm.toUpperCase()}`, meta.checksum.value) + el('ChecksumType', meta.checksum.type);
+  let x =
+    el('Location', `http://${host}/${bucket.name}/${encodeURIComponent(key).replace(/%2F/g, '/')}`) +
+    el('Bucket', bucket.name) +
+    el('Key', key) +
+    el('ETag', quote(etag));
+  if (meta.checksum)
+    x +=
+      el(`Checksum${meta.checksum.algorithm.toUpperCase()}`, meta.checksum.value) +
+      el('ChecksumType', meta.checksum.type);
   sendXml(call, 200, doc('CompleteMultipartUploadResult', x), headers);
-  notify(call, bucket, 'ObjectCreated:CompleteMultipartUpload', key, { size, eTag: etag, versionId: bucket.versioning === '' ? undefined : done.versionId });
+  notify(call, bucket, 'ObjectCreated:CompleteMultipartUpload', key, {
+    size,
+    eTag: etag,
+    versionId: bucket.versioning === '' ? undefined : done.versionId,
+  });
 }
 
 export async function abortMultipartUpload(call: Call): Promise<void> {

@@ -36,7 +36,13 @@ function sourceIp(call: Call): string {
 }
 
 /** Emits an ObjectCreated / ObjectRemoved event for a committed change. */
-export function notify(call: Call, bucket: Bucket, eventName: string, key: string, extra: { size?: number; eTag?: string; versionId?: string | undefined; seq?: number }): void {
+export function notify(
+  call: Call,
+  bucket: Bucket,
+  eventName: string,
+  key: string,
+  extra: { size?: number; eTag?: string; versionId?: string | undefined; seq?: number },
+): void {
   if (!bucket.config.notifications?.length) return;
   call.s3.notifier.emit(bucket, {
     eventName,
@@ -82,7 +88,14 @@ export async function putObject(call: Call): Promise<void> {
   const modified = call.s3.clock.now();
   let stored: { versionId: string; removed: Segment[] };
   try {
-    stored = await call.s3.catalog.putObject(bucket, { key, size: body.size, etag, modified, meta, data: [{ f: body.file, s: body.size }] });
+    stored = await call.s3.catalog.putObject(bucket, {
+      key,
+      size: body.size,
+      etag,
+      modified,
+      meta,
+      data: [{ f: body.file, s: body.size }],
+    });
   } catch (err) {
     await call.s3.files.remove([body.file]);
     throw err;
@@ -95,7 +108,11 @@ export async function putObject(call: Call): Promise<void> {
     headers['x-amz-checksum-type'] = 'FULL_OBJECT';
   }
   send(call, 200, headers);
-  notify(call, bucket, 'ObjectCreated:Put', key, { size: body.size, eTag: etag, versionId: bucket.versioning === '' ? undefined : stored.versionId });
+  notify(call, bucket, 'ObjectCreated:Put', key, {
+    size: body.size,
+    eTag: etag,
+    versionId: bucket.versioning === '' ? undefined : stored.versionId,
+  });
 }
 
 /** The version a GET/HEAD/tagging request names (`versionId`), or the current one. */
@@ -158,7 +175,12 @@ export async function getObject(call: Call): Promise<void> {
   if (partNumber !== null) {
     const n = Number(partNumber);
     const parts = meta.parts ?? [row.size];
-    if (!Number.isInteger(n) || n < 1 || n > 10000) throw s3Errors.invalidArgument('Part number must be an integer between 1 and 10000, inclusive', 'partNumber', partNumber);
+    if (!Number.isInteger(n) || n < 1 || n > 10000)
+      throw s3Errors.invalidArgument(
+        'Part number must be an integer between 1 and 10000, inclusive',
+        'partNumber',
+        partNumber,
+      );
     if (n > parts.length) {
       throw new S3Error('InvalidPartNumber', 'The requested partnumber is not satisfiable', 416, {
         PartNumberRequested: String(n),
@@ -226,17 +248,21 @@ export async function deleteObject(call: Call): Promise<void> {
   if (ifMatch !== undefined) {
     const row = await call.s3.catalog.latest(bucket.name, key);
     if (!row || row.marker) throw s3Errors.noSuchKey(key);
-    if (ifMatch.trim().replace(/^"|"$/g, '') !== row.etag && ifMatch.trim() !== '*') throw s3Errors.preconditionFailed('If-Match');
+    if (ifMatch.trim().replace(/^"|"$/g, '') !== row.etag && ifMatch.trim() !== '*')
+      throw s3Errors.preconditionFailed('If-Match');
   }
   const r = await call.s3.catalog.deleteObject(bucket, key, versionId, call.s3.clock.now(), call.caller.account);
   void call.s3.files.removeSegments(r.removed);
   const headers: Record<string, string> = {};
   if (r.deleteMarker) headers['x-amz-delete-marker'] = 'true';
-  if (r.versionId !== undefined && (bucket.versioning !== '' || versionId !== undefined)) headers['x-amz-version-id'] = r.versionId;
+  if (r.versionId !== undefined && (bucket.versioning !== '' || versionId !== undefined))
+    headers['x-amz-version-id'] = r.versionId;
   send(call, 204, headers);
   if (r.existed) {
     const created = r.deleteMarker && versionId === undefined;
-    notify(call, bucket, created ? 'ObjectRemoved:DeleteMarkerCreated' : 'ObjectRemoved:Delete', key, { versionId: r.versionId });
+    notify(call, bucket, created ? 'ObjectRemoved:DeleteMarkerCreated' : 'ObjectRemoved:Delete', key, {
+      versionId: r.versionId,
+    });
   }
 }
 
@@ -268,7 +294,9 @@ export async function deleteObjects(call: Call): Promise<void> {
       void call.s3.files.removeSegments(r.removed);
       if (r.existed) {
         const created = r.deleteMarker && versionId === undefined;
-        notify(call, bucket, created ? 'ObjectRemoved:DeleteMarkerCreated' : 'ObjectRemoved:Delete', key, { versionId: r.versionId });
+        notify(call, bucket, created ? 'ObjectRemoved:DeleteMarkerCreated' : 'ObjectRemoved:Delete', key, {
+          versionId: r.versionId,
+        });
       }
       if (quiet) continue;
       let inner = el('Key', key);
@@ -324,16 +352,26 @@ export async function copyBytes(
 }
 
 /** The object a copy request names (x-amz-copy-source), with its conditions checked. */
-export async function copySource(call: Call): Promise<{ bucket: Bucket; row: ObjectRow; meta: ObjectMeta; segments: Segment[]; versionId?: string }> {
+export async function copySource(
+  call: Call,
+): Promise<{ bucket: Bucket; row: ObjectRow; meta: ObjectMeta; segments: Segment[]; versionId?: string }> {
   const src = parseCopySource(call.head.headers['x-amz-copy-source']!);
   const bucket = call.s3.catalog.buckets.get(src.bucket);
   if (!bucket) throw s3Errors.noSuchBucket(src.bucket);
   let row: ObjectRow | undefined;
   if (src.versionId !== undefined) {
-    if (!isVersionId(src.versionId)) throw s3Errors.invalidArgument('Invalid version id specified', 'x-amz-copy-source', call.head.headers['x-amz-copy-source']);
+    if (!isVersionId(src.versionId))
+      throw s3Errors.invalidArgument(
+        'Invalid version id specified',
+        'x-amz-copy-source',
+        call.head.headers['x-amz-copy-source'],
+      );
     row = await call.s3.catalog.version(bucket.name, src.key, src.versionId);
     if (!row) throw s3Errors.noSuchVersion(src.key, src.versionId);
-    if (row.marker) throw s3Errors.invalidRequest('The source of a copy request may not specifically refer to a delete marker by version id.');
+    if (row.marker)
+      throw s3Errors.invalidRequest(
+        'The source of a copy request may not specifically refer to a delete marker by version id.',
+      );
   } else {
     row = await call.s3.catalog.latest(bucket.name, src.key);
     if (!row || row.marker) throw s3Errors.noSuchKey(src.key);
@@ -356,10 +394,19 @@ export async function copyObject(call: Call): Promise<void> {
   const h = call.head.headers;
   const directive = (h['x-amz-metadata-directive'] ?? 'COPY').toUpperCase();
   const tagDirective = (h['x-amz-tagging-directive'] ?? 'COPY').toUpperCase();
-  if (directive !== 'COPY' && directive !== 'REPLACE') throw s3Errors.invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive);
-  if (tagDirective !== 'COPY' && tagDirective !== 'REPLACE') throw s3Errors.invalidArgument('Unknown tagging directive.', 'x-amz-tagging-directive', tagDirective);
+  if (directive !== 'COPY' && directive !== 'REPLACE')
+    throw s3Errors.invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive);
+  if (tagDirective !== 'COPY' && tagDirective !== 'REPLACE')
+    throw s3Errors.invalidArgument('Unknown tagging directive.', 'x-amz-tagging-directive', tagDirective);
   const sameObject = src.bucket.name === bucket.name && src.row.key === key;
-  if (sameObject && directive === 'COPY' && !h['x-amz-storage-class'] && !h['x-amz-website-redirect-location'] && !h['x-amz-server-side-encryption'] && bucket.versioning === '') {
+  if (
+    sameObject &&
+    directive === 'COPY' &&
+    !h['x-amz-storage-class'] &&
+    !h['x-amz-website-redirect-location'] &&
+    !h['x-amz-server-side-encryption'] &&
+    bucket.versioning === ''
+  ) {
     throw s3Errors.invalidRequest(
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
     );
@@ -382,8 +429,11 @@ export async function copyObject(call: Call): Promise<void> {
     else delete meta.tags;
   } else if (src.meta.tags) meta.tags = src.meta.tags;
   else delete meta.tags;
-  const wanted = h['x-amz-checksum-algorithm']?.toLowerCase() ?? (src.meta.checksum?.type === 'FULL_OBJECT' ? src.meta.checksum.algorithm : undefined);
-  if (wanted !== undefined && !isChecksumAlgorithm(wanted)) throw s3Errors.invalidRequest('Checksum algorithm provided is unsupported.');
+  const wanted =
+    h['x-amz-checksum-algorithm']?.toLowerCase() ??
+    (src.meta.checksum?.type === 'FULL_OBJECT' ? src.meta.checksum.algorithm : undefined);
+  if (wanted !== undefined && !isChecksumAlgorithm(wanted))
+    throw s3Errors.invalidRequest('Checksum algorithm provided is unsupported.');
   const copied = await copyBytes(call, src.segments, 0, src.row.size - 1, wanted);
   if (wanted && copied.checksum) meta.checksum = { algorithm: wanted, value: copied.checksum, type: 'FULL_OBJECT' };
   else delete meta.checksum;
@@ -391,7 +441,14 @@ export async function copyObject(call: Call): Promise<void> {
   const modified = call.s3.clock.now();
   let stored: { versionId: string; removed: Segment[] };
   try {
-    stored = await call.s3.catalog.putObject(bucket, { key, size: src.row.size, etag, modified, meta, data: [{ f: copied.file, s: src.row.size }] });
+    stored = await call.s3.catalog.putObject(bucket, {
+      key,
+      size: src.row.size,
+      etag,
+      modified,
+      meta,
+      data: [{ f: copied.file, s: src.row.size }],
+    });
   } catch (err) {
     await call.s3.files.remove([copied.file]);
     throw err;
@@ -403,7 +460,11 @@ export async function copyObject(call: Call): Promise<void> {
   let inner = el('ETag', quote(etag)) + el('LastModified', isoTime(modified));
   if (meta.checksum) inner += el(`Checksum${meta.checksum.algorithm.toUpperCase()}`, meta.checksum.value);
   sendXml(call, 200, doc('CopyObjectResult', inner), headers);
-  notify(call, bucket, 'ObjectCreated:Copy', key, { size: src.row.size, eTag: etag, versionId: bucket.versioning === '' ? undefined : stored.versionId });
+  notify(call, bucket, 'ObjectCreated:Copy', key, {
+    size: src.row.size,
+    eTag: etag,
+    versionId: bucket.versioning === '' ? undefined : stored.versionId,
+  });
 }
 
 // ---- object tagging
@@ -458,4 +519,3 @@ export function aclXml(account: string): string {
     `<Owner><ID>${id}</ID><DisplayName>${account}</DisplayName></Owner><AccessControlList><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>${id}</ID><DisplayName>${account}</DisplayName></Grantee><Permission>FULL_CONTROL</Permission></Grant></AccessControlList>`,
   );
 }
-

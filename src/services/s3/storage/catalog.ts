@@ -205,11 +205,21 @@ export class Catalog {
     const seq = this.nextSeq();
     return this.store.transaction(async (tx) => {
       const removed = versionId === 'null' ? await this.removeVersion(tx, bucket.name, obj.key, 'null') : [];
-      await tx.run('UPDATE s3_objects SET latest = 0 WHERE bucket = ? AND latest = 1 AND key = ?', [bucket.name, obj.key]);
-      await tx.run(
-        `INSERT INTO s3_objects (${OBJECT_COLUMNS}) VALUES (?, ?, ?, ?, 1, 0, ?, ?, ?, ?, ?)`,
-        [bucket.name, obj.key, versionId, seq, obj.size, obj.etag, obj.modified, JSON.stringify(obj.meta), JSON.stringify(obj.data)],
-      );
+      await tx.run('UPDATE s3_objects SET latest = 0 WHERE bucket = ? AND latest = 1 AND key = ?', [
+        bucket.name,
+        obj.key,
+      ]);
+      await tx.run(`INSERT INTO s3_objects (${OBJECT_COLUMNS}) VALUES (?, ?, ?, ?, 1, 0, ?, ?, ?, ?, ?)`, [
+        bucket.name,
+        obj.key,
+        versionId,
+        seq,
+        obj.size,
+        obj.etag,
+        obj.modified,
+        JSON.stringify(obj.meta),
+        JSON.stringify(obj.data),
+      ]);
       return { versionId, removed };
     });
   }
@@ -243,7 +253,11 @@ export class Catalog {
           [bucket.name, key, versionId],
         );
         if (!row) return { removed: [], versionId, deleteMarker: false, existed: false };
-        await tx.run('DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?', [bucket.name, key, versionId]);
+        await tx.run('DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?', [
+          bucket.name,
+          key,
+          versionId,
+        ]);
         if (row.latest) await this.promoteNewest(tx, bucket.name, key);
         return { removed: JSON.parse(row.data) as Segment[], versionId, deleteMarker: row.marker === 1, existed: true };
       }
@@ -255,10 +269,14 @@ export class Catalog {
       const removed = markerId === 'null' ? await this.removeVersion(tx, bucket.name, key, 'null') : [];
       await tx.run('UPDATE s3_objects SET latest = 0 WHERE bucket = ? AND latest = 1 AND key = ?', [bucket.name, key]);
       const meta: ObjectMeta = { headers: {}, user: {}, owner };
-      await tx.run(
-        `INSERT INTO s3_objects (${OBJECT_COLUMNS}) VALUES (?, ?, ?, ?, 1, 1, 0, '', ?, ?, '[]')`,
-        [bucket.name, key, markerId, seq, modified, JSON.stringify(meta)],
-      );
+      await tx.run(`INSERT INTO s3_objects (${OBJECT_COLUMNS}) VALUES (?, ?, ?, ?, 1, 1, 0, '', ?, ?, '[]')`, [
+        bucket.name,
+        key,
+        markerId,
+        seq,
+        modified,
+        JSON.stringify(meta),
+      ]);
       return { removed, versionId: markerId, deleteMarker: true, existed: true };
     });
   }
@@ -323,9 +341,10 @@ export class Catalog {
   }
 
   upload(uploadId: string): Promise<UploadRow | undefined> {
-    return this.store.get<UploadRow>('SELECT upload_id, bucket, key, initiated, meta FROM s3_uploads WHERE upload_id = ?', [
-      uploadId,
-    ]);
+    return this.store.get<UploadRow>(
+      'SELECT upload_id, bucket, key, initiated, meta FROM s3_uploads WHERE upload_id = ?',
+      [uploadId],
+    );
   }
 
   /** Records a part; returns the file of the part it replaced. Undefined when the upload is gone. */
@@ -391,11 +410,21 @@ export class Catalog {
       if (!files) return undefined;
       const used = new Set(obj.data.map((s) => s.f));
       const removed = versionId === 'null' ? await this.removeVersion(tx, bucket.name, obj.key, 'null') : [];
-      await tx.run('UPDATE s3_objects SET latest = 0 WHERE bucket = ? AND latest = 1 AND key = ?', [bucket.name, obj.key]);
-      await tx.run(
-        `INSERT INTO s3_objects (${OBJECT_COLUMNS}) VALUES (?, ?, ?, ?, 1, 0, ?, ?, ?, ?, ?)`,
-        [bucket.name, obj.key, versionId, seq, obj.size, obj.etag, obj.modified, JSON.stringify(obj.meta), JSON.stringify(obj.data)],
-      );
+      await tx.run('UPDATE s3_objects SET latest = 0 WHERE bucket = ? AND latest = 1 AND key = ?', [
+        bucket.name,
+        obj.key,
+      ]);
+      await tx.run(`INSERT INTO s3_objects (${OBJECT_COLUMNS}) VALUES (?, ?, ?, ?, 1, 0, ?, ?, ?, ?, ?)`, [
+        bucket.name,
+        obj.key,
+        versionId,
+        seq,
+        obj.size,
+        obj.etag,
+        obj.modified,
+        JSON.stringify(obj.meta),
+        JSON.stringify(obj.data),
+      ]);
       return { versionId, removed, unusedParts: files.filter((f) => !used.has(f)) };
     });
   }

@@ -60,6 +60,9 @@ export class Files {
 
   /** Streams bytes [start, end] (inclusive) of the concatenation of `segments`. */
   stream(segments: Segment[], start: number, end: number): Readable {
+    if (segments.length === 1) {
+      return createReadStream(this.path(segments[0]!.f), { start, end, highWaterMark: 1024 * 1024 });
+    }
     const self = this;
     async function* gen(): AsyncGenerator<Buffer> {
       let offset = 0;
@@ -71,7 +74,11 @@ export class Files {
         if (segStart > end) break;
         const from = Math.max(start, segStart) - segStart;
         const to = Math.min(end, segEnd) - segStart;
-        for await (const chunk of createReadStream(self.path(seg.f), { start: from, end: to, highWaterMark: 256 * 1024 })) {
+        for await (const chunk of createReadStream(self.path(seg.f), {
+          start: from,
+          end: to,
+          highWaterMark: 1024 * 1024,
+        })) {
           yield chunk as Buffer;
         }
       }

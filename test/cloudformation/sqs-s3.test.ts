@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateStackCommand, DeleteStackCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { startTestServer, TEST_CREDENTIALS } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
+import { cfnClient, eventLines, waitStack } from './helpers.js';
+
+let server: TestServer;
+let cfn: CloudFormationClient;
+beforeAll(async () => {
+  server = await startTestServer();
+  cfn = cfnClient(server.endpoint);
+});
+afterAll(async () => server?.stop());
+
+const template = (visibility: number) => `
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties: { AssumeRolePolicyDocument: {} }
+  DeadLetters:
+    Type: AWS::SQS::Queue
+  Uploads:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: ${visibility}
+      RedrivePolicy: { deadLetterTargetArn: !GetAtt DeadLetters.Arn, maxReceiveCount: 3 }
+  OnUpload:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      Role: !GetAtt Role.Arn
+      Environment: { Variables: { QUEUE: !Ref Uploads } }
+      Code:
+        ZipFile: |
+          const { SQSClient, SendMessageCommand } = require('@aws-sdk/client-sqs');
+          const sqs = new SQSClient({});
+          exports.handler = async (event) => {
+            for (const r of event.Records) await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE, MessageBody: r.s3.object.key }));
+          };
+  S3Permission:
+    Type: AWS::Lambda::Permission
+    Properties: { FunctionName: !Ref OnUpload, Action: lambda:InvokeFunction, Principal: s3.amazonaws.com, SourceAccount: !Ref AWS::AccountId }
+  Bucket:
+    Type: AWS::S3::Bucket
+    DependsOn: S3Permission
+    Properties:
+      VersioningConfiguration: { Status: Enabled }
+      NotificationConfiguration:
+        LambdaConfigurations:
+          - Event: s3:ObjectCreated:*
+            Function: !GetAtt OnUpload.Arn
+            Filter: { S3Key: { Rules: [{ Name: prefix, Value: uploads/ }] } }
+Outputs:
+  QueueUrl: { Value: !Ref Uploads }
+  QueueArn: { Value: !GetAtt Uploads.Arn }
+  Bucket: { Value: !Ref Bucket }
+  BucketArn: { Value: !GetAtt Bucket.Arn }
+`;
+
+describe('SQS and S3 resources', () => {
+  it('provisions queues (with a redrive policy) and a bucket notifying a function', { timeout: 60_000 }, async () => {
+    await cfn.send(new CreateStackCommand({ StackName: 'files', TemplateBody: template(30), Capabilities: ['CAPABILITY_IAM'] }));
+    const s = await waitStack(cfn, 'files');
+    expect(s.StackStatus, (await eventLines(cfn, 'files', true)).join('\n')).toBe('CREATE_COMPLETE');
+    const out = Object.fromEntries(s.Outputs!.map((o) => [o.OutputKey, o.OutputValue!]));
+    expect(out['QueueArn']).toMatch(/^arn:aws:sqs:us-east-1:000000000000:files-Uploads-[A-Z0-9]{12}$/);
+    expect(out['Bucket']).toMatch(/^files-bucket-[a-z0-9]{12}$/);
+    expect(out['BucketArn']).toBe(`arn:aws:s3:::${out['Bucket']}`);
+    const config = { endpoint: server.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS };
+    const sqs = new SQSClient(config);
+    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: out['QueueUrl'], AttributeNames: ['All'] }));
+    expect(JSON.parse(attrs.Attributes!['RedrivePolicy']!)).toMatchObject({ maxReceiveCount: 3 });
+
+    const s3 = new S3Client({ ...config, forcePathStyle: true });
+    await s3.send(new PutObjectCommand({ Bucket: out['Bucket'], Key: 'uploads/a.txt', Body: 'hello' }));
+    await s3.send(new PutObjectCommand({ Bucket: out['Bucket'], Key: 'other/b.txt', Body: 'ignored' }));
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: out['QueueUrl'], WaitTimeSeconds: 10 }));
+    expect(got.Messages?.map((m) => m.Body)).toEqual(['uploads/a.txt']);
+
+    await cfn.send(new UpdateStackCommand({ StackName: 'files', TemplateBody: template(45), Capabilities: ['CAPABILITY_IAM'] }));
+    expect((await waitStack(cfn, 'files')).StackStatus).toBe('UPDATE_COMPLETE');
+    const after = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: out['QueueUrl'], AttributeNames: ['VisibilityTimeout'] }));
+    expect(after.Attributes!['VisibilityTimeout']).toBe('45');
+
+    // A bucket with objects cannot be deleted (as on AWS): the stack ends DELETE_FAILED until it is emptied.
+    await cfn.send(new DeleteStackCommand({ StackName: 'files' }));
+    const failed = await waitStack(cfn, 'files');
+    expect(failed.StackStatus).toBe('DELETE_FAILED');
+    expect((await eventLines(cfn, 'files', true)).join('\n')).toMatch(/Bucket DELETE_FAILED Resource handler returned message: "The bucket you tried to delete is not empty"/);
+    await cfn.send(new DeleteStackCommand({ StackName: 'files', RetainResources: ['Bucket'] }));
+    expect((await eventLines(cfn, s.StackId!)).at(-1)).toBe('files DELETE_COMPLETE');
+  });
+});
