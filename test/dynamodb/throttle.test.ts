@@ -4,7 +4,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ManualClock } from '../../src/core/clock.js';
 import { startTestServer } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
-import { errorOf } from '../helpers/errors.js';
 
 const TABLE_MESSAGE =
   'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.';

@@ -67,14 +67,16 @@ export const restJsonCodec: ProtocolCodec = {
       if (Buffer.isBuffer(payload))
         return { status: code, headers: { 'content-type': 'application/octet-stream', ...headers }, body: payload };
       if (payload === undefined) return { status: code, headers, body: '' };
+      const payloadShape = shape!.members![payloadMember]!.shape;
       return {
         status: code,
         headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(payload),
+        body: JSON.stringify(toWireNames(service.model, payloadShape, payload)),
       };
     }
     if (code === 204) return { status: code, headers, body: '' };
-    return { status: code, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+    const wire = op?.output ? toWireNames(service.model, op.output, body) : body;
+    return { status: code, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(wire) };
   },
 
   encodeError(_service: ServiceDefinition, error: AwsError): HttpResponse {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { systemClock } from '../../core/clock.js';
 import type { ServiceDefinition } from '../../core/service.js';
 import type { ServiceModel } from '../../core/model/types.js';
@@ -6,6 +7,8 @@ import { streamReaderFor } from '../dynamodb/streams/reader.js';
 import { logsPort } from '../logs/port.js';
 import type { LambdaContext } from './context.js';
 import { ProcessEnvironmentProvider } from './environments/index.js';
+import { PackageTypeProvider, RuncEnvironmentProvider } from './environments/runc-provider.js';
+import { imagePort } from '../ecr/port.js';
 import { EsmEngine } from './esm/engine.js';
 import { FunctionCatalog } from './functions/catalog.js';
 import { LayerStore } from './functions/layers.js';
@@ -43,7 +46,18 @@ export async function createLambda(deps: ServiceDeps): Promise<ServiceDefinition
   const filesDir = deps.filesDir('lambda');
   // A running process lives in wall-clock time: the deadline it is handed (and compares with its own
   // Date.now()) must be real time, whatever clock the platform's schedules use.
-  const provider = new ProcessEnvironmentProvider({ clock: systemClock, log: deps.log });
+  // Zips run as local processes; container images (PackageType Image) in runc containers.
+  const images = imagePort(deps);
+  const provider = new PackageTypeProvider(
+    new ProcessEnvironmentProvider({ clock: systemClock, log: deps.log }),
+    new RuncEnvironmentProvider({
+      images,
+      dir: join(filesDir, 'containers'),
+      serverPort: () => deps.server.port,
+      clock: systemClock,
+      log: deps.log,
+    }),
+  );
   const pool = new EnvironmentPool(provider, systemClock, deps.log, {
     idleMs: deps.config.lambda.idleMs,
     accountConcurrency: deps.config.lambda.accountConcurrency,
@@ -90,7 +104,7 @@ export async function createLambda(deps: ServiceDeps): Promise<ServiceDefinition
     model,
     maxBodyBytes: MAX_REQUEST_BYTES,
     operations: {
-      ...functionOperations(lc),
+      ...functionOperations(lc, images),
       ...aliasOperations(lc),
       ...layerOperations(lc),
       ...permissionOperations(lc),

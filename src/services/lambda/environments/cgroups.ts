@@ -52,9 +52,10 @@ function writable(path: string): boolean {
   }
 }
 
+// cgroupfs reads are answered from kernel memory: read synchronously (cheap; on every invoke).
 async function readInt(path: string): Promise<number | undefined> {
   try {
-    const n = Number((await readFile(path, 'utf8')).trim());
+    const n = Number(readFileSync(path, 'utf8').trim());
     return Number.isFinite(n) ? n : undefined;
   } catch {
     return undefined;
@@ -192,7 +193,7 @@ class V1Factory extends CgroupFactory {
       peakBytes: () => readInt(join(mem, 'memory.max_usage_in_bytes')),
       oomKills: async () => {
         try {
-          const text = await readFile(join(mem, 'memory.oom_control'), 'utf8');
+          const text = readFileSync(join(mem, 'memory.oom_control'), 'utf8');
           const m = /oom_kill (\d+)/.exec(text);
           if (m) return Number(m[1]);
         } catch {
@@ -272,7 +273,7 @@ class V2Factory extends CgroupFactory {
       },
       oomKills: async () => {
         try {
-          const m = /oom_kill (\d+)/.exec(await readFile(join(dir, 'memory.events'), 'utf8'));
+          const m = /oom_kill (\d+)/.exec(readFileSync(join(dir, 'memory.events'), 'utf8'));
           return m ? Number(m[1]) : 0;
         } catch {
           return 0;

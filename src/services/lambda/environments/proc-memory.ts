@@ -2,11 +2,14 @@
  * Memory of a process tree from /proc, for when no cgroup is available: the RSS of every process
  * under the root (via /proc/<pid>/task/<tid>/children), and the peak (VmHWM) of the root.
  */
+import { readFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 
+// procfs reads are answered from kernel memory: a synchronous read (~20 µs) is far cheaper than
+// a trip through the thread pool (~400 µs under load) on the hot path of every invoke.
 async function statusField(pid: number, field: string): Promise<number> {
   try {
-    const text = await readFile(`/proc/${pid}/status`, 'utf8');
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
     return m ? Number(m[1]) * 1024 : 0;
   } catch {

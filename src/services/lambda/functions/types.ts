@@ -30,7 +30,10 @@ export interface FunctionConfiguration {
   DeadLetterConfig?: { TargetArn?: string };
   KMSKeyArn?: string;
   VpcConfig?: { SubnetIds: string[]; SecurityGroupIds: string[]; VpcId: string; Ipv6AllowedForDualStack?: boolean };
-  ImageConfigResponse?: unknown;
+  ImageConfigResponse?: {
+    ImageConfig?: { EntryPoint?: string[]; Command?: string[]; WorkingDirectory?: string };
+    Error?: { ErrorCode?: string; Message?: string };
+  };
   RuntimeVersionConfig?: { RuntimeVersionArn: string };
   FileSystemConfigs?: unknown[];
 }
@@ -44,6 +47,8 @@ export interface CodeRecord {
   layerDirs: string[];
   /** For a published version: the $LATEST RevisionId it was published from. */
   sourceRevision?: string;
+  /** PackageType Image: the ImageUri as given, and the manifest digest it resolved to. */
+  image?: { imageUri: string; resolvedImageUri: string; resolvedDigest: string };
 }
 
 export interface VersionRecord {

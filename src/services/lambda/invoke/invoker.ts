@@ -5,6 +5,7 @@ import type { Logger } from '../../../core/log.js';
 import type { OvercastConfig } from '../../../config/schema.js';
 import type { ServerInfo } from '../../deps.js';
 import type { EnvironmentSpec, InvocationResult } from '../environments/types.js';
+import type { ImageEnvironmentSpec } from '../environments/runc-provider.js';
 import { lambdaErrors } from '../errors.js';
 import type { FunctionCatalog } from '../functions/catalog.js';
 import { functionArn, parseFunctionRef } from '../functions/names.js';
@@ -132,7 +133,8 @@ export class Invoker {
   ): Promise<InvocationResult> {
     const cfg = target.record.config;
     const runtime = cfg.Runtime ?? '';
-    if (!isRunnable(runtime)) {
+    // Container images run their own entrypoint (the runc provider), whatever the runtime.
+    if (cfg.PackageType !== 'Image' && !isRunnable(runtime)) {
       throw new AwsError(
         'InvalidRuntimeException',
         `The runtime parameter of ${runtime} is not supported by Overcast on this machine (it runs nodejs*, python3.* and provided* functions).`,
@@ -175,7 +177,8 @@ export class Invoker {
     const cfg = target.record.config;
     const meta = target.meta;
     const cred = this.config.credentials.find((c) => c.account === meta.account);
-    return {
+    const image = target.record.code.image;
+    const spec: EnvironmentSpec = {
       account: meta.account,
       region: meta.region,
       functionName: meta.name,
@@ -198,6 +201,16 @@ export class Invoker {
         : { accessKeyId: meta.account, secretAccessKey: 'overcast' },
       endpointUrl: this.server.endpoint,
     };
+    if (!image) return spec;
+    const imageSpec: ImageEnvironmentSpec = {
+      ...spec,
+      image: {
+        imageUri: image.imageUri,
+        resolvedDigest: image.resolvedDigest,
+        imageConfig: cfg.ImageConfigResponse?.ImageConfig,
+      },
+    };
+    return imageSpec;
   }
 }
 

@@ -1,4 +1,6 @@
 import type { OperationContext } from '../../../core/service.js';
+import type { ImagePort } from '../../ecr/port.js';
+import { resolveImageUri } from '../environments/runc-image.js';
 import type { LambdaContext } from '../context.js';
 import { lambdaErrors } from '../errors.js';
 import { storeZip } from '../functions/code.js';
@@ -17,11 +19,51 @@ interface CodeInput {
   ImageUri?: string;
 }
 
-async function packageCode(lc: LambdaContext, code: CodeInput, owner: string): Promise<StoredCode> {
+type PackagedCode = StoredCode & { image?: CodeRecord['image'] };
+
+/** PackageType Image: the ImageUri must name an image in Overcast's registry; it is pinned to its digest. */
+async function packageImage(
+  images: ImagePort | undefined,
+  uri: string,
+  scope: { account: string; region: string },
+): Promise<PackagedCode> {
+  const r = images ? await resolveImageUri(images, uri, scope.account, scope.region) : undefined;
+  if (!r) throw lambdaErrors.invalidParameter(`Source image ${uri} does not exist. Provide a valid source image.`);
+  const hex = r.image.resolvedDigest.replace(/^sha256:/, '');
+  return {
+    // Lambda shows an image function's CodeSha256 as the image digest (hex) and CodeSize 0.
+    sha256: hex,
+    sha256Hex: hex,
+    size: 0,
+    dir: '',
+    zip: '',
+    image: { imageUri: uri, resolvedImageUri: r.resolvedImageUri, resolvedDigest: r.image.resolvedDigest },
+  };
+}
+
+function imageConfigResponse(ic: Record<string, unknown> | undefined): FunctionConfiguration['ImageConfigResponse'] {
+  if (!ic) return undefined;
+  const ImageConfig: NonNullable<FunctionConfiguration['ImageConfigResponse']>['ImageConfig'] = {};
+  if (Array.isArray(ic['EntryPoint'])) ImageConfig.EntryPoint = ic['EntryPoint'] as string[];
+  if (Array.isArray(ic['Command'])) ImageConfig.Command = ic['Command'] as string[];
+  if (typeof ic['WorkingDirectory'] === 'string') ImageConfig.WorkingDirectory = ic['WorkingDirectory'];
+  return { ImageConfig };
+}
+
+async function packageCode(
+  lc: LambdaContext,
+  code: CodeInput,
+  owner: string,
+  images?: ImagePort,
+  scope?: { account: string; region: string; packageType: string },
+): Promise<PackagedCode> {
+  if (scope?.packageType === 'Image') {
+    if (code.ImageUri === undefined || code.ZipFile !== undefined || code.S3Bucket !== undefined)
+      throw lambdaErrors.invalidParameter('Please provide ImageUri when updating a function with packageType Image.');
+    return packageImage(images, code.ImageUri, scope);
+  }
   if (code.ImageUri !== undefined) {
-    throw lambdaErrors.invalidParameter(
-      'Container image functions (PackageType Image) are not supported yet by Overcast; use a .zip package.',
-    );
+    throw lambdaErrors.invalidParameter('Please don\'t provide ImageUri when updating a function with packageType Zip.');
   }
   if (code.S3Bucket !== undefined || code.S3Key !== undefined) {
     throw lambdaErrors.invalidParameter(
@@ -45,11 +87,18 @@ async function layerDirs(
   };
 }
 
-function codeRecord(stored: StoredCode, dirs: string[]): CodeRecord {
-  return { sha256Hex: stored.sha256Hex, dir: stored.dir, zip: stored.zip, layerDirs: dirs };
+function codeRecord(stored: PackagedCode, dirs: string[]): CodeRecord {
+  return {
+    sha256Hex: stored.sha256Hex,
+    dir: stored.dir,
+    zip: stored.zip,
+    layerDirs: dirs,
+    ...(stored.image ? { image: stored.image } : {}),
+  };
 }
 
-export function functionOperations(lc: LambdaContext): Handlers {
+/** `images` reads Overcast's registry (PackageType Image). */
+export function functionOperations(lc: LambdaContext, images?: ImagePort): Handlers {
   const now = () => lc.clock.now();
   const delay = () => lc.config.lambda.stateDelayMs;
 
@@ -93,10 +142,18 @@ export function functionOperations(lc: LambdaContext): Handlers {
           'Runtime and Handler are mandatory parameters for functions created with deployment packages.',
         );
       }
+      if (packageType === 'Image' && (input['Runtime'] !== undefined || input['Handler'] !== undefined)) {
+        throw lambdaErrors.invalidParameter(
+          'The Runtime and Handler parameters are not supported for functions created with container images.',
+        );
+      }
       if (input['Runtime']) checkRuntimeAccepted(input['Runtime']);
       checkEnvironment(input['Environment']?.Variables);
       const { dirs, layers } = await layerDirs(lc, input['Layers']);
-      const stored = await packageCode(lc, input['Code'] ?? {}, `${ref.account}/${ref.region}/${ref.name}`);
+      const stored = await packageCode(lc, input['Code'] ?? {}, `${ref.account}/${ref.region}/${ref.name}`, images, {
+        ...ref,
+        packageType,
+      });
       const t = now();
       const config: FunctionConfiguration = {
         FunctionName: ref.name,
@@ -143,7 +200,9 @@ export function functionOperations(lc: LambdaContext): Handlers {
               },
             }
           : {}),
-        RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(ref.region, input['Runtime'] ?? 'provided') },
+        ...(packageType === 'Image'
+          ? { ImageConfigResponse: imageConfigResponse(input['ImageConfig']) ?? {} }
+          : { RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(ref.region, input['Runtime'] ?? 'provided') } }),
       };
       const record: VersionRecord = { config, code: codeRecord(stored, dirs), readyAt: t + delay() };
       await lc.store.transaction(async (tx) => {
@@ -173,10 +232,16 @@ export function functionOperations(lc: LambdaContext): Handlers {
       const record = await requireVersion(lc, ref);
       return {
         Configuration: viewConfig(record, now()),
-        Code: {
-          RepositoryType: 'S3',
-          Location: `${lc.server.endpoint}/_overcast/lambda/code/${record.code.sha256Hex}.zip`,
-        },
+        Code: record.code.image
+          ? {
+              RepositoryType: 'ECR',
+              ImageUri: record.code.image.imageUri,
+              ResolvedImageUri: record.code.image.resolvedImageUri,
+            }
+          : {
+              RepositoryType: 'S3',
+              Location: `${lc.server.endpoint}/_overcast/lambda/code/${record.code.sha256Hex}.zip`,
+            },
         ...(Object.keys(meta.tags).length > 0 ? { Tags: meta.tags } : {}),
         ...(meta.reserved !== undefined ? { Concurrency: { ReservedConcurrentExecutions: meta.reserved } } : {}),
       };
@@ -212,7 +277,10 @@ export function functionOperations(lc: LambdaContext): Handlers {
       await requireFunction(lc, ref);
       const latest = (await lc.catalog.version(ref.account, ref.region, ref.name, '$LATEST'))!;
       checkRevision(input['RevisionId'], latest.config.RevisionId);
-      const stored = await packageCode(lc, input, `${ref.account}/${ref.region}/${ref.name}`);
+      const stored = await packageCode(lc, input, `${ref.account}/${ref.region}/${ref.name}`, images, {
+        ...ref,
+        packageType: latest.config.PackageType,
+      });
       if (input['DryRun']) return { ...viewConfig(latest, now()), CodeSha256: stored.sha256, CodeSize: stored.size };
       const t = now();
       const record: VersionRecord = {
@@ -255,6 +323,8 @@ export function functionOperations(lc: LambdaContext): Handlers {
       if (input['EphemeralStorage']) c.EphemeralStorage = { Size: input['EphemeralStorage'].Size };
       if (input['DeadLetterConfig']) c.DeadLetterConfig = input['DeadLetterConfig'];
       if (input['LoggingConfig']) c.LoggingConfig = { ...c.LoggingConfig, ...input['LoggingConfig'] };
+      if (input['ImageConfig'] && c.PackageType === 'Image')
+        c.ImageConfigResponse = imageConfigResponse(input['ImageConfig']) ?? {};
       if (input['Runtime'])
         c.RuntimeVersionConfig = { RuntimeVersionArn: runtimeVersionArn(ref.region, input['Runtime']) };
       let code = latest.code;
@@ -283,7 +353,7 @@ export function functionOperations(lc: LambdaContext): Handlers {
         await lc.catalog.deleteFunction(ref.account, ref.region, ref.name);
         lc.settings.forget(ref.account, ref.region, ref.name);
         lc.pool.retire(`${ref.account}:${ref.region}:${ref.name}:`);
-        return {};
+        return { StatusCode: 204 };
       }
       if (ref.qualifier === '$LATEST')
         throw lambdaErrors.invalidParameter('$LATEST version cannot be deleted without deleting the function.');
@@ -303,7 +373,7 @@ export function functionOperations(lc: LambdaContext): Handlers {
       }
       await lc.catalog.deleteVersion(ref.account, ref.region, ref.name, ref.qualifier);
       lc.pool.retire(`${ref.account}:${ref.region}:${ref.name}:${ref.qualifier}:`);
-      return {};
+      return { StatusCode: 204 };
     },
 
     async PublishVersion(
