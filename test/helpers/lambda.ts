@@ -30,3 +30,16 @@ export async function createNodeFunction(
 
 export const decode = (payload: Uint8Array | undefined): unknown =>
   JSON.parse(Buffer.from(payload ?? []).toString('utf8'));
+
+/**
+ * A Node.js function that calls AWS through the SDK: the SDK's import alone can take seconds on a
+ * loaded CI machine, so it gets a 30 s timeout instead of Lambda's default 3 s.
+ */
+export function createSdkFunction(
+  lambda: LambdaClient,
+  name: string,
+  files: Record<string, string>,
+  extra: Partial<CreateFunctionCommandInput> = {},
+) {
+  return createNodeFunction(lambda, name, files, { Timeout: 30, ...extra });
+}

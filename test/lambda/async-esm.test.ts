@@ -14,7 +14,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { startTestServer } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 import { errorOf } from '../helpers/errors.js';
-import { createNodeFunction, lambdaClient } from '../helpers/lambda.js';
+import { createSdkFunction, lambdaClient } from '../helpers/lambda.js';
 
 async function until<T>(fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
@@ -65,10 +65,10 @@ describe('Lambda async invocations and event source mappings', () => {
   });
 
   it('retries a failing Event invocation twice (1 min, then 2 min on the injected clock) and sends the record to OnFailure', async () => {
-    await createNodeFunction(lambda, 'on-failure', {
+    await createSdkFunction(lambda, 'on-failure', {
       'index.js': RECORDER('await record("failure-" + event.requestContext.requestId, event);'),
     });
-    await createNodeFunction(lambda, 'flaky', {
+    await createSdkFunction(lambda, 'flaky', {
       'index.js': RECORDER(
         'await record("attempt-" + Date.now() + Math.random(), event); throw new Error("always fails");',
       ),
@@ -114,7 +114,7 @@ describe('Lambda async invocations and event source mappings', () => {
 
   it('delivers DynamoDB stream records to a function in order, with filter criteria', async () => {
     const streamArn = (await table(server.ddb, 'orders', true))!;
-    await createNodeFunction(lambda, 'consumer', {
+    await createSdkFunction(lambda, 'consumer', {
       'index.js': RECORDER(
         'for (const r of event.Records) await record("stream-" + r.dynamodb.Keys.id.S, { name: r.eventName, seq: r.dynamodb.SequenceNumber, src: r.eventSourceARN, status: r.dynamodb.NewImage && r.dynamodb.NewImage.status.S }); return {};',
       ),

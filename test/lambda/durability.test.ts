@@ -3,7 +3,7 @@ import { InvokeCommand, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/cli
 import { CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ManualClock } from '../../src/core/clock.js';
 import { startTestServer, tempDir } from '../helpers/server.js';
-import { createNodeFunction, lambdaClient } from '../helpers/lambda.js';
+import { createSdkFunction, lambdaClient } from '../helpers/lambda.js';
 
 const dir = tempDir('overcast-lambda-durable-');
 afterAll(() => dir.cleanup());
@@ -21,7 +21,7 @@ describe('Lambda async invocations are durable', () => {
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
-    await createNodeFunction(lambda, 'fails-once', {
+    await createSdkFunction(lambda, 'fails-once', {
       'index.js': [
         "const { DynamoDBClient, PutItemCommand, ScanCommand } = require('@aws-sdk/client-dynamodb');",
         'const ddb = new DynamoDBClient({});',

@@ -12,7 +12,7 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cl
 import { TEST_CREDENTIALS, startTestServer } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 import { errorOf } from '../helpers/errors.js';
-import { ROLE, createNodeFunction, decode, lambdaClient } from '../helpers/lambda.js';
+import { ROLE, createNodeFunction, createSdkFunction, decode, lambdaClient } from '../helpers/lambda.js';
 import { makeZip } from '../helpers/zip.js';
 
 describe('Lambda Invoke semantics (SDK v3, real environments)', () => {
@@ -217,7 +217,7 @@ describe('Lambda Invoke semantics (SDK v3, real environments)', () => {
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
-    await createNodeFunction(lambda, 'sdk-user', {
+    await createSdkFunction(lambda, 'sdk-user', {
       'index.mjs': [
         "import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';",
         'const ddb = new DynamoDBClient({});',
