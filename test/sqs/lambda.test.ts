@@ -16,7 +16,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { startTestServer } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 import { errorOf } from '../helpers/errors.js';
-import { createNodeFunction, lambdaClient } from '../helpers/lambda.js';
+import { createNodeFunction, createSdkFunction, lambdaClient } from '../helpers/lambda.js';
 import { sqsClient, until } from './helpers.js';
 
 const arnOf = async (sqs: SQSClient, QueueUrl: string) =>
@@ -54,7 +54,7 @@ describe('SQS and Lambda', () => {
     ).QueueUrl!;
     const srcArn = await arnOf(sqs, src);
     // Records every event it gets on esm-out; fails the messages whose body says "bad".
-    await createNodeFunction(lambda, 'sqs-consumer', {
+    await createSdkFunction(lambda, 'sqs-consumer', {
       'index.js': `
         const { SQSClient, SendMessageCommand } = require('@aws-sdk/client-sqs');
         exports.handler = async (event) => {
