@@ -29,6 +29,8 @@ export interface Overcast {
   readonly config: OvercastConfig;
   readonly port: number;
   readonly endpoint: string;
+  /** The extra registry port, when `registryPort` is configured. */
+  readonly registryPort?: number;
   readonly services: readonly ServiceDefinition[];
   readonly store: Store;
   stop(): Promise<void>;
@@ -66,10 +68,24 @@ export async function startOvercast(options: PlatformOptions = {}): Promise<Over
     mounts: services.flatMap((s) => s.mounts ?? []),
     health: { version: VERSION, startedAt: clock.now(), services: services.map((s) => s.name), now: () => clock.now() },
   });
+  // Some registry clients want a registry at a host root of its own: the same server, another port.
+  const registryServer =
+    config.registryPort !== undefined
+      ? new HttpServer({
+          pipeline,
+          log,
+          mounts: services.flatMap((s) => s.mounts ?? []),
+          health: { version: VERSION, startedAt: clock.now(), services: services.map((s) => s.name), now: () => clock.now() },
+        })
+      : undefined;
   let address: AddressInfo;
+  let registryAddress: AddressInfo | undefined;
   try {
     address = await server.listen(config.port, config.host);
+    if (registryServer) registryAddress = await registryServer.listen(config.registryPort!, config.host);
   } catch (err) {
+    await server.close();
+    for (const s of services) await s.close?.();
     await store.close();
     throw err;
   }
@@ -81,11 +97,13 @@ export async function startOvercast(options: PlatformOptions = {}): Promise<Over
     config,
     port: address.port,
     endpoint: server_.endpoint,
+    ...(registryAddress ? { registryPort: registryAddress.port } : {}),
     services,
     store,
     stop() {
       stopping ??= (async () => {
         await server.close();
+        await registryServer?.close();
         for (const s of services) await s.close?.();
         await store.close();
         if (config.ephemeral) rmSync(filesRoot, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { registerFunctions } from './functions.js';
 import { registerImages } from './images.js';
 import { registerSam } from './sam.js';
 import { registerDeploy } from './deploy.js';
-import { start } from './start.js';
+import type { StartFlags } from './start.js';
 
 const program = new Command();
 program.name('overcast').description('A self-hostable cloud speaking the real AWS APIs').version(VERSION);
@@ -20,9 +20,12 @@ program
   .option('--config <file>', 'JSON config file (credentials, options)')
   .option('--log-level <level>', 'debug, info, warn, error or silent')
   .option('--sample', 'create the sample table and function')
+  .option('--registry-port <port>', 'also serve the image registry at the root of this port (env OVERCAST_REGISTRY_PORT)')
   .option('--dynamodb-throttle <on|off>', 'enforce provisioned DynamoDB capacity (default on; env OVERCAST_DYNAMODB_THROTTLE)')
   .option('--json', 'print the ready line as JSON')
-  .action(start);
+  // Loaded on demand: the server (every service) is most of the bundle, and the developer commands
+  // (deploy, dev, invoke, …) start faster without evaluating it.
+  .action(async (flags: StartFlags) => (await import('./start.js')).start(flags));
 
 registerImages(program);
 registerFunctions(program);

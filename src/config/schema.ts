@@ -11,6 +11,8 @@ const credential = z.object({
 export const configSchema = z.object({
   port: z.number().int().min(0).max(65535).default(4566),
   host: z.string().default('127.0.0.1'),
+  /** A second port that serves the OCI registry (and everything else) at its root, for clients that want one. */
+  registryPort: z.number().int().min(0).max(65535).optional(),
   dataDir: z.string().default('./.overcast'),
   ephemeral: z.boolean().default(false),
   region: z.string().default('us-east-1'),
