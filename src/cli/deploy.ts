@@ -1,7 +1,7 @@
 // `overcast deploy | destroy | status | validate | events | dev`: SAM/CloudFormation apps through the
 // CloudFormation API, the way the AWS tools do it.
 import type { Command } from 'commander';
-import { existsSync, readFileSync, statSync, watch } from 'node:fs';
+import { existsSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { isObj, type Obj } from '../services/cloudformation/sam/util.js';
 import { callRest, type ClientOptions } from './aws-client.js';
@@ -11,7 +11,7 @@ import { CliError, fail } from './output/cli-error.js';
 import { parseOverrides, readTemplate } from './sam.js';
 import { zipDirectory } from './zip-dir.js';
 
-interface Flags {
+export interface DeployFlags {
   template?: string;
   stackName?: string;
   parameterOverrides?: string[];
@@ -19,9 +19,15 @@ interface Flags {
   region?: string;
   json?: boolean;
   configEnv?: string;
+  /** Programmatic callers (`overcast start --sample`, tests): the client to use instead of flags/env. */
+  client?: ClientOptions;
+  /** No per-resource progress lines. */
+  quiet?: boolean;
 }
+type Flags = DeployFlags;
 
 function clientOf(flags: Flags): ClientOptions {
+  if (flags.client) return flags.client;
   return {
     endpoint:
       flags.endpoint ?? process.env['OVERCAST_ENDPOINT'] ?? process.env['AWS_ENDPOINT_URL'] ?? 'http://127.0.0.1:4566',
@@ -56,6 +62,8 @@ export function readSamConfig(dir: string, env = 'default'): Record<string, stri
 }
 
 interface Prepared {
+  /** The template file. */
+  path: string;
   template: Obj;
   stackName: string;
   parameters: Record<string, string>;
@@ -99,7 +107,7 @@ async function prepare(flags: Flags): Promise<Prepared> {
       p.Code = { 'Overcast::LocalPath': resolve(dir, p.Code) };
     }
   }
-  return { template, stackName, parameters, dir, functions };
+  return { path, template, stackName, parameters, dir, functions };
 }
 
 /** esbuild a TypeScript/ESM handler into .overcast/build/<Fn>/ (the CodeUri the stack uses). */
@@ -196,7 +204,7 @@ async function waitStack(
       if (type === 'AWS::CloudFormation::Stack' && TERMINAL.test(status) && !/IN_PROGRESS/.test(status)) done = status;
     }
     if (done) return done;
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -257,18 +265,21 @@ export async function deploy(
   let status: string;
   try {
     await cfn(client, existing && existing.status !== 'REVIEW_IN_PROGRESS' ? 'UpdateStack' : 'CreateStack', input);
-    status = await waitStack(client, p.stackName, since, flags.json);
+    status = await waitStack(client, p.stackName, since, flags.json || flags.quiet);
   } catch (e) {
     if (/No updates are to be performed/.test((e as Error).message)) status = existing!.status;
     else throw e;
   }
-  const after = await stackStatus(client, p.stackName);
-  if (!/^(CREATE|UPDATE)_COMPLETE$/.test(status))
+  const ok = /^(CREATE|UPDATE)_COMPLETE$/.test(status);
+  const [after, apis] = await Promise.all([
+    stackStatus(client, p.stackName),
+    ok ? apiUrls(client, p.stackName) : Promise.resolve({}),
+  ]);
+  if (!ok)
     throw new CliError(
       `stack ${p.stackName} ended in ${status}${after?.reason ? `: ${after.reason}` : ''}`,
       'see the failed resources above; `overcast events` lists them again',
     );
-  const apis = await apiUrls(client, p.stackName);
   return { stackName: p.stackName, status, outputs: after?.outputs ?? {}, apis, ms: Date.now() - started, prepared: p };
 }
 
@@ -361,27 +372,60 @@ async function validate(flags: Flags): Promise<void> {
     );
 }
 
+/** `overcast dev` with no server at a local endpoint: run one in this process (state in ./.overcast). */
+async function ensureServer(client: ClientOptions, json?: boolean): Promise<void> {
+  try {
+    const res = await fetch(new URL('/_overcast/health', client.endpoint));
+    if (res.ok) return;
+  } catch {
+    // nothing listening
+  }
+  if (!isLocal(client.endpoint))
+    throw new CliError(`no Overcast server answers at ${client.endpoint}`, 'start it there with `overcast start`');
+  const { configFromEnv, resolveConfig } = await import('../config/load.js');
+  const { startOvercast } = await import('../platform.js');
+  const url = new URL(client.endpoint);
+  const config = resolveConfig(configFromEnv(process.env), {
+    port: Number(url.port || 80),
+    host: url.hostname === 'localhost' ? '127.0.0.1' : url.hostname.replace(/^\[|\]$/g, ''),
+    logLevel: 'warn',
+  });
+  const overcast = await startOvercast({ config });
+  process.once('SIGINT', () => void overcast.stop().then(() => process.exit(0)));
+  process.once('SIGTERM', () => void overcast.stop().then(() => process.exit(0)));
+  if (!json) process.stderr.write(`started Overcast at ${overcast.endpoint} (state in ${resolve(config.dataDir)})\n`);
+}
+
 /** `overcast dev`: deploy, then redeploy on change; a handler change only swaps that function's code. */
 async function dev(flags: Flags): Promise<void> {
   const client = clientOf(flags);
+  await ensureServer(client, flags.json);
   let r = await deploy(flags);
   printResult(r, flags.json);
-  const templatePath = resolve(flags.template ?? 'template.yaml');
+  const templatePath = r.prepared.path;
   let timer: NodeJS.Timeout | undefined;
   const pending = new Set<string>();
+  let running: Promise<void> = Promise.resolve();
   const run = async (): Promise<void> => {
     const changed = [...pending];
     pending.clear();
+    if (!changed.length) return;
     try {
       if (changed.includes('__template__')) {
+        physicalIds.clear();
         r = await deploy(flags);
         printResult(r, flags.json);
+        watchCode();
         return;
       }
-      for (const id of changed) {
-        const ms = await updateCode(client, r, id);
-        process.stderr.write(`updated ${id} in ${ms} ms\n`);
-      }
+      // Only the functions whose code changed: their code is swapped, everything else keeps running.
+      await Promise.all(
+        changed.map(async (id) => {
+          const ms = await updateCode(client, r, id);
+          if (flags.json) process.stdout.write(JSON.stringify({ Updated: id, ms }) + '\n');
+          else process.stderr.write(`updated ${id} in ${ms} ms\n`);
+        }),
+      );
     } catch (e) {
       fail(e, flags.json);
     }
@@ -389,17 +433,42 @@ async function dev(flags: Flags): Promise<void> {
   const schedule = (key: string): void => {
     pending.add(key);
     clearTimeout(timer);
-    timer = setTimeout(() => void run(), 50);
+    timer = setTimeout(() => {
+      running = running.then(run);
+    }, 10);
   };
-  watch(templatePath, () => schedule('__template__'));
-  for (const [id, f] of r.prepared.functions)
-    watch(f.codeDir, { recursive: true }, (_e, file) => {
-      if (file && !String(file).includes('node_modules')) schedule(id);
-    });
+  // The template's folder, not the file: editors save by renaming, which ends a watch on the file itself.
+  const templateName = templatePath.split('/').pop();
+  watch(dirname(templatePath), (_e, file) => {
+    if (file && String(file) === templateName) schedule('__template__');
+  });
+  const watchers = new Map<string, FSWatcher>();
+  const watchCode = (): void => {
+    const dirs = new Map<string, string[]>();
+    for (const [id, f] of r.prepared.functions) dirs.set(f.codeDir, [...(dirs.get(f.codeDir) ?? []), id]);
+    for (const [dir, w] of watchers)
+      if (!dirs.has(dir)) {
+        w.close();
+        watchers.delete(dir);
+      }
+    for (const [dir, ids] of dirs) {
+      watchers.get(dir)?.close();
+      watchers.set(
+        dir,
+        watch(dir, { recursive: true }, (_e, file) => {
+          if (file && !String(file).includes('node_modules')) for (const id of ids) schedule(id);
+        }),
+      );
+    }
+  };
+  watchCode();
   void streamLogs(client, r);
-  process.stderr.write('watching for changes (Ctrl-C to stop)\n');
+  if (!flags.json) process.stderr.write('watching for changes (Ctrl-C to stop)\n');
   await new Promise(() => undefined);
 }
+
+/** Function names by `<stack>/<logical id>` (a template redeploy clears them). */
+const physicalIds = new Map<string, string>();
 
 export async function updateCode(
   client: ClientOptions,
@@ -408,9 +477,14 @@ export async function updateCode(
 ): Promise<number> {
   const t0 = Date.now();
   const f = r.prepared.functions.get(id)!;
-  const xml = await cfn(client, 'DescribeStackResource', { StackName: r.stackName, LogicalResourceId: id });
-  const physical = field(xml, 'PhysicalResourceId');
-  if (!physical) throw new CliError(`no physical id for ${id}`);
+  const key = `${r.stackName}/${id}`;
+  let physical = physicalIds.get(key);
+  if (!physical) {
+    const xml = await cfn(client, 'DescribeStackResource', { StackName: r.stackName, LogicalResourceId: id });
+    physical = field(xml, 'PhysicalResourceId');
+    if (!physical) throw new CliError(`no physical id for ${id}`);
+    physicalIds.set(key, physical);
+  }
   const resource = (r.prepared.template.Resources as Obj)[id] as Obj;
   const dir = f.build ? await bundle(id, f.codeDir, f.handler, resource.Metadata, r.prepared.dir) : f.codeDir;
   const zip = await zipDirectory(dir);

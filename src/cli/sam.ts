@@ -42,7 +42,7 @@ export function readTemplate(path: string): Record<string, unknown> {
   }
 }
 
-interface TranslateFlags {
+export interface TranslateFlags {
   parameterOverrides?: string[];
   region?: string;
   account?: string;
@@ -52,20 +52,24 @@ interface TranslateFlags {
   json?: boolean;
 }
 
+/** What `overcast sam translate` prints for a parsed template (the conformance runner calls it in process). */
+export function translate(t: Record<string, unknown>, flags: TranslateFlags): Record<string, unknown> {
+  const managed = flags.managedPolicyMap
+    ? (JSON.parse(readFileSync(flags.managedPolicyMap, 'utf8')) as Record<string, string>)
+    : undefined;
+  const out = transformSam(t, {
+    parameters: parseOverrides(flags.parameterOverrides),
+    account: flags.account ?? '123456789012',
+    region: flags.region ?? process.env['AWS_REGION'] ?? 'us-east-1',
+    stackName: flags.stackName ?? 'sam-app',
+    ...(managed ? { managedPolicies: managed } : {}),
+  });
+  return flags.normalise ? normalise(out) : out;
+}
+
 export function translateCommand(template: string | undefined, flags: TranslateFlags): void {
   try {
-    const t = readTemplate(template ?? 'template.yaml');
-    const managed = flags.managedPolicyMap
-      ? (JSON.parse(readFileSync(flags.managedPolicyMap, 'utf8')) as Record<string, string>)
-      : undefined;
-    let out = transformSam(t, {
-      parameters: parseOverrides(flags.parameterOverrides),
-      account: flags.account ?? '123456789012',
-      region: flags.region ?? process.env['AWS_REGION'] ?? 'us-east-1',
-      stackName: flags.stackName ?? 'sam-app',
-      ...(managed ? { managedPolicies: managed } : {}),
-    });
-    if (flags.normalise) out = normalise(out);
+    const out = translate(readTemplate(template ?? 'template.yaml'), flags);
     process.stdout.write(JSON.stringify(out, null, flags.json ? 0 : 2) + '\n');
   } catch (e) {
     const msg = (e as Error).message;

@@ -25,33 +25,32 @@ afterAll(async () => {
 async function deploy(template: string, extra: string[] = []): Promise<{ code: number; out: string }> {
   const file = join(dir.path, 'template.yaml');
   writeFileSync(file, template);
+  return cli([
+    'cloudformation',
+    'deploy',
+    '--template-file',
+    file,
+    '--stack-name',
+    'app',
+    '--capabilities',
+    'CAPABILITY_IAM',
+    ...extra,
+  ]);
+}
+
+/** `/usr/bin/aws <args> --endpoint-url <server>`: exit code and output. */
+async function cli(args: string[]): Promise<{ code: number; out: string }> {
   try {
-    const { stdout, stderr } = await run(
-      AWS_CLI,
-      [
-        'cloudformation',
-        'deploy',
-        '--template-file',
-        file,
-        '--stack-name',
-        'app',
-        '--capabilities',
-        'CAPABILITY_IAM',
-        '--endpoint-url',
-        server.endpoint,
-        ...extra,
-      ],
-      {
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          HOME: process.env['HOME'] ?? '/tmp',
-          AWS_ACCESS_KEY_ID: 'AKIDOVERCASTTEST',
-          AWS_SECRET_ACCESS_KEY: 'overcast-test-secret',
-          AWS_DEFAULT_REGION: 'us-east-1',
-          AWS_PAGER: '',
-        },
+    const { stdout, stderr } = await run(AWS_CLI, [...args, '--endpoint-url', server.endpoint], {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: process.env['HOME'] ?? '/tmp',
+        AWS_ACCESS_KEY_ID: 'AKIDOVERCASTTEST',
+        AWS_SECRET_ACCESS_KEY: 'overcast-test-secret',
+        AWS_DEFAULT_REGION: 'us-east-1',
+        AWS_PAGER: '',
       },
-    );
+    });
     return { code: 0, out: stdout + stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

@@ -70,33 +70,54 @@ Outputs:
 `;
 
 describe('custom resources', () => {
-  it('runs Lambda-backed custom resources through create, update (replacement), failure and delete', { timeout: 60_000 }, async () => {
-    await cfn.send(new CreateStackCommand({ StackName: 'custom', TemplateBody: template('2'), Capabilities: ['CAPABILITY_IAM'] }));
-    const s = await waitStack(cfn, 'custom');
-    expect(s.StackStatus, (await eventLines(cfn, 'custom', true)).join('\n')).toBe('CREATE_COMPLETE');
-    const out = Object.fromEntries(s.Outputs!.map((o) => [o.OutputKey, o.OutputValue]));
-    expect(out).toMatchObject({ Ref: 'thing-2', Doubled: '4', Type: 'string', Greeting: 'hi py' });
+  it(
+    'runs Lambda-backed custom resources through create, update (replacement), failure and delete',
+    { timeout: 60_000 },
+    async () => {
+      await cfn.send(
+        new CreateStackCommand({ StackName: 'custom', TemplateBody: template('2'), Capabilities: ['CAPABILITY_IAM'] }),
+      );
+      const s = await waitStack(cfn, 'custom');
+      expect(s.StackStatus, (await eventLines(cfn, 'custom', true)).join('\n')).toBe('CREATE_COMPLETE');
+      const out = Object.fromEntries(s.Outputs!.map((o) => [o.OutputKey, o.OutputValue]));
+      expect(out).toMatchObject({ Ref: 'thing-2', Doubled: '4', Type: 'string', Greeting: 'hi py' });
 
-    await cfn.send(new UpdateStackCommand({ StackName: 'custom', TemplateBody: template('5'), Capabilities: ['CAPABILITY_IAM'] }));
-    const u = await waitStack(cfn, 'custom');
-    expect(u.StackStatus).toBe('UPDATE_COMPLETE');
-    expect(u.Outputs!.find((o) => o.OutputKey === 'Ref')!.OutputValue).toBe('thing-5');
-    // The new physical id replaced the old one: the function got a Delete for thing-2 in the cleanup.
-    const lines = await eventLines(cfn, 'custom');
-    expect(lines.slice(-4)).toEqual(['custom UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'Thing DELETE_IN_PROGRESS', 'Thing DELETE_COMPLETE', 'custom UPDATE_COMPLETE']);
+      await cfn.send(
+        new UpdateStackCommand({ StackName: 'custom', TemplateBody: template('5'), Capabilities: ['CAPABILITY_IAM'] }),
+      );
+      const u = await waitStack(cfn, 'custom');
+      expect(u.StackStatus).toBe('UPDATE_COMPLETE');
+      expect(u.Outputs!.find((o) => o.OutputKey === 'Ref')!.OutputValue).toBe('thing-5');
+      // The new physical id replaced the old one: the function got a Delete for thing-2 in the cleanup.
+      const lines = await eventLines(cfn, 'custom');
+      expect(lines.slice(-4)).toEqual([
+        'custom UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
+        'Thing DELETE_IN_PROGRESS',
+        'Thing DELETE_COMPLETE',
+        'custom UPDATE_COMPLETE',
+      ]);
 
-    await cfn.send(new UpdateStackCommand({ StackName: 'custom', TemplateBody: template('6', true), Capabilities: ['CAPABILITY_IAM'] }));
-    const f = await waitStack(cfn, 'custom');
-    expect(f.StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
-    expect((await eventLines(cfn, 'custom', true)).join('\n')).toMatch(
-      /Thing UPDATE_FAILED Received response status \[FAILED\] from custom resource\. Message returned: See the details in CloudWatch Log Stream: .+ \(RequestId: [0-9a-f-]{36}\)/,
-    );
+      await cfn.send(
+        new UpdateStackCommand({
+          StackName: 'custom',
+          TemplateBody: template('6', true),
+          Capabilities: ['CAPABILITY_IAM'],
+        }),
+      );
+      const f = await waitStack(cfn, 'custom');
+      expect(f.StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+      expect((await eventLines(cfn, 'custom', true)).join('\n')).toMatch(
+        /Thing UPDATE_FAILED Received response status \[FAILED\] from custom resource\. Message returned: See the details in CloudWatch Log Stream: .+ \(RequestId: [0-9a-f-]{36}\)/,
+      );
 
-    const scan = await server.ddb.send(new (await import('@aws-sdk/client-dynamodb')).ScanCommand({ TableName: out['Table'] }));
-    const requests = scan.Items!.map((i) => `${i['type']!.S} ${i['physical']!.S}`).sort();
-    expect(requests).toEqual(['Create -', 'Delete thing-2', 'Update thing-2', 'Update thing-5', 'Update thing-5']);
+      const scan = await server.ddb.send(
+        new (await import('@aws-sdk/client-dynamodb')).ScanCommand({ TableName: out['Table'] }),
+      );
+      const requests = scan.Items!.map((i) => `${i['type']!.S} ${i['physical']!.S}`).sort();
+      expect(requests).toEqual(['Create -', 'Delete thing-2', 'Update thing-2', 'Update thing-5', 'Update thing-5']);
 
-    await cfn.send(new DeleteStackCommand({ StackName: 'custom' }));
-    expect((await eventLines(cfn, s.StackId!)).at(-1)).toBe('custom DELETE_COMPLETE');
-  });
+      await cfn.send(new DeleteStackCommand({ StackName: 'custom' }));
+      expect((await eventLines(cfn, s.StackId!)).at(-1)).toBe('custom DELETE_COMPLETE');
+    },
+  );
 });

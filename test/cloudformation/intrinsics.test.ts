@@ -204,6 +204,31 @@ Outputs:
     expect(many).toContain('[/Resources/A/Properties] Unresolved resource dependencies [Nope]');
   });
 
+  it('checks the Rules section against parameter values', async () => {
+    const body = `Parameters:
+  Env: { Type: String, Default: test }
+  Size: { Type: String, Default: small }
+  Zones: { Type: CommaDelimitedList, Default: 'a,b' }
+Rules:
+  ProdIsLarge:
+    RuleCondition: !Equals [!Ref Env, prod]
+    Assertions:
+      - Assert: !Equals [!Ref Size, large]
+        AssertDescription: Production needs Size large
+  KnownZones:
+    Assertions:
+      - Assert: { 'Fn::EachMemberIn': [!Ref Zones, [a, b, c]] }
+        AssertDescription: Zones must be a, b or c
+      - Assert: { 'Fn::Contains': [[small, large], !Ref Size] }
+        AssertDescription: Size must be small or large
+Resources:
+${HANDLE}`;
+    expect(await createError(body, { Env: 'prod' })).toBe('ValidationError: Production needs Size large');
+    expect(await createError(body, { Zones: 'a,d' })).toBe('ValidationError: Zones must be a, b or c');
+    expect(await createError(body, { Size: 'huge' })).toBe('ValidationError: Size must be small or large');
+    expect(await outputs(body, { Env: 'prod', Size: 'large' })).toEqual({});
+  });
+
   it('fails the stack on runtime intrinsic errors with the path', async () => {
     await cfn.send(
       new CreateStackCommand({

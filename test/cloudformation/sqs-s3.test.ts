@@ -1,8 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateStackCommand, DeleteStackCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CreateStackCommand,
+  DeleteStackCommand,
+  DescribeStacksCommand,
+  UpdateStackCommand,
+} from '@aws-sdk/client-cloudformation';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { decode, lambdaClient } from '../helpers/lambda.js';
+import { makeZip } from '../helpers/zip.js';
 import { startTestServer, TEST_CREDENTIALS } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 import { cfnClient, eventLines, waitStack } from './helpers.js';
@@ -63,7 +71,9 @@ Outputs:
 
 describe('SQS and S3 resources', () => {
   it('provisions queues (with a redrive policy) and a bucket notifying a function', { timeout: 60_000 }, async () => {
-    await cfn.send(new CreateStackCommand({ StackName: 'files', TemplateBody: template(30), Capabilities: ['CAPABILITY_IAM'] }));
+    await cfn.send(
+      new CreateStackCommand({ StackName: 'files', TemplateBody: template(30), Capabilities: ['CAPABILITY_IAM'] }),
+    );
     const s = await waitStack(cfn, 'files');
     expect(s.StackStatus, (await eventLines(cfn, 'files', true)).join('\n')).toBe('CREATE_COMPLETE');
     const out = Object.fromEntries(s.Outputs!.map((o) => [o.OutputKey, o.OutputValue!]));
@@ -81,17 +91,127 @@ describe('SQS and S3 resources', () => {
     const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: out['QueueUrl'], WaitTimeSeconds: 10 }));
     expect(got.Messages?.map((m) => m.Body)).toEqual(['uploads/a.txt']);
 
-    await cfn.send(new UpdateStackCommand({ StackName: 'files', TemplateBody: template(45), Capabilities: ['CAPABILITY_IAM'] }));
+    await cfn.send(
+      new UpdateStackCommand({ StackName: 'files', TemplateBody: template(45), Capabilities: ['CAPABILITY_IAM'] }),
+    );
     expect((await waitStack(cfn, 'files')).StackStatus).toBe('UPDATE_COMPLETE');
-    const after = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: out['QueueUrl'], AttributeNames: ['VisibilityTimeout'] }));
+    const after = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: out['QueueUrl'], AttributeNames: ['VisibilityTimeout'] }),
+    );
     expect(after.Attributes!['VisibilityTimeout']).toBe('45');
 
     // A bucket with objects cannot be deleted (as on AWS): the stack ends DELETE_FAILED until it is emptied.
     await cfn.send(new DeleteStackCommand({ StackName: 'files' }));
     const failed = await waitStack(cfn, 'files');
     expect(failed.StackStatus).toBe('DELETE_FAILED');
-    expect((await eventLines(cfn, 'files', true)).join('\n')).toMatch(/Bucket DELETE_FAILED Resource handler returned message: "The bucket you tried to delete is not empty"/);
+    expect((await eventLines(cfn, 'files', true)).join('\n')).toMatch(
+      /Bucket DELETE_FAILED Resource handler returned message: "The bucket you tried to delete is not empty"/,
+    );
     await cfn.send(new DeleteStackCommand({ StackName: 'files', RetainResources: ['Bucket'] }));
     expect((await eventLines(cfn, s.StackId!)).at(-1)).toBe('files DELETE_COMPLETE');
   });
+});
+
+describe('templates and code in S3', () => {
+  it(
+    'reads TemplateURL and Code.S3Bucket/S3Key from Overcast S3 (as `aws cloudformation package` lays them out)',
+    { timeout: 30_000 },
+    async () => {
+      const config = { endpoint: server.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS };
+      const s3 = new S3Client({ ...config, forcePathStyle: true });
+      await s3.send(new CreateBucketCommand({ Bucket: 'artifacts' }));
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'artifacts',
+          Key: 'code/fn.zip',
+          Body: await makeZip({ 'index.js': `exports.handler = async () => 'from s3';` }),
+        }),
+      );
+      const template = `Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties: { AssumeRolePolicyDocument: {} }
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: { Runtime: nodejs20.x, Handler: index.handler, Role: !GetAtt Role.Arn, Code: { S3Bucket: artifacts, S3Key: code/fn.zip } }
+Outputs:
+  Fn: { Value: !Ref Fn }
+`;
+      await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: 'templates/app.yaml', Body: template }));
+      for (const url of [
+        'https://s3.amazonaws.com/artifacts/templates/app.yaml',
+        'https://artifacts.s3.us-east-1.amazonaws.com/templates/app.yaml',
+      ]) {
+        const name = url.includes('s3.amazonaws.com/artifacts') ? 'from-s3-path' : 'from-s3-virtual';
+        await cfn.send(new CreateStackCommand({ StackName: name, TemplateURL: url, Capabilities: ['CAPABILITY_IAM'] }));
+        const s = await waitStack(cfn, name);
+        expect(s.StackStatus, (await eventLines(cfn, name, true)).join('\n')).toBe('CREATE_COMPLETE');
+        const res = await lambdaClient(server.endpoint).send(
+          new InvokeCommand({ FunctionName: s.Outputs![0]!.OutputValue! }),
+        );
+        expect(decode(res.Payload)).toBe('from s3');
+      }
+      await expect(
+        cfn.send(
+          new CreateStackCommand({ StackName: 'missing', TemplateURL: 'https://s3.amazonaws.com/artifacts/nope.yaml' }),
+        ),
+      ).rejects.toThrow('TemplateURL must reference a valid S3 object to which you have access.');
+      await cfn.send(
+        new CreateStackCommand({
+          StackName: 'badcode',
+          TemplateBody: template.replace('code/fn.zip', 'code/none.zip'),
+          Capabilities: ['CAPABILITY_IAM'],
+        }),
+      );
+      expect((await waitStack(cfn, 'badcode')).StackStatus).toBe('ROLLBACK_COMPLETE');
+      expect((await eventLines(cfn, 'badcode', true)).join('\n')).toContain(
+        'Error occurred while GetObject. S3 Error Code: NoSuchKey.',
+      );
+    },
+  );
+});
+
+describe('nested stacks', () => {
+  it(
+    'creates, updates and deletes a child stack from TemplateURL, reading its outputs',
+    { timeout: 30_000 },
+    async () => {
+      const config = { endpoint: server.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS };
+      const s3 = new S3Client({ ...config, forcePathStyle: true });
+      await s3.send(new CreateBucketCommand({ Bucket: 'nested' }));
+      const child = `Parameters:
+  Greeting: { Type: String }
+Resources:
+  H: { Type: AWS::CloudFormation::WaitConditionHandle }
+Outputs:
+  Message: { Value: !Sub '\${Greeting} from child' }
+`;
+      await s3.send(new PutObjectCommand({ Bucket: 'nested', Key: 'child.yaml', Body: child }));
+      const parent = (greeting: string) => `Resources:
+  Child:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: https://s3.amazonaws.com/nested/child.yaml
+      Parameters: { Greeting: ${greeting} }
+Outputs:
+  FromChild: { Value: !GetAtt Child.Outputs.Message }
+  ChildId: { Value: !Ref Child }
+`;
+      await cfn.send(new CreateStackCommand({ StackName: 'parent', TemplateBody: parent('hello') }));
+      const s = await waitStack(cfn, 'parent');
+      expect(s.StackStatus, (await eventLines(cfn, 'parent', true)).join('\n')).toBe('CREATE_COMPLETE');
+      const out = Object.fromEntries(s.Outputs!.map((o) => [o.OutputKey, o.OutputValue!]));
+      expect(out['FromChild']).toBe('hello from child');
+      expect(out['ChildId']).toMatch(/:stack\/parent-Child-[A-Z0-9]{12}\//);
+
+      await cfn.send(new UpdateStackCommand({ StackName: 'parent', TemplateBody: parent('bonjour') }));
+      const u = await waitStack(cfn, 'parent');
+      expect(u.StackStatus).toBe('UPDATE_COMPLETE');
+      expect(u.Outputs!.find((o) => o.OutputKey === 'FromChild')!.OutputValue).toBe('bonjour from child');
+
+      await cfn.send(new DeleteStackCommand({ StackName: 'parent' }));
+      const childStack = (await cfn.send(new DescribeStacksCommand({ StackName: out['ChildId'] }))).Stacks![0]!;
+      expect(childStack.StackStatus).toBe('DELETE_COMPLETE');
+    },
+  );
 });

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -45,14 +46,18 @@ while true; do
   if wget -q -O /dev/null "$AWS_ENDPOINT_URL/_overcast/health" 2>/dev/null; then OK=true; else OK=false; fi
   if touch /var/task/x 2>/dev/null; then RW=true; else RW=false; fi
   echo scratch > /tmp/scratch
-  BODY="{\\"args\\":\\"$*\\",\\"handler\\":\\"$_HANDLER\\",\\"greeting\\":\\"$GREETING\\",\\"fromImage\\":\\"$FROM_IMAGE\\",\\"fn\\":\\"$AWS_LAMBDA_FUNCTION_NAME\\",\\"mem\\":\\"$AWS_LAMBDA_FUNCTION_MEMORY_SIZE\\",\\"region\\":\\"$AWS_REGION\\",\\"taskRoot\\":\\"$LAMBDA_TASK_ROOT\\",\\"cwd\\":\\"$(pwd)\\",\\"uid\\":\\"$(id -u)\\",\\"limit\\":\\"$LIMIT\\",\\"endpointOk\\":$OK,\\"rootWritable\\":$RW,\\"tmp\\":\\"$(cat /tmp/scratch)\\",\\"event\\":$EVENT}"
+  BODY="{\\"args\\":\\"$*\\",\\"handler\\":\\"$_HANDLER\\",\\"greeting\\":\\"$GREETING\\",\\"fromImage\\":\\"$FROM_IMAGE\\",\\"fn\\":\\"$AWS_LAMBDA_FUNCTION_NAME\\",\\"mem\\":\\"$AWS_LAMBDA_FUNCTION_MEMORY_SIZE\\",\\"region\\":\\"$AWS_REGION\\",\\"taskRoot\\":\\"$LAMBDA_TASK_ROOT\\",\\"cwd\\":\\"$(pwd)\\",\\"uid\\":\\"$(id -u)\\",\\"limit\\":\\"$LIMIT\\",\\"endpointOk\\":$OK,\\"rootWritable\\":$RW,\\"tmp\\":\\"$(cat /tmp/scratch)\\",\\"api\\":\\"$AWS_LAMBDA_RUNTIME_API\\",\\"event\\":$EVENT}"
   wget -q -O /dev/null --post-data "$BODY" "$API/invocation/$ID/response" || true
 done
 `;
 
 async function appLayer(): Promise<Layer> {
   return layerOf([
-    ...['sed', 'tr', 'touch', 'mkdir'].map((a) => ({ name: `bin/${a}`, type: 'symlink' as const, linkname: 'busybox' })),
+    ...['sed', 'tr', 'touch', 'mkdir'].map((a) => ({
+      name: `bin/${a}`,
+      type: 'symlink' as const,
+      linkname: 'busybox',
+    })),
     { name: 'bootstrap.sh', content: BOOTSTRAP, mode: 0o755 },
     { name: 'var/', type: 'directory' },
     { name: 'var/task/', type: 'directory' },
@@ -93,6 +98,29 @@ async function pushFunctionImage(endpoint: string, repo: string, tag: string, en
 
 const pidHex = (process.pid % 0x1000000).toString(16).padStart(6, '0');
 const pid36 = process.pid.toString(36);
+
+/** What a raw HTTP GET gets back before the server closes the connection (bounded by 3 s). */
+function rawGet(hostPort: string, path: string): Promise<string> {
+  const [host, port] = hostPort.split(':');
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const sock = connect({ host: host!, port: Number(port) }, () =>
+      sock.write(`GET ${path} HTTP/1.1\r\nHost: ${hostPort}\r\n\r\n`),
+    );
+    const done = () => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const timer = setTimeout(() => {
+      chunks.push(Buffer.from('(still open)'));
+      done();
+    }, 3000);
+    sock.on('data', (b: Buffer) => chunks.push(b));
+    sock.on('close', done);
+    sock.on('error', () => undefined);
+  });
+}
 
 function p50(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -183,15 +211,18 @@ describe.skipIf(why !== undefined)('container-image functions (PackageType Image
       endpointOk: true,
       rootWritable: false,
       tmp: 'scratch',
+      api: expect.stringMatching(/^\d+\.\d+\.\d+\.1:\d+$/),
       event: { n: 1 },
     });
+    // The Runtime API answers only the environment's own address (not the host, not other functions).
+    const api = (decode(cold.Payload) as { api: string }).api;
+    expect(await rawGet(api, '/2018-06-01/runtime/invocation/next')).toBe('');
     const tail = Buffer.from(cold.LogResult ?? '', 'base64').toString('utf8');
     expect(tail).toMatch(/^START RequestId: \S+ Version: \$LATEST$/m);
     expect(tail).toMatch(/^handling \S+$/m);
     expect(tail).toMatch(/^END RequestId: /m);
-    const report = /^REPORT RequestId: .*Memory Size: 256 MB\tMax Memory Used: (\d+) MB\tInit Duration: ([\d.]+) ms/m.exec(
-      tail,
-    );
+    const report =
+      /^REPORT RequestId: .*Memory Size: 256 MB\tMax Memory Used: (\d+) MB\tInit Duration: ([\d.]+) ms/m.exec(tail);
     expect(report).not.toBeNull();
     expect(Number(report![1])).toBeGreaterThan(0);
 
@@ -203,8 +234,27 @@ describe.skipIf(why !== undefined)('container-image functions (PackageType Image
       warm.push(performance.now() - t);
       expect(decode(out.Payload)).toEqual({ ping: i });
     }
+    // Cold starts once the image is unpacked and the bridge exists (what every later cold start pays).
+    const colds: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: `img-c${i}`,
+          PackageType: 'Image',
+          Role: ROLE,
+          Code: { ImageUri: uri },
+        }),
+      );
+      const t = performance.now();
+      const out = await lambda.send(
+        new InvokeCommand({ FunctionName: `img-c${i}`, Payload: Buffer.from('{"ping":0}') }),
+      );
+      colds.push(performance.now() - t);
+      expect(decode(out.Payload)).toEqual({ ping: 0 });
+    }
     console.log(
-      `image function: cold invoke ${coldMs.toFixed(0)} ms (Init Duration ${report![2]} ms), ` +
+      `image function: first cold invoke ${coldMs.toFixed(0)} ms (unpacks the image; Init Duration ${report![2]} ms), ` +
+        `cold invoke with the image cached p50 ${p50(colds).toFixed(0)} ms (${colds.map((c) => c.toFixed(0)).join(', ')}), ` +
         `warm invoke p50 ${p50(warm).toFixed(1)} ms, max ${Math.max(...warm).toFixed(1)} ms (20 invokes)`,
     );
   });

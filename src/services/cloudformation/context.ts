@@ -10,7 +10,16 @@ export interface CfnContext {
   log: Logger;
   /** How long a mutating call waits for its operation before answering (the operation goes on either way). */
   syncWaitMs: number;
+  /** Overcast's own endpoint (for reading TemplateURL objects from S3). */
+  endpoint: () => string;
+  /** The credentials a call on behalf of `accessKeyId` (of `account`) is signed with. */
+  signer: Signer;
 }
+
+export type Signer = (
+  account: string,
+  accessKeyId: string | undefined,
+) => { accessKeyId: string; secretAccessKey: string };
 
 /** Wait for an operation up to the context's bound: clients polling with long delays see it done. */
 export async function settle(ctx: CfnContext, done: Promise<void>): Promise<void> {

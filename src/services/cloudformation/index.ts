@@ -1,7 +1,7 @@
 import type { ServiceModel } from '../../core/model/types.js';
 import type { ServiceDefinition } from '../../core/service.js';
 import type { ServiceDeps } from '../deps.js';
-import type { CfnContext } from './context.js';
+import type { CfnContext, Signer } from './context.js';
 import type { StackStatus } from './types.js';
 import { StackEngine } from './engine/engine.js';
 import { changeSetOperations } from './operations/change-sets.js';
@@ -48,8 +48,27 @@ async function recoverInterrupted(repo: StackRepository, deps: ServiceDeps): Pro
 export async function createCloudFormation(deps: ServiceDeps): Promise<ServiceDefinition> {
   await deps.store.migrate('cloudformation', CFN_MIGRATIONS);
   const repo = new StackRepository(deps.store);
-  const engine = new StackEngine(repo, () => deps.server.endpoint, deps.clock, deps.log);
-  const c: CfnContext = { repo, engine, clock: deps.clock, log: deps.log, syncWaitMs: 10_000 };
+  // Providers act as the caller, as CloudFormation does: under `--auth enforce` they sign with the
+  // caller's configured key (or another key of the same account); otherwise a 12-digit key id
+  // names the account.
+  const signer: Signer = (account, accessKeyId) => {
+    if (deps.config.auth !== 'enforce') return { accessKeyId: account, secretAccessKey: 'overcast-cloudformation' };
+    const creds = deps.config.credentials;
+    const own = creds.find((k) => k.accessKeyId === accessKeyId) ?? creds.find((k) => k.account === account);
+    return own
+      ? { accessKeyId: own.accessKeyId, secretAccessKey: own.secretAccessKey }
+      : { accessKeyId: account, secretAccessKey: '' };
+  };
+  const engine = new StackEngine(repo, () => deps.server.endpoint, deps.clock, deps.log, signer);
+  const c: CfnContext = {
+    repo,
+    engine,
+    clock: deps.clock,
+    log: deps.log,
+    syncWaitMs: 10_000,
+    endpoint: () => deps.server.endpoint,
+    signer,
+  };
   await recoverInterrupted(repo, deps);
   return {
     name: 'cloudformation',

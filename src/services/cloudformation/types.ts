@@ -76,6 +76,8 @@ export interface StackRecord {
   imports: string[];
   resources: Record<string, ResourceRecord>;
   changeSetId?: string;
+  /** The access key of the last caller that changed the stack (providers act with its permissions). */
+  callerAccessKeyId?: string;
   /** Set while a stack exists only as the target of a CREATE change set. */
   reviewOnly?: boolean;
 }

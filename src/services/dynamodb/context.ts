@@ -5,7 +5,6 @@ import type { Clock } from '../../core/clock.js';
 import type { AwsError } from '../../core/errors/aws-error.js';
 import type { Store } from '../../storage/store.js';
 import { ddbErrors } from './errors.js';
-import { itemsSql } from './storage/items.js';
 import { describeTable } from './tables/describe.js';
 import type { DescribeOptions } from './tables/describe.js';
 import type { TableCatalog } from './tables/catalog.js';

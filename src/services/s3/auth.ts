@@ -148,13 +148,6 @@ function headerValue(head: RequestHead, rawHeaders: string[], name: string): str
 
 const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');
 
-function fmt(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-}
-
 /** Authenticates an S3 request (header or presigned SigV4); verifies it in enforce mode. */
 export function authenticate(config: OvercastConfig, head: RequestHead, rawHeaders: string[], now: number): S3Caller {
   const parsed = parse(head);
@@ -244,5 +237,3 @@ function equal(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
-
-export { fmt as amzDateOf };

@@ -168,12 +168,13 @@ export async function receiveBody(
     if (!req.complete) throw s3Errors.incompleteBody();
     decoder?.finish();
     if (declared !== undefined && size !== declared) throw s3Errors.incompleteBody();
+    // A body that fit in memory (under 1 MiB) is written once its digests hold, straight to its
+    // final name; a larger one was streamed to a temporary file and is renamed.
+    const inMemory = fh === undefined;
     if (fh) {
       await flush();
       await fh.close();
       fh = undefined;
-    } else {
-      await writeFile(tempPath, pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes));
     }
     const md5Digest = md5.digest();
     if (sha) {
@@ -197,7 +198,14 @@ export async function receiveBody(
       }
       checksum = { algorithm: spec.algorithm, value };
     }
-    const file = await files.commit(tempPath);
+    let file: string;
+    if (inMemory) {
+      const name = files.newName();
+      await writeFile(files.path(name), pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes));
+      file = name;
+    } else {
+      file = await files.commit(tempPath);
+    }
     ok = true;
     const out: ReceivedBody = { file, size, md5: md5Digest };
     if (checksum) out.checksum = checksum;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../../core/clock.js';
 import type { Logger } from '../../../core/log.js';
+import type { Signer } from '../context.js';
 import { TemplateError } from '../errors.js';
 import { AwsClient, ServiceCallError } from '../providers/client.js';
 import { CustomResponses, customResource } from '../providers/custom.js';
@@ -64,6 +65,7 @@ export class StackEngine {
     private readonly endpoint: () => string,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly signer: Signer,
   ) {}
 
   /** Run `fn` after every earlier operation of the stack; resolves when it finishes. */
@@ -181,7 +183,12 @@ export class StackEngine {
       stackId: stack.stackId,
       logicalId,
       resourceType: stack.resources[logicalId]?.type ?? '',
-      client: new AwsClient(this.endpoint, stack.account, stack.region),
+      client: new AwsClient(
+        this.endpoint,
+        stack.account,
+        stack.region,
+        this.signer(stack.account, stack.callerAccessKeyId),
+      ),
       physicalName: (max, options) => generateName(stack.stackName, logicalId, max, options),
     };
   }

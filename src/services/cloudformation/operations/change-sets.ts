@@ -8,7 +8,7 @@ import { describeParameters, resolveParameters } from '../template/parameters.js
 import { AwsError } from '../../../core/errors/aws-error.js';
 import type { ChangeSetRecord } from '../types.js';
 import { checkCapabilities, checkSupportedTypes, prepare, requiredCapabilities, templateBodyOf } from './prepare.js';
-import { checkStackName, checkUpdatable, findChangeSet, IN_PROGRESS, newStack, request } from './stacks.js';
+import { checkStackName, checkUpdatable, clientFor, findChangeSet, IN_PROGRESS, newStack, request } from './stacks.js';
 
 type Input = Record<string, any>;
 
@@ -55,7 +55,11 @@ export function changeSetOperations(c: CfnContext) {
         if (IN_PROGRESS.test(stack.status)) throw cfnErrors.notUpdatable(stack.stackId, stack.status);
         checkUpdatable(stack);
       }
-      const body = templateBodyOf(input, input['UsePreviousTemplate'] ? stack?.templateBody : undefined);
+      const body = await templateBodyOf(
+        input,
+        clientFor(c, ctx),
+        input['UsePreviousTemplate'] ? stack?.templateBody : undefined,
+      );
       const tags = input['Tags'] ?? stack?.tags ?? [];
       let prep: ReturnType<typeof prepare> | undefined;
       let failure: string | undefined;
@@ -91,7 +95,11 @@ export function changeSetOperations(c: CfnContext) {
           ResourceStatusReason: 'User Initiated',
         });
       }
-      if (await c.repo.changeSetByName(stack.stackId, name)) throw cfnErrors.changeSetAlreadyExists(name);
+      // A name is taken only by a change set still waiting to run: the AWS CLI names its change sets by
+      // the second, and deploys here often take less than one.
+      const same = await c.repo.changeSetByName(stack.stackId, name);
+      if (same && same.executionStatus === 'AVAILABLE') throw cfnErrors.changeSetAlreadyExists(name);
+      if (same) await c.repo.deleteChangeSet(same.changeSetId);
       let changes: unknown[] = [];
       if (prep) {
         try {
@@ -174,6 +182,7 @@ export function changeSetOperations(c: CfnContext) {
         );
       const stack = await c.repo.find(ctx.account, ctx.region, cs.stackId);
       if (!stack) throw cfnErrors.stackNotFound(cs.stackName);
+      stack.callerAccessKeyId = ctx.accessKeyId;
       if (cs.type === 'UPDATE') checkUpdatable(stack);
       // Executing a change set makes the others of the stack obsolete (AWS deletes them).
       for (const other of await c.repo.changeSets(stack.stackId))

@@ -1,4 +1,5 @@
 import { cfnErrors } from '../errors.js';
+import { AwsClient } from '../providers/client.js';
 import { SKIP_UNSUPPORTED_TAG } from '../engine/engine.js';
 import { isCustomType, PROVIDERS } from '../providers/index.js';
 import { transformSam } from '../sam/transform.js';
@@ -6,6 +7,7 @@ import { validateTemplate } from '../template/analyze.js';
 import { parseTemplate } from '../template/parse.js';
 import type { Template } from '../template/parse.js';
 import { resolveParameters } from '../template/parameters.js';
+import { checkRules } from '../template/rules.js';
 import type { ParameterInput, ResolvedParameters } from '../template/parameters.js';
 
 export const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
@@ -37,19 +39,46 @@ export interface Prepared {
   transforms: string[];
 }
 
-export function templateBodyOf(
+/** The template of a request: TemplateBody, TemplateURL (read from Overcast's S3), or the previous one. */
+export async function templateBodyOf(
   input: { TemplateBody?: string; TemplateURL?: string; UsePreviousTemplate?: boolean },
+  client: AwsClient,
   previous?: string,
-): string {
+): Promise<string> {
   if (input.TemplateBody !== undefined && input.TemplateURL !== undefined)
     throw cfnErrors.validation('Exactly one of TemplateBody or TemplateUrl must be specified.');
-  if (input.TemplateURL !== undefined)
-    throw cfnErrors.validation(
-      'TemplateURL is not supported by Overcast yet (no S3): pass the template as TemplateBody.',
-    );
+  if (input.TemplateURL !== undefined) {
+    const loc = s3Location(input.TemplateURL);
+    if (!loc) throw cfnErrors.validation('TemplateURL must be a supported URL.');
+    try {
+      return (await client.s3Object(loc.bucket, loc.key, loc.versionId)).toString('utf8');
+    } catch {
+      throw cfnErrors.validation('TemplateURL must reference a valid S3 object to which you have access.');
+    }
+  }
   if (input.TemplateBody !== undefined) return input.TemplateBody;
   if (input.UsePreviousTemplate && previous !== undefined) return previous;
   throw cfnErrors.validation('Either Template URL or Template Body must be specified.');
+}
+
+/** Bucket and key of an S3 URL: path style, virtual-hosted style, or Overcast's own endpoint. */
+export function s3Location(raw: string): { bucket: string; key: string; versionId?: string } | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  const versionId = url.searchParams.get('versionId') ?? undefined;
+  const path = url.pathname.split('/').slice(1).map(decodeURIComponent);
+  const host = url.hostname;
+  const virtual =
+    /^(.+)\.s3[.-](?:[a-z0-9-]+\.)?amazonaws\.com(?:\.cn)?$/.exec(host) ??
+    /^(.+)\.s3\.(?:[a-z0-9-]+\.)?localhost$/.exec(host);
+  const out = (bucket: string | undefined, key: string) =>
+    bucket && key ? { bucket, key, ...(versionId ? { versionId } : {}) } : undefined;
+  if (virtual && !/^s3$/.test(virtual[1]!)) return out(virtual[1], path.join('/'));
+  return out(path[0], path.slice(1).join('/'));
 }
 
 export function declaredTransforms(t: Template): string[] {
@@ -158,7 +187,9 @@ export function prepare(
   previousParams: Record<string, string> = {},
 ): Prepared {
   const t = prepareTemplate(body, given, ctx);
-  return { ...t, params: resolveParameters(t.template, given, previousParams) };
+  const params = resolveParameters(t.template, given, previousParams);
+  checkRules(t.template, params.typed, ctx.region);
+  return { ...t, params };
 }
 
 /** Parse, transform and validate a template (no parameter values needed). */

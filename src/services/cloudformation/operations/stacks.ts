@@ -3,6 +3,7 @@ import type { OperationContext } from '../../../core/service.js';
 import { settle } from '../context.js';
 import type { CfnContext } from '../context.js';
 import { cfnErrors } from '../errors.js';
+import { AwsClient } from '../providers/client.js';
 import type { StackRecord } from '../types.js';
 import {
   describeStack,
@@ -90,7 +91,7 @@ export function stackOperations(c: CfnContext) {
       checkStackName(name);
       const existing = await c.repo.find(ctx.account, ctx.region, name);
       if (existing && !existing.reviewOnly) throw cfnErrors.alreadyExists(name);
-      const body = templateBodyOf(input);
+      const body = await templateBodyOf(input, clientFor(c, ctx));
       const prep = prepare(body, input['Parameters'] ?? [], {
         account: ctx.account,
         region: ctx.region,
@@ -99,6 +100,7 @@ export function stackOperations(c: CfnContext) {
       checkCapabilities(requiredCapabilities(prep.template, prep.transforms, false).caps, input['Capabilities']);
       checkSupportedTypes(prep.template, input['Tags']);
       const stack = existing ?? newStack(name, ctx, c.clock);
+      stack.callerAccessKeyId = ctx.accessKeyId;
       delete stack.reviewOnly;
       if (input['TimeoutInMinutes'] !== undefined) stack.timeoutInMinutes = Number(input['TimeoutInMinutes']);
       if (input['RoleARN']) stack.roleArn = input['RoleARN'];
@@ -116,10 +118,15 @@ export function stackOperations(c: CfnContext) {
 
     async UpdateStack(input: Input, ctx: OperationContext) {
       const stack = await getStack(c, ctx, input['StackName']);
+      stack.callerAccessKeyId = ctx.accessKeyId;
       if (c.engine.busy(stack.stackId) || IN_PROGRESS.test(stack.status))
         throw cfnErrors.notUpdatable(stack.stackId, stack.status);
       checkUpdatable(stack);
-      const body = templateBodyOf(input, input['UsePreviousTemplate'] ? stack.templateBody : undefined);
+      const body = await templateBodyOf(
+        input,
+        clientFor(c, ctx),
+        input['UsePreviousTemplate'] ? stack.templateBody : undefined,
+      );
       const prep = prepare(
         body,
         input['Parameters'] ?? [],
@@ -164,6 +171,7 @@ export function stackOperations(c: CfnContext) {
       }
       const done = c.engine.enqueue(stack.stackId, async () => {
         const fresh = (await c.repo.find(ctx.account, ctx.region, stack.stackId)) ?? stack;
+        fresh.callerAccessKeyId = ctx.accessKeyId;
         if (fresh.status !== 'DELETE_COMPLETE') await c.engine.delete(fresh, retain);
       });
       await settle(c, done);
@@ -250,7 +258,7 @@ export function stackOperations(c: CfnContext) {
         const stack = await getStack(c, ctx, input['StackName']);
         body = stack.templateBody;
         stackName = stack.stackName;
-      } else body = templateBodyOf(input);
+      } else body = await templateBodyOf(input, clientFor(c, ctx));
       const prep = prepareLenient(body, { account: ctx.account, region: ctx.region, stackName });
       const caps = requiredCapabilities(prep.template, prep.transforms, false);
       const decls = (prep.template['Parameters'] ?? {}) as Record<string, any>;
@@ -280,7 +288,7 @@ export function stackOperations(c: CfnContext) {
     },
 
     async ValidateTemplate(input: Input, ctx: OperationContext) {
-      const body = templateBodyOf(input);
+      const body = await templateBodyOf(input, clientFor(c, ctx));
       const prep = prepareLenient(body, { account: ctx.account, region: ctx.region, stackName: 'stack' });
       const caps = requiredCapabilities(prep.template, prep.transforms, false);
       const decls = (prep.template['Parameters'] ?? {}) as Record<string, any>;
@@ -339,6 +347,10 @@ export function stackOperations(c: CfnContext) {
 /** Parse, transform and validate without requiring parameter values (ValidateTemplate, GetTemplateSummary). */
 function prepareLenient(body: string, ctx: { account: string; region: string; stackName: string }) {
   return prepareTemplate(body, [], ctx);
+}
+
+export function clientFor(c: CfnContext, ctx: OperationContext): AwsClient {
+  return new AwsClient(c.endpoint, ctx.account, ctx.region, c.signer(ctx.account, ctx.accessKeyId));
 }
 
 export function request(prep: ReturnType<typeof prepare>, input: Input, disableRollback: boolean) {

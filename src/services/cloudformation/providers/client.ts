@@ -21,6 +21,11 @@ export class AwsClient {
     private readonly endpoint: () => string,
     readonly account: string,
     readonly region: string,
+    /** The key to sign with: the caller's own under `--auth enforce`; the account id otherwise. */
+    private readonly credentials: { accessKeyId: string; secretAccessKey: string } = {
+      accessKeyId: account,
+      secretAccessKey: 'overcast-cloudformation',
+    },
   ) {}
 
   private async send(service: string, method: string, path: string, body: string, headers: Record<string, string>) {
@@ -32,8 +37,8 @@ export class AwsClient {
       body,
       region: this.region,
       service,
-      accessKeyId: this.account,
-      secretAccessKey: 'overcast-cloudformation',
+      accessKeyId: this.credentials.accessKeyId,
+      secretAccessKey: this.credentials.secretAccessKey,
       now: Date.now(),
     });
     const res = await fetch(url, {
@@ -75,9 +80,15 @@ export class AwsClient {
 
   /** Lambda Invoke (RequestResponse): the payload and the function error, if any. */
   async invoke(functionName: string, payload: unknown): Promise<{ functionError?: string; payload: string }> {
-    const { res, raw, json } = await this.send('lambda', 'POST', `/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations`, JSON.stringify(payload), {
-      'content-type': 'application/json',
-    });
+    const { res, raw, json } = await this.send(
+      'lambda',
+      'POST',
+      `/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations`,
+      JSON.stringify(payload),
+      {
+        'content-type': 'application/json',
+      },
+    );
     if (!res.ok) {
       const code = (res.headers.get('x-amzn-errortype') ?? 'Error').split(':')[0]!;
       throw new ServiceCallError(code, json.Message ?? json.message ?? raw, res.status);
@@ -87,7 +98,13 @@ export class AwsClient {
   }
 
   /** A raw signed request (S3's REST-XML): status and body text; throws on an error status. */
-  async raw(service: string, method: string, path: string, body = '', headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  async raw(
+    service: string,
+    method: string,
+    path: string,
+    body = '',
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: string }> {
     const { res, raw } = await this.send(service, method, path, body, headers);
     if (!res.ok) {
       const code = /<Code>([^<]+)<\/Code>/.exec(raw)?.[1] ?? 'Error';
@@ -101,14 +118,42 @@ export class AwsClient {
   async s3Object(bucket: string, key: string, versionId?: string): Promise<Buffer> {
     const path = `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}${versionId ? `?versionId=${encodeURIComponent(versionId)}` : ''}`;
     const url = new URL(path, this.endpoint());
-    const signed = signRequest({ method: 'GET', url, headers: {}, body: '', region: this.region, service: 's3', accessKeyId: this.account, secretAccessKey: 'overcast-cloudformation', now: Date.now() });
+    const signed = signRequest({
+      method: 'GET',
+      url,
+      headers: {},
+      body: '',
+      region: this.region,
+      service: 's3',
+      accessKeyId: this.credentials.accessKeyId,
+      secretAccessKey: this.credentials.secretAccessKey,
+      now: Date.now(),
+    });
     const res = await fetch(url, { headers: signed });
     const body = Buffer.from(await res.arrayBuffer());
     if (!res.ok) {
       const raw = body.toString('utf8');
-      throw new ServiceCallError(/<Code>([^<]+)<\/Code>/.exec(raw)?.[1] ?? 'Error', /<Message>([^<]*)<\/Message>/.exec(raw)?.[1] ?? raw, res.status);
+      throw new ServiceCallError(
+        /<Code>([^<]+)<\/Code>/.exec(raw)?.[1] ?? 'Error',
+        /<Message>([^<]*)<\/Message>/.exec(raw)?.[1] ?? raw,
+        res.status,
+      );
     }
     return body;
+  }
+
+  /** The query protocol (CloudFormation itself, for nested stacks): the XML answer. */
+  async query(service: string, action: string, version: string, params: Record<string, string>): Promise<string> {
+    const body = new URLSearchParams({ Action: action, Version: version, ...params }).toString();
+    const { res, raw } = await this.send(service, 'POST', '/', body, {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    if (!res.ok) {
+      const code = /<Code>([^<]+)<\/Code>/.exec(raw)?.[1] ?? 'Error';
+      const message = /<Message>([^<]*)<\/Message>/.exec(raw)?.[1] ?? raw;
+      throw new ServiceCallError(code, unescapeXml(message), res.status);
+    }
+    return raw;
   }
 
   /** restJson (Lambda, API Gateway v1 and v2). */
@@ -146,4 +191,11 @@ export async function ignoreNotFound(p: Promise<unknown>): Promise<void> {
   } catch (e) {
     if (!isNotFound(e)) throw e;
   }
+}
+
+export function unescapeXml(s: string): string {
+  return s.replace(
+    /&(lt|gt|quot|apos|amp);/g,
+    (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!,
+  );
 }

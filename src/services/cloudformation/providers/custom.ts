@@ -60,7 +60,8 @@ export class CustomResponses {
 /** CloudFormation hands custom resources every scalar property as a string. */
 function stringify(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(stringify);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, stringify(x)]));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, stringify(x)]));
   return typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
 }
 
@@ -75,7 +76,9 @@ async function call(
 ): Promise<CustomResponse> {
   const token = String(props['ServiceToken'] ?? '');
   if (!/^arn:aws[a-z-]*:lambda:/.test(token))
-    throw new Error(`ServiceToken ${token || '(missing)'} is not a Lambda function ARN (Overcast has no SNS-backed custom resources)`);
+    throw new Error(
+      `ServiceToken ${token || '(missing)'} is not a Lambda function ARN (Overcast has no SNS-backed custom resources)`,
+    );
   const requestId = randomUUID();
   const key = randomUUID();
   const answer = responses.expect(key);
@@ -94,7 +97,10 @@ async function call(
     const inv = await ctx.client.invoke(token, event);
     const timeout = Math.min(Number(props['ServiceTimeout'] ?? 3600) * 1000, AFTER_RETURN_MS);
     let timer: NodeJS.Timeout | undefined;
-    const response = await Promise.race([answer, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), inv.functionError ? 500 : timeout)))]);
+    const response = await Promise.race([
+      answer,
+      new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), inv.functionError ? 500 : timeout))),
+    ]);
     clearTimeout(timer);
     if (!response) {
       if (inv.functionError) {
@@ -106,10 +112,14 @@ async function call(
         }
         throw new Error(`Custom resource function failed without sending a response: ${message}`);
       }
-      throw new Error(`CloudFormation did not receive a response from your Custom Resource. Please check your logs for requestId [${requestId}].`);
+      throw new Error(
+        `CloudFormation did not receive a response from your Custom Resource. Please check your logs for requestId [${requestId}].`,
+      );
     }
     if (response.Status !== 'SUCCESS')
-      throw new Error(`Received response status [${response.Status ?? 'FAILED'}] from custom resource. Message returned: ${response.Reason ?? ''} (RequestId: ${requestId})`);
+      throw new Error(
+        `Received response status [${response.Status ?? 'FAILED'}] from custom resource. Message returned: ${response.Reason ?? ''} (RequestId: ${requestId})`,
+      );
     return response;
   } finally {
     responses.forget(key);
@@ -122,11 +132,17 @@ export function customResource(responses: CustomResponses): ResourceProvider {
     replaceOn: [],
     async create(props, ctx) {
       const r = await call(responses, ctx, 'Create', props, {});
-      return { physicalId: r.PhysicalResourceId ?? `${ctx.stackName}-${ctx.logicalId}-${randomUUID().slice(0, 8)}`, attributes: r.Data ?? {} };
+      return {
+        physicalId: r.PhysicalResourceId ?? `${ctx.stackName}-${ctx.logicalId}-${randomUUID().slice(0, 8)}`,
+        attributes: r.Data ?? {},
+      };
     },
     async update(physicalId, props, old, _attrs, ctx) {
       if (props['ServiceToken'] !== old['ServiceToken']) throw new Error('Modifying service token is not allowed.');
-      const r = await call(responses, ctx, 'Update', props, { PhysicalResourceId: physicalId, OldResourceProperties: stringify(old) });
+      const r = await call(responses, ctx, 'Update', props, {
+        PhysicalResourceId: physicalId,
+        OldResourceProperties: stringify(old),
+      });
       return { physicalId: r.PhysicalResourceId ?? physicalId, attributes: r.Data ?? {} };
     },
     async delete(physicalId, props, _attrs, ctx) {

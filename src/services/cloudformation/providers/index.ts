@@ -27,6 +27,8 @@ import {
   lambdaVersion,
 } from './lambda.js';
 import { ecrRepository, logGroup } from './logs-ecr.js';
+import { ecsCluster, ecsService, ecsTaskDefinition } from './ecs.js';
+import { nestedStack } from './nested-stack.js';
 import { s3Bucket, s3BucketPolicy, sqsQueue, sqsQueuePolicy } from './sqs-s3.js';
 import type { ResourceProvider } from './types.js';
 
@@ -48,6 +50,9 @@ export const PROVIDERS: Record<string, ResourceProvider> = {
   'AWS::IAM::InstanceProfile': iamInstanceProfile,
   'AWS::Logs::LogGroup': logGroup,
   'AWS::ECR::Repository': ecrRepository,
+  'AWS::ECS::Cluster': ecsCluster,
+  'AWS::ECS::TaskDefinition': ecsTaskDefinition,
+  'AWS::ECS::Service': ecsService,
   'AWS::SQS::Queue': sqsQueue,
   'AWS::SQS::QueuePolicy': sqsQueuePolicy,
   'AWS::S3::Bucket': s3Bucket,
@@ -71,6 +76,7 @@ export const PROVIDERS: Record<string, ResourceProvider> = {
   'AWS::ApiGatewayV2::Stage': httpStage,
   'AWS::ApiGatewayV2::Authorizer': httpAuthorizer,
   'AWS::ApiGatewayV2::Deployment': httpDeployment,
+  'AWS::CloudFormation::Stack': nestedStack,
   'AWS::CloudFormation::WaitConditionHandle': {
     replaceOn: [],
     async create(_p, ctx) {

@@ -27,7 +27,11 @@ async function code(props: Props, ctx: ProviderContext): Promise<Record<string, 
 /** Code in S3 is read from Overcast's S3 and handed to Lambda as a zip (Lambda's wording for errors). */
 async function fromS3(ctx: ProviderContext, c: Record<string, unknown>): Promise<string> {
   try {
-    const body = await ctx.client.s3Object(String(c['S3Bucket']), String(c['S3Key']), c['S3ObjectVersion'] as string | undefined);
+    const body = await ctx.client.s3Object(
+      String(c['S3Bucket']),
+      String(c['S3Key']),
+      c['S3ObjectVersion'] as string | undefined,
+    );
     return body.toString('base64');
   } catch (e) {
     const code = (e as { code?: string }).code ?? 'Error';
@@ -65,11 +69,15 @@ function configuration(props: Props) {
 async function functionAttributes(ctx: ProviderContext, name: string) {
   let f = await ctx.client.rest('lambda', 'GET', `/2015-03-31/functions/${enc(name)}`);
   const deadline = Date.now() + 15 * 60_000;
-  while ((f.Configuration.State === 'Pending' || f.Configuration.LastUpdateStatus === 'InProgress') && Date.now() < deadline) {
+  while (
+    (f.Configuration.State === 'Pending' || f.Configuration.LastUpdateStatus === 'InProgress') &&
+    Date.now() < deadline
+  ) {
     await new Promise((r) => setTimeout(r, 25));
     f = await ctx.client.rest('lambda', 'GET', `/2015-03-31/functions/${enc(name)}`);
   }
-  if (f.Configuration.State === 'Failed') throw new Error(`Function ${name} failed to become active: ${f.Configuration.StateReason ?? ''}`);
+  if (f.Configuration.State === 'Failed')
+    throw new Error(`Function ${name} failed to become active: ${f.Configuration.StateReason ?? ''}`);
   return {
     Arn: f.Configuration.FunctionArn,
     'SnapStartResponse.ApplyOn': 'None',

@@ -49,15 +49,28 @@ export const sqsQueue: ResourceProvider = {
       Attributes: queueAttributes(props, true),
       ...(props['Tags'] ? { tags: tagMap(props['Tags']) } : {}),
     });
-    return { physicalId: r.QueueUrl, attributes: { Arn: await queueArn(ctx, r.QueueUrl), QueueName: name, QueueUrl: r.QueueUrl } };
+    return {
+      physicalId: r.QueueUrl,
+      attributes: { Arn: await queueArn(ctx, r.QueueUrl), QueueName: name, QueueUrl: r.QueueUrl },
+    };
   },
   async update(url, props, old, attrs, ctx) {
     const attributes = queueAttributes(props, false);
     // Attributes removed from the template go back to their defaults.
-    const defaults: Record<string, string> = { DelaySeconds: '0', MaximumMessageSize: '262144', MessageRetentionPeriod: '345600', ReceiveMessageWaitTimeSeconds: '0', VisibilityTimeout: '30', RedrivePolicy: '' };
-    for (const k of Object.keys(queueAttributes(old, false))) if (!(k in attributes) && k in defaults) attributes[k] = defaults[k]!;
-    if (Object.keys(attributes).length) await ctx.client.json('sqs', `${SQS}.SetQueueAttributes`, { QueueUrl: url, Attributes: attributes });
-    if (changedProps(props, old).includes('Tags') && props['Tags']) await ctx.client.json('sqs', `${SQS}.TagQueue`, { QueueUrl: url, Tags: tagMap(props['Tags']) });
+    const defaults: Record<string, string> = {
+      DelaySeconds: '0',
+      MaximumMessageSize: '262144',
+      MessageRetentionPeriod: '345600',
+      ReceiveMessageWaitTimeSeconds: '0',
+      VisibilityTimeout: '30',
+      RedrivePolicy: '',
+    };
+    for (const k of Object.keys(queueAttributes(old, false)))
+      if (!(k in attributes) && k in defaults) attributes[k] = defaults[k]!;
+    if (Object.keys(attributes).length)
+      await ctx.client.json('sqs', `${SQS}.SetQueueAttributes`, { QueueUrl: url, Attributes: attributes });
+    if (changedProps(props, old).includes('Tags') && props['Tags'])
+      await ctx.client.json('sqs', `${SQS}.TagQueue`, { QueueUrl: url, Tags: tagMap(props['Tags']) });
     return { physicalId: url, attributes: attrs };
   },
   async delete(url, _props, _attrs, ctx) {
@@ -73,7 +86,10 @@ export const sqsQueuePolicy: ResourceProvider = {
   replaceOn: [],
   async create(props, ctx) {
     for (const url of (props['Queues'] ?? []) as string[])
-      await ctx.client.json('sqs', `${SQS}.SetQueueAttributes`, { QueueUrl: url, Attributes: { Policy: JSON.stringify(props['PolicyDocument']) } });
+      await ctx.client.json('sqs', `${SQS}.SetQueueAttributes`, {
+        QueueUrl: url,
+        Attributes: { Policy: JSON.stringify(props['PolicyDocument']) },
+      });
     return { physicalId: ctx.physicalName(128) };
   },
   async update(id, props, _old, _attrs, ctx) {
@@ -82,14 +98,17 @@ export const sqsQueuePolicy: ResourceProvider = {
   },
   async delete(_id, props, _attrs, ctx) {
     for (const url of (props['Queues'] ?? []) as string[])
-      await ctx.client.json('sqs', `${SQS}.SetQueueAttributes`, { QueueUrl: url, Attributes: { Policy: '' } }).catch(() => undefined);
+      await ctx.client
+        .json('sqs', `${SQS}.SetQueueAttributes`, { QueueUrl: url, Attributes: { Policy: '' } })
+        .catch(() => undefined);
   },
 };
 
 // ---- S3 ----------------------------------------------------------------------------------------
 
 const XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
-const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+const esc = (s: unknown) =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 function filterXml(filter: any): string {
   const rules = (filter?.S3Key?.Rules ?? []) as { Name: string; Value: string }[];
@@ -132,17 +151,30 @@ async function putSub(ctx: ProviderContext, bucket: string, sub: string, xml: st
 async function configureBucket(ctx: ProviderContext, bucket: string, props: Props, old: Props | undefined) {
   const changed = (k: string) => JSON.stringify(props[k]) !== JSON.stringify(old?.[k]);
   if (props['VersioningConfiguration'] && changed('VersioningConfiguration'))
-    await putSub(ctx, bucket, 'versioning', `<VersioningConfiguration xmlns="${XMLNS}"><Status>${esc(props['VersioningConfiguration'].Status)}</Status></VersioningConfiguration>`);
+    await putSub(
+      ctx,
+      bucket,
+      'versioning',
+      `<VersioningConfiguration xmlns="${XMLNS}"><Status>${esc(props['VersioningConfiguration'].Status)}</Status></VersioningConfiguration>`,
+    );
   if (changed('Tags')) {
     if (props['Tags']?.length)
-      await putSub(ctx, bucket, 'tagging', `<Tagging xmlns="${XMLNS}"><TagSet>${(props['Tags'] as { Key: string; Value: string }[]).map((t) => `<Tag><Key>${esc(t.Key)}</Key><Value>${esc(t.Value)}</Value></Tag>`).join('')}</TagSet></Tagging>`);
+      await putSub(
+        ctx,
+        bucket,
+        'tagging',
+        `<Tagging xmlns="${XMLNS}"><TagSet>${(props['Tags'] as { Key: string; Value: string }[]).map((t) => `<Tag><Key>${esc(t.Key)}</Key><Value>${esc(t.Value)}</Value></Tag>`).join('')}</TagSet></Tagging>`,
+      );
     else if (old?.['Tags']) await ctx.client.raw('s3', 'DELETE', `/${bucket}?tagging`);
   }
   if (changed('CorsConfiguration')) {
     if (props['CorsConfiguration']) await putSub(ctx, bucket, 'cors', corsXml(props['CorsConfiguration']));
     else if (old?.['CorsConfiguration']) await ctx.client.raw('s3', 'DELETE', `/${bucket}?cors`);
   }
-  if (changed('NotificationConfiguration') && (props['NotificationConfiguration'] || old?.['NotificationConfiguration']))
+  if (
+    changed('NotificationConfiguration') &&
+    (props['NotificationConfiguration'] || old?.['NotificationConfiguration'])
+  )
     await putSub(ctx, bucket, 'notification', notificationXml(props['NotificationConfiguration']));
 }
 
@@ -162,7 +194,9 @@ export const s3Bucket: ResourceProvider = {
   async create(props, ctx) {
     const name = String(props['BucketName'] ?? ctx.physicalName(63, { lowercase: true }));
     const body =
-      ctx.region === 'us-east-1' ? '' : `<CreateBucketConfiguration xmlns="${XMLNS}"><LocationConstraint>${ctx.region}</LocationConstraint></CreateBucketConfiguration>`;
+      ctx.region === 'us-east-1'
+        ? ''
+        : `<CreateBucketConfiguration xmlns="${XMLNS}"><LocationConstraint>${ctx.region}</LocationConstraint></CreateBucketConfiguration>`;
     await ctx.client.raw('s3', 'PUT', `/${name}`, body, body ? { 'content-type': 'application/xml' } : {});
     await configureBucket(ctx, name, props, undefined);
     return { physicalId: name, attributes: bucketAttributes(ctx, name) };
@@ -179,7 +213,9 @@ export const s3Bucket: ResourceProvider = {
 export const s3BucketPolicy: ResourceProvider = {
   replaceOn: ['Bucket'],
   async create(props, ctx) {
-    await ctx.client.raw('s3', 'PUT', `/${props['Bucket']}?policy`, JSON.stringify(props['PolicyDocument']), { 'content-type': 'application/json' });
+    await ctx.client.raw('s3', 'PUT', `/${props['Bucket']}?policy`, JSON.stringify(props['PolicyDocument']), {
+      'content-type': 'application/json',
+    });
     return { physicalId: ctx.physicalName(128) };
   },
   async update(id, props, _old, _attrs, ctx) {

@@ -1,5 +1,6 @@
 // AWS::Serverless::Api → RestApi (+ swagger body), Deployment (hashed id), Stage, authorizer permissions,
 // usage plans; and the Api event source's permission and swagger integration.
+import { restApiDomain } from './domain.js';
 import type { Ctx } from './context.js';
 import * as sw from './swagger.js';
 import {
@@ -165,7 +166,7 @@ export function apiEvent(ctx: Ctx, fnId: string, evName: string, ev: Obj, t: Eve
   if (!(props.__MANAGE_SWAGGER || props.MergeDefinitions)) {
     if (props.DefinitionBody && isObj(p.Auth) && p.Auth.OverrideApiAuth) {
       const doc = clone(props.DefinitionBody);
-      addEventAuth(ctx, fnId, rel, p, props, apiId, method, doc);
+      addEventAuth(ctx, fnId, rel, p, props, apiId, method, doc, suffix);
       props.DefinitionBody = doc;
     }
     return;
@@ -191,7 +192,7 @@ export function apiEvent(ctx: Ctx, fnId: string, evName: string, ev: Obj, t: Eve
     fnRes.Condition,
     p.ResponseTransferMode,
   );
-  if (p.Auth) addEventAuth(ctx, fnId, rel, p, props, apiId, method, doc);
+  if (p.Auth) addEventAuth(ctx, fnId, rel, p, props, apiId, method, doc, suffix);
   if (p.TimeoutInMillis !== undefined)
     for (const d of sw.methodDefs(doc, p.Path, method)) (d[sw.INTEGRATION] as Obj).timeoutInMillis = p.TimeoutInMillis;
   if (isObj(p.RequestModel) && p.RequestModel.Model) {
@@ -275,6 +276,7 @@ function addEventAuth(
   _apiId: string,
   method: string,
   doc: Obj,
+  stage: string,
 ): void {
   const auth = ev.Auth as Obj;
   const apiAuth = ctx.params.resolve(api.Auth) as Obj | undefined;
@@ -304,6 +306,12 @@ function addEventAuth(
       `Unable to set ApiKeyRequired [False] on API method [${method}] for path [${ev.Path}] because the related API does not specify any ApiKeyRequired.`,
     );
   if (authorizer || auth.ApiKeyRequired !== undefined) sw.addAuthToMethod(doc, ev.Path, method, auth, api);
+  const rp = auth.ResourcePolicy;
+  if (rp) {
+    if (!isObj(rp)) err("Property 'Auth.ResourcePolicy' should be a map.");
+    sw.addResourcePolicy(doc, rp, ev.Path, stage);
+    if (rp.CustomStatements) sw.addCustomStatements(doc, rp.CustomStatements);
+  }
 }
 
 /** Translate one AWS::Serverless::Api. */
@@ -398,6 +406,13 @@ export function translateApi(ctx: Ctx, id: string, res: Obj, functionNames?: str
       for (const path of Object.keys(body.paths))
         sw.setPathDefaultApiKey(body, path, auth.AddApiKeyRequiredToCorsPreflight ?? true);
     }
+    if (auth.ResourcePolicy) {
+      if (!isObj(auth.ResourcePolicy)) throw invalid(id, 'ResourcePolicy must be a map (ResourcePolicyStatement).');
+      for (const path of Object.keys(body.paths)) sw.addResourcePolicy(body, auth.ResourcePolicy, path, p.StageName ?? 'Prod');
+      if (auth.ResourcePolicy.CustomStatements) sw.addCustomStatements(body, auth.ResourcePolicy.CustomStatements);
+    }
+    // The translator post-processes OpenAPI 3 bodies here and again at the end (CORS header schemas nest twice).
+    openapiPostprocess(body, openapi);
   }
   if (body && isObj(body.securityDefinitions) && !Object.keys(body.securityDefinitions).length)
     delete body.securityDefinitions;
@@ -464,6 +479,11 @@ export function translateApi(ctx: Ctx, id: string, res: Obj, functionNames?: str
   const deployProps: Obj = { RestApiId: ref(id) };
   if (!openapi) deployProps.StageName = 'Stage';
   const swaggerForHash = rest.Body ?? rest.BodyS3Location;
+  // Domain (mutated with the translator's defaults before it enters the deployment hash)
+  if (p.Domain !== undefined && p.Domain !== null) {
+    p.Domain = ctx.params.resolve(p.Domain);
+    restApiDomain(ctx, id, p.Domain, pass);
+  }
   let deployId = `${id}Deployment`;
   if (swaggerForHash) {
     const parts = [pyJson(swaggerForHash)];
@@ -608,7 +628,8 @@ function gatewayResponse(id: string, r: Obj): Obj {
         throw invalid(id, `Invalid gateway response parameter '${k}'`);
     out.responseParameters = params;
   }
-  if (r.ResponseTemplates !== undefined) out.responseTemplates = r.ResponseTemplates;
+  else out.responseParameters = {};
+  out.responseTemplates = r.ResponseTemplates ?? {};
   if (r.StatusCode !== undefined) out.statusCode = String(r.StatusCode);
   return out;
 }

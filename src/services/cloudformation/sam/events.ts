@@ -54,7 +54,20 @@ export function eventResources(ctx: Ctx, fnId: string, p: Obj, t: FnTarget): voi
   if (p.Events === undefined || p.Events === null) return;
   if (!isObj(p.Events)) throw invalid(fnId, "Property 'Events' should be a map.");
   const fnRes = ctx.resources[fnId] as Obj;
-  for (const [name, ev] of Object.entries(p.Events)) {
+  // The translator's order: by Path (an HttpApi event without Path and Method is `$default`), else by name,
+  // so that a `$default` route is seen before the paths whose permission it makes redundant.
+  const key = ([name, ev]: [string, unknown]): string => {
+    if (!isObj(ev)) return name;
+    const pr = isObj(ev.Properties) ? ev.Properties : {};
+    if (ev.Type === 'HttpApi' && !pr.Path && !pr.Method) return '$default';
+    return typeof pr.Path === 'string' ? pr.Path : name;
+  };
+  const entries = Object.entries(p.Events).sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  for (const [name, ev] of entries) {
     if (!isObj(ev)) throw invalid(fnId, `Event with id [${name}] is invalid. Event should be a map.`);
     const type = ev.Type;
     const props: Obj = isObj(ev.Properties) ? ev.Properties : {};

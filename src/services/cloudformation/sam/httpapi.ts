@@ -1,4 +1,5 @@
 // AWS::Serverless::HttpApi → ApiGatewayV2 Api (OpenAPI body), $default stage, authorizers; HttpApi events.
+import { httpApiDomain } from './domain.js';
 import type { Ctx } from './context.js';
 import type { FnTarget } from './events.js';
 import { s3Location } from './function.js';
@@ -61,6 +62,25 @@ export function implicitHttpApi(resources: Obj): void {
   }
 }
 
+/** The translator's is_integration_function_logical_id_match for `$default` / any method. */
+function defaultRouteIs(doc: Obj, fnId: string): boolean {
+  const paths = isObj(doc.paths) ? doc.paths : {};
+  const item = paths['$default'];
+  if (!isObj(item)) return false;
+  const defs = conditional(item).map((i) => i[ANY]).flatMap((d) => conditional(d));
+  if (!defs.some((d) => isObj(d[INTEGRATION]))) return false;
+  for (const d of defs) {
+    const uri = isObj(d[INTEGRATION]) ? d[INTEGRATION].uri : undefined;
+    if (!isObj(uri)) return false;
+    for (const u of conditional(uri)) {
+      const arn = typeof u['Fn::Sub'] === 'string' ? u['Fn::Sub'] : '';
+      const m = /([A-Za-z0-9]+\.Arn)/.exec(arn);
+      if (!m || m[1]!.split('.Arn')[0] !== fnId) return false;
+    }
+  }
+  return true;
+}
+
 export function httpApiEvent(ctx: Ctx, fnId: string, name: string, p: Obj, t: FnTarget, fnRes: Obj): void {
   const apiId = refId(p.ApiId);
   const api = apiId ? ctx.resources[apiId] : undefined;
@@ -78,7 +98,10 @@ export function httpApiEvent(ctx: Ctx, fnId: string, name: string, p: Obj, t: Fn
     const pth = path.replace(/\{[^}]+\}/g, '*');
     resource = m === 'ANY' ? `\${__ApiId__}/\${__Stage__}/*${pth}` : `\${__ApiId__}/\${__Stage__}/${m}${pth}`;
   }
-  ctx.add(`${fnId}${name}Permission`, {
+  // A `$default` route already integrated with this function covers every path: no extra permission.
+  const covered =
+    path !== '$default' && isObj(api.Properties?.DefinitionBody) && defaultRouteIs(api.Properties.DefinitionBody, fnId);
+  if (!covered) ctx.add(`${fnId}${name}Permission`, {
     Type: 'AWS::Lambda::Permission',
     ...t.pass,
     Properties: {
@@ -319,6 +342,7 @@ export function translateHttpApi(ctx: Ctx, id: string, res: Obj): void {
       "'DefinitionUri' or 'DefinitionBody' are required properties of an 'AWS::Serverless::HttpApi'. Add a value for one of these properties or add a 'HttpApi' event to an 'AWS::Serverless::Function'.",
     );
   ctx.add(id, { Type: 'AWS::ApiGatewayV2::Api', ...ctx.attributes(res), Properties: out });
+  if (p.Domain !== undefined && p.Domain !== null) httpApiDomain(ctx, id, ctx.params.resolve(p.Domain), pass);
   for (const [pid, perm] of permissions) ctx.add(pid, perm);
   const stageName = p.StageName ?? (id === 'ServerlessHttpApi' || !p.StageName ? '$default' : p.StageName);
   const prefix = typeof stageName === 'string' ? stageName : '';

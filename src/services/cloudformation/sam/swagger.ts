@@ -1,5 +1,5 @@
 // A small Swagger 2.0 / OpenAPI 3 editor for REST APIs, shaped like the translator's SwaggerEditor.
-import { isObj, type Obj } from './util.js';
+import { isObj, SamError, type Obj } from './util.js';
 
 export const ANY = 'x-amazon-apigateway-any-method';
 export const INTEGRATION = 'x-amazon-apigateway-integration';
@@ -235,3 +235,117 @@ export function addAuthToMethod(doc: Obj, path: string, method: string, auth: Ob
 }
 
 export const pathNoTrailingSlash = (p: string): string => p.replace(/\{([^}]+)\}/g, '*').replace(/(.+)\/$/, '$1');
+
+const docError = (m: string): SamError => new SamError(undefined, m, 'document');
+const POLICY = 'x-amazon-apigateway-policy';
+
+/** Deep equality of JSON values (key order ignored), as Python's `==` on dicts and lists. */
+function same(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
+  if (isObj(a) && isObj(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => k in b && same(a[k], b[k]));
+  }
+  return a === b;
+}
+
+function policyOf(doc: Obj): Obj {
+  const cur = doc[POLICY];
+  return isObj(cur) && Object.keys(cur).length ? cur : {};
+}
+
+/** Append statements to the policy's Statement (a single statement stays a map, as the translator leaves it). */
+function appendStatements(policy: Obj, statements: Obj[], dedupe: boolean): void {
+  policy.Version = '2012-10-17';
+  if (policy.Statement === undefined || policy.Statement === null) {
+    policy.Statement = statements.length === 1 && !dedupe ? statements[0] : statements;
+    return;
+  }
+  const list: unknown[] = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+  for (const s of statements) if (!dedupe || !list.some((x) => same(x, s))) list.push(s);
+  policy.Statement = list;
+}
+
+/** `execute-api:/${__Stage__}/METHOD/path` for every method of a path (the resource list of a statement). */
+function methodResources(doc: Obj, path: string, stage: unknown): Obj[] {
+  const methods: string[] = [];
+  for (const item of conditional((doc.paths as Obj)[path])) methods.push(...Object.keys(item));
+  const p = path.replace(/\{([a-zA-Z0-9._-]+|[a-zA-Z0-9._-]+\+|proxy\+)\}/g, '*');
+  return methods.map((m) => {
+    const method = m.toLowerCase() === ANY || m.toLowerCase() === 'any' ? '*' : m.toUpperCase();
+    return { 'Fn::Sub': [`execute-api:/\${__Stage__}/${method}${p}`, { __Stage__: stage }] };
+  });
+}
+
+/** The translator's SwaggerEditor.add_resource_policy: account, IP and VPC allow/deny lists for one path. */
+export function addResourcePolicy(doc: Obj, rp: Obj, path: string, stage: unknown): void {
+  const policy = policyOf(doc);
+  const resources = (): Obj[] => methodResources(doc, path, stage);
+  const iam = (list: unknown, effect: string): void => {
+    if (!list || (Array.isArray(list) && !list.length) || (isObj(list) && !Object.keys(list).length)) return;
+    if (!isObj(list) && !Array.isArray(list)) throw docError(`Type of '${String(list)}' must be a list or dictionary`);
+    const principals = Array.isArray(list) ? list : [list];
+    const st = { Effect: effect, Action: 'execute-api:Invoke', Resource: resources(), Principal: { AWS: principals } };
+    if (policy.Statement === undefined || policy.Statement === null) {
+      policy.Version = '2012-10-17';
+      policy.Statement = st;
+    } else appendStatements(policy, [st], false);
+  };
+  const allowDeny = (resource: Obj[], condition: Obj): void => {
+    const allow = { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: resource, Principal: '*' };
+    const deny = { ...allow, Effect: 'Deny', Condition: condition };
+    if (policy.Statement === undefined || policy.Statement === null) {
+      policy.Version = '2012-10-17';
+      policy.Statement = [allow, deny];
+    } else appendStatements(policy, [allow, deny], true);
+  };
+  const ip = (list: unknown, conditional: string): void => {
+    if (!list || (Array.isArray(list) && !list.length)) return;
+    allowDeny(resources(), { [conditional]: { 'aws:SourceIp': Array.isArray(list) ? list : [list] } });
+  };
+  const vpc = (strings: unknown, vpcs: unknown, vpces: unknown, conditional: string, resource: Obj[]): void => {
+    const cond: Obj = {};
+    if (Array.isArray(strings)) {
+      const v = strings.filter((e) => typeof e === 'string' && e.startsWith('vpc-'));
+      const ve = strings.filter((e) => typeof e === 'string' && e.startsWith('vpce-'));
+      if (v.length) (cond['aws:SourceVpc'] ??= []).push(...v);
+      if (ve.length) (cond['aws:SourceVpce'] ??= []).push(...ve);
+    }
+    if (vpcs !== undefined && vpcs !== null) (cond['aws:SourceVpc'] ??= []).push(...(vpcs as unknown[]));
+    if (vpces !== undefined && vpces !== null) (cond['aws:SourceVpce'] ??= []).push(...(vpces as unknown[]));
+    if (!cond['aws:SourceVpc']?.length && !cond['aws:SourceVpce']?.length) return;
+    allowDeny(resource, { [conditional]: cond });
+  };
+  const resolved = (l: unknown): boolean => !Array.isArray(l) || l.every((x) => typeof x === 'string');
+  iam(rp.AwsAccountWhitelist, 'Allow');
+  iam(rp.AwsAccountBlacklist, 'Deny');
+  ip(rp.IpRangeWhitelist, 'NotIpAddress');
+  ip(rp.IpRangeBlacklist, 'IpAddress');
+  if (!resolved(rp.SourceVpcBlacklist))
+    throw docError(
+      'SourceVpcBlacklist must be a list of strings. Use IntrinsicVpcBlacklist instead for values that use Intrinsic Functions',
+    );
+  const list = resources();
+  vpc(rp.SourceVpcBlacklist, rp.IntrinsicVpcBlacklist, rp.IntrinsicVpceBlacklist, 'StringEquals', list);
+  if (!resolved(rp.SourceVpcWhitelist))
+    throw docError(
+      'SourceVpcWhitelist must be a list of strings. Use IntrinsicVpcWhitelist instead for values that use Intrinsic Functions',
+    );
+  vpc(rp.SourceVpcWhitelist, rp.IntrinsicVpcWhitelist, rp.IntrinsicVpceWhitelist, 'StringNotEquals', list);
+  doc[POLICY] = policy;
+}
+
+/** `ResourcePolicy.CustomStatements`, appended without duplicates. */
+export function addCustomStatements(doc: Obj, statements: unknown): void {
+  if (statements === undefined || statements === null) return;
+  const policy = policyOf(doc);
+  policy.Version = '2012-10-17';
+  if (policy.Statement === undefined || policy.Statement === null) policy.Statement = statements;
+  else {
+    const list: unknown[] = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+    for (const s of Array.isArray(statements) ? statements : [statements])
+      if (!list.some((x) => same(x, s))) list.push(s);
+    policy.Statement = list;
+  }
+  doc[POLICY] = policy;
+}

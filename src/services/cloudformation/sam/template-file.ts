@@ -1,5 +1,5 @@
 // Read a CloudFormation/SAM template (JSON or YAML with the !Ref/!Sub/!GetAtt/... short forms).
-import { parse, type Tags } from 'yaml';
+import { isScalar, parseDocument, visit, type Tags } from 'yaml';
 
 const FN = ['And', 'Base64', 'Cidr', 'Equals', 'FindInMap', 'GetAZs', 'If', 'ImportValue', 'Join', 'Length', 'Not', 'Or', 'Select', 'Split', 'Sub', 'ToJsonString', 'Transform', 'ForEach']; // prettier-ignore
 
@@ -39,13 +39,17 @@ export function parseTemplate(text: string): Record<string, unknown> {
       // fall through: YAML is a superset of JSON
     }
   }
-  const doc = parse(text, {
-    customTags: TAGS,
-    version: '1.1',
-    merge: true,
-    uniqueKeys: false,
-    maxAliasCount: -1,
-  }) as unknown;
+  const parsed = parseDocument(text, { customTags: TAGS, version: '1.1', merge: true, uniqueKeys: false });
+  if (parsed.errors.length) throw parsed.errors[0]!;
+  // `OpenApiVersion: 3.0` is the version string as written (YAML would make it the number 3).
+  visit(parsed, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === 'OpenApiVersion' && isScalar(pair.value))
+        if (typeof pair.value.value === 'number' && typeof pair.value.source === 'string')
+          pair.value.value = pair.value.source;
+    },
+  });
+  const doc = parsed.toJS({ maxAliasCount: -1 }) as unknown;
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('template is not a mapping');
   return doc as Record<string, unknown>;
 }

@@ -175,9 +175,15 @@ function resourceRefs(ctx: Ctx, resources: Obj): Record<string, string> {
       const d = find('AWS::ApiGateway::Deployment');
       if (s) m[`${id}.Stage`] = s;
       if (d) m[`${id}.Deployment`] = d;
+      const dn = find('AWS::ApiGateway::DomainName');
+      const dn2 = find('AWS::ApiGateway::DomainNameV2');
+      if (dn) m[`${id}.DomainName`] = dn;
+      if (dn2) m[`${id}.DomainNameV2`] = dn2;
     } else if (r.Type === 'AWS::Serverless::HttpApi' || r.Type === 'AWS::Serverless::WebSocketApi') {
       const s = find('AWS::ApiGatewayV2::Stage');
       if (s) m[`${id}.Stage`] = s;
+      const dn = find('AWS::ApiGatewayV2::DomainName');
+      if (dn) m[`${id}.DomainName`] = dn;
     }
   }
   return m;

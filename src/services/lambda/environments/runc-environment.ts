@@ -15,7 +15,6 @@ import type { Logger } from '../../../core/log.js';
 import { CGROUP_PARENT } from '../../../runtimes/host.js';
 import type { ContainerHost } from '../../../runtimes/host.js';
 import type { TaskAttachment, TaskBridge } from '../../../runtimes/network/bridge.js';
-import { TcpProxy } from '../../../runtimes/network/proxy.js';
 import type { RuncContainer } from '../../../runtimes/runc/runc.js';
 import type { ImageConfigFile } from '../../ecr/port.js';
 import { responseTooLargeError } from '../runtime-api/errors.js';
@@ -23,6 +22,7 @@ import { RuntimeApiServer } from '../runtime-api/server.js';
 import { LineSplitter, endLine, initReportLine, reportLine, startLine, timeoutLogLine } from './platform-log.js';
 import { describeExit } from './process-environment.js';
 import { writeBundle } from './runc-bundle.js';
+import { RuntimeApiForwarder } from './runc-forward.js';
 import type { FunctionImageConfig } from './runc-image.js';
 import type {
   EnvironmentSpec,
@@ -58,8 +58,7 @@ type Outcome =
   | { kind: 'timeout' };
 
 type InitOutcome =
-  | { ok: true }
-  | { ok: false; status: 'error' | 'timeout'; errorType: string; payload?: Buffer; message?: string };
+  { ok: true } | { ok: false; status: 'error' | 'timeout'; errorType: string; payload?: Buffer; message?: string };
 
 const LOG_TAIL_BYTES = 4096;
 const MIB = 1024 * 1024;
@@ -75,7 +74,7 @@ export class RuncEnvironment implements ExecutionEnvironment {
   private _lastUsedAt: number;
 
   private readonly api: RuntimeApiServer;
-  private proxy: TcpProxy | undefined;
+  private proxy: RuntimeApiForwarder | undefined;
   private att: TaskAttachment | undefined;
   private mounted = false;
   private container: RuncContainer | undefined;
@@ -148,9 +147,9 @@ export class RuncEnvironment implements ExecutionEnvironment {
     this.initStartedAt = performance.now();
     const local = await this.api.listen();
     const gateway = deps.bridge.gateway;
-    this.proxy = await TcpProxy.listen(gateway, 0, { host: '127.0.0.1', port: Number(local.split(':')[1]) });
     // Namespace `ovc-<pid><n>` (hex): one Overcast process's environments are recognisable.
     this.att = await deps.bridge.attach(netnsKey(this.serial));
+    this.proxy = await RuntimeApiForwarder.listen(gateway, this.att.ip, Number(local.split(':')[1]));
     const rootfs = await deps.host.mountRootfs(deps.dir, deps.lower);
     this.mounted = true;
     const { args } = await writeBundle({
@@ -182,9 +181,7 @@ export class RuncEnvironment implements ExecutionEnvironment {
       stderr: (b) => err.push(b),
     });
     this.container = c;
-    this.ioDone = Promise.all(
-      [c.child.stdout!, c.child.stderr!].map((s) => new Promise((r) => s.once('close', r))),
-    );
+    this.ioDone = Promise.all([c.child.stdout!, c.child.stderr!].map((s) => new Promise((r) => s.once('close', r))));
     void c.exited.then((s) => this.onExit(s.code));
     try {
       await c.started;
@@ -294,7 +291,13 @@ export class RuncEnvironment implements ExecutionEnvironment {
     switch (outcome.kind) {
       case 'response':
         await ioTick();
-        return this.finish(id, { status: 'success', payload: outcome.body, durationMs, initDurationMs, reusable: true });
+        return this.finish(id, {
+          status: 'success',
+          payload: outcome.body,
+          durationMs,
+          initDurationMs,
+          reusable: true,
+        });
       case 'error': {
         await this.waitPollOrExit(200);
         return this.finish(id, {

@@ -63,7 +63,7 @@ async function packageCode(
     return packageImage(images, code.ImageUri, scope);
   }
   if (code.ImageUri !== undefined) {
-    throw lambdaErrors.invalidParameter('Please don\'t provide ImageUri when updating a function with packageType Zip.');
+    throw lambdaErrors.invalidParameter("Please don't provide ImageUri when updating a function with packageType Zip.");
   }
   if (code.S3Bucket !== undefined || code.S3Key !== undefined) {
     throw lambdaErrors.invalidParameter(
@@ -202,7 +202,11 @@ export function functionOperations(lc: LambdaContext, images?: ImagePort): Handl
           : {}),
         ...(packageType === 'Image'
           ? { ImageConfigResponse: imageConfigResponse(input['ImageConfig']) ?? {} }
-          : { RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(ref.region, input['Runtime'] ?? 'provided') } }),
+          : {
+              RuntimeVersionConfig: {
+                RuntimeVersionArn: runtimeVersionArn(ref.region, input['Runtime'] ?? 'provided'),
+              },
+            }),
       };
       const record: VersionRecord = { config, code: codeRecord(stored, dirs), readyAt: t + delay() };
       await lc.store.transaction(async (tx) => {

@@ -5,7 +5,7 @@ import { canonicalId } from '../context.js';
 import { S3Error, s3Errors } from '../errors.js';
 import { send, sendXml } from '../respond.js';
 import type { Bucket, CorsRule, NotificationTarget } from '../storage/catalog.js';
-import { child, childText, childrenNamed, doc, el, escapeXml, isoTime, parseXml, XML_DECL } from '../xml.js';
+import { child, childText, childrenNamed, doc, el, isoTime, parseXml, XML_DECL } from '../xml.js';
 import { parseTagging, requireBucket, tagSetXml } from './common.js';
 import { aclXml } from './objects.js';
 
@@ -440,5 +440,3 @@ export async function deleteRaw(call: Call, name: string): Promise<void> {
   await call.s3.catalog.saveBucket(b);
   send(call, 204, {});
 }
-
-export { escapeXml };

@@ -161,7 +161,6 @@ export function objectHeaders(
 
 /** Header values must be latin1; S3 returns non-ASCII metadata RFC 2047-encoded. */
 function encodeHeader(v: string): string {
-  // eslint-disable-next-line no-control-regex
   return /^[\x20-\x7e]*$/.test(v) ? v : `=?UTF-8?B?${Buffer.from(v).toString('base64')}?=`;
 }
 

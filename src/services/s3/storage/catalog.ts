@@ -376,7 +376,7 @@ export class Catalog {
   listUploads(bucket: string, afterKey: string, afterId: string, limit: number): Promise<UploadRow[]> {
     return this.store.all<UploadRow>(
       `SELECT upload_id, bucket, key, initiated, meta FROM s3_uploads WHERE bucket = ? AND (key > ? OR (key = ? AND upload_id > ?))
-       ORDER BY key, initiated, upload_id LIMIT ?`,
+       ORDER BY key, upload_id LIMIT ?`,
       [bucket, afterKey, afterKey, afterId, limit],
     );
   }

@@ -8,7 +8,8 @@ import type { Segment } from './catalog.js';
 /**
  * Object bytes on disk: `data/<xx>/<uuid>` files (named by the catalog's rows) and `tmp/` for bodies
  * being received. A body is renamed into `data/` only once it is complete and its digests hold, and
- * its row is committed after that: an interrupted or rejected upload leaves nothing behind.
+ * its row is committed after that: an interrupted or rejected upload leaves nothing behind. (Bodies
+ * under 1 MiB are written straight to `data/` once their digests hold.)
  */
 export class Files {
   private readonly data: string;
@@ -27,10 +28,15 @@ export class Files {
     return join(this.tmp, randomUUID());
   }
 
+  /** A fresh name in the data directory. */
+  newName(): string {
+    const id = randomUUID();
+    return `${id.slice(0, 2)}/${id}`;
+  }
+
   /** Moves a completed temporary file into the data directory; returns its name. */
   async commit(tempPath: string): Promise<string> {
-    const id = randomUUID();
-    const name = `${id.slice(0, 2)}/${id}`;
+    const name = this.newName();
     await rename(tempPath, join(this.data, name));
     return name;
   }
@@ -63,7 +69,7 @@ export class Files {
     if (segments.length === 1) {
       return createReadStream(this.path(segments[0]!.f), { start, end, highWaterMark: 1024 * 1024 });
     }
-    const self = this;
+    const pathOf = (name: string): string => this.path(name);
     async function* gen(): AsyncGenerator<Buffer> {
       let offset = 0;
       for (const seg of segments) {
@@ -74,7 +80,7 @@ export class Files {
         if (segStart > end) break;
         const from = Math.max(start, segStart) - segStart;
         const to = Math.min(end, segEnd) - segStart;
-        for await (const chunk of createReadStream(self.path(seg.f), {
+        for await (const chunk of createReadStream(pathOf(seg.f), {
           start: from,
           end: to,
           highWaterMark: 1024 * 1024,

@@ -1,0 +1,55 @@
+import { connect, createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
+
+/**
+ * The way from a container to its environment's Runtime API: a port on the bridge gateway that
+ * forwards to the listener on 127.0.0.1, and accepts connections only from the environment's own
+ * address (another function on the bridge cannot poll this one's events).
+ */
+export class RuntimeApiForwarder {
+  private constructor(
+    private readonly server: Server,
+    private readonly sockets: Set<Socket>,
+    readonly port: number,
+  ) {}
+
+  static listen(host: string, allowFrom: string, targetPort: number): Promise<RuntimeApiForwarder> {
+    const sockets = new Set<Socket>();
+    const server = createServer({ noDelay: true }, (client) => {
+      const from = (client.remoteAddress ?? '').replace(/^::ffff:/, '');
+      if (from !== allowFrom) {
+        client.destroy();
+        return;
+      }
+      const upstream = connect({ host: '127.0.0.1', port: targetPort, noDelay: true });
+      sockets.add(client);
+      sockets.add(upstream);
+      const end = () => {
+        client.destroy();
+        upstream.destroy();
+        sockets.delete(client);
+        sockets.delete(upstream);
+      };
+      client.on('error', end);
+      upstream.on('error', end);
+      client.on('close', end);
+      upstream.on('close', end);
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, host, () => {
+        server.off('error', reject);
+        const addr = server.address();
+        resolve(new RuntimeApiForwarder(server, sockets, typeof addr === 'object' && addr ? addr.port : 0));
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
