@@ -12,8 +12,9 @@ import type { StackRepository } from '../storage/repository.js';
 import { dependencyGraph, dependsOnList } from '../template/analyze.js';
 import { partitionOf } from '../template/intrinsics.js';
 import type { Template } from '../template/parse.js';
-import type { OutputRecord, ResourceRecord, StackEvent, StackRecord, StackStatus } from '../types.js';
+import type { OutputRecord, ResourceRecord, StackRecord } from '../types.js';
 import { activeResources, makeContext, resolveOutputs, resolveProperties } from './context.js';
+import { StackRecorder } from './recorder.js';
 
 /** The tag that skips resource types Overcast does not provide (with a warning event) instead of failing. */
 export const SKIP_UNSUPPORTED_TAG = 'overcast:skip-unsupported';
@@ -55,9 +56,9 @@ function handlerCode(e: ServiceCallError): string {
  */
 export class StackEngine {
   private readonly tails = new Map<string, Promise<void>>();
-  private readonly saving = new Map<string, { running: Promise<void>; dirty: boolean }>();
   /** Where custom resources' functions PUT their responses. */
   readonly customResponses = new CustomResponses();
+  private readonly rec: StackRecorder;
   private readonly custom = customResource(this.customResponses);
 
   constructor(
@@ -66,7 +67,9 @@ export class StackEngine {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly signer: Signer,
-  ) {}
+  ) {
+    this.rec = new StackRecorder(repo, clock);
+  }
 
   /** Run `fn` after every earlier operation of the stack; resolves when it finishes. */
   enqueue(stackId: string, fn: () => Promise<void>): Promise<void> {
@@ -87,82 +90,6 @@ export class StackEngine {
 
   async idle(): Promise<void> {
     await Promise.all([...this.tails.values()]);
-  }
-
-  // ---- persistence ---------------------------------------------------------------------------
-
-  private save(stack: StackRecord): Promise<void> {
-    const s = this.saving.get(stack.stackId);
-    if (s) {
-      s.dirty = true;
-      return s.running;
-    }
-    const state = { running: Promise.resolve(), dirty: false };
-    state.running = (async () => {
-      do {
-        state.dirty = false;
-        await this.repo.save(stack);
-      } while (state.dirty);
-      this.saving.delete(stack.stackId);
-    })();
-    this.saving.set(stack.stackId, state);
-    return state.running;
-  }
-
-  private async event(
-    stack: StackRecord,
-    logicalId: string,
-    type: string,
-    status: string,
-    extra: { reason?: string; physicalId?: string; properties?: unknown; token?: string } = {},
-  ): Promise<void> {
-    const now = this.clock.now();
-    const isStack = logicalId === stack.stackName && type === 'AWS::CloudFormation::Stack';
-    const e: StackEvent = {
-      StackId: stack.stackId,
-      EventId: isStack ? randomUUID() : `${logicalId}-${status}-${new Date(now).toISOString()}`,
-      StackName: stack.stackName,
-      LogicalResourceId: logicalId,
-      PhysicalResourceId: isStack ? stack.stackId : (extra.physicalId ?? ''),
-      ResourceType: type,
-      Timestamp: now,
-      ResourceStatus: status,
-      ...(extra.reason !== undefined ? { ResourceStatusReason: extra.reason } : {}),
-      ...(extra.properties !== undefined ? { ResourceProperties: JSON.stringify(extra.properties) } : {}),
-      ...(extra.token !== undefined ? { ClientRequestToken: extra.token } : {}),
-    };
-    await this.repo.addEvent(e);
-  }
-
-  private async stackStatus(stack: StackRecord, status: StackStatus, reason?: string): Promise<void> {
-    stack.status = status;
-    if (reason !== undefined) stack.statusReason = reason;
-    else delete stack.statusReason;
-    await this.event(stack, stack.stackName, 'AWS::CloudFormation::Stack', status, {
-      ...(reason !== undefined ? { reason } : {}),
-    });
-    await this.save(stack);
-  }
-
-  private async resourceStatus(
-    stack: StackRecord,
-    r: ResourceRecord,
-    status: string,
-    reason?: string,
-    properties?: unknown,
-    track = true,
-  ) {
-    r.status = status;
-    r.timestamp = this.clock.now();
-    if (reason !== undefined) r.statusReason = reason;
-    else delete r.statusReason;
-    if (track) stack.resources[r.logicalId] = r;
-    await this.event(stack, r.logicalId, r.type, status, {
-      ...(reason !== undefined ? { reason } : {}),
-      ...(r.physicalId !== undefined ? { physicalId: r.physicalId } : {}),
-      ...(properties !== undefined ? { properties } : {}),
-    });
-    await this.save(stack);
   }
 
   // ---- providers -----------------------------------------------------------------------------
@@ -223,7 +150,7 @@ export class StackEngine {
     else delete stack.description;
     if (req.changeSetId) stack.changeSetId = req.changeSetId;
     if (!creating) stack.lastUpdatedTime = this.clock.now();
-    await this.stackStatus(stack, creating ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS', 'User Initiated');
+    await this.rec.stackStatus(stack, creating ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS', 'User Initiated');
 
     const journal: Journal[] = [];
     const failures: string[] = [];
@@ -288,10 +215,10 @@ export class StackEngine {
       stack.imports = [...imported];
       await this.repo.setExports(stack.account, stack.region, stack.stackId, outputs);
       if (creating) {
-        await this.stackStatus(stack, 'CREATE_COMPLETE');
+        await this.rec.stackStatus(stack, 'CREATE_COMPLETE');
         return;
       }
-      await this.stackStatus(stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+      await this.rec.stackStatus(stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
       // Resources no longer in the template (or whose condition turned false), then replaced physical resources.
       const active = activeResources(req.template, ctx);
       const removed = Object.values(oldResources).filter((r) => !(r.logicalId in active));
@@ -305,30 +232,30 @@ export class StackEngine {
         return [r];
       });
       await this.deleteResources(stack, replaced, false, true);
-      await this.stackStatus(stack, 'UPDATE_COMPLETE');
+      await this.rec.stackStatus(stack, 'UPDATE_COMPLETE');
       return;
     }
 
     // ---- failure: roll back -----------------------------------------------------------------
     if (creating) {
       if (req.disableRollback) {
-        await this.stackStatus(stack, 'CREATE_FAILED', failureReason);
+        await this.rec.stackStatus(stack, 'CREATE_FAILED', failureReason);
         return;
       }
-      await this.stackStatus(
+      await this.rec.stackStatus(
         stack,
         'ROLLBACK_IN_PROGRESS',
         `${failureReason.endsWith(' ') ? failureReason : `${failureReason} `}Rollback requested by user.`,
       );
       const ok = await this.deleteResources(stack, Object.values(stack.resources), true);
-      await this.stackStatus(stack, ok ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED');
+      await this.rec.stackStatus(stack, ok ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED');
       return;
     }
     if (req.disableRollback) {
-      await this.stackStatus(stack, 'UPDATE_FAILED', failureReason);
+      await this.rec.stackStatus(stack, 'UPDATE_FAILED', failureReason);
       return;
     }
-    await this.stackStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', failureReason);
+    await this.rec.stackStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', failureReason);
     Object.assign(stack, previous);
     let rollbackOk = true;
     const cleanup: ResourceRecord[] = [];
@@ -340,11 +267,11 @@ export class StackEngine {
         } else if (j.kind === 'replaced') {
           cleanup.push(j.replacement);
           const r = { ...j.old };
-          await this.resourceStatus(stack, r, 'UPDATE_COMPLETE');
+          await this.rec.resourceStatus(stack, r, 'UPDATE_COMPLETE');
         } else if (j.id in stack.resources) {
           const current = stack.resources[j.id]!;
           const r: ResourceRecord = { ...j.old };
-          await this.resourceStatus(stack, r, 'UPDATE_IN_PROGRESS');
+          await this.rec.resourceStatus(stack, r, 'UPDATE_IN_PROGRESS');
           const provider = this.providerFor(stack, r.type);
           if (provider.update && current.physicalId !== undefined) {
             const res = await provider.update(
@@ -356,12 +283,12 @@ export class StackEngine {
             );
             r.attributes = res.attributes ?? r.attributes;
           }
-          await this.resourceStatus(stack, r, 'UPDATE_COMPLETE');
+          await this.rec.resourceStatus(stack, r, 'UPDATE_COMPLETE');
         }
       } catch (e) {
         rollbackOk = false;
         const r = stack.resources[j.id];
-        if (r) await this.resourceStatus(stack, r, 'UPDATE_FAILED', message(e));
+        if (r) await this.rec.resourceStatus(stack, r, 'UPDATE_FAILED', message(e));
       }
     }
     // Resources that failed to create during the update are cleaned up too.
@@ -371,12 +298,12 @@ export class StackEngine {
         delete stack.resources[id];
       }
     if (!rollbackOk) {
-      await this.stackStatus(stack, 'UPDATE_ROLLBACK_FAILED');
+      await this.rec.stackStatus(stack, 'UPDATE_ROLLBACK_FAILED');
       return;
     }
-    await this.stackStatus(stack, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
+    await this.rec.stackStatus(stack, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
     await this.deleteResources(stack, cleanup, true, true);
-    await this.stackStatus(stack, 'UPDATE_ROLLBACK_COMPLETE');
+    await this.rec.stackStatus(stack, 'UPDATE_ROLLBACK_COMPLETE');
   }
 
   /** Create, update in place, or replace one resource. */
@@ -406,7 +333,7 @@ export class StackEngine {
     };
     if (existing && existing.type !== type) {
       const r = { ...existing };
-      await this.resourceStatus(
+      await this.rec.resourceStatus(
         stack,
         r,
         'UPDATE_FAILED',
@@ -418,8 +345,8 @@ export class StackEngine {
     try {
       properties = resolveProperties(id, def, ctx);
     } catch (e) {
-      if (existing) await this.resourceStatus(stack, { ...existing }, 'UPDATE_FAILED', message(e));
-      else await this.resourceStatus(stack, record, 'CREATE_FAILED', message(e));
+      if (existing) await this.rec.resourceStatus(stack, { ...existing }, 'UPDATE_FAILED', message(e));
+      else await this.rec.resourceStatus(stack, record, 'CREATE_FAILED', message(e));
       throw e;
     }
     const pctx = { ...this.providerContext(stack, id), resourceType: type };
@@ -427,7 +354,7 @@ export class StackEngine {
     try {
       provider = this.providerFor(stack, type);
     } catch (e) {
-      await this.resourceStatus(
+      await this.rec.resourceStatus(
         stack,
         existing ? { ...existing } : record,
         existing ? 'UPDATE_FAILED' : 'CREATE_FAILED',
@@ -437,14 +364,14 @@ export class StackEngine {
     }
 
     if (!existing) {
-      await this.resourceStatus(stack, record, 'CREATE_IN_PROGRESS', undefined, properties);
+      await this.rec.resourceStatus(stack, record, 'CREATE_IN_PROGRESS', undefined, properties);
       try {
         const res = await provider.create(properties, pctx);
         record.physicalId = res.physicalId;
         record.attributes = res.attributes ?? {};
         record.properties = properties;
         journal.push({ kind: 'created', id });
-        await this.resourceStatus(
+        await this.rec.resourceStatus(
           stack,
           record,
           'CREATE_IN_PROGRESS',
@@ -453,9 +380,9 @@ export class StackEngine {
             : 'Resource creation Initiated',
           properties,
         );
-        await this.resourceStatus(stack, record, 'CREATE_COMPLETE', undefined, properties);
+        await this.rec.resourceStatus(stack, record, 'CREATE_COMPLETE', undefined, properties);
       } catch (e) {
-        await this.resourceStatus(stack, record, 'CREATE_FAILED', message(e), properties);
+        await this.rec.resourceStatus(stack, record, 'CREATE_FAILED', message(e), properties);
         throw e;
       }
       return;
@@ -476,7 +403,7 @@ export class StackEngine {
           properties,
           attributes: existing.attributes,
         } as ResourceRecord;
-        await this.save(stack);
+        await this.rec.save(stack);
       }
       return;
     }
@@ -488,7 +415,7 @@ export class StackEngine {
     record.attributes = existing.attributes;
     record.properties = existing.properties;
     if (replace) {
-      await this.resourceStatus(
+      await this.rec.resourceStatus(
         stack,
         record,
         'UPDATE_IN_PROGRESS',
@@ -504,15 +431,21 @@ export class StackEngine {
           properties,
         };
         journal.push({ kind: 'replaced', id, old: existing, replacement });
-        await this.resourceStatus(stack, replacement, 'UPDATE_IN_PROGRESS', 'Resource creation Initiated', properties);
-        await this.resourceStatus(stack, replacement, 'UPDATE_COMPLETE', undefined, properties);
+        await this.rec.resourceStatus(
+          stack,
+          replacement,
+          'UPDATE_IN_PROGRESS',
+          'Resource creation Initiated',
+          properties,
+        );
+        await this.rec.resourceStatus(stack, replacement, 'UPDATE_COMPLETE', undefined, properties);
       } catch (e) {
-        await this.resourceStatus(stack, record, 'UPDATE_FAILED', message(e), properties);
+        await this.rec.resourceStatus(stack, record, 'UPDATE_FAILED', message(e), properties);
         throw e;
       }
       return;
     }
-    await this.resourceStatus(stack, record, 'UPDATE_IN_PROGRESS', undefined, properties);
+    await this.rec.resourceStatus(stack, record, 'UPDATE_IN_PROGRESS', undefined, properties);
     const entry: Journal = { kind: 'updated', id, old: existing, attempted: properties };
     journal.push(entry);
     try {
@@ -529,9 +462,9 @@ export class StackEngine {
       // A new physical id (a custom resource's answer) replaces the old one, deleted in the cleanup.
       if (res.physicalId !== existing.physicalId)
         journal[journal.indexOf(entry)] = { kind: 'replaced', id, old: existing, replacement: record };
-      await this.resourceStatus(stack, record, 'UPDATE_COMPLETE', undefined, properties);
+      await this.rec.resourceStatus(stack, record, 'UPDATE_COMPLETE', undefined, properties);
     } catch (e) {
-      await this.resourceStatus(stack, record, 'UPDATE_FAILED', message(e), properties);
+      await this.rec.resourceStatus(stack, record, 'UPDATE_FAILED', message(e), properties);
       throw e;
     }
   }
@@ -587,7 +520,7 @@ export class StackEngine {
           if (r.status === 'DELETE_COMPLETE' || r.status === 'DELETE_SKIPPED') return true;
           const live = detached ? { ...r } : r;
           const set = (status: string, reason?: string) =>
-            this.resourceStatus(stack, live, status, reason, undefined, !detached);
+            this.rec.resourceStatus(stack, live, status, reason, undefined, !detached);
           const policy = detached && !rollback ? r.updateReplacePolicy : r.deletionPolicy;
           if (policy === 'Retain' || (policy === 'RetainExceptOnCreate' && !rollback)) {
             await set('DELETE_SKIPPED');
@@ -619,19 +552,19 @@ export class StackEngine {
 
   /** ContinueUpdateRollback: accept the recorded resources as the rolled-back state. */
   async finishRollback(stack: StackRecord): Promise<void> {
-    await this.stackStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', 'User Initiated');
-    await this.stackStatus(stack, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
-    await this.stackStatus(stack, 'UPDATE_ROLLBACK_COMPLETE');
+    await this.rec.stackStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', 'User Initiated');
+    await this.rec.stackStatus(stack, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
+    await this.rec.stackStatus(stack, 'UPDATE_ROLLBACK_COMPLETE');
   }
 
   async delete(stack: StackRecord, retain: string[], token?: string): Promise<void> {
     void token;
-    await this.stackStatus(stack, 'DELETE_IN_PROGRESS', 'User Initiated');
+    await this.rec.stackStatus(stack, 'DELETE_IN_PROGRESS', 'User Initiated');
     for (const o of stack.outputs)
       if (o.ExportName !== undefined) {
         const importer = await this.importerOf(stack, o.ExportName);
         if (importer) {
-          await this.stackStatus(
+          await this.rec.stackStatus(
             stack,
             'DELETE_FAILED',
             `Export ${o.ExportName} cannot be deleted as it is in use by ${importer}`,
@@ -645,7 +578,7 @@ export class StackEngine {
       const failed = Object.values(stack.resources)
         .filter((r) => r.status === 'DELETE_FAILED')
         .map((r) => r.logicalId);
-      await this.stackStatus(
+      await this.rec.stackStatus(
         stack,
         'DELETE_FAILED',
         `The following resource(s) failed to delete: [${failed.join(', ')}]. `,
@@ -654,7 +587,7 @@ export class StackEngine {
     }
     await this.repo.setExports(stack.account, stack.region, stack.stackId, []);
     stack.deletionTime = this.clock.now();
-    await this.stackStatus(stack, 'DELETE_COMPLETE');
+    await this.rec.stackStatus(stack, 'DELETE_COMPLETE');
   }
 }
 

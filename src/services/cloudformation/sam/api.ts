@@ -412,7 +412,7 @@ export function translateApi(ctx: Ctx, id: string, res: Obj, functionNames?: str
       if (auth.ResourcePolicy.CustomStatements) sw.addCustomStatements(body, auth.ResourcePolicy.CustomStatements);
     }
     // The translator post-processes OpenAPI 3 bodies here and again at the end (CORS header schemas nest twice).
-    openapiPostprocess(body, openapi);
+    if (Object.keys(auth).length) openapiPostprocess(body, openapi);
   }
   if (body && isObj(body.securityDefinitions) && !Object.keys(body.securityDefinitions).length)
     delete body.securityDefinitions;

@@ -243,7 +243,9 @@ export function translateFunction(ctx: Ctx, id: string, res: Obj): void {
   const rp = role.Properties as Obj;
   rp.AssumeRolePolicyDocument = p.AssumeRolePolicyDocument ?? LAMBDA_ASSUME;
   const managed: unknown[] = [
-    managedPolicyArn(p.DurableConfig ? 'AWSLambdaBasicDurableExecutionRolePolicy' : 'AWSLambdaBasicExecutionRole'),
+    isObj(p.DurableConfig) && Object.keys(p.DurableConfig).length
+      ? 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy'
+      : managedPolicyArn('AWSLambdaBasicExecutionRole'),
   ];
   if (p.Tracing && tracing !== 'Disabled') managed.push(managedPolicyArn('AWSXrayWriteOnlyAccess'));
   if (p.VpcConfig) managed.push(managedPolicyArn('AWSLambdaVPCAccessExecutionRole'));

@@ -117,7 +117,7 @@ export function httpApiEvent(ctx: Ctx, fnId: string, name: string, p: Obj, t: Fn
     },
   });
   const props = api.Properties as Obj;
-  if (!props.__MANAGE_SWAGGER || !isValid(props.DefinitionBody)) return;
+  if (props.DefinitionBody === undefined || props.DefinitionBody === null || !isValid(props.DefinitionBody)) return;
   const doc = clone(props.DefinitionBody) as Obj;
   const arn = t.aliasId ? `\${${t.aliasId}}` : `\${${fnId}.Arn}`;
   const uri = {
@@ -125,51 +125,102 @@ export function httpApiEvent(ctx: Ctx, fnId: string, name: string, p: Obj, t: Fn
   };
   const cond = fnRes.Condition as string | undefined;
   const paths = doc.paths as Obj;
-  paths[path] ??= {};
-  for (const item of conditional(paths[path])) {
-    const def: Obj = isObj(item[method]) ? item[method] : {};
-    if (isObj(def[INTEGRATION])) continue;
-    const integ: Obj = {
-      type: 'aws_proxy',
-      httpMethod: 'POST',
-      payloadFormatVersion: p.PayloadFormatVersion ?? '2.0',
-      uri: cond ? { 'Fn::If': [cond, uri, ref('AWS::NoValue')] } : uri,
-    };
-    if (p.TimeoutInMillis !== undefined) integ.timeoutInMillis = p.TimeoutInMillis;
-    def[INTEGRATION] = integ;
-    if (path === '$default' && method === ANY) def.isDefaultRoute = true;
-    def.responses ??= {};
-    const params = [...path.matchAll(/\{([^}+]+)\+?\}/g)].map((x) => x[1]!);
-    if (params.length) {
-      const list: Obj[] = (def.parameters ??= []);
+  const integrated = (): boolean => {
+    if (!(path in paths)) return false;
+    const items = conditional(paths[path]);
+    return items.every((item) => isObj(item[method]) && conditional(item[method]).some((d) => !!d[INTEGRATION]));
+  };
+  if (props.__MANAGE_SWAGGER && integrated())
+    throw invalid(
+      fnId,
+      `Event with id [${name}] is invalid. API method '${p.Method ?? method}' defined multiple times for path '${path}'.`,
+    );
+  // The translator's OpenApiEditor.add_lambda_integration: only where there is no integration yet.
+  if (!integrated()) {
+    paths[path] ??= {};
+    for (const item of conditional(paths[path])) {
+      const def: Obj = isObj(item[method]) ? item[method] : {};
+      def[INTEGRATION] = {
+        type: 'aws_proxy',
+        httpMethod: 'POST',
+        payloadFormatVersion: '2.0',
+        uri: cond ? { 'Fn::If': [cond, uri, ref('AWS::NoValue')] } : uri,
+      };
+      if (path === '$default' && method === ANY) def.isDefaultRoute = true;
+      def.responses ??= {};
+      item[method] = cond ? { 'Fn::If': [cond, def, ref('AWS::NoValue')] } : def;
+    }
+  }
+  /** Method definitions at path+method that have an integration (through Fn::If). */
+  const defs = (): Obj[] =>
+    conditional(paths[path])
+      .flatMap((item) => conditional(item[method]))
+      .filter((d) => !!d[INTEGRATION]);
+  if (isObj(p.Auth) && Object.keys(p.Auth).length) {
+    const apiAuth: Obj = isObj(props.Auth) ? props.Auth : {};
+    let a = p.Auth.Authorizer;
+    if (!a) {
+      if (apiAuth.DefaultAuthorizer) a = apiAuth.DefaultAuthorizer;
+      else
+        throw invalid(
+          fnId,
+          `Event with id [${name}] is invalid. 'Auth' section requires either an explicit 'Authorizer' set or a 'DefaultAuthorizer' configured on the HttpApi.`,
+        );
+    }
+    const authorizers = apiAuth.Authorizers;
+    const iam = apiAuth.EnableIamAuthorizer === true;
+    const where = `on API method [${p.Method ?? method}] for path [${path}]`;
+    if (a === 'NONE') {
+      if (!apiAuth.DefaultAuthorizer)
+        throw invalid(
+          fnId,
+          `Event with id [${name}] is invalid. Unable to set Authorizer ${where} because 'NONE' is only a valid value when a DefaultAuthorizer on the API is specified.`,
+        );
+    } else if (!(a === 'AWS_IAM' && iam)) {
+      if (typeof a !== 'string' || !isObj(authorizers))
+        throw invalid(
+          fnId,
+          `Event with id [${name}] is invalid. Unable to set Authorizer [${a}] ${where}${typeof a === 'string' ? ' because the related API does not define any Authorizers.' : '. The method authorizer must be a string with a corresponding dict entry in the api authorizer.'}`,
+        );
+      if (!authorizers[a])
+        throw invalid(
+          fnId,
+          `Event with id [${name}] is invalid. Unable to set Authorizer [${a}] ${where} because it wasn't defined in the API's Authorizers.`,
+        );
+    }
+    const scopes = p.Auth.AuthorizationScopes;
+    if (scopes && !Array.isArray(scopes))
+      throw invalid(
+        fnId,
+        `Event with id [${name}] is invalid. Unable to set Authorizer ${where} because 'AuthorizationScopes' must be a list of strings.`,
+      );
+    for (const d of defs()) {
+      const entry: Obj = { [a]: [] };
+      if (a !== 'NONE' && a !== 'AWS_IAM') {
+        const def = isObj(authorizers) ? authorizers[a] : undefined;
+        let s2 = isObj(def) ? def.AuthorizationScopes : undefined;
+        if (Array.isArray(scopes) && scopes.length) s2 = scopes;
+        if (def && s2 && (!Array.isArray(s2) || s2.length)) entry[a] = s2;
+      }
+      const existing: unknown[] = Array.isArray(d.security) ? d.security : [];
+      d.security = [...existing, entry];
+    }
+  }
+  if (p.TimeoutInMillis) for (const d of defs()) d[INTEGRATION].timeoutInMillis = p.TimeoutInMillis;
+  const params = [...path.matchAll(/\{(.*?)\}/g)].map((x) => x[1]!);
+  if (params.length)
+    for (const d of defs()) {
+      const list: Obj[] = (d.parameters ??= []);
       for (const prm of params) {
         const ex = list.find((x) => x.name === prm);
         if (ex) Object.assign(ex, { in: 'path', required: true });
         else list.push({ name: prm, in: 'path', required: true });
       }
     }
-    if (isObj(p.Auth) && p.Auth.Authorizer) {
-      const a = p.Auth.Authorizer;
-      const authorizers = isObj(props.Auth) ? props.Auth.Authorizers : undefined;
-      if (a !== 'NONE' && a !== 'AWS_IAM' && !(isObj(authorizers) && authorizers[a]))
-        throw invalid(
-          fnId,
-          `Event with id [${name}] is invalid. Unable to set Authorizer [${a}] on API method [${method}] for path [${path}] because ${authorizers ? "it wasn't defined in the API's Authorizers." : 'the related API does not define any Authorizers.'}`,
-        );
-      if (a === 'NONE') def.security = [];
-      else {
-        const scopes =
-          p.Auth.AuthorizationScopes ??
-          (isObj(authorizers?.[a]) ? authorizers[a].AuthorizationScopes : undefined) ??
-          [];
-        def.security = [{ [a]: scopes }];
-      }
-    }
-    if (p.RouteSettings !== undefined) {
-      const rs: Obj = (props.RouteSettings ??= {});
-      rs[`${m} ${path}`] = p.RouteSettings;
-    }
-    item[method] = cond ? { 'Fn::If': [cond, def, ref('AWS::NoValue')] } : def;
+  if (p.PayloadFormatVersion) for (const d of defs()) d[INTEGRATION].payloadFormatVersion = p.PayloadFormatVersion;
+  if (p.RouteSettings !== undefined) {
+    const rs: Obj = (props.RouteSettings ??= {});
+    rs[`${m} ${path}`] = p.RouteSettings;
   }
   props.DefinitionBody = doc;
 }
@@ -202,6 +253,8 @@ export function translateHttpApi(ctx: Ctx, id: string, res: Obj): void {
   }
   const auth = p.Auth as Obj | undefined;
   const permissions: [string, Obj][] = [];
+  const region = String(ctx.params.resolve({ Ref: 'AWS::Region' }) ?? '');
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
   if (auth) {
     if (!body) throw invalid(id, "Auth works only with inline OpenApi specified in the 'DefinitionBody' property.");
     const authorizers: Obj = {};
@@ -228,7 +281,7 @@ export function translateHttpApi(ctx: Ctx, id: string, res: Obj): void {
           type: 'request',
           authorizerUri: {
             'Fn::Sub': [
-              'arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${__FunctionArn__}/invocations',
+              `arn:${partition}:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${__FunctionArn__}/invocations`,
               { __FunctionArn__: a.FunctionArn },
             ],
           },

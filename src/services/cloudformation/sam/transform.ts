@@ -3,6 +3,7 @@ import { defaultDefinitionBody, fixOpenApi, implicitRestApi, translateApi } from
 import { Ctx } from './context.js';
 import { translateFunction } from './function.js';
 import { applyGlobals, parseGlobals } from './globals.js';
+import { applyApiConditions } from './api-conditions.js';
 import { implicitHttpApi, translateHttpApi } from './httpapi.js';
 import { ParamResolver } from './intrinsics.js';
 import { expandPolicyTemplates } from './policies.js';
@@ -76,10 +77,13 @@ export function transformSam(template: Record<string, unknown>, options: Transfo
 
   try {
     defaultDefinitionBody(resources);
+    const before = new Set(Object.keys(resources));
     implicitRestApi(resources);
     implicitHttpApi(resources);
+    const created = new Set(Object.keys(resources).filter((k) => !before.has(k)));
     applyGlobals(resources, parseGlobals(tpl.Globals));
     fixOpenApi(resources);
+    applyApiConditions(tpl, created);
   } catch (e) {
     if (e instanceof SamError) throw failure([e]);
     throw e;

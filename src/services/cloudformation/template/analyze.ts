@@ -78,7 +78,15 @@ function unsupportedFunctions(value: unknown, path: string, errors: TemplateErro
   if (Array.isArray(value)) return value.forEach((v, i) => unsupportedFunctions(v, `${path}/${i}`, errors));
   if (value === null || typeof value !== 'object') return;
   for (const [k, v] of Object.entries(value)) {
-    if (k.startsWith('Fn::') && !INTRINSICS.has(k) && k !== 'Fn::Transform' && k !== 'Fn::ForEach')
+    if (k === 'Fn::Transform' || k.startsWith('Fn::ForEach'))
+      errors.push(
+        new TemplateError(
+          `${k.split(':').slice(0, 3).join(':')} (macros, AWS::Include, AWS::LanguageExtensions loops) is not supported by Overcast`,
+          `${path}/${k}`,
+          'format',
+        ),
+      );
+    else if (k.startsWith('Fn::') && !INTRINSICS.has(k))
       errors.push(
         new TemplateError(
           `Encountered unsupported function: ${k} Supported functions are: [${[...INTRINSICS].filter((f) => f !== 'Condition').join(', ')}]`,
@@ -154,6 +162,10 @@ export function validateTemplate(t: Template): void {
   }
   for (const [id, r] of Object.entries(resources)) {
     const path = `/Resources/${id}`;
+    if (id.startsWith('Fn::ForEach')) {
+      push('Fn::ForEach (AWS::LanguageExtensions loops) is not supported by Overcast', path);
+      continue;
+    }
     if (!/^[A-Za-z0-9]+$/.test(id)) push(`Resource name ${id} is non alphanumeric.`, path);
     if (!isMap(r)) {
       push('Every Resources object must contain a Type member.', path);
