@@ -334,7 +334,10 @@ export function translateApi(ctx: Ctx, id: string, res: Obj, functionNames?: str
     const ec = p.EndpointConfiguration;
     if (isObj(ec) && !isIntrinsic(ec)) {
       const o: Obj = { Types: [ec.Type] };
-      if (ec.VPCEndpointIds !== undefined) o.VpcEndpointIds = ec.VPCEndpointIds;
+      if (ec.VPCEndpointIds !== undefined && ec.VpcEndpointIds !== undefined)
+        throw invalid(id, "'VPCEndpointIds' and 'VpcEndpointIds' cannot be used together in EndpointConfiguration.");
+      if (ec.VPCEndpointIds !== undefined || ec.VpcEndpointIds !== undefined)
+        o.VpcEndpointIds = ec.VPCEndpointIds || ec.VpcEndpointIds;
       if (ec.IpAddressType !== undefined) o.IpAddressType = ec.IpAddressType;
       rest.EndpointConfiguration = o;
       rest.Parameters = { endpointConfigurationTypes: ec.Type };
@@ -469,7 +472,6 @@ export function translateApi(ctx: Ctx, id: string, res: Obj, functionNames?: str
   if (p.Policy !== undefined) rest.Policy = p.Policy;
   if (p.SecurityPolicy !== undefined) rest.SecurityPolicy = p.SecurityPolicy;
   if (p.EndpointAccessMode !== undefined) rest.EndpointAccessMode = p.EndpointAccessMode;
-  if (p.Tags !== undefined) rest.Tags = tagList(p.Tags);
   ctx.add(id, { Type: 'AWS::ApiGateway::RestApi', ...ctx.attributes(res), Properties: rest });
 
   // Deployment + Stage

@@ -106,6 +106,15 @@ export function translateFunction(ctx: Ctx, id: string, res: Obj): void {
   set('TenancyConfig', p.TenancyConfig);
   set('RecursiveLoop', p.RecursiveLoop);
   set('DurableConfig', p.DurableConfig);
+  if (isObj(p.CapacityProviderConfig) && Object.keys(p.CapacityProviderConfig).length) {
+    const c = p.CapacityProviderConfig;
+    const lmi: Obj = { CapacityProviderArn: c.Arn };
+    if (c.PerExecutionEnvironmentMaxConcurrency !== undefined && c.PerExecutionEnvironmentMaxConcurrency !== null)
+      lmi.PerExecutionEnvironmentMaxConcurrency = c.PerExecutionEnvironmentMaxConcurrency;
+    if (c.ExecutionEnvironmentMemoryGiBPerVCpu !== undefined && c.ExecutionEnvironmentMemoryGiBPerVCpu !== null)
+      lmi.ExecutionEnvironmentMemoryGiBPerVCpu = c.ExecutionEnvironmentMemoryGiBPerVCpu;
+    props.CapacityProviderConfig = { LambdaManagedInstancesCapacityProviderConfig: lmi };
+  }
   set('FunctionScalingConfig', p.FunctionScalingConfig);
   set('PublishToLatestPublished', p.PublishToLatestPublished);
   fn.Type = 'AWS::Lambda::Function';

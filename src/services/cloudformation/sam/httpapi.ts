@@ -410,5 +410,11 @@ export function translateHttpApi(ctx: Ctx, id: string, res: Obj): void {
   st.AutoDeploy = true;
   if (p.RouteSettings !== undefined) st.RouteSettings = p.RouteSettings;
   ctx.add(stageId, { Type: 'AWS::ApiGatewayV2::Stage', ...pass, Properties: st });
+  // The translator propagates the HttpApi's Tags to its DomainName whenever DefinitionBody is used.
+  if (tags !== undefined && p.DefinitionBody !== undefined)
+    for (const g of ctx.generatedBy(id)) {
+      const r = ctx.out[g] as Obj;
+      if (r?.Type === 'AWS::ApiGatewayV2::DomainName') r.Properties.Tags = tags;
+    }
   void getAtt;
 }

@@ -31,7 +31,7 @@ export function translateLayer(ctx: Ctx, id: string, res: Obj): string {
   for (const k of ['LayerName', 'LicenseInfo', 'Description', 'RetentionPolicy']) {
     if (p[k] === undefined) continue;
     const v = ctx.params.resolve(p[k]);
-    if (typeof v === 'string') p[k] = v;
+    if (k === 'LayerName' || typeof v === 'string') p[k] = v;
   }
   const attrs = ctx.passthrough(res);
   if (!('DeletionPolicy' in attrs)) attrs.DeletionPolicy = 'Retain';

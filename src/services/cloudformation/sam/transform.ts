@@ -208,8 +208,11 @@ function rewrite(v: unknown, renamed: Record<string, string>, refs: Record<strin
       const parts = Array.isArray(x) ? x : typeof x === 'string' ? x.split('.') : undefined;
       if (parts && typeof parts[0] === 'string') {
         if (renamed[parts[0]]) return { 'Fn::GetAtt': [renamed[parts[0]], ...parts.slice(1)] };
-        const two = `${parts[0]}.${parts[1]}`;
-        if (refs[two] && parts.length === 3) return { 'Fn::GetAtt': [refs[two], parts[2]] };
+        if (parts.every((x) => typeof x === 'string')) {
+          const flat = (parts as string[]).join('.').split('.');
+          const two = `${flat[0]}.${flat[1]}`;
+          if (flat.length >= 3 && refs[two]) return { 'Fn::GetAtt': [refs[two], flat.slice(2).join('.')] };
+        }
       }
     }
     if (k === 'Fn::Sub') {
