@@ -107,9 +107,13 @@ Outputs:
 }
 
 function startServer() {
-  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--ephemeral', '--json', '--log-level', 'silent'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'start', '--port', '0', '--ephemeral', '--json', '--log-level', 'silent'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let buf = '';
     child.stdout.on('data', (d) => {
@@ -233,10 +237,14 @@ else {
   const d = results.deploy;
   const v = results.dev;
   console.log(`overcast deploy (${FUNCTIONS} functions, 2 tables, 1 HTTP API), median of ${REPS}:`);
-  console.log(`  command to outputs (CLI process)  ${d.wallMsMedian} ms   (target < 1000 ms)   runs: ${d.wallMs.join(', ')}`);
+  console.log(
+    `  command to outputs (CLI process)  ${d.wallMsMedian} ms   (target < 1000 ms)   runs: ${d.wallMs.join(', ')}`,
+  );
   console.log(`  inside deploy()                   ${d.deployMsMedian} ms`);
   console.log(`  unchanged redeploy (no-op)        ${d.noopWallMs} ms`);
   console.log(`overcast dev, one handler changed, median of ${REPS}:`);
-  console.log(`  file saved to new code serving    ${v.savedToServedMsMedian} ms   (target < 200 ms)   runs: ${v.savedToServedMs.join(', ')}`);
+  console.log(
+    `  file saved to new code serving    ${v.savedToServedMsMedian} ms   (target < 200 ms)   runs: ${v.savedToServedMs.join(', ')}`,
+  );
   console.log(`  code swap reported by dev         ${v.swapMsMedian} ms`);
 }

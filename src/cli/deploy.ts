@@ -208,6 +208,22 @@ async function waitStack(
   }
 }
 
+/** `<LogicalId> (<Type>): <reason>` of the first resource that failed since `since`. */
+async function firstFailure(client: ClientOptions, name: string, since: number): Promise<string | undefined> {
+  const xml = await cfn(client, 'DescribeStackEvents', { StackName: name });
+  const e = members(xml, 'StackEvents')
+    .reverse()
+    .find(
+      (m) =>
+        /_FAILED$/.test(field(m, 'ResourceStatus') ?? '') &&
+        field(m, 'ResourceType') !== 'AWS::CloudFormation::Stack' &&
+        Date.parse(field(m, 'Timestamp') ?? '') >= since - 1000,
+    );
+  return e
+    ? `${field(e, 'LogicalResourceId')} (${field(e, 'ResourceType')}): ${field(e, 'ResourceStatusReason') ?? 'failed'}`
+    : undefined;
+}
+
 /** API URLs of the stack's REST/HTTP APIs. */
 export async function apiUrls(client: ClientOptions, name: string): Promise<Record<string, string[]>> {
   const xml = await cfn(client, 'ListStackResources', { StackName: name });
@@ -219,27 +235,33 @@ export async function apiUrls(client: ClientOptions, name: string): Promise<Reco
   const port = new URL(client.endpoint).port || '80';
   const out: Record<string, string[]> = {};
   const apis = res.filter((r) => r.type === 'AWS::ApiGateway::RestApi' || r.type === 'AWS::ApiGatewayV2::Api');
-  for (const api of apis) {
-    const stages = res
-      .filter(
-        (r) =>
-          (r.type === 'AWS::ApiGateway::Stage' || r.type === 'AWS::ApiGatewayV2::Stage') && r.id.startsWith(api.id),
-      )
-      .map((s) => s.physical.split('|').pop()!);
-    out[api.id] = stages.flatMap((s) => {
+  // The stages each API has now (a stage's logical id need not name its API).
+  const stagesOf = async (api: { type: string; physical: string }): Promise<string[]> => {
+    try {
+      if (api.type === 'AWS::ApiGateway::RestApi') {
+        const r = await callRest(client, 'apigateway', 'GET', `/restapis/${encodeURIComponent(api.physical)}/stages`);
+        return ((r.body.item ?? []) as { stageName: string }[]).map((x) => x.stageName);
+      }
+      const r = await callRest(client, 'apigateway', 'GET', `/v2/apis/${encodeURIComponent(api.physical)}/stages`);
+      return ((r.body.items ?? []) as { stageName: string }[]).map((x) => x.stageName);
+    } catch {
+      return [];
+    }
+  };
+  const found = await Promise.all(apis.map(stagesOf));
+  apis.forEach((api, i) => {
+    out[api.id] = found[i]!.sort().flatMap((s) => {
       const st = s === '$default' ? '' : `${s}/`;
       return [
         `http://${api.physical}.execute-api.localhost:${port}/${st}`,
         `http://localhost:${port}/_aws/execute-api/${api.physical}/${st}`,
       ];
     });
-  }
+  });
   return out;
 }
 
-export async function deploy(
-  flags: Flags,
-): Promise<{
+export async function deploy(flags: Flags): Promise<{
   stackName: string;
   status: string;
   outputs: Record<string, string>;
@@ -275,11 +297,13 @@ export async function deploy(
     stackStatus(client, p.stackName),
     ok ? apiUrls(client, p.stackName) : Promise.resolve({}),
   ]);
-  if (!ok)
+  if (!ok) {
+    const failed = await firstFailure(client, p.stackName, since).catch(() => undefined);
     throw new CliError(
-      `stack ${p.stackName} ended in ${status}${after?.reason ? `: ${after.reason}` : ''}`,
+      `stack ${p.stackName} ended in ${status}${after?.reason ? `: ${after.reason}` : ''}${failed ? `; ${failed}` : ''}`,
       'see the failed resources above; `overcast events` lists them again',
     );
+  }
   return { stackName: p.stackName, status, outputs: after?.outputs ?? {}, apis, ms: Date.now() - started, prepared: p };
 }
 
@@ -393,7 +417,7 @@ async function ensureServer(client: ClientOptions, json?: boolean): Promise<void
   const overcast = await startOvercast({ config });
   process.once('SIGINT', () => void overcast.stop().then(() => process.exit(0)));
   process.once('SIGTERM', () => void overcast.stop().then(() => process.exit(0)));
-  if (!json) process.stderr.write(`started Overcast at ${overcast.endpoint} (state in ${resolve(config.dataDir)})\n`);
+  if (!json) process.stderr.write(`started Overcast at ${overcast.endpoint} (state ${config.ephemeral ? 'in memory' : `in ${resolve(config.dataDir)}`})\n`);
 }
 
 /** `overcast dev`: deploy, then redeploy on change; a handler change only swaps that function's code. */

@@ -51,7 +51,9 @@ export async function start(flags: StartFlags): Promise<void> {
     ...(flags.auth !== undefined ? { auth: flags.auth as 'accept' | 'enforce' } : {}),
     ...(flags.logLevel !== undefined ? { logLevel: flags.logLevel as 'info' } : {}),
     ...(flags.registryPort !== undefined ? { registryPort: Number(flags.registryPort) } : {}),
-    ...(flags.dynamodbThrottle !== undefined ? { dynamodb: { throttle: onOff(flags.dynamodbThrottle) as boolean } } : {}),
+    ...(flags.dynamodbThrottle !== undefined
+      ? { dynamodb: { throttle: onOff(flags.dynamodbThrottle) as boolean } }
+      : {}),
   };
   const config = resolveConfig(flags.config ? configFromFile(flags.config) : {}, configFromEnv(process.env), fromFlags);
   const overcast = await startOvercast({ config });
@@ -124,7 +126,11 @@ export async function start(flags: StartFlags): Promise<void> {
     `  storage    ${config.ephemeral ? 'in memory (--ephemeral)' : `${resolve(config.dataDir)} (SQLite, persistent)`}`,
     `  auth       ${config.auth === 'enforce' ? 'enforced SigV4' : 'any well-formed SigV4 signature (12-digit access key = account id)'}`,
     `  health     ${endpoint}/_overcast/health`,
-    ...(overcast.registryPort !== undefined ? [`  registry   ${host(endpoint)}:${overcast.registryPort}   (OCI registry at the root, also at ${endpoint}/v2/)`] : []),
+    ...(overcast.registryPort !== undefined
+      ? [
+          `  registry   ${host(endpoint)}:${overcast.registryPort}   (OCI registry at the root, also at ${endpoint}/v2/)`,
+        ]
+      : []),
     '',
     ...(apiBase
       ? [

@@ -56,9 +56,7 @@ describe('examples/ (the npm start app)', () => {
   it('deploys with the stack name from samconfig.toml and prints the API URL outputs', () => {
     expect(result.stackName).toBe('overcast-example');
     expect(result.status).toBe('CREATE_COMPLETE');
-    expect(result.outputs['ApiUrl']).toBe(
-      `https://${result.outputs['ApiId']}.execute-api.us-east-1.amazonaws.com/`,
-    );
+    expect(result.outputs['ApiUrl']).toBe(`https://${result.outputs['ApiId']}.execute-api.us-east-1.amazonaws.com/`);
     expect(result.outputs['ItemsTableName']).toBe('overcast-example-items');
     expect(result.apis['ServerlessHttpApi']).toEqual([
       `http://${result.outputs['ApiId']}.execute-api.localhost:${server.overcast.port}/`,
@@ -73,7 +71,10 @@ describe('examples/ (the npm start app)', () => {
     expect(created.json).toMatchObject({ name: 'apple', price: 1.5, done: false });
 
     expect(await call('POST', '/items', { price: 2 })).toMatchObject({ status: 400 });
-    expect(await call('GET', `/items/${id}`, undefined, true)).toMatchObject({ status: 200, json: { id, name: 'apple' } });
+    expect(await call('GET', `/items/${id}`, undefined, true)).toMatchObject({
+      status: 200,
+      json: { id, name: 'apple' },
+    });
     const listed = await call('GET', '/items', undefined, true);
     expect(listed.json.items.map((i: { id: string }) => i.id)).toEqual([id]);
 

@@ -196,6 +196,11 @@ Outputs:
     expect(await createError(`Resources:\n  A:\n    Type: AWS::SNS::Topic\n`)).toContain(
       'Unrecognized resource types: [AWS::SNS::Topic]',
     );
+    expect(
+      await createError(
+        `Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties: {}\nOutputs:\n  X: { Value: !Sub '\${R.Nope}' }\n`,
+      ),
+    ).toBe('ValidationError: Template error: resource R does not support attribute type Nope in Fn::GetAtt');
     // Several errors are reported together, each with its path.
     const many = await createError(
       `Resources:\n  A:\n    Type: AWS::CloudFormation::WaitConditionHandle\n    Properties: { X: !Ref Nope }\n    Condition: Missing\n`,

@@ -389,6 +389,15 @@ Resources:
         ),
       ),
     ).toBe('InsufficientCapabilitiesException: Requires capabilities : [CAPABILITY_NAMED_IAM]');
+    // Two creates of one name at once: exactly one wins.
+    const body = `Resources:\n  H: { Type: AWS::CloudFormation::WaitConditionHandle }\n`;
+    const both = await Promise.allSettled(
+      [0, 1].map(() => cfn.send(new CreateStackCommand({ StackName: 'race', TemplateBody: body }))),
+    );
+    expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(String((both.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toContain(
+      'Stack [race] already exists',
+    );
     expect(await error(cfn.send(new CreateStackCommand({ StackName: '1bad', TemplateBody: '{}' })))).toContain(
       "Value '1bad' at 'stackName' failed to satisfy constraint",
     );

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateChangeSetCommand,
   CreateStackCommand,
+  DescribeChangeSetCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
   GetTemplateCommand,
@@ -86,6 +87,23 @@ Outputs:
       const out = Object.fromEntries(s.Outputs!.map((o) => [o.OutputKey, o.OutputValue]));
       const res = await fetch(`${server.endpoint}/_aws/execute-api/${out['ApiId']}/hello`);
       expect(await res.text()).toBe(`from ${out['Table']}`);
+      // Editing the handler on disk is a change (the engine digests Overcast::LocalPath directories).
+      writeFileSync(join(code, 'app.js'), `exports.handler = async () => ({ statusCode: 200, body: 'edited' });`);
+      const cs2 = await cfn.send(
+        new CreateChangeSetCommand({
+          StackName: 'sam',
+          ChangeSetName: 'c2',
+          TemplateBody: template,
+          Capabilities: ['CAPABILITY_IAM'],
+        }),
+      );
+      const d2 = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: cs2.Id }));
+      expect(d2.Changes!.map((c) => `${c.ResourceChange!.Action} ${c.ResourceChange!.LogicalResourceId}`)).toEqual([
+        'Modify Hello',
+      ]);
+      await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: cs2.Id }));
+      expect((await waitStack(cfn, 'sam')).StackStatus).toBe('UPDATE_COMPLETE');
+      expect(await (await fetch(`${server.endpoint}/_aws/execute-api/${out['ApiId']}/hello`)).text()).toBe('edited');
       const processed = await cfn.send(new GetTemplateCommand({ StackName: 'sam', TemplateStage: 'Processed' }));
       expect(JSON.parse(processed.TemplateBody!).Resources.Hello.Type).toBe('AWS::Lambda::Function');
       const original = await cfn.send(new GetTemplateCommand({ StackName: 'sam' }));

@@ -19,4 +19,3 @@ export function inScope(name: string, t: Record<string, any>): boolean {
   }
   return true;
 }
-

@@ -1,10 +1,13 @@
 // The SAM transform on our own templates: logical ids and shapes, errors, and a differential check
 // against python3's aws-sam-translator (a test oracle only; skipped loudly when absent).
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalise } from '../../src/services/cloudformation/sam/compare.js';
 import { parseTemplate } from '../../src/services/cloudformation/sam/template-file.js';
 import { transformSam } from '../../src/services/cloudformation/sam/transform.js';
+import { ROOT } from '../helpers/process.js';
 
 const opts = { parameters: {}, account: '123456789012', region: 'us-east-1', stackName: 'app' };
 
@@ -137,5 +140,18 @@ describe.skipIf(!oracle)('differential: aws-sam-translator as oracle', () => {
     );
     const ours = transformSam(input, opts);
     expect(normalise(ours)).toEqual(normalise(theirs));
+  });
+
+  it('matches on examples/ (the npm start app), code locations as S3 URIs', () => {
+    const input = parseTemplate(readFileSync(join(ROOT, 'examples', 'template.yaml'), 'utf8')) as any;
+    for (const r of Object.values<any>(input.Resources))
+      if (r.Type === 'AWS::Serverless::Function') r.Properties.CodeUri = 's3://bucket/code.zip';
+    const theirs = JSON.parse(
+      execFileSync('python3', ['-c', PY], {
+        input: JSON.stringify(input),
+        env: { ...process.env, AWS_DEFAULT_REGION: 'us-east-1' },
+      }).toString(),
+    );
+    expect(normalise(transformSam(input, opts))).toEqual(normalise(theirs));
   });
 });

@@ -33,7 +33,9 @@ export const record = async (event) => {
 /** GET /activity */
 export const list = async () => {
   const out = await db.send(new ScanCommand({ TableName }));
-  const activity = (out.Items ?? []).sort((a, b) => (a.at === b.at ? a.id.localeCompare(b.id) : a.at.localeCompare(b.at)));
+  const activity = (out.Items ?? []).sort((a, b) =>
+    a.at === b.at ? a.id.localeCompare(b.id) : a.at.localeCompare(b.at),
+  );
   return {
     statusCode: 200,
     headers: { 'content-type': 'application/json' },

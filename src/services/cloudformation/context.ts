@@ -14,6 +14,21 @@ export interface CfnContext {
   endpoint: () => string;
   /** The credentials a call on behalf of `accessKeyId` (of `account`) is signed with. */
   signer: Signer;
+  /** Serialises the calls that may create a stack of a given name (account/region/name). */
+  nameLocks: Map<string, Promise<unknown>>;
+}
+
+/** Run `fn` after every earlier `fn` for the same stack name, so two creates cannot both pass the name check. */
+export function withNameLock<T>(c: CfnContext, key: string, fn: () => Promise<T>): Promise<T> {
+  const prev = c.nameLocks.get(key) ?? Promise.resolve();
+  const next = prev.catch(() => undefined).then(fn);
+  c.nameLocks.set(key, next);
+  void next
+    .catch(() => undefined)
+    .then(() => {
+      if (c.nameLocks.get(key) === next) c.nameLocks.delete(key);
+    });
+  return next;
 }
 
 export type Signer = (

@@ -68,6 +68,7 @@ export async function createCloudFormation(deps: ServiceDeps): Promise<ServiceDe
     syncWaitMs: 10_000,
     endpoint: () => deps.server.endpoint,
     signer,
+    nameLocks: new Map(),
   };
   await recoverInterrupted(repo, deps);
   return {
@@ -75,8 +76,6 @@ export async function createCloudFormation(deps: ServiceDeps): Promise<ServiceDe
     signingName: 'cloudformation',
     protocol: 'query',
     model,
-    // Handlers check what CloudFormation checks (messages as AWS words them).
-    validateInput: false,
     operations: { ...stackOperations(c), ...changeSetOperations(c) },
     mounts: [engine.customResponses.mount()],
     close: () => engine.idle(),

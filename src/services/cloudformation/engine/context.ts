@@ -3,6 +3,7 @@ import { evalCondition, evaluate } from '../template/intrinsics.js';
 import type { EvalContext } from '../template/intrinsics.js';
 import type { Template } from '../template/parse.js';
 import type { OutputRecord, ResourceRecord } from '../types.js';
+import { withLocalDigests } from '../providers/code.js';
 import { isCustomType, PROVIDERS } from '../providers/index.js';
 
 export interface ContextInput {
@@ -98,7 +99,11 @@ export function activeResources(template: Template, ctx: EvalContext): Record<st
 
 /** Evaluate a resource's Properties. */
 export function resolveProperties(id: string, resource: any, ctx: EvalContext): Record<string, unknown> {
-  return (evaluate(resource.Properties ?? {}, ctx, `/Resources/${id}/Properties`) ?? {}) as Record<string, unknown>;
+  const props = (evaluate(resource.Properties ?? {}, ctx, `/Resources/${id}/Properties`) ?? {}) as Record<
+    string,
+    unknown
+  >;
+  return withLocalDigests(props);
 }
 
 /** Evaluate the Outputs whose Condition holds. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OperationContext } from '../../../core/service.js';
-import { settle } from '../context.js';
+import { settle, withNameLock } from '../context.js';
 import type { CfnContext } from '../context.js';
 import { computeChanges } from '../engine/changes.js';
 import { cfnErrors, TemplateError } from '../errors.js';
@@ -31,118 +31,125 @@ function summary(cs: ChangeSetRecord) {
 }
 
 export function changeSetOperations(c: CfnContext) {
-  return {
-    async CreateChangeSet(input: Input, ctx: OperationContext) {
-      const stackName = String(input['StackName']);
-      const name = String(input['ChangeSetName']);
-      checkStackName(stackName);
-      if (!/^[a-zA-Z][-a-zA-Z0-9]*$/.test(name) || name.length > 128)
-        throw cfnErrors.validation(
-          `1 validation error detected: Value '${name}' at 'changeSetName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,
-        );
-      const type = (input['ChangeSetType'] ?? 'UPDATE') as ChangeSetRecord['type'];
-      if (type === 'IMPORT') throw cfnErrors.validation('Resource import change sets are not supported by Overcast');
-      let stack = await c.repo.find(ctx.account, ctx.region, stackName);
-      if (type === 'CREATE') {
-        if (stack && !stack.reviewOnly)
-          throw new AwsError(
-            'AlreadyExistsException',
-            `Stack [${stackName}] already exists and cannot be created again with the changeSet [${name}].`,
-          );
-      } else {
-        if (!stack) throw cfnErrors.validation(`Stack [${stackName}] does not exist`);
-        if (stack.reviewOnly) throw cfnErrors.notUpdatable(stack.stackId, stack.status);
-        if (IN_PROGRESS.test(stack.status)) throw cfnErrors.notUpdatable(stack.stackId, stack.status);
-        checkUpdatable(stack);
-      }
-      const body = await templateBodyOf(
-        input,
-        clientFor(c, ctx),
-        input['UsePreviousTemplate'] ? stack?.templateBody : undefined,
+  async function createChangeSet(input: Input, ctx: OperationContext) {
+    const stackName = String(input['StackName']);
+    const name = String(input['ChangeSetName']);
+    checkStackName(stackName);
+    if (!/^[a-zA-Z][-a-zA-Z0-9]*$/.test(name) || name.length > 128)
+      throw cfnErrors.validation(
+        `1 validation error detected: Value '${name}' at 'changeSetName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,
       );
-      const tags = input['Tags'] ?? stack?.tags ?? [];
-      let prep: ReturnType<typeof prepare> | undefined;
-      let failure: string | undefined;
+    const type = (input['ChangeSetType'] ?? 'UPDATE') as ChangeSetRecord['type'];
+    if (type === 'IMPORT') throw cfnErrors.validation('Resource import change sets are not supported by Overcast');
+    let stack = await c.repo.find(ctx.account, ctx.region, stackName);
+    if (type === 'CREATE') {
+      if (stack && !stack.reviewOnly)
+        throw new AwsError(
+          'AlreadyExistsException',
+          `Stack [${stackName}] already exists and cannot be created again with the changeSet [${name}].`,
+        );
+    } else {
+      if (!stack) throw cfnErrors.validation(`Stack [${stackName}] does not exist`);
+      if (stack.reviewOnly) throw cfnErrors.notUpdatable(stack.stackId, stack.status);
+      if (IN_PROGRESS.test(stack.status)) throw cfnErrors.notUpdatable(stack.stackId, stack.status);
+      checkUpdatable(stack);
+    }
+    const body = await templateBodyOf(
+      input,
+      clientFor(c, ctx),
+      input['UsePreviousTemplate'] ? stack?.templateBody : undefined,
+    );
+    const tags = input['Tags'] ?? stack?.tags ?? [];
+    let prep: ReturnType<typeof prepare> | undefined;
+    let failure: string | undefined;
+    try {
+      prep = prepare(
+        body,
+        input['Parameters'] ?? [],
+        { account: ctx.account, region: ctx.region, stackName },
+        stack?.parameters ?? {},
+      );
+    } catch (e) {
+      if (e instanceof Error && e.message.startsWith('Transform ')) failure = e.message;
+      else throw e;
+    }
+    if (prep) {
+      checkCapabilities(requiredCapabilities(prep.template, prep.transforms, true).caps, input['Capabilities']);
+      checkSupportedTypes(prep.template, tags);
+    }
+    if (!stack) {
+      stack = newStack(stackName, ctx, c.clock);
+      stack.status = 'REVIEW_IN_PROGRESS';
+      stack.reviewOnly = true;
+      await c.repo.save(stack);
+      await c.repo.addEvent({
+        StackId: stack.stackId,
+        EventId: randomUUID(),
+        StackName: stackName,
+        LogicalResourceId: stackName,
+        PhysicalResourceId: stack.stackId,
+        ResourceType: 'AWS::CloudFormation::Stack',
+        Timestamp: c.clock.now(),
+        ResourceStatus: 'REVIEW_IN_PROGRESS',
+        ResourceStatusReason: 'User Initiated',
+      });
+    }
+    // A name is taken only by a change set still waiting to run: the AWS CLI names its change sets by
+    // the second, and deploys here often take less than one.
+    const same = await c.repo.changeSetByName(stack.stackId, name);
+    if (same && same.executionStatus === 'AVAILABLE') throw cfnErrors.changeSetAlreadyExists(name);
+    if (same) await c.repo.deleteChangeSet(same.changeSetId);
+    let changes: unknown[] = [];
+    if (prep) {
       try {
-        prep = prepare(
-          body,
-          input['Parameters'] ?? [],
-          { account: ctx.account, region: ctx.region, stackName },
-          stack?.parameters ?? {},
+        changes = computeChanges(
+          stack,
+          prep.template,
+          prep.params.typed,
+          new Map((await c.repo.exports(ctx.account, ctx.region)).map((e) => [e.name, e.value])),
         );
       } catch (e) {
-        if (e instanceof Error && e.message.startsWith('Transform ')) failure = e.message;
-        else throw e;
+        failure = e instanceof TemplateError ? `Template error: ${e.message}` : (e as Error).message;
       }
-      if (prep) {
-        checkCapabilities(requiredCapabilities(prep.template, prep.transforms, true).caps, input['Capabilities']);
-        checkSupportedTypes(prep.template, tags);
-      }
-      if (!stack) {
-        stack = newStack(stackName, ctx, c.clock);
-        stack.status = 'REVIEW_IN_PROGRESS';
-        stack.reviewOnly = true;
-        await c.repo.save(stack);
-        await c.repo.addEvent({
-          StackId: stack.stackId,
-          EventId: randomUUID(),
-          StackName: stackName,
-          LogicalResourceId: stackName,
-          PhysicalResourceId: stack.stackId,
-          ResourceType: 'AWS::CloudFormation::Stack',
-          Timestamp: c.clock.now(),
-          ResourceStatus: 'REVIEW_IN_PROGRESS',
-          ResourceStatusReason: 'User Initiated',
-        });
-      }
-      // A name is taken only by a change set still waiting to run: the AWS CLI names its change sets by
-      // the second, and deploys here often take less than one.
-      const same = await c.repo.changeSetByName(stack.stackId, name);
-      if (same && same.executionStatus === 'AVAILABLE') throw cfnErrors.changeSetAlreadyExists(name);
-      if (same) await c.repo.deleteChangeSet(same.changeSetId);
-      let changes: unknown[] = [];
-      if (prep) {
-        try {
-          changes = computeChanges(
-            stack,
-            prep.template,
-            prep.params.typed,
-            new Map((await c.repo.exports(ctx.account, ctx.region)).map((e) => [e.name, e.value])),
-          );
-        } catch (e) {
-          failure = e instanceof TemplateError ? `Template error: ${e.message}` : (e as Error).message;
-        }
-        if (
-          !failure &&
-          type === 'UPDATE' &&
-          changes.length === 0 &&
-          JSON.stringify(prep.template) === JSON.stringify(stack.processed) &&
-          JSON.stringify(prep.params.values) === JSON.stringify(stack.parameters) &&
-          JSON.stringify(tags) === JSON.stringify(stack.tags)
-        )
-          failure = NO_CHANGES;
-      }
-      const cs: ChangeSetRecord = {
-        changeSetId: `arn:aws:cloudformation:${ctx.region}:${ctx.account}:changeSet/${name}/${randomUUID()}`,
-        changeSetName: name,
-        stackId: stack.stackId,
-        stackName,
-        ...(input['Description'] !== undefined ? { description: String(input['Description']) } : {}),
-        type,
-        status: failure ? 'FAILED' : 'CREATE_COMPLETE',
-        ...(failure ? { statusReason: failure } : {}),
-        executionStatus: failure ? 'UNAVAILABLE' : 'AVAILABLE',
-        creationTime: c.clock.now(),
-        templateBody: body,
-        processed: prep?.template ?? {},
-        parameters: prep?.params.values ?? {},
-        capabilities: input['Capabilities'] ?? [],
-        tags,
-        notificationArns: input['NotificationARNs'] ?? stack.notificationArns,
-        changes,
-      };
-      await c.repo.saveChangeSet(cs);
-      return { Id: cs.changeSetId, StackId: stack.stackId };
+      if (
+        !failure &&
+        type === 'UPDATE' &&
+        changes.length === 0 &&
+        JSON.stringify(prep.template) === JSON.stringify(stack.processed) &&
+        JSON.stringify(prep.params.values) === JSON.stringify(stack.parameters) &&
+        JSON.stringify(tags) === JSON.stringify(stack.tags)
+      )
+        failure = NO_CHANGES;
+    }
+    const cs: ChangeSetRecord = {
+      changeSetId: `arn:aws:cloudformation:${ctx.region}:${ctx.account}:changeSet/${name}/${randomUUID()}`,
+      changeSetName: name,
+      stackId: stack.stackId,
+      stackName,
+      ...(input['Description'] !== undefined ? { description: String(input['Description']) } : {}),
+      type,
+      status: failure ? 'FAILED' : 'CREATE_COMPLETE',
+      ...(failure ? { statusReason: failure } : {}),
+      executionStatus: failure ? 'UNAVAILABLE' : 'AVAILABLE',
+      creationTime: c.clock.now(),
+      templateBody: body,
+      processed: prep?.template ?? {},
+      parameters: prep?.params.values ?? {},
+      capabilities: input['Capabilities'] ?? [],
+      tags,
+      notificationArns: input['NotificationARNs'] ?? stack.notificationArns,
+      changes,
+    };
+    await c.repo.saveChangeSet(cs);
+    return { Id: cs.changeSetId, StackId: stack.stackId };
+  }
+
+  return {
+    CreateChangeSet(input: Input, ctx: OperationContext) {
+      // Under the stack name's lock: a CREATE change set may create the stack record.
+      return withNameLock(c, `${ctx.account}/${ctx.region}/${String(input['StackName'])}`, () =>
+        createChangeSet(input, ctx),
+      );
     },
 
     async DescribeChangeSet(input: Input, ctx: OperationContext) {

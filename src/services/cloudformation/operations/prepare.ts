@@ -192,6 +192,41 @@ export function prepare(
   return { ...t, params };
 }
 
+/** Every literal `Fn::GetAtt` (and `${Res.Attr}` of Fn::Sub) in `value`: [resource, attribute]. */
+function getAtts(value: unknown, out: [string, string][] = []): [string, string][] {
+  if (Array.isArray(value)) value.forEach((v) => getAtts(v, out));
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'Fn::GetAtt') {
+        const parts = typeof v === 'string' ? [v.slice(0, v.indexOf('.')), v.slice(v.indexOf('.') + 1)] : v;
+        if (Array.isArray(parts) && typeof parts[0] === 'string' && typeof parts[1] === 'string')
+          out.push([parts[0], parts[1]]);
+      } else if (k === 'Fn::Sub') {
+        const str = Array.isArray(v) ? v[0] : v;
+        const vars = Array.isArray(v) && v[1] && typeof v[1] === 'object' ? (v[1] as Record<string, unknown>) : {};
+        if (typeof str === 'string')
+          for (const m of str.matchAll(/\$\{([^}!][^}]*)\}/g)) {
+            const name = m[1]!.trim();
+            const dot = name.indexOf('.');
+            if (dot > 0 && !(name in vars)) out.push([name.slice(0, dot), name.slice(dot + 1)]);
+          }
+      }
+      getAtts(v, out);
+    }
+  }
+  return out;
+}
+
+/** Fn::GetAtt of an attribute the resource type does not have, rejected before anything starts (as AWS does). */
+export function checkAttributes(t: Template): void {
+  const resources = (t['Resources'] ?? {}) as Record<string, any>;
+  for (const [res, attr] of getAtts([resources, t['Outputs'] ?? {}])) {
+    const known = PROVIDERS[String(resources[res]?.Type)]?.attributes;
+    if (known && !known.includes(attr))
+      throw cfnErrors.templateError(`resource ${res} does not support attribute type ${attr} in Fn::GetAtt`);
+  }
+}
+
 /** Parse, transform and validate a template (no parameter values needed). */
 export function prepareTemplate(
   body: string,
@@ -201,5 +236,6 @@ export function prepareTemplate(
   const original = parseTemplate(body);
   const template = applyTransforms(original, given, ctx);
   validateTemplate(template);
+  checkAttributes(template);
   return { body, original, template, transforms: declaredTransforms(original) };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OperationContext } from '../../../core/service.js';
-import { settle } from '../context.js';
+import { settle, withNameLock } from '../context.js';
 import type { CfnContext } from '../context.js';
 import { cfnErrors } from '../errors.js';
 import { AwsClient } from '../providers/client.js';
@@ -89,30 +89,11 @@ export function stackOperations(c: CfnContext) {
     async CreateStack(input: Input, ctx: OperationContext) {
       const name = String(input['StackName']);
       checkStackName(name);
-      const existing = await c.repo.find(ctx.account, ctx.region, name);
-      if (existing && !existing.reviewOnly) throw cfnErrors.alreadyExists(name);
-      const body = await templateBodyOf(input, clientFor(c, ctx));
-      const prep = prepare(body, input['Parameters'] ?? [], {
-        account: ctx.account,
-        region: ctx.region,
-        stackName: name,
-      });
-      checkCapabilities(requiredCapabilities(prep.template, prep.transforms, false).caps, input['Capabilities']);
-      checkSupportedTypes(prep.template, input['Tags']);
-      const stack = existing ?? newStack(name, ctx, c.clock);
-      stack.callerAccessKeyId = ctx.accessKeyId;
-      delete stack.reviewOnly;
-      if (input['TimeoutInMinutes'] !== undefined) stack.timeoutInMinutes = Number(input['TimeoutInMinutes']);
-      if (input['RoleARN']) stack.roleArn = input['RoleARN'];
-      stack.terminationProtection = input['EnableTerminationProtection'] === true;
-      const disableRollback = input['DisableRollback'] === true || input['OnFailure'] === 'DO_NOTHING';
-      const done = c.engine.enqueue(stack.stackId, async () => {
-        if (input['OnFailure'] === 'DELETE') {
-          await c.engine.deploy(stack, request(prep, input, disableRollback), true);
-          if (stack.status === 'ROLLBACK_COMPLETE') await c.engine.delete(stack, []);
-        } else await c.engine.deploy(stack, request(prep, input, disableRollback), true);
-      });
-      await settle(c, done);
+      // The name check and the first save happen under the name's lock; the operation runs after.
+      const { stack, run } = await withNameLock(c, `${ctx.account}/${ctx.region}/${name}`, () =>
+        startCreate(c, input, ctx, name),
+      );
+      await settle(c, c.engine.enqueue(stack.stackId, run));
       return { StackId: stack.stackId };
     },
 
@@ -342,6 +323,33 @@ export function stackOperations(c: CfnContext) {
       return { StackId: stack.stackId };
     },
   };
+}
+
+/** CreateStack up to its first save: checks, the new record, and the operation to run. */
+async function startCreate(c: CfnContext, input: Input, ctx: OperationContext, name: string) {
+  const existing = await c.repo.find(ctx.account, ctx.region, name);
+  if (existing && !existing.reviewOnly) throw cfnErrors.alreadyExists(name);
+  const body = await templateBodyOf(input, clientFor(c, ctx));
+  const prep = prepare(body, input['Parameters'] ?? [], {
+    account: ctx.account,
+    region: ctx.region,
+    stackName: name,
+  });
+  checkCapabilities(requiredCapabilities(prep.template, prep.transforms, false).caps, input['Capabilities']);
+  checkSupportedTypes(prep.template, input['Tags']);
+  const stack = existing ?? newStack(name, ctx, c.clock);
+  stack.callerAccessKeyId = ctx.accessKeyId;
+  delete stack.reviewOnly;
+  if (input['TimeoutInMinutes'] !== undefined) stack.timeoutInMinutes = Number(input['TimeoutInMinutes']);
+  if (input['RoleARN']) stack.roleArn = input['RoleARN'];
+  stack.terminationProtection = input['EnableTerminationProtection'] === true;
+  const disableRollback = input['DisableRollback'] === true || input['OnFailure'] === 'DO_NOTHING';
+  await c.repo.save(stack);
+  const run = async () => {
+    await c.engine.deploy(stack, request(prep, input, disableRollback), true);
+    if (input['OnFailure'] === 'DELETE' && stack.status === 'ROLLBACK_COMPLETE') await c.engine.delete(stack, []);
+  };
+  return { stack, run };
 }
 
 /** Parse, transform and validate without requiring parameter values (ValidateTemplate, GetTemplateSummary). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import yazl from 'yazl';
@@ -118,4 +119,39 @@ function finish(zip: yazl.ZipFile): Promise<Buffer> {
     zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
     zip.outputStream.on('error', reject);
   });
+}
+
+/** The key the engine adds beside `Overcast::LocalPath`, so a change of the files is a change of the property. */
+export const LOCAL_DIGEST = 'Overcast::Digest';
+
+/**
+ * Properties with a digest of every `Overcast::LocalPath` they name (paths, sizes, modes and
+ * modification times of the files): a handler edited on disk makes the resource differ from the
+ * deployed one, as a new S3 key would on AWS.
+ */
+export function withLocalDigests<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withLocalDigests) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = withLocalDigests(v);
+  const path = out[LOCAL_PATH];
+  if (typeof path === 'string' && isAbsolute(path)) out[LOCAL_DIGEST] = digest(path);
+  return out as T;
+}
+
+function digest(path: string): string {
+  const hash = createHash('sha256');
+  const walk = (p: string) => {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      hash.update(`missing:${p}\n`);
+      return;
+    }
+    if (st.isDirectory()) for (const name of readdirSync(p).sort()) walk(join(p, name));
+    else if (st.isFile()) hash.update(`${relative(path, p)}\0${st.size}\0${st.mode}\0${st.mtimeMs}\n`);
+  };
+  walk(path);
+  return hash.digest('hex');
 }

@@ -411,7 +411,8 @@ export function translateApi(ctx: Ctx, id: string, res: Obj, functionNames?: str
     }
     if (auth.ResourcePolicy) {
       if (!isObj(auth.ResourcePolicy)) throw invalid(id, 'ResourcePolicy must be a map (ResourcePolicyStatement).');
-      for (const path of Object.keys(body.paths)) sw.addResourcePolicy(body, auth.ResourcePolicy, path, p.StageName ?? 'Prod');
+      for (const path of Object.keys(body.paths))
+        sw.addResourcePolicy(body, auth.ResourcePolicy, path, p.StageName ?? 'Prod');
       if (auth.ResourcePolicy.CustomStatements) sw.addCustomStatements(body, auth.ResourcePolicy.CustomStatements);
     }
     // The translator post-processes OpenAPI 3 bodies here and again at the end (CORS header schemas nest twice).
@@ -535,7 +536,18 @@ export function translateApi(ctx: Ctx, id: string, res: Obj, functionNames?: str
   }
   // Usage plan
   if (auth && auth.UsagePlan !== undefined) usagePlan(ctx, id, auth.UsagePlan, stageId, pass);
+  // PropagateTags: the API's Tags replace the tags of every taggable resource it generated.
+  if (p.PropagateTags && isObj(p.Tags) && Object.keys(p.Tags).length)
+    for (const g of ctx.generatedBy(id)) {
+      const r = ctx.out[g] as Obj;
+      if (isObj(r) && TAGGABLE.has(r.Type as string)) (r.Properties ??= {}).Tags = tagList(p.Tags);
+    }
 }
+
+const TAGGABLE = new Set([
+  'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Stage', 'AWS::ApiGateway::DomainName', 'AWS::ApiGateway::DomainNameV2',
+  'AWS::ApiGateway::UsagePlan', 'AWS::ApiGateway::ApiKey', 'AWS::ApiGateway::DomainNameAccessAssociation',
+]); // prettier-ignore
 
 export function openapiPostprocess(body: Obj, openapi: unknown): Obj {
   if (body.swagger !== undefined) return body;
@@ -629,10 +641,43 @@ function gatewayResponse(id: string, r: Obj): Obj {
       if (!['Headers', 'Paths', 'QueryStrings'].includes(k))
         throw invalid(id, `Invalid gateway response parameter '${k}'`);
     out.responseParameters = params;
-  }
-  else out.responseParameters = {};
+  } else out.responseParameters = {};
   out.responseTemplates = r.ResponseTemplates ?? {};
   if (r.StatusCode !== undefined) out.statusCode = String(r.StatusCode);
+  return out;
+}
+
+interface SharedPlan {
+  deletion?: string;
+  replace?: string;
+  conditions: Set<string>;
+  anyWithout: boolean;
+}
+
+/** The translator's SharedApiUsagePlan.get_combined_resource_attributes over the APIs seen so far. */
+function sharedAttributes(ctx: Ctx, pass: Obj): Obj {
+  const c = ctx as Ctx & { sharedPlan?: SharedPlan };
+  const st = (c.sharedPlan ??= { conditions: new Set(), anyWithout: false });
+  const dp = pass.DeletionPolicy as string | undefined;
+  if (dp && (!st.deletion || dp === 'Retain')) st.deletion = dp;
+  const rp = pass.UpdateReplacePolicy as string | undefined;
+  if (rp && (!st.replace || rp === 'Retain' || (rp === 'Snapshot' && st.replace === 'Delete'))) st.replace = rp;
+  const cond = pass.Condition as string | undefined;
+  const NAME = 'SharedUsagePlanCondition';
+  if (!st.anyWithout) {
+    if (cond && !st.conditions.has(cond)) {
+      st.conditions.add(cond);
+      ctx.conditions[NAME] =
+        st.conditions.size > 1 ? { 'Fn::Or': [...st.conditions].map((x) => ({ Condition: x })) } : cond;
+    } else if (!cond) {
+      st.anyWithout = true;
+      delete ctx.conditions[NAME];
+    }
+  }
+  const out: Obj = {};
+  if (st.deletion) out.DeletionPolicy = st.deletion;
+  if (st.replace) out.UpdateReplacePolicy = st.replace;
+  if (st.conditions.size && !st.anyWithout) out.Condition = NAME;
   return out;
 }
 
@@ -656,11 +701,19 @@ function usagePlan(ctx: Ctx, id: string, up: unknown, stageId: string, pass: Obj
     plan.DependsOn.push(id);
     plan.Properties.ApiStages.push(stage);
     (ctx.out[keyId] as Obj).Properties.StageKeys.push(stageKey);
+    const combined = sharedAttributes(ctx, pass);
+    for (const rid of [planId, keyId, planKeyId]) {
+      const r = ctx.out[rid] as Obj;
+      for (const k of ['Condition', 'DeletionPolicy', 'UpdateReplacePolicy']) delete r[k];
+      Object.assign(r, combined);
+    }
+    for (const k of ['UsagePlanName', 'Description', 'Quota', 'Tags', 'Throttle'])
+      if (up[k]) plan.Properties[k] = up[k];
     return;
   }
   const pprops: Obj = { ApiStages: [stage] };
   for (const k of ['UsagePlanName', 'Description', 'Quota', 'Tags', 'Throttle']) if (up[k]) pprops[k] = up[k];
-  const attrs = shared ? {} : pass;
+  const attrs = shared ? sharedAttributes(ctx, pass) : pass;
   ctx.add(planId, { Type: 'AWS::ApiGateway::UsagePlan', ...attrs, DependsOn: [id], Properties: pprops });
   ctx.add(keyId, {
     Type: 'AWS::ApiGateway::ApiKey',

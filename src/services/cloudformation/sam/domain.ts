@@ -64,7 +64,11 @@ function aliasTarget(id: string, domain: Obj, route53: Obj, domainRef: unknown, 
 
 function recordSets(id: string, domain: Obj, route53: Obj, domainRef: unknown, http: boolean): Obj[] {
   const one = (type: string): Obj => {
-    const r: Obj = { Name: domain.DomainName, Type: type, AliasTarget: aliasTarget(id, domain, route53, domainRef, http) };
+    const r: Obj = {
+      Name: domain.DomainName,
+      Type: type,
+      AliasTarget: aliasTarget(id, domain, route53, domainRef, http),
+    };
     if (route53.Region !== undefined && route53.Region !== null) r.Region = route53.Region;
     if (route53.SetIdentifier !== undefined && route53.SetIdentifier !== null) r.SetIdentifier = route53.SetIdentifier;
     return r;
@@ -236,7 +240,10 @@ export function httpApiDomain(ctx: Ctx, id: string, rawDomain: unknown, pass: Ob
       );
     const bad = Object.keys(mtls).filter((k) => !MTLS_KEYS.includes(k));
     if (bad.length)
-      throw invalid(bad.sort().join(','), "Available MutualTlsAuthentication fields are ['TruststoreUri', 'TruststoreVersion'].");
+      throw invalid(
+        bad.sort().join(','),
+        "Available MutualTlsAuthentication fields are ['TruststoreUri', 'TruststoreVersion'].",
+      );
     props.MutualTlsAuthentication = {};
     for (const k of MTLS_KEYS) if (truthy(mtls[k])) props.MutualTlsAuthentication[k] = mtls[k];
   }

@@ -67,7 +67,9 @@ function defaultRouteIs(doc: Obj, fnId: string): boolean {
   const paths = isObj(doc.paths) ? doc.paths : {};
   const item = paths['$default'];
   if (!isObj(item)) return false;
-  const defs = conditional(item).map((i) => i[ANY]).flatMap((d) => conditional(d));
+  const defs = conditional(item)
+    .map((i) => i[ANY])
+    .flatMap((d) => conditional(d));
   if (!defs.some((d) => isObj(d[INTEGRATION]))) return false;
   for (const d of defs) {
     const uri = isObj(d[INTEGRATION]) ? d[INTEGRATION].uri : undefined;
@@ -92,30 +94,34 @@ export function httpApiEvent(ctx: Ctx, fnId: string, name: string, p: Obj, t: Fn
   const method = p.Method === undefined ? ANY : normMethod(p.Method);
   const path = p.Path ?? '$default';
   const m = method === ANY ? 'ANY' : method.toUpperCase();
-  let resource: string;
-  if (path === '$default') resource = '${__ApiId__}/${__Stage__}/*';
-  else {
-    const pth = path.replace(/\{[^}]+\}/g, '*');
-    resource = m === 'ANY' ? `\${__ApiId__}/\${__Stage__}/*${pth}` : `\${__ApiId__}/\${__Stage__}/${m}${pth}`;
-  }
+  // As the translator: `$default` gives `/*`; ANY on an explicit `/$default` path keeps that path.
+  let pth = path.replace(/^(.+)\/$/, '$1');
+  if (pth === '$default') pth = '';
+  pth = pth.replace(/\{([a-zA-Z0-9._-]+|[a-zA-Z0-9._-]+\+|proxy\+)\}/g, '*');
+  const rawAny = typeof p.Method === 'string' && p.Method.toLowerCase() === 'any';
+  const resource =
+    rawAny && pth === '/$default'
+      ? `\${__ApiId__}/\${__Stage__}${pth}`
+      : `\${__ApiId__}/\${__Stage__}/${m === 'ANY' ? '*' : m}${pth}`;
   // A `$default` route already integrated with this function covers every path: no extra permission.
   const covered =
     path !== '$default' && isObj(api.Properties?.DefinitionBody) && defaultRouteIs(api.Properties.DefinitionBody, fnId);
-  if (!covered) ctx.add(`${fnId}${name}Permission`, {
-    Type: 'AWS::Lambda::Permission',
-    ...t.pass,
-    Properties: {
-      Action: 'lambda:InvokeFunction',
-      FunctionName: t.target,
-      Principal: 'apigateway.amazonaws.com',
-      SourceArn: {
-        'Fn::Sub': [
-          `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
-          { __ApiId__: p.ApiId, __Stage__: '*' },
-        ],
+  if (!covered)
+    ctx.add(`${fnId}${name}Permission`, {
+      Type: 'AWS::Lambda::Permission',
+      ...t.pass,
+      Properties: {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: t.target,
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn: {
+          'Fn::Sub': [
+            `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
+            { __ApiId__: p.ApiId, __Stage__: '*' },
+          ],
+        },
       },
-    },
-  });
+    });
   const props = api.Properties as Obj;
   if (props.DefinitionBody === undefined || props.DefinitionBody === null || !isValid(props.DefinitionBody)) return;
   const doc = clone(props.DefinitionBody) as Obj;
@@ -235,7 +241,7 @@ export function translateHttpApi(ctx: Ctx, id: string, res: Obj): void {
   if (cors !== undefined && cors !== false) {
     if (!body) throw invalid(id, "Cors works only with inline OpenApi specified in 'DefinitionBody' property.");
     let c: Obj;
-    if (cors === true) c = { AllowOrigins: ["'*'"] };
+    if (cors === true) c = { AllowOrigins: ['*'] };
     else if (isIntrinsic(cors)) c = { AllowOrigins: cors };
     else if (isObj(cors)) c = cors;
     else throw invalid(id, "Invalid value for 'Cors' property.");
@@ -246,9 +252,17 @@ export function translateHttpApi(ctx: Ctx, id: string, res: Obj): void {
       ['AllowMethods', 'allowMethods'],
       ['ExposeHeaders', 'exposeHeaders'],
     ];
-    for (const [k, v] of map) if (c[k]) cc[v] = c[k];
-    if (c.MaxAge !== undefined) cc.maxAge = c.MaxAge;
-    if (c.AllowCredentials === true) cc.allowCredentials = true;
+    if (c.AllowOrigins && isIntrinsic(c.AllowOrigins)) {
+      // As the translator does: the intrinsic's JSON with the property names camel-cased, merged in.
+      let text = JSON.stringify(c.AllowOrigins);
+      for (const k of ['allowOrigins', 'allowHeaders', 'allowMethods', 'exposeHeaders', 'maxAge', 'allowCredentials'])
+        text = text.split(k[0]!.toUpperCase() + k.slice(1)).join(k);
+      Object.assign(cc, JSON.parse(text));
+    } else {
+      for (const [k, v] of map) if (c[k]) cc[v] = c[k];
+      if (c.MaxAge !== undefined) cc.maxAge = c.MaxAge;
+      if (c.AllowCredentials === true) cc.allowCredentials = true;
+    }
     body['x-amazon-apigateway-cors'] = cc;
   }
   const auth = p.Auth as Obj | undefined;

@@ -39,7 +39,16 @@ export function parseTemplate(text: string): Record<string, unknown> {
       // fall through: YAML is a superset of JSON
     }
   }
-  const parsed = parseDocument(text, { customTags: TAGS, version: '1.1', merge: true, uniqueKeys: false });
+  const parsed = parseDocument(text, {
+    // CloudFormation reads `2010-09-09` as the string it is, not a YAML 1.1 timestamp.
+    customTags: (tags) => [
+      ...tags.filter((t) => (t as { tag?: string }).tag !== 'tag:yaml.org,2002:timestamp'),
+      ...TAGS,
+    ],
+    version: '1.1',
+    merge: true,
+    uniqueKeys: false,
+  });
   if (parsed.errors.length) throw parsed.errors[0]!;
   // `OpenApiVersion: 3.0` is the version string as written (YAML would make it the number 3).
   visit(parsed, {

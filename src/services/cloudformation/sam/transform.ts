@@ -179,6 +179,15 @@ function resourceRefs(ctx: Ctx, resources: Obj): Record<string, string> {
       const d = find('AWS::ApiGateway::Deployment');
       if (s) m[`${id}.Stage`] = s;
       if (d) m[`${id}.Deployment`] = d;
+      const shared = isObj(r.Properties?.Auth?.UsagePlan) && r.Properties.Auth.UsagePlan.CreateUsagePlan === 'SHARED';
+      for (const [prop, type, sharedId] of [
+        ['UsagePlan', 'AWS::ApiGateway::UsagePlan', 'ServerlessUsagePlan'],
+        ['UsagePlanKey', 'AWS::ApiGateway::UsagePlanKey', 'ServerlessUsagePlanKey'],
+        ['ApiKey', 'AWS::ApiGateway::ApiKey', 'ServerlessApiKey'],
+      ] as const) {
+        const g = find(type) ?? (shared && ctx.out[sharedId] ? sharedId : undefined);
+        if (g) m[`${id}.${prop}`] = g;
+      }
       const dn = find('AWS::ApiGateway::DomainName');
       const dn2 = find('AWS::ApiGateway::DomainNameV2');
       if (dn) m[`${id}.DomainName`] = dn;

@@ -125,6 +125,15 @@ export function validateTemplate(t: Template): void {
     push('At least one Resources member must be defined.', '/Resources');
     throw toAwsError(errors);
   }
+  const count = (section: string, max: number) => {
+    const n = isMap(t[section]) ? Object.keys(t[section]).length : 0;
+    if (n > max)
+      push(`Number of ${section.toLowerCase()}, ${n}, is greater than maximum allowed, ${max}`, `/${section}`);
+  };
+  count('Resources', 500);
+  count('Parameters', 200);
+  count('Outputs', 200);
+  count('Mappings', 200);
   const params = isMap(t['Parameters']) ? t['Parameters'] : {};
   if (t['Parameters'] !== undefined && !isMap(t['Parameters'])) push('Parameters must be a map', '/Parameters');
   for (const [name, p] of Object.entries(params)) {
