@@ -417,7 +417,10 @@ async function ensureServer(client: ClientOptions, json?: boolean): Promise<void
   const overcast = await startOvercast({ config });
   process.once('SIGINT', () => void overcast.stop().then(() => process.exit(0)));
   process.once('SIGTERM', () => void overcast.stop().then(() => process.exit(0)));
-  if (!json) process.stderr.write(`started Overcast at ${overcast.endpoint} (state ${config.ephemeral ? 'in memory' : `in ${resolve(config.dataDir)}`})\n`);
+  if (!json)
+    process.stderr.write(
+      `started Overcast at ${overcast.endpoint} (state ${config.ephemeral ? 'in memory' : `in ${resolve(config.dataDir)}`})\n`,
+    );
 }
 
 /** `overcast dev`: deploy, then redeploy on change; a handler change only swaps that function's code. */
