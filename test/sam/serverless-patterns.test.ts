@@ -147,7 +147,9 @@ describe.skipIf(!present)('aws-samples/serverless-patterns through overcast depl
   // Upstream: CodeUri `src/handlers/` does not exist in the pattern (the handlers are in src/), so
   // `sam build` fails on it too.
   it('dynamodb-streams-lambda-event-filters: fails because its CodeUri folder is missing upstream', async () => {
-    expect(await deployError('dynamodb-streams-lambda-event-filters')).toMatch(/ROLLBACK_COMPLETE.*Overcast::LocalPath .*src\/handlers does not exist/);
+    expect(await deployError('dynamodb-streams-lambda-event-filters')).toMatch(
+      /ROLLBACK_COMPLETE.*Overcast::LocalPath .*src\/handlers does not exist/,
+    );
   }, 60_000);
 
   // `Environment.Variables.Variable1: 1234` (a YAML number): CloudFormation passes it as the string

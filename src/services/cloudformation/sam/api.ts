@@ -38,7 +38,6 @@ export function lambdaUri(id: string, isAlias: boolean, mode?: string, partition
 
 /** Implicit REST API plugin: create ServerlessRestApi and add the paths of events without RestApiId. */
 export function implicitRestApi(resources: Obj): void {
-  const existing = resources.ServerlessRestApi;
   const api: Obj = {
     Type: 'AWS::Serverless::Api',
     Properties: { StageName: 'Prod', DefinitionBody: sw.skeleton(), __MANAGE_SWAGGER: true },
@@ -69,8 +68,8 @@ export function implicitRestApi(resources: Obj): void {
         sw.addPath(target.Properties.DefinitionBody, p.Path, p.Method);
     }
   }
+  // As the translator: once events use the implicit API, it replaces a resource of the same name.
   if (used) {
-    if (existing) return;
     const cs = [...new Set(conds)];
     if (cs.length === 1 && cs[0]) api.Condition = cs[0];
     resources.ServerlessRestApi = api;

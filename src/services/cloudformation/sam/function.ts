@@ -220,15 +220,23 @@ export function translateFunction(ctx: Ctx, id: string, res: Obj): void {
             `'Type: ${d.Type ?? 'None'}' must be one of ['SQS', 'SNS', 'EventBridge', 'Lambda', 'S3Bucket']`,
           );
         const rid = eid + name;
+        // A destination `!If [Cond, arn, NoValue]` (or the reverse) creates the queue/topic only for the
+        // branch without an ARN, under a generated condition, as the translator does.
+        const [propCond, condArn] = destinationCondition(ctx, id, d.Destination);
         let arn = d.Destination;
-        if (arn === undefined) {
+        if (d.Destination === undefined || d.Destination === null || propCond) {
+          const combined = andConditions(ctx, id, res.Condition, propCond);
+          let made: Obj;
           if (d.Type === 'SQS') {
             ctx.add(rid + 'Queue', { Type: 'AWS::SQS::Queue', ...pass, Properties: {} });
-            arn = getAtt(rid + 'Queue', 'Arn');
+            made = getAtt(rid + 'Queue', 'Arn');
+            if (combined) (ctx.out[rid + 'Queue'] as Obj).Condition = combined;
           } else if (d.Type === 'SNS') {
             ctx.add(rid + 'Topic', { Type: 'AWS::SNS::Topic', ...pass, Properties: {} });
-            arn = ref(rid + 'Topic');
+            made = ref(rid + 'Topic');
+            if (combined) (ctx.out[rid + 'Topic'] as Obj).Condition = combined;
           } else throw invalid(id, "Destination is required if Type is not ['SQS', 'SNS']");
+          arn = propCond ? { 'Fn::If': [propCond, made, condArn] } : made;
         }
         dest[name] = { Destination: arn };
         invokePolicies.push(destinationPolicy(d.Type, rid, arn));
@@ -318,6 +326,32 @@ export function translateFunction(ctx: Ctx, id: string, res: Obj): void {
   if (p.PropagateTags && isObj(p.Tags)) ctx.propagateTags(ctx.generatedBy(id), p.Tags);
 }
 
+/** The translator's _get_or_make_condition: the condition under which SAM creates the destination, and the ARN otherwise. */
+function destinationCondition(ctx: Ctx, fnId: string, dest: unknown): [string | undefined, unknown] {
+  if (!isObj(dest) || !Array.isArray(dest['Fn::If']) || Object.keys(dest).length !== 1) return [undefined, undefined];
+  const [cond, a, b] = dest['Fn::If'] as unknown[];
+  const noValue = (v: unknown): boolean => isObj(v) && v.Ref === 'AWS::NoValue';
+  if (typeof cond !== 'string') return [undefined, undefined];
+  if (noValue(a) && noValue(b)) return [undefined, undefined];
+  if (noValue(a)) return [cond, b];
+  if (noValue(b)) {
+    const not = hashedId(`NOT${cond}`, `${fnId}EventInvokeConfig`);
+    ctx.conditions[not] = { 'Fn::Not': [{ Condition: cond }] };
+    return [not, a];
+  }
+  return [undefined, undefined];
+}
+
+function andConditions(ctx: Ctx, fnId: string, resource: unknown, property: string | undefined): string | undefined {
+  if (typeof resource !== 'string') return property;
+  if (!property) return resource;
+  const name = hashedId(`${resource}AND${property}`, fnId);
+  ctx.conditions[name] = {
+    'Fn::And': [{ Condition: { Condition: resource } }, { Condition: { Condition: property } }],
+  };
+  return name;
+}
+
 function destinationPolicy(type: string, rid: string, arn: unknown): Obj {
   const st = (Action: string, suffix: string): Obj => ({
     PolicyName: rid + suffix,
@@ -337,7 +371,7 @@ function destinationPolicy(type: string, rid: string, arn: unknown): Obj {
         PolicyName: rid + 'S3Policy',
         PolicyDocument: {
           Statement: [
-            { Action: 's3:PutObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [arn, '/*']] } },
+            { Action: 's3:PutObject', Effect: 'Allow', Resource: { 'Fn::Join': ['/', [arn, '*']] } },
             { Action: 's3:ListBucket', Effect: 'Allow', Resource: arn },
           ],
         },

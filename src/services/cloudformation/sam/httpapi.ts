@@ -41,6 +41,22 @@ export function implicitHttpApi(resources: Obj): void {
       const apiId = refId(p.ApiId);
       const target =
         apiId === 'ServerlessHttpApi' && !resources.ServerlessHttpApi ? api : apiId ? resources[apiId] : undefined;
+      // The event's RouteSettings join the API's (before Globals apply), under `METHOD /path` or the path for ANY.
+      if (p.RouteSettings !== undefined && isObj(target)) {
+        const path = p.Path ?? (p.Method === undefined ? '$default' : undefined);
+        const method = p.Method ?? (p.Path === undefined ? 'x-amazon-apigateway-any-method' : undefined);
+        if (typeof path === 'string' && typeof method === 'string') {
+          const route = method === 'x-amazon-apigateway-any-method' ? path : `${method.toUpperCase()} ${path}`;
+          const tp: Obj = (target.Properties ??= {});
+          const all: Obj = isObj(tp.RouteSettings) ? tp.RouteSettings : {};
+          const settings =
+            typeof res.Condition === 'string'
+              ? { 'Fn::If': [res.Condition, p.RouteSettings, { Ref: 'AWS::NoValue' }] }
+              : p.RouteSettings;
+          all[route] = { ...(isObj(all[route]) ? all[route] : {}), ...(isObj(settings) ? settings : {}) };
+          tp.RouteSettings = all;
+        }
+      }
       if (
         !isObj(target) ||
         !isObj(target.Properties) ||
@@ -224,10 +240,6 @@ export function httpApiEvent(ctx: Ctx, fnId: string, name: string, p: Obj, t: Fn
       }
     }
   if (p.PayloadFormatVersion) for (const d of defs()) d[INTEGRATION].payloadFormatVersion = p.PayloadFormatVersion;
-  if (p.RouteSettings !== undefined) {
-    const rs: Obj = (props.RouteSettings ??= {});
-    rs[`${m} ${path}`] = p.RouteSettings;
-  }
   props.DefinitionBody = doc;
 }
 
@@ -285,7 +297,10 @@ export function translateHttpApi(ctx: Ctx, id: string, res: Obj): void {
         authorizers[name] = {
           type: 'oauth2',
           'x-amazon-apigateway-authorizer': {
-            jwtConfiguration: a.JwtConfiguration,
+            // The OpenAPI extension wants lower-case keys; the translator lower-cases them.
+            jwtConfiguration: isObj(a.JwtConfiguration)
+              ? Object.fromEntries(Object.entries(a.JwtConfiguration).map(([k, v]) => [k.toLowerCase(), v]))
+              : a.JwtConfiguration,
             identitySource: a.IdentitySource,
             type: 'jwt',
           },

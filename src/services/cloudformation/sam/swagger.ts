@@ -234,7 +234,9 @@ export function addAuthToMethod(doc: Obj, path: string, method: string, auth: Ob
   }
 }
 
-export const pathNoTrailingSlash = (p: string): string => p.replace(/\{([^}]+)\}/g, '*').replace(/(.+)\/$/, '$1');
+/** The translator's get_path_without_trailing_slash: `{param}`, `{param+}` and `{proxy+}` become `*`. */
+export const pathNoTrailingSlash = (p: string): string =>
+  p.replace(/\{([a-zA-Z0-9._-]+|[a-zA-Z0-9._-]+\+|proxy\+)\}/g, '*');
 
 const docError = (m: string): SamError => new SamError(undefined, m, 'document');
 const POLICY = 'x-amazon-apigateway-policy';

@@ -174,6 +174,10 @@ function resourceRefs(ctx: Ctx, resources: Obj): Record<string, string> {
       const v = find('AWS::Lambda::Version');
       if (a) m[`${id}.Alias`] = a;
       if (v) m[`${id}.Version`] = v;
+      const topic = find('AWS::SNS::Topic');
+      const queue = find('AWS::SQS::Queue');
+      if (topic) m[`${id}.DestinationTopic`] = topic;
+      if (queue) m[`${id}.DestinationQueue`] = queue;
     } else if (r.Type === 'AWS::Serverless::Api') {
       const s = find('AWS::ApiGateway::Stage');
       const d = find('AWS::ApiGateway::Deployment');
