@@ -152,9 +152,8 @@ describe.skipIf(!present)('aws-samples/serverless-patterns through overcast depl
     );
   }, 60_000);
 
-  // `Environment.Variables.Variable1: 1234` (a YAML number): CloudFormation passes it as the string
-  // "1234"; Overcast's Lambda resource provider rejects it (NUMBER_VALUE cannot be converted to String).
-  it.fails(
+  // `Environment.Variables.Variable1: 1234` (a YAML number): CloudFormation passes it as the string "1234".
+  it(
     'apigw-http-api-lambda: deploys (numeric environment variable value)',
     async () => {
       expect((await deployPattern('apigw-http-api-lambda')).status).toBe('CREATE_COMPLETE');

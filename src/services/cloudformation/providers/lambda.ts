@@ -51,7 +51,7 @@ function configuration(props: Props) {
     Description: props['Description'],
     Timeout: num(props['Timeout']),
     MemorySize: num(props['MemorySize']),
-    Environment: props['Environment'] ? { Variables: props['Environment'].Variables ?? {} } : undefined,
+    Environment: props['Environment'] ? { Variables: stringValues(props['Environment'].Variables ?? {}) } : undefined,
     Layers: props['Layers'],
     DeadLetterConfig: props['DeadLetterConfig'],
     TracingConfig: props['TracingConfig'],
@@ -392,3 +392,10 @@ export const lambdaEventInvokeConfig: ResourceProvider = {
     );
   },
 };
+
+/** CloudFormation passes scalar template values of String properties as strings (YAML `PORT: 8080`). */
+function stringValues(vars: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(vars)) out[k] = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  return out;
+}
