@@ -1,7 +1,7 @@
 // `overcast deploy | destroy | status | validate | events | dev`: SAM/CloudFormation apps through the
 // CloudFormation API, the way the AWS tools do it.
 import type { Command } from 'commander';
-import { existsSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { isObj, type Obj } from '../services/cloudformation/sam/util.js';
 import { callRest, type ClientOptions } from './aws-client.js';
@@ -96,7 +96,10 @@ async function prepare(flags: Flags): Promise<Prepared> {
         (isObj(r.Metadata) && r.Metadata.BuildMethod === 'esbuild') ||
         existsSync(join(codeDir, handler.slice(0, handler.lastIndexOf('.')) + '.ts'));
       functions.set(id, { codeDir, handler, build });
-      r.Properties = { ...p, CodeUri: build ? await bundle(id, codeDir, handler, r.Metadata, dir) : codeDir };
+      r.Properties = {
+        ...p,
+        CodeUri: build ? await bundle(id, codeDir, handler, r.Metadata, dir) : await installDependencies(id, codeDir, dir, flags.json),
+      };
     } else if (
       r.Type === 'AWS::Serverless::LayerVersion' &&
       typeof p.ContentUri === 'string' &&
@@ -108,6 +111,40 @@ async function prepare(flags: Flags): Promise<Prepared> {
     }
   }
   return { path, template, stackName, parameters, dir, functions };
+}
+
+/**
+ * As `sam build` does for Node.js functions: a CodeUri with a package.json that declares
+ * dependencies but has no node_modules is copied to .overcast/build/<Fn>/ and `npm install
+ * --omit=dev` runs there (the source folder is left as it is). Reused while package.json is unchanged.
+ */
+async function installDependencies(id: string, codeDir: string, root: string, json?: boolean): Promise<string> {
+  const manifest = join(codeDir, 'package.json');
+  if (!existsSync(manifest) || existsSync(join(codeDir, 'node_modules'))) return codeDir;
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: Record<string, string> };
+  if (!pkg.dependencies || Object.keys(pkg.dependencies).length === 0) return codeDir;
+  const out = join(root, '.overcast', 'build', id);
+  const stamp = join(out, '.overcast-package.json');
+  const manifestText = readFileSync(manifest, 'utf8');
+  const installed = existsSync(stamp) && readFileSync(stamp, 'utf8') === manifestText;
+  // Refresh the code, keep node_modules when package.json did not change.
+  for (const entry of existsSync(out) ? readdirSync(out) : []) {
+    if (entry !== 'node_modules' || !installed) rmSync(join(out, entry), { recursive: true, force: true });
+  }
+  mkdirSync(out, { recursive: true });
+  const skip = [join(codeDir, 'node_modules'), join(codeDir, '.git'), join(root, '.overcast'), join(root, '.aws-sam')];
+  cpSync(codeDir, out, { recursive: true, filter: (src) => !skip.some((s) => src === s || src.startsWith(s + '/')) });
+  if (!installed) {
+    if (!json) process.stderr.write(`${id}: npm install --omit=dev (as sam build)…\n`);
+    const { execFileSync } = await import('node:child_process');
+    try {
+      execFileSync('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: out, stdio: json ? 'ignore' : ['ignore', 'ignore', 'inherit'] });
+    } catch {
+      throw new CliError(`${id}: npm install failed in ${out}`, 'check the function package.json, or run npm install in its CodeUri yourself');
+    }
+    writeFileSync(stamp, manifestText);
+  }
+  return out;
 }
 
 /** esbuild a TypeScript/ESM handler into .overcast/build/<Fn>/ (the CodeUri the stack uses). */

@@ -135,8 +135,8 @@ describe.skipIf(!present)('aws-samples/serverless-patterns through overcast depl
     expect(res.status).toBe(500);
   }, 60_000);
 
-  // Their handlers `require('aws-sdk')` (v2) and other packages from src/package.json, which `sam build`
-  // installs; `overcast deploy` does not run npm, so the stacks deploy but the handlers fail to load.
+  // `overcast deploy` installs src/package.json's dependencies (moment) as `sam build` does, but the
+  // handlers also `require('aws-sdk')` (v2), which no current Node.js runtime provides (on AWS either).
   it('lambda-dynamodb and apigw-websocket-api-lambda deploy (their handlers need `npm install` first)', async () => {
     expect((await deployPattern('lambda-dynamodb')).status).toBe('CREATE_COMPLETE');
     const ws = await deployPattern('apigw-websocket-api-lambda');
