@@ -75,7 +75,12 @@ export async function startOvercast(options: PlatformOptions = {}): Promise<Over
           pipeline,
           log,
           mounts: services.flatMap((s) => s.mounts ?? []),
-          health: { version: VERSION, startedAt: clock.now(), services: services.map((s) => s.name), now: () => clock.now() },
+          health: {
+            version: VERSION,
+            startedAt: clock.now(),
+            services: services.map((s) => s.name),
+            now: () => clock.now(),
+          },
         })
       : undefined;
   let address: AddressInfo;

@@ -1,7 +1,18 @@
 // `overcast deploy | destroy | status | validate | events | dev`: SAM/CloudFormation apps through the
 // CloudFormation API, the way the AWS tools do it.
 import type { Command } from 'commander';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  watch,
+  writeFileSync,
+  type FSWatcher,
+} from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { isObj, type Obj } from '../services/cloudformation/sam/util.js';
 import { callRest, type ClientOptions } from './aws-client.js';
@@ -98,7 +109,9 @@ async function prepare(flags: Flags): Promise<Prepared> {
       functions.set(id, { codeDir, handler, build });
       r.Properties = {
         ...p,
-        CodeUri: build ? await bundle(id, codeDir, handler, r.Metadata, dir) : await installDependencies(id, codeDir, dir, flags.json),
+        CodeUri: build
+          ? await bundle(id, codeDir, handler, r.Metadata, dir)
+          : await installDependencies(id, codeDir, dir, flags.json),
       };
     } else if (
       r.Type === 'AWS::Serverless::LayerVersion' &&
@@ -138,9 +151,15 @@ async function installDependencies(id: string, codeDir: string, root: string, js
     if (!json) process.stderr.write(`${id}: npm install --omit=dev (as sam build)…\n`);
     const { execFileSync } = await import('node:child_process');
     try {
-      execFileSync('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: out, stdio: json ? 'ignore' : ['ignore', 'ignore', 'inherit'] });
+      execFileSync('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], {
+        cwd: out,
+        stdio: json ? 'ignore' : ['ignore', 'ignore', 'inherit'],
+      });
     } catch {
-      throw new CliError(`${id}: npm install failed in ${out}`, 'check the function package.json, or run npm install in its CodeUri yourself');
+      throw new CliError(
+        `${id}: npm install failed in ${out}`,
+        'check the function package.json, or run npm install in its CodeUri yourself',
+      );
     }
     writeFileSync(stamp, manifestText);
   }

@@ -20,8 +20,14 @@ program
   .option('--config <file>', 'JSON config file (credentials, options)')
   .option('--log-level <level>', 'debug, info, warn, error or silent')
   .option('--sample', 'create the sample table and function')
-  .option('--registry-port <port>', 'also serve the image registry at the root of this port (env OVERCAST_REGISTRY_PORT)')
-  .option('--dynamodb-throttle <on|off>', 'enforce provisioned DynamoDB capacity (default on; env OVERCAST_DYNAMODB_THROTTLE)')
+  .option(
+    '--registry-port <port>',
+    'also serve the image registry at the root of this port (env OVERCAST_REGISTRY_PORT)',
+  )
+  .option(
+    '--dynamodb-throttle <on|off>',
+    'enforce provisioned DynamoDB capacity (default on; env OVERCAST_DYNAMODB_THROTTLE)',
+  )
   .option('--json', 'print the ready line as JSON')
   // Loaded on demand: the server (every service) is most of the bundle, and the developer commands
   // (deploy, dev, invoke, …) start faster without evaluating it.
@@ -35,7 +41,8 @@ registerDeploy(program);
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   let hint = '';
-  if (/EADDRINUSE/.test(message)) hint = '\nhint: another process uses that port; pick another with --port or OVERCAST_PORT';
+  if (/EADDRINUSE/.test(message))
+    hint = '\nhint: another process uses that port; pick another with --port or OVERCAST_PORT';
   if (/invalid configuration/.test(message)) hint = '\nhint: see `overcast start --help` for options';
   process.stderr.write(`overcast: ${message}${hint}\n`);
   process.exit(1);

@@ -9,7 +9,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): OvercastConfigInput {
   if (env['OVERCAST_HOST']) out['host'] = env['OVERCAST_HOST'];
   if (env['OVERCAST_REGISTRY_PORT']) out['registryPort'] = Number(env['OVERCAST_REGISTRY_PORT']);
   if (env['OVERCAST_DATA_DIR']) out['dataDir'] = env['OVERCAST_DATA_DIR'];
-  if (env['OVERCAST_EPHEMERAL']) out['ephemeral'] = env['OVERCAST_EPHEMERAL'] === '1' || env['OVERCAST_EPHEMERAL'] === 'true';
+  if (env['OVERCAST_EPHEMERAL'])
+    out['ephemeral'] = env['OVERCAST_EPHEMERAL'] === '1' || env['OVERCAST_EPHEMERAL'] === 'true';
   if (env['OVERCAST_AUTH']) out['auth'] = env['OVERCAST_AUTH'];
   if (env['OVERCAST_LOG_LEVEL']) out['logLevel'] = env['OVERCAST_LOG_LEVEL'];
   if (env['OVERCAST_REGION']) out['region'] = env['OVERCAST_REGION'];

@@ -16,7 +16,10 @@ export const configSchema = z.object({
   dataDir: z.string().default('./.overcast'),
   ephemeral: z.boolean().default(false),
   region: z.string().default('us-east-1'),
-  account: z.string().regex(/^\d{12}$/).default('000000000000'),
+  account: z
+    .string()
+    .regex(/^\d{12}$/)
+    .default('000000000000'),
   auth: z.enum(['accept', 'enforce']).default('accept'),
   credentials: z.array(credential).default([]),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -27,7 +30,11 @@ export const configSchema = z.object({
       /** Real-time period of the TTL sweeper that deletes expired items (0: never in the background). */
       ttlSweepIntervalMs: z.number().int().min(0).default(10_000),
       /** Minimum time between two UpdateTimeToLive changes of a table (AWS: about 30 minutes). */
-      ttlCooldownMs: z.number().int().min(0).default(31 * 60 * 1000),
+      ttlCooldownMs: z
+        .number()
+        .int()
+        .min(0)
+        .default(31 * 60 * 1000),
       /** Enforce provisioned capacity (ProvisionedThroughputExceededException); off for load tests. */
       throttle: z.boolean({ message: 'dynamodb.throttle must be on or off' }).default(true),
       /** Units per second an on-demand table may use (AWS's default table quota: 40,000). */
@@ -47,7 +54,11 @@ export const configSchema = z.object({
       /** Milliseconds a function stays Pending (and an update InProgress). */
       stateDelayMs: z.number().int().min(0).default(0),
       /** Idle execution environments are destroyed after this long. */
-      idleMs: z.number().int().min(1000).default(10 * 60 * 1000),
+      idleMs: z
+        .number()
+        .int()
+        .min(1000)
+        .default(10 * 60 * 1000),
       /** Account concurrency limit per region (AWS default 1,000). */
       accountConcurrency: z.number().int().min(1).default(1000),
     })

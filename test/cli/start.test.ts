@@ -30,7 +30,9 @@ describe('overcast start', () => {
 
     const second = await startOvercastProcess(['--data-dir', dir.path]);
     try {
-      const got = await client(second.endpoint).send(new GetItemCommand({ TableName: 'persisted', Key: { pk: { S: 'a' } } }));
+      const got = await client(second.endpoint).send(
+        new GetItemCommand({ TableName: 'persisted', Key: { pk: { S: 'a' } } }),
+      );
       expect(got.Item).toEqual({ pk: { S: 'a' }, n: { N: '42' } });
     } finally {
       await second.stop();
@@ -55,11 +57,15 @@ describe('overcast start', () => {
     // Send the headers and half the body, stop the server, then finish the body: the request that
     // was in flight when the signal came must still be answered.
     const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      });
+      const req = request(
+        url,
+        { method: 'POST', headers: { ...headers, 'content-length': String(body.length) } },
+        (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
       req.on('error', reject);
       req.write(body.slice(0, 1));
       setTimeout(() => {
@@ -70,7 +76,9 @@ describe('overcast start', () => {
     const { status, text } = await answer;
     expect(status).toBe(200);
     expect(JSON.parse(text)).toEqual({ TableNames: [] });
-    const code = await new Promise((r) => (server.child.exitCode !== null ? r(server.child.exitCode) : server.child.once('exit', r)));
+    const code = await new Promise((r) =>
+      server.child.exitCode !== null ? r(server.child.exitCode) : server.child.once('exit', r),
+    );
     expect(code).toBe(0);
   });
 

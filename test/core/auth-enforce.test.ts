@@ -8,7 +8,12 @@ import { errorOf } from '../helpers/errors.js';
 import { startTestServer } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 
-const KEY = { accessKeyId: 'AKIAOVERCASTENFORCE', secretAccessKey: 'the-real-secret', account: '111122223333', userName: 'alice' };
+const KEY = {
+  accessKeyId: 'AKIAOVERCASTENFORCE',
+  secretAccessKey: 'the-real-secret',
+  account: '111122223333',
+  userName: 'alice',
+};
 
 describe('--auth enforce', () => {
   let server: TestServer;
@@ -19,7 +24,12 @@ describe('--auth enforce', () => {
   afterAll(() => server.stop());
 
   const ddb = (accessKeyId: string, secretAccessKey: string) =>
-    new DynamoDBClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
+    new DynamoDBClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId, secretAccessKey },
+      maxAttempts: 1,
+    });
 
   it('accepts a correctly signed request and scopes it to the key account', async () => {
     clock.set(Date.now());
@@ -61,12 +71,19 @@ describe('--auth enforce', () => {
     clock.set(Date.now() + 20 * 60 * 1000);
     const err = await errorOf(ddb(KEY.accessKeyId, KEY.secretAccessKey).send(new ListTablesCommand({})));
     expect(err.name).toBe('InvalidSignatureException');
-    expect(err.message).toMatch(/^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 15 min\.\)$/);
+    expect(err.message).toMatch(
+      /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 15 min\.\)$/,
+    );
   });
 
   it('accepts a presigned URL and rejects a tampered one', async () => {
     clock.set(Date.now());
-    const signer = new SignatureV4({ service: 'sts', region: 'us-east-1', credentials: KEY, sha256: Hash.bind(null, 'sha256') });
+    const signer = new SignatureV4({
+      service: 'sts',
+      region: 'us-east-1',
+      credentials: KEY,
+      sha256: Hash.bind(null, 'sha256'),
+    });
     const url = new URL(server.endpoint);
     const presigned = await signer.presign(
       {

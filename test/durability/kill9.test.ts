@@ -23,7 +23,13 @@ const LOAD_MS = 1500;
 const WORKERS_PER_KIND = 2;
 
 const client = (endpoint: string) =>
-  new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1, requestHandler: { requestTimeout: 10_000 } });
+  new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: 1,
+    requestHandler: { requestTimeout: 10_000 },
+  });
 
 /** A payload tied to a version, so a torn item (half old, half new) cannot pass verification. */
 const payload = (v: number) => `v${v}:`.repeat(100);
@@ -32,7 +38,9 @@ async function scanTable(ddb: DynamoDBClient, TableName: string): Promise<Map<st
   const out = new Map<string, Item>();
   let start: Item | undefined;
   do {
-    const page = await ddb.send(new ScanCommand({ TableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    const page = await ddb.send(
+      new ScanCommand({ TableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
     for (const i of page.Items ?? []) out.set(i['pk']!.S!, i);
     start = page.LastEvaluatedKey;
   } while (start);
@@ -48,7 +56,11 @@ interface Ledger {
 }
 
 /** Run every writer against `endpoint` until `state.stopped`; `done` resolves once all writers have stopped. */
-function runLoad(endpoint: string, round: string, state: { killing: boolean; stopped: boolean }): { ledger: Ledger; done: Promise<unknown> } {
+function runLoad(
+  endpoint: string,
+  round: string,
+  state: { killing: boolean; stopped: boolean },
+): { ledger: Ledger; done: Promise<unknown> } {
   const ledger: Ledger = { puts: [], counters: [], batches: [], txs: [] };
   const jobs: Promise<void>[] = [];
   const loop = async (ddb: DynamoDBClient, step: () => Promise<void>) => {
@@ -74,7 +86,12 @@ function runLoad(endpoint: string, round: string, state: { killing: boolean; sto
           v++;
           const slot = slots[v % slots.length]!;
           slot.inflight = v;
-          await ddb.send(new PutItemCommand({ TableName: ITEMS, Item: { pk: { S: slot.key }, v: { N: String(v) }, p: { S: payload(v) } } }));
+          await ddb.send(
+            new PutItemCommand({
+              TableName: ITEMS,
+              Item: { pk: { S: slot.key }, v: { N: String(v) }, p: { S: payload(v) } },
+            }),
+          );
           slot.acked = v;
           slot.inflight = undefined;
         }),
@@ -89,7 +106,12 @@ function runLoad(endpoint: string, round: string, state: { killing: boolean; sto
         loop(ddb, async () => {
           c.inflight = true;
           await ddb.send(
-            new UpdateItemCommand({ TableName: COUNTERS, Key: { pk: { S: c.key } }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': { N: '1' } } }),
+            new UpdateItemCommand({
+              TableName: COUNTERS,
+              Key: { pk: { S: c.key } },
+              UpdateExpression: 'ADD n :one',
+              ExpressionAttributeValues: { ':one': { N: '1' } },
+            }),
           );
           c.acked++;
           c.inflight = false;
@@ -110,7 +132,9 @@ function runLoad(endpoint: string, round: string, state: { killing: boolean; sto
             new BatchWriteItemCommand({
               RequestItems: {
                 [ITEMS]: Array.from({ length: 25 }, (_, k) => ({
-                  PutRequest: { Item: { pk: { S: `${b.prefix}-${j}-${k}` }, v: { N: String(j) }, p: { S: payload(j) } } },
+                  PutRequest: {
+                    Item: { pk: { S: `${b.prefix}-${j}-${k}` }, v: { N: String(j) }, p: { S: payload(j) } },
+                  },
                 })),
               },
             }),
@@ -125,7 +149,12 @@ function runLoad(endpoint: string, round: string, state: { killing: boolean; sto
     // TransactWriteItems: two puts and a counter, all or nothing.
     {
       const ddb = client(endpoint);
-      const t = { prefix: `${round}-tx-${w}`, counter: `${round}-txctr-${w}`, acked: [] as number[], inflight: undefined as number | undefined };
+      const t = {
+        prefix: `${round}-tx-${w}`,
+        counter: `${round}-txctr-${w}`,
+        acked: [] as number[],
+        inflight: undefined as number | undefined,
+      };
       ledger.txs.push(t);
       let j = 0;
       jobs.push(
@@ -159,7 +188,11 @@ function runLoad(endpoint: string, round: string, state: { killing: boolean; sto
 }
 
 /** Check every acknowledged write is present with its value, and no transaction is half-applied. */
-function verify(ledger: Ledger, items: Map<string, Item>, counters: Map<string, Item>): { acked: number; inflight: number } {
+function verify(
+  ledger: Ledger,
+  items: Map<string, Item>,
+  counters: Map<string, Item>,
+): { acked: number; inflight: number } {
   let acked = 0;
   let inflight = 0;
   const num = (i: Item | undefined, attr: string) => (i?.[attr]?.N === undefined ? undefined : Number(i[attr]!.N));
@@ -218,7 +251,9 @@ function verify(ledger: Ledger, items: Map<string, Item>, counters: Map<string, 
     }
     expect(items.has(`${t.prefix}-${max + 1}-a`)).toBe(false);
     const counter = counters.get(t.counter);
-    expect(num(counter, 'n') ?? 0, `transaction counter ${t.counter} counts exactly the applied transactions`).toBe(applied);
+    expect(num(counter, 'n') ?? 0, `transaction counter ${t.counter} counts exactly the applied transactions`).toBe(
+      applied,
+    );
     if (applied > 0) expect(num(counter, 'last')).toBe(lastApplied);
     acked += t.acked.length;
     if (t.inflight !== undefined) inflight++;

@@ -14,7 +14,11 @@ describe('DynamoDB BatchGetItem / BatchWriteItem', () => {
     server = await startTestServer();
     await createTable(server.ddb, keyedTable(A));
     await createTable(server.ddb, keyedTable(B, 'S', 'N'));
-    await putAll(server.ddb, A, Array.from({ length: 120 }, (_, i) => ({ pk: S(`k${i}`), n: N(i), extra: S('x') })));
+    await putAll(
+      server.ddb,
+      A,
+      Array.from({ length: 120 }, (_, i) => ({ pk: S(`k${i}`), n: N(i), extra: S('x') })),
+    );
   });
   afterAll(() => server.stop());
 
@@ -24,20 +28,31 @@ describe('DynamoDB BatchGetItem / BatchWriteItem', () => {
         new BatchWriteItemCommand({
           RequestItems: {
             [A]: [{ PutRequest: { Item: { pk: S('bw-new'), v: N(1) } } }, { DeleteRequest: { Key: { pk: S('k0') } } }],
-            [B]: [{ PutRequest: { Item: { pk: S('p'), sk: N(1) } } }, { PutRequest: { Item: { pk: S('p'), sk: N(2) } } }],
+            [B]: [
+              { PutRequest: { Item: { pk: S('p'), sk: N(1) } } },
+              { PutRequest: { Item: { pk: S('p'), sk: N(2) } } },
+            ],
           },
         }),
       );
       expect(out.UnprocessedItems).toEqual({});
-      expect((await server.ddb.send(new GetItemCommand({ TableName: A, Key: { pk: S('bw-new') } }))).Item).toEqual({ pk: S('bw-new'), v: N(1) });
+      expect((await server.ddb.send(new GetItemCommand({ TableName: A, Key: { pk: S('bw-new') } }))).Item).toEqual({
+        pk: S('bw-new'),
+        v: N(1),
+      });
       expect((await server.ddb.send(new GetItemCommand({ TableName: A, Key: { pk: S('k0') } }))).Item).toBeUndefined();
-      expect((await server.ddb.send(new GetItemCommand({ TableName: B, Key: { pk: S('p'), sk: N(2) } }))).Item).toBeDefined();
+      expect(
+        (await server.ddb.send(new GetItemCommand({ TableName: B, Key: { pk: S('p'), sk: N(2) } }))).Item,
+      ).toBeDefined();
       // Deleting an item that is not there is fine.
-      await server.ddb.send(new BatchWriteItemCommand({ RequestItems: { [A]: [{ DeleteRequest: { Key: { pk: S('never') } } }] } }));
+      await server.ddb.send(
+        new BatchWriteItemCommand({ RequestItems: { [A]: [{ DeleteRequest: { Key: { pk: S('never') } } }] } }),
+      );
     });
 
     it('accepts exactly 25 requests and rejects 26', async () => {
-      const reqs = (n: number): WriteRequest[] => Array.from({ length: n }, (_, i) => ({ PutRequest: { Item: { pk: S(`w25-${i}`) } } }));
+      const reqs = (n: number): WriteRequest[] =>
+        Array.from({ length: n }, (_, i) => ({ PutRequest: { Item: { pk: S(`w25-${i}`) } } }));
       const ok = await server.ddb.send(new BatchWriteItemCommand({ RequestItems: { [A]: reqs(25) } }));
       expect(ok.UnprocessedItems).toEqual({});
       await expectError(
@@ -50,18 +65,32 @@ describe('DynamoDB BatchGetItem / BatchWriteItem', () => {
       );
       // 25 in total is the limit across all tables.
       await expectError(
-        server.ddb.send(new BatchWriteItemCommand({ RequestItems: { [A]: reqs(13), [B]: reqs(13).map((r) => ({ PutRequest: { Item: { ...r.PutRequest!.Item, sk: N(0) } } })) } })),
+        server.ddb.send(
+          new BatchWriteItemCommand({
+            RequestItems: {
+              [A]: reqs(13),
+              [B]: reqs(13).map((r) => ({ PutRequest: { Item: { ...r.PutRequest!.Item, sk: N(0) } } })),
+            },
+          }),
+        ),
         'ValidationException',
         'Too many items requested for the BatchWriteItem call',
       );
-      expect((await server.ddb.send(new GetItemCommand({ TableName: A, Key: { pk: S('w25-12') } }))).Item).toBeDefined();
+      expect(
+        (await server.ddb.send(new GetItemCommand({ TableName: A, Key: { pk: S('w25-12') } }))).Item,
+      ).toBeDefined();
     });
 
     it('rejects duplicate keys in one call, including a put and a delete of the same item', async () => {
       await expectError(
         server.ddb.send(
           new BatchWriteItemCommand({
-            RequestItems: { [A]: [{ PutRequest: { Item: { pk: S('dup'), v: N(1) } } }, { PutRequest: { Item: { pk: S('dup'), v: N(2) } } }] },
+            RequestItems: {
+              [A]: [
+                { PutRequest: { Item: { pk: S('dup'), v: N(1) } } },
+                { PutRequest: { Item: { pk: S('dup'), v: N(2) } } },
+              ],
+            },
           }),
         ),
         'ValidationException',
@@ -70,7 +99,9 @@ describe('DynamoDB BatchGetItem / BatchWriteItem', () => {
       await expectError(
         server.ddb.send(
           new BatchWriteItemCommand({
-            RequestItems: { [A]: [{ PutRequest: { Item: { pk: S('dup') } } }, { DeleteRequest: { Key: { pk: S('dup') } } }] },
+            RequestItems: {
+              [A]: [{ PutRequest: { Item: { pk: S('dup') } } }, { DeleteRequest: { Key: { pk: S('dup') } } }],
+            },
           }),
         ),
         'ValidationException',
@@ -83,19 +114,29 @@ describe('DynamoDB BatchGetItem / BatchWriteItem', () => {
       await expectError(
         server.ddb.send(
           new BatchWriteItemCommand({
-            RequestItems: { [A]: [{ PutRequest: { Item: { pk: S('atomic-1') } } }, { PutRequest: { Item: { pk: N(1) } } }] },
+            RequestItems: {
+              [A]: [{ PutRequest: { Item: { pk: S('atomic-1') } } }, { PutRequest: { Item: { pk: N(1) } } }],
+            },
           }),
         ),
         'ValidationException',
         'One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N',
       );
-      expect((await server.ddb.send(new GetItemCommand({ TableName: A, Key: { pk: S('atomic-1') } }))).Item).toBeUndefined();
+      expect(
+        (await server.ddb.send(new GetItemCommand({ TableName: A, Key: { pk: S('atomic-1') } }))).Item,
+      ).toBeUndefined();
     });
 
     it('empty RequestItems, empty table lists and missing tables', async () => {
-      await expectError(server.ddb.send(new BatchWriteItemCommand({ RequestItems: {} })), 'ValidationException', 'The requestItems parameter is required for BatchWriteItem');
       await expectError(
-        server.ddb.send(new BatchWriteItemCommand({ RequestItems: { 'batch-missing': [{ PutRequest: { Item: { pk: S('x') } } }] } })),
+        server.ddb.send(new BatchWriteItemCommand({ RequestItems: {} })),
+        'ValidationException',
+        'The requestItems parameter is required for BatchWriteItem',
+      );
+      await expectError(
+        server.ddb.send(
+          new BatchWriteItemCommand({ RequestItems: { 'batch-missing': [{ PutRequest: { Item: { pk: S('x') } } }] } }),
+        ),
         'ResourceNotFoundException',
         'Requested resource not found',
       );
@@ -107,7 +148,11 @@ describe('DynamoDB BatchGetItem / BatchWriteItem', () => {
       const out = await server.ddb.send(
         new BatchGetItemCommand({
           RequestItems: {
-            [A]: { Keys: [{ pk: S('k1') }, { pk: S('k2') }, { pk: S('not-there') }], ProjectionExpression: '#n', ExpressionAttributeNames: { '#n': 'n' } },
+            [A]: {
+              Keys: [{ pk: S('k1') }, { pk: S('k2') }, { pk: S('not-there') }],
+              ProjectionExpression: '#n',
+              ExpressionAttributeNames: { '#n': 'n' },
+            },
             [B]: { Keys: [{ pk: S('p'), sk: N(1) }], ConsistentRead: true },
           },
         }),
@@ -143,7 +188,9 @@ describe('DynamoDB BatchGetItem / BatchWriteItem', () => {
 
     it('rejects duplicate keys', async () => {
       await expectError(
-        server.ddb.send(new BatchGetItemCommand({ RequestItems: { [A]: { Keys: [{ pk: S('k1') }, { pk: S('k1') }] } } })),
+        server.ddb.send(
+          new BatchGetItemCommand({ RequestItems: { [A]: { Keys: [{ pk: S('k1') }, { pk: S('k1') }] } } }),
+        ),
         'ValidationException',
         'Provided list of item keys contains duplicates',
       );
@@ -155,7 +202,11 @@ describe('DynamoDB BatchGetItem / BatchWriteItem', () => {
         'ValidationException',
         'The provided key element does not match the schema',
       );
-      await expectError(server.ddb.send(new BatchGetItemCommand({ RequestItems: {} })), 'ValidationException', 'The requestItems parameter is required for BatchGetItem');
+      await expectError(
+        server.ddb.send(new BatchGetItemCommand({ RequestItems: {} })),
+        'ValidationException',
+        'The requestItems parameter is required for BatchGetItem',
+      );
       await expectError(
         server.ddb.send(new BatchGetItemCommand({ RequestItems: { 'batch-missing': { Keys: [{ pk: S('x') }] } } })),
         'ResourceNotFoundException',
@@ -171,7 +222,11 @@ describe('DynamoDB BatchGetItem / BatchWriteItem', () => {
       for (let i = 0; i < 100; i += 25) {
         await server.ddb.send(
           new BatchWriteItemCommand({
-            RequestItems: { [L]: Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: { pk: S(`big${i + j}`), d: S(blob) } } })) },
+            RequestItems: {
+              [L]: Array.from({ length: 25 }, (_, j) => ({
+                PutRequest: { Item: { pk: S(`big${i + j}`), d: S(blob) } },
+              })),
+            },
           }),
         );
       }

@@ -46,7 +46,11 @@ describe('DynamoDB ConsumedCapacity and ItemCollectionMetrics', () => {
       ],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
-        { IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } },
+        {
+          IndexName: 'byG',
+          KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'ALL' },
+        },
       ],
     });
     await createTable(server.ddb, {
@@ -78,8 +82,11 @@ describe('DynamoDB ConsumedCapacity and ItemCollectionMetrics', () => {
   const putCap = async (TableName: string, Item: Item) =>
     (await server.ddb.send(new PutItemCommand({ TableName, Item, ReturnConsumedCapacity: 'TOTAL' }))).ConsumedCapacity;
   const getCap = async (pk: string, ConsistentRead: boolean) =>
-    (await server.ddb.send(new GetItemCommand({ TableName: T, Key: { pk: S(pk) }, ConsistentRead, ReturnConsumedCapacity: 'TOTAL' })))
-      .ConsumedCapacity;
+    (
+      await server.ddb.send(
+        new GetItemCommand({ TableName: T, Key: { pk: S(pk) }, ConsistentRead, ReturnConsumedCapacity: 'TOTAL' }),
+      )
+    ).ConsumedCapacity;
 
   describe('writes: one WCU per started KB', () => {
     it.each([
@@ -129,9 +136,13 @@ describe('DynamoDB ConsumedCapacity and ItemCollectionMetrics', () => {
 
     it('DeleteItem costs the deleted item size; deleting nothing costs 1', async () => {
       await putCap(T, sized('del', 4 * KB + 1));
-      const out = await server.ddb.send(new DeleteItemCommand({ TableName: T, Key: { pk: S('del') }, ReturnConsumedCapacity: 'TOTAL' }));
+      const out = await server.ddb.send(
+        new DeleteItemCommand({ TableName: T, Key: { pk: S('del') }, ReturnConsumedCapacity: 'TOTAL' }),
+      );
       expect(out.ConsumedCapacity).toMatchObject({ TableName: T, CapacityUnits: 5 });
-      const none = await server.ddb.send(new DeleteItemCommand({ TableName: T, Key: { pk: S('del') }, ReturnConsumedCapacity: 'TOTAL' }));
+      const none = await server.ddb.send(
+        new DeleteItemCommand({ TableName: T, Key: { pk: S('del') }, ReturnConsumedCapacity: 'TOTAL' }),
+      );
       expect(none.ConsumedCapacity).toMatchObject({ TableName: T, CapacityUnits: 1 });
     });
 
@@ -139,7 +150,12 @@ describe('DynamoDB ConsumedCapacity and ItemCollectionMetrics', () => {
       await putCap(T, sized('ccf', 100));
       const err = await expectError(
         server.ddb.send(
-          new PutItemCommand({ TableName: T, Item: { pk: S('ccf') }, ConditionExpression: 'attribute_not_exists(pk)', ReturnConsumedCapacity: 'TOTAL' }),
+          new PutItemCommand({
+            TableName: T,
+            Item: { pk: S('ccf') },
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
         ),
         'ConditionalCheckFailedException',
       );
@@ -149,10 +165,14 @@ describe('DynamoDB ConsumedCapacity and ItemCollectionMetrics', () => {
     it('no ConsumedCapacity without ReturnConsumedCapacity or with NONE', async () => {
       const a = await server.ddb.send(new PutItemCommand({ TableName: T, Item: { pk: S('none') } }));
       expect(a.ConsumedCapacity).toBeUndefined();
-      const b = await server.ddb.send(new PutItemCommand({ TableName: T, Item: { pk: S('none') }, ReturnConsumedCapacity: 'NONE' }));
+      const b = await server.ddb.send(
+        new PutItemCommand({ TableName: T, Item: { pk: S('none') }, ReturnConsumedCapacity: 'NONE' }),
+      );
       expect(b.ConsumedCapacity).toBeUndefined();
       await expectError(
-        server.ddb.send(new PutItemCommand({ TableName: T, Item: { pk: S('none') }, ReturnConsumedCapacity: 'ALL' as 'TOTAL' })),
+        server.ddb.send(
+          new PutItemCommand({ TableName: T, Item: { pk: S('none') }, ReturnConsumedCapacity: 'ALL' as 'TOTAL' }),
+        ),
         'ValidationException',
         "1 validation error detected: Value 'ALL' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]",
       );
@@ -187,7 +207,9 @@ describe('DynamoDB ConsumedCapacity and ItemCollectionMetrics', () => {
       const Q = 'cap-query';
       await createTable(server.ddb, keyedTable(Q, 'S', 'N'));
       for (let i = 0; i < 3; i++) {
-        await server.ddb.send(new PutItemCommand({ TableName: Q, Item: { pk: S('p'), sk: N(i), d: S('x'.repeat(2 * KB - 10)) } }));
+        await server.ddb.send(
+          new PutItemCommand({ TableName: Q, Item: { pk: S('p'), sk: N(i), d: S('x'.repeat(2 * KB - 10)) } }),
+        );
       }
       // Each item: pk(2+1) + sk(2 + 1 byte number... rounded) + d(1 + 2038) ≈ 2 KB; three items ≈ 6 KB → 2 units.
       const q = await server.ddb.send(
@@ -209,7 +231,9 @@ describe('DynamoDB ConsumedCapacity and ItemCollectionMetrics', () => {
         }),
       );
       expect(qe.ConsumedCapacity).toMatchObject({ TableName: Q, CapacityUnits: 1 });
-      const s = await server.ddb.send(new ScanCommand({ TableName: Q, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }));
+      const s = await server.ddb.send(
+        new ScanCommand({ TableName: Q, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
+      );
       expect(s.ConsumedCapacity).toMatchObject({ TableName: Q, CapacityUnits: 2 });
       // A filter does not reduce what was read; Select COUNT neither.
       const f = await server.ddb.send(
@@ -275,14 +299,20 @@ describe('DynamoDB ConsumedCapacity and ItemCollectionMetrics', () => {
     it('transactions cost twice the standard units', async () => {
       const w = await server.ddb.send(
         new TransactWriteItemsCommand({
-          TransactItems: [{ Put: { TableName: T, Item: sized('tx1', 1.5 * KB) } }, { Put: { TableName: T, Item: sized('tx2', 100) } }],
+          TransactItems: [
+            { Put: { TableName: T, Item: sized('tx1', 1.5 * KB) } },
+            { Put: { TableName: T, Item: sized('tx2', 100) } },
+          ],
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
       expect(w.ConsumedCapacity).toMatchObject([{ TableName: T, CapacityUnits: 6 }]);
       const r = await server.ddb.send(
         new TransactGetItemsCommand({
-          TransactItems: [{ Get: { TableName: T, Key: { pk: S('tx1') } } }, { Get: { TableName: T, Key: { pk: S('r5k') } } }],
+          TransactItems: [
+            { Get: { TableName: T, Key: { pk: S('tx1') } } },
+            { Get: { TableName: T, Key: { pk: S('r5k') } } },
+          ],
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
@@ -293,7 +323,11 @@ describe('DynamoDB ConsumedCapacity and ItemCollectionMetrics', () => {
   describe('INDEXES', () => {
     it('PutItem on a GSI table reports the table and each index it writes', async () => {
       const out = await server.ddb.send(
-        new PutItemCommand({ TableName: G, Item: { pk: S('i1'), g: S('G'), d: S('x'.repeat(1.5 * KB)) }, ReturnConsumedCapacity: 'INDEXES' }),
+        new PutItemCommand({
+          TableName: G,
+          Item: { pk: S('i1'), g: S('G'), d: S('x'.repeat(1.5 * KB)) },
+          ReturnConsumedCapacity: 'INDEXES',
+        }),
       );
       expect(out.ConsumedCapacity).toMatchObject({
         TableName: G,
@@ -347,7 +381,11 @@ describe('DynamoDB ConsumedCapacity and ItemCollectionMetrics', () => {
 
     it('PutItem on an LSI table reports the LSI write', async () => {
       const out = await server.ddb.send(
-        new PutItemCommand({ TableName: L, Item: { pk: S('a'), sk: S('1'), l: S('x') }, ReturnConsumedCapacity: 'INDEXES' }),
+        new PutItemCommand({
+          TableName: L,
+          Item: { pk: S('a'), sk: S('1'), l: S('x') },
+          ReturnConsumedCapacity: 'INDEXES',
+        }),
       );
       expect(out.ConsumedCapacity).toMatchObject({
         TableName: L,
@@ -361,7 +399,11 @@ describe('DynamoDB ConsumedCapacity and ItemCollectionMetrics', () => {
   describe('ItemCollectionMetrics', () => {
     it('writes to a table with an LSI return the item collection key and size estimate', async () => {
       const put = await server.ddb.send(
-        new PutItemCommand({ TableName: L, Item: { pk: S('icm'), sk: S('1'), l: S('v') }, ReturnItemCollectionMetrics: 'SIZE' }),
+        new PutItemCommand({
+          TableName: L,
+          Item: { pk: S('icm'), sk: S('1'), l: S('v') },
+          ReturnItemCollectionMetrics: 'SIZE',
+        }),
       );
       expect(put.ItemCollectionMetrics).toEqual({ ItemCollectionKey: { pk: S('icm') }, SizeEstimateRangeGB: [0, 1] });
       const upd = await server.ddb.send(
@@ -384,11 +426,15 @@ describe('DynamoDB ConsumedCapacity and ItemCollectionMetrics', () => {
           ReturnItemCollectionMetrics: 'SIZE',
         }),
       );
-      expect(batch.ItemCollectionMetrics).toEqual({ [L]: [{ ItemCollectionKey: { pk: S('icm2') }, SizeEstimateRangeGB: [0, 1] }] });
+      expect(batch.ItemCollectionMetrics).toEqual({
+        [L]: [{ ItemCollectionKey: { pk: S('icm2') }, SizeEstimateRangeGB: [0, 1] }],
+      });
     });
 
     it('tables without an LSI return no ItemCollectionMetrics', async () => {
-      const out = await server.ddb.send(new PutItemCommand({ TableName: T, Item: { pk: S('no-icm') }, ReturnItemCollectionMetrics: 'SIZE' }));
+      const out = await server.ddb.send(
+        new PutItemCommand({ TableName: T, Item: { pk: S('no-icm') }, ReturnItemCollectionMetrics: 'SIZE' }),
+      );
       expect(out.ItemCollectionMetrics).toBeUndefined();
     });
   });

@@ -24,10 +24,16 @@ describe.skipIf(!hasAwsCli)('DynamoDB through the AWS CLI v2', { timeout: 90_000
   it('create-table, then wait table-exists', async () => {
     const out = await run([
       'create-table',
-      '--table-name', T,
-      '--attribute-definitions', 'AttributeName=pk,AttributeType=S', 'AttributeName=sk,AttributeType=N',
-      '--key-schema', 'AttributeName=pk,KeyType=HASH', 'AttributeName=sk,KeyType=RANGE',
-      '--billing-mode', 'PAY_PER_REQUEST',
+      '--table-name',
+      T,
+      '--attribute-definitions',
+      'AttributeName=pk,AttributeType=S',
+      'AttributeName=sk,AttributeType=N',
+      '--key-schema',
+      'AttributeName=pk,KeyType=HASH',
+      'AttributeName=sk,KeyType=RANGE',
+      '--billing-mode',
+      'PAY_PER_REQUEST',
     ]);
     expect(out.TableDescription.TableName).toBe(T);
     expect(out.TableDescription.TableArn).toBe(`arn:aws:dynamodb:us-east-1:000000000000:table/${T}`);
@@ -39,9 +45,22 @@ describe.skipIf(!hasAwsCli)('DynamoDB through the AWS CLI v2', { timeout: 90_000
   });
 
   it('put-item and get-item, including non-ASCII data (checksummed bytes)', async () => {
-    const item = { pk: { S: 'user#1' }, sk: { N: '1' }, name: { S: 'Zoë 🌍 中文' }, tags: { SS: ['a', 'b'] }, m: { M: { n: { N: '12345678901234567890123456789012345678' } } } };
+    const item = {
+      pk: { S: 'user#1' },
+      sk: { N: '1' },
+      name: { S: 'Zoë 🌍 中文' },
+      tags: { SS: ['a', 'b'] },
+      m: { M: { n: { N: '12345678901234567890123456789012345678' } } },
+    };
     await run(['put-item', '--table-name', T, '--item', json(item)]);
-    const got = await run(['get-item', '--table-name', T, '--key', json({ pk: { S: 'user#1' }, sk: { N: '1' } }), '--consistent-read']);
+    const got = await run([
+      'get-item',
+      '--table-name',
+      T,
+      '--key',
+      json({ pk: { S: 'user#1' }, sk: { N: '1' } }),
+      '--consistent-read',
+    ]);
     expect(got.Item.name).toEqual({ S: 'Zoë 🌍 中文' });
     expect(got.Item.m).toEqual(item.m);
     expect([...got.Item.tags.SS].sort()).toEqual(['a', 'b']);
@@ -49,23 +68,35 @@ describe.skipIf(!hasAwsCli)('DynamoDB through the AWS CLI v2', { timeout: 90_000
 
   it('update-item with an update expression and ReturnValues', async () => {
     const out = await run([
-      'update-item', '--table-name', T,
-      '--key', json({ pk: { S: 'user#1' }, sk: { N: '1' } }),
-      '--update-expression', 'SET visits = if_not_exists(visits, :zero) + :one REMOVE tags',
-      '--expression-attribute-values', json({ ':zero': { N: '0' }, ':one': { N: '1' } }),
-      '--return-values', 'UPDATED_NEW',
+      'update-item',
+      '--table-name',
+      T,
+      '--key',
+      json({ pk: { S: 'user#1' }, sk: { N: '1' } }),
+      '--update-expression',
+      'SET visits = if_not_exists(visits, :zero) + :one REMOVE tags',
+      '--expression-attribute-values',
+      json({ ':zero': { N: '0' }, ':one': { N: '1' } }),
+      '--return-values',
+      'UPDATED_NEW',
     ]);
     expect(out.Attributes).toEqual({ visits: { N: '1' } });
   });
 
   it('batch-write-item, then query with --key-condition-expression', async () => {
-    const requests = Array.from({ length: 12 }, (_, i) => ({ PutRequest: { Item: { pk: { S: 'batch' }, sk: { N: String(i) }, v: { S: `v${i}` } } } }));
+    const requests = Array.from({ length: 12 }, (_, i) => ({
+      PutRequest: { Item: { pk: { S: 'batch' }, sk: { N: String(i) }, v: { S: `v${i}` } } },
+    }));
     const out = await run(['batch-write-item', '--request-items', json({ [T]: requests })]);
     expect(out.UnprocessedItems).toEqual({});
     const q = await run([
-      'query', '--table-name', T,
-      '--key-condition-expression', 'pk = :p AND sk BETWEEN :a AND :b',
-      '--expression-attribute-values', json({ ':p': { S: 'batch' }, ':a': { N: '3' }, ':b': { N: '6' } }),
+      'query',
+      '--table-name',
+      T,
+      '--key-condition-expression',
+      'pk = :p AND sk BETWEEN :a AND :b',
+      '--expression-attribute-values',
+      json({ ':p': { S: 'batch' }, ':a': { N: '3' }, ':b': { N: '6' } }),
       '--no-scan-index-forward',
     ]);
     expect(q.Items.map((i: any) => i.sk.N)).toEqual(['6', '5', '4', '3']);
@@ -82,7 +113,16 @@ describe.skipIf(!hasAwsCli)('DynamoDB through the AWS CLI v2', { timeout: 90_000
     let token: string | undefined;
     let rounds = 0;
     do {
-      const page = await run(['scan', '--table-name', T, '--page-size', '2', '--max-items', '5', ...(token ? ['--starting-token', token] : [])]);
+      const page = await run([
+        'scan',
+        '--table-name',
+        T,
+        '--page-size',
+        '2',
+        '--max-items',
+        '5',
+        ...(token ? ['--starting-token', token] : []),
+      ]);
       for (const i of page.Items) seen.push(`${i.pk.S}/${i.sk.N}`);
       token = page.NextToken;
       rounds++;
@@ -104,9 +144,13 @@ describe.skipIf(!hasAwsCli)('DynamoDB through the AWS CLI v2', { timeout: 90_000
     );
 
     const cond = await run([
-      'put-item', '--table-name', T,
-      '--item', json({ pk: { S: 'user#1' }, sk: { N: '1' } }),
-      '--condition-expression', 'attribute_not_exists(pk)',
+      'put-item',
+      '--table-name',
+      T,
+      '--item',
+      json({ pk: { S: 'user#1' }, sk: { N: '1' } }),
+      '--condition-expression',
+      'attribute_not_exists(pk)',
     ]).then(
       () => undefined,
       (e: { code?: number; stderr?: string }) => e,

@@ -38,7 +38,11 @@ describe('DynamoDB condition and filter expressions over HTTP', () => {
   afterAll(() => server.stop());
 
   /** The sorted pks a Scan FilterExpression keeps. */
-  async function matching(FilterExpression: string, values?: Record<string, AttributeValue>, names?: Record<string, string>) {
+  async function matching(
+    FilterExpression: string,
+    values?: Record<string, AttributeValue>,
+    names?: Record<string, string>,
+  ) {
     const out = await server.ddb.send(
       new ScanCommand({
         TableName: T,
@@ -71,7 +75,11 @@ describe('DynamoDB condition and filter expressions over HTTP', () => {
   it('BETWEEN and IN', async () => {
     expect(await matching('n BETWEEN :lo AND :hi', { ':lo': N(-3), ':hi': N(1) })).toEqual(['a', 'b']);
     expect(await matching('s BETWEEN :lo AND :hi', { ':lo': S('b'), ':hi': S('c') })).toEqual(['b']);
-    expect(await matching('n IN (:x, :y, :z)', { ':x': N(100), ':y': N(-2.5), ':z': S('not-a-number') })).toEqual(['b', 'c', 'd']);
+    expect(await matching('n IN (:x, :y, :z)', { ':x': N(100), ':y': N(-2.5), ':z': S('not-a-number') })).toEqual([
+      'b',
+      'c',
+      'd',
+    ]);
   });
 
   it('AND binds tighter than OR; NOT binds tighter than AND; parentheses override', async () => {
@@ -107,7 +115,9 @@ describe('DynamoDB condition and filter expressions over HTTP', () => {
       ['BS', []],
     ];
     for (const [type, pks] of cases) {
-      const attr = { S: 'n', N: 'n', B: 'b', SS: 'ss', NS: 'ns', L: 'l', M: 'm', BOOL: 'flag', NULL: 'nul', BS: 'bs' }[type]!;
+      const attr = { S: 'n', N: 'n', B: 'b', SS: 'ss', NS: 'ns', L: 'l', M: 'm', BOOL: 'flag', NULL: 'nul', BS: 'bs' }[
+        type
+      ]!;
       expect(await matching(`attribute_type(${attr}, :t)`, { ':t': S(type) }), type).toEqual(pks);
     }
   });
@@ -177,7 +187,11 @@ describe('DynamoDB condition and filter expressions over HTTP', () => {
           ...(names ? { ExpressionAttributeNames: names } : {}),
         }),
       );
-    const cond = (ConditionExpression: string, values?: Record<string, AttributeValue>, names?: Record<string, string>) =>
+    const cond = (
+      ConditionExpression: string,
+      values?: Record<string, AttributeValue>,
+      names?: Record<string, string>,
+    ) =>
       server.ddb.send(
         new PutItemCommand({
           TableName: T,
@@ -189,7 +203,11 @@ describe('DynamoDB condition and filter expressions over HTTP', () => {
       );
 
     it('unknown functions and wrongly typed arguments', async () => {
-      await expectError(scan('nope(s)'), 'ValidationException', 'Invalid FilterExpression: Invalid function name; function: nope');
+      await expectError(
+        scan('nope(s)'),
+        'ValidationException',
+        'Invalid FilterExpression: Invalid function name; function: nope',
+      );
       await expectError(
         cond('begins_with(s, :n)', { ':n': N(1) }),
         'ValidationException',
@@ -227,8 +245,16 @@ describe('DynamoDB condition and filter expressions over HTTP', () => {
     });
 
     it('syntax errors name the token and its neighbourhood', async () => {
-      await expectError(cond('a = = b'), 'ValidationException', 'Invalid ConditionExpression: Syntax error; token: "=", near: "= = b"');
-      await expectError(cond(''), 'ValidationException', 'Invalid ConditionExpression: The expression can not be empty;');
+      await expectError(
+        cond('a = = b'),
+        'ValidationException',
+        'Invalid ConditionExpression: Syntax error; token: "=", near: "= = b"',
+      );
+      await expectError(
+        cond(''),
+        'ValidationException',
+        'Invalid ConditionExpression: The expression can not be empty;',
+      );
     });
 
     it('undefined and unused placeholders', async () => {
@@ -258,7 +284,9 @@ describe('DynamoDB condition and filter expressions over HTTP', () => {
         'Invalid ProjectionExpression: An expression attribute name used in the document path is not defined; attribute name: #nope',
       );
       await expectError(
-        server.ddb.send(new PutItemCommand({ TableName: T, Item: { pk: S('x') }, ExpressionAttributeValues: { ':v': S('unused') } })),
+        server.ddb.send(
+          new PutItemCommand({ TableName: T, Item: { pk: S('x') }, ExpressionAttributeValues: { ':v': S('unused') } }),
+        ),
         'ValidationException',
         'ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null',
       );
@@ -281,7 +309,12 @@ describe('DynamoDB condition and filter expressions over HTTP', () => {
         'Invalid ProjectionExpression: Attribute name is a reserved keyword; reserved keyword: data',
       );
       const ok = await server.ddb.send(
-        new GetItemCommand({ TableName: T, Key: { pk: S('a') }, ProjectionExpression: 'pk, #d', ExpressionAttributeNames: { '#d': 'data' } }),
+        new GetItemCommand({
+          TableName: T,
+          Key: { pk: S('a') },
+          ProjectionExpression: 'pk, #d',
+          ExpressionAttributeNames: { '#d': 'data' },
+        }),
       );
       expect(ok.Item).toEqual({ pk: S('a') });
     });

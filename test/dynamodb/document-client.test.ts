@@ -39,7 +39,12 @@ describe('lib-dynamodb DynamoDBDocumentClient round trips', () => {
    */
   const ownDocClient = (options: Parameters<typeof DynamoDBDocumentClient.from>[1]) =>
     DynamoDBDocumentClient.from(
-      new DynamoDBClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 }),
+      new DynamoDBClient({
+        endpoint: server.endpoint,
+        region: 'us-east-1',
+        credentials: TEST_CREDENTIALS,
+        maxAttempts: 1,
+      }),
       options,
     );
 
@@ -78,7 +83,12 @@ describe('lib-dynamodb DynamoDBDocumentClient round trips', () => {
     const c = ownDocClient({ unmarshallOptions: { wrapNumbers: true } });
     const big = '12345678901234567890123456789012345678';
     const tiny = '0.00000000000000000000000000000000000001';
-    await c.send(new PutCommand({ TableName: T, Item: { pk: 'numbers', big: NumberValue.from(big), tiny: NumberValue.from(tiny), bi: 2n ** 100n } }));
+    await c.send(
+      new PutCommand({
+        TableName: T,
+        Item: { pk: 'numbers', big: NumberValue.from(big), tiny: NumberValue.from(tiny), bi: 2n ** 100n },
+      }),
+    );
     const { Item } = await c.send(new GetCommand({ TableName: T, Key: { pk: 'numbers' } }));
     expect(Item!['big'].toString()).toBe(big);
     expect(Item!['tiny'].toString()).toBe(tiny);
@@ -97,11 +107,22 @@ describe('lib-dynamodb DynamoDBDocumentClient round trips', () => {
         Key: { pk: 'upd' },
         UpdateExpression: 'ADD tags :t, #c :one SET #l = list_append(#l, :more), meta = :m REMOVE gone',
         ExpressionAttributeNames: { '#c': 'count', '#l': 'list' },
-        ExpressionAttributeValues: { ':t': new Set(['b']), ':one': 1, ':more': ['y', 'z'], ':m': { when: 'now', n: [1, 2] } },
+        ExpressionAttributeValues: {
+          ':t': new Set(['b']),
+          ':one': 1,
+          ':more': ['y', 'z'],
+          ':m': { when: 'now', n: [1, 2] },
+        },
         ReturnValues: 'ALL_NEW',
       }),
     );
-    expect(out.Attributes).toEqual({ pk: 'upd', tags: new Set(['a', 'b']), count: 2, list: ['x', 'y', 'z'], meta: { when: 'now', n: [1, 2] } });
+    expect(out.Attributes).toEqual({
+      pk: 'upd',
+      tags: new Set(['a', 'b']),
+      count: 2,
+      list: ['x', 'y', 'z'],
+      meta: { when: 'now', n: [1, 2] },
+    });
   });
 
   it('conditional writes surface ConditionalCheckFailedException with the old item unmarshalled', async () => {
@@ -127,7 +148,11 @@ describe('lib-dynamodb DynamoDBDocumentClient round trips', () => {
   it('paginateQuery and paginateScan walk every page', async () => {
     const items = Array.from({ length: 57 }, (_, i) => ({ pk: 'page', sk: i, even: i % 2 === 0 }));
     for (let i = 0; i < items.length; i += 25) {
-      await doc.send(new BatchWriteCommand({ RequestItems: { [C]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+      await doc.send(
+        new BatchWriteCommand({
+          RequestItems: { [C]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
+        }),
+      );
     }
     const seen: number[] = [];
     let pages = 0;
@@ -141,12 +166,19 @@ describe('lib-dynamodb DynamoDBDocumentClient round trips', () => {
     expect(seen).toEqual(items.map((i) => i.sk));
     expect(pages).toBeGreaterThanOrEqual(6);
     let scanned = 0;
-    for await (const page of paginateScan({ client: doc, pageSize: 8 }, { TableName: C, FilterExpression: 'even = :t', ExpressionAttributeValues: { ':t': true } })) {
+    for await (const page of paginateScan(
+      { client: doc, pageSize: 8 },
+      { TableName: C, FilterExpression: 'even = :t', ExpressionAttributeValues: { ':t': true } },
+    )) {
       scanned += page.Items?.length ?? 0;
     }
     expect(scanned).toBe(29);
     const q = await doc.send(
-      new QueryCommand({ TableName: C, KeyConditionExpression: 'pk = :p AND sk BETWEEN :a AND :b', ExpressionAttributeValues: { ':p': 'page', ':a': 10, ':b': 12 } }),
+      new QueryCommand({
+        TableName: C,
+        KeyConditionExpression: 'pk = :p AND sk BETWEEN :a AND :b',
+        ExpressionAttributeValues: { ':p': 'page', ':a': 10, ':b': 12 },
+      }),
     );
     expect(q.Items).toEqual([items[10], items[11], items[12]]);
   });
@@ -156,22 +188,37 @@ describe('lib-dynamodb DynamoDBDocumentClient round trips', () => {
       new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: T, Item: { pk: 'tx1', s: new Set(['x']) } } },
-          { Update: { TableName: T, Key: { pk: 'tx2' }, UpdateExpression: 'SET v = :v', ExpressionAttributeValues: { ':v': { a: [1] } } } },
+          {
+            Update: {
+              TableName: T,
+              Key: { pk: 'tx2' },
+              UpdateExpression: 'SET v = :v',
+              ExpressionAttributeValues: { ':v': { a: [1] } },
+            },
+          },
         ],
       }),
     );
-    const batch = await doc.send(new BatchGetCommand({ RequestItems: { [T]: { Keys: [{ pk: 'tx1' }, { pk: 'tx2' }] } } }));
+    const batch = await doc.send(
+      new BatchGetCommand({ RequestItems: { [T]: { Keys: [{ pk: 'tx1' }, { pk: 'tx2' }] } } }),
+    );
     expect(batch.Responses![T]!.sort((a, b) => String(a['pk']).localeCompare(String(b['pk'])))).toEqual([
       { pk: 'tx1', s: new Set(['x']) },
       { pk: 'tx2', v: { a: [1] } },
     ]);
-    const tg = await doc.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName: T, Key: { pk: 'tx2' } } }, { Get: { TableName: T, Key: { pk: 'zzz' } } }] }));
+    const tg = await doc.send(
+      new TransactGetCommand({
+        TransactItems: [{ Get: { TableName: T, Key: { pk: 'tx2' } } }, { Get: { TableName: T, Key: { pk: 'zzz' } } }],
+      }),
+    );
     expect(tg.Responses).toEqual([{ Item: { pk: 'tx2', v: { a: [1] } } }, {}]);
   });
 
   it('removeUndefinedValues lets callers send objects with undefined members', async () => {
     const c = ownDocClient({ marshallOptions: { removeUndefinedValues: true } });
-    await c.send(new PutCommand({ TableName: T, Item: { pk: 'undef', a: 1, b: undefined, m: { c: undefined, d: 2 } } }));
+    await c.send(
+      new PutCommand({ TableName: T, Item: { pk: 'undef', a: 1, b: undefined, m: { c: undefined, d: 2 } } }),
+    );
     const { Item } = await c.send(new GetCommand({ TableName: T, Key: { pk: 'undef' } }));
     expect(Item).toEqual({ pk: 'undef', a: 1, m: { d: 2 } });
   });

@@ -1,4 +1,10 @@
-import { DeleteItemCommand, PutItemCommand, QueryCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTable, expectError, N, putAll, queryAll, S, scanAll } from '../helpers/ddb.js';
@@ -48,7 +54,11 @@ describe('DynamoDB secondary indexes', () => {
           ],
           Projection: { ProjectionType: 'ALL' },
         },
-        { IndexName: 'gKeys', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+        {
+          IndexName: 'gKeys',
+          KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
         {
           IndexName: 'gInclude',
           KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
@@ -78,8 +88,19 @@ describe('DynamoDB secondary indexes', () => {
   });
   afterAll(() => server.stop());
 
-  const query = (IndexName: string, KeyConditionExpression: string, values: QueryCommandInput['ExpressionAttributeValues'], extra: Partial<QueryCommandInput> = {}) =>
-    queryAll(server.ddb, { TableName: T, IndexName, KeyConditionExpression, ExpressionAttributeValues: values, ...extra });
+  const query = (
+    IndexName: string,
+    KeyConditionExpression: string,
+    values: QueryCommandInput['ExpressionAttributeValues'],
+    extra: Partial<QueryCommandInput> = {},
+  ) =>
+    queryAll(server.ddb, {
+      TableName: T,
+      IndexName,
+      KeyConditionExpression,
+      ExpressionAttributeValues: values,
+      ...extra,
+    });
   const red = { ':g': S('red') };
 
   describe('GSI projections', () => {
@@ -110,7 +131,13 @@ describe('DynamoDB secondary indexes', () => {
     it('Select ALL_ATTRIBUTES on a GSI that does not project ALL is rejected', async () => {
       await expectError(
         server.ddb.send(
-          new QueryCommand({ TableName: T, IndexName: 'gKeys', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: red, Select: 'ALL_ATTRIBUTES' }),
+          new QueryCommand({
+            TableName: T,
+            IndexName: 'gKeys',
+            KeyConditionExpression: 'g = :g',
+            ExpressionAttributeValues: red,
+            Select: 'ALL_ATTRIBUTES',
+          }),
         ),
         'ValidationException',
         'One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index gKeys because its projection type is not ALL',
@@ -120,7 +147,13 @@ describe('DynamoDB secondary indexes', () => {
     it('ConsistentRead is not supported on a GSI', async () => {
       await expectError(
         server.ddb.send(
-          new QueryCommand({ TableName: T, IndexName: 'gAll', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: red, ConsistentRead: true }),
+          new QueryCommand({
+            TableName: T,
+            IndexName: 'gAll',
+            KeyConditionExpression: 'g = :g',
+            ExpressionAttributeValues: red,
+            ConsistentRead: true,
+          }),
         ),
         'ValidationException',
         'Consistent reads are not supported on global secondary indexes',
@@ -129,7 +162,14 @@ describe('DynamoDB secondary indexes', () => {
 
     it('the key condition must use the index keys', async () => {
       await expectError(
-        server.ddb.send(new QueryCommand({ TableName: T, IndexName: 'gAll', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('u1') } })),
+        server.ddb.send(
+          new QueryCommand({
+            TableName: T,
+            IndexName: 'gAll',
+            KeyConditionExpression: 'pk = :p',
+            ExpressionAttributeValues: { ':p': S('u1') },
+          }),
+        ),
         'ValidationException',
         'Query condition missed key schema element: g',
       );
@@ -155,17 +195,32 @@ describe('DynamoDB secondary indexes', () => {
       await server.ddb.send(new PutItemCommand({ TableName: T2, Item: { ...k } }));
       expect(await inGreen()).toBe(false);
       await server.ddb.send(
-        new UpdateItemCommand({ TableName: T2, Key: k, UpdateExpression: 'SET g = :g', ExpressionAttributeValues: { ':g': S('green') } }),
+        new UpdateItemCommand({
+          TableName: T2,
+          Key: k,
+          UpdateExpression: 'SET g = :g',
+          ExpressionAttributeValues: { ':g': S('green') },
+        }),
       );
       expect(await inGreen()).toBe(true);
       await server.ddb.send(
-        new UpdateItemCommand({ TableName: T2, Key: k, UpdateExpression: 'SET g = :g', ExpressionAttributeValues: { ':g': S('pink') } }),
+        new UpdateItemCommand({
+          TableName: T2,
+          Key: k,
+          UpdateExpression: 'SET g = :g',
+          ExpressionAttributeValues: { ':g': S('pink') },
+        }),
       );
       expect([await inGreen(), await inPink()]).toEqual([false, true]);
       await server.ddb.send(new UpdateItemCommand({ TableName: T2, Key: k, UpdateExpression: 'REMOVE g' }));
       expect(await inPink()).toBe(false);
       await server.ddb.send(
-        new UpdateItemCommand({ TableName: T2, Key: k, UpdateExpression: 'SET g = :g', ExpressionAttributeValues: { ':g': S('pink') } }),
+        new UpdateItemCommand({
+          TableName: T2,
+          Key: k,
+          UpdateExpression: 'SET g = :g',
+          ExpressionAttributeValues: { ':g': S('pink') },
+        }),
       );
       await server.ddb.send(new DeleteItemCommand({ TableName: T2, Key: k }));
       expect(await inPink()).toBe(false);
@@ -183,11 +238,27 @@ describe('DynamoDB secondary indexes', () => {
           { AttributeName: 'g', AttributeType: 'S' },
         ],
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        GlobalSecondaryIndexes: [{ IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byG',
+            KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
       });
-      await putAll(server.ddb, D, Array.from({ length: 23 }, (_, i) => ({ pk: S(`p${i}`), g: S(i % 2 ? 'odd' : 'even') })));
+      await putAll(
+        server.ddb,
+        D,
+        Array.from({ length: 23 }, (_, i) => ({ pk: S(`p${i}`), g: S(i % 2 ? 'odd' : 'even') })),
+      );
       const first = await server.ddb.send(
-        new QueryCommand({ TableName: D, IndexName: 'byG', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': S('even') }, Limit: 5 }),
+        new QueryCommand({
+          TableName: D,
+          IndexName: 'byG',
+          KeyConditionExpression: 'g = :g',
+          ExpressionAttributeValues: { ':g': S('even') },
+          Limit: 5,
+        }),
       );
       expect(Object.keys(first.LastEvaluatedKey!).sort()).toEqual(['g', 'pk']);
       expect(first.LastEvaluatedKey!['g']).toEqual(S('even'));
@@ -214,14 +285,23 @@ describe('DynamoDB secondary indexes', () => {
         { pk: S('u1'), sk: N(3), l: S('b') },
         { pk: S('u1'), sk: N(1), l: S('c') },
       ]);
-      const range = await query('lKeys', 'pk = :p AND l BETWEEN :a AND :b', { ':p': S('u1'), ':a': S('b'), ':b': S('c') });
+      const range = await query('lKeys', 'pk = :p AND l BETWEEN :a AND :b', {
+        ':p': S('u1'),
+        ':a': S('b'),
+        ':b': S('c'),
+      });
       expect(keysOf(range.items)).toEqual(['u1#3', 'u1#1']);
     });
 
     it('an LSI can fetch non-projected attributes from the table (ALL_ATTRIBUTES, ProjectionExpression)', async () => {
       const all = await query('lKeys', 'pk = :p', { ':p': S('u1') }, { Select: 'ALL_ATTRIBUTES' });
       expect(all.items).toEqual([ITEMS[1], ITEMS[2], ITEMS[0]]);
-      const some = await query('lInclude', 'pk = :p AND l = :l', { ':p': S('u1'), ':l': S('c') }, { ProjectionExpression: 'b, c' });
+      const some = await query(
+        'lInclude',
+        'pk = :p AND l = :l',
+        { ':p': S('u1'), ':l': S('c') },
+        { ProjectionExpression: 'b, c' },
+      );
       expect(some.items).toEqual([{ b: S('b1'), c: S('c1') }]);
       const projected = await query('lInclude', 'pk = :p', { ':p': S('u1') });
       expect(projected.items).toEqual([
@@ -233,7 +313,13 @@ describe('DynamoDB secondary indexes', () => {
 
     it('ConsistentRead is allowed on an LSI', async () => {
       const out = await server.ddb.send(
-        new QueryCommand({ TableName: T, IndexName: 'lKeys', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('u3') }, ConsistentRead: true }),
+        new QueryCommand({
+          TableName: T,
+          IndexName: 'lKeys',
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': S('u3') },
+          ConsistentRead: true,
+        }),
       );
       expect(out.Count).toBe(1);
     });

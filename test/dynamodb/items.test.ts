@@ -17,7 +17,8 @@ describe('DynamoDB items: Put/Get/Update/Delete', () => {
   });
   afterAll(() => server.stop());
 
-  const put = (Item: Item, extra: Record<string, unknown> = {}) => server.ddb.send(new PutItemCommand({ TableName: T, Item, ...extra }));
+  const put = (Item: Item, extra: Record<string, unknown> = {}) =>
+    server.ddb.send(new PutItemCommand({ TableName: T, Item, ...extra }));
   const get = async (pk: string) =>
     (await server.ddb.send(new GetItemCommand({ TableName: T, Key: { pk: S(pk) }, ConsistentRead: true }))).Item;
 
@@ -53,7 +54,12 @@ describe('DynamoDB items: Put/Get/Update/Delete', () => {
     expect(await get('nope')).toBeUndefined();
     await put({ pk: S('proj'), a: { M: { b: S('B'), c: S('C') } }, l: { L: [N(0), N(1), N(2)] }, other: S('o') });
     const out = await server.ddb.send(
-      new GetItemCommand({ TableName: T, Key: { pk: S('proj') }, ProjectionExpression: 'a.b, l[2], #o', ExpressionAttributeNames: { '#o': 'other' } }),
+      new GetItemCommand({
+        TableName: T,
+        Key: { pk: S('proj') },
+        ProjectionExpression: 'a.b, l[2], #o',
+        ExpressionAttributeNames: { '#o': 'other' },
+      }),
     );
     expect(out.Item).toEqual({ a: { M: { b: S('B') } }, l: { L: [N(2)] }, other: S('o') });
   });
@@ -67,7 +73,11 @@ describe('DynamoDB items: Put/Get/Update/Delete', () => {
   it('PutItem ConditionExpression: attribute_not_exists guards creation', async () => {
     const cond = { ConditionExpression: 'attribute_not_exists(pk)' };
     await put({ pk: S('once'), v: N(1) }, cond);
-    const err = await expectError(put({ pk: S('once'), v: N(2) }, cond), 'ConditionalCheckFailedException', 'The conditional request failed');
+    const err = await expectError(
+      put({ pk: S('once'), v: N(2) }, cond),
+      'ConditionalCheckFailedException',
+      'The conditional request failed',
+    );
     expect(err.$metadata.httpStatusCode).toBe(400);
     expect(err.Item).toBeUndefined();
     expect(await get('once')).toEqual({ pk: S('once'), v: N(1) });
@@ -82,7 +92,11 @@ describe('DynamoDB items: Put/Get/Update/Delete', () => {
     expect(none.Attributes).toBeUndefined();
     for (const rv of ['ALL_NEW', 'UPDATED_OLD', 'UPDATED_NEW']) {
       // AWS has used both wordings for a valid-but-disallowed ReturnValues.
-      await expectError(put({ pk: S('rv-put'), v: N(4) }, { ReturnValues: rv }), 'ValidationException', /^(Return values set to invalid value|ReturnValues can only be ALL_OLD or NONE)$/);
+      await expectError(
+        put({ pk: S('rv-put'), v: N(4) }, { ReturnValues: rv }),
+        'ValidationException',
+        /^(Return values set to invalid value|ReturnValues can only be ALL_OLD or NONE)$/,
+      );
     }
     await expectError(
       put({ pk: S('rv-put'), v: N(4) }, { ReturnValues: 'BOGUS' }),
@@ -97,7 +111,12 @@ describe('DynamoDB items: Put/Get/Update/Delete', () => {
     await put({ pk: S('del'), v: N(7) });
     await expectError(
       server.ddb.send(
-        new DeleteItemCommand({ TableName: T, Key: { pk: S('del') }, ConditionExpression: 'v = :x', ExpressionAttributeValues: { ':x': N(8) } }),
+        new DeleteItemCommand({
+          TableName: T,
+          Key: { pk: S('del') },
+          ConditionExpression: 'v = :x',
+          ExpressionAttributeValues: { ':x': N(8) },
+        }),
       ),
       'ConditionalCheckFailedException',
       'The conditional request failed',
@@ -114,10 +133,14 @@ describe('DynamoDB items: Put/Get/Update/Delete', () => {
     expect(out.Attributes).toEqual({ pk: S('del'), v: N(7) });
     expect(await get('del')).toBeUndefined();
     // Deleting a missing item succeeds and returns nothing.
-    const again = await server.ddb.send(new DeleteItemCommand({ TableName: T, Key: { pk: S('del') }, ReturnValues: 'ALL_OLD' }));
+    const again = await server.ddb.send(
+      new DeleteItemCommand({ TableName: T, Key: { pk: S('del') }, ReturnValues: 'ALL_OLD' }),
+    );
     expect(again.Attributes).toBeUndefined();
     await expectError(
-      server.ddb.send(new DeleteItemCommand({ TableName: T, Key: { pk: S('del') }, ConditionExpression: 'attribute_exists(pk)' })),
+      server.ddb.send(
+        new DeleteItemCommand({ TableName: T, Key: { pk: S('del') }, ConditionExpression: 'attribute_exists(pk)' }),
+      ),
       'ConditionalCheckFailedException',
     );
     await expectError(
@@ -128,7 +151,13 @@ describe('DynamoDB items: Put/Get/Update/Delete', () => {
   });
 
   describe('UpdateItem ReturnValues', () => {
-    const base: Item = { pk: S('rv-upd'), a: N(1), b: { M: { x: S('old-x'), y: S('old-y') } }, c: S('keep'), gone: S('bye') };
+    const base: Item = {
+      pk: S('rv-upd'),
+      a: N(1),
+      b: { M: { x: S('old-x'), y: S('old-y') } },
+      c: S('keep'),
+      gone: S('bye'),
+    };
     const update = async (ReturnValues: string) => {
       await put(base);
       return server.ddb.send(
@@ -158,7 +187,11 @@ describe('DynamoDB items: Put/Get/Update/Delete', () => {
       });
     });
     it('UPDATED_OLD returns only the old values of the updated paths that existed', async () => {
-      expect((await update('UPDATED_OLD')).Attributes).toEqual({ a: N(1), b: { M: { x: S('old-x') } }, gone: S('bye') });
+      expect((await update('UPDATED_OLD')).Attributes).toEqual({
+        a: N(1),
+        b: { M: { x: S('old-x') } },
+        gone: S('bye'),
+      });
     });
     it('UPDATED_NEW returns only the new values of the updated paths', async () => {
       expect((await update('UPDATED_NEW')).Attributes).toEqual({ a: N(2), b: { M: { x: S('new-x') } }, fresh: S('F') });
@@ -192,7 +225,9 @@ describe('DynamoDB items: Put/Get/Update/Delete', () => {
     const missing = await server.ddb.send(new GetItemCommand({ TableName: C, Key: { pk: S('u'), sk: N(2) } }));
     expect(missing.Item).toBeUndefined();
     // An update that only removes attributes of a missing item creates nothing.
-    await server.ddb.send(new UpdateItemCommand({ TableName: C, Key: { pk: S('u'), sk: N(3) }, UpdateExpression: 'REMOVE v' }));
+    await server.ddb.send(
+      new UpdateItemCommand({ TableName: C, Key: { pk: S('u'), sk: N(3) }, UpdateExpression: 'REMOVE v' }),
+    );
     expect((await server.ddb.send(new GetItemCommand({ TableName: C, Key: { pk: S('u'), sk: N(3) } }))).Item).toEqual({
       pk: S('u'),
       sk: N(3),
@@ -209,7 +244,11 @@ describe('DynamoDB items: Put/Get/Update/Delete', () => {
         ExpressionAttributeValues: { ':open': S('open') },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
       };
-      const e1 = await expectError(put({ pk: S('rvoccf'), state: S('x') }, common), 'ConditionalCheckFailedException', 'The conditional request failed');
+      const e1 = await expectError(
+        put({ pk: S('rvoccf'), state: S('x') }, common),
+        'ConditionalCheckFailedException',
+        'The conditional request failed',
+      );
       expect(e1.Item).toEqual(existing);
       const e2 = await expectError(
         server.ddb.send(
@@ -224,7 +263,10 @@ describe('DynamoDB items: Put/Get/Update/Delete', () => {
         'ConditionalCheckFailedException',
       );
       expect(e2.Item).toEqual(existing);
-      const e3 = await expectError(server.ddb.send(new DeleteItemCommand({ TableName: T, Key: { pk: S('rvoccf') }, ...common })), 'ConditionalCheckFailedException');
+      const e3 = await expectError(
+        server.ddb.send(new DeleteItemCommand({ TableName: T, Key: { pk: S('rvoccf') }, ...common })),
+        'ConditionalCheckFailedException',
+      );
       expect(e3.Item).toEqual(existing);
       expect(await get('rvoccf')).toEqual(existing);
     });
@@ -232,12 +274,18 @@ describe('DynamoDB items: Put/Get/Update/Delete', () => {
     it('NONE (the default) and a missing item carry no Item', async () => {
       await put({ pk: S('rvoccf-none'), v: N(1) });
       const e1 = await expectError(
-        put({ pk: S('rvoccf-none') }, { ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'NONE' }),
+        put(
+          { pk: S('rvoccf-none') },
+          { ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'NONE' },
+        ),
         'ConditionalCheckFailedException',
       );
       expect(e1.Item).toBeUndefined();
       const e2 = await expectError(
-        put({ pk: S('rvoccf-missing') }, { ConditionExpression: 'attribute_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+        put(
+          { pk: S('rvoccf-missing') },
+          { ConditionExpression: 'attribute_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' },
+        ),
         'ConditionalCheckFailedException',
       );
       expect(e2.Item).toBeUndefined();
@@ -269,7 +317,11 @@ describe('DynamoDB items: Put/Get/Update/Delete', () => {
     });
 
     it('rejects items missing a key or with a wrongly typed key', async () => {
-      await expectError(put({ notpk: S('x') }), 'ValidationException', 'One or more parameter values were invalid: Missing the key pk in the item');
+      await expectError(
+        put({ notpk: S('x') }),
+        'ValidationException',
+        'One or more parameter values were invalid: Missing the key pk in the item',
+      );
       await expectError(
         put({ pk: N(1) }),
         'ValidationException',
@@ -304,20 +356,56 @@ describe('DynamoDB items: Put/Get/Update/Delete', () => {
   });
 
   it('rejects invalid AttributeValues with AWS messages', async () => {
-    await expectError(put({ pk: S('bad'), x: {} as any }), 'ValidationException', 'Supplied AttributeValue is empty, must contain exactly one of the supported datatypes');
+    await expectError(
+      put({ pk: S('bad'), x: {} as any }),
+      'ValidationException',
+      'Supplied AttributeValue is empty, must contain exactly one of the supported datatypes',
+    );
     await expectError(
       put({ pk: S('bad'), x: { S: 'a', N: '1' } as any }),
       'ValidationException',
       'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes',
     );
-    await expectError(put({ pk: S('bad'), x: { NULL: false } }), 'ValidationException', 'One or more parameter values were invalid: Null attribute value types must have the value of true');
-    await expectError(put({ pk: S('bad'), x: { SS: [] } }), 'ValidationException', 'One or more parameter values were invalid: An string set  may not be empty');
-    await expectError(put({ pk: S('bad'), x: { NS: [] } }), 'ValidationException', 'One or more parameter values were invalid: An number set  may not be empty');
-    await expectError(put({ pk: S('bad'), x: { BS: [] } }), 'ValidationException', 'One or more parameter values were invalid: Binary sets should not be empty');
-    await expectError(put({ pk: S('bad'), x: { SS: ['a', 'a'] } }), 'ValidationException', 'One or more parameter values were invalid: Input collection [a, a] contains duplicates.');
-    await expectError(put({ pk: S('bad'), x: { NS: ['1', '1.0'] } }), 'ValidationException', 'Input collection contains duplicates');
-    await expectError(put({ pk: S('bad'), x: { M: { y: { L: [{ SS: [] }] } } } }), 'ValidationException', 'One or more parameter values were invalid: An string set  may not be empty');
-    await expectError(put({ pk: S('bad'), x: N('abc') }), 'ValidationException', 'The parameter cannot be converted to a numeric value: abc');
+    await expectError(
+      put({ pk: S('bad'), x: { NULL: false } }),
+      'ValidationException',
+      'One or more parameter values were invalid: Null attribute value types must have the value of true',
+    );
+    await expectError(
+      put({ pk: S('bad'), x: { SS: [] } }),
+      'ValidationException',
+      'One or more parameter values were invalid: An string set  may not be empty',
+    );
+    await expectError(
+      put({ pk: S('bad'), x: { NS: [] } }),
+      'ValidationException',
+      'One or more parameter values were invalid: An number set  may not be empty',
+    );
+    await expectError(
+      put({ pk: S('bad'), x: { BS: [] } }),
+      'ValidationException',
+      'One or more parameter values were invalid: Binary sets should not be empty',
+    );
+    await expectError(
+      put({ pk: S('bad'), x: { SS: ['a', 'a'] } }),
+      'ValidationException',
+      'One or more parameter values were invalid: Input collection [a, a] contains duplicates.',
+    );
+    await expectError(
+      put({ pk: S('bad'), x: { NS: ['1', '1.0'] } }),
+      'ValidationException',
+      'Input collection contains duplicates',
+    );
+    await expectError(
+      put({ pk: S('bad'), x: { M: { y: { L: [{ SS: [] }] } } } }),
+      'ValidationException',
+      'One or more parameter values were invalid: An string set  may not be empty',
+    );
+    await expectError(
+      put({ pk: S('bad'), x: N('abc') }),
+      'ValidationException',
+      'The parameter cannot be converted to a numeric value: abc',
+    );
     expect(await get('bad')).toBeUndefined();
   });
 });

@@ -23,7 +23,8 @@ describe('DynamoDB value limits', () => {
   afterAll(() => server.stop());
 
   const put = (Item: Item) => server.ddb.send(new PutItemCommand({ TableName: T, Item }));
-  const get = async (pk: string) => (await server.ddb.send(new GetItemCommand({ TableName: T, Key: { pk: S(pk) }, ConsistentRead: true }))).Item;
+  const get = async (pk: string) =>
+    (await server.ddb.send(new GetItemCommand({ TableName: T, Key: { pk: S(pk) }, ConsistentRead: true }))).Item;
   const roundTrip = async (n: string) => {
     await put({ pk: S('num'), v: N(n) });
     return (await get('num'))!['v']!.N;
@@ -35,9 +36,18 @@ describe('DynamoDB value limits', () => {
       ['-12345678901234567890123456789012345678', '-12345678901234567890123456789012345678'],
       ['0.12345678901234567890123456789012345678', '0.12345678901234567890123456789012345678'],
       ['1234567890123456789.0123456789012345678', '1234567890123456789.0123456789012345678'],
-      ['9.9999999999999999999999999999999999999E+125', '999999999999999999999999999999999999990000000000000000000000000000000000000000000000000000000000000000000000000000000000000000'],
-      ['-9.9999999999999999999999999999999999999E+125', '-999999999999999999999999999999999999990000000000000000000000000000000000000000000000000000000000000000000000000000000000000000'],
-      ['1E-130', '0.0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001'],
+      [
+        '9.9999999999999999999999999999999999999E+125',
+        '999999999999999999999999999999999999990000000000000000000000000000000000000000000000000000000000000000000000000000000000000000',
+      ],
+      [
+        '-9.9999999999999999999999999999999999999E+125',
+        '-999999999999999999999999999999999999990000000000000000000000000000000000000000000000000000000000000000000000000000000000000000',
+      ],
+      [
+        '1E-130',
+        '0.0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001',
+      ],
       ['00042', '42'],
       ['1.0', '1'],
       ['3.1400', '3.14'],
@@ -77,11 +87,24 @@ describe('DynamoDB value limits', () => {
     });
 
     it('validates numbers inside sets, lists, maps and expression values', async () => {
-      await expectError(put({ pk: S('bad-num'), v: { NS: ['1', '1E+126'] } }), 'ValidationException', 'Number overflow. Attempting to store a number with magnitude larger than supported range');
-      await expectError(put({ pk: S('bad-num'), v: { L: [{ M: { x: N('nope') } }] } }), 'ValidationException', 'The parameter cannot be converted to a numeric value: nope');
+      await expectError(
+        put({ pk: S('bad-num'), v: { NS: ['1', '1E+126'] } }),
+        'ValidationException',
+        'Number overflow. Attempting to store a number with magnitude larger than supported range',
+      );
+      await expectError(
+        put({ pk: S('bad-num'), v: { L: [{ M: { x: N('nope') } }] } }),
+        'ValidationException',
+        'The parameter cannot be converted to a numeric value: nope',
+      );
       await expectError(
         server.ddb.send(
-          new UpdateItemCommand({ TableName: T, Key: { pk: S('bad-num') }, UpdateExpression: 'SET v = :v', ExpressionAttributeValues: { ':v': N('1E+126') } }),
+          new UpdateItemCommand({
+            TableName: T,
+            Key: { pk: S('bad-num') },
+            UpdateExpression: 'SET v = :v',
+            ExpressionAttributeValues: { ':v': N('1E+126') },
+          }),
         ),
         'ValidationException',
         'ExpressionAttributeValues contains invalid value: Number overflow. Attempting to store a number with magnitude larger than supported range for key :v',
@@ -90,7 +113,11 @@ describe('DynamoDB value limits', () => {
     });
 
     it('arithmetic that leaves the supported range is rejected', async () => {
-      await put({ pk: S('arith'), big: N('9.9999999999999999999999999999999999999E+125'), p: N('12345678901234567890123456789012345678') });
+      await put({
+        pk: S('arith'),
+        big: N('9.9999999999999999999999999999999999999E+125'),
+        p: N('12345678901234567890123456789012345678'),
+      });
       await expectError(
         server.ddb.send(
           new UpdateItemCommand({ TableName: T, Key: { pk: S('arith') }, UpdateExpression: 'SET big = big + big' }),
@@ -101,7 +128,12 @@ describe('DynamoDB value limits', () => {
       // Adding a small fraction to 38 digits would need 39 significant digits.
       await expectError(
         server.ddb.send(
-          new UpdateItemCommand({ TableName: T, Key: { pk: S('arith') }, UpdateExpression: 'ADD p :f', ExpressionAttributeValues: { ':f': N('0.5') } }),
+          new UpdateItemCommand({
+            TableName: T,
+            Key: { pk: S('arith') },
+            UpdateExpression: 'ADD p :f',
+            ExpressionAttributeValues: { ':f': N('0.5') },
+          }),
         ),
         'ValidationException',
         'Number overflow. Attempting to store a number with magnitude larger than supported range',
@@ -109,24 +141,53 @@ describe('DynamoDB value limits', () => {
     });
 
     it('number sort keys order correctly at the extremes of precision and range', async () => {
-      const keys = ['-9.9999999999999999999999999999999999999E+125', '-1', '-1E-130', '0', '1E-130', '0.1', '1', '99999999999999999999999999999999999999', '9.9999999999999999999999999999999999999E+125'];
-      for (const k of [...keys].reverse()) await server.ddb.send(new PutItemCommand({ TableName: C, Item: { pk: S('edge'), sk: N(k) } }));
+      const keys = [
+        '-9.9999999999999999999999999999999999999E+125',
+        '-1',
+        '-1E-130',
+        '0',
+        '1E-130',
+        '0.1',
+        '1',
+        '99999999999999999999999999999999999999',
+        '9.9999999999999999999999999999999999999E+125',
+      ];
+      for (const k of [...keys].reverse())
+        await server.ddb.send(new PutItemCommand({ TableName: C, Item: { pk: S('edge'), sk: N(k) } }));
       const out = await server.ddb.send(
-        new QueryCommand({ TableName: C, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('edge') } }),
+        new QueryCommand({
+          TableName: C,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': S('edge') },
+        }),
       );
       const got = out.Items!.map((i) => i['sk']!.N!);
       expect(got).toHaveLength(keys.length);
       const asBig = got.map((x) => x.replace(/^-/, ''));
       expect(got[0]!.startsWith('-9999999999999999999999999999999999999900')).toBe(true);
-      expect(got.slice(1, 8)).toEqual(['-1', `-0.${'0'.repeat(129)}1`, '0', `0.${'0'.repeat(129)}1`, '0.1', '1', '99999999999999999999999999999999999999']);
+      expect(got.slice(1, 8)).toEqual([
+        '-1',
+        `-0.${'0'.repeat(129)}1`,
+        '0',
+        `0.${'0'.repeat(129)}1`,
+        '0.1',
+        '1',
+        '99999999999999999999999999999999999999',
+      ]);
       expect(asBig[8]!.length).toBe(126);
     });
 
     it('equal numbers written differently are the same key', async () => {
       await server.ddb.send(new PutItemCommand({ TableName: C, Item: { pk: S('same'), sk: N('100'), v: S('first') } }));
-      await server.ddb.send(new PutItemCommand({ TableName: C, Item: { pk: S('same'), sk: N('1.00E2'), v: S('second') } }));
+      await server.ddb.send(
+        new PutItemCommand({ TableName: C, Item: { pk: S('same'), sk: N('1.00E2'), v: S('second') } }),
+      );
       const out = await server.ddb.send(
-        new QueryCommand({ TableName: C, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('same') } }),
+        new QueryCommand({
+          TableName: C,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': S('same') },
+        }),
       );
       expect(out.Items).toEqual([{ pk: S('same'), sk: N(100), v: S('second') }]);
     });
@@ -138,7 +199,11 @@ describe('DynamoDB value limits', () => {
       const payload = MAX_ITEM - 2 - 1 - 1;
       await put({ pk: S('x'), d: S('a'.repeat(payload)) });
       expect((await get('x'))!['d']!.S!.length).toBe(payload);
-      await expectError(put({ pk: S('y'), d: S('a'.repeat(payload + 1)) }), 'ValidationException', 'Item size has exceeded the maximum allowed size');
+      await expectError(
+        put({ pk: S('y'), d: S('a'.repeat(payload + 1)) }),
+        'ValidationException',
+        'Item size has exceeded the maximum allowed size',
+      );
       expect(await get('y')).toBeUndefined();
     });
 
@@ -149,8 +214,16 @@ describe('DynamoDB value limits', () => {
       const names: Item = {};
       for (let i = 0; i < 100; i++) names[`${'n'.repeat(200)}${i}`] = S('v'.repeat(3900));
       await expectError(put({ pk: S('u'), ...names }), 'ValidationException', msg);
-      await expectError(put({ pk: S('u'), m: { M: { [`k${'k'.repeat(10_000)}`]: S('v'.repeat(400_000)) } } }), 'ValidationException', msg);
-      await expectError(put({ pk: S('u'), s: { SS: Array.from({ length: 100 }, (_, i) => `${'s'.repeat(4200)}${i}`) } }), 'ValidationException', msg);
+      await expectError(
+        put({ pk: S('u'), m: { M: { [`k${'k'.repeat(10_000)}`]: S('v'.repeat(400_000)) } } }),
+        'ValidationException',
+        msg,
+      );
+      await expectError(
+        put({ pk: S('u'), s: { SS: Array.from({ length: 100 }, (_, i) => `${'s'.repeat(4200)}${i}`) } }),
+        'ValidationException',
+        msg,
+      );
       await expectError(put({ pk: S('u'), b: { B: new Uint8Array(MAX_ITEM) } }), 'ValidationException', msg);
       await put({ pk: S('u'), b: { B: new Uint8Array(350_000) } });
       expect((await get('u'))!['b']!.B!.length).toBe(350_000);
@@ -160,7 +233,12 @@ describe('DynamoDB value limits', () => {
       await put({ pk: S('grow'), d: S('a'.repeat(300_000)) });
       await expectError(
         server.ddb.send(
-          new UpdateItemCommand({ TableName: T, Key: { pk: S('grow') }, UpdateExpression: 'SET e = :e', ExpressionAttributeValues: { ':e': S('b'.repeat(120_000)) } }),
+          new UpdateItemCommand({
+            TableName: T,
+            Key: { pk: S('grow') },
+            UpdateExpression: 'SET e = :e',
+            ExpressionAttributeValues: { ':e': S('b'.repeat(120_000)) },
+          }),
         ),
         'ValidationException',
         'Item size to update has exceeded the maximum allowed size',
@@ -171,8 +249,20 @@ describe('DynamoDB value limits', () => {
 
   describe('keys', () => {
     it('empty strings are fine outside keys, but not as key values', async () => {
-      await put({ pk: S('empty-ok'), s: S(''), l: { L: [S('')] }, m: { M: { e: S('') } }, b: { B: new Uint8Array(0) } });
-      expect(await get('empty-ok')).toEqual({ pk: S('empty-ok'), s: S(''), l: { L: [S('')] }, m: { M: { e: S('') } }, b: { B: new Uint8Array(0) } });
+      await put({
+        pk: S('empty-ok'),
+        s: S(''),
+        l: { L: [S('')] },
+        m: { M: { e: S('') } },
+        b: { B: new Uint8Array(0) },
+      });
+      expect(await get('empty-ok')).toEqual({
+        pk: S('empty-ok'),
+        s: S(''),
+        l: { L: [S('')] },
+        m: { M: { e: S('') } },
+        b: { B: new Uint8Array(0) },
+      });
       await expectError(
         put({ pk: S('') }),
         'ValidationException',
@@ -203,9 +293,13 @@ describe('DynamoDB value limits', () => {
         'ValidationException',
         'One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes',
       );
-      await server.ddb.send(new PutItemCommand({ TableName: SB, Item: { pk: S('p'), sk: { B: new Uint8Array(1024).fill(1) } } }));
+      await server.ddb.send(
+        new PutItemCommand({ TableName: SB, Item: { pk: S('p'), sk: { B: new Uint8Array(1024).fill(1) } } }),
+      );
       await expectError(
-        server.ddb.send(new PutItemCommand({ TableName: SB, Item: { pk: S('p'), sk: { B: new Uint8Array(1025).fill(1) } } })),
+        server.ddb.send(
+          new PutItemCommand({ TableName: SB, Item: { pk: S('p'), sk: { B: new Uint8Array(1025).fill(1) } } }),
+        ),
         'ValidationException',
         'One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes',
       );
@@ -231,14 +325,20 @@ describe('DynamoDB value limits', () => {
 
     // Real DynamoDB names the offending placeholder in most regions and gives the bare message in a
     // few (dynamodb-conformance deep-request tests, captured in ten regions).
-    const NEST = 'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit';
+    const NEST =
+      'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit';
     const either = new RegExp(`^(ExpressionAttributeValues contains invalid value: ${NEST} for key :v|${NEST})$`);
 
     it('applies the same limit to an UpdateItem SET value (the item must not end up 40 levels deep)', async () => {
       await put({ pk: S('deep-eav') });
       await expectError(
         server.ddb.send(
-          new UpdateItemCommand({ TableName: T, Key: { pk: S('deep-eav') }, UpdateExpression: 'SET d = :v', ExpressionAttributeValues: { ':v': deep(40) } }),
+          new UpdateItemCommand({
+            TableName: T,
+            Key: { pk: S('deep-eav') },
+            UpdateExpression: 'SET d = :v',
+            ExpressionAttributeValues: { ':v': deep(40) },
+          }),
         ),
         'ValidationException',
         either,
@@ -249,7 +349,12 @@ describe('DynamoDB value limits', () => {
     it('applies the same limit to condition and filter values', async () => {
       await expectError(
         server.ddb.send(
-          new PutItemCommand({ TableName: T, Item: { pk: S('deep-eav2') }, ConditionExpression: 'd <> :v', ExpressionAttributeValues: { ':v': deep(40) } }),
+          new PutItemCommand({
+            TableName: T,
+            Item: { pk: S('deep-eav2') },
+            ConditionExpression: 'd <> :v',
+            ExpressionAttributeValues: { ':v': deep(40) },
+          }),
         ),
         'ValidationException',
         either,

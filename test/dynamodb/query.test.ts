@@ -12,10 +12,54 @@ const TB = 'query-b';
 const BIG = 'query-big';
 
 /** Sort keys in the order DynamoDB must return them. */
-const NUMBERS = ['-1E+20', '-100', '-10.5', '-1', '-0.001', '0', '0.001', '0.5', '1', '2', '10', '10.5', '100', '1E+20'];
+const NUMBERS = [
+  '-1E+20',
+  '-100',
+  '-10.5',
+  '-1',
+  '-0.001',
+  '0',
+  '0.001',
+  '0.5',
+  '1',
+  '2',
+  '10',
+  '10.5',
+  '100',
+  '1E+20',
+];
 /** UTF-8 byte order: unlike JS's UTF-16 order, an astral character sorts after U+E000 and U+FFFF. */
-const STRINGS = ['0', 'A', 'B', 'Z', 'a', 'aa', 'ab', 'b', 'z', '~', '\u00e9', '\u4e2d', '\ue000', '\uffff', '\u{1F600}', '\u{1F600}a'];
-const BINARIES = [[0x00], [0x00, 0x00], [0x00, 0x01], [0x01], [0x7f], [0x80], [0x80, 0x00], [0xfe], [0xff], [0xff, 0x00], [0xff, 0xff]];
+const STRINGS = [
+  '0',
+  'A',
+  'B',
+  'Z',
+  'a',
+  'aa',
+  'ab',
+  'b',
+  'z',
+  '~',
+  '\u00e9',
+  '\u4e2d',
+  '\ue000',
+  '\uffff',
+  '\u{1F600}',
+  '\u{1F600}a',
+];
+const BINARIES = [
+  [0x00],
+  [0x00, 0x00],
+  [0x00, 0x01],
+  [0x01],
+  [0x7f],
+  [0x80],
+  [0x80, 0x00],
+  [0xfe],
+  [0xff],
+  [0xff, 0x00],
+  [0xff, 0xff],
+];
 const hex = (b: Uint8Array | undefined) => Buffer.from(b ?? []).toString('hex');
 
 describe('DynamoDB Query', () => {
@@ -26,17 +70,41 @@ describe('DynamoDB Query', () => {
     await createTable(server.ddb, keyedTable(TN, 'S', 'N'));
     await createTable(server.ddb, keyedTable(TB, 'S', 'B'));
     // Insert in a shuffled order so insertion order cannot explain the results.
-    const shuffle = <T>(xs: T[]) => xs.map((x, i) => [(i * 7919) % 101, x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
-    await putAll(server.ddb, TS, shuffle(STRINGS).map((sk, i) => ({ pk: S('p'), sk: S(sk), i: N(i) })));
-    await putAll(server.ddb, TN, shuffle(NUMBERS).map((sk) => ({ pk: S('p'), sk: N(sk) })));
-    await putAll(server.ddb, TB, shuffle(BINARIES).map((sk) => ({ pk: S('p'), sk: { B: Uint8Array.from(sk) } })));
+    const shuffle = <T>(xs: T[]) =>
+      xs
+        .map((x, i) => [(i * 7919) % 101, x] as const)
+        .sort((a, b) => a[0] - b[0])
+        .map(([, x]) => x);
+    await putAll(
+      server.ddb,
+      TS,
+      shuffle(STRINGS).map((sk, i) => ({ pk: S('p'), sk: S(sk), i: N(i) })),
+    );
+    await putAll(
+      server.ddb,
+      TN,
+      shuffle(NUMBERS).map((sk) => ({ pk: S('p'), sk: N(sk) })),
+    );
+    await putAll(
+      server.ddb,
+      TB,
+      shuffle(BINARIES).map((sk) => ({ pk: S('p'), sk: { B: Uint8Array.from(sk) } })),
+    );
     // Other partitions that must never leak into results.
-    await putAll(server.ddb, TS, [{ pk: S('other'), sk: S('a') }, { pk: S('p2'), sk: S('a') }]);
+    await putAll(server.ddb, TS, [
+      { pk: S('other'), sk: S('a') },
+      { pk: S('p2'), sk: S('a') },
+    ]);
     await putAll(server.ddb, TN, [{ pk: S('o'), sk: N(5) }]);
   });
   afterAll(() => server.stop());
 
-  const q = (TableName: string, KeyConditionExpression: string, values: Record<string, AttributeValue>, extra: Partial<QueryCommandInput> = {}) =>
+  const q = (
+    TableName: string,
+    KeyConditionExpression: string,
+    values: Record<string, AttributeValue>,
+    extra: Partial<QueryCommandInput> = {},
+  ) =>
     queryAll(server.ddb, {
       TableName,
       KeyConditionExpression,
@@ -48,7 +116,22 @@ describe('DynamoDB Query', () => {
   describe('sort order', () => {
     it('orders number sort keys numerically, including negatives and decimals', async () => {
       const { items } = await q(TN, 'pk = :p', {});
-      expect(sks(items)).toEqual(['-100000000000000000000', '-100', '-10.5', '-1', '-0.001', '0', '0.001', '0.5', '1', '2', '10', '10.5', '100', '100000000000000000000']);
+      expect(sks(items)).toEqual([
+        '-100000000000000000000',
+        '-100',
+        '-10.5',
+        '-1',
+        '-0.001',
+        '0',
+        '0.001',
+        '0.5',
+        '1',
+        '2',
+        '10',
+        '10.5',
+        '100',
+        '100000000000000000000',
+      ]);
       const back = await q(TN, 'pk = :p', {}, { ScanIndexForward: false });
       expect(sks(back.items)).toEqual(sks(items).reverse());
     });
@@ -70,10 +153,28 @@ describe('DynamoDB Query', () => {
 
   describe('sort key conditions', () => {
     it('comparisons and BETWEEN on numbers', async () => {
-      expect(sks((await q(TN, 'pk = :p AND sk < :v', { ':v': N(0) })).items)).toEqual(['-100000000000000000000', '-100', '-10.5', '-1', '-0.001']);
-      expect(sks((await q(TN, 'pk = :p AND sk <= :v', { ':v': N('-1.0') })).items)).toEqual(['-100000000000000000000', '-100', '-10.5', '-1']);
-      expect(sks((await q(TN, 'pk = :p AND sk > :v', { ':v': N(10) })).items)).toEqual(['10.5', '100', '100000000000000000000']);
-      expect(sks((await q(TN, 'pk = :p AND sk >= :v', { ':v': N(100) })).items)).toEqual(['100', '100000000000000000000']);
+      expect(sks((await q(TN, 'pk = :p AND sk < :v', { ':v': N(0) })).items)).toEqual([
+        '-100000000000000000000',
+        '-100',
+        '-10.5',
+        '-1',
+        '-0.001',
+      ]);
+      expect(sks((await q(TN, 'pk = :p AND sk <= :v', { ':v': N('-1.0') })).items)).toEqual([
+        '-100000000000000000000',
+        '-100',
+        '-10.5',
+        '-1',
+      ]);
+      expect(sks((await q(TN, 'pk = :p AND sk > :v', { ':v': N(10) })).items)).toEqual([
+        '10.5',
+        '100',
+        '100000000000000000000',
+      ]);
+      expect(sks((await q(TN, 'pk = :p AND sk >= :v', { ':v': N(100) })).items)).toEqual([
+        '100',
+        '100000000000000000000',
+      ]);
       expect(sks((await q(TN, 'pk = :p AND sk = :v', { ':v': N('1E1') })).items)).toEqual(['10']);
       expect(sks((await q(TN, 'pk = :p AND sk BETWEEN :a AND :b', { ':a': N('-1'), ':b': N('0.5') })).items)).toEqual([
         '-1',
@@ -86,21 +187,38 @@ describe('DynamoDB Query', () => {
 
     it('begins_with and BETWEEN on strings', async () => {
       expect(sks((await q(TS, 'pk = :p AND begins_with(sk, :b)', { ':b': S('a') })).items)).toEqual(['a', 'aa', 'ab']);
-      expect(sks((await q(TS, 'pk = :p AND begins_with(sk, :b)', { ':b': S('\u{1F600}') })).items)).toEqual(['\u{1F600}', '\u{1F600}a']);
-      expect(sks((await q(TS, 'pk = :p AND sk BETWEEN :a AND :b', { ':a': S('Z'), ':b': S('b') })).items)).toEqual(['Z', 'a', 'aa', 'ab', 'b']);
-      expect(sks((await q(TS, 'pk = :p AND sk > :a', { ':a': S('\uffff') })).items)).toEqual(['\u{1F600}', '\u{1F600}a']);
+      expect(sks((await q(TS, 'pk = :p AND begins_with(sk, :b)', { ':b': S('\u{1F600}') })).items)).toEqual([
+        '\u{1F600}',
+        '\u{1F600}a',
+      ]);
+      expect(sks((await q(TS, 'pk = :p AND sk BETWEEN :a AND :b', { ':a': S('Z'), ':b': S('b') })).items)).toEqual([
+        'Z',
+        'a',
+        'aa',
+        'ab',
+        'b',
+      ]);
+      expect(sks((await q(TS, 'pk = :p AND sk > :a', { ':a': S('\uffff') })).items)).toEqual([
+        '\u{1F600}',
+        '\u{1F600}a',
+      ]);
     });
 
     it('begins_with and BETWEEN on binaries', async () => {
       const B = (b: number[]) => ({ B: Uint8Array.from(b) });
-      expect(sks((await q(TB, 'pk = :p AND begins_with(sk, :b)', { ':b': B([0xff]) })).items)).toEqual(['ff', 'ff00', 'ffff']);
-      expect(sks((await q(TB, 'pk = :p AND begins_with(sk, :b)', { ':b': B([0x00]) })).items)).toEqual(['00', '0000', '0001']);
-      expect(sks((await q(TB, 'pk = :p AND sk BETWEEN :a AND :b', { ':a': B([0x01]), ':b': B([0x80, 0x00]) })).items)).toEqual([
-        '01',
-        '7f',
-        '80',
-        '8000',
+      expect(sks((await q(TB, 'pk = :p AND begins_with(sk, :b)', { ':b': B([0xff]) })).items)).toEqual([
+        'ff',
+        'ff00',
+        'ffff',
       ]);
+      expect(sks((await q(TB, 'pk = :p AND begins_with(sk, :b)', { ':b': B([0x00]) })).items)).toEqual([
+        '00',
+        '0000',
+        '0001',
+      ]);
+      expect(
+        sks((await q(TB, 'pk = :p AND sk BETWEEN :a AND :b', { ':a': B([0x01]), ':b': B([0x80, 0x00]) })).items),
+      ).toEqual(['01', '7f', '80', '8000']);
     });
 
     it('key conditions may be written in either order, with #aliases and parentheses', async () => {
@@ -144,7 +262,12 @@ describe('DynamoDB Query', () => {
 
     it('LastEvaluatedKey is the key of the last item read; a page that ends exactly at the end still has one', async () => {
       const first = await server.ddb.send(
-        new QueryCommand({ TableName: PAGED, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('p') }, Limit: 3 }),
+        new QueryCommand({
+          TableName: PAGED,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': S('p') },
+          Limit: 3,
+        }),
       );
       expect(first.LastEvaluatedKey).toEqual({ pk: S('p'), sk: N(2) });
       const last = await server.ddb.send(
@@ -250,7 +373,11 @@ describe('DynamoDB Query', () => {
 
     it('a Query without Limit stops at about 1 MB and returns LastEvaluatedKey', async () => {
       const first = await server.ddb.send(
-        new QueryCommand({ TableName: BIG, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('p') } }),
+        new QueryCommand({
+          TableName: BIG,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': S('p') },
+        }),
       );
       const n = first.Items!.length;
       // 1 MB / 100 KB ≈ 10.24 items: AWS returns 10 or 11 (it finishes the item that crosses the limit).
@@ -268,7 +395,12 @@ describe('DynamoDB Query', () => {
 
     it('Select COUNT is limited by the same 1 MB of data read', async () => {
       const out = await server.ddb.send(
-        new QueryCommand({ TableName: BIG, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('p') }, Select: 'COUNT' }),
+        new QueryCommand({
+          TableName: BIG,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': S('p') },
+          Select: 'COUNT',
+        }),
       );
       expect(out.Count).toBeLessThanOrEqual(11);
       expect(out.LastEvaluatedKey).toBeDefined();
@@ -292,11 +424,18 @@ describe('DynamoDB Query', () => {
         'Query condition missed key schema element: pk',
       );
       await expectError(
-        query({ KeyConditionExpression: 'pk = :p OR sk = :v', ExpressionAttributeValues: { ':p': S('p'), ':v': N(1) } }),
+        query({
+          KeyConditionExpression: 'pk = :p OR sk = :v',
+          ExpressionAttributeValues: { ':p': S('p'), ':v': N(1) },
+        }),
         'ValidationException',
         'Invalid operator used in KeyConditionExpression: OR',
       );
-      await expectError(query({}), 'ValidationException', 'Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
+      await expectError(
+        query({}),
+        'ValidationException',
+        'Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.',
+      );
       await expectError(
         query({ KeyConditionExpression: '', ExpressionAttributeValues: { ':p': S('p') } }),
         'ValidationException',
@@ -306,7 +445,10 @@ describe('DynamoDB Query', () => {
 
     it('begins_with needs a string or binary key', async () => {
       await expectError(
-        query({ KeyConditionExpression: 'pk = :p AND begins_with(sk, :v)', ExpressionAttributeValues: { ':p': S('p'), ':v': N(1) } }),
+        query({
+          KeyConditionExpression: 'pk = :p AND begins_with(sk, :v)',
+          ExpressionAttributeValues: { ':p': S('p'), ':v': N(1) },
+        }),
         'ValidationException',
         'Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N',
       );
@@ -314,7 +456,11 @@ describe('DynamoDB Query', () => {
 
     it('FilterExpression may not use key attributes', async () => {
       await expectError(
-        query({ KeyConditionExpression: 'pk = :p', FilterExpression: 'sk > :v', ExpressionAttributeValues: { ':p': S('p'), ':v': N(1) } }),
+        query({
+          KeyConditionExpression: 'pk = :p',
+          FilterExpression: 'sk > :v',
+          ExpressionAttributeValues: { ':p': S('p'), ':v': N(1) },
+        }),
         'ValidationException',
         'Filter Expression can only contain non-primary key attributes: Primary key attribute: sk',
       );
@@ -322,7 +468,11 @@ describe('DynamoDB Query', () => {
 
     it('Limit and Select are validated', async () => {
       await expectError(
-        query({ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('p') }, Select: 'NOPE' as 'COUNT' }),
+        query({
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': S('p') },
+          Select: 'NOPE' as 'COUNT',
+        }),
         'ValidationException',
         "1 validation error detected: Value 'NOPE' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]",
       );
@@ -332,7 +482,11 @@ describe('DynamoDB Query', () => {
         /^1 validation error detected: Value (?:'0' )?at '[lL]imit' failed to satisfy constraint: Member must have value greater than or equal to 1$/,
       );
       await expectError(
-        query({ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('p') }, Select: 'ALL_PROJECTED_ATTRIBUTES' }),
+        query({
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': S('p') },
+          Select: 'ALL_PROJECTED_ATTRIBUTES',
+        }),
         'ValidationException',
         'ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName',
       );
@@ -346,7 +500,12 @@ describe('DynamoDB Query', () => {
         'Cannot specify the ProjectionExpression when choosing to get only the Count',
       );
       await expectError(
-        query({ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('p') }, Select: 'COUNT', ProjectionExpression: 'sk' }),
+        query({
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': S('p') },
+          Select: 'COUNT',
+          ProjectionExpression: 'sk',
+        }),
         'ValidationException',
         '1 validation error detected: Cannot specify the ProjectionExpression when choosing to get only the Count',
       );
@@ -354,7 +513,13 @@ describe('DynamoDB Query', () => {
 
     it('unknown tables and indexes', async () => {
       await expectError(
-        server.ddb.send(new QueryCommand({ TableName: 'query-missing', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('p') } })),
+        server.ddb.send(
+          new QueryCommand({
+            TableName: 'query-missing',
+            KeyConditionExpression: 'pk = :p',
+            ExpressionAttributeValues: { ':p': S('p') },
+          }),
+        ),
         'ResourceNotFoundException',
         'Requested resource not found',
       );

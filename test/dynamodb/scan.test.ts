@@ -18,7 +18,12 @@ describe('DynamoDB Scan', () => {
     await putAll(
       server.ddb,
       T,
-      Array.from({ length: COUNT }, (_, i) => ({ pk: S(key(Math.floor(i / 3))), sk: N(i % 3), n: N(i), even: { BOOL: i % 2 === 0 } })),
+      Array.from({ length: COUNT }, (_, i) => ({
+        pk: S(key(Math.floor(i / 3))),
+        sk: N(i % 3),
+        n: N(i),
+        even: { BOOL: i % 2 === 0 },
+      })),
     );
   });
   afterAll(() => server.stop());
@@ -53,7 +58,11 @@ describe('DynamoDB Scan', () => {
 
   it('FilterExpression: Count is what matched, ScannedCount what was read', async () => {
     const out = await server.ddb.send(
-      new ScanCommand({ TableName: T, FilterExpression: 'even = :t AND n < :max', ExpressionAttributeValues: { ':t': { BOOL: true }, ':max': N(20) } }),
+      new ScanCommand({
+        TableName: T,
+        FilterExpression: 'even = :t AND n < :max',
+        ExpressionAttributeValues: { ':t': { BOOL: true }, ':max': N(20) },
+      }),
     );
     expect(out.Count).toBe(10);
     expect(out.ScannedCount).toBe(COUNT);
@@ -145,6 +154,10 @@ describe('DynamoDB Scan', () => {
   });
 
   it('Scan of a missing table is ResourceNotFoundException', async () => {
-    await expectError(server.ddb.send(new ScanCommand({ TableName: 'scan-missing' })), 'ResourceNotFoundException', 'Requested resource not found');
+    await expectError(
+      server.ddb.send(new ScanCommand({ TableName: 'scan-missing' })),
+      'ResourceNotFoundException',
+      'Requested resource not found',
+    );
   });
 });

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateTableCommand, DeleteItemCommand, DescribeTableCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteItemCommand,
+  DescribeTableCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { startTestServer, tempDir } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 
@@ -16,7 +22,13 @@ describe('DescribeTable ItemCount / TableSizeBytes stay current after the first 
           { AttributeName: 'g', AttributeType: 'S' },
         ],
         KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        GlobalSecondaryIndexes: [{ IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byG',
+            KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+        ],
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
@@ -28,7 +40,12 @@ describe('DescribeTable ItemCount / TableSizeBytes stay current after the first 
 
   const describeStats = async () => {
     const t = (await server.ddb.send(new DescribeTableCommand({ TableName: 'stats' }))).Table!;
-    return { count: t.ItemCount, bytes: t.TableSizeBytes, index: t.GlobalSecondaryIndexes![0]!.ItemCount, indexBytes: t.GlobalSecondaryIndexes![0]!.IndexSizeBytes };
+    return {
+      count: t.ItemCount,
+      bytes: t.TableSizeBytes,
+      index: t.GlobalSecondaryIndexes![0]!.ItemCount,
+      indexBytes: t.GlobalSecondaryIndexes![0]!.IndexSizeBytes,
+    };
   };
 
   it('counts puts, overwrites, updates and deletes of the table and its index', async () => {
@@ -40,7 +57,14 @@ describe('DescribeTable ItemCount / TableSizeBytes stay current after the first 
     expect(three).toMatchObject({ count: 3, index: 1 });
     expect(three.bytes).toBeGreaterThan(0);
     await server.ddb.send(new PutItemCommand({ TableName: 'stats', Item: { id: { S: 'c' } } })); // overwrite: 8 → 2
-    await server.ddb.send(new UpdateItemCommand({ TableName: 'stats', Key: { id: { S: 'b' } }, UpdateExpression: 'SET g = :g', ExpressionAttributeValues: { ':g': { S: 'y' } } }));
+    await server.ddb.send(
+      new UpdateItemCommand({
+        TableName: 'stats',
+        Key: { id: { S: 'b' } },
+        UpdateExpression: 'SET g = :g',
+        ExpressionAttributeValues: { ':g': { S: 'y' } },
+      }),
+    );
     await server.ddb.send(new DeleteItemCommand({ TableName: 'stats', Key: { id: { S: 'a' } } }));
     const kept = await describeStats();
     expect(kept).toMatchObject({ count: 2, index: 1 });

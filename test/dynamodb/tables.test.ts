@@ -101,7 +101,11 @@ describe('DynamoDB table lifecycle', () => {
     await createTable(server.ddb, keyedTable(name));
     const t = await describeTable(name);
     expect(t.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
-    expect(t.ProvisionedThroughput).toMatchObject({ ReadCapacityUnits: 0, WriteCapacityUnits: 0, NumberOfDecreasesToday: 0 });
+    expect(t.ProvisionedThroughput).toMatchObject({
+      ReadCapacityUnits: 0,
+      WriteCapacityUnits: 0,
+      NumberOfDecreasesToday: 0,
+    });
   });
 
   it('describes secondary indexes with their ARNs, key schemas, projections and status', async () => {
@@ -245,7 +249,9 @@ describe('DynamoDB table lifecycle', () => {
       const pages: string[][] = [];
       let start: string | undefined;
       do {
-        const page = await own.ddb.send(new ListTablesCommand({ Limit: 2, ...(start ? { ExclusiveStartTableName: start } : {}) }));
+        const page = await own.ddb.send(
+          new ListTablesCommand({ Limit: 2, ...(start ? { ExclusiveStartTableName: start } : {}) }),
+        );
         pages.push(page.TableNames ?? []);
         start = page.LastEvaluatedTableName;
         if (start) expect(start).toBe(page.TableNames![page.TableNames!.length - 1]);
@@ -260,7 +266,8 @@ describe('DynamoDB table lifecycle', () => {
       // The SDK paginator drives the same protocol.
       const { paginateListTables } = await import('@aws-sdk/client-dynamodb');
       const viaPaginator: string[] = [];
-      for await (const page of paginateListTables({ client: own.ddb, pageSize: 3 }, {})) viaPaginator.push(...(page.TableNames ?? []));
+      for await (const page of paginateListTables({ client: own.ddb, pageSize: 3 }, {}))
+        viaPaginator.push(...(page.TableNames ?? []));
       expect(viaPaginator).toEqual(sorted);
     } finally {
       await own.stop();
@@ -288,7 +295,10 @@ describe('DynamoDB table lifecycle', () => {
       ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
     });
     const out = await server.ddb.send(
-      new UpdateTableCommand({ TableName: name, ProvisionedThroughput: { ReadCapacityUnits: 10, WriteCapacityUnits: 20 } }),
+      new UpdateTableCommand({
+        TableName: name,
+        ProvisionedThroughput: { ReadCapacityUnits: 10, WriteCapacityUnits: 20 },
+      }),
     );
     expect(out.TableDescription!.TableStatus).toBe('UPDATING');
     await waitUntilTableExists({ client: server.ddb, ...FAST_WAITER }, { TableName: name });
@@ -306,7 +316,12 @@ describe('DynamoDB table lifecycle', () => {
       ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
     });
     await expectError(
-      server.ddb.send(new UpdateTableCommand({ TableName: name, ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } })),
+      server.ddb.send(
+        new UpdateTableCommand({
+          TableName: name,
+          ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+        }),
+      ),
       'ValidationException',
       'The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: 5. Requested ReadCapacityUnits: 5. Current WriteCapacityUnits provisioned for the table: 5. Requested WriteCapacityUnits: 5. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.',
     );
@@ -404,7 +419,9 @@ describe('DynamoDB table lifecycle', () => {
       new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'byColor' } }] }),
     );
     // AWS answers with the index still listed, IndexStatus DELETING (TableStatus UPDATING).
-    expect.soft(del.TableDescription!.GlobalSecondaryIndexes?.find((g) => g.IndexName === 'byColor')?.IndexStatus).toBe('DELETING');
+    expect
+      .soft(del.TableDescription!.GlobalSecondaryIndexes?.find((g) => g.IndexName === 'byColor')?.IndexStatus)
+      .toBe('DELETING');
     await waitForIndex(name, 'byColor', undefined);
     await expectError(
       server.ddb.send(

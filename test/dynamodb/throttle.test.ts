@@ -12,7 +12,10 @@ async function provisioned(ddb: DynamoDBClient, name: string, read: number, writ
   await ddb.send(
     new CreateTableCommand({
       TableName: name,
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }, ...(gsiWrite !== undefined ? [{ AttributeName: 'g', AttributeType: 'S' as const }] : [])],
+      AttributeDefinitions: [
+        { AttributeName: 'id', AttributeType: 'S' },
+        ...(gsiWrite !== undefined ? [{ AttributeName: 'g', AttributeType: 'S' as const }] : []),
+      ],
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
       ProvisionedThroughput: { ReadCapacityUnits: read, WriteCapacityUnits: write },
       ...(gsiWrite !== undefined
@@ -32,7 +35,12 @@ async function provisioned(ddb: DynamoDBClient, name: string, read: number, writ
 }
 
 /** Writes small items until one is throttled; returns how many were accepted. */
-async function writeUntilThrottled(ddb: DynamoDBClient, table: string, limit: number, extra: Record<string, { S: string }> = {}) {
+async function writeUntilThrottled(
+  ddb: DynamoDBClient,
+  table: string,
+  limit: number,
+  extra: Record<string, { S: string }> = {},
+) {
   for (let i = 0; i < limit; i++) {
     try {
       await ddb.send(new PutItemCommand({ TableName: table, Item: { id: { S: `k${i}` }, ...extra } }));
@@ -63,7 +71,12 @@ describe('DynamoDB capacity enforcement (token buckets, 300 s burst, injected cl
     const read = await server.ddb.send(new GetItemCommand({ TableName: 'one-wcu', Key: { id: { S: 'k1' } } }));
     expect(read.Item).toBeDefined();
     // Raising the provisioned rate refills faster.
-    await server.ddb.send(new UpdateTableCommand({ TableName: 'one-wcu', ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 10 } }));
+    await server.ddb.send(
+      new UpdateTableCommand({
+        TableName: 'one-wcu',
+        ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 10 },
+      }),
+    );
     clock.advance(1_000);
     expect((await writeUntilThrottled(server.ddb, 'one-wcu', 50)).accepted).toBe(10);
   });

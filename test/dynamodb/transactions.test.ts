@@ -1,4 +1,9 @@
-import { GetItemCommand, PutItemCommand, TransactGetItemsCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import {
+  GetItemCommand,
+  PutItemCommand,
+  TransactGetItemsCommand,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTable, expectError, keyedTable, N, S } from '../helpers/ddb.js';
@@ -8,7 +13,8 @@ import type { TestServer } from '../helpers/server.js';
 
 const A = 'tx-a';
 const B = 'tx-b';
-const cancelled = (codes: string[]) => `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`;
+const cancelled = (codes: string[]) =>
+  `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`;
 
 describe('DynamoDB transactions', () => {
   let server: TestServer;
@@ -19,7 +25,8 @@ describe('DynamoDB transactions', () => {
   });
   afterAll(() => server.stop());
 
-  const getA = async (pk: string) => (await server.ddb.send(new GetItemCommand({ TableName: A, Key: { pk: S(pk) }, ConsistentRead: true }))).Item;
+  const getA = async (pk: string) =>
+    (await server.ddb.send(new GetItemCommand({ TableName: A, Key: { pk: S(pk) }, ConsistentRead: true }))).Item;
   const putA = (item: Item) => server.ddb.send(new PutItemCommand({ TableName: A, Item: item }));
   const write = (TransactItems: TransactWriteItem[], extra: Record<string, unknown> = {}) =>
     server.ddb.send(new TransactWriteItemsCommand({ TransactItems, ...extra }));
@@ -30,12 +37,34 @@ describe('DynamoDB transactions', () => {
       await putA({ pk: S('t1-del') });
       await putA({ pk: S('t1-chk'), ok: { BOOL: true } });
       await write([
-        { Put: { TableName: B, Item: { pk: S('t1'), sk: N(1), v: S('new') }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Update: { TableName: A, Key: { pk: S('t1-upd') }, UpdateExpression: 'SET n = n + :one', ExpressionAttributeValues: { ':one': N(1) } } },
+        {
+          Put: {
+            TableName: B,
+            Item: { pk: S('t1'), sk: N(1), v: S('new') },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Update: {
+            TableName: A,
+            Key: { pk: S('t1-upd') },
+            UpdateExpression: 'SET n = n + :one',
+            ExpressionAttributeValues: { ':one': N(1) },
+          },
+        },
         { Delete: { TableName: A, Key: { pk: S('t1-del') }, ConditionExpression: 'attribute_exists(pk)' } },
-        { ConditionCheck: { TableName: A, Key: { pk: S('t1-chk') }, ConditionExpression: 'ok = :t', ExpressionAttributeValues: { ':t': { BOOL: true } } } },
+        {
+          ConditionCheck: {
+            TableName: A,
+            Key: { pk: S('t1-chk') },
+            ConditionExpression: 'ok = :t',
+            ExpressionAttributeValues: { ':t': { BOOL: true } },
+          },
+        },
       ]);
-      expect((await server.ddb.send(new GetItemCommand({ TableName: B, Key: { pk: S('t1'), sk: N(1) } }))).Item).toEqual({ pk: S('t1'), sk: N(1), v: S('new') });
+      expect(
+        (await server.ddb.send(new GetItemCommand({ TableName: B, Key: { pk: S('t1'), sk: N(1) } }))).Item,
+      ).toEqual({ pk: S('t1'), sk: N(1), v: S('new') });
       expect(await getA('t1-upd')).toEqual({ pk: S('t1-upd'), n: N(2) });
       expect(await getA('t1-del')).toBeUndefined();
       expect(await getA('t1-chk')).toEqual({ pk: S('t1-chk'), ok: { BOOL: true } });
@@ -46,7 +75,14 @@ describe('DynamoDB transactions', () => {
       await putA({ pk: S('t2-b'), locked: { BOOL: true } });
       const err = await expectError(
         write([
-          { Update: { TableName: A, Key: { pk: S('t2-a') }, UpdateExpression: 'SET n = :z', ExpressionAttributeValues: { ':z': N(0) } } },
+          {
+            Update: {
+              TableName: A,
+              Key: { pk: S('t2-a') },
+              UpdateExpression: 'SET n = :z',
+              ExpressionAttributeValues: { ':z': N(0) },
+            },
+          },
           { Put: { TableName: A, Item: { pk: S('t2-new') } } },
           {
             ConditionCheck: {
@@ -64,7 +100,11 @@ describe('DynamoDB transactions', () => {
       expect(err.CancellationReasons).toEqual([
         { Code: 'None' },
         { Code: 'None' },
-        { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed', Item: { pk: S('t2-b'), locked: { BOOL: true } } },
+        {
+          Code: 'ConditionalCheckFailed',
+          Message: 'The conditional request failed',
+          Item: { pk: S('t2-b'), locked: { BOOL: true } },
+        },
         { Code: 'None' },
       ]);
       expect(await getA('t2-a')).toEqual({ pk: S('t2-a'), n: N(10) });
@@ -128,7 +168,11 @@ describe('DynamoDB transactions', () => {
         'ValidationException',
         /^1 validation error detected: Value '\[.+\]' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100$/s,
       );
-      await expectError(write([{ Put: { TableName: 'tx-missing', Item: { pk: S('x') } } }]), 'ResourceNotFoundException', 'Requested resource not found');
+      await expectError(
+        write([{ Put: { TableName: 'tx-missing', Item: { pk: S('x') } } }]),
+        'ResourceNotFoundException',
+        'Requested resource not found',
+      );
       expect(await getA('dup')).toBeUndefined();
       expect(await getA('many0')).toBeUndefined();
     });
@@ -140,12 +184,23 @@ describe('DynamoDB transactions', () => {
 
     it('ClientRequestToken makes a retry idempotent; reusing it for a different request is rejected', async () => {
       await putA({ pk: S('t5'), n: N(0) });
-      const tx = [{ Update: { TableName: A, Key: { pk: S('t5') }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': N(1) } } }];
+      const tx = [
+        {
+          Update: {
+            TableName: A,
+            Key: { pk: S('t5') },
+            UpdateExpression: 'ADD n :one',
+            ExpressionAttributeValues: { ':one': N(1) },
+          },
+        },
+      ];
       await write(tx, { ClientRequestToken: 'token-t5' });
       await write(tx, { ClientRequestToken: 'token-t5' });
       expect(await getA('t5')).toEqual({ pk: S('t5'), n: N(1) });
       await expectError(
-        write([{ Update: { ...tx[0]!.Update, ExpressionAttributeValues: { ':one': N(2) } } }], { ClientRequestToken: 'token-t5' }),
+        write([{ Update: { ...tx[0]!.Update, ExpressionAttributeValues: { ':one': N(2) } } }], {
+          ClientRequestToken: 'token-t5',
+        }),
         'IdempotentParameterMismatchException',
         'The request uses the same client token as a previous, but non-identical request. Do not reuse a client token with different requests, unless the requests are identical.',
       );
@@ -170,7 +225,14 @@ describe('DynamoDB transactions', () => {
                 ExpressionAttributeValues: { ':a': N(amount) },
               },
             },
-            { Update: { TableName: A, Key: { pk: S(to) }, UpdateExpression: 'SET balance = balance + :a', ExpressionAttributeValues: { ':a': N(amount) } } },
+            {
+              Update: {
+                TableName: A,
+                Key: { pk: S(to) },
+                UpdateExpression: 'SET balance = balance + :a',
+                ExpressionAttributeValues: { ':a': N(amount) },
+              },
+            },
           ]);
           return true;
         } catch (e) {
@@ -183,7 +245,9 @@ describe('DynamoDB transactions', () => {
       const reader = async () => {
         for (let i = 0; i < 20; i++) {
           const out = await server.ddb.send(
-            new TransactGetItemsCommand({ TransactItems: accounts.map((a) => ({ Get: { TableName: A, Key: { pk: S(a) } } })) }),
+            new TransactGetItemsCommand({
+              TransactItems: accounts.map((a) => ({ Get: { TableName: A, Key: { pk: S(a) } } })),
+            }),
           );
           reads.push(out.Responses!.reduce((n, r) => n + Number(r.Item!['balance']!.N), 0));
         }
@@ -206,7 +270,12 @@ describe('DynamoDB transactions', () => {
     it('rejects two Gets of the same item (as real DynamoDB does, per the conformance suite)', async () => {
       await expectError(
         server.ddb.send(
-          new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: A, Key: { pk: S('g1') } } }, { Get: { TableName: A, Key: { pk: S('g1') } } }] }),
+          new TransactGetItemsCommand({
+            TransactItems: [
+              { Get: { TableName: A, Key: { pk: S('g1') } } },
+              { Get: { TableName: A, Key: { pk: S('g1') } } },
+            ],
+          }),
         ),
         'ValidationException',
         'Transaction request cannot include multiple operations on one item',
@@ -221,7 +290,14 @@ describe('DynamoDB transactions', () => {
           TransactItems: [
             { Get: { TableName: B, Key: { pk: S('g2'), sk: N(5) } } },
             { Get: { TableName: A, Key: { pk: S('absent') } } },
-            { Get: { TableName: A, Key: { pk: S('g1') }, ProjectionExpression: '#b', ExpressionAttributeNames: { '#b': 'b' } } },
+            {
+              Get: {
+                TableName: A,
+                Key: { pk: S('g1') },
+                ProjectionExpression: '#b',
+                ExpressionAttributeNames: { '#b': 'b' },
+              },
+            },
           ],
         }),
       );
@@ -235,7 +311,9 @@ describe('DynamoDB transactions', () => {
         "1 validation error detected: Value '[]' at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1",
       );
       await expectError(
-        server.ddb.send(new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: 'tx-missing', Key: { pk: S('g1') } } }] })),
+        server.ddb.send(
+          new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: 'tx-missing', Key: { pk: S('g1') } } }] }),
+        ),
         'ResourceNotFoundException',
         'Requested resource not found',
       );

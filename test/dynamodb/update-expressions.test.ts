@@ -18,7 +18,10 @@ describe('DynamoDB UpdateExpression over HTTP', () => {
 
   let n = 0;
   /** Put `item` under a fresh key, apply the update, return the stored item (without its key). */
-  async function apply(item: Item, update: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>): Promise<Item | undefined> {
+  async function apply(
+    item: Item,
+    update: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>,
+  ): Promise<Item | undefined> {
     const pk = S(`u${n++}`);
     await server.ddb.send(new PutItemCommand({ TableName: T, Item: { ...item, pk } }));
     await server.ddb.send(new UpdateItemCommand({ TableName: T, Key: { pk }, ...update }));
@@ -28,10 +31,18 @@ describe('DynamoDB UpdateExpression over HTTP', () => {
     return rest;
   }
   /** The error an update on a fresh copy of `item` fails with. */
-  async function fails(item: Item, update: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>, message: string | RegExp) {
+  async function fails(
+    item: Item,
+    update: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>,
+    message: string | RegExp,
+  ) {
     const pk = S(`f${n++}`);
     await server.ddb.send(new PutItemCommand({ TableName: T, Item: { ...item, pk } }));
-    await expectError(server.ddb.send(new UpdateItemCommand({ TableName: T, Key: { pk }, ...update })), 'ValidationException', message);
+    await expectError(
+      server.ddb.send(new UpdateItemCommand({ TableName: T, Key: { pk }, ...update })),
+      'ValidationException',
+      message,
+    );
     // Nothing changed.
     const after = await server.ddb.send(new GetItemCommand({ TableName: T, Key: { pk }, ConsistentRead: true }));
     expect(after.Item).toEqual({ ...item, pk });
@@ -54,7 +65,10 @@ describe('DynamoDB UpdateExpression over HTTP', () => {
     });
 
     it('setting a list index past the end appends', async () => {
-      const got = await apply({ l: { L: [N(0), N(1)] } }, { UpdateExpression: 'SET l[10] = :v', ExpressionAttributeValues: { ':v': N(9) } });
+      const got = await apply(
+        { l: { L: [N(0), N(1)] } },
+        { UpdateExpression: 'SET l[10] = :v', ExpressionAttributeValues: { ':v': N(9) } },
+      );
       expect(got).toEqual({ l: { L: [N(0), N(1), N(9)] } });
     });
 
@@ -66,14 +80,21 @@ describe('DynamoDB UpdateExpression over HTTP', () => {
           ExpressionAttributeValues: { ':b': N('0.2'), ':one': N(1) },
         },
       );
-      expect(got).toEqual({ a: N('0.3'), big: N('99999999999999999999999999999999999999'), neg: N('6'), c: N('-0.1'), d: N('-10') });
+      expect(got).toEqual({
+        a: N('0.3'),
+        big: N('99999999999999999999999999999999999999'),
+        neg: N('6'),
+        c: N('-0.1'),
+        d: N('-10'),
+      });
     });
 
     it('list_append works at either end and with if_not_exists', async () => {
       const got = await apply(
         { l: { L: [N(2)] } },
         {
-          UpdateExpression: 'SET l = list_append(:front, l), l2 = list_append(if_not_exists(l2, :empty), :back), l3 = list_append(l, :back)',
+          UpdateExpression:
+            'SET l = list_append(:front, l), l2 = list_append(if_not_exists(l2, :empty), :back), l3 = list_append(l, :back)',
           ExpressionAttributeValues: { ':front': { L: [N(1)] }, ':back': { L: [N(3)] }, ':empty': { L: [] } },
         },
       );
@@ -85,7 +106,8 @@ describe('DynamoDB UpdateExpression over HTTP', () => {
       const got = await apply(
         { h1: S('kept') },
         {
-          UpdateExpression: 'SET h1 = if_not_exists(h1, :d), m1 = if_not_exists(m1, :d), cnt = if_not_exists(cnt, :zero) + :one',
+          UpdateExpression:
+            'SET h1 = if_not_exists(h1, :d), m1 = if_not_exists(m1, :d), cnt = if_not_exists(cnt, :zero) + :one',
           ExpressionAttributeValues: { ':d': S('default'), ':zero': N(0), ':one': N(1) },
         },
       );
@@ -93,7 +115,10 @@ describe('DynamoDB UpdateExpression over HTTP', () => {
     });
 
     it('copies one attribute to another, including whole maps', async () => {
-      const got = await apply({ src: { M: { k: { L: [S('v')] } } } }, { UpdateExpression: 'SET dst = src, one = src.k[0]' });
+      const got = await apply(
+        { src: { M: { k: { L: [S('v')] } } } },
+        { UpdateExpression: 'SET dst = src, one = src.k[0]' },
+      );
       expect(got).toEqual({ src: { M: { k: { L: [S('v')] } } }, dst: { M: { k: { L: [S('v')] } } }, one: S('v') });
     });
   });
@@ -115,7 +140,10 @@ describe('DynamoDB UpdateExpression over HTTP', () => {
 
   describe('ADD and DELETE', () => {
     it('ADD increments numbers and creates missing ones', async () => {
-      const got = await apply({ c: N(5) }, { UpdateExpression: 'ADD c :n, fresh :n', ExpressionAttributeValues: { ':n': N('-1.5') } });
+      const got = await apply(
+        { c: N(5) },
+        { UpdateExpression: 'ADD c :n, fresh :n', ExpressionAttributeValues: { ':n': N('-1.5') } },
+      );
       expect(got).toEqual({ c: N('3.5'), fresh: N('-1.5') });
     });
 
@@ -124,7 +152,12 @@ describe('DynamoDB UpdateExpression over HTTP', () => {
         { ss: { SS: ['a', 'b'] }, ns: { NS: ['1', '2'] }, gone: { SS: ['x'] } },
         {
           UpdateExpression: 'ADD ss :ss, newset :ns DELETE ns :del, gone :gone',
-          ExpressionAttributeValues: { ':ss': { SS: ['b', 'c'] }, ':ns': { NS: ['7'] }, ':del': { NS: ['1', '99'] }, ':gone': { SS: ['x'] } },
+          ExpressionAttributeValues: {
+            ':ss': { SS: ['b', 'c'] },
+            ':ns': { NS: ['7'] },
+            ':del': { NS: ['1', '99'] },
+            ':gone': { SS: ['x'] },
+          },
         },
       );
       expect(Object.keys(got!).sort()).toEqual(['newset', 'ns', 'ss']);
@@ -176,7 +209,11 @@ describe('DynamoDB UpdateExpression over HTTP', () => {
       await fails(item, { UpdateExpression: 'SET s = s + :one', ExpressionAttributeValues: { ':one': N(1) } }, msg);
       await fails(item, { UpdateExpression: 'ADD s :one', ExpressionAttributeValues: { ':one': N(1) } }, msg);
       await fails(item, { UpdateExpression: 'ADD ss :ns', ExpressionAttributeValues: { ':ns': { NS: ['1'] } } }, msg);
-      await fails(item, { UpdateExpression: 'SET m = list_append(m, :l)', ExpressionAttributeValues: { ':l': { L: [] } } }, msg);
+      await fails(
+        item,
+        { UpdateExpression: 'SET m = list_append(m, :l)', ExpressionAttributeValues: { ':l': { L: [] } } },
+        msg,
+      );
     });
 
     it('arithmetic on a missing attribute', async () => {
@@ -255,10 +292,18 @@ describe('DynamoDB UpdateExpression over HTTP', () => {
       );
       await fails(
         item,
-        { UpdateExpression: 'SET a = :v', ExpressionAttributeValues: { ':v': N(1) }, ExpressionAttributeNames: { '#unused': 'x' } },
+        {
+          UpdateExpression: 'SET a = :v',
+          ExpressionAttributeValues: { ':v': N(1) },
+          ExpressionAttributeNames: { '#unused': 'x' },
+        },
         'Value provided in ExpressionAttributeNames unused in expressions: keys: {#unused}',
       );
-      await fails(item, { UpdateExpression: 'SET a = :v', ExpressionAttributeValues: {} }, 'ExpressionAttributeValues must not be empty');
+      await fails(
+        item,
+        { UpdateExpression: 'SET a = :v', ExpressionAttributeValues: {} },
+        'ExpressionAttributeValues must not be empty',
+      );
       await fails(
         item,
         { UpdateExpression: 'SET a = :v', ExpressionAttributeValues: { ':v': N(1) }, ExpressionAttributeNames: {} },

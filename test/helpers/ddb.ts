@@ -64,7 +64,10 @@ export async function putAll(ddb: DynamoDBClient, table: string, items: Item[]):
 }
 
 /** Follow LastEvaluatedKey to the end; returns every item and every page's size. */
-export async function queryAll(ddb: DynamoDBClient, input: QueryCommandInput): Promise<{ items: Item[]; pages: number[] }> {
+export async function queryAll(
+  ddb: DynamoDBClient,
+  input: QueryCommandInput,
+): Promise<{ items: Item[]; pages: number[] }> {
   const items: Item[] = [];
   const pages: number[] = [];
   let start: Item | undefined;
@@ -78,7 +81,10 @@ export async function queryAll(ddb: DynamoDBClient, input: QueryCommandInput): P
   throw new Error('query never finished paging');
 }
 
-export async function scanAll(ddb: DynamoDBClient, input: ScanCommandInput): Promise<{ items: Item[]; pages: number[] }> {
+export async function scanAll(
+  ddb: DynamoDBClient,
+  input: ScanCommandInput,
+): Promise<{ items: Item[]; pages: number[] }> {
   const items: Item[] = [];
   const pages: number[] = [];
   let start: Item | undefined;
@@ -96,13 +102,12 @@ export async function scanAll(ddb: DynamoDBClient, input: ScanCommandInput): Pro
  * Assert a call fails with AWS error `name` and (when given) exactly `message`
  * (a RegExp is matched instead). Returns the error for further checks.
  */
-export async function expectError(
-  promise: Promise<unknown>,
-  name: string,
-  message?: string | RegExp,
-): Promise<any> {
+export async function expectError(promise: Promise<unknown>, name: string, message?: string | RegExp): Promise<any> {
   const err = await errorOf(promise);
-  expect({ name: err.name, message: err.message }).toMatchObject({ name, ...(typeof message === 'string' ? { message } : {}) });
+  expect({ name: err.name, message: err.message }).toMatchObject({
+    name,
+    ...(typeof message === 'string' ? { message } : {}),
+  });
   if (message instanceof RegExp) expect(err.message).toMatch(message);
   return err;
 }

@@ -1,5 +1,7 @@
 /** The error a promise rejects with; fails the test when it resolves. */
-export async function errorOf(promise: Promise<unknown>): Promise<Error & { name: string; $metadata?: { httpStatusCode?: number } }> {
+export async function errorOf(
+  promise: Promise<unknown>,
+): Promise<Error & { name: string; $metadata?: { httpStatusCode?: number } }> {
   try {
     await promise;
   } catch (err) {

@@ -36,16 +36,23 @@ export interface OvercastProcess {
 /** Run `node bin/overcast.js start --port 0 --json ...` and wait for its JSON ready line. */
 export async function startOvercastProcess(args: string[], timeoutMs = 15_000): Promise<OvercastProcess> {
   ensureBuilt();
-  const child = spawn(process.execPath, [join(ROOT, 'bin/overcast.js'), 'start', '--port', '0', '--json', '--log-level', 'silent', ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin/overcast.js'), 'start', '--port', '0', '--json', '--log-level', 'silent', ...args],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const ready = await new Promise<{ endpoint: string; port: number }>((resolvePromise, reject) => {
     let buffered = '';
-    const timer = setTimeout(() => reject(new Error(`overcast did not start in ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`overcast did not start in ${timeoutMs} ms: ${stderr}`)),
+      timeoutMs,
+    );
     child.stdout!.on('data', (d: Buffer) => {
       buffered += d.toString();
       const nl = buffered.indexOf('\n');
@@ -66,5 +73,11 @@ export async function startOvercastProcess(args: string[], timeoutMs = 15_000): 
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     await exited;
   };
-  return { child, endpoint: ready.endpoint, port: ready.port, kill9: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+  return {
+    child,
+    endpoint: ready.endpoint,
+    port: ready.port,
+    kill9: () => signal('SIGKILL'),
+    stop: () => signal('SIGTERM'),
+  };
 }

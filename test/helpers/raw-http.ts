@@ -34,7 +34,9 @@ export function rawSend(endpoint: string, req: RawRequest): Promise<RawResponse>
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
         res.on('error', reject);
       },
     );
@@ -65,7 +67,12 @@ export function signedDynamoHeaders(
 }
 
 /** POST a signed DynamoDB request (target like `DynamoDB_20120810.GetItem`) with a raw body string. */
-export function dynamoRaw(endpoint: string, target: string, body: string, extra: Record<string, string> = {}): Promise<RawResponse> {
+export function dynamoRaw(
+  endpoint: string,
+  target: string,
+  body: string,
+  extra: Record<string, string> = {},
+): Promise<RawResponse> {
   return rawSend(endpoint, { headers: signedDynamoHeaders(endpoint, target, body, extra), body });
 }
 

@@ -30,7 +30,12 @@ export async function startTestServer(
     log: silentLogger,
     ...options,
   });
-  const clientConfig = { endpoint: overcast.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 };
+  const clientConfig = {
+    endpoint: overcast.endpoint,
+    region: 'us-east-1',
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: 1,
+  };
   const ddb = new DynamoDBClient(clientConfig);
   return {
     overcast,

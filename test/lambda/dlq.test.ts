@@ -22,11 +22,22 @@ describe('Lambda dead-letter queue (DeadLetterConfig → SQS)', () => {
 
   it('a failed Event invocation, its retries used up, sends the original event with RequestID, ErrorCode and ErrorMessage', async () => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'fn-dlq' }));
-    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!['QueueArn']!;
-    await createNodeFunction(lambda, 'dies', { 'index.js': 'exports.handler = async () => { throw new Error("cannot cope"); };' }, { DeadLetterConfig: { TargetArn: arn } });
+    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes![
+      'QueueArn'
+    ]!;
+    await createNodeFunction(
+      lambda,
+      'dies',
+      { 'index.js': 'exports.handler = async () => { throw new Error("cannot cope"); };' },
+      { DeadLetterConfig: { TargetArn: arn } },
+    );
     await lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'dies', MaximumRetryAttempts: 0 }));
-    const sent = await lambda.send(new InvokeCommand({ FunctionName: 'dies', InvocationType: 'Event', Payload: Buffer.from('{"order":42}') }));
-    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20, MessageAttributeNames: ['All'] }));
+    const sent = await lambda.send(
+      new InvokeCommand({ FunctionName: 'dies', InvocationType: 'Event', Payload: Buffer.from('{"order":42}') }),
+    );
+    const out = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20, MessageAttributeNames: ['All'] }),
+    );
     expect(out.Messages).toHaveLength(1);
     const m = out.Messages![0]!;
     expect(JSON.parse(m.Body!)).toEqual({ order: 42 });

@@ -153,13 +153,9 @@ describe.skipIf(!present)('aws-samples/serverless-patterns through overcast depl
   }, 60_000);
 
   // `Environment.Variables.Variable1: 1234` (a YAML number): CloudFormation passes it as the string "1234".
-  it(
-    'apigw-http-api-lambda: deploys (numeric environment variable value)',
-    async () => {
-      expect((await deployPattern('apigw-http-api-lambda')).status).toBe('CREATE_COMPLETE');
-    },
-    60_000,
-  );
+  it('apigw-http-api-lambda: deploys (numeric environment variable value)', async () => {
+    expect((await deployPattern('apigw-http-api-lambda')).status).toBe('CREATE_COMPLETE');
+  }, 60_000);
 });
 
 async function physicalId(stack: string, logicalId: string): Promise<string> {

@@ -59,7 +59,8 @@ export class Authenticator {
     const parts = parseSigV4(req.headers, query);
     if (!parts) throw coreErrors.missingAuthenticationToken();
     if (this.config.mode === 'accept') {
-      const account = this.byKey.get(parts.accessKeyId)?.account ?? accountOfKey(parts.accessKeyId, this.config.defaultAccount);
+      const account =
+        this.byKey.get(parts.accessKeyId)?.account ?? accountOfKey(parts.accessKeyId, this.config.defaultAccount);
       return this.caller(parts, account, this.byKey.get(parts.accessKeyId)?.userName);
     }
     const credential = this.byKey.get(parts.accessKeyId);
@@ -80,7 +81,9 @@ export class Authenticator {
     const now = this.clock.now();
     const signed = parseAmzDate(parts.amzDate ?? '');
     if (Number.isNaN(signed)) {
-      throw coreErrors.incompleteSignature(`Date must be in ISO-8601 'basic format'. Got '${parts.amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+      throw coreErrors.incompleteSignature(
+        `Date must be in ISO-8601 'basic format'. Got '${parts.amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`,
+      );
     }
     if (parts.presigned) {
       if (now > signed + (parts.expires ?? 0) * 1000) {
@@ -115,5 +118,8 @@ export class Authenticator {
 }
 
 function fmt(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }

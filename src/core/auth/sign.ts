@@ -15,7 +15,10 @@ export interface SignInput {
 
 /** Sign a request with SigV4 (header form); returns the headers to send. Used by our CLI and tests. */
 export function signRequest(input: SignInput): Record<string, string> {
-  const amzDate = new Date(input.now).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = new Date(input.now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const headers: Record<string, string> = {
     ...Object.fromEntries(Object.entries(input.headers).map(([k, v]) => [k.toLowerCase(), v])),
     host: input.url.host,

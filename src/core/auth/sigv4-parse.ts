@@ -19,7 +19,10 @@ export interface SigV4Parts {
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 
 /** Parse SigV4 from headers (lower-case names) or query; undefined when the request carries none. */
-export function parseSigV4(headers: Record<string, string | undefined>, query: URLSearchParams): SigV4Parts | undefined {
+export function parseSigV4(
+  headers: Record<string, string | undefined>,
+  query: URLSearchParams,
+): SigV4Parts | undefined {
   const auth = headers['authorization'];
   if (auth !== undefined) return parseHeader(auth, headers);
   if (query.has('X-Amz-Algorithm') || query.has('X-Amz-Credential')) return parseQuery(query);
@@ -88,9 +91,7 @@ function parseQuery(query: URLSearchParams): SigV4Parts {
 function parseCredential(credential: string): Pick<SigV4Parts, 'accessKeyId' | 'date' | 'region' | 'service'> {
   const parts = credential.split('/');
   if (parts.length !== 5 || parts[4] !== 'aws4_request' || !parts[0]) {
-    throw coreErrors.incompleteSignature(
-      `Credential should be scoped to a valid region. Credential=${credential}`,
-    );
+    throw coreErrors.incompleteSignature(`Credential should be scoped to a valid region. Credential=${credential}`);
   }
   return { accessKeyId: parts[0], date: parts[1]!, region: parts[2]!, service: parts[3]! };
 }

@@ -9,7 +9,18 @@ export interface MemberRef {
 }
 
 export interface Shape {
-  type: 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'double' | 'float' | 'boolean' | 'blob' | 'timestamp';
+  type:
+    | 'structure'
+    | 'list'
+    | 'map'
+    | 'string'
+    | 'integer'
+    | 'long'
+    | 'double'
+    | 'float'
+    | 'boolean'
+    | 'blob'
+    | 'timestamp';
   required?: string[];
   min?: number;
   max?: number;

@@ -71,7 +71,9 @@ export function checkTypes(model: ServiceModel, shapeName: string, value: unknow
       if (typeof value !== 'string') {
         if (typeof value === 'object') {
           throw coreErrors.serialization(
-            Array.isArray(value) ? 'Start of list found where not expected' : 'Start of structure or map found where not expected.',
+            Array.isArray(value)
+              ? 'Start of list found where not expected'
+              : 'Start of structure or map found where not expected.',
           );
         }
         throw coreErrors.serialization(`${jsonKind(value)} cannot be converted to String`);
@@ -184,7 +186,11 @@ export function collectViolations(
     case 'float': {
       const n = value as number;
       if (shape.min !== undefined && n < shape.min) {
-        out.push({ path, value: String(n), constraint: `Member must have value greater than or equal to ${shape.min}` });
+        out.push({
+          path,
+          value: String(n),
+          constraint: `Member must have value greater than or equal to ${shape.min}`,
+        });
       }
       if (shape.max !== undefined && n > shape.max) {
         out.push({ path, value: String(n), constraint: `Member must have value less than or equal to ${shape.max}` });

@@ -62,7 +62,9 @@ function rename(model: ServiceModel, shapeName: string, value: unknown, toWire: 
 }
 
 /** A parsed JSON body (wire names) as member names of `shapeName`. */
-export const fromWireNames = (model: ServiceModel, shapeName: string, value: unknown): unknown => rename(model, shapeName, value, false);
+export const fromWireNames = (model: ServiceModel, shapeName: string, value: unknown): unknown =>
+  rename(model, shapeName, value, false);
 
 /** An output (member names) as wire names of `shapeName`. */
-export const toWireNames = (model: ServiceModel, shapeName: string, value: unknown): unknown => rename(model, shapeName, value, true);
+export const toWireNames = (model: ServiceModel, shapeName: string, value: unknown): unknown =>
+  rename(model, shapeName, value, true);

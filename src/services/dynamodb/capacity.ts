@@ -18,7 +18,11 @@ export const newConsumption = (kind: 'read' | 'write'): Consumption => ({ table:
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
 
 /** The ConsumedCapacity member as DynamoDB returns it, or undefined for NONE. */
-export function consumedCapacity(table: Table, mode: ReturnConsumedCapacity, c: Consumption): Record<string, unknown> | undefined {
+export function consumedCapacity(
+  table: Table,
+  mode: ReturnConsumedCapacity,
+  c: Consumption,
+): Record<string, unknown> | undefined {
   // Every data-plane answer passes here with what it consumed: charge the capacity buckets.
   table.throttle?.charge(table, c);
   if (mode !== 'TOTAL' && mode !== 'INDEXES') return undefined;
@@ -41,7 +45,13 @@ export function consumedCapacity(table: Table, mode: ReturnConsumedCapacity, c: 
 }
 
 /** Write units of one item change on the table and each index it touches. */
-export function addWrite(c: Consumption, table: Table, oldItem: Item | undefined, newItem: Item | undefined, multiplier = 1): void {
+export function addWrite(
+  c: Consumption,
+  table: Table,
+  oldItem: Item | undefined,
+  newItem: Item | undefined,
+  multiplier = 1,
+): void {
   const size = Math.max(oldItem ? itemSize(oldItem) : 0, newItem ? itemSize(newItem) : 0);
   c.table += writeUnits(size) * multiplier;
   for (const index of table.indexes) {
@@ -54,7 +64,9 @@ export function addWrite(c: Consumption, table: Table, oldItem: Item | undefined
         JSON.stringify(before[index.key.hash.name]) !== JSON.stringify(after[index.key.hash.name]) ||
         (index.key.range !== undefined &&
           JSON.stringify(before[index.key.range.name]) !== JSON.stringify(after[index.key.range.name]));
-      units = keyChanged ? writeUnits(itemSize(before)) + writeUnits(itemSize(after)) : writeUnits(Math.max(itemSize(before), itemSize(after)));
+      units = keyChanged
+        ? writeUnits(itemSize(before)) + writeUnits(itemSize(after))
+        : writeUnits(Math.max(itemSize(before), itemSize(after)));
     } else {
       units = writeUnits(itemSize((before ?? after)!));
     }

@@ -40,7 +40,11 @@ export function tableFor(
 }
 
 /** The full TableDescription with live item counts. */
-export async function describe(ddb: DynamoDb, table: Table, status?: DescribeOptions['status']): Promise<Record<string, unknown>> {
+export async function describe(
+  ddb: DynamoDb,
+  table: Table,
+  status?: DescribeOptions['status'],
+): Promise<Record<string, unknown>> {
   const stats = await ddb.stats.of(ddb.store, table);
   return describeTable(table.record, {
     now: ddb.clock.now(),

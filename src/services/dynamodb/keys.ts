@@ -40,15 +40,18 @@ export function keyOf(shape: KeyShape, item: Item): Item {
   return out;
 }
 
-const isEmptyScalar = (v: AttributeValue): boolean =>
-  ('S' in v && v.S === '') || ('B' in v && v.B === '');
+const isEmptyScalar = (v: AttributeValue): boolean => ('S' in v && v.S === '') || ('B' in v && v.B === '');
 
 function checkKeySizes(shape: KeyShape, item: Item): void {
   if (keyValueSize(item[shape.hash.name]!) > MAX_HASH_KEY_SIZE) {
-    throw invalid('One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes');
+    throw invalid(
+      'One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes',
+    );
   }
   if (shape.range && keyValueSize(item[shape.range.name]!) > MAX_RANGE_KEY_SIZE) {
-    throw invalid('One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes');
+    throw invalid(
+      'One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes',
+    );
   }
 }
 
@@ -57,7 +60,8 @@ export function validateKey(table: Table, key: Item): void {
   const shape = table.key;
   const names = Object.keys(key);
   const expected = shape.range ? 2 : 1;
-  const matches = (a: KeyAttribute | undefined) => a !== undefined && key[a.name] !== undefined && typeOf(key[a.name]!) === a.type;
+  const matches = (a: KeyAttribute | undefined) =>
+    a !== undefined && key[a.name] !== undefined && typeOf(key[a.name]!) === a.type;
   if (names.length !== expected || !matches(shape.hash) || (shape.range && !matches(shape.range))) {
     throw invalid('The provided key element does not match the schema');
   }
@@ -76,10 +80,13 @@ export function validateItemKeys(table: Table, item: Item): void {
   for (const a of [table.key.hash, table.key.range]) {
     if (!a) continue;
     const v = item[a.name];
-    if (v === undefined) throw invalid(`One or more parameter values were invalid: Missing the key ${a.name} in the item`);
+    if (v === undefined)
+      throw invalid(`One or more parameter values were invalid: Missing the key ${a.name} in the item`);
     const t = typeOf(v);
     if (t !== a.type) {
-      throw invalid(`One or more parameter values were invalid: Type mismatch for key ${a.name} expected: ${a.type} actual: ${t}`);
+      throw invalid(
+        `One or more parameter values were invalid: Type mismatch for key ${a.name} expected: ${a.type} actual: ${t}`,
+      );
     }
     if (isEmptyScalar(v)) {
       throw invalid(

@@ -48,7 +48,8 @@ export class CapacityThrottle {
   check(table: Table, kind: 'read' | 'write', index?: string): void {
     if (!this.options.enabled) return;
     if (index !== undefined) {
-      if (table.indexByName.get(index)?.global && this.level(table, kind, index) <= 0) throw ddbErrors.throughputExceeded(INDEX_MESSAGE);
+      if (table.indexByName.get(index)?.global && this.level(table, kind, index) <= 0)
+        throw ddbErrors.throughputExceeded(INDEX_MESSAGE);
       if (this.level(table, kind, undefined) <= 0) throw ddbErrors.throughputExceeded(TABLE_MESSAGE);
       return;
     }
@@ -79,7 +80,10 @@ export class CapacityThrottle {
       const ceiling = kind === 'read' ? this.options.onDemandReadCeiling : this.options.onDemandWriteCeiling;
       return { perSecond: ceiling, burst: ceiling };
     }
-    const throughput = index === undefined ? table.record.throughput : (table.indexByName.get(index)?.record.throughput ?? table.record.throughput);
+    const throughput =
+      index === undefined
+        ? table.record.throughput
+        : (table.indexByName.get(index)?.record.throughput ?? table.record.throughput);
     const perSecond = kind === 'read' ? throughput.read : throughput.write;
     return { perSecond, burst: perSecond * BURST_SECONDS };
   }

@@ -40,7 +40,15 @@ export class ItemWriter {
       }
       if (newItem && inIndex(index, newItem)) {
         const projected = projectForIndex(table, index, newItem);
-        await itemsSql.putIndex(tx, table.id, index.name, encodeKeyOf(index.key, newItem), key, JSON.stringify(projected), itemSize(projected));
+        await itemsSql.putIndex(
+          tx,
+          table.id,
+          index.name,
+          encodeKeyOf(index.key, newItem),
+          key,
+          JSON.stringify(projected),
+          itemSize(projected),
+        );
       }
     }
     for (const listener of this.listeners) await listener(tx, change);

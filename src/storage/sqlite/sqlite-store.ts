@@ -4,7 +4,14 @@ import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type { Db, Dialect, Migration, RunResult, SqlValue, Store } from '../store.js';
 
-const SQLITE: Dialect = { name: 'sqlite', blob: 'BLOB', text: 'TEXT', integer: 'INTEGER', real: 'REAL', rowId: 'INTEGER PRIMARY KEY' };
+const SQLITE: Dialect = {
+  name: 'sqlite',
+  blob: 'BLOB',
+  text: 'TEXT',
+  integer: 'INTEGER',
+  real: 'REAL',
+  rowId: 'INTEGER PRIMARY KEY',
+};
 
 export interface SqliteStoreOptions {
   /** Directory for the database file; undefined keeps everything in memory. */
@@ -46,7 +53,9 @@ export class SqliteStore implements Store {
       this.db = new Database(':memory:');
     }
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec('CREATE TABLE IF NOT EXISTS _migrations (service TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (service, id))');
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS _migrations (service TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (service, id))',
+    );
     this.tx = {
       get: async (sql, params) => this.getSync(sql, params),
       all: async (sql, params) => this.allSync(sql, params),

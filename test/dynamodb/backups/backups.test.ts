@@ -46,7 +46,14 @@ const indexedTable = (name: string): CreateTableCommandInput => ({
     },
   ],
   LocalSecondaryIndexes: [
-    { IndexName: 'by-l', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'l', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+    {
+      IndexName: 'by-l',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'l', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    },
   ],
   ProvisionedThroughput: { ReadCapacityUnits: 10, WriteCapacityUnits: 11 },
 });
@@ -71,7 +78,14 @@ describe('DynamoDB backups and RestoreTableFromBackup', () => {
       await putAll(
         server.ddb,
         'bk-source',
-        Array.from({ length: 120 }, (_, i) => ({ pk: S(`p${i % 4}`), sk: N(i), g: S(`g${i % 3}`), l: S(`l${i}`), v: S(`v${i}`), big: S('x'.repeat(100)) })),
+        Array.from({ length: 120 }, (_, i) => ({
+          pk: S(`p${i % 4}`),
+          sk: N(i),
+          g: S(`g${i % 3}`),
+          l: S(`l${i}`),
+          v: S(`v${i}`),
+          big: S('x'.repeat(100)),
+        })),
       );
     });
 
@@ -98,7 +112,13 @@ describe('DynamoDB backups and RestoreTableFromBackup', () => {
         KeySchema: indexedTable('x').KeySchema,
       });
       expect(d.SourceTableFeatureDetails).toEqual({
-        LocalSecondaryIndexes: [{ IndexName: 'by-l', KeySchema: indexedTable('x').LocalSecondaryIndexes![0]!.KeySchema, Projection: { ProjectionType: 'KEYS_ONLY' } }],
+        LocalSecondaryIndexes: [
+          {
+            IndexName: 'by-l',
+            KeySchema: indexedTable('x').LocalSecondaryIndexes![0]!.KeySchema,
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+        ],
         GlobalSecondaryIndexes: [
           {
             IndexName: 'by-g',
@@ -111,9 +131,13 @@ describe('DynamoDB backups and RestoreTableFromBackup', () => {
     });
 
     it('restores a full copy (items, GSI and LSI) as of the backup, whatever changed since', async () => {
-      await server.ddb.send(new PutItemCommand({ TableName: 'bk-source', Item: { pk: S('p0'), sk: N(999), g: S('g0'), l: S('new') } }));
+      await server.ddb.send(
+        new PutItemCommand({ TableName: 'bk-source', Item: { pk: S('p0'), sk: N(999), g: S('g0'), l: S('new') } }),
+      );
       await server.ddb.send(new DeleteItemCommand({ TableName: 'bk-source', Key: { pk: S('p1'), sk: N(1) } }));
-      const out = await server.ddb.send(new RestoreTableFromBackupCommand({ BackupArn: backupArn, TargetTableName: 'bk-restored' }));
+      const out = await server.ddb.send(
+        new RestoreTableFromBackupCommand({ BackupArn: backupArn, TargetTableName: 'bk-restored' }),
+      );
       expect(out.TableDescription).toMatchObject({
         TableName: 'bk-restored',
         TableStatus: 'CREATING',
@@ -122,11 +146,17 @@ describe('DynamoDB backups and RestoreTableFromBackup', () => {
         RestoreSummary: { SourceBackupArn: backupArn, SourceTableArn: tableArn('bk-source'), RestoreInProgress: true },
       });
       expect(out.TableDescription!.BillingModeSummary).toBeUndefined();
-      expect(out.TableDescription!.TableId).not.toBe((await server.ddb.send(new DescribeTableCommand({ TableName: 'bk-source' }))).Table!.TableId);
+      expect(out.TableDescription!.TableId).not.toBe(
+        (await server.ddb.send(new DescribeTableCommand({ TableName: 'bk-source' }))).Table!.TableId,
+      );
       const restored = (await server.ddb.send(new DescribeTableCommand({ TableName: 'bk-restored' }))).Table!;
       expect(restored.TableStatus).toBe('ACTIVE');
       expect(restored.RestoreSummary).toBeUndefined();
-      expect(restored.GlobalSecondaryIndexes![0]).toMatchObject({ IndexName: 'by-g', ItemCount: 120, ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 6 } });
+      expect(restored.GlobalSecondaryIndexes![0]).toMatchObject({
+        IndexName: 'by-g',
+        ItemCount: 120,
+        ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 6 },
+      });
       expect(restored.LocalSecondaryIndexes![0]).toMatchObject({ IndexName: 'by-l', ItemCount: 120 });
 
       const source = await scanAll(server.ddb, { TableName: 'bk-source' });
@@ -134,16 +164,32 @@ describe('DynamoDB backups and RestoreTableFromBackup', () => {
       expect(copy.items).toHaveLength(120);
       expect(source.items).toHaveLength(120);
       expect(copy.items.some((i) => i['sk']!.N === '999')).toBe(false);
-      expect((await server.ddb.send(new GetItemCommand({ TableName: 'bk-restored', Key: { pk: S('p1'), sk: N(1) } }))).Item).toMatchObject({ v: S('v1') });
-      const byG = await server.ddb.send(new QueryCommand({ TableName: 'bk-restored', IndexName: 'by-g', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': S('g1') } }));
+      expect(
+        (await server.ddb.send(new GetItemCommand({ TableName: 'bk-restored', Key: { pk: S('p1'), sk: N(1) } }))).Item,
+      ).toMatchObject({ v: S('v1') });
+      const byG = await server.ddb.send(
+        new QueryCommand({
+          TableName: 'bk-restored',
+          IndexName: 'by-g',
+          KeyConditionExpression: 'g = :g',
+          ExpressionAttributeValues: { ':g': S('g1') },
+        }),
+      );
       expect(byG.Count).toBe(40);
       expect(Object.keys(byG.Items![0]!).sort()).toEqual(['g', 'pk', 'sk', 'v']);
       const byL = await server.ddb.send(
-        new QueryCommand({ TableName: 'bk-restored', IndexName: 'by-l', KeyConditionExpression: 'pk = :p AND l = :l', ExpressionAttributeValues: { ':p': S('p1'), ':l': S('l5') } }),
+        new QueryCommand({
+          TableName: 'bk-restored',
+          IndexName: 'by-l',
+          KeyConditionExpression: 'pk = :p AND l = :l',
+          ExpressionAttributeValues: { ':p': S('p1'), ':l': S('l5') },
+        }),
       );
       expect(byL.Items).toEqual([{ pk: S('p1'), sk: N(5), l: S('l5') }]);
       // The restored table is an ordinary table.
-      await server.ddb.send(new PutItemCommand({ TableName: 'bk-restored', Item: { pk: S('p9'), sk: N(1), g: S('g9') } }));
+      await server.ddb.send(
+        new PutItemCommand({ TableName: 'bk-restored', Item: { pk: S('p9'), sk: N(1), g: S('g9') } }),
+      );
     });
 
     it('overrides: billing mode, no indexes (empty lists), renamed index', async () => {
@@ -176,23 +222,47 @@ describe('DynamoDB backups and RestoreTableFromBackup', () => {
           ProvisionedThroughputOverride: { ReadCapacityUnits: 3, WriteCapacityUnits: 4 },
         }),
       );
-      expect(renamed.TableDescription!.ProvisionedThroughput).toMatchObject({ ReadCapacityUnits: 3, WriteCapacityUnits: 4 });
-      expect(renamed.TableDescription!.GlobalSecondaryIndexes![0]).toMatchObject({ IndexName: 'renamed', ItemCount: 120, ProvisionedThroughput: { ReadCapacityUnits: 7 } });
+      expect(renamed.TableDescription!.ProvisionedThroughput).toMatchObject({
+        ReadCapacityUnits: 3,
+        WriteCapacityUnits: 4,
+      });
+      expect(renamed.TableDescription!.GlobalSecondaryIndexes![0]).toMatchObject({
+        IndexName: 'renamed',
+        ItemCount: 120,
+        ProvisionedThroughput: { ReadCapacityUnits: 7 },
+      });
     });
 
     it('override errors, with AWS messages', async () => {
-      const restore = (extra: object) => server.ddb.send(new RestoreTableFromBackupCommand({ BackupArn: backupArn, TargetTableName: 'bk-bad', ...extra }));
+      const restore = (extra: object) =>
+        server.ddb.send(
+          new RestoreTableFromBackupCommand({ BackupArn: backupArn, TargetTableName: 'bk-bad', ...extra }),
+        );
       await expectError(
-        restore({ BillingModeOverride: 'PAY_PER_REQUEST', ProvisionedThroughputOverride: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } }),
+        restore({
+          BillingModeOverride: 'PAY_PER_REQUEST',
+          ProvisionedThroughputOverride: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+        }),
         'ValidationException',
         'Invalid Request: Cannot override ProvisionedThroughput if BillingMode is overridden to PAY_PER_REQUEST',
       );
       await expectError(
-        restore({ GlobalSecondaryIndexOverride: [{ IndexName: 'new', KeySchema: [{ AttributeName: 'v', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }] }),
+        restore({
+          GlobalSecondaryIndexOverride: [
+            {
+              IndexName: 'new',
+              KeySchema: [{ AttributeName: 'v', KeyType: 'HASH' }],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          ],
+        }),
         'ValidationException',
         'Invalid Request: Index new does not match a secondary index that existed in the source table and cannot be created during the restore operation',
       );
-      await expectError(server.ddb.send(new DescribeTableCommand({ TableName: 'bk-bad' })), 'ResourceNotFoundException');
+      await expectError(
+        server.ddb.send(new DescribeTableCommand({ TableName: 'bk-bad' })),
+        'ResourceNotFoundException',
+      );
     });
 
     it('an existing target is TableAlreadyExistsException', async () => {
@@ -208,37 +278,74 @@ describe('DynamoDB backups and RestoreTableFromBackup', () => {
       await server.ddb.send(new PutItemCommand({ TableName: 'bk-doomed', Item: { pk: S('survivor') } }));
       const b = await backup('bk-doomed');
       await server.ddb.send(new DeleteTableCommand({ TableName: 'bk-doomed' }));
-      expect((await server.ddb.send(new DescribeBackupCommand({ BackupArn: b.BackupArn! }))).BackupDescription!.SourceTableDetails!.TableName).toBe('bk-doomed');
-      await server.ddb.send(new RestoreTableFromBackupCommand({ BackupArn: b.BackupArn!, TargetTableName: 'bk-doomed' }));
-      expect((await server.ddb.send(new GetItemCommand({ TableName: 'bk-doomed', Key: { pk: S('survivor') } }))).Item).toEqual({ pk: S('survivor') });
+      expect(
+        (await server.ddb.send(new DescribeBackupCommand({ BackupArn: b.BackupArn! }))).BackupDescription!
+          .SourceTableDetails!.TableName,
+      ).toBe('bk-doomed');
+      await server.ddb.send(
+        new RestoreTableFromBackupCommand({ BackupArn: b.BackupArn!, TargetTableName: 'bk-doomed' }),
+      );
+      expect(
+        (await server.ddb.send(new GetItemCommand({ TableName: 'bk-doomed', Key: { pk: S('survivor') } }))).Item,
+      ).toEqual({ pk: S('survivor') });
     });
 
     it('a restore drops tags and deletion protection', async () => {
-      await createTable(server.ddb, { ...keyedTable('bk-tagged'), Tags: [{ Key: 'a', Value: 'b' }], DeletionProtectionEnabled: true });
+      await createTable(server.ddb, {
+        ...keyedTable('bk-tagged'),
+        Tags: [{ Key: 'a', Value: 'b' }],
+        DeletionProtectionEnabled: true,
+      });
       const b = await backup('bk-tagged');
-      const out = await server.ddb.send(new RestoreTableFromBackupCommand({ BackupArn: b.BackupArn!, TargetTableName: 'bk-tagged-copy' }));
+      const out = await server.ddb.send(
+        new RestoreTableFromBackupCommand({ BackupArn: b.BackupArn!, TargetTableName: 'bk-tagged-copy' }),
+      );
       expect(out.TableDescription!.DeletionProtectionEnabled).toBe(false);
-      expect((await server.ddb.send(new ListTagsOfResourceCommand({ ResourceArn: tableArn('bk-tagged-copy') }))).Tags).toEqual([]);
+      expect(
+        (await server.ddb.send(new ListTagsOfResourceCommand({ ResourceArn: tableArn('bk-tagged-copy') }))).Tags,
+      ).toEqual([]);
     });
   });
 
   describe('errors', () => {
     it('CreateBackup of a missing table is TableNotFoundException', async () => {
-      await expectError(server.ddb.send(new CreateBackupCommand({ TableName: 'bk-missing', BackupName: 'bak' })), 'TableNotFoundException', 'Table not found: bk-missing');
+      await expectError(
+        server.ddb.send(new CreateBackupCommand({ TableName: 'bk-missing', BackupName: 'bak' })),
+        'TableNotFoundException',
+        'Table not found: bk-missing',
+      );
     });
 
     it('a well-formed ARN of no backup is BackupNotFoundException; other ARNs are invalid or denied', async () => {
       const missing = `${tableArn('bk-source')}/backup/01700000000000-0123abcd`;
-      await expectError(server.ddb.send(new DescribeBackupCommand({ BackupArn: missing })), 'BackupNotFoundException', `Backup not found: ${missing}`);
-      await expectError(server.ddb.send(new DeleteBackupCommand({ BackupArn: missing })), 'BackupNotFoundException', `Backup not found: ${missing}`);
+      await expectError(
+        server.ddb.send(new DescribeBackupCommand({ BackupArn: missing })),
+        'BackupNotFoundException',
+        `Backup not found: ${missing}`,
+      );
+      await expectError(
+        server.ddb.send(new DeleteBackupCommand({ BackupArn: missing })),
+        'BackupNotFoundException',
+        `Backup not found: ${missing}`,
+      );
       await expectError(
         server.ddb.send(new RestoreTableFromBackupCommand({ BackupArn: missing, TargetTableName: 'bk-none' })),
         'BackupNotFoundException',
         `Backup not found: ${missing}`,
       );
-      await expectError(server.ddb.send(new DescribeBackupCommand({ BackupArn: `${tableArn('bk-source')}/stream/2026-01-01T00:00:00.000` })), 'ValidationException', 'Invalid Backup ARN');
       await expectError(
-        server.ddb.send(new DescribeBackupCommand({ BackupArn: `arn:aws:dynamodb:us-east-1:123456789012:table/bk-source/backup/01700000000000-0123abcd` })),
+        server.ddb.send(
+          new DescribeBackupCommand({ BackupArn: `${tableArn('bk-source')}/stream/2026-01-01T00:00:00.000` }),
+        ),
+        'ValidationException',
+        'Invalid Backup ARN',
+      );
+      await expectError(
+        server.ddb.send(
+          new DescribeBackupCommand({
+            BackupArn: `arn:aws:dynamodb:us-east-1:123456789012:table/bk-source/backup/01700000000000-0123abcd`,
+          }),
+        ),
         'AccessDeniedException',
         'Access is denied',
       );
@@ -249,10 +356,17 @@ describe('DynamoDB backups and RestoreTableFromBackup', () => {
       const slow = await startTestServer({ dynamodb: { tableStatusDelayMs: 60_000 } }, { clock: slowClock });
       try {
         await slow.ddb.send(new CreateTableCommand(keyedTable('bk-slow')));
-        await expectError(slow.ddb.send(new CreateBackupCommand({ TableName: 'bk-slow', BackupName: 'bak' })), 'TableNotFoundException', 'Table not found: bk-slow');
+        await expectError(
+          slow.ddb.send(new CreateBackupCommand({ TableName: 'bk-slow', BackupName: 'bak' })),
+          'TableNotFoundException',
+          'Table not found: bk-slow',
+        );
         slowClock.advance(60_000);
-        const arn = (await slow.ddb.send(new CreateBackupCommand({ TableName: 'bk-slow', BackupName: 'bak' }))).BackupDetails!.BackupArn!;
-        const first = await slow.ddb.send(new RestoreTableFromBackupCommand({ BackupArn: arn, TargetTableName: 'bk-t1' }));
+        const arn = (await slow.ddb.send(new CreateBackupCommand({ TableName: 'bk-slow', BackupName: 'bak' })))
+          .BackupDetails!.BackupArn!;
+        const first = await slow.ddb.send(
+          new RestoreTableFromBackupCommand({ BackupArn: arn, TargetTableName: 'bk-t1' }),
+        );
         expect(first.TableDescription!.TableStatus).toBe('CREATING');
         const during = (await slow.ddb.send(new DescribeTableCommand({ TableName: 'bk-t1' }))).Table!;
         expect(during.RestoreSummary).toMatchObject({ SourceBackupArn: arn, RestoreInProgress: true });
@@ -261,15 +375,22 @@ describe('DynamoDB backups and RestoreTableFromBackup', () => {
           'BackupInUseException',
           `Backup is being used to restore another table: ${arn}`,
         );
-        await expectError(slow.ddb.send(new DeleteBackupCommand({ BackupArn: arn })), 'BackupInUseException', `Backup is being used to restore table: ${arn}`);
-        const other = (await slow.ddb.send(new CreateBackupCommand({ TableName: 'bk-slow', BackupName: 'other' }))).BackupDetails!.BackupArn!;
+        await expectError(
+          slow.ddb.send(new DeleteBackupCommand({ BackupArn: arn })),
+          'BackupInUseException',
+          `Backup is being used to restore table: ${arn}`,
+        );
+        const other = (await slow.ddb.send(new CreateBackupCommand({ TableName: 'bk-slow', BackupName: 'other' })))
+          .BackupDetails!.BackupArn!;
         await expectError(
           slow.ddb.send(new RestoreTableFromBackupCommand({ BackupArn: other, TargetTableName: 'bk-t1' })),
           'TableInUseException',
           `Table: bk-t1 is already being restored from backup: ${arn}`,
         );
         slowClock.advance(60_000);
-        expect((await slow.ddb.send(new DescribeTableCommand({ TableName: 'bk-t1' }))).Table!.RestoreSummary).toBeUndefined();
+        expect(
+          (await slow.ddb.send(new DescribeTableCommand({ TableName: 'bk-t1' }))).Table!.RestoreSummary,
+        ).toBeUndefined();
         await slow.ddb.send(new RestoreTableFromBackupCommand({ BackupArn: arn, TargetTableName: 'bk-t2' }));
         slowClock.advance(60_000);
         await slow.ddb.send(new DeleteBackupCommand({ BackupArn: arn }));
@@ -285,27 +406,49 @@ describe('DynamoDB backups and RestoreTableFromBackup', () => {
     beforeAll(async () => {
       await createTable(server.ddb, keyedTable('bk-list-a'));
       await createTable(server.ddb, keyedTable('bk-list-b'));
-      for (const t of ['bk-list-a', 'bk-list-b', 'bk-list-a', 'bk-list-a']) arns.push((await backup(t, `of-${t}`)).BackupArn!);
+      for (const t of ['bk-list-a', 'bk-list-b', 'bk-list-a', 'bk-list-a'])
+        arns.push((await backup(t, `of-${t}`)).BackupArn!);
       times = [];
-      for (const arn of arns) times.push((await server.ddb.send(new DescribeBackupCommand({ BackupArn: arn }))).BackupDescription!.BackupDetails!.BackupCreationDateTime!.getTime());
+      for (const arn of arns)
+        times.push(
+          (
+            await server.ddb.send(new DescribeBackupCommand({ BackupArn: arn }))
+          ).BackupDescription!.BackupDetails!.BackupCreationDateTime!.getTime(),
+        );
     });
 
     it('lists a table’s backups oldest first, by name or ARN', async () => {
       const byName = (await server.ddb.send(new ListBackupsCommand({ TableName: 'bk-list-a' }))).BackupSummaries!;
       expect(byName.map((b) => b.BackupArn)).toEqual([arns[0], arns[2], arns[3]]);
-      expect(byName[0]).toMatchObject({ TableName: 'bk-list-a', TableArn: tableArn('bk-list-a'), BackupName: 'of-bk-list-a', BackupStatus: 'AVAILABLE', BackupType: 'USER' });
-      const byArn = (await server.ddb.send(new ListBackupsCommand({ TableName: tableArn('bk-list-a') }))).BackupSummaries!;
+      expect(byName[0]).toMatchObject({
+        TableName: 'bk-list-a',
+        TableArn: tableArn('bk-list-a'),
+        BackupName: 'of-bk-list-a',
+        BackupStatus: 'AVAILABLE',
+        BackupType: 'USER',
+      });
+      const byArn = (await server.ddb.send(new ListBackupsCommand({ TableName: tableArn('bk-list-a') })))
+        .BackupSummaries!;
       expect(byArn).toHaveLength(3);
       expect((await server.ddb.send(new ListBackupsCommand({ TableName: 'bk-never' }))).BackupSummaries).toEqual([]);
     });
 
     it('TimeRange is [lower, upper)', async () => {
       const out = await server.ddb.send(
-        new ListBackupsCommand({ TableName: 'bk-list-a', TimeRangeLowerBound: new Date(times[2]!), TimeRangeUpperBound: new Date(times[3]!) }),
+        new ListBackupsCommand({
+          TableName: 'bk-list-a',
+          TimeRangeLowerBound: new Date(times[2]!),
+          TimeRangeUpperBound: new Date(times[3]!),
+        }),
       );
       expect(out.BackupSummaries!.map((b) => b.BackupArn)).toEqual([arns[2]]);
       await expectError(
-        server.ddb.send(new ListBackupsCommand({ TimeRangeLowerBound: new Date(times[3]!), TimeRangeUpperBound: new Date(times[0]!) })),
+        server.ddb.send(
+          new ListBackupsCommand({
+            TimeRangeLowerBound: new Date(times[3]!),
+            TimeRangeUpperBound: new Date(times[0]!),
+          }),
+        ),
         'ValidationException',
         'One or more parameter values were invalid: Time range lower bound must be less than or equal to upper bound',
       );
@@ -315,7 +458,13 @@ describe('DynamoDB backups and RestoreTableFromBackup', () => {
       const first = await server.ddb.send(new ListBackupsCommand({ TableName: 'bk-list-a', Limit: 2 }));
       expect(first.BackupSummaries!.map((b) => b.BackupArn)).toEqual([arns[0], arns[2]]);
       expect(first.LastEvaluatedBackupArn).toBe(arns[2]);
-      const second = await server.ddb.send(new ListBackupsCommand({ TableName: 'bk-list-a', Limit: 2, ExclusiveStartBackupArn: first.LastEvaluatedBackupArn }));
+      const second = await server.ddb.send(
+        new ListBackupsCommand({
+          TableName: 'bk-list-a',
+          Limit: 2,
+          ExclusiveStartBackupArn: first.LastEvaluatedBackupArn,
+        }),
+      );
       expect(second.BackupSummaries!.map((b) => b.BackupArn)).toEqual([arns[3]]);
       expect(second.LastEvaluatedBackupArn).toBeUndefined();
       const exact = await server.ddb.send(new ListBackupsCommand({ TableName: 'bk-list-a', Limit: 3 }));
@@ -335,15 +484,29 @@ describe('DynamoDB backups and RestoreTableFromBackup', () => {
     it('deleting a PITR table leaves an undeletable 35-day SYSTEM backup, listed only for SYSTEM/ALL', async () => {
       await createTable(server.ddb, keyedTable('bk-pitr-deleted'));
       await server.ddb.send(new PutItemCommand({ TableName: 'bk-pitr-deleted', Item: { pk: S('kept') } }));
-      await server.ddb.send(new UpdateContinuousBackupsCommand({ TableName: 'bk-pitr-deleted', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+      await server.ddb.send(
+        new UpdateContinuousBackupsCommand({
+          TableName: 'bk-pitr-deleted',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      );
       await server.ddb.send(new DeleteTableCommand({ TableName: 'bk-pitr-deleted' }));
-      expect((await server.ddb.send(new ListBackupsCommand({ TableName: 'bk-pitr-deleted' }))).BackupSummaries).toEqual([]);
-      const system = (await server.ddb.send(new ListBackupsCommand({ TableName: 'bk-pitr-deleted', BackupType: 'SYSTEM' }))).BackupSummaries!;
+      expect((await server.ddb.send(new ListBackupsCommand({ TableName: 'bk-pitr-deleted' }))).BackupSummaries).toEqual(
+        [],
+      );
+      const system = (
+        await server.ddb.send(new ListBackupsCommand({ TableName: 'bk-pitr-deleted', BackupType: 'SYSTEM' }))
+      ).BackupSummaries!;
       expect(system).toHaveLength(1);
       expect(system[0]).toMatchObject({ BackupName: 'bk-pitr-deleted$DeletedTableBackup', BackupType: 'SYSTEM' });
       expect(system[0]!.BackupArn).toMatch(/-00000000$/);
-      expect(system[0]!.BackupExpiryDateTime!.getTime() - system[0]!.BackupCreationDateTime!.getTime()).toBe(35 * 86_400_000);
-      expect((await server.ddb.send(new ListBackupsCommand({ TableName: 'bk-pitr-deleted', BackupType: 'ALL' }))).BackupSummaries).toHaveLength(1);
+      expect(system[0]!.BackupExpiryDateTime!.getTime() - system[0]!.BackupCreationDateTime!.getTime()).toBe(
+        35 * 86_400_000,
+      );
+      expect(
+        (await server.ddb.send(new ListBackupsCommand({ TableName: 'bk-pitr-deleted', BackupType: 'ALL' })))
+          .BackupSummaries,
+      ).toHaveLength(1);
       const expiry = system[0]!.BackupExpiryDateTime!.toISOString().replace(/\.\d{3}Z$/, 'Z');
       await expectError(
         server.ddb.send(new DeleteBackupCommand({ BackupArn: system[0]!.BackupArn })),
@@ -351,22 +514,43 @@ describe('DynamoDB backups and RestoreTableFromBackup', () => {
         `Invalid Request: User is not allowed to delete the system backup with arn ${system[0]!.BackupArn}. It will automatically expire on ${expiry}`,
       );
       // It restores like any backup, and expires after 35 days.
-      await server.ddb.send(new RestoreTableFromBackupCommand({ BackupArn: system[0]!.BackupArn!, TargetTableName: 'bk-pitr-revived' }));
-      expect((await server.ddb.send(new GetItemCommand({ TableName: 'bk-pitr-revived', Key: { pk: S('kept') } }))).Item).toBeDefined();
+      await server.ddb.send(
+        new RestoreTableFromBackupCommand({ BackupArn: system[0]!.BackupArn!, TargetTableName: 'bk-pitr-revived' }),
+      );
+      expect(
+        (await server.ddb.send(new GetItemCommand({ TableName: 'bk-pitr-revived', Key: { pk: S('kept') } }))).Item,
+      ).toBeDefined();
       clock.advance(35 * 86_400_000);
-      await expectError(server.ddb.send(new DescribeBackupCommand({ BackupArn: system[0]!.BackupArn })), 'BackupNotFoundException');
+      await expectError(
+        server.ddb.send(new DescribeBackupCommand({ BackupArn: system[0]!.BackupArn })),
+        'BackupNotFoundException',
+      );
     });
   });
 
   describe.runIf(hasAwsCli)('AWS CLI v2', () => {
     it('create-backup, list-backups, restore-table-from-backup, delete-backup', async () => {
       await createTable(server.ddb, keyedTable('bk-cli'));
-      const created = await aws(server.endpoint, ['dynamodb', 'create-backup', '--table-name', 'bk-cli', '--backup-name', 'cli']);
+      const created = await aws(server.endpoint, [
+        'dynamodb',
+        'create-backup',
+        '--table-name',
+        'bk-cli',
+        '--backup-name',
+        'cli',
+      ]);
       const arn = created.BackupDetails.BackupArn as string;
       expect(arn.startsWith(`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/bk-cli/backup/`)).toBe(true);
       const listed = await aws(server.endpoint, ['dynamodb', 'list-backups', '--table-name', 'bk-cli']);
       expect(listed.BackupSummaries.map((b: { BackupArn: string }) => b.BackupArn)).toEqual([arn]);
-      const restored = await aws(server.endpoint, ['dynamodb', 'restore-table-from-backup', '--target-table-name', 'bk-cli-copy', '--backup-arn', arn]);
+      const restored = await aws(server.endpoint, [
+        'dynamodb',
+        'restore-table-from-backup',
+        '--target-table-name',
+        'bk-cli-copy',
+        '--backup-arn',
+        arn,
+      ]);
       expect(restored.TableDescription.RestoreSummary.SourceBackupArn).toBe(arn);
       const deleted = await aws(server.endpoint, ['dynamodb', 'delete-backup', '--backup-arn', arn]);
       expect(deleted.BackupDescription.BackupDetails.BackupStatus).toBe('DELETED');

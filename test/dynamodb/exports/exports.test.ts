@@ -28,7 +28,12 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
   beforeAll(async () => {
     server = await startTestServer({ ephemeral: false, dataDir: dir.path }, { clock });
     await createTable(server.ddb, keyedTable('ex-src', 'S', 'N'));
-    await server.ddb.send(new UpdateContinuousBackupsCommand({ TableName: 'ex-src', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+    await server.ddb.send(
+      new UpdateContinuousBackupsCommand({
+        TableName: 'ex-src',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      }),
+    );
   });
   afterAll(async () => {
     await server.stop();
@@ -41,9 +46,16 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
     manifestFiles
       .trim()
       .split('\n')
-      .flatMap((l) => gunzipSync(read(bucket, JSON.parse(l).dataFileS3Key)).toString('utf8').split('\n').filter(Boolean));
+      .flatMap((l) =>
+        gunzipSync(read(bucket, JSON.parse(l).dataFileS3Key))
+          .toString('utf8')
+          .split('\n')
+          .filter(Boolean),
+      );
   const exportTable = (input: Partial<ConstructorParameters<typeof ExportTableToPointInTimeCommand>[0]> = {}) =>
-    server.ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn('ex-src'), S3Bucket: 'my-bucket', ...input }));
+    server.ddb.send(
+      new ExportTableToPointInTimeCommand({ TableArn: tableArn('ex-src'), S3Bucket: 'my-bucket', ...input }),
+    );
 
   describe('FULL_EXPORT in DynamoDB JSON', () => {
     let exportArn: string;
@@ -51,7 +63,12 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
     beforeAll(async () => {
       clock.advance(MINUTE);
       for (let i = 0; i < 5; i++) {
-        await server.ddb.send(new PutItemCommand({ TableName: 'ex-src', Item: { pk: S('p'), sk: N(i), n: N('1.50'), b: B([1, 2, 3]), ss: { SS: ['x', 'y'] } } }));
+        await server.ddb.send(
+          new PutItemCommand({
+            TableName: 'ex-src',
+            Item: { pk: S('p'), sk: N(i), n: N('1.50'), b: B([1, 2, 3]), ss: { SS: ['x', 'y'] } },
+          }),
+        );
       }
       beforeChanges = clock.now();
       clock.advance(MINUTE);
@@ -113,9 +130,14 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
         itemCount: 5,
         outputFormat: 'DYNAMODB_JSON',
       });
-      expect(read('my-bucket', `${base}/manifest-summary.checksum`).toString()).toBe(createHash('md5').update(summaryText).digest('hex'));
+      expect(read('my-bucket', `${base}/manifest-summary.checksum`).toString()).toBe(
+        createHash('md5').update(summaryText).digest('hex'),
+      );
       const files = read('my-bucket', `${base}/manifest-files.json`).toString('utf8');
-      const entries = files.trim().split('\n').map((l) => JSON.parse(l));
+      const entries = files
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       for (const e of entries) {
         const body = read('my-bucket', e.dataFileS3Key);
         expect(e.dataFileS3Key).toMatch(new RegExp(`^${base}/data/[a-z0-9]+\\.json\\.gz$`));
@@ -125,12 +147,20 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
       const items = dataLines('my-bucket', files).map((l) => JSON.parse(l).Item);
       expect(items).toHaveLength(5);
       expect(items).toContainEqual({ pk: { S: 'q' }, sk: { N: '9' } });
-      expect(items).toContainEqual({ pk: { S: 'p' }, sk: { N: '1' }, n: { N: '1.5' }, b: { B: 'AQID' }, ss: { SS: ['x', 'y'] } });
+      expect(items).toContainEqual({
+        pk: { S: 'p' },
+        sk: { N: '1' },
+        n: { N: '1.5' },
+        b: { B: 'AQID' },
+        ss: { SS: ['x', 'y'] },
+      });
     });
 
     it('ExportTime in the past exports the table as it was then', async () => {
-      const out = (await exportTable({ S3Bucket: 'past-bucket', ExportTime: new Date(beforeChanges) })).ExportDescription!;
-      const described = (await server.ddb.send(new DescribeExportCommand({ ExportArn: out.ExportArn }))).ExportDescription!;
+      const out = (await exportTable({ S3Bucket: 'past-bucket', ExportTime: new Date(beforeChanges) }))
+        .ExportDescription!;
+      const described = (await server.ddb.send(new DescribeExportCommand({ ExportArn: out.ExportArn })))
+        .ExportDescription!;
       const base = described.ExportManifest!.replace(/manifest-summary\.json$/, '');
       const keys = dataLines('past-bucket', read('past-bucket', `${base}manifest-files.json`).toString('utf8')).map(
         (l) => `${JSON.parse(l).Item.pk.S}${JSON.parse(l).Item.sk.N}`,
@@ -140,10 +170,15 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
 
     it('ION format', async () => {
       const out = (await exportTable({ S3Bucket: 'ion-bucket', ExportFormat: 'ION' })).ExportDescription!;
-      const described = (await server.ddb.send(new DescribeExportCommand({ ExportArn: out.ExportArn }))).ExportDescription!;
+      const described = (await server.ddb.send(new DescribeExportCommand({ ExportArn: out.ExportArn })))
+        .ExportDescription!;
       expect(described.ExportFormat).toBe('ION');
       const base = described.ExportManifest!.replace(/manifest-summary\.json$/, '');
-      const entries = read('ion-bucket', `${base}manifest-files.json`).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const entries = read('ion-bucket', `${base}manifest-files.json`)
+        .toString('utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(entries[0].dataFileS3Key).toMatch(/\.ion\.gz$/);
       const lines = dataLines('ion-bucket', read('ion-bucket', `${base}manifest-files.json`).toString('utf8'));
       expect(lines).toContain(`$ion_1_0 {Item:{'pk':"p",'sk':1,'n':1.5,'b':{{AQID}},'ss':$dynamodb_SS::["x","y"]}}`);
@@ -164,10 +199,16 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
     it('ListExports: newest first, by table, paged with NextToken', async () => {
       const all = (await server.ddb.send(new ListExportsCommand({ TableArn: tableArn('ex-src') }))).ExportSummaries!;
       expect(all.length).toBeGreaterThanOrEqual(4);
-      expect(all[all.length - 1]).toEqual({ ExportArn: exportArn, ExportStatus: 'COMPLETED', ExportType: 'FULL_EXPORT' });
+      expect(all[all.length - 1]).toEqual({
+        ExportArn: exportArn,
+        ExportStatus: 'COMPLETED',
+        ExportType: 'FULL_EXPORT',
+      });
       const page1 = await server.ddb.send(new ListExportsCommand({ TableArn: tableArn('ex-src'), MaxResults: 2 }));
       expect(page1.ExportSummaries!.map((e) => e.ExportArn)).toEqual(all.slice(0, 2).map((e) => e.ExportArn));
-      const page2 = await server.ddb.send(new ListExportsCommand({ TableArn: tableArn('ex-src'), MaxResults: 2, NextToken: page1.NextToken }));
+      const page2 = await server.ddb.send(
+        new ListExportsCommand({ TableArn: tableArn('ex-src'), MaxResults: 2, NextToken: page1.NextToken }),
+      );
       expect(page2.ExportSummaries!.map((e) => e.ExportArn)).toEqual(all.slice(2, 4).map((e) => e.ExportArn));
       await expectError(
         server.ddb.send(new ListExportsCommand({ NextToken: 'zzz' })),
@@ -180,7 +221,12 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
   describe('INCREMENTAL_EXPORT', () => {
     it('exports the net change of each item written in the window, with new and old images', async () => {
       await createTable(server.ddb, keyedTable('ex-inc'));
-      await server.ddb.send(new UpdateContinuousBackupsCommand({ TableName: 'ex-inc', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+      await server.ddb.send(
+        new UpdateContinuousBackupsCommand({
+          TableName: 'ex-inc',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      );
       await server.ddb.send(new PutItemCommand({ TableName: 'ex-inc', Item: { pk: S('kept'), v: N(1) } }));
       await server.ddb.send(new PutItemCommand({ TableName: 'ex-inc', Item: { pk: S('gone'), v: N(1) } }));
       clock.advance(MINUTE);
@@ -198,32 +244,73 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
             TableArn: tableArn('ex-inc'),
             S3Bucket: 'inc-bucket',
             ExportType: 'INCREMENTAL_EXPORT',
-            IncrementalExportSpecification: { ExportFromTime: new Date(from), ExportToTime: new Date(clock.now()), ExportViewType: 'NEW_AND_OLD_IMAGES' },
+            IncrementalExportSpecification: {
+              ExportFromTime: new Date(from),
+              ExportToTime: new Date(clock.now()),
+              ExportViewType: 'NEW_AND_OLD_IMAGES',
+            },
           }),
         )
       ).ExportDescription!;
       expect(out.ExportType).toBe('INCREMENTAL_EXPORT');
-      const described = (await server.ddb.send(new DescribeExportCommand({ ExportArn: out.ExportArn }))).ExportDescription!;
+      const described = (await server.ddb.send(new DescribeExportCommand({ ExportArn: out.ExportArn })))
+        .ExportDescription!;
       expect(described.ItemCount).toBe(3);
       const base = described.ExportManifest!.replace(/manifest-summary\.json$/, '');
       const summary = JSON.parse(read('inc-bucket', `${base}manifest-summary.json`).toString());
-      expect(summary).toMatchObject({ version: '2023-08-01', exportType: 'INCREMENTAL_EXPORT', outputView: 'NEW_AND_OLD_IMAGES', exportFromTime: new Date(from).toISOString() });
-      const records = dataLines('inc-bucket', read('inc-bucket', `${base}manifest-files.json`).toString('utf8')).map((l) => JSON.parse(l));
+      expect(summary).toMatchObject({
+        version: '2023-08-01',
+        exportType: 'INCREMENTAL_EXPORT',
+        outputView: 'NEW_AND_OLD_IMAGES',
+        exportFromTime: new Date(from).toISOString(),
+      });
+      const records = dataLines('inc-bucket', read('inc-bucket', `${base}manifest-files.json`).toString('utf8')).map(
+        (l) => JSON.parse(l),
+      );
       expect(records).toEqual([
-        { Metadata: { WriteTimestampMicros: { N: String(lastWrite * 1000) } }, Keys: { pk: { S: 'kept' } }, NewImage: { pk: { S: 'kept' }, v: { N: '3' } }, OldImage: { pk: { S: 'kept' }, v: { N: '1' } } },
-        { Metadata: { WriteTimestampMicros: { N: String(lastWrite * 1000) } }, Keys: { pk: { S: 'gone' } }, OldImage: { pk: { S: 'gone' }, v: { N: '1' } } },
-        { Metadata: { WriteTimestampMicros: { N: String(lastWrite * 1000) } }, Keys: { pk: { S: 'new' } }, NewImage: { pk: { S: 'new' }, v: { N: '1' } } },
+        {
+          Metadata: { WriteTimestampMicros: { N: String(lastWrite * 1000) } },
+          Keys: { pk: { S: 'kept' } },
+          NewImage: { pk: { S: 'kept' }, v: { N: '3' } },
+          OldImage: { pk: { S: 'kept' }, v: { N: '1' } },
+        },
+        {
+          Metadata: { WriteTimestampMicros: { N: String(lastWrite * 1000) } },
+          Keys: { pk: { S: 'gone' } },
+          OldImage: { pk: { S: 'gone' }, v: { N: '1' } },
+        },
+        {
+          Metadata: { WriteTimestampMicros: { N: String(lastWrite * 1000) } },
+          Keys: { pk: { S: 'new' } },
+          NewImage: { pk: { S: 'new' }, v: { N: '1' } },
+        },
       ]);
     });
 
     it('window and shape errors', async () => {
       const inc = (spec: object, extra: object = {}) =>
         server.ddb.send(
-          new ExportTableToPointInTimeCommand({ TableArn: tableArn('ex-inc'), S3Bucket: 'b-inc', ExportType: 'INCREMENTAL_EXPORT', IncrementalExportSpecification: spec, ...extra }),
+          new ExportTableToPointInTimeCommand({
+            TableArn: tableArn('ex-inc'),
+            S3Bucket: 'b-inc',
+            ExportType: 'INCREMENTAL_EXPORT',
+            IncrementalExportSpecification: spec,
+            ...extra,
+          }),
         );
-      await expectError(inc({}), 'ValidationException', 'Invalid Request: ExportFromTime must be provided in IncrementalExportSpecification');
       await expectError(
-        server.ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn('ex-inc'), S3Bucket: 'b-inc', ExportType: 'INCREMENTAL_EXPORT' })),
+        inc({}),
+        'ValidationException',
+        'Invalid Request: ExportFromTime must be provided in IncrementalExportSpecification',
+      );
+      await expectError(
+        server.ddb.send(
+          new ExportTableToPointInTimeCommand({
+            TableArn: tableArn('ex-inc'),
+            S3Bucket: 'b-inc',
+            ExportType: 'INCREMENTAL_EXPORT',
+          }),
+        ),
         'ValidationException',
         'Invalid Request: Incremental Export Specification expected when export type is set as Incremental Export',
       );
@@ -258,29 +345,72 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
         'ValidationException',
         'One or more parameter values were invalid: tableArn is not a valid ARN',
       );
-      await expectError(exportTable({ S3Bucket: 'b-err', ExportTime: new Date(clock.now() + MINUTE) }), 'InvalidExportTimeException', 'Export Time is invalid');
-      await expectError(exportTable({ S3Bucket: 'b-err', S3SseKmsKeyId: 'alias/x' }), 'ValidationException', 'Invalid Request: KMS Key Id is not supported for this encryption type');
+      await expectError(
+        exportTable({ S3Bucket: 'b-err', ExportTime: new Date(clock.now() + MINUTE) }),
+        'InvalidExportTimeException',
+        'Export Time is invalid',
+      );
+      await expectError(
+        exportTable({ S3Bucket: 'b-err', S3SseKmsKeyId: 'alias/x' }),
+        'ValidationException',
+        'Invalid Request: KMS Key Id is not supported for this encryption type',
+      );
       const missing = `${tableArn('ex-src')}/export/01700000000000-0123abcd`;
-      await expectError(server.ddb.send(new DescribeExportCommand({ ExportArn: missing })), 'ExportNotFoundException', `Export not found: Export not found: ${missing}`);
-      await expectError(server.ddb.send(new DescribeExportCommand({ ExportArn: `${tableArn('ex-src')}/backup/01700000000000-0123abcd` })), 'ValidationException', 'Invalid Export ARN');
+      await expectError(
+        server.ddb.send(new DescribeExportCommand({ ExportArn: missing })),
+        'ExportNotFoundException',
+        `Export not found: Export not found: ${missing}`,
+      );
+      await expectError(
+        server.ddb.send(
+          new DescribeExportCommand({ ExportArn: `${tableArn('ex-src')}/backup/01700000000000-0123abcd` }),
+        ),
+        'ValidationException',
+        'Invalid Export ARN',
+      );
       expect(existsSync(bucketDir('b-err'))).toBe(false);
     });
 
     it('exports outlive their table, but ListExports by TableArn no longer shows them', async () => {
       await createTable(server.ddb, keyedTable('ex-doomed'));
-      await server.ddb.send(new UpdateContinuousBackupsCommand({ TableName: 'ex-doomed', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
-      const arn = (await server.ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn('ex-doomed'), S3Bucket: 'b-doomed' }))).ExportDescription!.ExportArn!;
+      await server.ddb.send(
+        new UpdateContinuousBackupsCommand({
+          TableName: 'ex-doomed',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      );
+      const arn = (
+        await server.ddb.send(
+          new ExportTableToPointInTimeCommand({ TableArn: tableArn('ex-doomed'), S3Bucket: 'b-doomed' }),
+        )
+      ).ExportDescription!.ExportArn!;
       await server.ddb.send(new DeleteTableCommand({ TableName: 'ex-doomed' }));
-      expect((await server.ddb.send(new DescribeExportCommand({ ExportArn: arn }))).ExportDescription!.ExportStatus).toBe('COMPLETED');
-      expect((await server.ddb.send(new ListExportsCommand({ TableArn: tableArn('ex-doomed') }))).ExportSummaries).toEqual([]);
+      expect(
+        (await server.ddb.send(new DescribeExportCommand({ ExportArn: arn }))).ExportDescription!.ExportStatus,
+      ).toBe('COMPLETED');
+      expect(
+        (await server.ddb.send(new ListExportsCommand({ TableArn: tableArn('ex-doomed') }))).ExportSummaries,
+      ).toEqual([]);
     });
   });
 
   describe.runIf(hasAwsCli)('AWS CLI v2', () => {
     it('export-table-to-point-in-time, describe-export, list-exports', async () => {
-      const out = await aws(server.endpoint, ['dynamodb', 'export-table-to-point-in-time', '--table-arn', tableArn('ex-src'), '--s3-bucket', 'cli-bucket']);
+      const out = await aws(server.endpoint, [
+        'dynamodb',
+        'export-table-to-point-in-time',
+        '--table-arn',
+        tableArn('ex-src'),
+        '--s3-bucket',
+        'cli-bucket',
+      ]);
       expect(out.ExportDescription.ExportStatus).toBe('IN_PROGRESS');
-      const described = await aws(server.endpoint, ['dynamodb', 'describe-export', '--export-arn', out.ExportDescription.ExportArn]);
+      const described = await aws(server.endpoint, [
+        'dynamodb',
+        'describe-export',
+        '--export-arn',
+        out.ExportDescription.ExportArn,
+      ]);
       expect(described.ExportDescription.ExportStatus).toBe('COMPLETED');
       expect(existsSync(join(bucketDir('cli-bucket'), described.ExportDescription.ExportManifest))).toBe(true);
       const listed = await aws(server.endpoint, ['dynamodb', 'list-exports', '--table-arn', tableArn('ex-src')]);

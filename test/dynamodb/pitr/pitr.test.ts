@@ -33,14 +33,24 @@ describe('DynamoDB point-in-time recovery', () => {
     server.ddb.send(
       new UpdateContinuousBackupsCommand({
         TableName,
-        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true, ...(RecoveryPeriodInDays ? { RecoveryPeriodInDays } : {}) },
+        PointInTimeRecoverySpecification: {
+          PointInTimeRecoveryEnabled: true,
+          ...(RecoveryPeriodInDays ? { RecoveryPeriodInDays } : {}),
+        },
       }),
     );
   const describeCb = async (TableName: string) =>
     (await server.ddb.send(new DescribeContinuousBackupsCommand({ TableName }))).ContinuousBackupsDescription!;
-  const put = (TableName: string, pk: string, v: number) => server.ddb.send(new PutItemCommand({ TableName, Item: { pk: S(pk), v: N(v) } }));
+  const put = (TableName: string, pk: string, v: number) =>
+    server.ddb.send(new PutItemCommand({ TableName, Item: { pk: S(pk), v: N(v) } }));
   const restoreAt = (source: string, target: string, at: number) =>
-    server.ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: source, TargetTableName: target, RestoreDateTime: new Date(at) }));
+    server.ddb.send(
+      new RestoreTableToPointInTimeCommand({
+        SourceTableName: source,
+        TargetTableName: target,
+        RestoreDateTime: new Date(at),
+      }),
+    );
   const contents = async (TableName: string) =>
     Object.fromEntries((await scanAll(server.ddb, { TableName })).items.map((i) => [i['pk']!.S!, Number(i['v']?.N)]));
 
@@ -80,12 +90,19 @@ describe('DynamoDB point-in-time recovery', () => {
 
     it('disabling discards the history; re-enabling starts a new window', async () => {
       await server.ddb.send(
-        new UpdateContinuousBackupsCommand({ TableName: 'pitr-settings', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false } }),
+        new UpdateContinuousBackupsCommand({
+          TableName: 'pitr-settings',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
+        }),
       );
-      expect((await describeCb('pitr-settings')).PointInTimeRecoveryDescription).toEqual({ PointInTimeRecoveryStatus: 'DISABLED' });
+      expect((await describeCb('pitr-settings')).PointInTimeRecoveryDescription).toEqual({
+        PointInTimeRecoveryStatus: 'DISABLED',
+      });
       clock.advance(1000);
       await enable('pitr-settings');
-      expect((await describeCb('pitr-settings')).PointInTimeRecoveryDescription!.EarliestRestorableDateTime!.getTime()).toBe(clock.now());
+      expect(
+        (await describeCb('pitr-settings')).PointInTimeRecoveryDescription!.EarliestRestorableDateTime!.getTime(),
+      ).toBe(clock.now());
     });
 
     it('errors', async () => {
@@ -100,12 +117,25 @@ describe('DynamoDB point-in-time recovery', () => {
         'Invalid Request: Cannot specify RecoveryPeriodInDays when disabling point-in-time recovery.',
       );
       await expectError(
-        server.ddb.send(new UpdateContinuousBackupsCommand({ TableName: 'pitr-nope', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })),
+        server.ddb.send(
+          new UpdateContinuousBackupsCommand({
+            TableName: 'pitr-nope',
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          }),
+        ),
         'TableNotFoundException',
         'Table not found: pitr-nope',
       );
-      await expectError(server.ddb.send(new DescribeContinuousBackupsCommand({ TableName: 'pitr-nope' })), 'TableNotFoundException', 'Table not found: pitr-nope');
-      await expectError(enable('pitr-settings', 36), 'ValidationException', /recoveryPeriodInDays' failed to satisfy constraint: Member must have value less than or equal to 35/);
+      await expectError(
+        server.ddb.send(new DescribeContinuousBackupsCommand({ TableName: 'pitr-nope' })),
+        'TableNotFoundException',
+        'Table not found: pitr-nope',
+      );
+      await expectError(
+        enable('pitr-settings', 36),
+        'ValidationException',
+        /recoveryPeriodInDays' failed to satisfy constraint: Member must have value less than or equal to 35/,
+      );
     });
   });
 
@@ -122,7 +152,14 @@ describe('DynamoDB point-in-time recovery', () => {
       await put('pitr-src', 'b', 1);
       at['t1'] = clock.now();
       clock.advance(1000);
-      await server.ddb.send(new UpdateItemCommand({ TableName: 'pitr-src', Key: { pk: S('a') }, UpdateExpression: 'SET v = :v', ExpressionAttributeValues: { ':v': N(2) } }));
+      await server.ddb.send(
+        new UpdateItemCommand({
+          TableName: 'pitr-src',
+          Key: { pk: S('a') },
+          UpdateExpression: 'SET v = :v',
+          ExpressionAttributeValues: { ':v': N(2) },
+        }),
+      );
       await server.ddb.send(new DeleteItemCommand({ TableName: 'pitr-src', Key: { pk: S('b') } }));
       await server.ddb.send(new DeleteItemCommand({ TableName: 'pitr-src', Key: { pk: S('before') } }));
       at['t2'] = clock.now();
@@ -145,17 +182,29 @@ describe('DynamoDB point-in-time recovery', () => {
       expect(await contents('pitr-at-t1')).toEqual({ before: 0, a: 1, b: 1 });
       await restoreAt('pitr-src', 'pitr-at-t2', at['t2']!);
       expect(await contents('pitr-at-t2')).toEqual({ a: 2 });
-      const latest = await server.ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableArn: tableArn('pitr-src'), TargetTableName: 'pitr-latest', UseLatestRestorableTime: true }));
+      const latest = await server.ddb.send(
+        new RestoreTableToPointInTimeCommand({
+          SourceTableArn: tableArn('pitr-src'),
+          TargetTableName: 'pitr-latest',
+          UseLatestRestorableTime: true,
+        }),
+      );
       expect(latest.TableDescription).toMatchObject({
         TableStatus: 'CREATING',
         ItemCount: 3,
-        RestoreSummary: { SourceTableArn: tableArn('pitr-src'), RestoreDateTime: new Date(clock.now()), RestoreInProgress: true },
+        RestoreSummary: {
+          SourceTableArn: tableArn('pitr-src'),
+          RestoreDateTime: new Date(clock.now()),
+          RestoreInProgress: true,
+        },
       });
       expect(latest.TableDescription!.RestoreSummary!.SourceBackupArn).toBeUndefined();
       expect(await contents('pitr-latest')).toEqual({ a: 2, b: 30, c: 3 });
       // The source is untouched, and the restored tables have no PITR of their own.
       expect(await contents('pitr-src')).toEqual({ a: 2, b: 30, c: 3 });
-      expect((await describeCb('pitr-at-t1')).PointInTimeRecoveryDescription!.PointInTimeRecoveryStatus).toBe('DISABLED');
+      expect((await describeCb('pitr-at-t1')).PointInTimeRecoveryDescription!.PointInTimeRecoveryStatus).toBe(
+        'DISABLED',
+      );
     });
 
     it('restores secondary indexes from the restored items', async () => {
@@ -165,7 +214,13 @@ describe('DynamoDB point-in-time recovery', () => {
           { AttributeName: 'pk', AttributeType: 'S' },
           { AttributeName: 'g', AttributeType: 'S' },
         ],
-        GlobalSecondaryIndexes: [{ IndexName: 'by-g', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'by-g',
+            KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
       });
       await enable('pitr-gsi');
       await server.ddb.send(new PutItemCommand({ TableName: 'pitr-gsi', Item: { pk: S('x'), g: S('old') } }));
@@ -175,13 +230,21 @@ describe('DynamoDB point-in-time recovery', () => {
       await server.ddb.send(new PutItemCommand({ TableName: 'pitr-gsi', Item: { pk: S('x'), g: S('new') } }));
       await restoreAt('pitr-gsi', 'pitr-gsi-copy', mid);
       const q = (g: string) =>
-        server.ddb.send(new QueryCommand({ TableName: 'pitr-gsi-copy', IndexName: 'by-g', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': S(g) } }));
+        server.ddb.send(
+          new QueryCommand({
+            TableName: 'pitr-gsi-copy',
+            IndexName: 'by-g',
+            KeyConditionExpression: 'g = :g',
+            ExpressionAttributeValues: { ':g': S(g) },
+          }),
+        );
       expect((await q('old')).Items).toEqual([{ pk: S('x'), g: S('old') }]);
       expect((await q('new')).Count).toBe(0);
     });
 
     it('outside the window is InvalidRestoreTimeException quoting both bounds', async () => {
-      const { EarliestRestorableDateTime: e, LatestRestorableDateTime: l } = (await describeCb('pitr-src')).PointInTimeRecoveryDescription!;
+      const { EarliestRestorableDateTime: e, LatestRestorableDateTime: l } = (await describeCb('pitr-src'))
+        .PointInTimeRecoveryDescription!;
       const before = e!.getTime() - 1000;
       await expectError(
         restoreAt('pitr-src', 'pitr-too-early', before),
@@ -192,7 +255,8 @@ describe('DynamoDB point-in-time recovery', () => {
     });
 
     it('request errors, checked in DynamoDB’s order', async () => {
-      const restore = (input: object) => server.ddb.send(new RestoreTableToPointInTimeCommand({ TargetTableName: 'pitr-x', ...input }));
+      const restore = (input: object) =>
+        server.ddb.send(new RestoreTableToPointInTimeCommand({ TargetTableName: 'pitr-x', ...input }));
       await expectError(
         restore({ SourceTableName: 'pitr-src', UseLatestRestorableTime: true, RestoreDateTime: new Date(clock.now()) }),
         'ValidationException',
@@ -208,21 +272,44 @@ describe('DynamoDB point-in-time recovery', () => {
         'ValidationException',
         'Must provide exactly one of: sourceTableArn, sourceTableName',
       );
-      await expectError(restore({ SourceTableName: 'pitr-missing', UseLatestRestorableTime: true }), 'TableNotFoundException', 'Table not found: pitr-missing');
-      await expectError(restore({ SourceTableArn: tableArn('pitr-missing'), UseLatestRestorableTime: true }), 'TableNotFoundException', 'Table not found');
       await expectError(
-        restore({ SourceTableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/pitr-src', UseLatestRestorableTime: true }),
+        restore({ SourceTableName: 'pitr-missing', UseLatestRestorableTime: true }),
+        'TableNotFoundException',
+        'Table not found: pitr-missing',
+      );
+      await expectError(
+        restore({ SourceTableArn: tableArn('pitr-missing'), UseLatestRestorableTime: true }),
+        'TableNotFoundException',
+        'Table not found',
+      );
+      await expectError(
+        restore({
+          SourceTableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/pitr-src',
+          UseLatestRestorableTime: true,
+        }),
         'ValidationException',
         'This action is only supported by accounts that match the resource owner’s account.',
       );
       await createTable(server.ddb, keyedTable('pitr-off'));
       await expectError(
-        server.ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: 'pitr-off', TargetTableName: 'pitr-src', UseLatestRestorableTime: true })),
+        server.ddb.send(
+          new RestoreTableToPointInTimeCommand({
+            SourceTableName: 'pitr-off',
+            TargetTableName: 'pitr-src',
+            UseLatestRestorableTime: true,
+          }),
+        ),
         'PointInTimeRecoveryUnavailableException',
         "Point in time recovery is not enabled for table 'pitr-off'",
       );
       await expectError(
-        server.ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: 'pitr-src', TargetTableName: 'pitr-src', UseLatestRestorableTime: true })),
+        server.ddb.send(
+          new RestoreTableToPointInTimeCommand({
+            SourceTableName: 'pitr-src',
+            TargetTableName: 'pitr-src',
+            UseLatestRestorableTime: true,
+          }),
+        ),
         'TableAlreadyExistsException',
         'Table already exists: pitr-src',
       );
@@ -230,7 +317,8 @@ describe('DynamoDB point-in-time recovery', () => {
 
     it('tables without point-in-time recovery log nothing', async () => {
       await createTable(server.ddb, keyedTable('pitr-none'));
-      const count = async () => Number((await server.overcast.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM ddb_pitr_log'))!.n);
+      const count = async () =>
+        Number((await server.overcast.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM ddb_pitr_log'))!.n);
       const before = await count();
       for (let i = 0; i < 20; i++) await put('pitr-none', `k${i}`, i);
       expect(await count()).toBe(before);
@@ -245,7 +333,12 @@ describe('DynamoDB point-in-time recovery', () => {
     try {
       let s = await startTestServer({ ephemeral: false, dataDir: dir.path }, { clock: persistentClock });
       await createTable(s.ddb, keyedTable('pitr-durable'));
-      await s.ddb.send(new UpdateContinuousBackupsCommand({ TableName: 'pitr-durable', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+      await s.ddb.send(
+        new UpdateContinuousBackupsCommand({
+          TableName: 'pitr-durable',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      );
       persistentClock.advance(1000);
       await s.ddb.send(new PutItemCommand({ TableName: 'pitr-durable', Item: { pk: S('k'), v: N(1) } }));
       persistentClock.advance(1000);
@@ -254,8 +347,16 @@ describe('DynamoDB point-in-time recovery', () => {
       s = await startTestServer({ ephemeral: false, dataDir: dir.path }, { clock: persistentClock });
       persistentClock.advance(1000);
       await s.ddb.send(new PutItemCommand({ TableName: 'pitr-durable', Item: { pk: S('k'), v: N(2) } }));
-      await s.ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: 'pitr-durable', TargetTableName: 'pitr-durable-mid', RestoreDateTime: new Date(mid) }));
-      expect((await s.ddb.send(new GetItemCommand({ TableName: 'pitr-durable-mid', Key: { pk: S('k') } }))).Item).toEqual({ pk: S('k'), v: N(1) });
+      await s.ddb.send(
+        new RestoreTableToPointInTimeCommand({
+          SourceTableName: 'pitr-durable',
+          TargetTableName: 'pitr-durable-mid',
+          RestoreDateTime: new Date(mid),
+        }),
+      );
+      expect(
+        (await s.ddb.send(new GetItemCommand({ TableName: 'pitr-durable-mid', Key: { pk: S('k') } }))).Item,
+      ).toEqual({ pk: S('k'), v: N(1) });
       await s.stop();
     } finally {
       dir.cleanup();
@@ -268,10 +369,27 @@ describe('DynamoDB point-in-time recovery', () => {
     try {
       await slow.ddb.send(new CreateTableCommand(keyedTable('pitr-slow')));
       slowClock.advance(10_000);
-      await slow.ddb.send(new UpdateContinuousBackupsCommand({ TableName: 'pitr-slow', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
-      await slow.ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: 'pitr-slow', TargetTableName: 'pitr-slow-copy', UseLatestRestorableTime: true }));
+      await slow.ddb.send(
+        new UpdateContinuousBackupsCommand({
+          TableName: 'pitr-slow',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      );
+      await slow.ddb.send(
+        new RestoreTableToPointInTimeCommand({
+          SourceTableName: 'pitr-slow',
+          TargetTableName: 'pitr-slow-copy',
+          UseLatestRestorableTime: true,
+        }),
+      );
       await expectError(
-        slow.ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: 'pitr-slow', TargetTableName: 'pitr-slow-copy', UseLatestRestorableTime: true })),
+        slow.ddb.send(
+          new RestoreTableToPointInTimeCommand({
+            SourceTableName: 'pitr-slow',
+            TargetTableName: 'pitr-slow-copy',
+            UseLatestRestorableTime: true,
+          }),
+        ),
         'TableInUseException',
         `Table: pitr-slow-copy is already being restored from backup: ${tableArn('pitr-slow')}`,
       );
@@ -293,8 +411,15 @@ describe('DynamoDB point-in-time recovery', () => {
       ]);
       expect(on.ContinuousBackupsDescription.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus).toBe('ENABLED');
       await put('pitr-cli', 'cli', 1);
-      const described = await aws(server.endpoint, ['dynamodb', 'describe-continuous-backups', '--table-name', 'pitr-cli']);
-      expect(described.ContinuousBackupsDescription.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus).toBe('ENABLED');
+      const described = await aws(server.endpoint, [
+        'dynamodb',
+        'describe-continuous-backups',
+        '--table-name',
+        'pitr-cli',
+      ]);
+      expect(described.ContinuousBackupsDescription.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus).toBe(
+        'ENABLED',
+      );
       const restored = await aws(server.endpoint, [
         'dynamodb',
         'restore-table-to-point-in-time',

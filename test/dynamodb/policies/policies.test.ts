@@ -16,7 +16,15 @@ const T0 = Date.UTC(2026, 5, 1, 10, 0, 0);
 const policy = (table: string, action = 'dynamodb:GetItem') =>
   JSON.stringify({
     Version: '2012-10-17',
-    Statement: [{ Sid: 'read', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: action, Resource: tableArn(table) }],
+    Statement: [
+      {
+        Sid: 'read',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Action: action,
+        Resource: tableArn(table),
+      },
+    ],
   });
 
 describe('DynamoDB resource-based policies', () => {
@@ -30,7 +38,8 @@ describe('DynamoDB resource-based policies', () => {
   const put = (name: string, Policy: string, extra: object = {}) =>
     server.ddb.send(new PutResourcePolicyCommand({ ResourceArn: tableArn(name), Policy, ...extra }));
   const get = (name: string) => server.ddb.send(new GetResourcePolicyCommand({ ResourceArn: tableArn(name) }));
-  const del = (name: string, extra: object = {}) => server.ddb.send(new DeleteResourcePolicyCommand({ ResourceArn: tableArn(name), ...extra }));
+  const del = (name: string, extra: object = {}) =>
+    server.ddb.send(new DeleteResourcePolicyCommand({ ResourceArn: tableArn(name), ...extra }));
 
   describe('Put, Get, Delete', () => {
     beforeAll(() => createTable(server.ddb, keyedTable('rp-table')));
@@ -64,9 +73,14 @@ describe('DynamoDB resource-based policies', () => {
         'PolicyNotFoundException',
         `Resource-based policy not found for the provided ResourceArn: Requested update for policy with revision id 123, but the policy associated to target table rp-table has revision id ${T0 + 1000}.`,
       );
-      await expectError(put('rp-table', policy('rp-table'), { ExpectedRevisionId: 'NO_POLICY' }), 'PolicyNotFoundException');
+      await expectError(
+        put('rp-table', policy('rp-table'), { ExpectedRevisionId: 'NO_POLICY' }),
+        'PolicyNotFoundException',
+      );
       clock.advance(1000);
-      expect((await put('rp-table', policy('rp-table'), { ExpectedRevisionId: String(T0 + 1000) })).RevisionId).toBe(String(T0 + 2000));
+      expect((await put('rp-table', policy('rp-table'), { ExpectedRevisionId: String(T0 + 1000) })).RevisionId).toBe(
+        String(T0 + 2000),
+      );
       await expectError(del('rp-table', { ExpectedRevisionId: 'stale' }), 'PolicyNotFoundException');
     });
 
@@ -82,27 +96,50 @@ describe('DynamoDB resource-based policies', () => {
     beforeAll(() => createTable(server.ddb, keyedTable('rp-checks')));
 
     it('invalid documents', async () => {
-      await expectError(put('rp-checks', '{not json'), 'ValidationException', 'One or more parameter values were invalid: Invalid policy document: This policy contains invalid Json');
+      await expectError(
+        put('rp-checks', '{not json'),
+        'ValidationException',
+        'One or more parameter values were invalid: Invalid policy document: This policy contains invalid Json',
+      );
       await expectError(
         put('rp-checks', JSON.stringify({ Version: '2012-10-17', Statement: [] })),
         'ValidationException',
         'One or more parameter values were invalid: Invalid policy document: Could not parse the policy: Statement is empty!',
       );
-      const big = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'x'.repeat(20_500), Effect: 'Allow', Action: '*', Resource: '*' }] });
-      await expectError(put('rp-checks', big), 'ValidationException', 'One or more parameter values were invalid: Maximum policy size of 20480 bytes exceeded');
+      const big = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'x'.repeat(20_500), Effect: 'Allow', Action: '*', Resource: '*' }],
+      });
+      await expectError(
+        put('rp-checks', big),
+        'ValidationException',
+        'One or more parameter values were invalid: Maximum policy size of 20480 bytes exceeded',
+      );
     });
 
     it('ResourceArn forms', async () => {
       const send = (ResourceArn: string) => server.ddb.send(new GetResourcePolicyCommand({ ResourceArn }));
-      await expectError(send('rp-checks'), 'ValidationException', "One or more parameter values were invalid: ARNs must start with 'arn:': rp-checks");
-      await expectError(send(tableArn('rp-missing')), 'ResourceNotFoundException', 'Requested resource not found: Table: rp-missing not found');
+      await expectError(
+        send('rp-checks'),
+        'ValidationException',
+        "One or more parameter values were invalid: ARNs must start with 'arn:': rp-checks",
+      );
+      await expectError(
+        send(tableArn('rp-missing')),
+        'ResourceNotFoundException',
+        'Requested resource not found: Table: rp-missing not found',
+      );
       await expectError(
         send('arn:aws:dynamodb:us-east-1:123456789012:table/rp-checks'),
         'ValidationException',
         'This action is only supported by accounts that match the resource owner’s account.',
       );
       const otherRegion = `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/rp-checks`;
-      await expectError(send(otherRegion), 'ValidationException', `One or more parameter values were invalid: Invalid resource Arn: ${otherRegion}`);
+      await expectError(
+        send(otherRegion),
+        'ValidationException',
+        `One or more parameter values were invalid: Invalid resource Arn: ${otherRegion}`,
+      );
       const index = `${tableArn('rp-checks')}/index/by-x`;
       await expectError(
         send(index),
@@ -117,10 +154,18 @@ describe('DynamoDB resource-based policies', () => {
     });
 
     it('a stream ARN has its own policy slot', async () => {
-      await createTable(server.ddb, { ...keyedTable('rp-stream'), StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } });
-      const streamArn = (await server.ddb.send(new DescribeTableCommand({ TableName: 'rp-stream' }))).Table!.LatestStreamArn!;
-      await server.ddb.send(new PutResourcePolicyCommand({ ResourceArn: streamArn, Policy: policy('rp-stream', 'dynamodb:GetRecords') }));
-      expect((await server.ddb.send(new GetResourcePolicyCommand({ ResourceArn: streamArn }))).Policy).toBe(policy('rp-stream', 'dynamodb:GetRecords'));
+      await createTable(server.ddb, {
+        ...keyedTable('rp-stream'),
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
+      });
+      const streamArn = (await server.ddb.send(new DescribeTableCommand({ TableName: 'rp-stream' }))).Table!
+        .LatestStreamArn!;
+      await server.ddb.send(
+        new PutResourcePolicyCommand({ ResourceArn: streamArn, Policy: policy('rp-stream', 'dynamodb:GetRecords') }),
+      );
+      expect((await server.ddb.send(new GetResourcePolicyCommand({ ResourceArn: streamArn }))).Policy).toBe(
+        policy('rp-stream', 'dynamodb:GetRecords'),
+      );
       await expectError(get('rp-stream'), 'PolicyNotFoundException');
     });
   });
@@ -140,7 +185,10 @@ describe('DynamoDB resource-based policies', () => {
         'ValidationException',
         'One or more parameter values were invalid: Invalid policy document: This policy contains invalid Json',
       );
-      await expectError(server.ddb.send(new DescribeTableCommand({ TableName: 'rp-bad' })), 'ResourceNotFoundException');
+      await expectError(
+        server.ddb.send(new DescribeTableCommand({ TableName: 'rp-bad' })),
+        'ResourceNotFoundException',
+      );
     });
   });
 });

@@ -1,4 +1,11 @@
-import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand, TransactWriteItemsCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAST_WAITER, keyedTable } from '../../helpers/ddb.js';
 import { startOvercastProcess } from '../../helpers/process.js';
@@ -8,7 +15,13 @@ import { latestStreamArn, readStream, streamsClient } from './helpers.js';
 
 const TABLE = 'crash-stream';
 const client = (endpoint: string) =>
-  new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1, requestHandler: { requestTimeout: 10_000 } });
+  new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: 1,
+    requestHandler: { requestTimeout: 10_000 },
+  });
 
 /** Per key: versions acknowledged, and the one in flight when the server died (if any). */
 interface KeyLedger {
@@ -21,7 +34,12 @@ interface KeyLedger {
  * its item, so each must produce exactly one record): PutItem, PutItem then DeleteItem, and
  * two-item TransactWriteItems.
  */
-function runWriters(endpoint: string, round: number, ledger: Map<string, KeyLedger>, state: { stop: boolean; killing: boolean }) {
+function runWriters(
+  endpoint: string,
+  round: number,
+  ledger: Map<string, KeyLedger>,
+  state: { stop: boolean; killing: boolean },
+) {
   const slot = (key: string) => {
     let l = ledger.get(key);
     if (!l) ledger.set(key, (l = { acked: [] }));
@@ -91,7 +109,12 @@ describe('DynamoDB Streams across a crash (kill -9) and restart', () => {
   it('holds every acknowledged write exactly once, in order per item', async () => {
     proc = await startOvercastProcess(['--data-dir', dir.path]);
     const setup = client(proc.endpoint);
-    await setup.send(new CreateTableCommand({ ...keyedTable(TABLE), StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }));
+    await setup.send(
+      new CreateTableCommand({
+        ...keyedTable(TABLE),
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      }),
+    );
     await waitUntilTableExists({ client: setup, ...FAST_WAITER }, { TableName: TABLE });
     setup.destroy();
 
@@ -126,7 +149,8 @@ describe('DynamoDB Streams across a crash (kill -9) and restart', () => {
     const seen = new Map<string, number[]>();
     for (const r of records) {
       const key = r.dynamodb!.Keys!['pk']!.S!;
-      const version = r.eventName === 'REMOVE' ? -Number(r.dynamodb!.OldImage!['v']!.N) : Number(r.dynamodb!.NewImage!['v']!.N);
+      const version =
+        r.eventName === 'REMOVE' ? -Number(r.dynamodb!.OldImage!['v']!.N) : Number(r.dynamodb!.NewImage!['v']!.N);
       const list = seen.get(key) ?? [];
       list.push(version);
       seen.set(key, list);
@@ -147,4 +171,3 @@ describe('DynamoDB Streams across a crash (kill -9) and restart', () => {
     expect(acknowledged).toBeGreaterThan(50);
   }, 60_000);
 });
-

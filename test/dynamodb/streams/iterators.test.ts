@@ -27,14 +27,32 @@ describe('DynamoDB Streams iterators, retention and shards', () => {
   });
 
   const streamTable = async (name: string) => {
-    await createTable(server.ddb, { ...keyedTable(name), StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } });
+    await createTable(server.ddb, {
+      ...keyedTable(name),
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
+    });
     return latestStreamArn(server.ddb, name);
   };
-  const put = (TableName: string, pk: string) => server.ddb.send(new PutItemCommand({ TableName, Item: { pk: S(pk) } }));
-  const iterator = async (StreamArn: string, ShardId: string, ShardIteratorType: ShardIteratorType, SequenceNumber?: string) =>
-    (await streams.send(new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType, ...(SequenceNumber ? { SequenceNumber } : {}) })))
-      .ShardIterator!;
-  const records = (ShardIterator: string, Limit?: number) => streams.send(new GetRecordsCommand({ ShardIterator, ...(Limit !== undefined ? { Limit } : {}) }));
+  const put = (TableName: string, pk: string) =>
+    server.ddb.send(new PutItemCommand({ TableName, Item: { pk: S(pk) } }));
+  const iterator = async (
+    StreamArn: string,
+    ShardId: string,
+    ShardIteratorType: ShardIteratorType,
+    SequenceNumber?: string,
+  ) =>
+    (
+      await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn,
+          ShardId,
+          ShardIteratorType,
+          ...(SequenceNumber ? { SequenceNumber } : {}),
+        }),
+      )
+    ).ShardIterator!;
+  const records = (ShardIterator: string, Limit?: number) =>
+    streams.send(new GetRecordsCommand({ ShardIterator, ...(Limit !== undefined ? { Limit } : {}) }));
 
   it('positions iterators at TRIM_HORIZON, LATEST, AT_ and AFTER_SEQUENCE_NUMBER', async () => {
     const arn = await streamTable('it-types');
@@ -52,7 +70,9 @@ describe('DynamoDB Streams iterators, retention and shards', () => {
       ['INSERT', 'b'],
       ['INSERT', 'c'],
     ]);
-    expect(summary((await records(await iterator(arn, shardId, 'AFTER_SEQUENCE_NUMBER', seqB))).Records!)).toEqual([['INSERT', 'c']]);
+    expect(summary((await records(await iterator(arn, shardId, 'AFTER_SEQUENCE_NUMBER', seqB))).Records!)).toEqual([
+      ['INSERT', 'c'],
+    ]);
     const start = shard!.SequenceNumberRange!.StartingSequenceNumber!;
     expect((await records(await iterator(arn, shardId, 'AT_SEQUENCE_NUMBER', start))).Records).toHaveLength(3);
 
@@ -76,7 +96,9 @@ describe('DynamoDB Streams iterators, retention and shards', () => {
     for (const type of ['TRIM_HORIZON', 'LATEST'] as const) {
       expect((await errorOf(iterator(arn, shardId, type, seq))).name).toBe('ValidationException');
     }
-    const badArn = await errorOf(iterator('sdfadsfsdfsdgdfsgsfdabadfbabdadsfsdfsdfsdfsdfsdfsdfdfdssdffbdfdf', shardId, 'LATEST'));
+    const badArn = await errorOf(
+      iterator('sdfadsfsdfsdgdfsgsfdabadfbabdadsfsdfsdfsdfsdfsdfsdfdfdssdffbdfdf', shardId, 'LATEST'),
+    );
     expect(badArn.name).toBe('ValidationException');
     expect(badArn.message).toBe('Invalid StreamArn');
     const badShard = await errorOf(iterator(arn, 'shardId-00000000000000000000-deadbeef', 'LATEST'));
@@ -85,8 +107,12 @@ describe('DynamoDB Streams iterators, retention and shards', () => {
     expect(badType.name).toBe('ValidationException');
     const badSeq = await errorOf(iterator(arn, shardId, 'AT_SEQUENCE_NUMBER', 'x'.repeat(30)));
     expect(badSeq.name).toBe('ValidationException');
-    const tooLong = await errorOf(iterator(arn, shardId, 'AT_SEQUENCE_NUMBER', 'sdfsafglldfngjdafnasdflgnaldklkafdsgklnasdlv'));
-    expect(tooLong.message).toMatch(/^1 validation error detected: Value '.*' at 'sequenceNumber' failed to satisfy constraint: Member must have length less than or equal to 40$/);
+    const tooLong = await errorOf(
+      iterator(arn, shardId, 'AT_SEQUENCE_NUMBER', 'sdfsafglldfngjdafnasdflgnaldklkafdsgklnasdlv'),
+    );
+    expect(tooLong.message).toMatch(
+      /^1 validation error detected: Value '.*' at 'sequenceNumber' failed to satisfy constraint: Member must have length less than or equal to 40$/,
+    );
   });
 
   it('checks GetRecords arguments and expires iterators after 15 minutes on the clock', async () => {
@@ -145,7 +171,9 @@ describe('DynamoDB Streams iterators, retention and shards', () => {
     expect(parent.SequenceNumberRange!.EndingSequenceNumber).toBeDefined();
     expect(child.SequenceNumberRange!.EndingSequenceNumber).toBeUndefined();
     expect(parent.ShardId! < child.ShardId!).toBe(true);
-    expect(BigInt(child.SequenceNumberRange!.StartingSequenceNumber!)).toBeGreaterThan(BigInt(parent.SequenceNumberRange!.EndingSequenceNumber!));
+    expect(BigInt(child.SequenceNumberRange!.StartingSequenceNumber!)).toBeGreaterThan(
+      BigInt(parent.SequenceNumberRange!.EndingSequenceNumber!),
+    );
 
     // Reading the closed parent to its end omits NextShardIterator.
     const page = await records(await iterator(arn, parent.ShardId!, 'TRIM_HORIZON'));

@@ -1,6 +1,17 @@
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, PutItemCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  PutItemCommand,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListStreamsCommand,
+} from '@aws-sdk/client-dynamodb-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { ACCOUNT, createTable, keyedTable, REGION, S, tableArn } from '../../helpers/ddb.js';
@@ -25,14 +36,19 @@ describe('DynamoDB Streams lifecycle', () => {
     await server.stop();
   });
 
-  const describeTable = async (TableName: string) => (await server.ddb.send(new DescribeTableCommand({ TableName }))).Table!;
+  const describeTable = async (TableName: string) =>
+    (await server.ddb.send(new DescribeTableCommand({ TableName }))).Table!;
   const updateStream = (TableName: string, StreamSpecification: { StreamEnabled: boolean; StreamViewType?: any }) =>
     server.ddb.send(new UpdateTableCommand({ TableName, StreamSpecification }));
-  const put = (TableName: string, pk: string) => server.ddb.send(new PutItemCommand({ TableName, Item: { pk: S(pk) } }));
+  const put = (TableName: string, pk: string) =>
+    server.ddb.send(new PutItemCommand({ TableName, Item: { pk: S(pk) } }));
 
   it('CreateTable with a stream: DescribeTable shows StreamSpecification, LatestStreamLabel and LatestStreamArn', async () => {
     const created = await server.ddb.send(
-      new CreateTableCommand({ ...keyedTable('life-create', 'S', 'N'), StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } }),
+      new CreateTableCommand({
+        ...keyedTable('life-create', 'S', 'N'),
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+      }),
     );
     const label = '2026-03-03T04:05:06.789';
     const arn = `${tableArn('life-create')}/stream/${label}`;
@@ -75,15 +91,33 @@ describe('DynamoDB Streams lifecycle', () => {
   });
 
   it('CreateTable rejects inconsistent specifications with AWS messages', async () => {
-    const e1 = await errorOf(server.ddb.send(new CreateTableCommand({ ...keyedTable('life-bad1'), StreamSpecification: { StreamEnabled: true } })));
-    expect(e1.name).toBe('ValidationException');
-    expect(e1.message).toBe('One or more parameter values were invalid: Table is being created with a stream enabled, UpdateViewType is required');
-    const e2 = await errorOf(
-      server.ddb.send(new CreateTableCommand({ ...keyedTable('life-bad2'), StreamSpecification: { StreamEnabled: false, StreamViewType: 'KEYS_ONLY' } })),
+    const e1 = await errorOf(
+      server.ddb.send(
+        new CreateTableCommand({ ...keyedTable('life-bad1'), StreamSpecification: { StreamEnabled: true } }),
+      ),
     );
-    expect(e2.message).toBe('One or more parameter values were invalid: Table is being created with a stream disabled, UpdateViewType should not be specified');
+    expect(e1.name).toBe('ValidationException');
+    expect(e1.message).toBe(
+      'One or more parameter values were invalid: Table is being created with a stream enabled, UpdateViewType is required',
+    );
+    const e2 = await errorOf(
+      server.ddb.send(
+        new CreateTableCommand({
+          ...keyedTable('life-bad2'),
+          StreamSpecification: { StreamEnabled: false, StreamViewType: 'KEYS_ONLY' },
+        }),
+      ),
+    );
+    expect(e2.message).toBe(
+      'One or more parameter values were invalid: Table is being created with a stream disabled, UpdateViewType should not be specified',
+    );
     const e3 = await errorOf(
-      server.ddb.send(new CreateTableCommand({ ...keyedTable('life-bad3'), StreamSpecification: { StreamEnabled: true, StreamViewType: 'FISK' as any } })),
+      server.ddb.send(
+        new CreateTableCommand({
+          ...keyedTable('life-bad3'),
+          StreamSpecification: { StreamEnabled: true, StreamViewType: 'FISK' as any },
+        }),
+      ),
     );
     expect(e3.name).toBe('ValidationException');
     expect(e3.message).toContain("Value 'FISK' at 'streamSpecification.streamViewType' failed to satisfy constraint");
@@ -99,7 +133,9 @@ describe('DynamoDB Streams lifecycle', () => {
     expect(e0.message).toBe('Table has no stream to disable: TableName: life-update');
 
     const noType = await errorOf(updateStream('life-update', { StreamEnabled: true }));
-    expect(noType.message).toBe('One or more parameter values were invalid: If stream is being enabled then UpdateViewType is required');
+    expect(noType.message).toBe(
+      'One or more parameter values were invalid: If stream is being enabled then UpdateViewType is required',
+    );
 
     const enabled = await updateStream('life-update', { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' });
     const first = enabled.TableDescription!.LatestStreamArn!;
@@ -112,7 +148,9 @@ describe('DynamoDB Streams lifecycle', () => {
       expect(again.message).toBe('Table already has an enabled stream: TableName: life-update');
     }
     const withType = await errorOf(updateStream('life-update', { StreamEnabled: false, StreamViewType: 'KEYS_ONLY' }));
-    expect(withType.message).toBe('One or more parameter values were invalid: If stream is being disabled, then UpdateViewType must not be specified');
+    expect(withType.message).toBe(
+      'One or more parameter values were invalid: If stream is being disabled, then UpdateViewType must not be specified',
+    );
     const iops = await errorOf(
       server.ddb.send(
         new UpdateTableCommand({
@@ -123,7 +161,9 @@ describe('DynamoDB Streams lifecycle', () => {
         }),
       ),
     );
-    expect(iops.message).toBe('One or more parameter values were invalid: You cannot modify stream status while updating table IOPS');
+    expect(iops.message).toBe(
+      'One or more parameter values were invalid: You cannot modify stream status while updating table IOPS',
+    );
 
     await put('life-update', 'before-disable');
     const disabled = await updateStream('life-update', { StreamEnabled: false });
@@ -145,8 +185,11 @@ describe('DynamoDB Streams lifecycle', () => {
     for (const shard of old.Shards!) expect(shard.SequenceNumberRange!.EndingSequenceNumber).toMatch(/^\d{21}$/);
     // The closed shard is still readable; its end omits NextShardIterator.
     const shardId = old.Shards![0]!.ShardId!;
-    const it = (await streams.send(new GetShardIteratorCommand({ StreamArn: first, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' })))
-      .ShardIterator!;
+    const it = (
+      await streams.send(
+        new GetShardIteratorCommand({ StreamArn: first, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+      )
+    ).ShardIterator!;
     const page = await streams.send(new GetRecordsCommand({ ShardIterator: it }));
     expect(summary(page.Records!)).toEqual([['INSERT', 'before-disable']]);
     expect(page.NextShardIterator).toBeUndefined();
@@ -162,7 +205,10 @@ describe('DynamoDB Streams lifecycle', () => {
   });
 
   it('re-enabling within the same millisecond still mints a distinct stream', async () => {
-    await createTable(server.ddb, { ...keyedTable('life-fast'), StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } });
+    await createTable(server.ddb, {
+      ...keyedTable('life-fast'),
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
+    });
     const first = await latestStreamArn(server.ddb, 'life-fast');
     await updateStream('life-fast', { StreamEnabled: false });
     await updateStream('life-fast', { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' });
@@ -171,7 +217,10 @@ describe('DynamoDB Streams lifecycle', () => {
   });
 
   it('DeleteTable disables the stream, which stays readable for 24 hours and then disappears', async () => {
-    await createTable(server.ddb, { ...keyedTable('life-delete'), StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } });
+    await createTable(server.ddb, {
+      ...keyedTable('life-delete'),
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
+    });
     const arn = await latestStreamArn(server.ddb, 'life-delete');
     await put('life-delete', 'x');
     await server.ddb.send(new DeleteTableCommand({ TableName: 'life-delete' }));
@@ -179,7 +228,9 @@ describe('DynamoDB Streams lifecycle', () => {
     expect(d.StreamStatus).toBe('DISABLED');
     expect(d.Shards![0]!.SequenceNumberRange!.EndingSequenceNumber).toBeDefined();
     expect(summary(await readShard(streams, arn, d.Shards![0]!.ShardId!))).toEqual([['INSERT', 'x']]);
-    expect((await streams.send(new ListStreamsCommand({ TableName: 'life-delete' }))).Streams!.map((s) => s.StreamArn)).toEqual([arn]);
+    expect(
+      (await streams.send(new ListStreamsCommand({ TableName: 'life-delete' }))).Streams!.map((s) => s.StreamArn),
+    ).toEqual([arn]);
 
     clock.advance(24 * HOUR + 1);
     // Neither the table nor a stream of it is left.
@@ -193,12 +244,17 @@ describe('DynamoDB Streams lifecycle', () => {
 
   it('ListStreams pages in ARN order, filters by table and checks its arguments', async () => {
     for (const name of ['list-a', 'list-b', 'list-c']) {
-      await createTable(server.ddb, { ...keyedTable(name), StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } });
+      await createTable(server.ddb, {
+        ...keyedTable(name),
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
+      });
     }
     const seen: string[] = [];
     let start: string | undefined;
     do {
-      const page = await streams.send(new ListStreamsCommand({ Limit: 1, ...(start ? { ExclusiveStartStreamArn: start } : {}) }));
+      const page = await streams.send(
+        new ListStreamsCommand({ Limit: 1, ...(start ? { ExclusiveStartStreamArn: start } : {}) }),
+      );
       expect(page.Streams!.length).toBeLessThanOrEqual(1);
       seen.push(...page.Streams!.map((s) => s.TableName!));
       start = page.LastEvaluatedStreamArn;
@@ -210,18 +266,28 @@ describe('DynamoDB Streams lifecycle', () => {
     const only = (await streams.send(new ListStreamsCommand({ TableName: 'list-b' }))).Streams!;
     expect(only.map((s) => s.TableName)).toEqual(['list-b']);
 
-    const bad = await errorOf(streams.send(new ListStreamsCommand({ ExclusiveStartStreamArn: 'kossaapaaasdafsdaasdasdasdasasdasfadfadfasdasdas' })));
+    const bad = await errorOf(
+      streams.send(
+        new ListStreamsCommand({ ExclusiveStartStreamArn: 'kossaapaaasdafsdaasdasdasdasasdasfadfadfasdasdas' }),
+      ),
+    );
     expect(bad.name).toBe('ValidationException');
     const zero = await errorOf(streams.send(new ListStreamsCommand({ Limit: 0 })));
-    expect(zero.message).toBe("1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+    expect(zero.message).toBe(
+      "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1",
+    );
     const big = await errorOf(streams.send(new ListStreamsCommand({ Limit: 101 })));
-    expect(big.message).toBe("1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100");
+    expect(big.message).toBe(
+      "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100",
+    );
     const missing = await errorOf(streams.send(new ListStreamsCommand({ TableName: 'list-missing' })));
     expect(missing.name).toBe('ResourceNotFoundException');
   });
 
   it('DescribeStream checks the ARN and pages shards', async () => {
-    const invalid = await errorOf(streams.send(new DescribeStreamCommand({ StreamArn: 'sdfadfsdfnlfkajakfgjalksfgklasjklasdjfklasdfasdfgasf' })));
+    const invalid = await errorOf(
+      streams.send(new DescribeStreamCommand({ StreamArn: 'sdfadfsdfnlfkajakfgjalksfgklasjklasdjfklasdfasdfgasf' })),
+    );
     expect(invalid.name).toBe('ValidationException');
     expect(invalid.message).toBe('Invalid StreamArn');
     const absent = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/none/stream/2026-01-01T00:00:00.000`;
@@ -229,7 +295,10 @@ describe('DynamoDB Streams lifecycle', () => {
     expect(missing.name).toBe('ResourceNotFoundException');
     expect(missing.message).toBe(`Requested resource not found: Stream: ${absent} not found`);
 
-    await createTable(server.ddb, { ...keyedTable('life-shards'), StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } });
+    await createTable(server.ddb, {
+      ...keyedTable('life-shards'),
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
+    });
     const arn = await latestStreamArn(server.ddb, 'life-shards');
     for (let i = 0; i < 3; i++) {
       await put('life-shards', `s${i}`);
@@ -241,11 +310,18 @@ describe('DynamoDB Streams lifecycle', () => {
     const page = (await streams.send(new DescribeStreamCommand({ StreamArn: arn, Limit: 2 }))).StreamDescription!;
     expect(page.Shards!.map((s) => s.ShardId)).toEqual(shards.slice(0, 2).map((s) => s.ShardId));
     expect(page.LastEvaluatedShardId).toBe(shards[1]!.ShardId);
-    const tail = (await streams.send(new DescribeStreamCommand({ StreamArn: arn, ExclusiveStartShardId: shards[3]!.ShardId }))).StreamDescription!;
+    const tail = (
+      await streams.send(new DescribeStreamCommand({ StreamArn: arn, ExclusiveStartShardId: shards[3]!.ShardId }))
+    ).StreamDescription!;
     expect(tail.Shards).toEqual([]);
     expect(tail.LastEvaluatedShardId).toBeUndefined();
     const children = (
-      await streams.send(new DescribeStreamCommand({ StreamArn: arn, ShardFilter: { Type: 'CHILD_SHARDS', ShardId: shards[1]!.ShardId } }))
+      await streams.send(
+        new DescribeStreamCommand({
+          StreamArn: arn,
+          ShardFilter: { Type: 'CHILD_SHARDS', ShardId: shards[1]!.ShardId },
+        }),
+      )
     ).StreamDescription!.Shards!;
     expect(children.map((s) => s.ShardId)).toEqual([shards[2]!.ShardId]);
   });

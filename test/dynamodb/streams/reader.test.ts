@@ -25,12 +25,20 @@ describe('StreamReader (the in-process port for event source mappings)', () => {
     server.ddb.send(new PutItemCommand({ TableName: 'port', Item: { pk: S(pk), ...extra } }));
 
   it('describes a stream and reads its shards by sequence number, as a checkpointing consumer does', async () => {
-    await createTable(server.ddb, { ...keyedTable('port'), StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } });
+    await createTable(server.ddb, {
+      ...keyedTable('port'),
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
     const arn = await latestStreamArn(server.ddb, 'port');
     expect(await reader.describe(`${arn}x`)).toBeUndefined();
     for (const pk of ['a', 'b', 'c']) await put(pk);
     const info = (await reader.describe(arn))!;
-    expect(info).toMatchObject({ streamArn: arn, tableName: 'port', status: 'ENABLED', viewType: 'NEW_AND_OLD_IMAGES' });
+    expect(info).toMatchObject({
+      streamArn: arn,
+      tableName: 'port',
+      status: 'ENABLED',
+      viewType: 'NEW_AND_OLD_IMAGES',
+    });
     expect(info.shards).toHaveLength(1);
     const shardId = info.shards[0]!.shardId;
 
@@ -38,9 +46,19 @@ describe('StreamReader (the in-process port for event source mappings)', () => {
     expect(first.records.map((r) => r.dynamodb.Keys)).toEqual([{ pk: S('a') }, { pk: S('b') }]);
     expect(first.shardEnded).toBe(false);
     expect(first.nextSequenceNumber).toBe(first.records[1]!.dynamodb.SequenceNumber);
-    const rest = await reader.read(arn, shardId, { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: first.nextSequenceNumber }, 10);
+    const rest = await reader.read(
+      arn,
+      shardId,
+      { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: first.nextSequenceNumber },
+      10,
+    );
     expect(rest.records.map((r) => r.dynamodb.Keys)).toEqual([{ pk: S('c') }]);
-    const none = await reader.read(arn, shardId, { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: rest.nextSequenceNumber }, 10);
+    const none = await reader.read(
+      arn,
+      shardId,
+      { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: rest.nextSequenceNumber },
+      10,
+    );
     expect(none.records).toEqual([]);
     expect(none.nextSequenceNumber).toBe(rest.nextSequenceNumber);
 
@@ -52,7 +70,12 @@ describe('StreamReader (the in-process port for event source mappings)', () => {
 
   it('shapes records for Lambda, with the TTL service identity in lower case', async () => {
     const arn = await latestStreamArn(server.ddb, 'port');
-    await server.ddb.send(new UpdateTimeToLiveCommand({ TableName: 'port', TimeToLiveSpecification: { Enabled: true, AttributeName: 'e' } }));
+    await server.ddb.send(
+      new UpdateTimeToLiveCommand({
+        TableName: 'port',
+        TimeToLiveSpecification: { Enabled: true, AttributeName: 'e' },
+      }),
+    );
     await put('ttl', { e: N(Math.floor(clock.now() / 1000) - 1) });
     await ttlFor(server.overcast.store)!.sweepExpired();
     const shardId = (await reader.describe(arn))!.shards[0]!.shardId;

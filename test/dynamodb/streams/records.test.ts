@@ -32,15 +32,25 @@ describe('DynamoDB Streams records', () => {
   });
 
   const streamTable = async (name: string, view: ViewType, rangeType?: 'S' | 'N') => {
-    await createTable(server.ddb, { ...keyedTable(name, 'S', rangeType), StreamSpecification: { StreamEnabled: true, StreamViewType: view } });
+    await createTable(server.ddb, {
+      ...keyedTable(name, 'S', rangeType),
+      StreamSpecification: { StreamEnabled: true, StreamViewType: view },
+    });
     return latestStreamArn(server.ddb, name);
   };
-  const put = (TableName: string, Item: Record<string, any>) => server.ddb.send(new PutItemCommand({ TableName, Item }));
+  const put = (TableName: string, Item: Record<string, any>) =>
+    server.ddb.send(new PutItemCommand({ TableName, Item }));
   const update = (TableName: string, pk: string, expr: string, values?: Record<string, any>) =>
     server.ddb.send(
-      new UpdateItemCommand({ TableName, Key: { pk: S(pk) }, UpdateExpression: expr, ...(values ? { ExpressionAttributeValues: values } : {}) }),
+      new UpdateItemCommand({
+        TableName,
+        Key: { pk: S(pk) },
+        UpdateExpression: expr,
+        ...(values ? { ExpressionAttributeValues: values } : {}),
+      }),
     );
-  const del = (TableName: string, pk: string) => server.ddb.send(new DeleteItemCommand({ TableName, Key: { pk: S(pk) } }));
+  const del = (TableName: string, pk: string) =>
+    server.ddb.send(new DeleteItemCommand({ TableName, Key: { pk: S(pk) } }));
 
   /** INSERT, MODIFY (update), MODIFY (replace), REMOVE on one item. */
   async function lifecycle(table: string) {
@@ -59,8 +69,14 @@ describe('DynamoDB Streams records', () => {
     };
     const images = [
       [undefined, { pk: S('a'), x: N(1) }],
-      [{ pk: S('a'), x: N(1) }, { pk: S('a'), x: N(1), y: S('why') }],
-      [{ pk: S('a'), x: N(1), y: S('why') }, { pk: S('a'), z: N(3) }],
+      [
+        { pk: S('a'), x: N(1) },
+        { pk: S('a'), x: N(1), y: S('why') },
+      ],
+      [
+        { pk: S('a'), x: N(1), y: S('why') },
+        { pk: S('a'), z: N(3) },
+      ],
       [{ pk: S('a'), z: N(3) }, undefined],
     ];
     for (const view of Object.keys(expected) as ViewType[]) {
@@ -91,7 +107,12 @@ describe('DynamoDB Streams records', () => {
     const arn = await streamTable('rec-envelope', 'NEW_AND_OLD_IMAGES', 'N');
     await put('rec-envelope', { pk: S('e'), sk: N(7), data: S('hello') });
     const [record] = await readStream(streams, arn);
-    expect(record).toMatchObject({ eventName: 'INSERT', eventVersion: '1.1', eventSource: 'aws:dynamodb', awsRegion: 'us-east-1' });
+    expect(record).toMatchObject({
+      eventName: 'INSERT',
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: 'us-east-1',
+    });
     expect(record!.eventID).toMatch(/^[0-9a-f]{32}$/);
     expect(record!.userIdentity).toBeUndefined();
     const d = record!.dynamodb!;
@@ -127,7 +148,14 @@ describe('DynamoDB Streams records', () => {
         TransactItems: [
           { Put: { TableName: 'rec-batch', Item: { pk: S('t1') } } },
           { Delete: { TableName: 'rec-batch', Key: { pk: S('b1') } } },
-          { Update: { TableName: 'rec-batch', Key: { pk: S('b2') }, UpdateExpression: 'SET v = :v', ExpressionAttributeValues: { ':v': N(1) } } },
+          {
+            Update: {
+              TableName: 'rec-batch',
+              Key: { pk: S('b2') },
+              UpdateExpression: 'SET v = :v',
+              ExpressionAttributeValues: { ':v': N(1) },
+            },
+          },
         ],
       }),
     );
@@ -136,7 +164,13 @@ describe('DynamoDB Streams records', () => {
         new TransactWriteItemsCommand({
           TransactItems: [
             { Put: { TableName: 'rec-batch', Item: { pk: S('t2') } } },
-            { ConditionCheck: { TableName: 'rec-batch', Key: { pk: S('nope') }, ConditionExpression: 'attribute_exists(pk)' } },
+            {
+              ConditionCheck: {
+                TableName: 'rec-batch',
+                Key: { pk: S('nope') },
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
           ],
         }),
       ),
@@ -167,7 +201,9 @@ describe('DynamoDB Streams records', () => {
     const records = await readStream(streams, arn);
     expect(records).toHaveLength(8 * 15);
     for (let w = 0; w < 8; w++) {
-      const versions = records.filter((r) => r.dynamodb!.Keys!['pk']!.S === `w${w}`).map((r) => Number(r.dynamodb!.NewImage!['v']!.N));
+      const versions = records
+        .filter((r) => r.dynamodb!.Keys!['pk']!.S === `w${w}`)
+        .map((r) => Number(r.dynamodb!.NewImage!['v']!.N));
       expect(versions).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     }
   });
@@ -176,8 +212,11 @@ describe('DynamoDB Streams records', () => {
     const arn = await streamTable('rec-paging', 'KEYS_ONLY');
     for (let i = 0; i < 7; i++) await put('rec-paging', { pk: S(`p${i}`) });
     const [shard] = await allShards(streams, arn);
-    let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: shard!.ShardId!, ShardIteratorType: 'TRIM_HORIZON' })))
-      .ShardIterator;
+    let iterator = (
+      await streams.send(
+        new GetShardIteratorCommand({ StreamArn: arn, ShardId: shard!.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }),
+      )
+    ).ShardIterator;
     const sizes: number[] = [];
     for (let i = 0; i < 4; i++) {
       const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator!, Limit: 3 }));

@@ -13,7 +13,8 @@ import { ACCOUNT, createTable, expectError, keyedTable, tableArn } from '../../h
 import { startTestServer } from '../../helpers/server.js';
 import type { TestServer } from '../../helpers/server.js';
 
-const tags = (n: number, prefix = 'k'): Tag[] => Array.from({ length: n }, (_, i) => ({ Key: `${prefix}${i}`, Value: `v${i}` }));
+const tags = (n: number, prefix = 'k'): Tag[] =>
+  Array.from({ length: n }, (_, i) => ({ Key: `${prefix}${i}`, Value: `v${i}` }));
 
 describe('DynamoDB tags', () => {
   let server: TestServer;
@@ -22,9 +23,12 @@ describe('DynamoDB tags', () => {
   });
   afterAll(() => server.stop());
 
-  const list = async (name: string) => (await server.ddb.send(new ListTagsOfResourceCommand({ ResourceArn: tableArn(name) }))).Tags;
-  const tag = (name: string, Tags: Tag[]) => server.ddb.send(new TagResourceCommand({ ResourceArn: tableArn(name), Tags }));
-  const untag = (name: string, TagKeys: string[]) => server.ddb.send(new UntagResourceCommand({ ResourceArn: tableArn(name), TagKeys }));
+  const list = async (name: string) =>
+    (await server.ddb.send(new ListTagsOfResourceCommand({ ResourceArn: tableArn(name) }))).Tags;
+  const tag = (name: string, Tags: Tag[]) =>
+    server.ddb.send(new TagResourceCommand({ ResourceArn: tableArn(name), Tags }));
+  const untag = (name: string, TagKeys: string[]) =>
+    server.ddb.send(new UntagResourceCommand({ ResourceArn: tableArn(name), TagKeys }));
 
   describe('TagResource, UntagResource, ListTagsOfResource', () => {
     beforeAll(() => createTable(server.ddb, keyedTable('tags-basic')));
@@ -55,7 +59,9 @@ describe('DynamoDB tags', () => {
     it('returns every tag in one page (no NextToken), even with 50 tags; a NextToken is ignored', async () => {
       await createTable(server.ddb, keyedTable('tags-fifty'));
       await tag('tags-fifty', tags(50));
-      const out = await server.ddb.send(new ListTagsOfResourceCommand({ ResourceArn: tableArn('tags-fifty'), NextToken: 'anything' }));
+      const out = await server.ddb.send(
+        new ListTagsOfResourceCommand({ ResourceArn: tableArn('tags-fifty'), NextToken: 'anything' }),
+      );
       expect(out.Tags).toHaveLength(50);
       expect(out.NextToken).toBeUndefined();
     });
@@ -84,7 +90,10 @@ describe('DynamoDB tags', () => {
         'ValidationException',
         'Number of Tags exceed the current limit for the provided ResourceArn',
       );
-      await expectError(server.ddb.send(new DescribeTableCommand({ TableName: 'tags-too-many' })), 'ResourceNotFoundException');
+      await expectError(
+        server.ddb.send(new DescribeTableCommand({ TableName: 'tags-too-many' })),
+        'ResourceNotFoundException',
+      );
     });
 
     it('tags belong to one incarnation of a table name: a re-created table starts untagged', async () => {
@@ -100,31 +109,70 @@ describe('DynamoDB tags', () => {
 
     it('at most 50 tags per table, counting the ones it has', async () => {
       await tag('tags-limits', tags(40));
-      await expectError(tag('tags-limits', tags(11, 'x')), 'ValidationException', 'Number of Tags exceed the current limit for the provided ResourceArn');
+      await expectError(
+        tag('tags-limits', tags(11, 'x')),
+        'ValidationException',
+        'Number of Tags exceed the current limit for the provided ResourceArn',
+      );
       await tag('tags-limits', [...tags(10), ...tags(10, 'x')]);
       expect(await list('tags-limits')).toHaveLength(50);
-      await expectError(untag('tags-limits', tags(51).map((t) => t.Key!)), 'ValidationException', 'Number of Tags exceed the current limit for the provided ResourceArn');
+      await expectError(
+        untag(
+          'tags-limits',
+          tags(51).map((t) => t.Key!),
+        ),
+        'ValidationException',
+        'Number of Tags exceed the current limit for the provided ResourceArn',
+      );
     });
 
     it('keys are 1-128 characters and values 0-256', async () => {
       const k129 = 'k'.repeat(129);
-      await expectError(tag('tags-limits', [{ Key: k129, Value: 'v' }]), 'ValidationException', `The Tag Key provided is invalid, Key: ${k129}`);
-      await expectError(tag('tags-limits', [{ Key: '', Value: 'v' }]), 'ValidationException', 'The Tag Key provided is invalid, Key: ');
+      await expectError(
+        tag('tags-limits', [{ Key: k129, Value: 'v' }]),
+        'ValidationException',
+        `The Tag Key provided is invalid, Key: ${k129}`,
+      );
+      await expectError(
+        tag('tags-limits', [{ Key: '', Value: 'v' }]),
+        'ValidationException',
+        'The Tag Key provided is invalid, Key: ',
+      );
       const v257 = 'v'.repeat(257);
-      await expectError(tag('tags-limits', [{ Key: 'k0', Value: v257 }]), 'ValidationException', `The Tag Value provided is invalid, Value: ${v257}`);
-      await expectError(untag('tags-limits', [k129]), 'ValidationException', `The Tag Key provided is invalid, Key: ${k129}`);
+      await expectError(
+        tag('tags-limits', [{ Key: 'k0', Value: v257 }]),
+        'ValidationException',
+        `The Tag Value provided is invalid, Value: ${v257}`,
+      );
+      await expectError(
+        untag('tags-limits', [k129]),
+        'ValidationException',
+        `The Tag Key provided is invalid, Key: ${k129}`,
+      );
       await untag('tags-limits', ['k0']);
       await tag('tags-limits', [{ Key: 'k'.repeat(128), Value: 'v'.repeat(256) }]);
       expect(await list('tags-limits')).toContainEqual({ Key: 'k'.repeat(128), Value: 'v'.repeat(256) });
     });
 
     it('characters outside the allowed set are invalid', async () => {
-      await expectError(tag('tags-limits', [{ Key: 'ok', Value: '#!%' }]), 'ValidationException', 'The Tag Value provided is invalid, Value: #!%');
-      await expectError(tag('tags-limits', [{ Key: 'a<b', Value: 'ok' }]), 'ValidationException', 'The Tag Key provided is invalid, Key: a<b');
+      await expectError(
+        tag('tags-limits', [{ Key: 'ok', Value: '#!%' }]),
+        'ValidationException',
+        'The Tag Value provided is invalid, Value: #!%',
+      );
+      await expectError(
+        tag('tags-limits', [{ Key: 'a<b', Value: 'ok' }]),
+        'ValidationException',
+        'The Tag Key provided is invalid, Key: a<b',
+      );
     });
 
     it('the aws: prefix is reserved', async () => {
-      await expectError(tag('tags-limits', [{ Key: 'aws:cloudformation:stack-name', Value: 'x' }]), 'ValidationException', 'Tag Key cannot be prefixed with aws:, Key: aws:cloudformation:stack-name');
+      await expectError(
+        tag('tags-limits', [{ Key: 'aws:cloudformation:stack-name', Value: 'x' }]),
+        'ValidationException',
+        'Tag Key cannot be prefixed with aws:, Key: aws:cloudformation:stack-name',
+      );
     });
 
     it('duplicate keys in one request, empty Tags and empty TagKeys are rejected', async () => {
@@ -136,8 +184,16 @@ describe('DynamoDB tags', () => {
         'ValidationException',
         'Duplicate Tag Keys provided as input: Duplicate Tag Key found dup',
       );
-      await expectError(tag('tags-limits', []), 'ValidationException', 'Atleast one Tag needs to be provided as Input.');
-      await expectError(untag('tags-limits', []), 'ValidationException', 'Atleast one Tag Key needs to be provided as Input.');
+      await expectError(
+        tag('tags-limits', []),
+        'ValidationException',
+        'Atleast one Tag needs to be provided as Input.',
+      );
+      await expectError(
+        untag('tags-limits', []),
+        'ValidationException',
+        'Atleast one Tag Key needs to be provided as Input.',
+      );
     });
   });
 
@@ -163,10 +219,15 @@ describe('DynamoDB tags', () => {
 
     it("another account's table or another service's ARN is AccessDeniedException", async () => {
       await expectError(
-        server.ddb.send(new ListTagsOfResourceCommand({ ResourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/tags-arn' })),
+        server.ddb.send(
+          new ListTagsOfResourceCommand({ ResourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/tags-arn' }),
+        ),
         'AccessDeniedException',
       );
-      await expectError(server.ddb.send(new ListTagsOfResourceCommand({ ResourceArn: 'arn:aws:s3:::bucket/tags-arn' })), 'AccessDeniedException');
+      await expectError(
+        server.ddb.send(new ListTagsOfResourceCommand({ ResourceArn: 'arn:aws:s3:::bucket/tags-arn' })),
+        'AccessDeniedException',
+      );
     });
 
     it('another region, an index ARN and a non-table resource are ValidationExceptions', async () => {
@@ -201,7 +262,9 @@ describe('DynamoDB tags', () => {
     it('is not found by the tag operations (ResourceNotFoundException)', async () => {
       await slow.ddb.send(new CreateTableCommand(keyedTable('tags-creating')));
       await expectError(
-        slow.ddb.send(new TagResourceCommand({ ResourceArn: tableArn('tags-creating'), Tags: [{ Key: 'a', Value: 'b' }] })),
+        slow.ddb.send(
+          new TagResourceCommand({ ResourceArn: tableArn('tags-creating'), Tags: [{ Key: 'a', Value: 'b' }] }),
+        ),
         'ResourceNotFoundException',
         'Requested resource not found: Table: tags-creating not found',
       );
@@ -212,13 +275,23 @@ describe('DynamoDB tags', () => {
     it('tag-resource, list-tags-of-resource, untag-resource', async () => {
       await createTable(server.ddb, keyedTable('tags-cli'));
       const arn = tableArn('tags-cli');
-      await aws(server.endpoint, ['dynamodb', 'tag-resource', '--resource-arn', arn, '--tags', 'Key=stage,Value=dev', 'Key=app,Value=shop']);
+      await aws(server.endpoint, [
+        'dynamodb',
+        'tag-resource',
+        '--resource-arn',
+        arn,
+        '--tags',
+        'Key=stage,Value=dev',
+        'Key=app,Value=shop',
+      ]);
       expect((await aws(server.endpoint, ['dynamodb', 'list-tags-of-resource', '--resource-arn', arn])).Tags).toEqual([
         { Key: 'stage', Value: 'dev' },
         { Key: 'app', Value: 'shop' },
       ]);
       await aws(server.endpoint, ['dynamodb', 'untag-resource', '--resource-arn', arn, '--tag-keys', 'stage']);
-      expect((await aws(server.endpoint, ['dynamodb', 'list-tags-of-resource', '--resource-arn', arn])).Tags).toEqual([{ Key: 'app', Value: 'shop' }]);
+      expect((await aws(server.endpoint, ['dynamodb', 'list-tags-of-resource', '--resource-arn', arn])).Tags).toEqual([
+        { Key: 'app', Value: 'shop' },
+      ]);
     });
   });
 });

@@ -44,9 +44,11 @@ describe('DynamoDB TTL', () => {
 
   const enable = (TableName: string, AttributeName = 'expires', Enabled = true) =>
     server.ddb.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled, AttributeName } }));
-  const describeTtl = async (TableName: string) => (await server.ddb.send(new DescribeTimeToLiveCommand({ TableName }))).TimeToLiveDescription;
+  const describeTtl = async (TableName: string) =>
+    (await server.ddb.send(new DescribeTimeToLiveCommand({ TableName }))).TimeToLiveDescription;
   const put = (TableName: string, Item: Item) => server.ddb.send(new PutItemCommand({ TableName, Item }));
-  const get = async (TableName: string, Key: Item) => (await server.ddb.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }))).Item;
+  const get = async (TableName: string, Key: Item) =>
+    (await server.ddb.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }))).Item;
 
   describe('UpdateTimeToLive and DescribeTimeToLive', () => {
     it('enables TTL, describes it, and echoes the specification', async () => {
@@ -66,7 +68,9 @@ describe('DynamoDB TTL', () => {
       expect(disabled.message).toBe('TimeToLive is already disabled');
       await enable('ttl-errors');
       expect((await errorOf(enable('ttl-errors'))).message).toBe('TimeToLive is already enabled');
-      expect((await errorOf(enable('ttl-errors', 'other'))).message).toBe('TimeToLive is active on a different AttributeName: current AttributeName is expires');
+      expect((await errorOf(enable('ttl-errors', 'other'))).message).toBe(
+        'TimeToLive is active on a different AttributeName: current AttributeName is expires',
+      );
       expect((await errorOf(enable('ttl-errors', 'other', false))).message).toBe(
         'TimeToLive is active on a different AttributeName: current AttributeName is expires',
       );
@@ -76,7 +80,9 @@ describe('DynamoDB TTL', () => {
       clock.advance(31 * MINUTE);
       await enable('ttl-errors', 'expires', false);
       expect(await describeTtl('ttl-errors')).toEqual({ TimeToLiveStatus: 'DISABLED' });
-      expect((await errorOf(enable('ttl-errors', 'renamed'))).message).toBe('Time to live has been modified multiple times within a fixed interval');
+      expect((await errorOf(enable('ttl-errors', 'renamed'))).message).toBe(
+        'Time to live has been modified multiple times within a fixed interval',
+      );
       clock.advance(31 * MINUTE);
       await enable('ttl-errors', 'renamed');
       expect(await describeTtl('ttl-errors')).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'renamed' });
@@ -98,17 +104,29 @@ describe('DynamoDB TTL', () => {
     });
 
     it('refuses TTL calls while the table is CREATING', async () => {
-      const slow = await startTestServer({ dynamodb: { tableStatusDelayMs: 60_000, ttlSweepIntervalMs: 0 } }, { clock });
+      const slow = await startTestServer(
+        { dynamodb: { tableStatusDelayMs: 60_000, ttlSweepIntervalMs: 0 } },
+        { clock },
+      );
       try {
         await slow.ddb.send(new CreateTableCommand(keyedTable('ttl-creating')));
         const d = await errorOf(slow.ddb.send(new DescribeTimeToLiveCommand({ TableName: 'ttl-creating' })));
         expect(d.name).toBe('ValidationException');
-        expect(d.message).toBe('Cannot describe time to live while table is in CREATING state: Current table state is CREATING');
+        expect(d.message).toBe(
+          'Cannot describe time to live while table is in CREATING state: Current table state is CREATING',
+        );
         const u = await errorOf(
-          slow.ddb.send(new UpdateTimeToLiveCommand({ TableName: 'ttl-creating', TimeToLiveSpecification: { Enabled: true, AttributeName: 'e' } })),
+          slow.ddb.send(
+            new UpdateTimeToLiveCommand({
+              TableName: 'ttl-creating',
+              TimeToLiveSpecification: { Enabled: true, AttributeName: 'e' },
+            }),
+          ),
         );
         expect(u.name).toBe('ResourceInUseException');
-        expect(u.message).toBe('Attempt to change a resource which is still in use: Table ttl-creating is being created');
+        expect(u.message).toBe(
+          'Attempt to change a resource which is still in use: Table ttl-creating is being created',
+        );
       } finally {
         await slow.stop();
       }
@@ -131,7 +149,13 @@ describe('DynamoDB TTL', () => {
           { AttributeName: 'pk', KeyType: 'HASH' },
           { AttributeName: 'sk', KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: [{ IndexName: 'by-g', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'by-g',
+            KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+        ],
         LocalSecondaryIndexes: [
           {
             IndexName: 'by-l',
@@ -168,18 +192,27 @@ describe('DynamoDB TTL', () => {
         expect(item !== undefined).toBe(alive.includes(sk));
       }
       const batch = await server.ddb.send(
-        new BatchGetItemCommand({ RequestItems: { [TABLE]: { Keys: [0, 1, 2, 3, 4, 5, 6, 7].map((sk) => ({ pk: S('p'), sk: N(sk) })) } } }),
+        new BatchGetItemCommand({
+          RequestItems: { [TABLE]: { Keys: [0, 1, 2, 3, 4, 5, 6, 7].map((sk) => ({ pk: S('p'), sk: N(sk) })) } },
+        }),
       );
       expect(keysOf(batch.Responses![TABLE])).toEqual(alive);
       const tx = await server.ddb.send(
-        new TransactGetItemsCommand({ TransactItems: [1, 2].map((sk) => ({ Get: { TableName: TABLE, Key: { pk: S('p'), sk: N(sk) } } })) }),
+        new TransactGetItemsCommand({
+          TransactItems: [1, 2].map((sk) => ({ Get: { TableName: TABLE, Key: { pk: S('p'), sk: N(sk) } } })),
+        }),
       );
       expect(tx.Responses!.map((r) => r.Item !== undefined)).toEqual([false, true]);
     });
 
     it('Query and Scan filter expired items like a FilterExpression (read, counted in ScannedCount)', async () => {
       const q = await server.ddb.send(
-        new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('p') }, ReturnConsumedCapacity: 'TOTAL' }),
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': S('p') },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
       );
       expect(keysOf(q.Items)).toEqual(alive);
       expect(q.Count).toBe(4);
@@ -189,7 +222,12 @@ describe('DynamoDB TTL', () => {
       expect(s.ScannedCount).toBe(8);
       // A KEYS_ONLY GSI does not carry the TTL attribute: still filtered.
       const gsi = await server.ddb.send(
-        new QueryCommand({ TableName: TABLE, IndexName: 'by-g', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': S('G') } }),
+        new QueryCommand({
+          TableName: TABLE,
+          IndexName: 'by-g',
+          KeyConditionExpression: 'g = :g',
+          ExpressionAttributeValues: { ':g': S('G') },
+        }),
       );
       expect(keysOf(gsi.Items)).toEqual(alive);
       const lsi = await server.ddb.send(
@@ -240,7 +278,10 @@ describe('DynamoDB TTL', () => {
     });
 
     it('deletes expired items with REMOVE records from the TTL service, and nothing else', async () => {
-      await createTable(server.ddb, { ...keyedTable('ttl-sweep'), StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } });
+      await createTable(server.ddb, {
+        ...keyedTable('ttl-sweep'),
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      });
       const arn = await latestStreamArn(server.ddb, 'ttl-sweep');
       await enable('ttl-sweep');
       const t = nowS(clock);
@@ -250,14 +291,20 @@ describe('DynamoDB TTL', () => {
       await put('ttl-sweep', { pk: S('ancient'), expires: N(162777600) });
       await put('ttl-sweep', { pk: S('moved'), expires: N(t + 60) });
       await server.ddb.send(
-        new UpdateItemCommand({ TableName: 'ttl-sweep', Key: { pk: S('moved') }, UpdateExpression: 'SET expires = :e', ExpressionAttributeValues: { ':e': N(t + 7200) } }),
+        new UpdateItemCommand({
+          TableName: 'ttl-sweep',
+          Key: { pk: S('moved') },
+          UpdateExpression: 'SET expires = :e',
+          ExpressionAttributeValues: { ':e': N(t + 7200) },
+        }),
       );
       expect(await ttl.sweepExpired()).toBe(0);
       clock.advance(2 * MINUTE);
       expect(await ttl.sweepExpired()).toBe(1);
       expect(await ttl.sweepExpired()).toBe(0);
       expect(await get('ttl-sweep', { pk: S('soon') })).toBeUndefined();
-      for (const pk of ['later', 'never', 'ancient', 'moved']) expect(await get('ttl-sweep', { pk: S(pk) })).toBeDefined();
+      for (const pk of ['later', 'never', 'ancient', 'moved'])
+        expect(await get('ttl-sweep', { pk: S(pk) })).toBeDefined();
 
       const records = await readStream(streams, arn);
       expect(summary(records).slice(-1)).toEqual([['REMOVE', 'soon']]);
@@ -296,7 +343,12 @@ describe('DynamoDB TTL', () => {
       const bg = await startTestServer({ dynamodb: { ttlSweepIntervalMs: 20 } }, { clock });
       try {
         await createTable(bg.ddb, keyedTable('ttl-bg'));
-        await bg.ddb.send(new UpdateTimeToLiveCommand({ TableName: 'ttl-bg', TimeToLiveSpecification: { Enabled: true, AttributeName: 'e' } }));
+        await bg.ddb.send(
+          new UpdateTimeToLiveCommand({
+            TableName: 'ttl-bg',
+            TimeToLiveSpecification: { Enabled: true, AttributeName: 'e' },
+          }),
+        );
         await bg.ddb.send(new PutItemCommand({ TableName: 'ttl-bg', Item: { pk: S('x'), e: N(nowS(clock) - 1) } }));
         const deadline = Date.now() + 5000;
         let count = 1;

@@ -23,8 +23,13 @@ export const arbNumber: fc.Arbitrary<string> = fc.oneof(
     // Values sharing a long prefix: the hard case for an order-preserving encoding.
     weight: 4,
     arbitrary: fc
-      .tuple(fc.boolean(), fc.constantFrom('1', '12', '1234567', '99', '5'), fc.array(digit, { maxLength: 4 }), nonZero,
-        fc.integer({ min: -3, max: 3 }))
+      .tuple(
+        fc.boolean(),
+        fc.constantFrom('1', '12', '1234567', '99', '5'),
+        fc.array(digit, { maxLength: 4 }),
+        nonZero,
+        fc.integer({ min: -3, max: 3 }),
+      )
       .map(([negative, base, mid, last, exponent]) =>
         formatDecimal({ negative, digits: (base + mid.join('') + last).slice(0, 38), exponent }),
       ),

@@ -9,8 +9,25 @@ const sign = (n: number) => (n < 0 ? -1 : n > 0 ? 1 : 0);
 const arbUnicode = fc.string({ unit: 'binary', maxLength: 12 });
 /** Strings that often share prefixes and mix ASCII, BMP above the surrogates, and astral characters. */
 const arbTrickyString = fc
-  .array(fc.constantFrom('a', 'b', '\u007f', '\u0080', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\uffff', '\u{10000}',
-    '\u{1f600}', '\u{10ffff}', 'é', '中'), { maxLength: 6 })
+  .array(
+    fc.constantFrom(
+      'a',
+      'b',
+      '\u007f',
+      '\u0080',
+      '\u07ff',
+      '\u0800',
+      '\ud7ff',
+      '\ue000',
+      '\uffff',
+      '\u{10000}',
+      '\u{1f600}',
+      '\u{10ffff}',
+      'é',
+      '中',
+    ),
+    { maxLength: 6 },
+  )
   .map((parts) => parts.join(''));
 
 describe('encodeKey N', () => {
@@ -123,7 +140,12 @@ describe('encodeKey B', () => {
         expect(decodeKey('B', encodeKey('B', a))).toBe(a);
       }),
     );
-    expect(Buffer.compare(encodeKey('B', Buffer.from([0x7f]).toString('base64')), encodeKey('B', Buffer.from([0x80]).toString('base64')))).toBe(-1);
+    expect(
+      Buffer.compare(
+        encodeKey('B', Buffer.from([0x7f]).toString('base64')),
+        encodeKey('B', Buffer.from([0x80]).toString('base64')),
+      ),
+    ).toBe(-1);
   });
 });
 

@@ -71,15 +71,37 @@ describe('normalizeNumber', () => {
     expect(normalizeNumber(input)).toBe(expected);
   });
 
-  it.each(['b', ' 1', '1 ', ' ', 'NaN', 'Infinity', '-Infinity', '1e', 'e5', '.', '-', '+', '0x10', '1.2.3', '++5', '+-5',
-    '1e+', '1_000', '1,5', '1e5.5', '--1', '١', '1e99999999999', '1e2147483648', '\n1'])(
-    'rejects %j as not numeric',
-    (input) => {
-      expect(errorOf(() => normalizeNumber(input)).message).toBe(
-        `The parameter cannot be converted to a numeric value: ${input}`,
-      );
-    },
-  );
+  it.each([
+    'b',
+    ' 1',
+    '1 ',
+    ' ',
+    'NaN',
+    'Infinity',
+    '-Infinity',
+    '1e',
+    'e5',
+    '.',
+    '-',
+    '+',
+    '0x10',
+    '1.2.3',
+    '++5',
+    '+-5',
+    '1e+',
+    '1_000',
+    '1,5',
+    '1e5.5',
+    '--1',
+    '١',
+    '1e99999999999',
+    '1e2147483648',
+    '\n1',
+  ])('rejects %j as not numeric', (input) => {
+    expect(errorOf(() => normalizeNumber(input)).message).toBe(
+      `The parameter cannot be converted to a numeric value: ${input}`,
+    );
+  });
 
   it('reports an empty string without a value', () => {
     expect(errorOf(() => normalizeNumber('')).message).toBe('The parameter cannot be converted to a numeric value');
@@ -115,8 +137,25 @@ describe('normalizeNumber', () => {
 
 describe('compareNumbers', () => {
   it('orders numerically', () => {
-    const sorted = ['-1e125', '-100', '-10.5', '-10', '-1.01', '-1', '-0.5', '-1e-130', '0', '1e-130', '0.5', '1', '1.01', '10',
-      '10.5', '100', '1e125'];
+    const sorted = [
+      '-1e125',
+      '-100',
+      '-10.5',
+      '-10',
+      '-1.01',
+      '-1',
+      '-0.5',
+      '-1e-130',
+      '0',
+      '1e-130',
+      '0.5',
+      '1',
+      '1.01',
+      '10',
+      '10.5',
+      '100',
+      '1e125',
+    ];
     for (let i = 0; i < sorted.length; i++) {
       for (let j = 0; j < sorted.length; j++) {
         expect(Math.sign(compareNumbers(sorted[i]!, sorted[j]!))).toBe(Math.sign(i - j));

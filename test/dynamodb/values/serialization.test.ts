@@ -44,7 +44,10 @@ describe('parseAttributeValue', () => {
     [{ L: {} }, 'Start of structure or map found where not expected'],
     [{ L: ['x'] }, 'Unexpected value type in payload'],
     [{ M: 'x' }, 'Unexpected field type'],
-    [{ M: [] }, 'Unrecognized collection type java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.AttributeValue>'],
+    [
+      { M: [] },
+      'Unrecognized collection type java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.AttributeValue>',
+    ],
     [{ M: { a: { S: 1 } } }, 'NUMBER_VALUE cannot be converted to String'],
   ])('%j → %s', (input, message) => {
     expect(serializationMessage(() => parseAttributeValue(input))).toBe(message);

@@ -77,8 +77,14 @@ describe('validateAttributeValue: AWS messages', () => {
     [{ M: { a: {} } }, 'Supplied AttributeValue is empty, must contain exactly one of the supported datatypes'],
     [{ L: [{}] }, 'Supplied AttributeValue is empty, must contain exactly one of the supported datatypes'],
     [{ L: [{ a: {} }] }, 'Supplied AttributeValue is empty, must contain exactly one of the supported datatypes'],
-    [{ S: 'a', N: '1' }, 'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes'],
-    [{ S: 'a', BOOL: true }, 'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes'],
+    [
+      { S: 'a', N: '1' },
+      'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes',
+    ],
+    [
+      { S: 'a', BOOL: true },
+      'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes',
+    ],
     [{ NULL: false }, PREFIX + 'Null attribute value types must have the value of true'],
     [{ NULL: 'no' }, PREFIX + 'Null attribute value types must have the value of true'],
     [{ SS: [] }, PREFIX + 'An string set  may not be empty'],
@@ -98,8 +104,14 @@ describe('validateAttributeValue: AWS messages', () => {
     [{ NS: ['1', ''] }, 'The parameter cannot be converted to a numeric value'],
     [{ NS: ['1', null] }, 'The parameter cannot be converted to a numeric value'],
     [{ NS: ['1', 'b'] }, 'The parameter cannot be converted to a numeric value: b'],
-    [{ N: '123456789012345678901234567890123456789' }, 'Attempting to store more than 38 significant digits in a Number'],
-    [{ N: '-1.23456789012345678901234567890123456789' }, 'Attempting to store more than 38 significant digits in a Number'],
+    [
+      { N: '123456789012345678901234567890123456789' },
+      'Attempting to store more than 38 significant digits in a Number',
+    ],
+    [
+      { N: '-1.23456789012345678901234567890123456789' },
+      'Attempting to store more than 38 significant digits in a Number',
+    ],
     [{ N: '1e126' }, 'Number overflow. Attempting to store a number with magnitude larger than supported range'],
     [{ N: '-1e126' }, 'Number overflow. Attempting to store a number with magnitude larger than supported range'],
     [{ N: '1e-131' }, 'Number underflow. Attempting to store a number with magnitude smaller than supported range'],

@@ -16,8 +16,13 @@ describe('Node.js runtime: failures', () => {
     const r = await env.invoke(inv);
     expect(r.status).toBe('error');
     expect(r.errorType).toBe('Runtime.UnhandledPromiseRejection');
-    expect(json(r)).toMatchObject({ errorType: 'Runtime.UnhandledPromiseRejection', errorMessage: 'Error: lost promise' });
-    expect(r.logTail).toContain(`\t${inv.requestId}\tERROR\tUnhandled Promise Rejection \t{"errorType":"Runtime.UnhandledPromiseRejection"`);
+    expect(json(r)).toMatchObject({
+      errorType: 'Runtime.UnhandledPromiseRejection',
+      errorMessage: 'Error: lost promise',
+    });
+    expect(r.logTail).toContain(
+      `\t${inv.requestId}\tERROR\tUnhandled Promise Rejection \t{"errorType":"Runtime.UnhandledPromiseRejection"`,
+    );
     expect(r.reusable).toBe(false);
     expect(env.alive).toBe(false);
     await env.destroy();
@@ -38,7 +43,9 @@ describe('Node.js runtime: failures', () => {
     expect(r.reusable).toBe(false);
     const lines = r.logTail.split('\n');
     expect(lines.some((l) => l.endsWith('\tINFO\tbye'))).toBe(true);
-    expect(r.logTail).toMatch(/Max Memory Used: \d+ MB\tInit Duration: [\d.]+ ms\tStatus: error\tError Type: Runtime.ExitError\n$/);
+    expect(r.logTail).toMatch(
+      /Max Memory Used: \d+ MB\tInit Duration: [\d.]+ ms\tStatus: error\tError Type: Runtime.ExitError\n$/,
+    );
     await env.destroy();
   });
 
@@ -68,18 +75,26 @@ describe('Node.js runtime: failures', () => {
     });
     expect(r.reusable).toBe(false);
     expect(env.alive).toBe(false);
-    expect(logs.lines).toContainEqual(expect.stringMatching(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z ${inv.requestId} Task timed out after 1\\.00 seconds$`)));
+    expect(logs.lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z ${inv.requestId} Task timed out after 1\\.00 seconds$`),
+      ),
+    );
     expect(r.logTail).toMatch(/\tStatus: timeout\n$/);
     await env.destroy();
   });
 
   it('a memory hog is killed at MemorySize (Runtime.OutOfMemory)', async () => {
-    const { env } = await environment(provider, {
-      'index.js': `exports.handler = async () => {
+    const { env } = await environment(
+      provider,
+      {
+        'index.js': `exports.handler = async () => {
         const keep = [];
         for (;;) { keep.push(Buffer.alloc(8 * 1024 * 1024, 1)); await new Promise((r) => setImmediate(r)); }
       };`,
-    }, { memoryMb: 128, timeoutSec: 20 });
+      },
+      { memoryMb: 128, timeoutSec: 20 },
+    );
     const inv = invocation({});
     const t0 = Date.now();
     const r = await env.invoke(inv);
@@ -91,7 +106,9 @@ describe('Node.js runtime: failures', () => {
       errorMessage: `RequestId: ${inv.requestId} Error: Runtime exited with error: signal: killed`,
     });
     expect(r.maxMemoryUsedMb).toBe(128);
-    expect(r.logTail).toMatch(/Max Memory Used: 128 MB\tInit Duration: [\d.]+ ms\tStatus: error\tError Type: Runtime.OutOfMemory\n$/);
+    expect(r.logTail).toMatch(
+      /Max Memory Used: 128 MB\tInit Duration: [\d.]+ ms\tStatus: error\tError Type: Runtime.OutOfMemory\n$/,
+    );
     expect(r.reusable).toBe(false);
     await env.destroy();
   });
@@ -123,7 +140,10 @@ describe('Node.js runtime: failures', () => {
     const r1 = await missing.env.invoke(invocation({}));
     expect(r1.status).toBe('init-error');
     expect(r1.errorType).toBe('Runtime.HandlerNotFound');
-    expect(json(r1)).toMatchObject({ errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.handler is undefined or not exported' });
+    expect(json(r1)).toMatchObject({
+      errorType: 'Runtime.HandlerNotFound',
+      errorMessage: 'index.handler is undefined or not exported',
+    });
     expect(r1.reusable).toBe(false);
     expect(r1.logTail).toContain('\tundefined\tERROR\tUncaught Exception \t{"errorType":"Runtime.HandlerNotFound"');
     expect(r1.logTail).toMatch(/Status: error\tError Type: Runtime.HandlerNotFound\n$/);
@@ -139,7 +159,10 @@ describe('Node.js runtime: failures', () => {
     const syntax = await environment(provider, { 'index.js': `exports.handler = async () => { return 1 +; };` });
     const r2 = await syntax.env.invoke(invocation({}));
     expect(r2.status).toBe('init-error');
-    expect(json(r2)).toMatchObject({ errorType: 'Runtime.UserCodeSyntaxError', errorMessage: "SyntaxError: Unexpected token ';'" });
+    expect(json(r2)).toMatchObject({
+      errorType: 'Runtime.UserCodeSyntaxError',
+      errorMessage: "SyntaxError: Unexpected token ';'",
+    });
     await syntax.env.destroy();
 
     const noModule = await environment(provider, { 'other.js': `` }, { handler: 'index.handler' });
@@ -154,7 +177,9 @@ describe('Node.js runtime: failures', () => {
     expect(json(r4)).toMatchObject({ errorType: 'RangeError', errorMessage: 'bad config' });
     await throwsAtInit.env.destroy();
 
-    const depMissing = await environment(provider, { 'index.js': `require('not-installed-anywhere'); exports.handler = async () => 1;` });
+    const depMissing = await environment(provider, {
+      'index.js': `require('not-installed-anywhere'); exports.handler = async () => 1;`,
+    });
     const r5 = await depMissing.env.invoke(invocation({}));
     expect(json(r5).errorType).toBe('Runtime.ImportModuleError');
     expect(json(r5).errorMessage).toMatch(/^Error: Cannot find module 'not-installed-anywhere'/);
@@ -162,7 +187,11 @@ describe('Node.js runtime: failures', () => {
   });
 
   it('rejects callback handlers on nodejs24.x as AWS does', async () => {
-    const { env } = await environment(provider, { 'index.js': `exports.handler = (e, c, cb) => cb(null, 1);` }, { runtime: 'nodejs24.x' });
+    const { env } = await environment(
+      provider,
+      { 'index.js': `exports.handler = (e, c, cb) => cb(null, 1);` },
+      { runtime: 'nodejs24.x' },
+    );
     const r = await env.invoke(invocation({}));
     expect(r.status).toBe('init-error');
     expect(r.errorType).toBe('Runtime.CallbackHandlerDeprecated');
@@ -170,7 +199,9 @@ describe('Node.js runtime: failures', () => {
   });
 
   it('a response over 6 MB fails with Function.ResponseSizeTooLarge', async () => {
-    const { env } = await environment(provider, { 'index.js': `exports.handler = async (e) => e.big ? 'x'.repeat(7 * 1024 * 1024) : 'small';` });
+    const { env } = await environment(provider, {
+      'index.js': `exports.handler = async (e) => e.big ? 'x'.repeat(7 * 1024 * 1024) : 'small';`,
+    });
     const r = await env.invoke(invocation({ big: true }));
     expect(r.status).toBe('error');
     expect(json(r)).toEqual({

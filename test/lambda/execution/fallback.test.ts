@@ -8,7 +8,11 @@ const provider = useProvider({ isolation: false, cgroups: false });
 describe('without isolation or cgroups (non-root hosts)', () => {
   it('resolves layers and the SDK for ES modules through the resolve hook', async () => {
     const layer = await codeDir({
-      'nodejs/node_modules/esm-only/package.json': JSON.stringify({ name: 'esm-only', type: 'module', exports: './index.js' }),
+      'nodejs/node_modules/esm-only/package.json': JSON.stringify({
+        name: 'esm-only',
+        type: 'module',
+        exports: './index.js',
+      }),
       'nodejs/node_modules/esm-only/index.js': `export const v = 'layer';`,
     });
     const { env } = await environment(

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll } from 'vitest';
-import { ProcessEnvironmentProvider, type ProcessProviderOptions } from '../../../src/services/lambda/environments/process-provider.js';
+import {
+  ProcessEnvironmentProvider,
+  type ProcessProviderOptions,
+} from '../../../src/services/lambda/environments/process-provider.js';
 import type {
   EnvironmentSpec,
   ExecutionEnvironment,

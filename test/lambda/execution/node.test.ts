@@ -16,13 +16,19 @@ describe('Node.js runtime: handlers', () => {
     const second = await env.invoke(invocation({ a: 2 }));
     expect(json(second)).toEqual({ echo: { a: 2 }, n: 2 });
     expect(second.initDurationMs).toBeUndefined();
-    expect(logs.lines[0]).toMatch(/^INIT_START Runtime Version: nodejs:20\.v\d+\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:[0-9a-f]{64}$/);
+    expect(logs.lines[0]).toMatch(
+      /^INIT_START Runtime Version: nodejs:20\.v\d+\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:[0-9a-f]{64}$/,
+    );
     await env.destroy();
     expect(env.alive).toBe(false);
   });
 
   it('loads .mjs modules, "type": "module" packages and nested handler paths', async () => {
-    const mjs = await environment(provider, { 'app.mjs': `export const handler = async () => 'mjs';` }, { handler: 'app.handler' });
+    const mjs = await environment(
+      provider,
+      { 'app.mjs': `export const handler = async () => 'mjs';` },
+      { handler: 'app.handler' },
+    );
     expect(json(await mjs.env.invoke(invocation({})))).toBe('mjs');
     const typeModule = await environment(
       provider,
@@ -103,11 +109,14 @@ describe('Node.js runtime: handlers', () => {
         environment: { MY_VAR: 'mine', AWS_REGION: 'eu-west-1', PATH: '/custom/bin' },
       },
     );
-    const inv = invocation({}, {
-      invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:ctx-fn:prod',
-      clientContext: JSON.stringify({ custom: { k: 'v' } }),
-      cognitoIdentity: JSON.stringify({ cognitoIdentityId: 'id-1', cognitoIdentityPoolId: 'pool-1' }),
-    });
+    const inv = invocation(
+      {},
+      {
+        invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:ctx-fn:prod',
+        clientContext: JSON.stringify({ custom: { k: 'v' } }),
+        cognitoIdentity: JSON.stringify({ cognitoIdentityId: 'id-1', cognitoIdentityPoolId: 'pool-1' }),
+      },
+    );
     const r = await env.invoke(inv);
     const out = json(r);
     expect(out.context).toMatchObject({
@@ -186,7 +195,9 @@ describe('Node.js runtime: handlers', () => {
     );
     expect(lines).toHaveLength(8);
     // Init output went to the log (before START), with "undefined" as the request id.
-    expect(logs.lines.find((l) => l.includes('init line'))).toMatch(new RegExp(`^${ts}\\tundefined\\tINFO\\tinit line$`));
+    expect(logs.lines.find((l) => l.includes('init line'))).toMatch(
+      new RegExp(`^${ts}\\tundefined\\tINFO\\tinit line$`),
+    );
     expect(r.maxMemoryUsedMb).toBeGreaterThan(10);
     expect(r.maxMemoryUsedMb).toBeLessThanOrEqual(128);
     await env.destroy();
@@ -211,7 +222,9 @@ describe('Node.js runtime: handlers', () => {
     expect(doc.trace[0]).toBe('MyError: went wrong');
     expect(doc.trace[1]).toMatch(/^\s+at .*index\.js:\d+:\d+/);
     expect(r.reusable).toBe(true);
-    expect(r.logTail).toMatch(new RegExp(`\\t${inv.requestId}\\tERROR\\tInvoke Error \\t\\{"errorType":"MyError","errorMessage":"went wrong"`));
+    expect(r.logTail).toMatch(
+      new RegExp(`\\t${inv.requestId}\\tERROR\\tInvoke Error \\t\\{"errorType":"MyError","errorMessage":"went wrong"`),
+    );
     expect(r.logTail).not.toContain('Status: error');
     const s = await env.invoke(invocation({ kind: 'string' }));
     expect(json(s)).toEqual({ errorType: 'string', errorMessage: 'plain string', trace: [] });

@@ -14,7 +14,11 @@ describe('layers, the AWS SDK, isolation', () => {
     });
     const layer2 = await codeDir({
       'config/which.txt': 'layer2',
-      'nodejs/node_modules/esm-only/package.json': JSON.stringify({ name: 'esm-only', type: 'module', exports: './index.js' }),
+      'nodejs/node_modules/esm-only/package.json': JSON.stringify({
+        name: 'esm-only',
+        type: 'module',
+        exports: './index.js',
+      }),
       'nodejs/node_modules/esm-only/index.js': `export const v = 'esm from layer';`,
     });
     const { env } = await environment(
@@ -34,7 +38,12 @@ describe('layers, the AWS SDK, isolation', () => {
     );
     const r = await env.invoke(invocation({}));
     expect(r.status, r.payload.toString()).toBe('success');
-    expect(json(r)).toEqual({ greeting: 'hello layers', which: 'layer2', tool: 'tool-from-layer', esm: 'esm from layer' });
+    expect(json(r)).toEqual({
+      greeting: 'hello layers',
+      which: 'layer2',
+      tool: 'tool-from-layer',
+      esm: 'esm from layer',
+    });
     await env.destroy();
   });
 
@@ -46,7 +55,10 @@ describe('layers, the AWS SDK, isolation', () => {
           return { region: await client.config.region(), endpoint: process.env.AWS_ENDPOINT_URL };
         };`,
     });
-    expect(json(await cjs.env.invoke(invocation({})))).toEqual({ region: 'us-east-1', endpoint: 'http://127.0.0.1:4566' });
+    expect(json(await cjs.env.invoke(invocation({})))).toEqual({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:4566',
+    });
     await cjs.env.destroy();
     const esm = await environment(provider, {
       'index.mjs': `import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -74,10 +86,12 @@ describe('layers, the AWS SDK, isolation', () => {
   });
 
   if (!isRoot) {
-    console.warn('\n*** SKIPPING isolation tests: Overcast is not running as root, so functions share its uid (no file isolation) ***\n');
+    console.warn(
+      '\n*** SKIPPING isolation tests: Overcast is not running as root, so functions share its uid (no file isolation) ***\n',
+    );
   }
 
-  it.skipIf(!isRoot)('as root, one function cannot read another one\'s code, /tmp or environment', async () => {
+  it.skipIf(!isRoot)("as root, one function cannot read another one's code, /tmp or environment", async () => {
     const secret = await environment(
       provider,
       {

@@ -59,16 +59,27 @@ describe('provided runtimes', () => {
     const r = await missing.env.invoke(inv);
     expect(r.status).toBe('init-error');
     expect(r.errorType).toBe('Runtime.InvalidEntrypoint');
-    expect(json(r).errorMessage).toMatch(new RegExp(`^RequestId: ${inv.requestId} Error: Couldn't find valid bootstrap\\(s\\): \\[.*/bootstrap .*/bootstrap\\]$`));
+    expect(json(r).errorMessage).toMatch(
+      new RegExp(
+        `^RequestId: ${inv.requestId} Error: Couldn't find valid bootstrap\\(s\\): \\[.*/bootstrap .*/bootstrap\\]$`,
+      ),
+    );
     await missing.env.destroy();
   });
 
   it('a bootstrap that exits during init is an init error (Runtime.ExitError)', async () => {
-    const { env } = await environment(provider, { bootstrap: '#!/bin/sh\necho starting\nexit 2\n' }, { runtime: 'provided', handler: 'x' });
+    const { env } = await environment(
+      provider,
+      { bootstrap: '#!/bin/sh\necho starting\nexit 2\n' },
+      { runtime: 'provided', handler: 'x' },
+    );
     const inv = invocation({});
     const r = await env.invoke(inv);
     expect(r.status).toBe('init-error');
-    expect(json(r)).toEqual({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${inv.requestId} Error: Runtime exited with error: exit status 2` });
+    expect(json(r)).toEqual({
+      errorType: 'Runtime.ExitError',
+      errorMessage: `RequestId: ${inv.requestId} Error: Runtime exited with error: exit status 2`,
+    });
     expect(r.logTail).toContain('\nstarting\n');
     await env.destroy();
   });

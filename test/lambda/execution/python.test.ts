@@ -49,7 +49,11 @@ def handler(event, context):
     });
     expect(out.remaining).toBeGreaterThan(2000);
     expect(r.logTail).toContain('\nprinted 7\n');
-    expect(r.logTail).toMatch(new RegExp(`\\n\\[INFO\\]\\t\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\t${inv.requestId}\\tlogged 7\\n`));
+    expect(r.logTail).toMatch(
+      new RegExp(
+        `\\n\\[INFO\\]\\t\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\t${inv.requestId}\\tlogged 7\\n`,
+      ),
+    );
     expect(json(await env.invoke(invocation({ x: 8 }))).n).toBe(2);
     await env.destroy();
   });
@@ -66,14 +70,20 @@ def handler(event, context):
     expect(r.errorType).toBe('ValueError');
     const doc = json(r);
     expect(doc).toMatchObject({ errorMessage: 'bad value', errorType: 'ValueError', requestId: inv.requestId });
-    expect(doc.stackTrace[0]).toMatch(/File ".*lambda_function\.py", line 2, in lambda_handler\n\s+raise ValueError\("bad value"\)/);
+    expect(doc.stackTrace[0]).toMatch(
+      /File ".*lambda_function\.py", line 2, in lambda_handler\n\s+raise ValueError\("bad value"\)/,
+    );
     expect(r.logTail).toContain('[ERROR] ValueError: bad value\rTraceback (most recent call last):\r');
     expect(r.reusable).toBe(true);
     await env.destroy();
   });
 
   it('reports import and handler errors as the AWS Python runtime does', async () => {
-    const noModule = await environment(provider, { 'x.py': '' }, { runtime: 'python3.12', handler: 'lambda_function.handler' });
+    const noModule = await environment(
+      provider,
+      { 'x.py': '' },
+      { runtime: 'python3.12', handler: 'lambda_function.handler' },
+    );
     const r1 = await noModule.env.invoke(invocation({}));
     expect(r1.status).toBe('init-error');
     expect(json(r1)).toEqual({
@@ -83,13 +93,21 @@ def handler(event, context):
       stackTrace: [],
     });
     await noModule.env.destroy();
-    const noHandler = await environment(provider, { 'lambda_function.py': 'x = 1\n' }, { runtime: 'python3.12', handler: 'lambda_function.handler' });
+    const noHandler = await environment(
+      provider,
+      { 'lambda_function.py': 'x = 1\n' },
+      { runtime: 'python3.12', handler: 'lambda_function.handler' },
+    );
     expect(json(await noHandler.env.invoke(invocation({})))).toMatchObject({
       errorMessage: "Handler 'handler' missing on module 'lambda_function'",
       errorType: 'Runtime.HandlerNotFound',
     });
     await noHandler.env.destroy();
-    const syntax = await environment(provider, { 'lambda_function.py': 'def handler(:\n' }, { runtime: 'python3.12', handler: 'lambda_function.handler' });
+    const syntax = await environment(
+      provider,
+      { 'lambda_function.py': 'def handler(:\n' },
+      { runtime: 'python3.12', handler: 'lambda_function.handler' },
+    );
     const r3 = json(await syntax.env.invoke(invocation({})));
     expect(r3.errorType).toBe('Runtime.UserCodeSyntaxError');
     expect(r3.errorMessage).toMatch(/^Syntax error in module 'lambda_function': /);

@@ -9,13 +9,21 @@ interface Reply {
   body: string;
 }
 
-function call(addr: string, method: string, path: string, body?: Buffer | string, headers: Record<string, string> = {}): Promise<Reply> {
+function call(
+  addr: string,
+  method: string,
+  path: string,
+  body?: Buffer | string,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   const [host, port] = addr.split(':');
   return new Promise((resolve, reject) => {
     const req = request({ host, port: Number(port), method, path: `/2018-06-01/runtime/${path}`, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -60,7 +68,9 @@ describe('Runtime API 2018-06-01', () => {
     expect(r.body).toBe('{"k":1}');
     expect(r.headers['lambda-runtime-aws-request-id']).toBe('req-1');
     expect(r.headers['lambda-runtime-deadline-ms']).toBe('1900000000000');
-    expect(r.headers['lambda-runtime-invoked-function-arn']).toBe('arn:aws:lambda:us-east-1:123456789012:function:f:live');
+    expect(r.headers['lambda-runtime-invoked-function-arn']).toBe(
+      'arn:aws:lambda:us-east-1:123456789012:function:f:live',
+    );
     expect(r.headers['lambda-runtime-trace-id']).toBe('Root=1-abc;Parent=def;Sampled=0');
     expect(r.headers['lambda-runtime-client-context']).toBe('{"custom":{}}');
     expect(r.headers['lambda-runtime-cognito-identity']).toBe('{"cognitoIdentityId":"x"}');
@@ -77,7 +87,8 @@ describe('Runtime API 2018-06-01', () => {
     const twice = await call(addr, 'POST', 'invocation/req-1/response', '"again"');
     expect(twice.status).toBe(403);
     expect(JSON.parse(twice.body)).toEqual({
-      errorMessage: 'State transition from RuntimeResponseSentState to InvocationResponse failed for runtime. Error: State transition is not allowed',
+      errorMessage:
+        'State transition from RuntimeResponseSentState to InvocationResponse failed for runtime. Error: State transition is not allowed',
       errorType: 'InvalidStateTransition',
     });
     const lateInit = await call(addr, 'POST', 'init/error', '{}');
@@ -118,7 +129,8 @@ describe('Runtime API 2018-06-01', () => {
     const next = await call(addr, 'GET', 'invocation/next');
     expect(next.status).toBe(403);
     expect(JSON.parse(next.body)).toEqual({
-      errorMessage: 'State transition from InitError to Ready failed for runtime. Error: State transition is not allowed',
+      errorMessage:
+        'State transition from InitError to Ready failed for runtime. Error: State transition is not allowed',
       errorType: 'InvalidStateTransition',
     });
     expect((await call(addr, 'GET', 'unknown')).status).toBe(404);

@@ -396,6 +396,8 @@ export const lambdaEventInvokeConfig: ResourceProvider = {
 /** CloudFormation passes scalar template values of String properties as strings (YAML `PORT: 8080`). */
 function stringValues(vars: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(vars)) out[k] = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  for (const [k, v] of Object.entries(vars))
+    out[k] =
+      typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
   return out;
 }

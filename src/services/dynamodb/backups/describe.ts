@@ -7,7 +7,8 @@ import type { BackupRecord } from './store.js';
 /** The last ARN segment of a backup: 14-digit creation epoch ms, a dash, 8 hex digits. */
 const BACKUP_RESOURCE = /^table\/([a-zA-Z0-9_.-]{3,255})\/backup\/(\d{14}-[0-9a-f]{8})$/;
 
-export const backupKey = (createdAt: number, suffix: string): string => `${String(createdAt).padStart(14, '0')}-${suffix}`;
+export const backupKey = (createdAt: number, suffix: string): string =>
+  `${String(createdAt).padStart(14, '0')}-${suffix}`;
 
 /**
  * The table name and backup key a BackupArn names. DynamoDB matches a backup by account, table
@@ -46,7 +47,11 @@ export function backupDescription(b: BackupRecord, status: 'AVAILABLE' | 'DELETE
   const features: Record<string, unknown> = {};
   if (b.type === 'USER') {
     if (t.lsis.length > 0) {
-      features['LocalSecondaryIndexes'] = t.lsis.map((l) => ({ IndexName: l.name, KeySchema: l.keySchema, Projection: l.projection }));
+      features['LocalSecondaryIndexes'] = t.lsis.map((l) => ({
+        IndexName: l.name,
+        KeySchema: l.keySchema,
+        Projection: l.projection,
+      }));
     }
     if (t.gsis.length > 0) {
       features['GlobalSecondaryIndexes'] = t.gsis.map((g) => ({
@@ -57,9 +62,11 @@ export function backupDescription(b: BackupRecord, status: 'AVAILABLE' | 'DELETE
       }));
     }
     const stream = t.extra['StreamSpecification'] as { StreamEnabled?: boolean; StreamViewType?: string } | undefined;
-    if (stream?.StreamEnabled) features['StreamDescription'] = { StreamEnabled: true, StreamViewType: stream.StreamViewType };
+    if (stream?.StreamEnabled)
+      features['StreamDescription'] = { StreamEnabled: true, StreamViewType: stream.StreamViewType };
     const ttl = t.extra['ttl'] as { enabled?: boolean; attributeName?: string } | undefined;
-    if (ttl?.enabled) features['TimeToLiveDescription'] = { TimeToLiveStatus: 'ENABLED', AttributeName: ttl.attributeName };
+    if (ttl?.enabled)
+      features['TimeToLiveDescription'] = { TimeToLiveStatus: 'ENABLED', AttributeName: ttl.attributeName };
   }
   return {
     BackupDetails: backupDetails(b, status),

@@ -15,7 +15,10 @@ export const seconds = (ms: number): number => ms / 1000;
 /** Epoch milliseconds from a request timestamp (epoch seconds, or an ISO string some clients send). */
 export function millisOf(value: number | string): number {
   const ms = typeof value === 'number' ? Math.round(value * 1000) : Date.parse(value);
-  if (!Number.isFinite(ms)) throw coreErrors.serialization(`${typeof value === 'number' ? 'NUMBER_VALUE' : 'STRING_VALUE'} can not be converted to a Timestamp`);
+  if (!Number.isFinite(ms))
+    throw coreErrors.serialization(
+      `${typeof value === 'number' ? 'NUMBER_VALUE' : 'STRING_VALUE'} can not be converted to a Timestamp`,
+    );
   return ms;
 }
 
@@ -39,7 +42,8 @@ export const recoveryErrors = {
     ),
   invalidExportTime: (message: string) => ddb('InvalidExportTimeException', message),
   exportNotFound: (arn: string) => ddb('ExportNotFoundException', `Export not found: Export not found: ${arn}`),
-  exportConflict: () => ddb('ExportConflictException', 'Export conflict: Duplicate request detected with conflicting parameters'),
+  exportConflict: () =>
+    ddb('ExportConflictException', 'Export conflict: Duplicate request detected with conflicting parameters'),
   policyNotFound: (message: string) => ddb('PolicyNotFoundException', message),
   accessDenied: (message: string) => new AwsError('AccessDeniedException', message, { namespace: CORAL_SERVICE }),
 };

@@ -81,7 +81,11 @@ const sameProjection = (a: Projection, b: Projection) =>
   (a.ProjectionType ?? 'ALL') === (b.ProjectionType ?? 'ALL') &&
   JSON.stringify([...(a.NonKeyAttributes ?? [])].sort()) === JSON.stringify([...(b.NonKeyAttributes ?? [])].sort());
 
-const throughputOf = (t: ProvisionedThroughput): Throughput => ({ read: t.ReadCapacityUnits, write: t.WriteCapacityUnits, decreasesToday: 0 });
+const throughputOf = (t: ProvisionedThroughput): Throughput => ({
+  read: t.ReadCapacityUnits,
+  write: t.WriteCapacityUnits,
+  decreasesToday: 0,
+});
 
 /**
  * The TableRecord of a restored table: the source's key schema, billing and indexes with the
@@ -91,7 +95,15 @@ const throughputOf = (t: ProvisionedThroughput): Throughput => ({ read: t.ReadCa
 export function restoredRecord(
   source: TableRecord,
   o: RestoreOverrides,
-  target: { id: number; name: string; account: string; region: string; now: number; activeAt: number; summary: RestoreSummary },
+  target: {
+    id: number;
+    name: string;
+    account: string;
+    region: string;
+    now: number;
+    activeAt: number;
+    summary: RestoreSummary;
+  },
 ): TableRecord {
   const billing = o.BillingModeOverride ?? source.billingMode;
   const pt = o.ProvisionedThroughputOverride;
@@ -104,31 +116,49 @@ export function restoredRecord(
     throw invalid('Invalid Request: Must override ProvisionedThroughput if BillingMode is overridden to PROVISIONED');
   }
   if (o.OnDemandThroughputOverride !== undefined && billing !== 'PAY_PER_REQUEST') {
-    throw invalid('Invalid Request: Cannot override MaxReadRequestUnits for OnDemandThroughput unless BillingModeOverride is PAY_PER_REQUEST');
+    throw invalid(
+      'Invalid Request: Cannot override MaxReadRequestUnits for OnDemandThroughput unless BillingModeOverride is PAY_PER_REQUEST',
+    );
   }
   checkThroughput(pt);
 
   const sourceProvisioned = source.billingMode === 'PROVISIONED';
-  const indexes = (overrides: IndexSpec[] | undefined, sourceIndexes: IndexRecord[], global: boolean): IndexRecord[] => {
+  const indexes = (
+    overrides: IndexSpec[] | undefined,
+    sourceIndexes: IndexRecord[],
+    global: boolean,
+  ): IndexRecord[] => {
     const specs =
       overrides ??
       sourceIndexes.map((i) => ({ IndexName: i.name, KeySchema: i.keySchema, Projection: i.projection }) as IndexSpec);
     return specs.map((spec, i) => {
       if (spec === null || typeof spec !== 'object') {
         const member = global ? 'globalSecondaryIndexOverride' : 'localSecondaryIndexOverride';
-        throw invalid(`1 validation error detected: Value null at '${member}.${i + 1}.member' failed to satisfy constraint: Member must not be null`);
+        throw invalid(
+          `1 validation error detected: Value null at '${member}.${i + 1}.member' failed to satisfy constraint: Member must not be null`,
+        );
       }
-      const match = sourceIndexes.find((i) => sameKeySchema(i.keySchema, spec.KeySchema) && sameProjection(i.projection, spec.Projection));
+      const match = sourceIndexes.find(
+        (i) => sameKeySchema(i.keySchema, spec.KeySchema) && sameProjection(i.projection, spec.Projection),
+      );
       if (!match) {
         throw invalid(
           `Invalid Request: Index ${spec.IndexName} does not match a secondary index that existed in the source table and cannot be created during the restore operation`,
         );
       }
-      const index: IndexRecord = { name: spec.IndexName, keySchema: spec.KeySchema, projection: spec.Projection, activeAt: target.activeAt };
+      const index: IndexRecord = {
+        name: spec.IndexName,
+        keySchema: spec.KeySchema,
+        projection: spec.Projection,
+        activeAt: target.activeAt,
+      };
       if (!global) return index;
       if (billing === 'PROVISIONED') {
         if (spec.ProvisionedThroughput) checkThroughput(spec.ProvisionedThroughput);
-        const recorded = sourceProvisioned && match.throughput ? { read: match.throughput.read, write: match.throughput.write, decreasesToday: 0 } : undefined;
+        const recorded =
+          sourceProvisioned && match.throughput
+            ? { read: match.throughput.read, write: match.throughput.write, decreasesToday: 0 }
+            : undefined;
         const t = spec.ProvisionedThroughput ? throughputOf(spec.ProvisionedThroughput) : recorded;
         if (!t) throw invalid(`Invalid Request: Must specify provisioned throughput for index ${spec.IndexName}`);
         index.throughput = t;
@@ -142,7 +172,8 @@ export function restoredRecord(
   const gsis = indexes(o.GlobalSecondaryIndexOverride, source.gsis, true);
   const lsis = indexes(o.LocalSecondaryIndexOverride, source.lsis, false);
   const used = new Set<string>();
-  for (const k of [source.keySchema, ...gsis.map((g) => g.keySchema), ...lsis.map((l) => l.keySchema)].flat()) used.add(k.AttributeName);
+  for (const k of [source.keySchema, ...gsis.map((g) => g.keySchema), ...lsis.map((l) => l.keySchema)].flat())
+    used.add(k.AttributeName);
 
   const throughput: Throughput =
     billing === 'PROVISIONED'
@@ -221,6 +252,14 @@ async function writeIndexRows(tx: Db, table: Table, row: ScanRow): Promise<void>
   for (const index of table.indexes) {
     if (!inIndex(index, item)) continue;
     const projected = projectForIndex(table, index, item);
-    await itemsSql.putIndex(tx, table.id, index.name, encodeKeyOf(index.key, item), row, JSON.stringify(projected), itemSize(projected));
+    await itemsSql.putIndex(
+      tx,
+      table.id,
+      index.name,
+      encodeKeyOf(index.key, item),
+      row,
+      JSON.stringify(projected),
+      itemSize(projected),
+    );
   }
 }

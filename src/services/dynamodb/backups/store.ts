@@ -31,7 +31,10 @@ interface Row {
 export async function nextSequence(db: Db, name: string): Promise<number> {
   const row = await db.get<{ value: number }>('SELECT value FROM ddb_sequence WHERE name = ?', [name]);
   const next = Number(row?.value ?? 0) + 1;
-  await db.run('INSERT INTO ddb_sequence (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value', [name, next]);
+  await db.run(
+    'INSERT INTO ddb_sequence (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+    [name, next],
+  );
   return next;
 }
 
@@ -40,7 +43,15 @@ export const backupsSql = {
   async create(tx: Db, backup: BackupRecord): Promise<void> {
     await tx.run(
       'INSERT INTO ddb_backups (id, account, region, table_name, backup_key, created_at, record) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [backup.id, backup.account, backup.region, backup.table.name, backup.key, backup.createdAt, JSON.stringify(backup)],
+      [
+        backup.id,
+        backup.account,
+        backup.region,
+        backup.table.name,
+        backup.key,
+        backup.createdAt,
+        JSON.stringify(backup),
+      ],
     );
     await tx.run(
       'INSERT INTO ddb_backup_items (backup_id, bucket, pk, sk, item, size) SELECT ?, bucket, pk, sk, item, size FROM ddb_items WHERE table_id = ?',
@@ -60,7 +71,10 @@ export const backupsSql = {
   async list(db: Db, account: string, region: string, table?: string): Promise<BackupRecord[]> {
     const rows =
       table === undefined
-        ? await db.all<Row>('SELECT record FROM ddb_backups WHERE account = ? AND region = ? ORDER BY created_at, backup_key', [account, region])
+        ? await db.all<Row>(
+            'SELECT record FROM ddb_backups WHERE account = ? AND region = ? ORDER BY created_at, backup_key',
+            [account, region],
+          )
         : await db.all<Row>(
             'SELECT record FROM ddb_backups WHERE account = ? AND region = ? AND table_name = ? ORDER BY created_at, backup_key',
             [account, region, table],

@@ -27,7 +27,13 @@ export async function applyCreateTableExtras(ddb: DynamoDb, table: Table, input:
   await ddb.store.transaction(async (tx) => {
     if (tags.length > 0) await tagsSql.put(tx, table.id, tags);
     if (input.ResourcePolicy !== undefined) {
-      await policiesSql.put(tx, table.id, table.record.arn, checkPolicyDocument(input.ResourcePolicy), String(ddb.clock.now()));
+      await policiesSql.put(
+        tx,
+        table.id,
+        table.record.arn,
+        checkPolicyDocument(input.ResourcePolicy),
+        String(ddb.clock.now()),
+      );
     }
   });
 }

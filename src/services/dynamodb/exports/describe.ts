@@ -14,7 +14,9 @@ export function parseExportArn(ctx: OperationContext, arn: string): { table: str
   if (!parsed || !m) throw invalid('Invalid Export ARN');
   if (parsed.account !== ctx.account) throw recoveryErrors.accessDenied('Access is denied');
   if (parsed.region !== ctx.region) {
-    throw new AwsError('ExportNotFoundException', 'Export not found: Invalid export arn', { namespace: DYNAMODB_NAMESPACE });
+    throw new AwsError('ExportNotFoundException', 'Export not found: Invalid export arn', {
+      namespace: DYNAMODB_NAMESPACE,
+    });
   }
   return { table: m[1]!, key: m[2]! };
 }

@@ -1,7 +1,8 @@
 import type { AttributeValue, Item } from '../types.js';
 
 /** An Ion symbol, always quoted: `'name'`. */
-const ionSymbol = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
+const ionSymbol = (s: string) =>
+  `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
 
 /** One AttributeValue in Ion text, as DynamoDB's ION exports write it (sets annotated `$dynamodb_SS::` …). */
 export function ionValue(v: AttributeValue): string {
@@ -38,7 +39,10 @@ export function incrementalLine(
     if (change.oldImage) parts.push(`OldImage:${ionStruct(change.oldImage)}`);
     return `$ion_1_0 {${parts.join(',')}}\n`;
   }
-  const out: Record<string, unknown> = { Metadata: { WriteTimestampMicros: { N: String(change.writeMicros) } }, Keys: change.keys };
+  const out: Record<string, unknown> = {
+    Metadata: { WriteTimestampMicros: { N: String(change.writeMicros) } },
+    Keys: change.keys,
+  };
   if (change.newImage) out['NewImage'] = change.newImage;
   if (change.oldImage) out['OldImage'] = change.oldImage;
   return JSON.stringify(out) + '\n';

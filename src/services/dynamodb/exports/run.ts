@@ -28,7 +28,13 @@ export interface ExportOutcome {
 
 const md5 = (data: Buffer | string) => createHash('md5').update(data);
 const iso = (ms: number) => new Date(ms).toISOString();
-const fileName = () => randomBytes(16).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 20).padEnd(20, '0');
+const fileName = () =>
+  randomBytes(16)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 20)
+    .padEnd(20, '0');
 
 /** `[<prefix>/]AWSDynamoDB/<export id>`, the export's directory within the bucket. */
 export function exportBase(rec: Pick<ExportRecord, 's3Prefix' | 'key'>): string {
@@ -54,7 +60,12 @@ export async function buildExport(db: Db, table: Table, rec: ExportRecord, now: 
     const body = gzipSync(lines.join(''));
     const key = `${base}/data/${fileName()}.${ext}`;
     objects.push({ key, body });
-    files.push({ itemCount: lines.length, md5Checksum: md5(body).digest('base64'), etag: md5(body).digest('hex'), dataFileS3Key: key });
+    files.push({
+      itemCount: lines.length,
+      md5Checksum: md5(body).digest('base64'),
+      etag: md5(body).digest('hex'),
+      dataFileS3Key: key,
+    });
     lines = [];
   };
   const add = (line: string, size: number) => {

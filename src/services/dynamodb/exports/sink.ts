@@ -20,7 +20,8 @@ export function exportsRoot(store: Store): string {
 
 /** A local directory standing in for an S3 bucket; `..` and empty key segments are dropped. */
 export function localSink(root: string, bucket: string): ExportSink {
-  const locate = (key: string) => join(root, bucket, ...key.split('/').filter((s) => s !== '' && s !== '.' && s !== '..'));
+  const locate = (key: string) =>
+    join(root, bucket, ...key.split('/').filter((s) => s !== '' && s !== '.' && s !== '..'));
   return {
     locate,
     async write(key, data) {

@@ -54,7 +54,13 @@ export const exportsSql = {
     return row ? (JSON.parse(row.record) as ExportRecord) : undefined;
   },
 
-  async byToken(db: Db, account: string, region: string, token: string, since: number): Promise<ExportRecord | undefined> {
+  async byToken(
+    db: Db,
+    account: string,
+    region: string,
+    token: string,
+    since: number,
+  ): Promise<ExportRecord | undefined> {
     const row = await db.get<Row>(
       'SELECT record FROM ddb_exports WHERE account = ? AND region = ? AND client_token = ? AND created_at >= ? ORDER BY created_at DESC',
       [account, region, token, since],
@@ -66,12 +72,14 @@ export const exportsSql = {
   async list(db: Db, account: string, region: string, table?: string): Promise<ExportRecord[]> {
     const rows =
       table === undefined
-        ? await db.all<Row>('SELECT record FROM ddb_exports WHERE account = ? AND region = ? ORDER BY id DESC', [account, region])
-        : await db.all<Row>('SELECT record FROM ddb_exports WHERE account = ? AND region = ? AND table_name = ? ORDER BY id DESC', [
+        ? await db.all<Row>('SELECT record FROM ddb_exports WHERE account = ? AND region = ? ORDER BY id DESC', [
             account,
             region,
-            table,
-          ]);
+          ])
+        : await db.all<Row>(
+            'SELECT record FROM ddb_exports WHERE account = ? AND region = ? AND table_name = ? ORDER BY id DESC',
+            [account, region, table],
+          );
     return rows.map((r) => JSON.parse(r.record) as ExportRecord);
   },
 };

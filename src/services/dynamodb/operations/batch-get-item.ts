@@ -4,7 +4,12 @@ import type { Consumption, ReturnConsumedCapacity } from '../capacity.js';
 import { tableFor } from '../context.js';
 import type { DynamoDb } from '../context.js';
 import { invalid } from '../errors.js';
-import { checkExpressionParameters, checkNoNestedKeyAccess, convertAttributesToGet, projectItem } from '../expressions/index.js';
+import {
+  checkExpressionParameters,
+  checkNoNestedKeyAccess,
+  convertAttributesToGet,
+  projectItem,
+} from '../expressions/index.js';
 import type { Projection } from '../expressions/index.js';
 import { encodeKeyOf, itemIdentity, validateKey } from '../keys.js';
 import { itemsSql } from '../storage/items.js';
@@ -47,7 +52,8 @@ export async function batchGetItem(ddb: DynamoDb, input: BatchGetItemInput, ctx:
     const keys = request.Keys.map((k) => validateItem(k));
     checkExpressionParameters('BatchGetItem', request);
     const compiled = compileMembers(request);
-    const projection = compiled.projection ?? (request.AttributesToGet ? convertAttributesToGet(request.AttributesToGet) : undefined);
+    const projection =
+      compiled.projection ?? (request.AttributesToGet ? convertAttributesToGet(request.AttributesToGet) : undefined);
     const table = tableFor(ddb, ctx, name, undefined, { access: 'read' });
     const seen = new Set<string>();
     for (const key of keys) {
@@ -87,7 +93,9 @@ export async function batchGetItem(ddb: DynamoDb, input: BatchGetItemInput, ctx:
     }
   }
   const out: Record<string, unknown> = { Responses: responses, UnprocessedKeys: unprocessed };
-  const consumed = capacities.map(({ table, c }) => consumedCapacity(table, input.ReturnConsumedCapacity, c)).filter(Boolean);
+  const consumed = capacities
+    .map(({ table, c }) => consumedCapacity(table, input.ReturnConsumedCapacity, c))
+    .filter(Boolean);
   if (consumed.length) out['ConsumedCapacity'] = consumed;
   return out;
 }

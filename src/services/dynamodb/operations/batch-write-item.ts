@@ -39,7 +39,10 @@ export async function batchWriteItem(ddb: DynamoDb, input: BatchWriteItemInput, 
   for (const [name, requests] of entries) {
     const normalized = requests.map((r) => {
       const count = (r.PutRequest ? 1 : 0) + (r.DeleteRequest ? 1 : 0);
-      if (count !== 1) throw invalid('Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes');
+      if (count !== 1)
+        throw invalid(
+          'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes',
+        );
       return r.PutRequest ? { put: validateItem(r.PutRequest.Item) } : { del: validateItem(r.DeleteRequest!.Key) };
     });
     const table = tableFor(ddb, ctx, name, undefined, { access: 'write' });
@@ -68,14 +71,17 @@ export async function batchWriteItem(ddb: DynamoDb, input: BatchWriteItemInput, 
     for (const p of planned) {
       const row = await itemsSql.get(tx, p.table.id, p.key);
       const oldItem = row ? (JSON.parse(row.item) as Item) : undefined;
-      if (oldItem || p.item) await ddb.writer.apply(tx, { table: p.table, key: p.key, oldItem, newItem: p.item, at: ddb.clock.now() });
+      if (oldItem || p.item)
+        await ddb.writer.apply(tx, { table: p.table, key: p.key, oldItem, newItem: p.item, at: ddb.clock.now() });
       let c = capacities.get(p.table);
       if (!c) capacities.set(p.table, (c = newConsumption('write')));
       addWrite(c, p.table, oldItem, p.item);
     }
   });
   const out: Record<string, unknown> = { UnprocessedItems: {} };
-  const consumed = [...capacities].map(([table, c]) => consumedCapacity(table, input.ReturnConsumedCapacity, c)).filter(Boolean);
+  const consumed = [...capacities]
+    .map(([table, c]) => consumedCapacity(table, input.ReturnConsumedCapacity, c))
+    .filter(Boolean);
   if (consumed.length) out['ConsumedCapacity'] = consumed;
   if (input.ReturnItemCollectionMetrics === 'SIZE') {
     const metrics: Record<string, unknown[]> = {};

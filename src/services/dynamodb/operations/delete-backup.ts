@@ -14,7 +14,8 @@ export async function deleteBackup(ddb: DynamoDb, input: { BackupArn: string }, 
       `Invalid Request: User is not allowed to delete the system backup with arn ${backup.arn}. It will automatically expire on ${isoSeconds(backup.expiresAt ?? 0)}`,
     );
   }
-  if (backupInUse(ddb, ctx, backup.arn)) throw recoveryErrors.backupInUse(`Backup is being used to restore table: ${backup.arn}`);
+  if (backupInUse(ddb, ctx, backup.arn))
+    throw recoveryErrors.backupInUse(`Backup is being used to restore table: ${backup.arn}`);
   await backupsSql.delete(ddb.store, backup.id);
   return { BackupDescription: backupDescription(backup, 'DELETED') };
 }

@@ -32,7 +32,8 @@ export async function deleteItem(ddb: DynamoDb, input: DeleteItemInput, ctx: Ope
   const keyItem = validateItem(input.Key);
   checkExpressionParameters('DeleteItem', input);
   const compiled = compileMembers(input);
-  const condition = compiled.condition ?? convertExpected(input.Expected, input.ConditionalOperator, { validateValue: valueProblem });
+  const condition =
+    compiled.condition ?? convertExpected(input.Expected, input.ConditionalOperator, { validateValue: valueProblem });
   checkOldOnlyReturnValues(input.ReturnValues);
   const table = tableFor(ddb, ctx, input.TableName, undefined, { access: 'write' });
   validateKey(table, keyItem);

@@ -5,7 +5,11 @@ import { policiesSql } from '../policies/store.js';
 import { policyTarget } from '../tags/resource-arn.js';
 
 /** Remove a policy; with none attached (and no ExpectedRevisionId) this is an empty success, as in AWS. */
-export async function deleteResourcePolicy(ddb: DynamoDb, input: { ResourceArn: string; ExpectedRevisionId?: string }, ctx: OperationContext) {
+export async function deleteResourcePolicy(
+  ddb: DynamoDb,
+  input: { ResourceArn: string; ExpectedRevisionId?: string },
+  ctx: OperationContext,
+) {
   const target = policyTarget(ddb, ctx, input.ResourceArn);
   return ddb.store.transaction(async (tx) => {
     const current = await policiesSql.get(tx, target.table.id, target.resourceArn);

@@ -7,7 +7,9 @@ import { beforeTableDeleted } from '../backups/table-hooks.js';
 export async function deleteTable(ddb: DynamoDb, input: { TableName: string }, ctx: OperationContext) {
   const table = tableFor(ddb, ctx, input.TableName, ddbErrors.tableNotFound, { whileCreating: true });
   if (ddb.clock.now() < table.record.activeAt) {
-    throw ddbErrors.resourceInUse(`Attempt to change a resource which is still in use: Table is being created: ${table.name}`);
+    throw ddbErrors.resourceInUse(
+      `Attempt to change a resource which is still in use: Table is being created: ${table.name}`,
+    );
   }
   if (table.record.deletionProtection) {
     throw ddbErrors.validation(

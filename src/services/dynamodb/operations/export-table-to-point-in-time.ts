@@ -41,17 +41,28 @@ const TOKEN_WINDOW_MS = 8 * 60 * MINUTE;
  * export layout and formats. The export is written before this returns; the answer says
  * IN_PROGRESS (as AWS's does) and DescribeExport then reports COMPLETED with the manifest.
  */
-export async function exportTableToPointInTime(ddb: DynamoDb, input: ExportTableToPointInTimeInput, ctx: OperationContext) {
+export async function exportTableToPointInTime(
+  ddb: DynamoDb,
+  input: ExportTableToPointInTimeInput,
+  ctx: OperationContext,
+) {
   const name = tableNameOfArn(ctx, input.TableArn, 'export');
   const spec = input.IncrementalExportSpecification;
   if (spec && input.ExportType === undefined) {
-    throw invalid('Invalid Request: Export Type expected to be Incremental Export when incremental export specification is provided');
+    throw invalid(
+      'Invalid Request: Export Type expected to be Incremental Export when incremental export specification is provided',
+    );
   }
   if (spec && input.ExportType === 'FULL_EXPORT') {
-    throw invalid('Invalid Request: When Export Type is Full Export , Incremental Export Specification should not be provided');
+    throw invalid(
+      'Invalid Request: When Export Type is Full Export , Incremental Export Specification should not be provided',
+    );
   }
   const incremental = input.ExportType === 'INCREMENTAL_EXPORT';
-  if (incremental && !spec) throw invalid('Invalid Request: Incremental Export Specification expected when export type is set as Incremental Export');
+  if (incremental && !spec)
+    throw invalid(
+      'Invalid Request: Incremental Export Specification expected when export type is set as Incremental Export',
+    );
   if (incremental && spec?.ExportFromTime === undefined) {
     throw invalid('Invalid Request: ExportFromTime must be provided in IncrementalExportSpecification');
   }
@@ -72,7 +83,13 @@ export async function exportTableToPointInTime(ddb: DynamoDb, input: ExportTable
     spec,
   ]);
   if (input.ClientToken !== undefined) {
-    const earlier = await exportsSql.byToken(ddb.store, ctx.account, ctx.region, input.ClientToken, now - TOKEN_WINDOW_MS);
+    const earlier = await exportsSql.byToken(
+      ddb.store,
+      ctx.account,
+      ctx.region,
+      input.ClientToken,
+      now - TOKEN_WINDOW_MS,
+    );
     if (earlier) {
       if (earlier.fingerprint !== fingerprint) throw recoveryErrors.exportConflict();
       return { ExportDescription: exportDescription(earlier) };
@@ -92,16 +109,24 @@ export async function exportTableToPointInTime(ddb: DynamoDb, input: ExportTable
     const from = millisOf(spec!.ExportFromTime!);
     const to = spec!.ExportToTime !== undefined ? millisOf(spec!.ExportToTime) : now;
     if (from < earliest || from > to) {
-      throw recoveryErrors.invalidExportTime(`Incremental export period from time cannot be less than the table creation time : ${isoSeconds(earliest)}`);
+      throw recoveryErrors.invalidExportTime(
+        `Incremental export period from time cannot be less than the table creation time : ${isoSeconds(earliest)}`,
+      );
     }
     if (to > now) {
-      throw recoveryErrors.invalidExportTime(`Incremental export period to time cannot be greater than the current time : ${isoSeconds(now)}`);
+      throw recoveryErrors.invalidExportTime(
+        `Incremental export period to time cannot be greater than the current time : ${isoSeconds(now)}`,
+      );
     }
     if (to - from < 15 * MINUTE) {
-      throw recoveryErrors.invalidExportTime('Difference between export period from time and export period to time is less than 15 minutes');
+      throw recoveryErrors.invalidExportTime(
+        'Difference between export period from time and export period to time is less than 15 minutes',
+      );
     }
     if (to - from > 24 * 60 * MINUTE) {
-      throw recoveryErrors.invalidExportTime('Difference between export period from time and export period to time is greater than 24 hours');
+      throw recoveryErrors.invalidExportTime(
+        'Difference between export period from time and export period to time is greater than 24 hours',
+      );
     }
     window = { from, to, viewType: spec!.ExportViewType ?? 'NEW_AND_OLD_IMAGES' };
   } else {

@@ -4,7 +4,12 @@ import { addRead, consumedCapacity, newConsumption } from '../capacity.js';
 import type { ReturnConsumedCapacity } from '../capacity.js';
 import { tableFor } from '../context.js';
 import type { DynamoDb } from '../context.js';
-import { checkExpressionParameters, checkNoNestedKeyAccess, convertAttributesToGet, projectItem } from '../expressions/index.js';
+import {
+  checkExpressionParameters,
+  checkNoNestedKeyAccess,
+  convertAttributesToGet,
+  projectItem,
+} from '../expressions/index.js';
 import { encodeKeyOf, validateKey } from '../keys.js';
 import { itemsSql } from '../storage/items.js';
 import { isExpired, ttlAttributeOf } from '../ttl/state.js';
@@ -26,7 +31,8 @@ export async function getItem(ddb: DynamoDb, input: GetItemInput, ctx: Operation
   const key = validateItem(input.Key);
   checkExpressionParameters('GetItem', input);
   const compiled = compileMembers(input);
-  const projection = compiled.projection ?? (input.AttributesToGet ? convertAttributesToGet(input.AttributesToGet) : undefined);
+  const projection =
+    compiled.projection ?? (input.AttributesToGet ? convertAttributesToGet(input.AttributesToGet) : undefined);
   const table = tableFor(ddb, ctx, input.TableName, undefined, { access: 'read' });
   validateKey(table, key);
   checkNoNestedKeyAccess(compiled, table.keyNames);

@@ -26,7 +26,9 @@ export async function listBackups(ddb: DynamoDb, input: ListBackupsInput, ctx: O
   const lower = input.TimeRangeLowerBound !== undefined ? millisOf(input.TimeRangeLowerBound) : undefined;
   const upper = input.TimeRangeUpperBound !== undefined ? millisOf(input.TimeRangeUpperBound) : undefined;
   if (lower !== undefined && upper !== undefined && lower > upper) {
-    throw invalid('One or more parameter values were invalid: Time range lower bound must be less than or equal to upper bound');
+    throw invalid(
+      'One or more parameter values were invalid: Time range lower bound must be less than or equal to upper bound',
+    );
   }
   let startKey: string | undefined;
   if (input.ExclusiveStartBackupArn !== undefined) {
@@ -35,7 +37,9 @@ export async function listBackups(ddb: DynamoDb, input: ListBackupsInput, ctx: O
       throw invalid('Invalid Request: The supplied ExclusiveStartBackupArn does not match the region');
     }
   }
-  const tableName = input.TableName?.startsWith('arn:') ? input.TableName.slice(input.TableName.indexOf(':table/') + 7) : input.TableName;
+  const tableName = input.TableName?.startsWith('arn:')
+    ? input.TableName.slice(input.TableName.indexOf(':table/') + 7)
+    : input.TableName;
   const type = input.BackupType ?? 'USER';
   const matches: BackupRecord[] = [];
   for (const b of await backupsSql.list(ddb.store, ctx.account, ctx.region, tableName)) {

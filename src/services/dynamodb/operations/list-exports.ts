@@ -10,11 +10,16 @@ const encodeToken = (id: number) => Buffer.from(String(id), 'utf8').toString('he
  * Exports of the account and region, newest first; with TableArn, only those of the table that
  * carries that ARN now (none once it is deleted or re-created, as in AWS).
  */
-export async function listExports(ddb: DynamoDb, input: { TableArn?: string; MaxResults?: number; NextToken?: string }, ctx: OperationContext) {
+export async function listExports(
+  ddb: DynamoDb,
+  input: { TableArn?: string; MaxResults?: number; NextToken?: string },
+  ctx: OperationContext,
+) {
   let before: number | undefined;
   if (input.NextToken !== undefined) {
     const decoded = /^[0-9a-f]+$/.test(input.NextToken) ? Buffer.from(input.NextToken, 'hex').toString('utf8') : '';
-    if (!/^\d{1,15}$/.test(decoded)) throw invalid(`Invalid Request: Provided nextToken is invalid: ${input.NextToken}`);
+    if (!/^\d{1,15}$/.test(decoded))
+      throw invalid(`Invalid Request: Provided nextToken is invalid: ${input.NextToken}`);
     before = Number(decoded);
   }
   let tableId: string | undefined;

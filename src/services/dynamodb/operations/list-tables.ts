@@ -1,7 +1,11 @@
 import type { OperationContext } from '../../../core/service.js';
 import type { DynamoDb } from '../context.js';
 
-export function listTables(ddb: DynamoDb, input: { ExclusiveStartTableName?: string; Limit?: number }, ctx: OperationContext) {
+export function listTables(
+  ddb: DynamoDb,
+  input: { ExclusiveStartTableName?: string; Limit?: number },
+  ctx: OperationContext,
+) {
   const limit = input.Limit ?? 100;
   const names = ddb.catalog
     .list(ctx.account, ctx.region)

@@ -34,7 +34,8 @@ export async function putItem(ddb: DynamoDb, input: PutItemInput, ctx: Operation
   const item = validateItem(input.Item);
   checkExpressionParameters('PutItem', input);
   const compiled = compileMembers(input);
-  const condition = compiled.condition ?? convertExpected(input.Expected, input.ConditionalOperator, { validateValue: valueProblem });
+  const condition =
+    compiled.condition ?? convertExpected(input.Expected, input.ConditionalOperator, { validateValue: valueProblem });
   checkOldOnlyReturnValues(input.ReturnValues);
   const table = tableFor(ddb, ctx, input.TableName, undefined, { access: 'write' });
   validateItemKeys(table, item);

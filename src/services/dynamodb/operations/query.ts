@@ -45,7 +45,9 @@ export interface QueryInput {
 
 export async function query(ddb: DynamoDb, input: QueryInput, ctx: OperationContext) {
   checkExpressionParameters('Query', input);
-  const esk = input.ExclusiveStartKey ? validateItem(input.ExclusiveStartKey, { context: 'ExclusiveStartKey' }) : undefined;
+  const esk = input.ExclusiveStartKey
+    ? validateItem(input.ExclusiveStartKey, { context: 'ExclusiveStartKey' })
+    : undefined;
   const compiled = compileMembers(input);
   const legacy = { validateValue: valueProblem };
   if (!compiled.keyCondition && !input.KeyConditions) {
@@ -54,7 +56,10 @@ export async function query(ddb: DynamoDb, input: QueryInput, ctx: OperationCont
   const legacyKeys = input.KeyConditions ? convertKeyConditions(input.KeyConditions, legacy) : undefined;
   const filter = compiled.filter ?? convertFilter(input.QueryFilter, input.ConditionalOperator, legacy);
   const { projection, select } = readProjection(compiled, input, 'Querying');
-  const table = tableFor(ddb, ctx, input.TableName, undefined, { access: 'read', ...(input.IndexName ? { index: input.IndexName } : {}) });
+  const table = tableFor(ddb, ctx, input.TableName, undefined, {
+    access: 'read',
+    ...(input.IndexName ? { index: input.IndexName } : {}),
+  });
   const index = readIndex(table, input, select);
   const keyShape = index ? index.key : table.key;
   const analyzed = analyzeKeyCondition(
@@ -64,7 +69,11 @@ export async function query(ddb: DynamoDb, input: QueryInput, ctx: OperationCont
     index ? { indexName: index.name } : {},
   );
   if (filter) checkFilterNotOnKey(filter, keyShape.hash.name, keyShape.range?.name, !compiled.filter);
-  checkNoNestedKeyAccess(compiled, table.keyNames, index ? [keyShape.hash.name, ...(keyShape.range ? [keyShape.range.name] : [])] : []);
+  checkNoNestedKeyAccess(
+    compiled,
+    table.keyNames,
+    index ? [keyShape.hash.name, ...(keyShape.range ? [keyShape.range.name] : [])] : [],
+  );
   const hashValue = Object.values(analyzed.hashValue)[0] as string;
   const start = esk ? startPosition(table, index, esk) : undefined;
   if (esk && JSON.stringify(esk[keyShape.hash.name]) !== JSON.stringify(analyzed.hashValue)) {

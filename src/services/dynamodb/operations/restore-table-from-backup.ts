@@ -15,7 +15,8 @@ export interface RestoreTableFromBackupInput extends RestoreOverrides {
 /** A new table with the backup's items and indexes (index rows rebuilt), CREATING until the status delay passes. */
 export async function restoreTableFromBackup(ddb: DynamoDb, input: RestoreTableFromBackupInput, ctx: OperationContext) {
   const backup = await findBackup(ddb, ctx, input.BackupArn);
-  if (backupInUse(ddb, ctx, backup.arn)) throw recoveryErrors.backupInUse(`Backup is being used to restore another table: ${backup.arn}`);
+  if (backupInUse(ddb, ctx, backup.arn))
+    throw recoveryErrors.backupInUse(`Backup is being used to restore another table: ${backup.arn}`);
   const now = ddb.clock.now();
   const record = restoredRecord(backup.table, input, {
     id: 0,
@@ -24,10 +25,16 @@ export async function restoreTableFromBackup(ddb: DynamoDb, input: RestoreTableF
     region: ctx.region,
     now,
     activeAt: now + ddb.tableStatusDelayMs,
-    summary: { SourceBackupArn: backup.arn, SourceTableArn: backup.table.arn, RestoreDateTime: seconds(backup.createdAt) },
+    summary: {
+      SourceBackupArn: backup.arn,
+      SourceTableArn: backup.table.arn,
+      RestoreDateTime: seconds(backup.createdAt),
+    },
   });
   checkRestoreTarget(ddb, ctx, input.TargetTableName);
   record.id = await ddb.catalog.nextId();
-  const table = await createRestoredTable(ddb, ctx, record, (tx, target) => backupsSql.restoreItems(tx, backup.id, target.id));
+  const table = await createRestoredTable(ddb, ctx, record, (tx, target) =>
+    backupsSql.restoreItems(tx, backup.id, target.id),
+  );
   return { TableDescription: await describe(ddb, table, 'CREATING') };
 }

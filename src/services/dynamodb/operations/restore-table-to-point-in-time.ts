@@ -25,7 +25,11 @@ export interface RestoreTableToPointInTimeInput extends RestoreOverrides {
  * restorable time): the current items with every logged change after that time undone. Checks in
  * DynamoDB's order: request shape, source, PITR enabled, time window, then the target name.
  */
-export async function restoreTableToPointInTime(ddb: DynamoDb, input: RestoreTableToPointInTimeInput, ctx: OperationContext) {
+export async function restoreTableToPointInTime(
+  ddb: DynamoDb,
+  input: RestoreTableToPointInTimeInput,
+  ctx: OperationContext,
+) {
   const latestFlag = input.UseLatestRestorableTime === true;
   if (input.RestoreDateTime !== undefined && latestFlag) {
     throw invalid(
@@ -33,7 +37,9 @@ export async function restoreTableToPointInTime(ddb: DynamoDb, input: RestoreTab
     );
   }
   if (input.RestoreDateTime === undefined && !latestFlag) {
-    throw invalid('Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be specified, but not both');
+    throw invalid(
+      'Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be specified, but not both',
+    );
   }
   if (input.SourceTableArn !== undefined && input.SourceTableName !== undefined) {
     throw invalid('Must provide exactly one of: sourceTableArn, sourceTableName');
@@ -41,7 +47,8 @@ export async function restoreTableToPointInTime(ddb: DynamoDb, input: RestoreTab
   if (input.SourceTableArn === undefined && input.SourceTableName === undefined) {
     throw invalid("The parameter 'TableName' is required but was not present in the request");
   }
-  const sourceName = input.SourceTableArn !== undefined ? tableNameOfArn(ctx, input.SourceTableArn, 'restore') : input.SourceTableName!;
+  const sourceName =
+    input.SourceTableArn !== undefined ? tableNameOfArn(ctx, input.SourceTableArn, 'restore') : input.SourceTableName!;
   const source = ddb.catalog.get(ctx.account, ctx.region, sourceName);
   const now = ddb.clock.now();
   if (!source || now < source.record.activeAt) {

@@ -38,22 +38,31 @@ const BUCKETS = 2 ** 32;
 export async function scan(ddb: DynamoDb, input: ScanInput, ctx: OperationContext) {
   checkExpressionParameters('Scan', input);
   if (input.Segment !== undefined && input.TotalSegments === undefined) {
-    throw invalid('The TotalSegments parameter is required but was not present in the request when Segment parameter is present');
+    throw invalid(
+      'The TotalSegments parameter is required but was not present in the request when Segment parameter is present',
+    );
   }
   if (input.TotalSegments !== undefined && input.Segment === undefined) {
-    throw invalid('The Segment parameter is required but was not present in the request when parameter TotalSegments is present');
+    throw invalid(
+      'The Segment parameter is required but was not present in the request when parameter TotalSegments is present',
+    );
   }
   if (input.Segment !== undefined && input.TotalSegments !== undefined && input.Segment >= input.TotalSegments) {
     throw invalid(
       `The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${input.Segment} is not less than TotalSegments: ${input.TotalSegments}`,
     );
   }
-  const esk = input.ExclusiveStartKey ? validateItem(input.ExclusiveStartKey, { context: 'ExclusiveStartKey' }) : undefined;
+  const esk = input.ExclusiveStartKey
+    ? validateItem(input.ExclusiveStartKey, { context: 'ExclusiveStartKey' })
+    : undefined;
   const compiled = compileMembers(input);
   const legacy = { validateValue: valueProblem };
   const filter = compiled.filter ?? convertFilter(input.ScanFilter, input.ConditionalOperator, legacy);
   const { projection, select } = readProjection(compiled, input, 'Scanning');
-  const table = tableFor(ddb, ctx, input.TableName, undefined, { access: 'read', ...(input.IndexName ? { index: input.IndexName } : {}) });
+  const table = tableFor(ddb, ctx, input.TableName, undefined, {
+    access: 'read',
+    ...(input.IndexName ? { index: input.IndexName } : {}),
+  });
   const index = readIndex(table, input, select);
   checkNoNestedKeyAccess(compiled, table.keyNames);
   let buckets: { low: number; high: number } | undefined;

@@ -5,7 +5,11 @@ import { tagsSql } from '../tags/store.js';
 import type { Tag } from '../tags/store.js';
 import { MAX_TAGS, checkTags, tooManyTags } from '../tags/validate.js';
 
-export async function tagResource(ddb: DynamoDb, input: { ResourceArn: string; Tags?: Partial<Tag>[] }, ctx: OperationContext) {
+export async function tagResource(
+  ddb: DynamoDb,
+  input: { ResourceArn: string; Tags?: Partial<Tag>[] },
+  ctx: OperationContext,
+) {
   const name = checkTagArn(ctx, input.ResourceArn, 'TagResource');
   const tags = checkTags(input.Tags, true);
   const table = tableOfTagArn(ddb, ctx, input.ResourceArn, name);

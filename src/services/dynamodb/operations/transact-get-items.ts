@@ -17,7 +17,14 @@ import { validateItem } from '../values/validate.js';
 import { compileMembers } from './shared/compile.js';
 
 export interface TransactGetItemsInput {
-  TransactItems: { Get: { TableName: string; Key: Item; ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> } }[];
+  TransactItems: {
+    Get: {
+      TableName: string;
+      Key: Item;
+      ProjectionExpression?: string;
+      ExpressionAttributeNames?: Record<string, string>;
+    };
+  }[];
   ReturnConsumedCapacity?: ReturnConsumedCapacity;
 }
 
@@ -46,7 +53,9 @@ export async function transactGetItems(ddb: DynamoDb, input: TransactGetItemsInp
     seen.add(id);
   }
   if (planned.some((p) => p.problem)) {
-    throw transactionCanceled(planned.map((p) => (p.problem ? { Code: 'ValidationError', Message: p.problem } : { Code: 'None' })));
+    throw transactionCanceled(
+      planned.map((p) => (p.problem ? { Code: 'ValidationError', Message: p.problem } : { Code: 'None' })),
+    );
   }
   const capacities = new Map<Table, Consumption>();
   const now = ddb.clock.now();
@@ -73,7 +82,9 @@ export async function transactGetItems(ddb: DynamoDb, input: TransactGetItemsInp
   });
   for (const c of capacities.values()) c.table *= 2;
   const result: Record<string, unknown> = { Responses: responses };
-  const consumed = [...capacities].map(([table, c]) => consumedCapacity(table, input.ReturnConsumedCapacity, c)).filter(Boolean);
+  const consumed = [...capacities]
+    .map(([table, c]) => consumedCapacity(table, input.ReturnConsumedCapacity, c))
+    .filter(Boolean);
   if (consumed.length) result['ConsumedCapacity'] = consumed;
   return result;
 }

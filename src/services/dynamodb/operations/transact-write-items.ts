@@ -56,12 +56,14 @@ interface Planned {
   problem?: string;
 }
 
-function actionOf(t: TransactWriteItem): [Planned['kind'], ActionBase & { Key?: Item; Item?: Item; UpdateExpression?: string }] {
-  const present = (['ConditionCheck', 'Put', 'Delete', 'Update'] as const).filter((k) => t[k] !== undefined && t[k] !== null);
+function actionOf(
+  t: TransactWriteItem,
+): [Planned['kind'], ActionBase & { Key?: Item; Item?: Item; UpdateExpression?: string }] {
+  const present = (['ConditionCheck', 'Put', 'Delete', 'Update'] as const).filter(
+    (k) => t[k] !== undefined && t[k] !== null,
+  );
   if (present.length !== 1) {
-    throw invalid(
-      'TransactItems can only contain one of Check, Put, Update or Delete',
-    );
+    throw invalid('TransactItems can only contain one of Check, Put, Update or Delete');
   }
   const kind = present[0]!;
   return [kind, t[kind]!];
@@ -118,7 +120,9 @@ export async function transactWriteItems(ddb: DynamoDb, input: TransactWriteItem
     if (earlier) return earlier;
   }
   if (planned.some((p) => p.problem)) {
-    throw transactionCanceled(planned.map((p) => (p.problem ? { Code: 'ValidationError', Message: p.problem } : { Code: 'None' })));
+    throw transactionCanceled(
+      planned.map((p) => (p.problem ? { Code: 'ValidationError', Message: p.problem } : { Code: 'None' })),
+    );
   }
   const capacities = new Map<Table, Consumption>();
   await ddb.store.transaction(async (tx) => {
@@ -151,7 +155,8 @@ export async function transactWriteItems(ddb: DynamoDb, input: TransactWriteItem
         else if (p.kind === 'Update') {
           next = applyUpdate(p.update!, old, { key: p.keyItem! }).item;
           validateItemKeys(p.table, next);
-          if (itemSize(next) > MAX_ITEM_SIZE) throw invalid('Item size to update has exceeded the maximum allowed size');
+          if (itemSize(next) > MAX_ITEM_SIZE)
+            throw invalid('Item size to update has exceeded the maximum allowed size');
         }
         problems.push({ Code: 'None' });
       } catch (err) {
@@ -167,14 +172,17 @@ export async function transactWriteItems(ddb: DynamoDb, input: TransactWriteItem
       if (p.kind === 'ConditionCheck') continue;
       const old = olds[i];
       const next = nexts[i];
-      if (old || next) await ddb.writer.apply(tx, { table: p.table, key: p.key!, oldItem: old, newItem: next, at: ddb.clock.now() });
+      if (old || next)
+        await ddb.writer.apply(tx, { table: p.table, key: p.key!, oldItem: old, newItem: next, at: ddb.clock.now() });
       let c = capacities.get(p.table);
       if (!c) capacities.set(p.table, (c = newConsumption('write')));
       addWrite(c, p.table, old, next, 2);
     }
   });
   const out: Record<string, unknown> = {};
-  const consumed = [...capacities].map(([table, c]) => consumedCapacity(table, input.ReturnConsumedCapacity, c)).filter(Boolean);
+  const consumed = [...capacities]
+    .map(([table, c]) => consumedCapacity(table, input.ReturnConsumedCapacity, c))
+    .filter(Boolean);
   if (consumed.length) out['ConsumedCapacity'] = consumed;
   if (input.ReturnItemCollectionMetrics === 'SIZE') out['ItemCollectionMetrics'] = {};
   if (token) ddb.tokens.remember(scope, token, fingerprint, out);

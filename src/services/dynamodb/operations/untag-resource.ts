@@ -5,7 +5,11 @@ import { tagsSql } from '../tags/store.js';
 import { checkTagKeys } from '../tags/validate.js';
 
 /** Remove tag keys; keys the table does not carry are ignored, as AWS does. */
-export async function untagResource(ddb: DynamoDb, input: { ResourceArn: string; TagKeys?: string[] }, ctx: OperationContext) {
+export async function untagResource(
+  ddb: DynamoDb,
+  input: { ResourceArn: string; TagKeys?: string[] },
+  ctx: OperationContext,
+) {
   const name = checkTagArn(ctx, input.ResourceArn, 'UntagResource');
   const keys = checkTagKeys(input.TagKeys);
   const table = tableOfTagArn(ddb, ctx, input.ResourceArn, name);

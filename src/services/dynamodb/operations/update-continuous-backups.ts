@@ -15,7 +15,11 @@ export interface UpdateContinuousBackupsInput {
  * Turn point-in-time recovery on or off. On: item changes are logged from now on (history starts
  * now; re-enabling an enabled table keeps it). Off: the history is discarded.
  */
-export async function updateContinuousBackups(ddb: DynamoDb, input: UpdateContinuousBackupsInput, ctx: OperationContext) {
+export async function updateContinuousBackups(
+  ddb: DynamoDb,
+  input: UpdateContinuousBackupsInput,
+  ctx: OperationContext,
+) {
   const table = tableFor(ddb, ctx, input.TableName, (name) => recoveryErrors.tableNotFound(name));
   const spec = input.PointInTimeRecoverySpecification;
   const pitr = pitrOf(ddb);

@@ -45,7 +45,8 @@ export async function updateItem(ddb: DynamoDb, input: UpdateItemInput, ctx: Ope
   const compiled = compileMembers(input);
   const legacyOptions = { validateValue: valueProblem };
   const update =
-    compiled.update ?? (input.AttributeUpdates ? convertAttributeUpdates(input.AttributeUpdates, legacyOptions) : undefined);
+    compiled.update ??
+    (input.AttributeUpdates ? convertAttributeUpdates(input.AttributeUpdates, legacyOptions) : undefined);
   const condition = compiled.condition ?? convertExpected(input.Expected, input.ConditionalOperator, legacyOptions);
   const table = tableFor(ddb, ctx, input.TableName, undefined, { access: 'write' });
   validateKey(table, keyItem);

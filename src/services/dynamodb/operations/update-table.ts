@@ -20,7 +20,12 @@ export interface UpdateTableInput {
   BillingMode?: 'PROVISIONED' | 'PAY_PER_REQUEST';
   ProvisionedThroughput?: Throughput;
   GlobalSecondaryIndexUpdates?: {
-    Create?: { IndexName: string; KeySchema: KeySchemaElement[]; Projection: Projection; ProvisionedThroughput?: Throughput };
+    Create?: {
+      IndexName: string;
+      KeySchema: KeySchemaElement[];
+      Projection: Projection;
+      ProvisionedThroughput?: Throughput;
+    };
     Update?: { IndexName: string; ProvisionedThroughput?: Throughput };
     Delete?: { IndexName: string };
   }[];
@@ -34,7 +39,9 @@ export interface UpdateTableInput {
 export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: OperationContext) {
   const table = tableFor(ddb, ctx, input.TableName, ddbErrors.tableNotFound, { whileCreating: true });
   if (ddb.clock.now() < table.record.activeAt) {
-    throw ddbErrors.resourceInUse(`Attempt to change a resource which is still in use: Table is being created: ${table.name}`);
+    throw ddbErrors.resourceInUse(
+      `Attempt to change a resource which is still in use: Table is being created: ${table.name}`,
+    );
   }
   const updates = input.GlobalSecondaryIndexUpdates ?? [];
   if (
@@ -77,10 +84,10 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
     ) {
       throw invalid(
         `The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: ${record.throughput.read}. Requested ReadCapacityUnits: ${t.ReadCapacityUnits}. Current WriteCapacityUnits provisioned for the table: ${record.throughput.write}. Requested WriteCapacityUnits: ${t.WriteCapacityUnits}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
-
       );
     }
-    if (t.ReadCapacityUnits > record.throughput.read || t.WriteCapacityUnits > record.throughput.write) record.throughput.lastIncrease = now;
+    if (t.ReadCapacityUnits > record.throughput.read || t.WriteCapacityUnits > record.throughput.write)
+      record.throughput.lastIncrease = now;
     if (t.ReadCapacityUnits < record.throughput.read || t.WriteCapacityUnits < record.throughput.write) {
       record.throughput.lastDecrease = now;
       record.throughput.decreasesToday++;
@@ -98,7 +105,9 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
     for (const def of input.AttributeDefinitions) {
       const existing = record.attributeDefinitions.find((d) => d.AttributeName === def.AttributeName);
       if (existing && existing.AttributeType !== def.AttributeType) {
-        throw invalid(`One or more parameter values were invalid: Cannot change the type of attribute ${def.AttributeName}`);
+        throw invalid(
+          `One or more parameter values were invalid: Cannot change the type of attribute ${def.AttributeName}`,
+        );
       }
       if (!existing) record.attributeDefinitions.push(def);
     }
@@ -107,7 +116,9 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
   const deleted: IndexRecord[] = [];
   const onlineChanges = updates.filter((u) => u.Create || u.Delete).length;
   if (onlineChanges > 1) {
-    throw ddbErrors.limitExceeded('Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table');
+    throw ddbErrors.limitExceeded(
+      'Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table',
+    );
   }
   for (const u of updates) {
     if (u.Create) {
@@ -118,7 +129,9 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
       checkKeySchema(c.KeySchema, record.attributeDefinitions, c.IndexName);
       checkProjection(c.Projection, c.IndexName);
       if (billing === 'PROVISIONED' && !c.ProvisionedThroughput) {
-        throw invalid(`One or more parameter values were invalid: ProvisionedThroughput must be specified for index: ${c.IndexName}`);
+        throw invalid(
+          `One or more parameter values were invalid: ProvisionedThroughput must be specified for index: ${c.IndexName}`,
+        );
       }
       checkThroughput(c.ProvisionedThroughput);
       const index: IndexRecord = {
@@ -147,7 +160,8 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
       }
     } else if (u.Delete) {
       const idx = record.gsis.findIndex((x) => x.name === u.Delete!.IndexName);
-      if (idx < 0) throw ddbErrors.resourceNotFound(`Requested resource not found: Index: ${u.Delete.IndexName} not found`);
+      if (idx < 0)
+        throw ddbErrors.resourceNotFound(`Requested resource not found: Index: ${u.Delete.IndexName} not found`);
       deleted.push({ ...record.gsis[idx]!, deleting: true });
       record.gsis.splice(idx, 1);
       await itemsSql.dropIndex(ddb.store, record.id, u.Delete.IndexName);
@@ -179,7 +193,15 @@ async function backfill(ddb: DynamoDb, table: Table, indexName: string): Promise
         const item = JSON.parse(row.item) as Item;
         if (!inIndex(index, item)) continue;
         const projected = projectForIndex(table, index, item);
-        await itemsSql.putIndex(tx, table.id, index.name, encodeKeyOf(index.key, item), row, JSON.stringify(projected), itemSize(projected));
+        await itemsSql.putIndex(
+          tx,
+          table.id,
+          index.name,
+          encodeKeyOf(index.key, item),
+          row,
+          JSON.stringify(projected),
+          itemSize(projected),
+        );
       }
       if (rows.length < 500) break;
       const last = rows[rows.length - 1]!;

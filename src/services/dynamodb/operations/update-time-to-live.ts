@@ -16,7 +16,9 @@ export async function updateTimeToLive(ddb: DynamoDb, input: UpdateTimeToLiveInp
   const table = tableFor(ddb, ctx, input.TableName, ddbErrors.tableNotFound, { whileCreating: true });
   const now = ddb.clock.now();
   if (now < table.record.activeAt) {
-    throw ddbErrors.resourceInUse(`Attempt to change a resource which is still in use: Table ${table.name} is being created`);
+    throw ddbErrors.resourceInUse(
+      `Attempt to change a resource which is still in use: Table ${table.name} is being created`,
+    );
   }
   const ttl = ttlFor(ddb.store);
   if (!ttl) throw new Error('DynamoDB TTL is not attached to this store');
@@ -33,7 +35,9 @@ export async function updateTimeToLive(ddb: DynamoDb, input: UpdateTimeToLiveInp
   if (!enabled) {
     if (!current?.enabled) throw invalid('TimeToLive is already disabled');
     if (current.attributeName !== attributeName) {
-      throw invalid(`TimeToLive is active on a different AttributeName: current AttributeName is ${current.attributeName}`);
+      throw invalid(
+        `TimeToLive is active on a different AttributeName: current AttributeName is ${current.attributeName}`,
+      );
     }
   }
   if (current && now >= current.updatedAt && now < current.updatedAt + ttl.options.cooldownMs) {

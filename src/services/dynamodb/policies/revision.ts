@@ -9,7 +9,11 @@ export const policyNotFound = (arn: string) =>
   recoveryErrors.policyNotFound(`Resource-based policy not found for the provided ResourceArn: ${arn}`);
 
 /** PutResourcePolicy / DeleteResourcePolicy's ExpectedRevisionId condition. */
-export function checkExpectedRevision(expected: string | undefined, current: StoredPolicy | undefined, target: PolicyTarget): void {
+export function checkExpectedRevision(
+  expected: string | undefined,
+  current: StoredPolicy | undefined,
+  target: PolicyTarget,
+): void {
   if (expected === undefined) return;
   if (expected === NO_POLICY && !current) return;
   if (!current) throw policyNotFound(target.resourceArn);

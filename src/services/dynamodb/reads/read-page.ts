@@ -65,7 +65,12 @@ export async function readPage(db: Db, source: ReadSource): Promise<PageResult> 
   }
 }
 
-function fetchRows(db: Db, s: ReadSource, position: Position | undefined, limit: number): Promise<(ScanRow | IndexRow)[]> {
+function fetchRows(
+  db: Db,
+  s: ReadSource,
+  position: Position | undefined,
+  limit: number,
+): Promise<(ScanRow | IndexRow)[]> {
   const t = s.table.id;
   if (s.partition) {
     const p = s.partition;

@@ -30,7 +30,8 @@ export function readIndex(
   if (input.IndexName === undefined) return undefined;
   const index = table.indexByName.get(input.IndexName);
   if (!index) throw invalid(`The table does not have the specified index: ${input.IndexName}`);
-  if (index.global && input.ConsistentRead) throw invalid('Consistent reads are not supported on global secondary indexes');
+  if (index.global && input.ConsistentRead)
+    throw invalid('Consistent reads are not supported on global secondary indexes');
   checkIndexSelect(index, select, input.Select !== undefined);
   return index;
 }

@@ -28,7 +28,11 @@ function needsTableFetch(index: IndexInfo | undefined, select: Select, projectio
   if (!index || index.global || index.projects === 'ALL') return false;
   if (select === 'ALL_ATTRIBUTES') return true;
   if (!projection) return false;
-  const projected = new Set([...index.include, index.key.hash.name, ...(index.key.range ? [index.key.range.name] : [])]);
+  const projected = new Set([
+    ...index.include,
+    index.key.hash.name,
+    ...(index.key.range ? [index.key.range.name] : []),
+  ]);
   return projection.paths.some((p) => typeof p[0] === 'string' && !projected.has(p[0]));
 }
 
@@ -36,7 +40,11 @@ function needsTableFetch(index: IndexInfo | undefined, select: Select, projectio
  * Query and Scan: when nothing needs to look inside the items (no filter, projection, TTL, LSI
  * fetch or COUNT), the stored JSON is spliced into the answer without being parsed.
  */
-export async function respondReadRaw(ddb: DynamoDb, table: Table, req: ReadRequest): Promise<Record<string, unknown> | RawJson> {
+export async function respondReadRaw(
+  ddb: DynamoDb,
+  table: Table,
+  req: ReadRequest,
+): Promise<Record<string, unknown> | RawJson> {
   const plain =
     !req.filter &&
     !req.projection &&
@@ -76,7 +84,11 @@ export async function respondRead(ddb: DynamoDb, table: Table, req: ReadRequest)
       item = JSON.parse(row.item) as Item;
       addRead(capacity, row.size, true);
     }
-    if (ttlAttribute !== undefined && (await isExpiredRead(ddb.store, table, fetch ? undefined : index, item, ttlAttribute, now))) continue;
+    if (
+      ttlAttribute !== undefined &&
+      (await isExpiredRead(ddb.store, table, fetch ? undefined : index, item, ttlAttribute, now))
+    )
+      continue;
     if (req.filter && !evaluateCondition(req.filter, item)) continue;
     count++;
     if (req.select !== 'COUNT') items.push(req.projection ? projectItem(item, req.projection) : item);

@@ -6,7 +6,8 @@ import type { Item } from '../types.js';
 import { typeOf } from '../types.js';
 import type { Position } from './read-page.js';
 
-const mismatch = () => invalid('The provided starting key is invalid: The provided key element does not match the schema');
+const mismatch = () =>
+  invalid('The provided starting key is invalid: The provided key element does not match the schema');
 
 function hasKeyOf(shape: KeyShape, item: Item): boolean {
   for (const a of [shape.hash, shape.range]) {

@@ -81,7 +81,15 @@ export const itemsSql = {
     ]);
   },
 
-  async putIndex(db: Db, tableId: number, index: string, ikey: EncodedKey, tkey: EncodedKey, item: string, size: number): Promise<void> {
+  async putIndex(
+    db: Db,
+    tableId: number,
+    index: string,
+    ikey: EncodedKey,
+    tkey: EncodedKey,
+    item: string,
+    size: number,
+  ): Promise<void> {
     await db.run(
       'INSERT INTO ddb_index_items (table_id, index_name, bucket, ipk, isk, tpk, tsk, item, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (table_id, index_name, bucket, ipk, isk, tpk, tsk) DO UPDATE SET item = excluded.item, size = excluded.size',
       [tableId, index, ikey.bucket, ikey.pk, ikey.sk, tkey.pk, tkey.sk, item, size],
@@ -149,7 +157,14 @@ export const itemsSql = {
   },
 
   /** Table rows in scan order within [bucketLow, bucketHigh), after `after` when given. */
-  scanTable(db: Db, tableId: number, bucketLow: number, bucketHigh: number, after: TablePosition | undefined, limit: number): Promise<ScanRow[]> {
+  scanTable(
+    db: Db,
+    tableId: number,
+    bucketLow: number,
+    bucketHigh: number,
+    after: TablePosition | undefined,
+    limit: number,
+  ): Promise<ScanRow[]> {
     const params: SqlValue[] = [tableId, bucketLow, bucketHigh];
     let sql = 'SELECT bucket, pk, sk, item, size FROM ddb_items WHERE table_id = ? AND bucket >= ? AND bucket < ?';
     if (after) {
@@ -183,7 +198,10 @@ export const itemsSql = {
   },
 
   async tableStats(db: Db, tableId: number): Promise<{ count: number; bytes: number }> {
-    const row = await db.get<{ c: number; b: number | null }>('SELECT COUNT(*) AS c, SUM(size) AS b FROM ddb_items WHERE table_id = ?', [tableId]);
+    const row = await db.get<{ c: number; b: number | null }>(
+      'SELECT COUNT(*) AS c, SUM(size) AS b FROM ddb_items WHERE table_id = ?',
+      [tableId],
+    );
     return { count: Number(row?.c ?? 0), bytes: Number(row?.b ?? 0) };
   },
 
@@ -197,11 +215,10 @@ export const itemsSql = {
 
   /** Size of an item collection (one partition of a table with LSIs), in bytes. */
   async collectionSize(db: Db, tableId: number, bucket: number, pk: Buffer): Promise<number> {
-    const row = await db.get<{ b: number | null }>('SELECT SUM(size) AS b FROM ddb_items WHERE table_id = ? AND bucket = ? AND pk = ?', [
-      tableId,
-      bucket,
-      pk,
-    ]);
+    const row = await db.get<{ b: number | null }>(
+      'SELECT SUM(size) AS b FROM ddb_items WHERE table_id = ? AND bucket = ? AND pk = ?',
+      [tableId, bucket, pk],
+    );
     return Number(row?.b ?? 0);
   },
 };

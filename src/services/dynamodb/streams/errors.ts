@@ -7,7 +7,8 @@ const streams = (code: string, message: string) => new AwsError(code, message, {
 
 export const streamsErrors = {
   validation: (message: string) => new AwsError('ValidationException', message, { namespace: CORAL_VALIDATE }),
-  streamNotFound: (arn: string) => streams('ResourceNotFoundException', `Requested resource not found: Stream: ${arn} not found`),
+  streamNotFound: (arn: string) =>
+    streams('ResourceNotFoundException', `Requested resource not found: Stream: ${arn} not found`),
   shardNotFound: (shardId: string, arn: string) =>
     streams('ResourceNotFoundException', `Requested resource not found: Shard: ${shardId} in Stream: ${arn} not found`),
   expiredIterator: () => streams('ExpiredIteratorException', 'The provided iterator exceeds the maximum age allowed.'),

@@ -23,7 +23,9 @@ export function decodeIterator(iterator: string): { streamArn: string; position:
   const last = iterator.lastIndexOf('|1|');
   if (last <= 0) return undefined;
   const streamArn = iterator.slice(0, last);
-  const fields = Buffer.from(iterator.slice(last + 3), 'base64').toString('latin1').split('.');
+  const fields = Buffer.from(iterator.slice(last + 3), 'base64')
+    .toString('latin1')
+    .split('.');
   if (fields.length !== 5 || !fields.every((f) => /^\d+$/.test(f))) return undefined;
   const [streamId, shardNo, after, issuedAt, check] = fields.map(Number) as [number, number, number, number, number];
   if (crc32(`${streamArn}|${fields.slice(0, 4).join('.')}`) !== check) return undefined;

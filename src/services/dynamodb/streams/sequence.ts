@@ -43,12 +43,14 @@ export class SequenceCounter {
               (SELECT MAX(end_seq) FROM ddb_stream_shards) AS ends`,
     );
     let max = Math.max(Number(row?.stored ?? 0), Number(row?.starts ?? 0), Number(row?.ends ?? 0));
-    const open = await db.all<{ stream_id: number; shard_no: number }>('SELECT stream_id, shard_no FROM ddb_stream_shards WHERE end_seq IS NULL');
+    const open = await db.all<{ stream_id: number; shard_no: number }>(
+      'SELECT stream_id, shard_no FROM ddb_stream_shards WHERE end_seq IS NULL',
+    );
     for (const s of open) {
-      const last = await db.get<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM ddb_stream_records WHERE stream_id = ? AND shard_no = ?', [
-        s.stream_id,
-        s.shard_no,
-      ]);
+      const last = await db.get<{ seq: number | null }>(
+        'SELECT MAX(seq) AS seq FROM ddb_stream_records WHERE stream_id = ? AND shard_no = ?',
+        [s.stream_id, s.shard_no],
+      );
       max = Math.max(max, Number(last?.seq ?? 0));
     }
     this.next = max + 1;

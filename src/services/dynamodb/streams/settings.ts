@@ -15,5 +15,11 @@ export interface StreamSettings {
 export const HOUR = 60 * 60 * 1000;
 
 export function defaultStreamSettings(transitionMs: number): StreamSettings {
-  return { retentionMs: 24 * HOUR, shardRolloverMs: 4 * HOUR, iteratorTtlMs: 15 * 60 * 1000, trimEveryMs: 60 * 1000, transitionMs };
+  return {
+    retentionMs: 24 * HOUR,
+    shardRolloverMs: 4 * HOUR,
+    iteratorTtlMs: 15 * 60 * 1000,
+    trimEveryMs: 60 * 1000,
+    transitionMs,
+  };
 }

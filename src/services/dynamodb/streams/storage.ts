@@ -37,8 +37,10 @@ export interface RecordRow {
 
 export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
 
-const STREAM_COLUMNS = 'id, account, region, table_name, table_id, arn, label, view_type, key_schema, created_at, disabled_at';
-const SHARD_COLUMNS = 'stream_id, shard_no, shard_id, parent_shard_id, start_seq, end_seq, created_at, closed_at, trimmed_seq';
+const STREAM_COLUMNS =
+  'id, account, region, table_name, table_id, arn, label, view_type, key_schema, created_at, disabled_at';
+const SHARD_COLUMNS =
+  'stream_id, shard_no, shard_id, parent_shard_id, start_seq, end_seq, created_at, closed_at, trimmed_seq';
 
 /** SQL over the stream tables; every method takes the Db (store or transaction) to run on. */
 export const streamsSql = {
@@ -83,7 +85,10 @@ export const streamsSql = {
   /** Streams of an account and region (optionally of one table name), in ARN order. */
   list(db: Db, account: string, region: string, tableName: string | undefined): Promise<StreamRow[]> {
     return tableName === undefined
-      ? db.all<StreamRow>(`SELECT ${STREAM_COLUMNS} FROM ddb_streams WHERE account = ? AND region = ? ORDER BY arn`, [account, region])
+      ? db.all<StreamRow>(`SELECT ${STREAM_COLUMNS} FROM ddb_streams WHERE account = ? AND region = ? ORDER BY arn`, [
+          account,
+          region,
+        ])
       : db.all<StreamRow>(
           `SELECT ${STREAM_COLUMNS} FROM ddb_streams WHERE account = ? AND region = ? AND table_name = ? ORDER BY arn`,
           [account, region, tableName],
@@ -119,19 +124,29 @@ export const streamsSql = {
   },
 
   openShard(db: Db, streamId: number): Promise<ShardRow | undefined> {
-    return db.get<ShardRow>(`SELECT ${SHARD_COLUMNS} FROM ddb_stream_shards WHERE stream_id = ? AND end_seq IS NULL`, [streamId]);
+    return db.get<ShardRow>(`SELECT ${SHARD_COLUMNS} FROM ddb_stream_shards WHERE stream_id = ? AND end_seq IS NULL`, [
+      streamId,
+    ]);
   },
 
   shards(db: Db, streamId: number): Promise<ShardRow[]> {
-    return db.all<ShardRow>(`SELECT ${SHARD_COLUMNS} FROM ddb_stream_shards WHERE stream_id = ? ORDER BY shard_no`, [streamId]);
+    return db.all<ShardRow>(`SELECT ${SHARD_COLUMNS} FROM ddb_stream_shards WHERE stream_id = ? ORDER BY shard_no`, [
+      streamId,
+    ]);
   },
 
   shardById(db: Db, streamId: number, shardId: string): Promise<ShardRow | undefined> {
-    return db.get<ShardRow>(`SELECT ${SHARD_COLUMNS} FROM ddb_stream_shards WHERE stream_id = ? AND shard_id = ?`, [streamId, shardId]);
+    return db.get<ShardRow>(`SELECT ${SHARD_COLUMNS} FROM ddb_stream_shards WHERE stream_id = ? AND shard_id = ?`, [
+      streamId,
+      shardId,
+    ]);
   },
 
   shardByNo(db: Db, streamId: number, shardNo: number): Promise<ShardRow | undefined> {
-    return db.get<ShardRow>(`SELECT ${SHARD_COLUMNS} FROM ddb_stream_shards WHERE stream_id = ? AND shard_no = ?`, [streamId, shardNo]);
+    return db.get<ShardRow>(`SELECT ${SHARD_COLUMNS} FROM ddb_stream_shards WHERE stream_id = ? AND shard_no = ?`, [
+      streamId,
+      shardNo,
+    ]);
   },
 
   async closeShard(tx: Db, streamId: number, shardNo: number, endSeq: number, at: number): Promise<void> {
@@ -148,15 +163,19 @@ export const streamsSql = {
     await tx.run('DELETE FROM ddb_stream_shards WHERE stream_id = ? AND shard_no = ?', [streamId, shardNo]);
   },
 
-  async insertRecord(tx: Db, streamId: number, shardNo: number, seq: number, at: number, size: number, record: string): Promise<void> {
-    await tx.run('INSERT INTO ddb_stream_records (stream_id, shard_no, seq, created_at, size, record) VALUES (?, ?, ?, ?, ?, ?)', [
-      streamId,
-      shardNo,
-      seq,
-      at,
-      size,
-      record,
-    ]);
+  async insertRecord(
+    tx: Db,
+    streamId: number,
+    shardNo: number,
+    seq: number,
+    at: number,
+    size: number,
+    record: string,
+  ): Promise<void> {
+    await tx.run(
+      'INSERT INTO ddb_stream_records (stream_id, shard_no, seq, created_at, size, record) VALUES (?, ?, ?, ?, ?, ?)',
+      [streamId, shardNo, seq, at, size, record],
+    );
   },
 
   /** Records of a shard after `after` (exclusive) in sequence order. */
@@ -176,7 +195,13 @@ export const streamsSql = {
   },
 
   /** Oldest records of a shard after `after`, with their times (the trimmer walks these). */
-  oldest(db: Db, streamId: number, shardNo: number, after: number, limit: number): Promise<{ seq: number; created_at: number }[]> {
+  oldest(
+    db: Db,
+    streamId: number,
+    shardNo: number,
+    after: number,
+    limit: number,
+  ): Promise<{ seq: number; created_at: number }[]> {
     return db.all<{ seq: number; created_at: number }>(
       'SELECT seq, created_at FROM ddb_stream_records WHERE stream_id = ? AND shard_no = ? AND seq > ? ORDER BY seq LIMIT ?',
       [streamId, shardNo, after, limit],
@@ -184,12 +209,14 @@ export const streamsSql = {
   },
 
   async trimThrough(tx: Db, streamId: number, shardNo: number, seq: number): Promise<void> {
-    await tx.run('DELETE FROM ddb_stream_records WHERE stream_id = ? AND shard_no = ? AND seq <= ?', [streamId, shardNo, seq]);
-    await tx.run('UPDATE ddb_stream_shards SET trimmed_seq = ? WHERE stream_id = ? AND shard_no = ? AND trimmed_seq < ?', [
-      seq,
+    await tx.run('DELETE FROM ddb_stream_records WHERE stream_id = ? AND shard_no = ? AND seq <= ?', [
       streamId,
       shardNo,
       seq,
     ]);
+    await tx.run(
+      'UPDATE ddb_stream_shards SET trimmed_seq = ? WHERE stream_id = ? AND shard_no = ? AND trimmed_seq < ?',
+      [seq, streamId, shardNo, seq],
+    );
   },
 };

@@ -59,7 +59,10 @@ export class DynamoDbStreams {
   private timer: NodeJS.Timeout | undefined;
   private maintaining: Promise<void> | undefined;
 
-  constructor(private readonly ddb: DynamoDb, settings?: Partial<StreamSettings>) {
+  constructor(
+    private readonly ddb: DynamoDb,
+    settings?: Partial<StreamSettings>,
+  ) {
     this.settings = { ...defaultStreamSettings(ddb.tableStatusDelayMs), ...settings };
   }
 
@@ -106,7 +109,8 @@ export class DynamoDbStreams {
     else return;
     let shard = await streamsSql.openShard(tx, active.id);
     if (!shard) return; // disabled since the table was read
-    if (change.at - shard.created_at >= this.settings.shardRolloverMs) shard = await this.rollover(tx, shard, change.at);
+    if (change.at - shard.created_at >= this.settings.shardRolloverMs)
+      shard = await this.rollover(tx, shard, change.at);
     const seq = await this.sequence.take(tx);
     const viewType = active.viewType;
     const keys = keyOf(change.table.key, (newItem ?? oldItem)!);
@@ -142,7 +146,13 @@ export class DynamoDbStreams {
     return this.openShard(tx, shard.stream_id, shard.shard_no + 1, shard.shard_id, at);
   }
 
-  private async openShard(tx: Db, streamId: number, shardNo: number, parent: string | null, at: number): Promise<ShardRow> {
+  private async openShard(
+    tx: Db,
+    streamId: number,
+    shardNo: number,
+    parent: string | null,
+    at: number,
+  ): Promise<ShardRow> {
     const start = await this.sequence.take(tx);
     const row: ShardRow = {
       stream_id: streamId,
@@ -330,7 +340,11 @@ export class DynamoDbStreams {
       case 'TRIM_HORIZON':
         return shard.trimmed_seq;
       case 'LATEST':
-        return shard.end_seq ?? (await streamsSql.lastSeq(this.ddb.store, shard.stream_id, shard.shard_no)) ?? shard.trimmed_seq;
+        return (
+          shard.end_seq ??
+          (await streamsSql.lastSeq(this.ddb.store, shard.stream_id, shard.shard_no)) ??
+          shard.trimmed_seq
+        );
       case 'AT_SEQUENCE_NUMBER':
       case 'AFTER_SEQUENCE_NUMBER': {
         const n = sequence!;
@@ -348,7 +362,12 @@ export class DynamoDbStreams {
    * Records of a shard after `after`: at most `limit` and about `maxBytes` (at least one). `ended`
    * when the shard is closed and nothing is left after them.
    */
-  async read(shard: ShardRow, after: number, limit: number, maxBytes: number): Promise<{ records: RecordRow[]; after: number; ended: boolean }> {
+  async read(
+    shard: ShardRow,
+    after: number,
+    limit: number,
+    maxBytes: number,
+  ): Promise<{ records: RecordRow[]; after: number; ended: boolean }> {
     const rows = await streamsSql.records(this.ddb.store, shard.stream_id, shard.shard_no, after, limit + 1);
     const records: RecordRow[] = [];
     let bytes = 0;
@@ -366,5 +385,5 @@ export class DynamoDbStreams {
 export type ShardIteratorType = 'TRIM_HORIZON' | 'LATEST' | 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER';
 
 /** `arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>`. */
-const STREAM_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/[a-zA-Z0-9_.-]{3,255}\/stream\/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/;
-
+const STREAM_ARN =
+  /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/[a-zA-Z0-9_.-]{3,255}\/stream\/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/;

@@ -32,8 +32,14 @@ export function checkCreateStreamSpecification(spec: StreamSpecificationInput | 
 }
 
 /** CreateTable: open the table's first stream when the specification enables one. */
-export async function createTableStream(ddb: DynamoDb, record: TableRecord, spec: StreamSpecificationInput | undefined, now: number): Promise<void> {
-  if (spec?.StreamEnabled && spec.StreamViewType) await runtime(ddb).enable(record, spec.StreamViewType as StreamViewType, now);
+export async function createTableStream(
+  ddb: DynamoDb,
+  record: TableRecord,
+  spec: StreamSpecificationInput | undefined,
+  now: number,
+): Promise<void> {
+  if (spec?.StreamEnabled && spec.StreamViewType)
+    await runtime(ddb).enable(record, spec.StreamViewType as StreamViewType, now);
 }
 
 interface UpdateTableStreamInput {
@@ -65,8 +71,14 @@ export function checkUpdateStreamSpecification(current: TableRecord, input: Upda
 }
 
 /** UpdateTable: enable a new stream or disable the current one (already checked). */
-export async function updateTableStream(ddb: DynamoDb, record: TableRecord, spec: StreamSpecificationInput | undefined, now: number): Promise<void> {
+export async function updateTableStream(
+  ddb: DynamoDb,
+  record: TableRecord,
+  spec: StreamSpecificationInput | undefined,
+  now: number,
+): Promise<void> {
   if (!spec) return;
-  if (spec.StreamEnabled && spec.StreamViewType) await runtime(ddb).enable(record, spec.StreamViewType as StreamViewType, now);
+  if (spec.StreamEnabled && spec.StreamViewType)
+    await runtime(ddb).enable(record, spec.StreamViewType as StreamViewType, now);
   else if (!spec.StreamEnabled) await runtime(ddb).disable(record, now);
 }

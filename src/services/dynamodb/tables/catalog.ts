@@ -63,7 +63,11 @@ export class TableCatalog {
   async remove(table: Table): Promise<void> {
     const r = table.record;
     await this.store.transaction(async (tx) => {
-      await tx.run('DELETE FROM ddb_tables WHERE account = ? AND region = ? AND name = ?', [r.account, r.region, r.name]);
+      await tx.run('DELETE FROM ddb_tables WHERE account = ? AND region = ? AND name = ?', [
+        r.account,
+        r.region,
+        r.name,
+      ]);
       await tx.run('DELETE FROM ddb_items WHERE table_id = ?', [r.id]);
       await tx.run('DELETE FROM ddb_index_items WHERE table_id = ?', [r.id]);
     });

@@ -38,12 +38,17 @@ export function checkThroughput(t: { ReadCapacityUnits: number; WriteCapacityUni
 /** Validate a key schema against the attribute definitions (table or index). */
 export function checkKeySchema(keySchema: KeySchemaElement[], defs: AttributeDefinition[], index?: string): void {
   const names = keySchema.map((k) => k.AttributeName);
-  if (new Set(names).size !== names.length) throw invalid('Invalid KeySchema: Some index key attribute have no definition');
+  if (new Set(names).size !== names.length)
+    throw invalid('Invalid KeySchema: Some index key attribute have no definition');
   if (keySchema[0]?.KeyType !== 'HASH') {
-    throw invalid(`${index ? `Invalid KeySchema for index ${index}` : 'Invalid KeySchema'}: The first KeySchemaElement is not a HASH key type`);
+    throw invalid(
+      `${index ? `Invalid KeySchema for index ${index}` : 'Invalid KeySchema'}: The first KeySchemaElement is not a HASH key type`,
+    );
   }
   if (keySchema[1] && keySchema[1].KeyType !== 'RANGE') {
-    throw invalid(`${index ? `Invalid KeySchema for index ${index}` : 'Invalid KeySchema'}: The second KeySchemaElement is not a RANGE key type`);
+    throw invalid(
+      `${index ? `Invalid KeySchema for index ${index}` : 'Invalid KeySchema'}: The second KeySchemaElement is not a RANGE key type`,
+    );
   }
   const defined = new Set(defs.map((d) => d.AttributeName));
   const missing = names.filter((n) => !defined.has(n));
@@ -58,12 +63,17 @@ export function checkProjection(p: Projection, index: string): void {
   const type = p.ProjectionType;
   if (type === 'INCLUDE') {
     if (!p.NonKeyAttributes || p.NonKeyAttributes.length === 0) {
-      throw invalid('One or more parameter values were invalid: ProjectionType is INCLUDE, but NonKeyAttributes is not specified');
+      throw invalid(
+        'One or more parameter values were invalid: ProjectionType is INCLUDE, but NonKeyAttributes is not specified',
+      );
     }
   } else if (p.NonKeyAttributes && p.NonKeyAttributes.length > 0) {
-    throw invalid(`One or more parameter values were invalid: ProjectionType is ${type ?? 'null'}, but NonKeyAttributes is specified`);
+    throw invalid(
+      `One or more parameter values were invalid: ProjectionType is ${type ?? 'null'}, but NonKeyAttributes is specified`,
+    );
   }
-  if (!type) throw invalid(`One or more parameter values were invalid: Unknown ProjectionType: null for index: ${index}`);
+  if (!type)
+    throw invalid(`One or more parameter values were invalid: Unknown ProjectionType: null for index: ${index}`);
 }
 
 /** CreateTable's semantic checks, in the order DynamoDB applies them. */
@@ -98,7 +108,8 @@ export function validateCreateTable(input: CreateTableInput): void {
   const used = new Set(keySchema.map((k) => k.AttributeName));
   const tableHash = keySchema[0]!.AttributeName;
   for (const lsi of lsis) {
-    if (indexNames.has(lsi.IndexName)) throw invalid(`One or more parameter values were invalid: Duplicate index name: ${lsi.IndexName}`);
+    if (indexNames.has(lsi.IndexName))
+      throw invalid(`One or more parameter values were invalid: Duplicate index name: ${lsi.IndexName}`);
     indexNames.add(lsi.IndexName);
     checkKeySchema(lsi.KeySchema, defs, lsi.IndexName);
     const hash = lsi.KeySchema[0]!.AttributeName;
@@ -108,21 +119,28 @@ export function validateCreateTable(input: CreateTableInput): void {
       );
     }
     if (lsi.KeySchema.length !== 2) {
-      throw invalid(`One or more parameter values were invalid: Index KeySchema does not have a range key for index: ${lsi.IndexName}`);
+      throw invalid(
+        `One or more parameter values were invalid: Index KeySchema does not have a range key for index: ${lsi.IndexName}`,
+      );
     }
     checkProjection(lsi.Projection, lsi.IndexName);
     for (const k of lsi.KeySchema) used.add(k.AttributeName);
   }
   if (lsis.length > 5) {
-    throw invalid('One or more parameter values were invalid: Number of LocalSecondaryIndexes exceeds per-table limit of 5');
+    throw invalid(
+      'One or more parameter values were invalid: Number of LocalSecondaryIndexes exceeds per-table limit of 5',
+    );
   }
   for (const gsi of gsis) {
-    if (indexNames.has(gsi.IndexName)) throw invalid(`One or more parameter values were invalid: Duplicate index name: ${gsi.IndexName}`);
+    if (indexNames.has(gsi.IndexName))
+      throw invalid(`One or more parameter values were invalid: Duplicate index name: ${gsi.IndexName}`);
     indexNames.add(gsi.IndexName);
     checkKeySchema(gsi.KeySchema, defs, gsi.IndexName);
     checkProjection(gsi.Projection, gsi.IndexName);
     if (billing === 'PROVISIONED' && !gsi.ProvisionedThroughput) {
-      throw invalid(`One or more parameter values were invalid: ProvisionedThroughput must be specified for index: ${gsi.IndexName}`);
+      throw invalid(
+        `One or more parameter values were invalid: ProvisionedThroughput must be specified for index: ${gsi.IndexName}`,
+      );
     }
     if (billing === 'PAY_PER_REQUEST' && gsi.ProvisionedThroughput) {
       throw invalid(
@@ -133,7 +151,9 @@ export function validateCreateTable(input: CreateTableInput): void {
     for (const k of gsi.KeySchema) used.add(k.AttributeName);
   }
   if (gsis.length > 20) {
-    throw invalid('One or more parameter values were invalid: GlobalSecondaryIndex count exceeds the per-table limit of 20');
+    throw invalid(
+      'One or more parameter values were invalid: GlobalSecondaryIndex count exceeds the per-table limit of 20',
+    );
   }
   const unused = defNames.filter((n) => !used.has(n));
   if (unused.length > 0 || defNames.length !== used.size) {

@@ -8,11 +8,14 @@ import { recoveryErrors } from '../backups/errors.js';
 
 const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
 
-const mustStartWithArn = (arn: string) => invalid(`One or more parameter values were invalid: ARNs must start with 'arn:': ${arn}`);
+const mustStartWithArn = (arn: string) =>
+  invalid(`One or more parameter values were invalid: ARNs must start with 'arn:': ${arn}`);
 const notDynamoDbResource = (arn: string) =>
   invalid(`One or more parameter values were invalid: Provided Arn is not a DynamoDB resource arn: ${arn}`);
 const onlyTableOrStream = (arn: string) =>
-  invalid(`One or more parameter values were invalid: Invalid resource arn provided, only table or stream is accepted. Provided resource arn: ${arn}`);
+  invalid(
+    `One or more parameter values were invalid: Invalid resource arn provided, only table or stream is accepted. Provided resource arn: ${arn}`,
+  );
 const invalidTableArn = (arn: string) => invalid(`Invalid TableArn: Invalid ResourceArn provided as input ${arn}`);
 
 /** `User: … is not authorized to perform: dynamodb:<Op> on resource: <arn> …`, as AWS words a denied tag call. */
@@ -35,7 +38,8 @@ function resourcePath(resource: string): ResourcePath | undefined {
   const parts = resource.slice(6).split('/');
   const table = parts[0] ?? '';
   if (parts.length === 1) return { table, kind: 'table' };
-  if (parts.length === 3 && (parts[1] === 'index' || parts[1] === 'stream')) return { table, kind: parts[1], sub: parts[2]! };
+  if (parts.length === 3 && (parts[1] === 'index' || parts[1] === 'stream'))
+    return { table, kind: parts[1], sub: parts[2]! };
   return { table, kind: 'other' };
 }
 
@@ -99,7 +103,9 @@ export function policyTarget(ddb: DynamoDb, ctx: OperationContext, arn: string):
   if (path.kind === 'stream') {
     const latest = table.record.extra['LatestStreamArn'];
     if (typeof latest !== 'string' || !latest.endsWith(`/stream/${path.sub}`)) {
-      throw ddbErrors.resourceNotFound(`Requested resource not found: Stream: ${path.sub} not found for Table: ${path.table}`);
+      throw ddbErrors.resourceNotFound(
+        `Requested resource not found: Stream: ${path.sub} not found for Table: ${path.table}`,
+      );
     }
     return { table, resourceArn: `${table.record.arn}/stream/${path.sub}` };
   }
@@ -111,12 +117,11 @@ export function policyTarget(ddb: DynamoDb, ctx: OperationContext, arn: string):
  * ExportTableToPointInTime's TableArn): the table name, or the error for the ARN's form. The two
  * APIs word a bare name and another account's ARN differently.
  */
-export function tableNameOfArn(
-  ctx: OperationContext,
-  arn: string,
-  api: 'restore' | 'export',
-): string {
-  const notValid = () => invalid(`One or more parameter values were invalid: ${api === 'restore' ? 'sourceTableArn' : 'tableArn'} is not a valid ARN`);
+export function tableNameOfArn(ctx: OperationContext, arn: string, api: 'restore' | 'export'): string {
+  const notValid = () =>
+    invalid(
+      `One or more parameter values were invalid: ${api === 'restore' ? 'sourceTableArn' : 'tableArn'} is not a valid ARN`,
+    );
   if (!arn.startsWith('arn:')) throw api === 'restore' ? mustStartWithArn(arn) : notValid();
   const parsed = parseArn(arn);
   const path = parsed ? resourcePath(parsed.resource) : undefined;

@@ -17,7 +17,9 @@ export const tagsSql = {
 
   /** Add or overwrite tags; a new key goes last, an overwritten key keeps its place. */
   async put(db: Db, tableId: number, tags: readonly Tag[]): Promise<void> {
-    const row = await db.get<{ p: number | null }>('SELECT MAX(position) AS p FROM ddb_tags WHERE table_id = ?', [tableId]);
+    const row = await db.get<{ p: number | null }>('SELECT MAX(position) AS p FROM ddb_tags WHERE table_id = ?', [
+      tableId,
+    ]);
     let position = Number(row?.p ?? 0);
     for (const tag of tags) {
       await db.run(

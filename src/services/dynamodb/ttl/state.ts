@@ -49,7 +49,8 @@ export function isExpired(item: Item, attribute: string, nowMs: number): boolean
 /** Whether an index row carries the TTL attribute (or can only lack it because the item does). */
 function indexCarries(table: Table, index: IndexInfo, attribute: string): boolean {
   if (index.projects === 'ALL') return true;
-  if (table.keyNames.includes(attribute) || index.key.hash.name === attribute || index.key.range?.name === attribute) return true;
+  if (table.keyNames.includes(attribute) || index.key.hash.name === attribute || index.key.range?.name === attribute)
+    return true;
   return index.projects === 'INCLUDE' && index.include.has(attribute);
 }
 
@@ -57,7 +58,14 @@ function indexCarries(table: Table, index: IndexInfo, attribute: string): boolea
  * Whether an item read by Query/Scan has expired. Index rows that do not project the TTL
  * attribute are checked against the table's item.
  */
-export async function isExpiredRead(db: Db, table: Table, index: IndexInfo | undefined, item: Item, attribute: string, nowMs: number): Promise<boolean> {
+export async function isExpiredRead(
+  db: Db,
+  table: Table,
+  index: IndexInfo | undefined,
+  item: Item,
+  attribute: string,
+  nowMs: number,
+): Promise<boolean> {
   if (!index || attribute in item || indexCarries(table, index, attribute)) return isExpired(item, attribute, nowMs);
   const row = await itemsSql.get(db, table.id, encodeKeyOf(table.key, item));
   return row ? isExpired(JSON.parse(row.item) as Item, attribute, nowMs) : false;

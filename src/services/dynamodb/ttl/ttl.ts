@@ -118,7 +118,9 @@ export class DynamoDbTtl {
   }
 
   private async ttlTables(): Promise<{ table: Table; attribute: string }[]> {
-    const rows = await this.ddb.store.all<{ account: string; region: string; name: string }>('SELECT account, region, name FROM ddb_tables');
+    const rows = await this.ddb.store.all<{ account: string; region: string; name: string }>(
+      'SELECT account, region, name FROM ddb_tables',
+    );
     const out: { table: Table; attribute: string }[] = [];
     for (const r of rows) {
       const table = this.ddb.catalog.get(r.account, r.region, r.name);

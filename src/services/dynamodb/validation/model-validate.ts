@@ -66,7 +66,9 @@ export function validateDynamoDbInput(model: ServiceModel, operation: string, in
     }
   }
   const hasName = typeof obj['TableName'] === 'string';
-  const violations = collectViolations(model, op.input, input, '', [], SERVICE_VALIDATED).filter((v) => !(hasName && v.path === 'tableName'));
+  const violations = collectViolations(model, op.input, input, '', [], SERVICE_VALIDATED).filter(
+    (v) => !(hasName && v.path === 'tableName'),
+  );
   rewriteBatchViolations(model, operation, obj, violations);
   if (violations.length > 0) throw violationsError(violations);
 }

@@ -1,13 +1,16 @@
 /** AWS's exact wording for attribute value errors (ValidationException unless noted). */
 export const messages = {
   notNumeric: (input: string) =>
-    input === '' ? 'The parameter cannot be converted to a numeric value' : `The parameter cannot be converted to a numeric value: ${input}`,
+    input === ''
+      ? 'The parameter cannot be converted to a numeric value'
+      : `The parameter cannot be converted to a numeric value: ${input}`,
   tooManyDigits: 'Attempting to store more than 38 significant digits in a Number',
   overflow: 'Number overflow. Attempting to store a number with magnitude larger than supported range',
   underflow: 'Number underflow. Attempting to store a number with magnitude smaller than supported range',
 
   emptyValue: 'Supplied AttributeValue is empty, must contain exactly one of the supported datatypes',
-  multipleTypes: 'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes',
+  multipleTypes:
+    'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes',
   nullNotTrue: 'One or more parameter values were invalid: Null attribute value types must have the value of true',
   emptyStringSet: 'One or more parameter values were invalid: An string set  may not be empty',
   emptyNumberSet: 'One or more parameter values were invalid: An number set  may not be empty',

@@ -115,7 +115,8 @@ export abstract class CgroupFactory {
     const pidsSelf = selfPath('pids');
     if (memSelf !== undefined && existsSync(join(mem, 'memory.limit_in_bytes'))) {
       const memBase = join(mem, memSelf);
-      const pidsBase = pidsSelf !== undefined && existsSync(join(pids, 'cgroup.procs')) ? join(pids, pidsSelf) : undefined;
+      const pidsBase =
+        pidsSelf !== undefined && existsSync(join(pids, 'cgroup.procs')) ? join(pids, pidsSelf) : undefined;
       if (writable(memBase)) {
         return new V1Factory(memBase, pidsBase && writable(pidsBase) ? pidsBase : undefined, log);
       }
@@ -143,7 +144,11 @@ class V1Factory extends CgroupFactory {
   private readonly pidsParent: string | undefined;
   private ready: Promise<boolean> | undefined;
 
-  constructor(memBase: string, pidsBase: string | undefined, private readonly log: Logger) {
+  constructor(
+    memBase: string,
+    pidsBase: string | undefined,
+    private readonly log: Logger,
+  ) {
     super();
     const name = `overcast-lambda-${process.pid}`;
     this.memParent = join(memBase, name);
@@ -223,7 +228,10 @@ class V2Factory extends CgroupFactory {
   private readonly parent: string;
   private ready: Promise<boolean> | undefined;
 
-  constructor(base: string, private readonly log: Logger) {
+  constructor(
+    base: string,
+    private readonly log: Logger,
+  ) {
     super();
     this.parent = join(base, `overcast-lambda-${process.pid}`);
   }
@@ -238,7 +246,10 @@ class V2Factory extends CgroupFactory {
         await writeFile(join(this.parent, 'cgroup.subtree_control'), '+memory +pids');
         return true;
       } catch (err) {
-        this.log.warn({ err }, 'lambda: cgroup v2 controllers not available; falling back to rlimits and an RSS watchdog');
+        this.log.warn(
+          { err },
+          'lambda: cgroup v2 controllers not available; falling back to rlimits and an RSS watchdog',
+        );
         await removeDir(this.parent);
         return false;
       }

@@ -47,7 +47,11 @@ export interface EnvironmentPaths {
  * the unreserved defaults (a function may set PATH, NODE_PATH… itself), then the reserved
  * variables, which always win. Nothing of Overcast's own environment leaks in.
  */
-export function buildEnvironment(spec: EnvironmentSpec, info: RuntimeInfo, p: EnvironmentPaths): Record<string, string> {
+export function buildEnvironment(
+  spec: EnvironmentSpec,
+  info: RuntimeInfo,
+  p: EnvironmentPaths,
+): Record<string, string> {
   const env: Record<string, string> = {};
   const opt = p.optDir;
   const unreserved: Record<string, string> = {

@@ -125,7 +125,8 @@ export async function linkNodeModules(dest: string, sources: string[]): Promise<
           const previous = await readlink(target);
           await rm(target);
           await mkdir(target);
-          for (const pkg of await readdir(previous)) await symlink(join(previous, pkg), join(target, pkg)).catch(() => undefined);
+          for (const pkg of await readdir(previous))
+            await symlink(join(previous, pkg), join(target, pkg)).catch(() => undefined);
         } else if (!existing) {
           await symlink(from, target);
           continue;

@@ -45,7 +45,11 @@ function executable(path: string): boolean {
 }
 
 /** The first `names` entry found on PATH (world-executable only, when the function runs as another user). */
-export function findOnPath(names: string[], needWorldAccess: boolean, pathVar = process.env['PATH'] ?? ''): string | undefined {
+export function findOnPath(
+  names: string[],
+  needWorldAccess: boolean,
+  pathVar = process.env['PATH'] ?? '',
+): string | undefined {
   const dirs = [...pathVar.split(delimiter).filter(Boolean), '/usr/local/bin', '/usr/bin', '/bin'];
   for (const name of names) {
     for (const dir of dirs) {
@@ -63,7 +67,12 @@ function nodeArgs(memoryMb: number): string[] {
   const newSpace = Math.floor(memoryMb / 64);
   const semiSpace = Math.max(1, Math.floor(newSpace / 2));
   const oldSpace = memoryMb - newSpace;
-  return ['--expose-gc', '--max-http-header-size=81920', `--max-semi-space-size=${semiSpace}`, `--max-old-space-size=${oldSpace}`];
+  return [
+    '--expose-gc',
+    '--max-http-header-size=81920',
+    `--max-semi-space-size=${semiSpace}`,
+    `--max-old-space-size=${oldSpace}`,
+  ];
 }
 
 export interface LaunchInputs {
@@ -90,7 +99,10 @@ export function planLaunch(x: LaunchInputs): LaunchPlan | LaunchFailure {
     case 'python': {
       const runtimeDir = runtimeAssetDir('python');
       if (!x.pythonBinary) {
-        return { errorType: 'Runtime.InvalidEntrypoint', errorMessage: `No Python interpreter for ${x.runtime} on this host` };
+        return {
+          errorType: 'Runtime.InvalidEntrypoint',
+          errorMessage: `No Python interpreter for ${x.runtime} on this host`,
+        };
       }
       return {
         command: x.pythonBinary,
@@ -121,7 +133,9 @@ export function planLaunch(x: LaunchInputs): LaunchPlan | LaunchFailure {
  */
 export function wrapperScript(maxProcesses: number | undefined): string {
   // dash spells the process limit -p, bash -u (bash's -p is the pipe size, which it refuses to set).
-  const nprocSet = maxProcesses ? `ulimit -p ${maxProcesses} 2>/dev/null || ulimit -u ${maxProcesses} 2>/dev/null; ` : '';
+  const nprocSet = maxProcesses
+    ? `ulimit -p ${maxProcesses} 2>/dev/null || ulimit -u ${maxProcesses} 2>/dev/null; `
+    : '';
   return (
     'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; ' +
     'ulimit -c 0 2>/dev/null; ulimit -n 1024 2>/dev/null; ' +

@@ -17,14 +17,7 @@ import { buildEnvironment } from './env-vars.js';
 import { join } from 'node:path';
 import { linkNodeModules, prepareFiles, type Owner } from './filesystem.js';
 import { planLaunch, wrapperScript } from './launch.js';
-import {
-  LineSplitter,
-  endLine,
-  initReportLine,
-  reportLine,
-  startLine,
-  timeoutLogLine,
-} from './platform-log.js';
+import { LineSplitter, endLine, initReportLine, reportLine, startLine, timeoutLogLine } from './platform-log.js';
 import { peakRss, processesOfUid, treeRss } from './proc-memory.js';
 import { initStartLine, type RuntimeInfo } from './runtimes.js';
 import type {
@@ -188,13 +181,17 @@ export class ProcessEnvironment implements ExecutionEnvironment {
     const procs = this.cgroup?.procsFiles ?? [];
     // A process limit by rlimit only where no pids cgroup does it and the uid is the environment's own.
     const nproc = deps.owner && procs.length < 2 ? deps.maxProcesses : undefined;
-    const child = spawn('/bin/sh', ['-c', wrapperScript(nproc), 'overcast-lambda', ...procs, '--', plan.command, ...plan.args], {
-      cwd: files.taskRoot,
-      env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(deps.owner ? { uid: deps.owner.uid, gid: deps.owner.gid } : {}),
-    });
+    const child = spawn(
+      '/bin/sh',
+      ['-c', wrapperScript(nproc), 'overcast-lambda', ...procs, '--', plan.command, ...plan.args],
+      {
+        cwd: files.taskRoot,
+        env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        ...(deps.owner ? { uid: deps.owner.uid, gid: deps.owner.gid } : {}),
+      },
+    );
     this.child = child;
     const out = new LineSplitter((lines) => this.emitFunction(lines));
     const err = new LineSplitter((lines) => this.emitFunction(lines));
@@ -252,7 +249,10 @@ export class ProcessEnvironment implements ExecutionEnvironment {
       const payload =
         init.payload && init.payload.length
           ? init.payload
-          : jsonBuffer({ errorType: init.errorType, errorMessage: `RequestId: ${id} Error: ${init.message ?? 'Unknown'}` });
+          : jsonBuffer({
+              errorType: init.errorType,
+              errorMessage: `RequestId: ${id} Error: ${init.message ?? 'Unknown'}`,
+            });
       await this.killProcesses();
       return this.finish(id, {
         status: 'init-error',
@@ -279,7 +279,11 @@ export class ProcessEnvironment implements ExecutionEnvironment {
       };
     });
     if (!this._alive || this.exitInfo) {
-      this.current!.settle({ kind: 'exit', code: this.exitInfo?.code ?? null, signal: this.exitInfo?.signal ?? 'SIGKILL' });
+      this.current!.settle({
+        kind: 'exit',
+        code: this.exitInfo?.code ?? null,
+        signal: this.exitInfo?.signal ?? 'SIGKILL',
+      });
     } else {
       this.api.deliver({
         requestId: id,
@@ -301,7 +305,13 @@ export class ProcessEnvironment implements ExecutionEnvironment {
     switch (outcome.kind) {
       case 'response':
         await ioTick();
-        return this.finish(id, { status: 'success', payload: outcome.body, durationMs, initDurationMs, reusable: true });
+        return this.finish(id, {
+          status: 'success',
+          payload: outcome.body,
+          durationMs,
+          initDurationMs,
+          reusable: true,
+        });
       case 'error': {
         // A runtime that exits right after reporting (unhandled rejection, uncaught exception) is not reusable.
         await this.waitPollOrExit(200);
@@ -547,7 +557,13 @@ export class ProcessEnvironment implements ExecutionEnvironment {
     if (this.watchdog) clearInterval(this.watchdog);
     await this.killProcesses();
     this.current?.settle({ kind: 'exit', code: null, signal: 'SIGKILL' });
-    if (!this.initOutcome) this.settleInit({ ok: false, status: 'error', errorType: 'Runtime.ExitError', message: 'Runtime exited with error: signal: killed' });
+    if (!this.initOutcome)
+      this.settleInit({
+        ok: false,
+        status: 'error',
+        errorType: 'Runtime.ExitError',
+        message: 'Runtime exited with error: signal: killed',
+      });
     await this.api.close();
     await this.cgroup?.remove();
     await rm(this.deps.envDir, { recursive: true, force: true }).catch((err) =>

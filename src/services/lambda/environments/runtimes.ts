@@ -26,7 +26,12 @@ export function runtimeInfo(runtime: string): RuntimeInfo | undefined {
   m = PYTHON.exec(runtime);
   if (m) {
     const minor = Number(m[1]);
-    return { family: 'python', major: minor, executionEnv: `AWS_Lambda_${runtime}`, runtimeVersion: `python:3.${minor}.v1` };
+    return {
+      family: 'python',
+      major: minor,
+      executionEnv: `AWS_Lambda_${runtime}`,
+      runtimeVersion: `python:3.${minor}.v1`,
+    };
   }
   m = PROVIDED.exec(runtime);
   if (m) {

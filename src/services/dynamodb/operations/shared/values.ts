@@ -17,7 +17,9 @@ export function valueProblem(value: AttributeValue): string | undefined {
  * Normalise ExpressionAttributeValues (canonical numbers). Invalid entries are left as they are:
  * the expression compiler reports them in AWS's order.
  */
-export function normalizeExpressionValues(values: Record<string, AttributeValue> | undefined): Record<string, AttributeValue> | undefined {
+export function normalizeExpressionValues(
+  values: Record<string, AttributeValue> | undefined,
+): Record<string, AttributeValue> | undefined {
   if (!values || typeof values !== 'object') return values;
   const out: Record<string, AttributeValue> = {};
   for (const [k, v] of Object.entries(values)) {

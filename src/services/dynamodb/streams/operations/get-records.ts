@@ -27,7 +27,12 @@ export async function getRecords(streams: DynamoDbStreams, input: GetRecordsInpu
   const batch = await streams.read(shard, position.after, input.Limit ?? 1000, MAX_BYTES);
   let body = `{"Records":[${batch.records.map((r) => r.record).join(',')}]`;
   if (!batch.ended) {
-    const next = encodeIterator(stream.arn, { streamId: stream.id, shardNo: shard.shard_no, after: batch.after, issuedAt: now });
+    const next = encodeIterator(stream.arn, {
+      streamId: stream.id,
+      shardNo: shard.shard_no,
+      after: batch.after,
+      issuedAt: now,
+    });
     body += `,"NextShardIterator":${JSON.stringify(next)}`;
   }
   return new RawJson(`${body}}`);

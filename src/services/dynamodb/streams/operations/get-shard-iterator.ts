@@ -32,6 +32,11 @@ export async function getShardIterator(streams: DynamoDbStreams, input: GetShard
   if (!shard) throw streamsErrors.shardNotFound(input.ShardId, stream.arn);
   const after = await streams.position(shard, type, sequence);
   return {
-    ShardIterator: encodeIterator(stream.arn, { streamId: stream.id, shardNo: shard.shard_no, after, issuedAt: streams.now() }),
+    ShardIterator: encodeIterator(stream.arn, {
+      streamId: stream.id,
+      shardNo: shard.shard_no,
+      after,
+      issuedAt: streams.now(),
+    }),
   };
 }

@@ -15,7 +15,8 @@ const STREAM_ARN_SHAPE = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[^/]
 export async function listStreams(streams: DynamoDbStreams, input: ListStreamsInput, ctx: OperationContext) {
   const start = input.ExclusiveStartStreamArn ?? undefined;
   const tableName = input.TableName ?? undefined;
-  if (start !== undefined && !STREAM_ARN_SHAPE.test(start)) throw streamsErrors.validation('Invalid ExclusiveStartStreamArn');
+  if (start !== undefined && !STREAM_ARN_SHAPE.test(start))
+    throw streamsErrors.validation('Invalid ExclusiveStartStreamArn');
   const all = await streams.list(ctx.account, ctx.region, tableName);
   if (tableName !== undefined && all.length === 0 && !streams.tableExists(ctx.account, ctx.region, tableName)) {
     throw ddbErrors.tableNotFound(tableName);
