@@ -19,7 +19,8 @@ import { NET, containersUnavailable, ecsClient, httpGet, pushBusybox, until, war
 const skip = containersUnavailable() !== undefined;
 warnNoContainers();
 
-describe.skipIf(skip)('ECS services', () => {
+// Containers start slower on a loaded CI machine than the default 30 s allows a whole test.
+describe.skipIf(skip)('ECS services', { timeout: 120_000 }, () => {
   let server: TestServer;
   let ecs: ECSClient;
   let image: string;

@@ -27,7 +27,8 @@ import {
 const skip = containersUnavailable() !== undefined;
 warnNoContainers();
 
-describe.skipIf(skip)('ECS tasks in runc containers', () => {
+// Containers start slower on a loaded CI machine than the default 30 s allows a whole test.
+describe.skipIf(skip)('ECS tasks in runc containers', { timeout: 120_000 }, () => {
   let server: TestServer;
   let ecs: ECSClient;
   let image: string;
@@ -67,7 +68,7 @@ describe.skipIf(skip)('ECS tasks in runc containers', () => {
     return until(async () => {
       const t = (await ecs.send(new DescribeTasksCommand({ tasks: [arn] }))).tasks![0]!;
       return t.lastStatus === 'STOPPED' ? t : undefined;
-    }, 30_000);
+    }, 90_000);
   }
 
   it('serves HTTP on the published port, with the lastStatus sequence and waiters', async () => {

@@ -314,11 +314,11 @@ describe('Lambda resource policies and tags (SDK v3)', () => {
   it('answers AWS errors for tags on missing functions, versions and bad ARNs', async () => {
     const missing = `${FN}:not-there`;
     for (const call of [
-      lambda.send(new ListTagsCommand({ Resource: missing })),
-      lambda.send(new TagResourceCommand({ Resource: missing, Tags: { a: 'b' } })),
-      lambda.send(new UntagResourceCommand({ Resource: missing, TagKeys: ['a'] })),
+      () => lambda.send(new ListTagsCommand({ Resource: missing })),
+      () => lambda.send(new TagResourceCommand({ Resource: missing, Tags: { a: 'b' } })),
+      () => lambda.send(new UntagResourceCommand({ Resource: missing, TagKeys: ['a'] })),
     ]) {
-      const err = await errorOf(call);
+      const err = await errorOf(call());
       expect(err.name).toBe('ResourceNotFoundException');
       expect(err.message).toBe(`Function not found: ${missing}`);
     }
