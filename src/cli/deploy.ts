@@ -20,7 +20,7 @@ import { cfn, field, members } from './deploy-cfn.js';
 import { sampleEvent, SAMPLE_EVENTS } from './events-samples.js';
 import { CliError, fail } from './output/cli-error.js';
 import { parseOverrides, readTemplate } from './sam.js';
-import { zipDirectory } from './zip-dir.js';
+import { zipDirectory } from '../core/zip.js';
 
 export interface DeployFlags {
   template?: string;

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AwsCallError, callJson, callRest } from './aws-client.js';
 import type { ClientOptions } from './aws-client.js';
-import { zipDirectory } from './zip-dir.js';
+import { zipDirectory } from '../core/zip.js';
 
 interface ClientFlags {
   endpoint?: string;

@@ -52,7 +52,7 @@ export const handler = async (event) => {
 /** Deploy the sample function (idempotent) with a function URL; returns the URL. */
 export async function createSampleFunction(client: ClientOptions): Promise<string> {
   const { callRest, AwsCallError } = await import('./aws-client.js');
-  const { zipFiles } = await import('./zip-dir.js');
+  const { zipFiles } = await import('../core/zip.js');
   const path = `/2015-03-31/functions/${SAMPLE_FUNCTION}`;
   try {
     await callRest(client, 'lambda', 'GET', path);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import yazl from 'yazl';
+import { finishZip, zipDirectory } from '../../../core/zip.js';
 
 /**
  * Overcast's extension for code that lives on the server's machine (S3 does not exist yet):
@@ -93,32 +94,7 @@ export async function inlineZip(source: string, runtime: string | undefined): Pr
   zip.addBuffer(Buffer.from(source), name, { mode: 0o100755 });
   if (node) zip.addBuffer(Buffer.from(CFN_RESPONSE_JS), 'node_modules/cfn-response/index.js', { mode: 0o100644 });
   if (python) zip.addBuffer(Buffer.from(CFN_RESPONSE_PY), 'cfnresponse.py', { mode: 0o100644 });
-  return (await finish(zip)).toString('base64');
-}
-
-function zipDirectory(dir: string): Promise<Buffer> {
-  const zip = new yazl.ZipFile();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const path = join(d, name);
-      const st = statSync(path);
-      if (st.isDirectory()) walk(path);
-      else if (st.isFile())
-        zip.addBuffer(readFileSync(path), relative(dir, path).split('\\').join('/'), { mode: st.mode });
-    }
-  };
-  walk(dir);
-  return finish(zip);
-}
-
-function finish(zip: yazl.ZipFile): Promise<Buffer> {
-  zip.end();
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    zip.outputStream.on('error', reject);
-  });
+  return (await finishZip(zip)).toString('base64');
 }
 
 /** The key the engine adds beside `Overcast::LocalPath`, so a change of the files is a change of the property. */

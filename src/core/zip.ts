@@ -1,3 +1,4 @@
+/** Zip packages (deployment packages, layers): built in memory with yazl. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import yazl from 'yazl';
@@ -15,10 +16,11 @@ export function zipDirectory(dir: string): Promise<Buffer> {
     }
   };
   walk(dir);
-  return finish(zip);
+  return finishZip(zip);
 }
 
-function finish(zip: yazl.ZipFile): Promise<Buffer> {
+/** Ends a zip being built and collects its bytes. */
+export function finishZip(zip: yazl.ZipFile): Promise<Buffer> {
   zip.end();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -28,9 +30,12 @@ function finish(zip: yazl.ZipFile): Promise<Buffer> {
   });
 }
 
-/** Zips in-memory files `{ path: content }`. */
-export function zipFiles(files: Record<string, string>): Promise<Buffer> {
+/** Zips in-memory files `{ path: content }` (mode 0644 unless given). */
+export function zipFiles(files: Record<string, string | { content: string; mode: number }>): Promise<Buffer> {
   const zip = new yazl.ZipFile();
-  for (const [path, content] of Object.entries(files)) zip.addBuffer(Buffer.from(content), path, { mode: 0o100644 });
-  return finish(zip);
+  for (const [path, v] of Object.entries(files)) {
+    const { content, mode } = typeof v === 'string' ? { content: v, mode: 0o644 } : v;
+    zip.addBuffer(Buffer.from(content), path, { mode: 0o100000 | mode });
+  }
+  return finishZip(zip);
 }
