@@ -87,15 +87,19 @@ describe('Lambda async invocations and event source mappings', () => {
     );
     expect(sent.StatusCode).toBe(202);
     const attempts = async () => (await sink()).filter((i) => i['id']!.S!.startsWith('attempt-')).length;
+    // Each attempt records itself before it fails; the queue schedules the retry from the moment the
+    // failure comes back, so give that a moment (a loaded machine) before moving the clock.
+    const settle = () => new Promise((r) => setTimeout(r, 1500));
     await until(async () => ((await attempts()) >= 1 ? true : undefined));
-    await new Promise((r) => setTimeout(r, 300));
+    await settle();
     expect(await attempts()).toBe(1); // nothing more until a minute passes on the clock
     clock.advance(61_000);
     await until(async () => ((await attempts()) >= 2 ? true : undefined));
+    await settle();
     clock.advance(61_000);
     await new Promise((r) => setTimeout(r, 300));
-    expect(await attempts()).toBe(2); // the third attempt waits 2 minutes
-    clock.advance(61_000);
+    expect(await attempts()).toBe(2); // the third attempt waits 2 minutes after the second failure
+    clock.advance(60_000);
     await until(async () => ((await attempts()) >= 3 ? true : undefined));
     const failure = await until(async () => (await sink()).find((i) => i['id']!.S!.startsWith('failure-')));
     const record = JSON.parse(failure['value']!.S!);

@@ -40,6 +40,8 @@ describe('Lambda async invocations are durable', () => {
     const count = async () => (await server.ddb.send(new ScanCommand({ TableName: 'attempts' }))).Count ?? 0;
     for (let i = 0; i < 200 && (await count()) < 1; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await count()).toBe(1);
+    // The attempt records itself before it fails: let the queue store the retry before stopping.
+    await new Promise((r) => setTimeout(r, 1500));
     lambda.destroy();
     await server.stop();
 
