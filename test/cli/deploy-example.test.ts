@@ -43,7 +43,7 @@ async function call(
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }
 
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 25_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
@@ -52,7 +52,7 @@ async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000
   }
 }
 
-describe('examples/ (the npm start app)', () => {
+describe('examples/ (the npm start app)', { timeout: 90_000 }, () => {
   it('deploys with the stack name from samconfig.toml and prints the API URL outputs', () => {
     expect(result.stackName).toBe('overcast-example');
     expect(result.status).toBe('CREATE_COMPLETE');

@@ -127,7 +127,7 @@ function p50(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-describe.skipIf(why !== undefined)('container-image functions (PackageType Image) on runc', () => {
+describe.skipIf(why !== undefined)('container-image functions (PackageType Image) on runc', { timeout: 90_000 }, () => {
   let server: TestServer;
   let lambda: LambdaClient;
   let logs: CloudWatchLogsClient;
@@ -264,7 +264,7 @@ describe.skipIf(why !== undefined)('container-image functions (PackageType Image
       const r = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/img' }));
       const m = (r.events ?? []).map((e) => e.message ?? '');
       return m.some((l) => l.startsWith('REPORT')) && m.some((l) => l.startsWith('init: ')) ? m : undefined;
-    }, 10_000);
+    }, 25_000);
     expect(messages).toContain('init: args=app.handler extra handler=app.handler extra');
     expect(messages.some((l) => l.startsWith('START RequestId: '))).toBe(true);
     expect(messages.some((l) => l.startsWith('END RequestId: '))).toBe(true);

@@ -39,7 +39,7 @@ async function get(path: string, headers: Record<string, string> = {}): Promise<
   return { status: res.status, text: res.body.toString() };
 }
 
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 25_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
