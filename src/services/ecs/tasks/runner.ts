@@ -370,6 +370,9 @@ export class TaskRunner {
   private async containerExited(inst: TaskInstance, run: ContainerRun, s: ExitStatus): Promise<void> {
     run.exit = s;
     await run.logStream?.close();
+    // A container that exits at once can be gone before its start is recorded: wait for the start
+    // to settle, or the exit would be taken for a failed start and the task would never stop.
+    if (!run.started) await run.startedP.catch(() => undefined);
     if (!run.started) {
       run.resolveExited(s);
       return;
