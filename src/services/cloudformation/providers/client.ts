@@ -1,3 +1,4 @@
+import { S3ObjectError, getObject } from '../../s3/get-object.js';
 import { signRequest } from '../../../core/auth/sign.js';
 
 /** An error a service answered; its code and message go into the resource's failure reason. */
@@ -116,30 +117,17 @@ export class AwsClient {
 
   /** S3 GetObject: the object's bytes (Lambda code and layers in S3, TemplateURL). */
   async s3Object(bucket: string, key: string, versionId?: string): Promise<Buffer> {
-    const path = `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}${versionId ? `?versionId=${encodeURIComponent(versionId)}` : ''}`;
-    const url = new URL(path, this.endpoint());
-    const signed = signRequest({
-      method: 'GET',
-      url,
-      headers: {},
-      body: '',
-      region: this.region,
-      service: 's3',
-      accessKeyId: this.credentials.accessKeyId,
-      secretAccessKey: this.credentials.secretAccessKey,
-      now: Date.now(),
-    });
-    const res = await fetch(url, { headers: signed });
-    const body = Buffer.from(await res.arrayBuffer());
-    if (!res.ok) {
-      const raw = body.toString('utf8');
-      throw new ServiceCallError(
-        /<Code>([^<]+)<\/Code>/.exec(raw)?.[1] ?? 'Error',
-        /<Message>([^<]*)<\/Message>/.exec(raw)?.[1] ?? raw,
-        res.status,
+    try {
+      return await getObject(
+        { endpoint: this.endpoint(), region: this.region, ...this.credentials },
+        bucket,
+        key,
+        versionId,
       );
+    } catch (err) {
+      if (err instanceof S3ObjectError) throw new ServiceCallError(err.code, err.message, err.status);
+      throw err;
     }
-    return body;
   }
 
   /** The query protocol (CloudFormation itself, for nested stacks): the XML answer. */

@@ -3,6 +3,7 @@ import type { ImagePort } from '../../ecr/port.js';
 import { resolveImageUri } from '../environments/runc-image.js';
 import type { LambdaContext } from '../context.js';
 import { lambdaErrors } from '../errors.js';
+import { codeFromS3 } from '../functions/s3-code.js';
 import { storeZip } from '../functions/code.js';
 import type { StoredCode } from '../functions/code.js';
 import { checkEnvironment } from '../functions/environment.js';
@@ -16,6 +17,7 @@ interface CodeInput {
   ZipFile?: string | Buffer;
   S3Bucket?: string;
   S3Key?: string;
+  S3ObjectVersion?: string;
   ImageUri?: string;
 }
 
@@ -66,9 +68,10 @@ async function packageCode(
     throw lambdaErrors.invalidParameter("Please don't provide ImageUri when updating a function with packageType Zip.");
   }
   if (code.S3Bucket !== undefined || code.S3Key !== undefined) {
-    throw lambdaErrors.invalidParameter(
-      `Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified bucket does not exist`,
-    );
+    if (code.S3Bucket === undefined || code.S3Key === undefined || !scope) {
+      throw lambdaErrors.invalidParameter('Please provide a source for function code.');
+    }
+    return storeZip(await codeFromS3(lc, scope, code.S3Bucket, code.S3Key, code.S3ObjectVersion), lc.filesDir, owner);
   }
   if (code.ZipFile === undefined) throw lambdaErrors.invalidParameter('Please provide a source for function code.');
   const zip = Buffer.isBuffer(code.ZipFile) ? code.ZipFile : Buffer.from(code.ZipFile, 'base64');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { OperationContext } from '../../../core/service.js';
 import type { LambdaContext } from '../context.js';
 import { lambdaErrors } from '../errors.js';
+import { codeFromS3 } from '../functions/s3-code.js';
 import { storeZip } from '../functions/code.js';
 import type { LayerRow, LayerVersionRecord } from '../functions/layers.js';
 import { lambdaTimestamp, layerArn, parseLayerRef } from '../functions/names.js';
@@ -55,18 +56,22 @@ export function layerOperations(lc: LambdaContext): Handlers {
     async PublishLayerVersion(input: Record<string, any>, ctx: OperationContext) {
       const l = parseLayerRef(input['LayerName'], ctx);
       const content = input['Content'] ?? {};
-      if (content.S3Bucket !== undefined)
-        throw lambdaErrors.invalidParameter(
-          'Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified bucket does not exist',
+      let zip: Buffer;
+      if (content.S3Bucket !== undefined && content.S3Key !== undefined) {
+        zip = await codeFromS3(
+          lc,
+          { account: ctx.account, region: ctx.region },
+          content.S3Bucket,
+          content.S3Key,
+          content.S3ObjectVersion,
         );
-      if (content.ZipFile === undefined)
+      } else if (content.ZipFile !== undefined) {
+        zip = Buffer.from(content.ZipFile, 'base64');
+      } else {
         throw lambdaErrors.invalidParameter('Please provide a source for layer content.');
+      }
       const version = await lc.layers.nextVersion(l.account, l.region, l.name);
-      const stored = await storeZip(
-        Buffer.from(content.ZipFile, 'base64'),
-        lc.filesDir,
-        `layers/${l.account}/${l.region}/${l.name}/${version}`,
-      );
+      const stored = await storeZip(zip, lc.filesDir, `layers/${l.account}/${l.region}/${l.name}/${version}`);
       const config: LayerVersionRecord = {
         LayerArn: layerArn(l.account, l.region, l.name),
         LayerVersionArn: layerArn(l.account, l.region, l.name, version),

@@ -1,0 +1,34 @@
+import { S3ObjectError, getObject } from '../../s3/get-object.js';
+import type { LambdaContext } from '../context.js';
+import { lambdaErrors } from '../errors.js';
+
+/** Code.S3Bucket/S3Key: the object read through S3's API as the function's account, as Lambda does. */
+export async function codeFromS3(
+  lc: LambdaContext,
+  scope: { account: string; region: string },
+  bucket: string,
+  key: string,
+  version?: string,
+): Promise<Buffer> {
+  const cred = lc.config.credentials.find((c) => c.account === scope.account);
+  try {
+    return await getObject(
+      {
+        endpoint: lc.server.endpoint,
+        region: scope.region,
+        accessKeyId: cred?.accessKeyId ?? scope.account,
+        secretAccessKey: cred?.secretAccessKey ?? 'overcast',
+      },
+      bucket,
+      key,
+      version,
+    );
+  } catch (err) {
+    if (err instanceof S3ObjectError) {
+      throw lambdaErrors.invalidParameter(
+        `Error occurred while GetObject. S3 Error Code: ${err.code}. S3 Error Message: ${err.message}`,
+      );
+    }
+    throw err;
+  }
+}
