@@ -1,3 +1,4 @@
+import type { InvocationResult, InvocationStatus } from './types.js';
 /** The platform's own log lines (START, END, REPORT, INIT_REPORT, timeouts), in AWS's exact format. */
 
 export const startLine = (requestId: string, version: string): string =>
@@ -84,4 +85,64 @@ function cut(line: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < line.length; i += MAX_EVENT) out.push(line.slice(i, i + MAX_EVENT));
   return out;
+}
+
+/** How much of an invocation's log `LogType: Tail` returns. */
+const LOG_TAIL_BYTES = 4096;
+
+/** How an invocation ended, as an environment reports it. */
+export interface InvocationEnd {
+  status: InvocationStatus;
+  payload: Buffer;
+  errorType?: string;
+  durationMs: number;
+  initDurationMs?: number;
+  reportStatus?: 'error' | 'timeout';
+  reusable: boolean;
+}
+
+/**
+ * Writes END and REPORT for an invocation and shapes its InvocationResult, with the last 4 KB of
+ * its log lines (START … REPORT) as the tail. Shared by every environment kind.
+ */
+export function endInvocation(
+  requestId: string,
+  r: InvocationEnd,
+  env: {
+    memoryMb: number;
+    maxMemoryUsedMb: number;
+    alive: boolean;
+    emit: (line: string) => void;
+    /** The invocation's lines so far (END and REPORT included once emitted); ends the tail. */
+    takeTail: () => string[];
+  },
+): InvocationResult {
+  env.emit(endLine(requestId));
+  env.emit(
+    reportLine({
+      requestId,
+      durationMs: r.durationMs,
+      memoryMb: env.memoryMb,
+      maxMemoryUsedMb: env.maxMemoryUsedMb,
+      initDurationMs: r.initDurationMs,
+      status: r.reportStatus,
+      errorType: r.reportStatus === 'error' ? r.errorType : undefined,
+    }),
+  );
+  const lines = env.takeTail();
+  return {
+    status: r.status,
+    payload: r.payload,
+    ...(r.status === 'success' ? {} : { errorType: r.errorType }),
+    durationMs: r.durationMs,
+    ...(r.initDurationMs !== undefined ? { initDurationMs: r.initDurationMs } : {}),
+    maxMemoryUsedMb: env.maxMemoryUsedMb,
+    logTail: lastBytes(lines.map((l) => l + '\n').join(''), LOG_TAIL_BYTES),
+    reusable: r.reusable && env.alive,
+  };
+}
+
+function lastBytes(text: string, max: number): string {
+  const buf = Buffer.from(text, 'utf8');
+  return buf.length <= max ? text : buf.subarray(buf.length - max).toString('utf8');
 }

@@ -17,7 +17,14 @@ import { buildEnvironment } from './env-vars.js';
 import { join } from 'node:path';
 import { linkNodeModules, prepareFiles, type Owner } from './filesystem.js';
 import { planLaunch, wrapperScript } from './launch.js';
-import { LineSplitter, endLine, initReportLine, reportLine, startLine, timeoutLogLine } from './platform-log.js';
+import {
+  LineSplitter,
+  endInvocation,
+  initReportLine,
+  startLine,
+  timeoutLogLine,
+  type InvocationEnd,
+} from './platform-log.js';
 import { peakRss, processesOfUid, treeRss } from './proc-memory.js';
 import { initStartLine, type RuntimeInfo } from './runtimes.js';
 import type {
@@ -66,7 +73,6 @@ type InitOutcome =
       message?: string;
     };
 
-const LOG_TAIL_BYTES = 4096;
 const MIB = 1024 * 1024;
 const HEAP_OOM = /JavaScript heap out of memory|Fatal JavaScript out of memory|FATAL ERROR: .*Allocation failed/;
 
@@ -374,43 +380,19 @@ export class ProcessEnvironment implements ExecutionEnvironment {
     }
   }
 
-  private async finish(
-    id: string,
-    r: {
-      status: InvocationStatus;
-      payload: Buffer;
-      errorType?: string;
-      durationMs: number;
-      initDurationMs?: number;
-      reportStatus?: 'error' | 'timeout';
-      reusable: boolean;
-    },
-  ): Promise<InvocationResult> {
+  private async finish(id: string, r: InvocationEnd): Promise<InvocationResult> {
     const maxMemoryUsedMb = await this.maxMemoryUsedMb(r.status === 'oom');
-    this.emitPlatform(endLine(id));
-    this.emitPlatform(
-      reportLine({
-        requestId: id,
-        durationMs: r.durationMs,
-        memoryMb: this.spec.memoryMb,
-        maxMemoryUsedMb,
-        initDurationMs: r.initDurationMs,
-        status: r.reportStatus,
-        errorType: r.reportStatus === 'error' ? r.errorType : undefined,
-      }),
-    );
-    const lines = this.tail ?? [];
-    this.tail = undefined;
-    return {
-      status: r.status,
-      payload: r.payload,
-      ...(r.status === 'success' ? {} : { errorType: r.errorType }),
-      durationMs: r.durationMs,
-      ...(r.initDurationMs !== undefined ? { initDurationMs: r.initDurationMs } : {}),
+    return endInvocation(id, r, {
+      memoryMb: this.spec.memoryMb,
       maxMemoryUsedMb,
-      logTail: lastBytes(lines.map((l) => l + '\n').join(''), LOG_TAIL_BYTES),
-      reusable: r.reusable && this._alive,
-    };
+      alive: this._alive,
+      emit: (line) => this.emitPlatform(line),
+      takeTail: () => {
+        const lines = this.tail ?? [];
+        this.tail = undefined;
+        return lines;
+      },
+    });
   }
 
   private settle(requestId: string, outcome: Outcome): void {
@@ -636,9 +618,4 @@ const SIGNAL_TEXT: Record<string, string> = {
 export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   if (signal) return `signal: ${SIGNAL_TEXT[signal] ?? signal.toLowerCase().replace(/^sig/, '')}`;
   return `exit status ${code ?? 0}`;
-}
-
-function lastBytes(text: string, max: number): string {
-  const buf = Buffer.from(text, 'utf8');
-  return buf.length <= max ? text : buf.subarray(buf.length - max).toString('utf8');
 }

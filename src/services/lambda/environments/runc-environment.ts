@@ -19,7 +19,14 @@ import type { RuncContainer } from '../../../runtimes/runc/runc.js';
 import type { ImageConfigFile } from '../../ecr/port.js';
 import { responseTooLargeError } from '../runtime-api/errors.js';
 import { RuntimeApiServer } from '../runtime-api/server.js';
-import { LineSplitter, endLine, initReportLine, reportLine, startLine, timeoutLogLine } from './platform-log.js';
+import {
+  LineSplitter,
+  endInvocation,
+  initReportLine,
+  startLine,
+  timeoutLogLine,
+  type InvocationEnd,
+} from './platform-log.js';
 import { describeExit } from './process-environment.js';
 import { writeBundle } from './runc-bundle.js';
 import { RuntimeApiForwarder } from './runc-forward.js';
@@ -60,7 +67,6 @@ type Outcome =
 type InitOutcome =
   { ok: true } | { ok: false; status: 'error' | 'timeout'; errorType: string; payload?: Buffer; message?: string };
 
-const LOG_TAIL_BYTES = 4096;
 const MIB = 1024 * 1024;
 let counter = 0;
 
@@ -357,43 +363,19 @@ export class RuncEnvironment implements ExecutionEnvironment {
     }
   }
 
-  private async finish(
-    id: string,
-    r: {
-      status: InvocationStatus;
-      payload: Buffer;
-      errorType?: string;
-      durationMs: number;
-      initDurationMs?: number;
-      reportStatus?: 'error' | 'timeout';
-      reusable: boolean;
-    },
-  ): Promise<InvocationResult> {
+  private async finish(id: string, r: InvocationEnd): Promise<InvocationResult> {
     const maxMemoryUsedMb = await this.maxMemoryUsedMb(r.status === 'oom');
-    this.emitPlatform(endLine(id));
-    this.emitPlatform(
-      reportLine({
-        requestId: id,
-        durationMs: r.durationMs,
-        memoryMb: this.spec.memoryMb,
-        maxMemoryUsedMb,
-        initDurationMs: r.initDurationMs,
-        status: r.reportStatus,
-        errorType: r.reportStatus === 'error' ? r.errorType : undefined,
-      }),
-    );
-    const lines = this.tail ?? [];
-    this.tail = undefined;
-    return {
-      status: r.status,
-      payload: r.payload,
-      ...(r.status === 'success' ? {} : { errorType: r.errorType }),
-      durationMs: r.durationMs,
-      ...(r.initDurationMs !== undefined ? { initDurationMs: r.initDurationMs } : {}),
+    return endInvocation(id, r, {
+      memoryMb: this.spec.memoryMb,
       maxMemoryUsedMb,
-      logTail: lastBytes(lines.map((l) => l + '\n').join(''), LOG_TAIL_BYTES),
-      reusable: r.reusable && this._alive,
-    };
+      alive: this._alive,
+      emit: (line) => this.emitPlatform(line),
+      takeTail: () => {
+        const lines = this.tail ?? [];
+        this.tail = undefined;
+        return lines;
+      },
+    });
   }
 
   private settle(requestId: string, outcome: Outcome): void {
@@ -569,9 +551,4 @@ function errorTypeOf(body: Buffer): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function lastBytes(text: string, max: number): string {
-  const buf = Buffer.from(text, 'utf8');
-  return buf.length <= max ? text : buf.subarray(buf.length - max).toString('utf8');
 }
