@@ -12,7 +12,7 @@ import { functionArn, parseFunctionRef } from '../functions/names.js';
 import { isRunnable } from '../functions/runtimes.js';
 import type { LogsWriter } from './logs-sink.js';
 import { LogBuffer } from './logs-sink.js';
-import type { EnvironmentPool } from './pool.js';
+import type { EnvironmentPool, NewEnvironment } from './pool.js';
 import { resolveTarget } from './target.js';
 import type { InvokeTarget } from './target.js';
 
@@ -147,13 +147,8 @@ export class Invoker {
         },
       );
     }
-    const meta = target.meta;
-    const functionKey = `${meta.account}:${meta.region}:${meta.name}`;
-    const envKey = environmentKey(functionKey, target);
-    const stream = logStreamName(this.clock.now(), target.executedVersion);
-    const group = cfg.LoggingConfig.LogGroup;
-    const sink = this.logBuffer.sink(meta.account, meta.region, group, stream);
-    return this.pool.run(functionKey, meta.reserved, envKey, () => this.spec(target, stream), sink, {
+    const { functionKey, envKey, open } = this.placement(target);
+    return this.pool.run(functionKey, target.meta.reserved, envKey, open, {
       requestId,
       payload,
       invokedFunctionArn: target.invokedArn,
@@ -164,13 +159,28 @@ export class Invoker {
 
   /** Starts `count` environments of a target ahead of traffic (provisioned concurrency). */
   async prewarm(target: InvokeTarget, count: number): Promise<void> {
+    const { envKey, open } = this.placement(target);
+    await this.pool.prewarm(envKey, count, open);
+  }
+
+  /** Where a target runs: its pool keys, and how to open a new environment (log stream, spec). */
+  private placement(target: InvokeTarget): { functionKey: string; envKey: string; open: () => NewEnvironment } {
     const meta = target.meta;
-    const cfg = target.record.config;
     const functionKey = `${meta.account}:${meta.region}:${meta.name}`;
-    const envKey = environmentKey(functionKey, target);
-    const stream = logStreamName(this.clock.now(), target.executedVersion);
-    const sink = this.logBuffer.sink(meta.account, meta.region, cfg.LoggingConfig.LogGroup, stream);
-    await this.pool.prewarm(envKey, count, () => this.spec(target, stream), sink);
+    return {
+      functionKey,
+      envKey: environmentKey(functionKey, target),
+      open: () => {
+        const stream = logStreamName(this.clock.now(), target.executedVersion);
+        const logs = this.logBuffer.sink(
+          meta.account,
+          meta.region,
+          target.record.config.LoggingConfig.LogGroup,
+          stream,
+        );
+        return { spec: this.spec(target, stream), logs };
+      },
+    };
   }
 
   private spec(target: InvokeTarget, logStream: string): EnvironmentSpec {

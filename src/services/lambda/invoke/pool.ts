@@ -17,6 +17,12 @@ export interface PoolOptions {
   accountConcurrency: number;
 }
 
+/** What a new environment needs; computed only when one is created (not on warm invocations). */
+export interface NewEnvironment {
+  spec: EnvironmentSpec;
+  logs: LogSink;
+}
+
 interface Slot {
   env: ExecutionEnvironment;
   busy: boolean;
@@ -57,8 +63,7 @@ export class EnvironmentPool {
     functionKey: string,
     reserved: number | undefined,
     envKey: string,
-    spec: () => EnvironmentSpec,
-    logs: LogSink,
+    open: () => NewEnvironment,
     invocation: Invocation,
   ): Promise<InvocationResult> {
     const busy = this.busy(functionKey);
@@ -76,7 +81,8 @@ export class EnvironmentPool {
       if (slot) slot.busy = true;
       else {
         slot = { env: undefined as unknown as ExecutionEnvironment, busy: true };
-        slot.env = await this.provider.create(spec(), logs);
+        const { spec, logs } = open();
+        slot.env = await this.provider.create(spec, logs);
         list.push(slot);
       }
       const result = await slot.env.invoke(invocation);
@@ -93,11 +99,12 @@ export class EnvironmentPool {
   }
 
   /** Pre-creates environments (provisioned concurrency keeps them warm). */
-  async prewarm(envKey: string, count: number, spec: () => EnvironmentSpec, logs: LogSink): Promise<void> {
+  async prewarm(envKey: string, count: number, open: () => NewEnvironment): Promise<void> {
     const list = this.slots.get(envKey) ?? [];
     this.slots.set(envKey, list);
     while (list.filter((s) => s.env.alive).length < count) {
-      list.push({ env: await this.provider.create(spec(), logs), busy: false, pinned: true });
+      const { spec, logs } = open();
+      list.push({ env: await this.provider.create(spec, logs), busy: false, pinned: true });
     }
   }
 
