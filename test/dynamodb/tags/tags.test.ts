@@ -208,13 +208,24 @@ describe('DynamoDB tags', () => {
       );
     });
 
-    it("a table ARN of the caller's account naming no table is ResourceNotFoundException (AWS's wording)", async () => {
+    it("a table ARN of the caller's account naming no table is AccessDeniedException, as AWS answers", async () => {
       const arn = tableArn('nonexistent_table_xyz');
-      await expectError(
-        server.ddb.send(new ListTagsOfResourceCommand({ ResourceArn: arn })),
-        'ResourceNotFoundException',
-        `Requested resource not found: ResourcArn: ${arn} not found`,
-      );
+      for (const [op, send] of [
+        ['ListTagsOfResource', () => server.ddb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }))],
+        [
+          'TagResource',
+          () => server.ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: 'a', Value: 'b' }] })),
+        ],
+        ['UntagResource', () => server.ddb.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ['a'] }))],
+      ] as const) {
+        await expectError(
+          send(),
+          'AccessDeniedException',
+          new RegExp(
+            `is not authorized to perform: dynamodb:${op} on resource: ${arn.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+          ),
+        );
+      }
     });
 
     it("another account's table or another service's ARN is AccessDeniedException", async () => {

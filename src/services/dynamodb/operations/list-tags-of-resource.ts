@@ -13,6 +13,6 @@ export async function listTagsOfResource(
   ctx: OperationContext,
 ) {
   const name = checkTagArn(ctx, input.ResourceArn, 'ListTagsOfResource');
-  const table = tableOfTagArn(ddb, ctx, input.ResourceArn, name);
+  const table = tableOfTagArn(ddb, ctx, input.ResourceArn, name, 'ListTagsOfResource');
   return { Tags: await tagsSql.list(ddb.store, table.id) };
 }

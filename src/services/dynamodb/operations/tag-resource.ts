@@ -12,7 +12,7 @@ export async function tagResource(
 ) {
   const name = checkTagArn(ctx, input.ResourceArn, 'TagResource');
   const tags = checkTags(input.Tags, true);
-  const table = tableOfTagArn(ddb, ctx, input.ResourceArn, name);
+  const table = tableOfTagArn(ddb, ctx, input.ResourceArn, name, 'TagResource');
   await ddb.store.transaction(async (tx) => {
     const keys = new Set((await tagsSql.list(tx, table.id)).map((t) => t.Key));
     for (const tag of tags) keys.add(tag.Key);

@@ -12,7 +12,7 @@ export async function untagResource(
 ) {
   const name = checkTagArn(ctx, input.ResourceArn, 'UntagResource');
   const keys = checkTagKeys(input.TagKeys);
-  const table = tableOfTagArn(ddb, ctx, input.ResourceArn, name);
+  const table = tableOfTagArn(ddb, ctx, input.ResourceArn, name, 'UntagResource');
   await ddb.store.transaction((tx) => tagsSql.remove(tx, table.id, keys));
   return {};
 }

@@ -62,11 +62,18 @@ export function checkTagArn(ctx: OperationContext, arn: string, operation: strin
 }
 
 /** The table behind a checked tag ARN (see checkTagArn). */
-export function tableOfTagArn(ddb: DynamoDb, ctx: OperationContext, arn: string, name: string): Table {
+export function tableOfTagArn(
+  ddb: DynamoDb,
+  ctx: OperationContext,
+  arn: string,
+  name: string,
+  operation: string,
+): Table {
   const table = ddb.catalog.get(ctx.account, ctx.region, name);
-  // In the caller's own account a missing table is not found (AWS's wording, typo included);
-  // other accounts were refused with AccessDeniedException by checkTagArn.
-  if (!table) throw ddbErrors.resourceNotFound(`Requested resource not found: ResourcArn: ${arn} not found`);
+  // A table ARN that names no table is refused as AWS refuses the AWS-validated conformance
+  // suite's probe: AccessDeniedException, the same answer as another account's table (so the
+  // answer never tells whether a table exists behind an ARN).
+  if (!table) throw notAuthorized(ctx, operation, arn);
   if (ddb.clock.now() < table.record.activeAt) throw ddbErrors.tableNotFound(name);
   return table;
 }
