@@ -63,6 +63,28 @@ export const configSchema = z.object({
       accountConcurrency: z.number().int().min(1).default(1000),
     })
     .default({ stateDelayMs: 0, idleMs: 10 * 60 * 1000, accountConcurrency: 1000 }),
+  scheduler: z
+    .object({
+      /** Real-time period of EventBridge Scheduler's firing loop (due times read from the injected clock; 0: never). */
+      pollIntervalMs: z.number().int().min(0).default(1000),
+    })
+    .default({ pollIntervalMs: 1000 }),
+  events: z
+    .object({
+      /** Real-time period of EventBridge's schedule-rule loop (due times read from the injected clock; 0: never). */
+      pollIntervalMs: z.number().int().min(0).default(1000),
+    })
+    .default({ pollIntervalMs: 1000 }),
+  ecs: z
+    .object({
+      /** First 127.0.0.1 port tried for an ECS service's load balancer (kept per service once given). */
+      loadBalancerPortBase: z.number().int().min(1).max(65535).default(4600),
+      /** How many ports from the base service load balancers may use. */
+      loadBalancerPortRange: z.number().int().min(1).max(65535).default(400),
+      /** Longest wait for a stopping service task's load-balanced connections to finish. */
+      loadBalancerDrainSeconds: z.number().int().min(0).max(3600).default(30),
+    })
+    .default({ loadBalancerPortBase: 4600, loadBalancerPortRange: 400, loadBalancerDrainSeconds: 30 }),
 });
 
 export type OvercastConfig = z.infer<typeof configSchema>;

@@ -20,6 +20,8 @@ export const SERVICES: Record<string, (deps: ServiceDeps) => Promise<ServiceDefi
   lambda: createLambda,
   s3: (deps) => import('./s3/index.js').then((m) => m.createS3(deps)),
   apigateway: createApiGateway,
+  scheduler: (deps) => import('./scheduler/index.js').then((m) => m.createScheduler(deps)),
+  events: (deps) => import('./events/index.js').then((m) => m.createEvents(deps)),
   ecs: (deps) => import('./ecs/index.js').then((m) => m.createEcs(deps)),
   // Last: it provisions the services above through their APIs.
   cloudformation: (deps) => import('./cloudformation/index.js').then((m) => m.createCloudFormation(deps)),

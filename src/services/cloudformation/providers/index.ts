@@ -28,7 +28,9 @@ import {
 } from './lambda.js';
 import { ecrRepository, logGroup } from './logs-ecr.js';
 import { ecsCluster, ecsService, ecsTaskDefinition } from './ecs.js';
+import { eventsEventBus, eventsRule } from './events.js';
 import { nestedStack } from './nested-stack.js';
+import { schedulerSchedule, schedulerScheduleGroup } from './scheduler.js';
 import { s3Bucket, s3BucketPolicy, sqsQueue, sqsQueuePolicy } from './sqs-s3.js';
 import type { ResourceProvider } from './types.js';
 
@@ -77,6 +79,10 @@ export const PROVIDERS: Record<string, ResourceProvider> = {
   'AWS::ApiGatewayV2::Authorizer': httpAuthorizer,
   'AWS::ApiGatewayV2::Deployment': httpDeployment,
   'AWS::CloudFormation::Stack': nestedStack,
+  'AWS::Events::Rule': eventsRule,
+  'AWS::Events::EventBus': eventsEventBus,
+  'AWS::Scheduler::Schedule': schedulerSchedule,
+  'AWS::Scheduler::ScheduleGroup': schedulerScheduleGroup,
   'AWS::CloudFormation::WaitConditionHandle': {
     replaceOn: [],
     async create(_p, ctx) {

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { nextFireAfter, parseSchedule } from '../../core/schedule/expression.js';
+import type { Events } from './context.js';
+import { ruleArn } from './names.js';
+import { fireRule } from './router.js';
+import { eventsSql } from './storage/sql.js';
+
+const BATCH = 100;
+
+/** `2026-01-01T00:05:00Z`: event times have seconds precision. */
+export function eventTime(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/**
+ * Fires scheduled rules on the injected clock. A real-time, unref'd interval compares the clock's
+ * now with each enabled scheduled rule's next due time. A rule fires once per pass however many
+ * of its periods have elapsed (periods missed while the server was stopped, or skipped by a clock
+ * that jumped ahead, collapse into one firing), then moves to its first occurrence after now.
+ */
+export class ScheduleRunner {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly ev: Events,
+    private readonly intervalMs: number,
+  ) {}
+
+  start(): void {
+    if (this.intervalMs <= 0 || this.timer) return;
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One pass (one at a time). */
+  tick(): Promise<void> {
+    if (this.running || this.closed) return this.running ?? Promise.resolve();
+    this.running = this.pass()
+      .catch((err: unknown) => this.ev.log.warn({ err }, 'eventbridge schedule pass failed'))
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    const now = this.ev.clock.now();
+    for (const rule of await eventsSql.dueRules(this.ev.store, now, BATCH)) {
+      if (this.closed) return;
+      const due = rule.next_fire!;
+      let next: number | null = null;
+      try {
+        next = nextFireAfter(parseSchedule(rule.schedule!), now, { anchorMs: rule.anchor ?? due }) ?? null;
+      } catch (err) {
+        this.ev.log.warn({ err, rule: rule.name }, 'unparseable schedule');
+      }
+      if (!(await eventsSql.advance(this.ev.store, rule, due, next))) continue;
+      await fireRule(this.ev, rule, {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: rule.account,
+        time: eventTime(due),
+        region: rule.region,
+        resources: [ruleArn(rule, rule.bus, rule.name)],
+        detail: {},
+      });
+    }
+  }
+}
