@@ -3,8 +3,10 @@ import { DeleteMessageCommand, SQSClient, ReceiveMessageCommand } from '@aws-sdk
 import type { Message } from '@aws-sdk/client-sqs';
 import type { Clock } from '../../src/core/clock.js';
 import type { OvercastConfigInput } from '../../src/config/schema.js';
-import { startTestServer, TEST_CREDENTIALS } from '../helpers/server.js';
+import { eventually, sleep, startSchedulingServer } from '../helpers/scheduling.js';
 import type { TestServer } from '../helpers/server.js';
+
+export { eventually, sleep };
 
 export interface EventsTestServer extends TestServer {
   events: EventBridgeClient;
@@ -15,36 +17,11 @@ export const ACCOUNT = '000000000000';
 export const queueArn = (name: string) => `arn:aws:sqs:us-east-1:${ACCOUNT}:${name}`;
 export const fnArn = (name: string) => `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`;
 
-/** A server with a fast schedule loop (the clock decides what is due; the poll only how soon it is seen). */
+/** A server with a fast schedule loop and EventBridge and SQS clients. */
 export async function startEventsServer(clock?: Clock, config: OvercastConfigInput = {}): Promise<EventsTestServer> {
-  const t = await startTestServer({ events: { pollIntervalMs: 20 }, ...config }, clock ? { clock } : {});
-  const clientConfig = { endpoint: t.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 };
-  const events = new EventBridgeClient(clientConfig);
-  const sqs = new SQSClient(clientConfig);
-  return {
-    ...t,
-    events,
-    sqs,
-    async stop() {
-      events.destroy();
-      sqs.destroy();
-      await t.stop();
-    },
-  };
+  const t = await startSchedulingServer((c) => new EventBridgeClient(c), clock, config);
+  return { ...t, events: t.client };
 }
-
-/** Polls until `check` returns a value (not undefined), or fails after `ms`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Receives (and deletes) messages until `expected` have arrived. */
 export async function drain(sqs: SQSClient, url: string, expected: number, ms = 15_000): Promise<Message[]> {

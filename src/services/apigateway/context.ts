@@ -5,24 +5,9 @@ import type { ServerInfo } from '../deps.js';
 import type { Ports } from '../ports.js';
 import type { LogsPort } from '../logs/port.js';
 import type { ApigwState } from './state.js';
+import type { LambdaPort } from '../lambda/port.js';
 
-/** Lambda's invoker as API Gateway uses it (the `lambda` port). */
-export interface LambdaInvoker {
-  invoke(req: {
-    account: string;
-    region: string;
-    functionName: string;
-    qualifier?: string | undefined;
-    payload: Buffer;
-    invocationType?: 'RequestResponse' | 'Event';
-  }): Promise<{
-    statusCode: number;
-    payload: Buffer;
-    functionError?: string;
-    executedVersion?: string;
-    requestId: string;
-  }>;
-}
+export type LambdaInvoker = LambdaPort;
 
 export interface ApigwContext {
   state: ApigwState;

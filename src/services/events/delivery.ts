@@ -11,17 +11,7 @@ import type { SqsPort } from '../sqs/port.js';
 import type { Events } from './context.js';
 import type { RuleInfo, TargetInput } from './transform.js';
 import { targetPayload } from './transform.js';
-
-/** The part of Lambda's invoker EventBridge calls (`ports['lambda']`). */
-interface LambdaInvoker {
-  invoke(req: {
-    account: string;
-    region: string;
-    functionName: string;
-    payload: Buffer;
-    invocationType: 'Event';
-  }): Promise<unknown>;
-}
+import type { LambdaPort as LambdaInvoker } from '../lambda/port.js';
 
 export interface Target extends TargetInput {
   Id: string;

@@ -1,3 +1,4 @@
+import { PeriodicPass } from '../../core/schedule/periodic-pass.js';
 import { randomUUID } from 'node:crypto';
 import { nextFireAfter, parseSchedule } from '../../core/schedule/expression.js';
 import type { Events } from './context.js';
@@ -19,37 +20,34 @@ export function eventTime(ms: number): string {
  * that jumped ahead, collapse into one firing), then moves to its first occurrence after now.
  */
 export class ScheduleRunner {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private closed = false;
+  private readonly loop: PeriodicPass;
 
   constructor(
     private readonly ev: Events,
-    private readonly intervalMs: number,
-  ) {}
-
-  start(): void {
-    if (this.intervalMs <= 0 || this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.intervalMs);
-    this.timer.unref();
+    intervalMs: number,
+  ) {
+    this.loop = new PeriodicPass(
+      intervalMs,
+      () => this.pass(),
+      (err: unknown) => this.ev.log.warn({ err }, 'eventbridge schedule pass failed'),
+    );
   }
 
-  async stop(): Promise<void> {
-    this.closed = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass (one at a time). */
   tick(): Promise<void> {
-    if (this.running || this.closed) return this.running ?? Promise.resolve();
-    this.running = this.pass()
-      .catch((err: unknown) => this.ev.log.warn({ err }, 'eventbridge schedule pass failed'))
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
+    return this.loop.tick();
+  }
+
+  private get closed(): boolean {
+    return this.loop.closed;
   }
 
   private async pass(): Promise<void> {

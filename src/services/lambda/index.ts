@@ -31,14 +31,15 @@ import { urlOperations } from './operations/urls.js';
 import { LAMBDA_MIGRATIONS } from './storage/migrations.js';
 import { lambdaMount } from './urls/mount.js';
 import modelJson from './model.json' with { type: 'json' };
+import { LAMBDA_PORT } from './port.js';
+import type { LambdaPort } from './port.js';
 
 const model = modelJson as unknown as ServiceModel;
 
 /** Largest CreateFunction / UpdateFunctionCode request (AWS: 69,905,067 bytes: a 50 MB zip in base64). */
 const MAX_REQUEST_BYTES = 69_905_067;
 
-/** The port other services (API Gateway, event sources) call Lambda through. */
-export const LAMBDA_PORT = 'lambda';
+export { LAMBDA_PORT } from './port.js';
 
 /** Lambda (restJson1): functions that run for real in local environments. */
 export async function createLambda(deps: ServiceDeps): Promise<ServiceDefinition> {
@@ -96,7 +97,7 @@ export async function createLambda(deps: ServiceDeps): Promise<ServiceDefinition
     esm,
   };
   await esm.start();
-  deps.ports[LAMBDA_PORT] = invoker;
+  deps.ports[LAMBDA_PORT] = invoker satisfies LambdaPort;
   return {
     name: 'lambda',
     signingName: 'lambda',

@@ -4,18 +4,7 @@ import type { SqsPort } from '../sqs/port.js';
 import { canonicalId } from './context.js';
 import { s3Errors } from './errors.js';
 import type { Bucket, NotificationTarget } from './storage/catalog.js';
-
-/** The part of Lambda's invoker S3 calls (ports['lambda']). */
-interface LambdaInvoker {
-  invoke(req: {
-    account: string;
-    region: string;
-    functionName: string;
-    payload: Buffer;
-    invocationType: 'Event';
-  }): Promise<unknown>;
-  resolve?(account: string, region: string, functionName: string, qualifier?: string): Promise<unknown>;
-}
+import type { LambdaPort as LambdaInvoker } from '../lambda/port.js';
 
 /** What happened to an object, for the event record. */
 export interface ObjectEvent {

@@ -4,17 +4,7 @@ import { port } from '../ports.js';
 import type { SqsAttributeValue, SqsPort } from '../sqs/port.js';
 import type { Scheduler } from './context.js';
 import type { Target } from './definition.js';
-
-/** The part of Lambda's invoker Scheduler calls (`ports['lambda']`): an asynchronous invoke. */
-interface LambdaInvoker {
-  invoke(req: {
-    account: string;
-    region: string;
-    functionName: string;
-    payload: Buffer;
-    invocationType: 'Event';
-  }): Promise<unknown>;
-}
+import type { LambdaPort as LambdaInvoker } from '../lambda/port.js';
 
 /** One occurrence on its way to the target. */
 export interface Occurrence {

@@ -1,3 +1,4 @@
+import { PeriodicPass } from '../../core/schedule/periodic-pass.js';
 import { randomBytes } from 'node:crypto';
 import type { Scheduler } from './context.js';
 import type { ScheduleDefinition, Target } from './definition.js';
@@ -30,37 +31,34 @@ const executionId = (): string => randomBytes(8).toString('hex');
  * the target's RetryPolicy and end in its dead-letter queue.
  */
 export class SchedulerRunner {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private closed = false;
+  private readonly loop: PeriodicPass;
 
   constructor(
     private readonly s: Scheduler,
-    private readonly intervalMs: number,
-  ) {}
+    intervalMs: number,
+  ) {
+    this.loop = new PeriodicPass(
+      intervalMs,
+      () => this.pass(),
+      (err: unknown) => this.s.log.warn({ err }, 'scheduler pass failed'),
+    );
+  }
 
   start(): void {
-    if (this.intervalMs <= 0 || this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.intervalMs);
-    this.timer.unref();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.closed = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  /** One pass (one at a time): fire due schedules, then attempt due deliveries. */
+  /** One pass (one at a time). */
   tick(): Promise<void> {
-    if (this.running || this.closed) return this.running ?? Promise.resolve();
-    this.running = this.pass()
-      .catch((err: unknown) => this.s.log.warn({ err }, 'scheduler pass failed'))
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
+    return this.loop.tick();
+  }
+
+  private get closed(): boolean {
+    return this.loop.closed;
   }
 
   private async pass(): Promise<void> {

@@ -1,18 +1,9 @@
 import { AwsError } from '../../../core/errors/aws-error.js';
 import type { Ports } from '../../ports.js';
 import { port } from '../../ports.js';
+import type { LambdaPort } from '../../lambda/port.js';
 
-/** Lambda's invoker as API Gateway sees it (the `lambda` port). */
-export interface LambdaInvoker {
-  invoke(req: {
-    account: string;
-    region: string;
-    functionName: string;
-    qualifier?: string;
-    payload: Buffer;
-    invocationType?: 'RequestResponse' | 'Event';
-  }): Promise<{ statusCode: number; payload: Buffer; functionError?: string; requestId: string }>;
-}
+export type LambdaInvoker = LambdaPort;
 
 export class IntegrationTimeout extends Error {}
 
