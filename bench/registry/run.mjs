@@ -193,44 +193,60 @@ async function manifestGets(host, repo, seconds, concurrency = 16) {
   return count / seconds;
 }
 
-async function benchRegistry(label, host, pid, images) {
-  const out = {};
+/** One push and one pull of `img` to `host`; RSS of `pid` (if given) sampled during the push. */
+async function pushPull(label, host, pid, img, repo, name, rep) {
+  const base = pid ? rssMb(pid) : 0;
+  let peak = base;
+  const sampler = pid ? setInterval(() => (peak = Math.max(peak, rssMb(pid))), 20) : undefined;
+  const push = await timed(() =>
+    skopeo(['copy', '--dest-tls-verify=false', `oci:${img.dir}:bench`, `docker://${host}/${repo}:bench`]),
+  );
+  if (sampler) clearInterval(sampler);
+  const dest = join(work, `pull-${label}-${name}-${rep}`);
+  const pull = await timed(() =>
+    skopeo(['copy', '--src-tls-verify=false', `docker://${host}/${repo}:bench`, `oci:${dest}:bench`]),
+  );
+  rmSync(dest, { recursive: true, force: true });
+  return { push, pull, rssGrowth: peak - base };
+}
+
+/**
+ * Both registries run the same steps interleaved (Overcast first on even repetitions,
+ * Distribution first on odd ones), so load from anything else on the machine lands on both.
+ */
+async function benchBoth(servers, images) {
+  const out = Object.fromEntries(servers.map((s) => [s.label, {}]));
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   for (const [name, reps] of Object.entries(images)) {
-    const pushes = [];
-    const pulls = [];
-    let rssGrowth = 0;
+    const runs = Object.fromEntries(servers.map((s) => [s.label, { pushes: [], pulls: [], rssGrowth: 0 }]));
     for (let rep = 0; rep < REPS; rep++) {
-      const img = reps[rep];
-      const repo = `bench/${name}-${rep}`;
-      const base = pid ? rssMb(pid) : 0;
-      let peak = base;
-      const sampler = pid ? setInterval(() => (peak = Math.max(peak, rssMb(pid))), 20) : undefined;
-      pushes.push(
-        await timed(() =>
-          skopeo(['copy', '--dest-tls-verify=false', `oci:${img.dir}:bench`, `docker://${host}/${repo}:bench`]),
-        ),
-      );
-      if (sampler) clearInterval(sampler);
-      rssGrowth = Math.max(rssGrowth, peak - base);
-      const dest = join(work, `pull-${label}-${name}-${rep}`);
-      pulls.push(
-        await timed(() =>
-          skopeo(['copy', '--src-tls-verify=false', `docker://${host}/${repo}:bench`, `oci:${dest}:bench`]),
-        ),
-      );
-      rmSync(dest, { recursive: true, force: true });
+      const order = rep % 2 === 0 ? servers : [...servers].reverse();
+      for (const s of order) {
+        const r = await pushPull(s.label, s.host, s.pid, reps[rep], `bench/${name}-${rep}`, name, rep);
+        const acc = runs[s.label];
+        acc.pushes.push(r.push);
+        acc.pulls.push(r.pull);
+        acc.rssGrowth = Math.max(acc.rssGrowth, r.rssGrowth);
+      }
     }
-    out[name] = {
-      push: median(pushes),
-      pull: median(pulls),
-      mb: reps[0].bytes / 1024 / 1024,
-      rssGrowth,
-      pushes,
-      pulls,
-    };
+    for (const s of servers) {
+      const acc = runs[s.label];
+      out[s.label][name] = {
+        push: median(acc.pushes),
+        pull: median(acc.pulls),
+        mb: reps[0].bytes / 1024 / 1024,
+        rssGrowth: acc.rssGrowth,
+        pushes: acc.pushes,
+        pulls: acc.pulls,
+      };
+    }
   }
-  out.manifestGets = await manifestGets(host, 'bench/large-0', quick ? 2 : 5);
+  // Manifest GETs in A-B-B-A halves, summed.
+  const half = (quick ? 2 : 5) / 2;
+  const counts = Object.fromEntries(servers.map((s) => [s.label, 0]));
+  for (const s of [...servers, ...[...servers].reverse()])
+    counts[s.label] += (await manifestGets(s.host, 'bench/large-0', half)) * half;
+  for (const s of servers) out[s.label].manifestGets = counts[s.label] / (2 * half);
   return out;
 }
 
@@ -269,8 +285,13 @@ try {
   for (const host of [`127.0.0.1:${OVERCAST_PORT}`, `127.0.0.1:${DIST_PORT}`]) {
     await skopeo(['copy', '--dest-tls-verify=false', `oci:${warmup}:bench`, `docker://${host}/warmup/x:bench`]);
   }
-  const o = await benchRegistry('overcast', `127.0.0.1:${OVERCAST_PORT}`, overcast.pid, images);
-  const d = await benchRegistry('distribution', `127.0.0.1:${DIST_PORT}`, undefined, images);
+  const servers = [
+    { label: 'overcast', host: `127.0.0.1:${OVERCAST_PORT}`, pid: overcast.pid },
+    { label: 'distribution', host: `127.0.0.1:${DIST_PORT}`, pid: undefined },
+  ];
+  const both = await benchBoth(servers, images);
+  const o = both.overcast;
+  const d = both.distribution;
   results = { overcast: o, distribution: d };
 } finally {
   overcast.kill('SIGTERM');

@@ -1,6 +1,5 @@
 import { statfs } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import type { HttpMount, RequestHead } from '../../../core/http/mount.js';
 import type { Ecr } from '../context.js';
 import { isDigest, isName, isTag, isUploadId, looksLikeDigest, registryOfHost } from '../names.js';
@@ -9,6 +8,7 @@ import { MAX_MANIFEST_BYTES, referrerDescriptor } from '../registry/manifest.js'
 import { RegistryError } from '../registry/registry.js';
 import type { Scope } from '../registry/registry.js';
 import { OciError, ociErrors, send, sendError, sendJson } from './respond.js';
+import { sendFileRange } from './send-blob.js';
 
 type Route =
   | { kind: 'ping' }
@@ -385,16 +385,12 @@ async function getBlob(
     send(req, res, status, headers);
     return;
   }
-  const stream = ecr.registry.files.readBlob(digest, start, end);
-  const opened = await new Promise<boolean>((resolve) => {
-    stream.once('open', () => resolve(true));
-    stream.once('error', () => resolve(false));
-  });
-  if (!opened) throw ociErrors.blobUnknown(digest);
+  const fh = await ecr.registry.files.openBlob(digest);
+  if (!fh) throw ociErrors.blobUnknown(digest);
   const flat: string[] = ['docker-distribution-api-version', 'registry/2.0'];
   for (const k in headers) flat.push(k, headers[k]!);
   res.writeHead(status, flat);
-  await pipeline(stream, res).catch(() => undefined);
+  await sendFileRange(fh, start, end, res);
 }
 
 // ---- uploads

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createReadStream, mkdirSync, rmSync } from 'node:fs';
 import { open, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
-import { once } from 'node:events';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DigestAlgorithm } from '../names.js';
 import { algorithmOf } from '../names.js';
+import { pump, UploadWriter } from './upload-writer.js';
 
 /** The state of an upload session kept in memory (hash state cannot be persisted in Node). */
 interface UploadState {
@@ -89,35 +90,41 @@ export class BlobFiles {
 
   /**
    * Append a stream to an upload, hashing as it goes. `maxBytes` bounds what is accepted (a
-   * declared Content-Length); on any failure the upload is cut back to its previous size.
+   * declared Content-Length); on any failure the upload is cut back to its previous size. See
+   * upload-writer.ts for how the bytes reach the file.
    */
   async append(id: string, body: Readable | Buffer, maxBytes?: number): Promise<number> {
     const s = await this.state(id, 'sha256');
     if (s.busy) throw new AppendError('busy', 'another request is writing to this upload');
     s.busy = true;
     const before = s.size;
-    const out = createWriteStream(this.uploadPath(id), { flags: 'a', highWaterMark: 1 << 20 });
+    let writer: UploadWriter | undefined;
     let written = 0;
     try {
-      const chunks: AsyncIterable<Buffer> | Buffer[] = Buffer.isBuffer(body) ? [body] : (body as AsyncIterable<Buffer>);
-      for await (const chunk of chunks) {
+      writer = await UploadWriter.open(this.uploadPath(id), before);
+      const w = writer;
+      const accept = (chunk: Buffer): Promise<void> | undefined => {
         written += chunk.length;
         if (maxBytes !== undefined && written > maxBytes)
           throw new AppendError('too-long', 'body longer than declared');
         s.hash?.update(chunk);
-        if (!out.write(chunk)) await once(out, 'drain');
-      }
-      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+        return w.add(chunk);
+      };
+      if (Buffer.isBuffer(body)) await accept(body);
+      else await pump(body, accept);
+      await writer.finish();
       s.size = before + written;
       return written;
     } catch (err) {
-      out.destroy();
+      await writer?.abandon();
+      writer = undefined;
       await truncate(this.uploadPath(id), before).catch(() => undefined);
       s.size = before;
       s.hash = null;
       if (err instanceof AppendError) throw err;
       throw new AppendError('aborted', err instanceof Error ? err.message : String(err));
     } finally {
+      await writer?.abandon();
       s.busy = false;
     }
   }
@@ -175,9 +182,9 @@ export class BlobFiles {
     }
   }
 
-  /** Read a blob (or a byte range of it, inclusive). */
-  readBlob(digest: string, start?: number, end?: number): Readable {
-    return createReadStream(this.blobPath(digest), { start, end, highWaterMark: 1 << 20 });
+  /** Open a blob for reading; undefined when its file is missing. The caller closes the handle. */
+  async openBlob(digest: string): Promise<FileHandle | undefined> {
+    return open(this.blobPath(digest), 'r').catch(() => undefined);
   }
 
   async readBlobBytes(digest: string, limit: number): Promise<Buffer | undefined> {
