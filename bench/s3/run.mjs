@@ -60,7 +60,10 @@ async function start(name) {
       ? spawn(
           process.execPath,
           [
-            path.join(ROOT, 'bin/overcast.js'),
+            // bin/overcast.js's shebang flag (a `node bin/overcast.js` spawn does not read it).
+            '--max-semi-space-size=64',
+            ...(process.env['OVERCAST_BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
+            process.env['OVERCAST_BENCH_ENTRY'] ?? path.join(ROOT, 'bin/overcast.js'),
             'start',
             '--port',
             '0',
@@ -220,6 +223,8 @@ const PHASES = {
 log('starting overcast and s3rver ...');
 const targets = [await start('overcast'), await start('s3rver')];
 const rows = { overcast: {}, s3rver: {} };
+/** Every round's rate, per server and phase (the JSON output keeps them: the spread is the noise). */
+const rounds = { overcast: {}, s3rver: {} };
 try {
   for (const t of targets) await prepare(t);
   // Rounds alternate between the two servers so a busy moment of the machine hits both alike; best of ROUNDS.
@@ -230,6 +235,7 @@ try {
         const rate = await phase(s3, round);
         s3.destroy();
         rows[t.name][metric] = Math.max(rows[t.name][metric] ?? 0, rate);
+        (rounds[t.name][metric] ??= []).push(rate);
       }
     }
     log(`  ${metric}: overcast ${rows.overcast[metric].toFixed(1)}, s3rver ${rows.s3rver[metric].toFixed(1)}`);
@@ -255,6 +261,7 @@ const summary = {
   concurrency: C,
   rounds: ROUNDS,
   table,
+  perRound: rounds,
 };
 writeFileSync(path.join(HERE, 'last-run.json'), JSON.stringify(summary, null, 2) + '\n');
 if (values.json) console.log(JSON.stringify(summary, null, 2));

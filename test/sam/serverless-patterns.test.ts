@@ -6,10 +6,28 @@ import { join } from 'node:path';
 import { GetApiKeyCommand, APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  AddLayerVersionPermissionCommand,
+  GetEventSourceMappingCommand,
+  InvokeCommand,
+  LambdaClient,
+  ListEventSourceMappingsCommand,
+  PublishLayerVersionCommand,
+  UpdateEventSourceMappingCommand,
+} from '@aws-sdk/client-lambda';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploy } from '../../src/cli/deploy.js';
 import { signRequest } from '../../src/core/auth/sign.js';
 import { rawSend } from '../helpers/raw-http.js';
+import { makeZip } from '../helpers/zip.js';
 import { startTestServer, TEST_CREDENTIALS } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 
@@ -17,6 +35,8 @@ const REPO = process.env['SERVERLESS_PATTERNS_REPO'];
 const present = !!REPO && existsSync(join(REPO, 'apigw-rest-api-lambda-node'));
 
 let server: TestServer;
+/** System time plus an offset the SQS retry test moves forward (visibility timeouts without waiting). */
+const clock = { offset: 0, now: () => Date.now() + clock.offset };
 const region = 'us-east-1';
 
 function templateOf(name: string): string {
@@ -59,7 +79,7 @@ async function deployError(name: string): Promise<string> {
 
 describe.skipIf(!present)('aws-samples/serverless-patterns through overcast deploy', () => {
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({}, { clock });
   });
   afterAll(async () => {
     await server?.stop();
@@ -152,11 +172,157 @@ describe.skipIf(!present)('aws-samples/serverless-patterns through overcast depl
     );
   }, 60_000);
 
+  it('sqs-lambda: a message sent to the queue is logged by the consumer', async () => {
+    const r = await deployPattern('sqs-lambda');
+    expect(r.status).toBe('CREATE_COMPLETE');
+    const url = r.outputs['SQSqueueURL']!;
+    const fn = r.outputs['QueueConsumerFunction']!;
+    await sqs().send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'Test message' }));
+    const events = await logsUntil(fn, (m) => m.includes('"body":"Test message"'));
+    const logged = events.find((e) => e.includes('"body":"Test message"'))!;
+    const event = JSON.parse(logged.slice(logged.indexOf('{'))) as { Records: Array<Record<string, unknown>> };
+    expect(event.Records[0]).toMatchObject({ eventSource: 'aws:sqs', eventSourceARN: r.outputs['SQSqueueARN'] });
+  }, 60_000);
+
+  it('sqs-lambda-nodejs-sam: ten messages are processed; an "error" message is retried then moved to the DLQ', async () => {
+    const r = await deployPattern('sqs-lambda-nodejs-sam');
+    expect(r.status).toBe('CREATE_COMPLETE');
+    const url = r.outputs['ProcessingQueueURL']!;
+    const fn = r.outputs['ProcessorFunctionName']!;
+    for (let i = 1; i <= 10; i++)
+      await sqs().send(new SendMessageCommand({ QueueUrl: url, MessageBody: `{"message": "Test message-${i}"}` }));
+    const events = await logsUntil(fn, (m) => m.includes('Processed message: {"message": "Test message-10"}'));
+    for (let i = 1; i <= 10; i++)
+      expect(events.some((e) => e.includes(`Processed message: {"message": "Test message-${i}"}`))).toBe(true);
+    // The README's failure path: a body containing "error" is reported in batchItemFailures, comes back
+    // after the queue's 30 s visibility timeout, and after maxReceiveCount (3) receives lands in the DLQ.
+    const dlq = r.outputs['ProcessingDLQARN']!.split(':').pop()!;
+    const dlqUrl = (await sqs().send(new GetQueueUrlCommand({ QueueName: dlq }))).QueueUrl!;
+    await sqs().send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'an error message' }));
+    const receives = async (): Promise<number> =>
+      Number(
+        (await sqs().send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }))).Attributes?.[
+          'ApproximateNumberOfMessagesNotVisible'
+        ] ?? 0,
+      );
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      expect(await until(receives, (n) => n === 1)).toBe(1);
+      // Not deleted: the function reported it as failed.
+      await new Promise((res) => setTimeout(res, 300));
+      expect(await receives()).toBe(1);
+      clock.offset += 31_000;
+    }
+    const moved = await until(
+      async () =>
+        (await sqs().send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, AttributeNames: ['All'] }))).Messages ?? [],
+      (m) => m.length > 0,
+    );
+    expect(moved.map((m) => m.Body)).toEqual(['an error message']);
+    expect(await receives()).toBe(0);
+  }, 60_000);
+
+  // Upstream: the handler `require('aws-sdk')` (v2), which nodejs24.x does not provide (on AWS either),
+  // so the README's invoke returns Runtime.ImportModuleError and nothing reaches the queue.
+  it('lambda-sqs: deploys; its aws-sdk v2 handler fails to load on nodejs24.x as on AWS', async () => {
+    const r = await deployPattern('lambda-sqs');
+    expect(r.status).toBe('CREATE_COMPLETE');
+    const fn = r.outputs['QueuePublisherFunction']!;
+    const out = await lambda().send(new InvokeCommand({ FunctionName: fn }));
+    expect(out.FunctionError).toBe('Unhandled');
+    expect(Buffer.from(out.Payload!).toString()).toContain('Runtime.ImportModuleError');
+    expect(Buffer.from(out.Payload!).toString()).toContain("Cannot find module 'aws-sdk'");
+    const got = await sqs().send(new ReceiveMessageCommand({ QueueUrl: r.outputs['SQSqueueURL']! }));
+    expect(got.Messages ?? []).toEqual([]);
+  }, 60_000);
+
+  // Upstream: the handler `require('aws-sdk')` (v2), absent from nodejs24.x (on AWS too). The template
+  // references another account's layer (graphicsmagick, account 175033217214), which a fresh Overcast
+  // does not have: the test publishes a stand-in under that account so the template deploys unchanged.
+  it('s3-sqs-lambda: a .jpg upload reaches the function through the queue (whose aws-sdk v2 handler fails as on AWS)', async () => {
+    const layerOwner = new LambdaClient({
+      endpoint: server.endpoint,
+      region,
+      credentials: { accessKeyId: '175033217214', secretAccessKey: 'x' },
+    });
+    const content = { ZipFile: await makeZip({ 'bin/README': 'stand-in for the graphicsmagick layer' }) };
+    for (let v = 1; v <= 2; v++)
+      await layerOwner.send(new PublishLayerVersionCommand({ LayerName: 'graphicsmagick', Content: content }));
+    await layerOwner.send(
+      new AddLayerVersionPermissionCommand({
+        LayerName: 'graphicsmagick',
+        VersionNumber: 2,
+        StatementId: 'public',
+        Action: 'lambda:GetLayerVersion',
+        Principal: '*',
+      }),
+    );
+    const r = await deploy({
+      template: templateOf('s3-sqs-lambda'),
+      stackName: 's3-sqs-lambda',
+      parameterOverrides: ['SourceBucketName=sp-source QueueName=sp-resizer DestinationBucketName=sp-source-resized'],
+      client: { endpoint: server.endpoint, region, ...TEST_CREDENTIALS },
+      quiet: true,
+    });
+    expect(r.status).toBe('CREATE_COMPLETE');
+    const fn = r.outputs['FunctionArn']!;
+    const url = (await sqs().send(new GetQueueUrlCommand({ QueueName: 'sp-resizer' }))).QueueUrl!;
+    const s3 = new S3Client({ endpoint: server.endpoint, region, credentials: TEST_CREDENTIALS, forcePathStyle: true });
+    // The README uploads a .png, which the template's `.jpg` suffix filter drops; a .jpg goes through.
+    await s3.send(new PutObjectCommand({ Bucket: 'sp-source', Key: 'exampleImage.png', Body: 'png' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'sp-source', Key: 'photo 1.jpg', Body: 'jpg' }));
+    const failures = await logsUntil(fn, (m) => m.includes('Runtime.ImportModuleError'));
+    expect(failures.some((m) => m.includes("Cannot find module 'aws-sdk'"))).toBe(true);
+    // Stop the trigger, let the failed messages come back, and read what S3 queued.
+    const esm = (await lambda().send(new ListEventSourceMappingsCommand({ FunctionName: fn })))
+      .EventSourceMappings![0]!;
+    await lambda().send(new UpdateEventSourceMappingCommand({ UUID: esm.UUID!, Enabled: false }));
+    await until(
+      async () => (await lambda().send(new GetEventSourceMappingCommand({ UUID: esm.UUID! }))).State,
+      (st) => st === 'Disabled',
+    );
+    clock.offset += 31_000;
+    const bodies: string[] = [];
+    await until(
+      async () => {
+        const got = await sqs().send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+        for (const m of got.Messages ?? []) bodies.push(m.Body!);
+        return bodies.length;
+      },
+      (n) => n >= 2,
+    );
+    const events = bodies.map(
+      (b) => JSON.parse(b) as { Event?: string; Records?: Array<{ eventName: string; s3: any }> },
+    );
+    expect(events.find((e) => e.Event === 's3:TestEvent')).toBeDefined();
+    const put = events.find((e) => e.Records)!.Records![0]!;
+    expect(put.eventName).toBe('ObjectCreated:Put');
+    expect(put.s3.bucket.name).toBe('sp-source');
+    expect(put.s3.object.key).toBe('photo+1.jpg');
+    expect(bodies).toHaveLength(2);
+  }, 60_000);
+
   // `Environment.Variables.Variable1: 1234` (a YAML number): CloudFormation passes it as the string "1234".
   it('apigw-http-api-lambda: deploys (numeric environment variable value)', async () => {
     expect((await deployPattern('apigw-http-api-lambda')).status).toBe('CREATE_COMPLETE');
   }, 60_000);
 });
+
+const sqs = (): SQSClient => new SQSClient({ endpoint: server.endpoint, region, credentials: TEST_CREDENTIALS });
+const lambda = (): LambdaClient =>
+  new LambdaClient({ endpoint: server.endpoint, region, credentials: TEST_CREDENTIALS });
+
+/** The function's CloudWatch Logs messages, polled until one satisfies `ok`. */
+async function logsUntil(fn: string, ok: (message: string) => boolean): Promise<string[]> {
+  const logs = new CloudWatchLogsClient({ endpoint: server.endpoint, region, credentials: TEST_CREDENTIALS });
+  return until(
+    async () =>
+      logs
+        .send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${fn}` }))
+        .then((o) => (o.events ?? []).map((e) => e.message ?? ''))
+        .catch(() => []),
+    (ms) => ms.some(ok),
+  );
+}
 
 async function physicalId(stack: string, logicalId: string): Promise<string> {
   const { cfn, field } = await import('../../src/cli/deploy-cfn.js');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { open, writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type { RequestHead } from '../../core/http/mount.js';
 import type { S3Caller } from './auth.js';
@@ -14,6 +14,8 @@ import type { Files } from './storage/files.js';
 /** Largest single PUT (5 GiB). */
 export const MAX_PUT_BYTES = 5 * 1024 * 1024 * 1024;
 const FLUSH_BYTES = 1024 * 1024;
+/** Bytes of one body being written to its file at once, at most (beyond them the reader waits). */
+const MAX_WRITING = 4 * FLUSH_BYTES;
 
 export interface ReceivedBody {
   /** Name of the committed file under the data directory. */
@@ -141,21 +143,26 @@ export async function receiveBody(
     pendingBytes += b.length;
     size += b.length;
   };
-  const flush = async (): Promise<void> => {
+  // File writes run behind the socket: the body keeps flowing while earlier batches are written
+  // (up to MAX_WRITING bytes in flight, then the reader waits for the writes to catch up).
+  let writing: Promise<void> = Promise.resolve();
+  let inFlight = 0;
+  let streamed = false;
+  const flush = (): void => {
     if (pendingBytes === 0) return;
-    fh ??= await open(tempPath, 'w');
-    let bufs = pending;
-    let left = pendingBytes;
+    streamed = true;
+    const bufs = pending;
+    const bytes = pendingBytes;
     pending = [];
     pendingBytes = 0;
-    // writev without concatenating; a short write resumes where it stopped.
-    while (left > 0) {
-      let written = (await fh.writev(bufs)).bytesWritten;
-      left -= written;
-      if (left === 0) break;
-      while (written >= bufs[0]!.length) written -= bufs.shift()!.length;
-      bufs = [bufs[0]!.subarray(written), ...bufs.slice(1)];
-    }
+    inFlight += bytes;
+    writing = writing.then(async () => {
+      fh ??= await open(tempPath, 'w');
+      await writeAll(fh, bufs, bytes);
+      inFlight -= bytes;
+    });
+    // Observed by the next await (or the finally block); never an unhandled rejection meanwhile.
+    writing.catch(() => undefined);
   };
   let ok = false;
   try {
@@ -163,17 +170,21 @@ export async function receiveBody(
       if (decoder) decoder.push(chunk as Buffer, take);
       else take(chunk as Buffer);
       if (size > maxBytes) throw s3Errors.entityTooLarge(size, maxBytes);
-      if (pendingBytes >= FLUSH_BYTES) await flush();
+      if (pendingBytes >= FLUSH_BYTES) {
+        flush();
+        if (inFlight > MAX_WRITING) await writing;
+      }
     }
     if (!req.complete) throw s3Errors.incompleteBody();
     decoder?.finish();
     if (declared !== undefined && size !== declared) throw s3Errors.incompleteBody();
     // A body that fit in memory (under 1 MiB) is written once its digests hold, straight to its
     // final name; a larger one was streamed to a temporary file and is renamed.
-    const inMemory = fh === undefined;
-    if (fh) {
-      await flush();
-      await fh.close();
+    const inMemory = !streamed;
+    if (!inMemory) {
+      flush();
+      await writing;
+      await fh!.close();
       fh = undefined;
     }
     const md5Digest = md5.digest();
@@ -200,9 +211,7 @@ export async function receiveBody(
     }
     let file: string;
     if (inMemory) {
-      const name = files.newName();
-      await writeFile(files.path(name), pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes));
-      file = name;
+      file = files.writeSmall(pending);
     } else {
       file = await files.commit(tempPath);
     }
@@ -211,8 +220,22 @@ export async function receiveBody(
     if (checksum) out.checksum = checksum;
     return out;
   } finally {
+    await writing.catch(() => undefined);
     if (fh) await fh.close().catch(() => undefined);
     if (!ok) await files.removeTemp(tempPath);
+  }
+}
+
+/** writev of every buffer without concatenating them; a short write resumes where it stopped. */
+async function writeAll(fh: FileHandle, buffers: Buffer[], bytes: number): Promise<void> {
+  let bufs = buffers;
+  let left = bytes;
+  while (left > 0) {
+    let written = (await fh.writev(bufs)).bytesWritten;
+    left -= written;
+    if (left === 0) break;
+    while (written >= bufs[0]!.length) written -= bufs.shift()!.length;
+    bufs = [bufs[0]!.subarray(written), ...bufs.slice(1)];
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
-import type { Db, Store } from '../../storage/store.js';
+import type { Db, SqlValue, Store } from '../../storage/store.js';
 import { DEFAULT_ATTRIBUTES, FIFO_DEFAULTS, redrivePolicy } from './attributes.js';
 import { sqsErrors } from './errors.js';
 import { md5Hex, md5OfAttributes } from './md5.js';
@@ -360,7 +360,7 @@ export class SqsEngine {
     if (fresh.length === 0) return outcomes;
     try {
       await this.store.transaction(async (tx) => {
-        for (const m of fresh) await insertMessage(tx, q.id, m);
+        await insertMessages(tx, q.id, fresh);
         for (const [key, id, sn] of dedupRows)
           await tx.run(
             'INSERT INTO sqs_dedup (queue_id, dedup_key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?) ' +
@@ -398,13 +398,22 @@ export class SqsEngine {
     if (taken.length === 0 && dropped.length === 0) return taken;
     const moved: Message[] = [];
     await this.store.transaction(async (tx) => {
-      for (const m of taken)
+      // Every message taken by one receive shares its deadline and receipt nonce, and the stored
+      // counters mirror the in-memory ones: one statement records them all.
+      for (let i = 0; i < taken.length; i += ROWS_PER_STATEMENT) {
+        const chunk = taken.slice(i, i + ROWS_PER_STATEMENT);
         await tx.run(
-          'UPDATE sqs_messages SET visible_at = ?, receive_count = ?, first_receive_at = ?, receipt = ? WHERE queue_id = ? AND seq = ?',
-          [m.visibleAt, m.receiveCount, m.firstReceiveAt, m.receipt, q.id, m.seq],
+          `UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1, first_receive_at = COALESCE(first_receive_at, ?), receipt = ? WHERE queue_id = ? AND seq IN (${marks(chunk.length)})`,
+          [chunk[0]!.visibleAt, now, chunk[0]!.receipt, q.id, ...chunk.map((m) => m.seq)],
+        );
+      }
+      if (dropped.length > 0)
+        await deleteRows(
+          tx,
+          q.id,
+          dropped.map((m) => m.seq),
         );
       for (const m of dropped) {
-        await tx.run('DELETE FROM sqs_messages WHERE queue_id = ? AND seq = ?', [q.id, m.seq]);
         if (verdicts.get(m.seq) === 'redrive' && dlq) {
           const copy: Message = {
             ...m,
@@ -415,10 +424,10 @@ export class SqsEngine {
             inflight: false,
             version: 0,
           };
-          await insertMessage(tx, dlq.id, copy);
           moved.push(copy);
         }
       }
+      if (dlq && moved.length > 0) await insertMessages(tx, dlq.id, moved);
     });
     if (dlq && moved.length > 0 && !dlq.deleted) {
       for (const m of moved) dlq.state.add(m, now);
@@ -468,13 +477,7 @@ export class SqsEngine {
     const gone: number[] = [];
     for (const m of messages) if (q.state.remove(m.seq)) gone.push(m.seq);
     if (gone.length === 0) return;
-    if (gone.length === 1) {
-      await this.store.run('DELETE FROM sqs_messages WHERE queue_id = ? AND seq = ?', [q.id, gone[0]!]);
-      return;
-    }
-    await this.store.transaction(async (tx) => {
-      for (const seq of gone) await tx.run('DELETE FROM sqs_messages WHERE queue_id = ? AND seq = ?', [q.id, seq]);
-    });
+    await this.store.transaction((tx) => deleteRows(tx, q.id, gone));
   }
 
   async changeVisibility(q: Queue, changes: { message: Message; seconds: number }[]): Promise<void> {
@@ -546,18 +549,48 @@ export class SqsEngine {
       for (const seq of expired) q.state.remove(seq);
       for (const key of stale) q.dedup.delete(key);
       await this.store.transaction(async (tx) => {
-        for (const seq of expired) await tx.run('DELETE FROM sqs_messages WHERE queue_id = ? AND seq = ?', [q.id, seq]);
+        if (expired.length > 0) await deleteRows(tx, q.id, expired);
         if (stale.length > 0) await tx.run('DELETE FROM sqs_dedup WHERE queue_id = ? AND expires_at <= ?', [q.id, now]);
       });
     }
   }
 }
 
+/** Rows per multi-row statement (SQLite allows 32,766 parameters; 7 per message row). */
+const ROWS_PER_STATEMENT = 100;
+
+/** `?, ?, …` (n marks). */
+const marks = (n: number): string => (n === 1 ? '?' : '?' + ', ?'.repeat(n - 1));
+
 async function insertMessage(tx: Db, queueId: number, m: Message): Promise<void> {
-  await tx.run(
-    'INSERT INTO sqs_messages (queue_id, seq, data, visible_at, receive_count, first_receive_at, receipt) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    [queueId, m.seq, JSON.stringify(m.data), m.visibleAt, m.receiveCount, m.firstReceiveAt, m.receipt],
-  );
+  await insertMessages(tx, queueId, [m]);
+}
+
+/** Inserts messages with one multi-row INSERT per chunk (a batch send is one statement). */
+async function insertMessages(tx: Db, queueId: number, messages: readonly Message[]): Promise<void> {
+  for (let i = 0; i < messages.length; i += ROWS_PER_STATEMENT) {
+    const chunk = messages.slice(i, i + ROWS_PER_STATEMENT);
+    const params: SqlValue[] = [];
+    for (const m of chunk)
+      params.push(queueId, m.seq, JSON.stringify(m.data), m.visibleAt, m.receiveCount, m.firstReceiveAt, m.receipt);
+    await tx.run(
+      'INSERT INTO sqs_messages (queue_id, seq, data, visible_at, receive_count, first_receive_at, receipt) VALUES ' +
+        (chunk.length === 1 ? ROW : ROW + `, ${ROW}`.repeat(chunk.length - 1)),
+      params,
+    );
+  }
+}
+const ROW = '(?, ?, ?, ?, ?, ?, ?)';
+
+/** Deletes messages of a queue by seq with one statement per chunk. */
+async function deleteRows(tx: Db, queueId: number, seqs: readonly number[]): Promise<void> {
+  for (let i = 0; i < seqs.length; i += ROWS_PER_STATEMENT) {
+    const chunk = seqs.slice(i, i + ROWS_PER_STATEMENT);
+    await tx.run(`DELETE FROM sqs_messages WHERE queue_id = ? AND seq IN (${marks(chunk.length)})`, [
+      queueId,
+      ...chunk,
+    ]);
+  }
 }
 
 function sha256Hex(s: string): string {

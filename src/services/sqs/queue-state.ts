@@ -196,6 +196,9 @@ export class QueueState {
   ): Message[] {
     this.promote(now);
     const out: Message[] = [];
+    // One nonce per receive: a handle also names the message (seq), so it stays unique, and the
+    // store can record the whole receive with one set-based UPDATE.
+    const receipt = randomNonce();
     if (this.fifo) {
       for (const [key, g] of this.groups) {
         if (out.length >= max) break;
@@ -210,7 +213,7 @@ export class QueueState {
             dropped.push(m);
             continue;
           }
-          this.take(m, now, visibilityMs);
+          this.take(m, now, visibilityMs, receipt);
           g.inflight++;
           out.push(m);
           i++;
@@ -229,7 +232,7 @@ export class QueueState {
         dropped.push(m);
         continue;
       }
-      this.take(m, now, visibilityMs);
+      this.take(m, now, visibilityMs, receipt);
       out.push(m);
     }
     if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
@@ -239,11 +242,11 @@ export class QueueState {
     return out;
   }
 
-  private take(m: Message, now: number, visibilityMs: number): void {
+  private take(m: Message, now: number, visibilityMs: number, receipt: string): void {
     m.receiveCount++;
     m.firstReceiveAt ??= now;
     m.inflight = true;
-    m.receipt = randomNonce();
+    m.receipt = receipt;
     this.setVisibleAt(m, now + visibilityMs, now);
   }
 

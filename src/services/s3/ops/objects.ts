@@ -216,7 +216,7 @@ export async function getObject(call: Call): Promise<void> {
     return;
   }
   if (length <= SMALL_OBJECT) {
-    const all = await call.s3.files.readAll(segments);
+    const all = call.s3.files.readAll(segments);
     send(call, status, headers, range ? all.subarray(start, end + 1) : all);
     return;
   }
