@@ -21,3 +21,20 @@ export function requestId52(): string {
 export function requestIdUuid(): string {
   return randomUUID();
 }
+
+let bytePool = Buffer.alloc(0);
+let byteOffset = 0;
+
+/**
+ * `n` random bytes (n ≤ 256) from a pooled draw: for ids made on every request (trace ids, API
+ * Gateway's extended request ids), where one crypto call each costs more than the rest of the id.
+ */
+export function pooledRandomBytes(n: number): Buffer {
+  if (byteOffset + n > bytePool.length) {
+    bytePool = randomBytes(8192);
+    byteOffset = 0;
+  }
+  const out = Buffer.from(bytePool.subarray(byteOffset, byteOffset + n));
+  byteOffset += n;
+  return out;
+}

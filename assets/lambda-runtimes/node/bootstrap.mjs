@@ -4,6 +4,7 @@
 // format, error documents, callback and async handlers, callbackWaitsForEmptyEventLoop, uncaught
 // exceptions and unhandled rejections. Plain ESM, built-in modules only: it must start fast.
 import http from 'node:http';
+import net from 'node:net';
 import { format } from 'node:util';
 import path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,6 +20,10 @@ const runtimeDir = env.LAMBDA_RUNTIME_DIR ?? path.dirname(new URL(import.meta.ur
 const cjsRequire = createRequire(path.join(runtimeDir, 'index.mjs'));
 const nodeMajor = Number((env.AWS_EXECUTION_ENV ?? '').match(/nodejs(\d+)/)?.[1] ?? '20');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+// Overcast's framed channel (src/services/lambda/runtime-api/ipc.ts) on this fd, when it gave one;
+// not for the function's eyes.
+const channelFd = Number(env._OVERCAST_RUNTIME_FD);
+delete env._OVERCAST_RUNTIME_FD;
 
 // ---------------------------------------------------------------------------------------------
 // Errors (Runtime.* classes as the RIC names them)
@@ -133,6 +138,86 @@ function request(method, urlPath, body, headers = {}) {
   });
 }
 
+/**
+ * The framed channel: u32 header length, u32 body length, JSON header, body. Posts are not
+ * acknowledged; `next` is answered by an event (or by what GET /next would have refused with).
+ * The socket keeps the process alive only while it waits for an event, as the HTTP long poll does.
+ */
+function openChannel(fd) {
+  const socket = new net.Socket({ fd, readable: true, writable: true });
+  socket.unref();
+  let head = Buffer.alloc(0);
+  let frame;
+  let need = 0;
+  let chunks = [];
+  let waiting;
+  let closed = false;
+  const complete = () => {
+    const body = Buffer.concat(chunks);
+    const f = frame;
+    frame = undefined;
+    chunks = [];
+    const w = waiting;
+    waiting = undefined;
+    socket.unref();
+    w?.resolve({ status: f.t === 'event' ? 200 : f.status, headers: f.h ?? {}, body });
+  };
+  socket.on('data', (data) => {
+    let chunk = data;
+    while (chunk.length > 0) {
+      if (frame) {
+        const take = Math.min(need, chunk.length);
+        chunks.push(chunk.subarray(0, take));
+        need -= take;
+        chunk = chunk.subarray(take);
+        if (need === 0) complete();
+        continue;
+      }
+      head = head.length ? Buffer.concat([head, chunk]) : chunk;
+      chunk = Buffer.alloc(0);
+      if (head.length < 8) return;
+      const hl = head.readUInt32BE(0);
+      if (head.length < 8 + hl) return;
+      frame = JSON.parse(head.toString('utf8', 8, 8 + hl));
+      need = head.readUInt32BE(4);
+      chunk = head.subarray(8 + hl);
+      head = Buffer.alloc(0);
+      if (need === 0) complete();
+    }
+  });
+  socket.on('error', () => undefined);
+  socket.on('close', () => {
+    closed = true;
+    const w = waiting;
+    waiting = undefined;
+    w?.reject(new Error('The Runtime API channel closed'));
+  });
+  const gone = () => Promise.reject(new Error('The Runtime API channel closed'));
+  const write = (header, body) =>
+    new Promise((resolve, reject) => {
+      const h = Buffer.from(JSON.stringify(header));
+      const b = typeof body === 'string' ? Buffer.from(body) : body;
+      const prefix = Buffer.allocUnsafe(8);
+      prefix.writeUInt32BE(h.length, 0);
+      prefix.writeUInt32BE(b.length, 4);
+      socket.write(Buffer.concat([prefix, h, b]), (err) => (err ? reject(err) : resolve({ status: 202 })));
+    });
+  return {
+    next() {
+      if (closed) return gone();
+      const p = new Promise((resolve, reject) => (waiting = { resolve, reject }));
+      socket.ref();
+      write({ t: 'next' }, Buffer.alloc(0)).catch(() => undefined);
+      return p;
+    },
+    post(header, body) {
+      return closed ? gone() : write(header, body);
+    },
+  };
+}
+
+const channel = Number.isInteger(channelFd) && channelFd > 2 ? openChannel(channelFd) : undefined;
+
 function postJson(urlPath, text, headers = {}) {
   return request('POST', urlPath, text, {
     'Content-Type': 'application/json',
@@ -141,12 +226,25 @@ function postJson(urlPath, text, headers = {}) {
   });
 }
 
+const nextInvocation = () => (channel ? channel.next() : request('GET', 'invocation/next'));
+
+/** POST /invocation/<id>/response. */
+function postResponse(id, body, contentType = 'application/json') {
+  if (channel) return channel.post({ t: 'response', id, ct: contentType }, body);
+  return request('POST', `invocation/${encodeURIComponent(id)}/response`, body, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(body),
+  });
+}
+
 const postInitError = (error) => {
   const doc = toRapidResponse(error);
+  if (channel) return channel.post({ t: 'init-error', type: doc.errorType }, JSON.stringify(doc));
   return postJson('init/error', JSON.stringify(doc), { 'Lambda-Runtime-Function-Error-Type': doc.errorType });
 };
 const postInvocationError = (id, error) => {
   const doc = toRapidResponse(error);
+  if (channel) return channel.post({ t: 'error', id, type: doc.errorType }, JSON.stringify(doc));
   return postJson(`invocation/${encodeURIComponent(id)}/error`, JSON.stringify(doc), {
     'Lambda-Runtime-Function-Error-Type': doc.errorType,
   });
@@ -386,7 +484,7 @@ async function runOnce(handler, next) {
         await postInvocationError(id, e);
         return;
       }
-      await postJson(`invocation/${encodeURIComponent(id)}/response`, text ?? 'null');
+      await postResponse(id, text ?? 'null');
     } catch {
       // The Runtime API refused (e.g. the invocation timed out): move on to the next event.
     } finally {
@@ -457,10 +555,7 @@ async function runOnce(handler, next) {
         process.removeListener('beforeExit', onDrain);
         const body = rs.body();
         try {
-          await request('POST', `invocation/${encodeURIComponent(id)}/response`, body, {
-            'Content-Type': rs.contentType(),
-            'Content-Length': body.length,
-          });
+          await postResponse(id, body, rs.contentType());
         } finally {
           finish();
         }
@@ -498,7 +593,7 @@ async function main() {
   }
   initialized = true;
   for (;;) {
-    const next = await request('GET', 'invocation/next');
+    const next = await nextInvocation();
     if (next.status !== 200) {
       console.error('Failed to get next invocation', next.status, next.body.toString());
       process.exit(1);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from '../../../core/ids.js';
 
 /** Everything the data plane knows about one request (event, templates, logs, authorizers). */
 export interface InvokeRequest {
@@ -43,7 +43,7 @@ export function requestTime(ms: number): string {
 
 /** An extended request id in AWS's form (`JTHd9F2lIAMF_Kw=`). */
 export function extendedRequestId(): string {
-  return randomBytes(10).toString('base64').replace(/\//g, '_').replace(/\+/g, '-');
+  return pooledRandomBytes(10).toString('base64').replace(/\//g, '_').replace(/\+/g, '-');
 }
 
 /** Single-value and multi-value maps of headers (case as sent, grouped case-insensitively; last value wins). */

@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { pooledRandomBytes } from '../../../core/ids.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpMount, RequestHead } from '../../../core/http/mount.js';
 import type { ApigwContext, LambdaInvoker } from '../context.js';
@@ -261,7 +262,7 @@ export class RestGateway {
       ['x-amz-apigw-id', extId],
       [
         'X-Amzn-Trace-Id',
-        `Root=1-${Math.floor(ireq.requestTimeEpoch / 1000).toString(16)}-${randomBytes(12).toString('hex')}`,
+        `Root=1-${Math.floor(ireq.requestTimeEpoch / 1000).toString(16)}-${pooledRandomBytes(12).toString('hex')}`,
       ],
     );
     send(res, answer.status, answer.headers, answer.body, isHead);

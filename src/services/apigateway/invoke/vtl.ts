@@ -1,4 +1,4 @@
-import { render } from 'velocityjs';
+import { Compile, parse } from 'velocityjs';
 
 /** A small JSONPath: `$`, `.name`, `['name']`, `[n]`, `[*]`, `.*`. */
 export function jsonPath(root: unknown, path: string): unknown {
@@ -144,8 +144,18 @@ const STRING_METHODS: Handler[] = [
 
 /** Renders a mapping template; `vars` holds `$input`, `$context`, `$stageVariables`, `$util`. */
 export function renderTemplate(template: string, vars: Record<string, unknown>): string {
-  return render(template, { util: vtlUtil, ...vars }, {}, {
-    escape: false,
-    customMethodHandlers: STRING_METHODS,
-  } as never);
+  let ast = parsed.get(template);
+  if (!ast) {
+    ast = parse(template);
+    if (parsed.size >= MAX_PARSED) parsed.delete(parsed.keys().next().value!);
+    parsed.set(template, ast);
+  }
+  return new Compile(ast, { escape: false, customMethodHandlers: STRING_METHODS } as never).render(
+    { util: vtlUtil, ...vars },
+    {},
+  );
 }
+
+/** Parsed templates, by source: a deployed API renders the same few templates on every request. */
+const parsed = new Map<string, ReturnType<typeof parse>>();
+const MAX_PARSED = 1000;

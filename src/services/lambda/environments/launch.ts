@@ -11,6 +11,8 @@ export interface LaunchPlan {
   runtimeDir: string;
   /** Directory of the language binary, first on PATH (AWS: /var/lang/bin). */
   langBinDir?: string;
+  /** Overcast's own runtime client runs: it speaks the framed channel (runtime-api/ipc.ts) on fd 3. */
+  ownClient?: boolean;
 }
 
 export interface LaunchFailure {
@@ -94,6 +96,7 @@ export function planLaunch(x: LaunchInputs): LaunchPlan | LaunchFailure {
         args: [...nodeArgs(x.memoryMb), join(runtimeDir, 'bootstrap.mjs')],
         runtimeDir,
         langBinDir: dirname(x.nodeBinary),
+        ownClient: true,
       };
     }
     case 'python': {
@@ -109,6 +112,7 @@ export function planLaunch(x: LaunchInputs): LaunchPlan | LaunchFailure {
         args: [join(runtimeDir, 'bootstrap.py')],
         runtimeDir,
         langBinDir: dirname(x.pythonBinary),
+        ownClient: true,
       };
     }
     case 'provided': {

@@ -10,6 +10,8 @@ import { rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../../../core/clock.js';
 import type { Logger } from '../../../core/log.js';
+import type { Socket } from 'node:net';
+import { IPC_ENV, IPC_FD, RuntimeIpcChannel } from '../runtime-api/ipc.js';
 import { RuntimeApiServer } from '../runtime-api/server.js';
 import { responseTooLargeError } from '../runtime-api/errors.js';
 import type { CgroupFactory, EnvironmentCgroup } from './cgroups.js';
@@ -25,7 +27,7 @@ import {
   timeoutLogLine,
   type InvocationEnd,
 } from './platform-log.js';
-import { peakRss, processesOfUid, treeRss } from './proc-memory.js';
+import { PeakRssReader, processesOfUid, treeRss } from './proc-memory.js';
 import { initStartLine, type RuntimeInfo } from './runtimes.js';
 import type {
   EnvironmentSpec,
@@ -85,6 +87,8 @@ export class ProcessEnvironment implements ExecutionEnvironment {
   private _lastUsedAt: number;
 
   private readonly api: RuntimeApiServer;
+  /** The framed channel to our own runtime clients (the HTTP Runtime API stays open beside it). */
+  private channel: RuntimeIpcChannel | undefined;
   private child: ChildProcess | undefined;
   private cgroup: EnvironmentCgroup | undefined;
   private stdoutDone: Promise<void> = Promise.resolve();
@@ -106,6 +110,7 @@ export class ProcessEnvironment implements ExecutionEnvironment {
   private readonly pollWaiters: (() => void)[] = [];
   private oomSuspected = false;
   private peakBytes = 0;
+  private peakRss: PeakRssReader | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private destroying: Promise<void> | undefined;
 
@@ -187,6 +192,7 @@ export class ProcessEnvironment implements ExecutionEnvironment {
     const procs = this.cgroup?.procsFiles ?? [];
     // A process limit by rlimit only where no pids cgroup does it and the uid is the environment's own.
     const nproc = deps.owner && procs.length < 2 ? deps.maxProcesses : undefined;
+    if (plan.ownClient) env[IPC_ENV] = String(IPC_FD);
     const child = spawn(
       '/bin/sh',
       ['-c', wrapperScript(nproc), 'overcast-lambda', ...procs, '--', plan.command, ...plan.args],
@@ -194,11 +200,12 @@ export class ProcessEnvironment implements ExecutionEnvironment {
         cwd: files.taskRoot,
         env,
         detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: plan.ownClient ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
         ...(deps.owner ? { uid: deps.owner.uid, gid: deps.owner.gid } : {}),
       },
     );
     this.child = child;
+    if (plan.ownClient) this.channel = new RuntimeIpcChannel(child.stdio[IPC_FD] as Socket, this.api.state, deps.log);
     const out = new LineSplitter((lines) => this.emitFunction(lines));
     const err = new LineSplitter((lines) => this.emitFunction(lines));
     this.stdoutDone = pipeLines(child.stdout!, out);
@@ -423,6 +430,7 @@ export class ProcessEnvironment implements ExecutionEnvironment {
     this.exitInfo = { code, signal };
     this._alive = false;
     if (this.watchdog) clearInterval(this.watchdog);
+    this.peakRss?.close();
     this.deps.log.debug({ env: this.id, code, signal }, 'lambda: runtime exited');
     if (!this.initOutcome) {
       void this.waitIo().then(async () => {
@@ -471,7 +479,10 @@ export class ProcessEnvironment implements ExecutionEnvironment {
     // interpreter are not); the runtime's own peak RSS (VmHWM) counts them, as Lambda's figure does.
     let bytes = this.peakBytes;
     if (this.cgroup) bytes = Math.max(bytes, (await this.cgroup.peakBytes()) ?? 0);
-    if (this.child?.pid && this._alive && !this.exitInfo) bytes = Math.max(bytes, await peakRss(this.child.pid));
+    if (this.child?.pid && this._alive && !this.exitInfo) {
+      this.peakRss ??= new PeakRssReader(this.child.pid);
+      bytes = Math.max(bytes, this.peakRss.read());
+    }
     this.peakBytes = bytes;
     const mb = Math.round(bytes / MIB);
     return oom ? this.spec.memoryMb : Math.min(mb, this.spec.memoryMb);
@@ -546,6 +557,8 @@ export class ProcessEnvironment implements ExecutionEnvironment {
         errorType: 'Runtime.ExitError',
         message: 'Runtime exited with error: signal: killed',
       });
+    this.channel?.close();
+    this.peakRss?.close();
     await this.api.close();
     await this.cgroup?.remove();
     await rm(this.deps.envDir, { recursive: true, force: true }).catch((err) =>

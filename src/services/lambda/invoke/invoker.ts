@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../../../core/clock.js';
+import { pooledRandomBytes } from '../../../core/ids.js';
 import { AwsError } from '../../../core/errors/aws-error.js';
 import type { Logger } from '../../../core/log.js';
 import type { OvercastConfig } from '../../../config/schema.js';
@@ -257,7 +258,9 @@ export function logStreamName(now: number, version: string): string {
 }
 
 function traceId(now: number): string {
-  return `Root=1-${Math.floor(now / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0;Lineage=1:${randomBytes(4).toString('hex')}:0`;
+  // One draw of 24 random bytes (12 root, 8 parent, 4 lineage): this runs on every invoke.
+  const hex = pooledRandomBytes(24).toString('hex');
+  return `Root=1-${Math.floor(now / 1000).toString(16)}-${hex.slice(0, 24)};Parent=${hex.slice(24, 40)};Sampled=0;Lineage=1:${hex.slice(40, 48)}:0`;
 }
 
 /**

@@ -7,65 +7,38 @@
  * API (the Runtime Interface Emulator is its open-sourced form): 202 {"status":"OK"}, 400
  * InvalidRequestID for an id that is not the current invocation, 403 InvalidStateTransition for a
  * call the runtime's state does not allow, 413 RequestEntityTooLarge past 6 MiB + 100 bytes.
+ * The state machine itself is state.ts; Overcast's own runtime clients reach it through a framed
+ * channel instead (ipc.ts), and everything else through this listener.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../../core/log.js';
+import { MAX_RESPONSE_BYTES, internalServerError, notFound, type ApiError } from './errors.js';
 import {
-  MAX_RESPONSE_BYTES,
-  internalServerError,
-  invalidRequestId,
-  invalidStateTransition,
-  notFound,
-  requestEntityTooLarge,
-  type ApiError,
-} from './errors.js';
+  RuntimeApiState,
+  eventHeaders,
+  type EventWaiter,
+  type RuntimeApiListener,
+  type RuntimeEvent,
+} from './state.js';
 
 const PREFIX = '/2018-06-01/runtime/';
 
-/** An event as the runtime receives it from /next. */
-export interface RuntimeEvent {
-  requestId: string;
-  payload: Buffer;
-  /** Absolute deadline, epoch milliseconds. */
-  deadlineMs: number;
-  invokedFunctionArn: string;
-  traceId: string;
-  clientContext?: string;
-  cognitoIdentity?: string;
-}
-
-/** What the environment learns from the runtime. */
-export interface RuntimeApiListener {
-  /** The runtime's first GET /next: its init is done. */
-  onReady(): void;
-  /** Every GET /next (the runtime is idle again). */
-  onPoll?(): void;
-  onResponse(requestId: string, body: Buffer, contentType: string | undefined): void;
-  /** The runtime posted a body over the limit (answered 413); the invocation fails. */
-  onResponseTooLarge(requestId: string, size: number): void;
-  onError(requestId: string, body: Buffer, errorType: string | undefined): void;
-  onInitError(body: Buffer, errorType: string | undefined): void;
-}
-
-/** The runtime's state, named as AWS's runtime API names it in InvalidStateTransition messages. */
-type RuntimeState = 'Started' | 'InitError' | 'Ready' | 'Running' | 'RuntimeResponseSentState';
+export type { RuntimeApiListener, RuntimeEvent } from './state.js';
 
 export class RuntimeApiServer {
   private readonly server: Server;
-  private state: RuntimeState = 'Started';
-  /** The event handed out (or waiting to be) for the current invocation. */
-  private current: RuntimeEvent | undefined;
-  private delivered = false;
-  private pendingNext: ServerResponse | undefined;
+  /** The runtime's state, shared with the framed channel (ipc.ts) when the environment opens one. */
+  readonly state: RuntimeApiState;
   private closed = false;
   private addr = '';
 
   constructor(
-    private readonly listener: RuntimeApiListener,
+    listener: RuntimeApiListener,
     private readonly log: Logger,
   ) {
+    this.state = new RuntimeApiState(listener);
     this.server = createServer({ keepAlive: true }, (req, res) => this.route(req, res));
     // GET /next is a long poll with no timeout (AWS: "Do not set a timeout on the GET request").
     this.server.requestTimeout = 0;
@@ -94,26 +67,19 @@ export class RuntimeApiServer {
 
   /** Hands an event to the runtime: answers a waiting /next now, or the next one that arrives. */
   deliver(event: RuntimeEvent): void {
-    this.current = event;
-    this.delivered = false;
-    const waiting = this.pendingNext;
-    if (waiting && !waiting.writableEnded && !waiting.destroyed) {
-      this.pendingNext = undefined;
-      this.sendEvent(waiting, event);
-    }
+    this.state.deliver(event);
   }
 
   /** The invocation ended without the runtime answering (timeout, crash): later posts for it are rejected. */
   abandon(): void {
-    this.current = undefined;
-    this.delivered = false;
+    this.state.abandon();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.pendingNext?.destroy();
-    this.pendingNext = undefined;
+    const waiting = this.state.takeWaiter();
+    if (waiting instanceof HttpWaiter) waiting.res.destroy();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -144,70 +110,13 @@ export class RuntimeApiServer {
   }
 
   private next(_req: IncomingMessage, res: ServerResponse): void {
-    if (this.state === 'InitError') {
-      return send(res, invalidStateTransition(this.state, 'Ready'));
-    }
-    const first = this.state === 'Started';
-    if (this.current && this.delivered && this.state === 'Running') {
-      // /next without answering the current event: AWS lets it wait; the invocation runs to its deadline.
-      this.current = undefined;
-    }
-    this.state = 'Ready';
-    const previous = this.pendingNext;
-    if (previous && !previous.writableEnded) send(previous, invalidStateTransition('Ready', 'Ready'));
-    this.pendingNext = res;
-    res.on('close', () => {
-      if (this.pendingNext === res) this.pendingNext = undefined;
-    });
-    if (first) this.listener.onReady();
-    this.listener.onPoll?.();
-    if (this.current && !this.delivered && this.pendingNext === res) {
-      this.pendingNext = undefined;
-      this.sendEvent(res, this.current);
-    }
-  }
-
-  private sendEvent(res: ServerResponse, event: RuntimeEvent): void {
-    this.delivered = true;
-    this.state = 'Running';
-    const headers: Record<string, string | number> = {
-      'Content-Type': 'application/json',
-      'Content-Length': event.payload.length,
-      'Lambda-Runtime-Aws-Request-Id': event.requestId,
-      'Lambda-Runtime-Deadline-Ms': String(event.deadlineMs),
-      'Lambda-Runtime-Invoked-Function-Arn': event.invokedFunctionArn,
-    };
-    if (event.traceId) headers['Lambda-Runtime-Trace-Id'] = event.traceId;
-    if (event.clientContext) headers['Lambda-Runtime-Client-Context'] = event.clientContext;
-    if (event.cognitoIdentity) headers['Lambda-Runtime-Cognito-Identity'] = event.cognitoIdentity;
-    res.writeHead(200, headers);
-    res.end(event.payload);
-  }
-
-  /** The request id must name the invocation the runtime is running. */
-  private checkId(id: string, to: string): ApiError | undefined {
-    if (!this.current || !this.delivered || id !== this.current.requestId) {
-      // A second answer for an invocation already answered: the current id is still that one.
-      if (this.state === 'RuntimeResponseSentState' && id === this.lastAnsweredId) {
-        return invalidStateTransition(this.state, to);
-      }
-      return invalidRequestId();
-    }
-    if (this.state !== 'Running') return invalidStateTransition(this.state, to);
-    return undefined;
-  }
-
-  private lastAnsweredId: string | undefined;
-
-  private finishInvocation(id: string): void {
-    this.state = 'RuntimeResponseSentState';
-    this.lastAnsweredId = id;
-    this.current = undefined;
-    this.delivered = false;
+    const waiter = new HttpWaiter(res);
+    res.on('close', () => this.state.forget(waiter));
+    this.state.next(waiter);
   }
 
   private response(req: IncomingMessage, res: ServerResponse, id: string): void {
-    const problem = this.checkId(id, 'InvocationResponse');
+    const problem = this.state.checkId(id, 'InvocationResponse');
     if (problem) return this.drainThen(req, res, problem);
     const mode = header(req, 'lambda-runtime-function-response-mode');
     if (mode !== undefined && mode !== 'streaming') {
@@ -217,50 +126,30 @@ export class RuntimeApiServer {
       });
     }
     readCapped(req, MAX_RESPONSE_BYTES, (body, size) => {
-      if (this.current?.requestId !== id || this.state !== 'Running') {
-        return send(res, invalidRequestId());
-      }
-      this.finishInvocation(id);
-      if (body === undefined) {
-        send(res, requestEntityTooLarge());
-        this.listener.onResponseTooLarge(id, size);
-        return;
-      }
       // Streaming responses (Lambda-Runtime-Function-Response-Mode: streaming) are buffered; an error
       // reported in the trailers turns into a function error.
-      const trailerType = req.trailers['lambda-runtime-function-error-type'];
-      send(res, { status: 202, body: { status: 'OK' } });
-      if (mode === 'streaming' && trailerType) {
-        const trailerBody = req.trailers['lambda-runtime-function-error-body'];
-        const doc = trailerBody ? Buffer.from(trailerBody, 'base64') : Buffer.from('{}');
-        this.listener.onError(id, doc, trailerType);
-        return;
-      }
-      this.listener.onResponse(id, body, header(req, 'content-type'));
+      const trailerType = mode === 'streaming' ? req.trailers['lambda-runtime-function-error-type'] : undefined;
+      const trailerBody = req.trailers['lambda-runtime-function-error-body'];
+      const streamError = trailerType
+        ? { type: trailerType, body: trailerBody ? Buffer.from(trailerBody, 'base64') : Buffer.from('{}') }
+        : undefined;
+      send(res, this.state.response(id, body, size, header(req, 'content-type'), streamError));
     });
   }
 
   private invocationError(req: IncomingMessage, res: ServerResponse, id: string): void {
-    const problem = this.checkId(id, 'InvocationErrorResponse');
+    const problem = this.state.checkId(id, 'InvocationErrorResponse');
     if (problem) return this.drainThen(req, res, problem);
     readCapped(req, MAX_RESPONSE_BYTES, (body) => {
-      if (this.current?.requestId !== id || this.state !== 'Running') {
-        return send(res, invalidRequestId());
-      }
-      this.finishInvocation(id);
-      send(res, { status: 202, body: { status: 'OK' } });
-      this.listener.onError(id, body ?? Buffer.alloc(0), header(req, 'lambda-runtime-function-error-type'));
+      send(res, this.state.invocationError(id, body, header(req, 'lambda-runtime-function-error-type')));
     });
   }
 
   private initError(req: IncomingMessage, res: ServerResponse): void {
-    if (this.state !== 'Started') {
-      return this.drainThen(req, res, invalidStateTransition(this.state, 'InitError'));
-    }
+    const problem = this.state.checkInitError();
+    if (problem) return this.drainThen(req, res, problem);
     readCapped(req, MAX_RESPONSE_BYTES, (body) => {
-      this.state = 'InitError';
-      send(res, { status: 202, body: { status: 'OK' } });
-      this.listener.onInitError(body ?? Buffer.alloc(0), header(req, 'lambda-runtime-function-error-type'));
+      send(res, this.state.initError(body, header(req, 'lambda-runtime-function-error-type')));
     });
   }
 
@@ -268,6 +157,25 @@ export class RuntimeApiServer {
     req.resume();
     req.on('end', () => send(res, answer));
     req.on('error', () => res.destroy());
+  }
+}
+
+/** A GET /next waiting for its event. */
+class HttpWaiter implements EventWaiter {
+  constructor(readonly res: ServerResponse) {}
+  get open(): boolean {
+    return !this.res.writableEnded && !this.res.destroyed;
+  }
+  send(event: RuntimeEvent): void {
+    this.res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Content-Length': event.payload.length,
+      ...eventHeaders(event),
+    });
+    this.res.end(event.payload);
+  }
+  refuse(answer: ApiError): void {
+    send(this.res, answer);
   }
 }
 
