@@ -7,6 +7,30 @@ export interface ClientOptions {
   secretAccessKey: string;
 }
 
+/** Where a CLI command finds Overcast, with one precedence for every command. */
+export interface EndpointFlags {
+  endpoint?: string | undefined;
+  region?: string | undefined;
+}
+
+/**
+ * The endpoint and signing identity of a CLI command: `--endpoint`, else OVERCAST_ENDPOINT, else
+ * AWS_ENDPOINT_URL, else `http://127.0.0.1:<OVERCAST_PORT or 4566>`; `--region`, else AWS_REGION,
+ * else AWS_DEFAULT_REGION, else us-east-1; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.
+ */
+export function clientOptions(flags: EndpointFlags, env: NodeJS.ProcessEnv = process.env): ClientOptions {
+  return {
+    endpoint:
+      flags.endpoint ??
+      env['OVERCAST_ENDPOINT'] ??
+      env['AWS_ENDPOINT_URL'] ??
+      `http://127.0.0.1:${env['OVERCAST_PORT'] ?? '4566'}`,
+    region: flags.region ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
+    accessKeyId: env['AWS_ACCESS_KEY_ID'] ?? 'overcast',
+    secretAccessKey: env['AWS_SECRET_ACCESS_KEY'] ?? 'overcast',
+  };
+}
+
 export class AwsCallError extends Error {
   constructor(
     readonly code: string,

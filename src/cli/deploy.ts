@@ -15,11 +15,12 @@ import {
 } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { isObj, type Obj } from '../services/cloudformation/sam/util.js';
-import { callRest, type ClientOptions } from './aws-client.js';
+import { callRest, clientOptions, type ClientOptions } from './aws-client.js';
 import { cfn, field, members } from './deploy-cfn.js';
 import { sampleEvent, SAMPLE_EVENTS } from './events-samples.js';
 import { CliError, fail } from './output/cli-error.js';
 import { parseOverrides, readTemplate } from './sam.js';
+import { ecsStatus, ecsStatusLines } from './status-ecs.js';
 import { zipDirectory } from '../core/zip.js';
 
 export interface DeployFlags {
@@ -38,14 +39,7 @@ export interface DeployFlags {
 type Flags = DeployFlags;
 
 function clientOf(flags: Flags): ClientOptions {
-  if (flags.client) return flags.client;
-  return {
-    endpoint:
-      flags.endpoint ?? process.env['OVERCAST_ENDPOINT'] ?? process.env['AWS_ENDPOINT_URL'] ?? 'http://127.0.0.1:4566',
-    region: flags.region ?? process.env['AWS_REGION'] ?? 'us-east-1',
-    accessKeyId: process.env['AWS_ACCESS_KEY_ID'] ?? 'overcast',
-    secretAccessKey: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'overcast',
-  };
+  return flags.client ?? clientOptions(flags);
 }
 
 /** samconfig.toml `[<env>.deploy.parameters]` and `[<env>.global.parameters]` (string/bool values). */
@@ -424,10 +418,15 @@ async function status(flags: Flags): Promise<void> {
       Resources: res,
     });
   }
+  // ECS clusters, services and running tasks (not when one stack is asked for).
+  const ecs = flags.stackName ? undefined : await ecsStatus(client);
   if (flags.json)
-    return void process.stdout.write(JSON.stringify({ Endpoint: client.endpoint, Stacks: stacks }) + '\n');
+    return void process.stdout.write(
+      JSON.stringify({ Endpoint: client.endpoint, Stacks: stacks, ...(ecs ? { Ecs: { Clusters: ecs } } : {}) }) + '\n',
+    );
   const lines = [`Overcast at ${client.endpoint}`];
   if (!stacks.length) lines.push('  no stacks (deploy one with `overcast deploy`)');
+  if (ecs) lines.push(...ecsStatusLines(ecs));
   for (const s of stacks) {
     lines.push(`\n${s.StackName}  ${s.StackStatus}`);
     for (const r of s.Resources)
@@ -641,7 +640,11 @@ export function registerDeploy(program: Command): void {
     program.command('dev').description('deploy, watch code and template, redeploy what changed, stream logs'),
   ).action(wrap(dev));
   common(program.command('destroy').description('delete the stack')).action(wrap(destroy));
-  common(program.command('status').description('stacks, their resources and URLs')).action(wrap(status));
+  common(
+    program
+      .command('status')
+      .description('stacks (resources, URLs), ECS clusters, services (load balancer) and running tasks (ports)'),
+  ).action(wrap(status));
   common(
     program.command('validate').description('validate the template (transform included) with ValidateTemplate'),
   ).action(wrap(validate));

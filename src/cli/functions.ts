@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AwsCallError, callJson, callRest } from './aws-client.js';
+import { AwsCallError, callJson, callRest, clientOptions } from './aws-client.js';
 import type { ClientOptions } from './aws-client.js';
 import { zipDirectory } from '../core/zip.js';
 
@@ -11,14 +11,7 @@ interface ClientFlags {
   json?: boolean;
 }
 
-function clientOf(flags: ClientFlags): ClientOptions {
-  return {
-    endpoint: flags.endpoint ?? process.env['OVERCAST_ENDPOINT'] ?? 'http://127.0.0.1:4566',
-    region: flags.region ?? process.env['AWS_REGION'] ?? 'us-east-1',
-    accessKeyId: process.env['AWS_ACCESS_KEY_ID'] ?? 'overcast',
-    secretAccessKey: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'overcast',
-  };
-}
+const clientOf = (flags: ClientFlags): ClientOptions => clientOptions(flags);
 
 const fnPath = (name: string, rest = '') => `/2015-03-31/functions/${encodeURIComponent(name)}${rest}`;
 const progress = (flags: ClientFlags, line: string) => {

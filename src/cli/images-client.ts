@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { request } from 'node:http';
 import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';
-import { AwsCallError, callJson } from './aws-client.js';
+import { AwsCallError, callJson, clientOptions } from './aws-client.js';
 import type { ClientOptions } from './aws-client.js';
 
 /** Where the `overcast images` commands find the server and which credentials they sign with. */
@@ -13,15 +13,7 @@ export interface ImagesOptions {
   json?: boolean;
 }
 
-export function clientOptions(flags: ImagesOptions): ClientOptions {
-  const port = process.env['OVERCAST_PORT'] ?? '4566';
-  return {
-    endpoint: flags.endpoint ?? process.env['OVERCAST_ENDPOINT'] ?? `http://127.0.0.1:${port}`,
-    region: flags.region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
-    accessKeyId: process.env['AWS_ACCESS_KEY_ID'] ?? 'overcast',
-    secretAccessKey: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'overcast',
-  };
-}
+export { clientOptions };
 
 /** `name[:tag]`, optionally prefixed by a registry host (dropped: the image goes to the server's registry). */
 export function parseImageRef(ref: string): { name: string; tag: string } {

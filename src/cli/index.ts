@@ -4,6 +4,7 @@ import { registerFunctions } from './functions.js';
 import { registerImages } from './images.js';
 import { registerSam } from './sam.js';
 import { registerDeploy } from './deploy.js';
+import { registerExec } from './exec.js';
 import type { StartFlags } from './start.js';
 
 const program = new Command();
@@ -37,6 +38,7 @@ registerImages(program);
 registerFunctions(program);
 registerSam(program);
 registerDeploy(program);
+registerExec(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
