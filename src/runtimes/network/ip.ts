@@ -3,10 +3,13 @@ import { existsSync } from 'node:fs';
 
 const IP = ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip'].find((p) => existsSync(p)) ?? 'ip';
 
-/** Run `ip [-n netns] -batch -` with the given commands (one process for many changes). */
-export function ipBatch(commands: string[], netns?: string): Promise<void> {
+/**
+ * Run `ip [-n netns] -batch -` with the given commands (one process for many changes). With
+ * `force`, ip carries on past failing commands (and still reports failure).
+ */
+export function ipBatch(commands: string[], netns?: string, force = false): Promise<void> {
   return new Promise((resolve, reject) => {
-    const args = netns ? ['-n', netns, '-batch', '-'] : ['-batch', '-'];
+    const args = [...(netns ? ['-n', netns] : []), ...(force ? ['-force'] : []), '-batch', '-'];
     const child = spawn(IP, args, { stdio: ['pipe', 'ignore', 'pipe'] });
     const err: Buffer[] = [];
     child.stderr.on('data', (b: Buffer) => err.push(b));

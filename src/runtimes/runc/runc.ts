@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -68,6 +68,8 @@ export function signalNumber(name: string | undefined): number {
  * comes back on the child's exit; signals go through `runc kill`; health checks through `runc exec`.
  */
 export class Runc {
+  private rootOverlay: Promise<boolean> | undefined;
+
   constructor(
     readonly bin: string,
     readonly root: string,
@@ -75,9 +77,38 @@ export class Runc {
     mkdirSync(root, { recursive: true, mode: 0o700 });
   }
 
+  /**
+   * Whether this runc mounts an overlay given as the first mount, destination `/`, over the
+   * container's root inside the container's mount namespace (runc 1.0 and 1.1 do: the root is
+   * then reached by path again for the later mounts and pivot_root). That saves a `mount` process
+   * on the host per container, and an `umount` after it. Later runc versions resolve the later
+   * mounts through a handle to the root taken before the first mount, so they get the host mount.
+   */
+  mountsRootOverlay(): Promise<boolean> {
+    this.rootOverlay ??= this.cli(['--version'], false)
+      .then((out) => {
+        const m = /runc version (\d+)\.(\d+)\./.exec(out);
+        return m !== null && Number(m[1]) === 1 && Number(m[2]) <= 1;
+      })
+      .catch(() => false);
+    return this.rootOverlay;
+  }
+
   run(id: string, bundle: string, io: { stdout: (b: Buffer) => void; stderr: (b: Buffer) => void }): RuncContainer {
     const pidFile = join(bundle, 'init.pid');
     const logFile = join(bundle, 'runc.log');
+    // runc writes the pid file (by renaming it into place) once the container's process runs:
+    // watched, so the start is seen at once rather than at the next poll.
+    let watcher: ReturnType<typeof watch> | undefined;
+    let onPidFile: () => void = () => undefined;
+    try {
+      watcher = watch(bundle, (_event, name) => {
+        if (name === 'init.pid') onPidFile();
+      });
+      watcher.on('error', () => undefined);
+    } catch {
+      // no inotify: the poll below finds it
+    }
     const child = spawn(
       this.bin,
       [
@@ -121,17 +152,29 @@ export class Runc {
     let gone = false;
     void exited.then(() => (gone = true));
     const started = (async () => {
-      for (let i = 0; ; i++) {
-        const text = await readFile(pidFile, 'utf8').catch(() => '');
-        if (text.trim()) return Number(text.trim());
-        if (gone) {
-          // The pid file may appear between the check and the exit.
-          const again = await readFile(pidFile, 'utf8').catch(() => '');
-          if (again.trim()) return Number(again.trim());
-          await readErrors();
-          throw new Error(errLines.join('\n') || 'runc exited before the container started');
+      try {
+        for (let i = 0; ; i++) {
+          const text = await readFile(pidFile, 'utf8').catch(() => '');
+          if (text.trim()) return Number(text.trim());
+          if (gone) {
+            // The pid file may appear between the check and the exit.
+            const again = await readFile(pidFile, 'utf8').catch(() => '');
+            if (again.trim()) return Number(again.trim());
+            await readErrors();
+            throw new Error(errLines.join('\n') || 'runc exited before the container started');
+          }
+          // Woken by the watcher, the exit, or a slow poll (in case an event is missed).
+          await new Promise<void>((r) => {
+            const t = setTimeout(r, watcher ? 50 : i < 50 ? 2 : 20);
+            onPidFile = () => {
+              clearTimeout(t);
+              r();
+            };
+            void exited.then(onPidFile);
+          });
         }
-        await new Promise((r) => setTimeout(r, i < 50 ? 2 : 20));
+      } finally {
+        watcher?.close();
       }
     })();
     started.catch(() => undefined);
@@ -188,9 +231,11 @@ export class Runc {
     });
   }
 
-  private cli(args: string[]): Promise<string> {
+  private cli(args: string[], withRoot = true): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn(this.bin, ['--root', this.root, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(this.bin, withRoot ? ['--root', this.root, ...args] : args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (b: Buffer) => out.push(b));

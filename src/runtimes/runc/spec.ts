@@ -14,8 +14,20 @@ export interface Ulimit {
   hard: number;
 }
 
+/** An overlay runc mounts over the (empty) root directory inside the container's mount namespace. */
+export interface RootOverlay {
+  lower: string;
+  upper: string;
+  work: string;
+}
+
 export interface ContainerSpec {
   rootfs: string;
+  /**
+   * When set, `rootfs` is an empty directory and runc mounts this overlay on it as the container's
+   * first mount (see `Runc.mountsRootOverlay`): no mount on the host, none to undo.
+   */
+  rootOverlay?: RootOverlay;
   readonlyRootfs: boolean;
   args: string[];
   env: string[];
@@ -153,6 +165,20 @@ export function ociConfig(s: ContainerSpec): Record<string, unknown> {
     root: { path: s.rootfs, readonly: s.readonlyRootfs },
     hostname: s.hostname,
     mounts: [
+      ...(s.rootOverlay
+        ? [
+            {
+              destination: '/',
+              type: 'overlay',
+              source: 'overlay',
+              options: [
+                `lowerdir=${s.rootOverlay.lower}`,
+                `upperdir=${s.rootOverlay.upper}`,
+                `workdir=${s.rootOverlay.work}`,
+              ],
+            },
+          ]
+        : []),
       { destination: '/proc', type: 'proc', source: 'proc' },
       {
         destination: '/dev',

@@ -13,6 +13,7 @@ import * as services from './operations/services.js';
 import * as tags from './operations/tags.js';
 import * as taskDefinitions from './operations/task-definitions.js';
 import * as tasks from './operations/tasks.js';
+import { noteShutdown, recoverAfterRestart } from './scheduler/recovery.js';
 import { ServiceScheduler } from './scheduler/scheduler.js';
 import { EcsState } from './state.js';
 import { ECS_MIGRATIONS } from './storage/migrations.js';
@@ -62,8 +63,13 @@ export async function createEcs(deps: ServiceDeps): Promise<ServiceDefinition> {
     server: deps.server,
     dir: join(dir, 'tasks'),
   });
-  ecs.scheduler = new ServiceScheduler(ecs);
-  await adoptAfterRestart(ecs, host);
+  const lb = deps.config.ecs;
+  ecs.scheduler = new ServiceScheduler(ecs, {
+    portBase: lb.loadBalancerPortBase,
+    portRange: lb.loadBalancerPortRange,
+    drainSeconds: lb.loadBalancerDrainSeconds,
+  });
+  await recoverAfterRestart(ecs, host, join(dir, 'tasks'));
   ecs.scheduler.start();
   const operations: Record<string, OperationHandler> = {};
   for (const [name, op] of Object.entries(OPERATIONS)) operations[name] = (input, ctx) => op(ecs, input, ctx);
@@ -74,7 +80,8 @@ export async function createEcs(deps: ServiceDeps): Promise<ServiceDefinition> {
     model,
     operations,
     async close() {
-      ecs.scheduler.stop();
+      await ecs.scheduler.stop();
+      noteShutdown(ecs);
       await ecs.runner.close();
       await host.close();
       await state.flush();
@@ -82,27 +89,4 @@ export async function createEcs(deps: ServiceDeps): Promise<ServiceDefinition> {
   };
   instances.set(definition, ecs);
   return definition;
-}
-
-/**
- * Tasks that were running when Overcast stopped cannot be re-attached (their runc parent is
- * gone): leftover containers are removed and the tasks recorded as STOPPED; services then start
- * replacements, so a service never ends up with duplicates.
- */
-async function adoptAfterRestart(ecs: Ecs, host: ContainerHost): Promise<void> {
-  if (host.runc) for (const c of await host.runc.list()) await host.runc.delete(c.id);
-  const now = ecs.clock.now();
-  for (const t of ecs.state.all('task')) {
-    if (t.lastStatus === 'STOPPED') continue;
-    for (const c of t.containers) c.lastStatus = 'STOPPED';
-    Object.assign(t, {
-      desiredStatus: 'STOPPED',
-      lastStatus: 'STOPPED',
-      stopCode: t.stopCode ?? 'TaskFailedToStart',
-      stoppedReason: t.stoppedReason ?? 'Task stopped because Overcast restarted',
-      stoppedAt: now,
-      version: t.version + 1,
-    });
-    await ecs.state.put('task', t.taskArn, t);
-  }
 }

@@ -218,4 +218,6 @@ export interface ServiceDoc {
   enableExecuteCommand: boolean;
   tags: Tag[];
   _lastSteadyAt?: number;
+  /** The service's load balancers: stable host ports and their current targets (scheduler/load-balancers.ts). */
+  _lb?: { hostPort: number; containerName?: string; containerPort?: number }[];
 }

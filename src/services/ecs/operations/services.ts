@@ -1,6 +1,7 @@
 import { findTaskDefinition, requireCluster } from '../context.js';
 import type { Ecs } from '../context.js';
 import { ecsErrors } from '../errors.js';
+import { lbAddress } from '../scheduler/load-balancers.js';
 import { newDeploymentId } from '../scheduler/scheduler.js';
 import type { DeploymentDoc, ServiceDoc } from '../types.js';
 import type { EcsOperation } from './common.js';
@@ -10,8 +11,33 @@ export function describeService(s: ServiceDoc, withTags = false): Record<string,
   const d = out(s, ['createdAt']);
   d['deployments'] = s.deployments.map((x) => out(x, ['createdAt', 'updatedAt']));
   d['events'] = s.events.map((e) => ({ ...e, createdAt: e.createdAt / 1000 }));
+  d['loadBalancers'] = loadBalancersOf(s);
   if (!withTags) delete d['tags'];
   return d;
+}
+
+/**
+ * `loadBalancers` as given, each with Overcast's balancer address (`127.0.0.1:<port>`) as its
+ * loadBalancerName when it has none; a service given none that publishes a port shows one entry
+ * for the balancer Overcast runs for it.
+ */
+function loadBalancersOf(s: ServiceDoc): unknown[] {
+  const lbs = s._lb ?? [];
+  const given = s.loadBalancers as Record<string, unknown>[];
+  if (given.length)
+    return given.map((e, i) => {
+      const lb = lbs[i];
+      return lb?.containerPort !== undefined && e['loadBalancerName'] === undefined
+        ? { ...e, loadBalancerName: lbAddress(lb.hostPort) }
+        : e;
+    });
+  return lbs
+    .filter((lb) => lb.containerPort !== undefined)
+    .map((lb) => ({
+      loadBalancerName: lbAddress(lb.hostPort),
+      ...(lb.containerName ? { containerName: lb.containerName } : {}),
+      containerPort: lb.containerPort,
+    }));
 }
 
 function serviceArn(clusterArn: string, name: string): string {

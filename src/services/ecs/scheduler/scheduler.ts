@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { findTaskDefinition, taskIdOf } from '../context.js';
 import type { Ecs } from '../context.js';
 import { createTask } from '../tasks/create.js';
+import { DEFAULT_BALANCER_CONFIG, ServiceBalancers } from './load-balancers.js';
+import type { BalancerConfig } from './load-balancers.js';
 import type { DeploymentDoc, ServiceDoc, TaskDoc } from '../types.js';
 
 const MAX_EVENTS = 100;
@@ -29,9 +31,17 @@ export class ServiceScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private again = false;
+  private stopped = false;
   private readonly backoff = new Map<string, Backoff>();
+  /** Each service's load balancer (the ALB equivalent) on its stable host port. */
+  readonly balancers: ServiceBalancers;
 
-  constructor(private readonly ecs: Ecs) {}
+  constructor(
+    private readonly ecs: Ecs,
+    lb: BalancerConfig = DEFAULT_BALANCER_CONFIG,
+  ) {
+    this.balancers = new ServiceBalancers(ecs.state, ecs.log, lb);
+  }
 
   start(): void {
     this.timer = setInterval(() => this.kick(), this.ecs.settings.tickMs);
@@ -39,12 +49,19 @@ export class ServiceScheduler {
     this.ecs.runner.onChange((t) => this.taskChanged(t));
   }
 
-  stop(): void {
+  /**
+   * Stop scheduling (Overcast is stopping): no pass runs any more, so the tasks the runner stops
+   * next are neither replaced nor counted as failures; the load balancers close.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await this.balancers.close();
   }
 
   /** Run a reconcile pass soon (serialised: one at a time). */
   kick(): void {
+    if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
@@ -64,7 +81,7 @@ export class ServiceScheduler {
   }
 
   private taskChanged(t: TaskDoc): void {
-    if (!t._serviceName) return;
+    if (!t._serviceName || this.stopped) return;
     if (t.lastStatus === 'STOPPED' && t.stopCode !== 'ServiceSchedulerInitiated' && t.stopCode !== 'UserInitiated') {
       // A task the scheduler did not stop: counts as a failure of its deployment.
       const svc = this.serviceOf(t);
@@ -119,14 +136,31 @@ export class ServiceScheduler {
 
   private async reconcileAll(): Promise<void> {
     for (const svc of this.ecs.state.all('service')) {
-      if (svc.status === 'INACTIVE') continue;
+      if (svc.status === 'INACTIVE' || this.stopped) continue;
       const before = JSON.stringify(svc);
       await this.reconcile(svc);
+      await this.balancers.sync(svc);
       if (JSON.stringify(svc) !== before) await this.ecs.state.put('service', svc.serviceArn, svc);
     }
+    await this.balancers.prune();
   }
 
   private async stopTask(svc: ServiceDoc, t: TaskDoc, reason: string): Promise<void> {
+    if (this.ecs.runner.isLive(t.taskArn) && this.balancers.serves(svc)) {
+      // Deregistered from the load balancer at once (it routes only to desiredStatus RUNNING), and
+      // stopped once the connections it holds have finished, as an ALB target group drains.
+      Object.assign(t, {
+        desiredStatus: 'STOPPED',
+        stopCode: t.stopCode ?? 'ServiceSchedulerInitiated',
+        stoppedReason: t.stoppedReason ?? reason,
+        version: t.version + 1,
+      });
+      await this.ecs.state.put('task', t.taskArn, t);
+      void this.balancers
+        .drain(svc, t.taskArn)
+        .then(() => this.ecs.runner.stop(t.taskArn, 'ServiceSchedulerInitiated', reason));
+      return;
+    }
     void this.ecs.runner.stop(t.taskArn, 'ServiceSchedulerInitiated', reason);
     if (!this.ecs.runner.isLive(t.taskArn)) {
       Object.assign(t, { desiredStatus: 'STOPPED', lastStatus: 'STOPPED', stopCode: 'ServiceSchedulerInitiated' });

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CGROUP_PARENT } from '../../../runtimes/host.js';
-import type { BindMount } from '../../../runtimes/runc/spec.js';
+import type { BindMount, RootOverlay } from '../../../runtimes/runc/spec.js';
 import { DEFAULT_CAPABILITIES, ociConfig } from '../../../runtimes/runc/spec.js';
 import { resolveUser } from '../../../runtimes/runc/users.js';
 import type { ServerInfo } from '../../deps.js';
@@ -14,6 +14,12 @@ export interface PreparedImage {
   config: ImageConfigFile;
   /** The digest the image reference resolved to (imageDigest in DescribeTasks). */
   digest: string;
+}
+
+/** A container's root directory, and the overlay runc mounts on it when the host has not. */
+export interface PreparedRoot {
+  path: string;
+  overlay?: RootOverlay;
 }
 
 interface InstanceView {
@@ -66,11 +72,15 @@ export function processEnv(
   return [...env.entries()].map(([k, v]) => `${k}=${v}`);
 }
 
-/** Write a container's OCI bundle (config.json over its overlay root). */
+/**
+ * Write a container's OCI bundle (config.json over its overlay root). Everything but the root path
+ * is worked out while the overlay is being mounted: the user is looked up in the unpacked image,
+ * which is what the overlay shows before the container has run.
+ */
 export async function bundleFor(
   inst: InstanceView,
   run: RunView,
-  rootfs: string,
+  mounted: Promise<PreparedRoot>,
   deps: { server: ServerInfo; host: { bridge(): Promise<{ gateway: string }> } },
 ): Promise<{ dir: string }> {
   const { task, td } = inst;
@@ -79,7 +89,7 @@ export async function bundleFor(
   const override = task.overrides.containerOverrides.find((o) => o.name === def.name);
   const [, , , region = '', account = ''] = task.taskArn.split(':');
   const gateway = (await deps.host.bridge()).gateway;
-  const user = await resolveUser(rootfs, def.user ?? img.config?.User);
+  const user = await resolveUser(run.image!.lower, def.user ?? img.config?.User);
   const hostname = `ip-${inst.att!.ip.replace(/\./g, '-')}.ec2.internal`;
   const env = processEnv(
     {
@@ -125,8 +135,10 @@ export async function bundleFor(
   const cpu = override?.cpu ?? (def.cpu ? def.cpu : task.cpu ? Number(task.cpu) : undefined);
   const sysctl: Record<string, string> = {};
   for (const s of def.systemControls ?? []) if (s.namespace && s.value !== undefined) sysctl[s.namespace] = s.value;
+  const root = await mounted;
   const config = ociConfig({
-    rootfs,
+    rootfs: root.path,
+    rootOverlay: root.overlay,
     readonlyRootfs: def.readonlyRootFilesystem === true,
     args: processArgs(def, override, img),
     env,

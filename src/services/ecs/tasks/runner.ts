@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Clock } from '../../../core/clock.js';
 import type { Logger } from '../../../core/log.js';
 import type { ContainerHost } from '../../../runtimes/host.js';
-import type { TaskAttachment } from '../../../runtimes/network/bridge.js';
+import type { TaskAttachment, TaskBridge } from '../../../runtimes/network/bridge.js';
 import { TcpProxy } from '../../../runtimes/network/proxy.js';
 import type { ExitStatus, RuncContainer } from '../../../runtimes/runc/runc.js';
 import { signalNumber } from '../../../runtimes/runc/runc.js';
@@ -15,7 +15,7 @@ import { taskIdOf } from '../context.js';
 import type { EcsState } from '../state.js';
 import type { ContainerDefinition, ContainerDoc, TaskDefinitionDoc, TaskDoc } from '../types.js';
 import { bundleFor } from './bundle.js';
-import type { PreparedImage } from './bundle.js';
+import type { PreparedImage, PreparedRoot } from './bundle.js';
 import { parseImage } from './image-ref.js';
 import { LogStream } from './log-stream.js';
 
@@ -51,6 +51,10 @@ class ContainerRun {
   health: Health | undefined;
   logStream: LogStream | undefined;
   image: PreparedImage | undefined;
+  /** The container's root (made ready while the task's namespace is being attached). */
+  rootfs: Promise<PreparedRoot> | undefined;
+  /** Whether the root overlay is mounted on the host (else runc mounts it inside the container). */
+  hostMount: boolean | undefined;
   readonly startedP: Promise<void>;
   readonly exitedP: Promise<ExitStatus>;
   resolveStarted!: () => void;
@@ -161,10 +165,30 @@ export class TaskRunner {
   // ---- state
 
   private async update(task: TaskDoc, changes: Partial<TaskDoc>): Promise<void> {
+    this.apply(task, changes);
+    await this.deps.state.put('task', task.taskArn, task);
+    this.notify(task);
+  }
+
+  /**
+   * An intermediate change on the start path (PENDING, ACTIVATING, pull times): visible and
+   * announced at once, written in order behind the others without waiting for the commit.
+   */
+  private note(task: TaskDoc, changes: Partial<TaskDoc>): void {
+    this.apply(task, changes);
+    this.deps.state.put('task', task.taskArn, task).catch((err: unknown) => {
+      this.deps.log.warn({ err, task: task.taskArn }, 'task state write failed');
+    });
+    this.notify(task);
+  }
+
+  private apply(task: TaskDoc, changes: Partial<TaskDoc>): void {
     const statusChanged = changes.lastStatus !== undefined && changes.lastStatus !== task.lastStatus;
     Object.assign(task, changes);
     if (statusChanged || changes.desiredStatus !== undefined || changes.healthStatus !== undefined) task.version++;
-    await this.deps.state.put('task', task.taskArn, task);
+  }
+
+  private notify(task: TaskDoc): void {
     for (const l of this.listeners) {
       try {
         l(task);
@@ -181,33 +205,85 @@ export class TaskRunner {
   // ---- start
 
   private async start(inst: TaskInstance): Promise<void> {
-    const { task } = inst;
     const { host } = this.deps;
     if (host.unavailable || !host.runc) {
       throw new StartError(`ResourceInitializationError: unable to run containers on this host: ${host.unavailable}`);
     }
+    void host.runc.mountsRootOverlay();
     const bridge = await host.bridge().catch((err: Error) => {
       throw new StartError(`ResourceInitializationError: failed to create the task network: ${err.message}`);
     });
-    inst.att = await bridge.attach(taskIdOf(task.taskArn)).catch((err: Error) => {
-      throw new StartError(`ResourceInitializationError: failed to configure ENI: ${err.message}`);
+    try {
+      await this.provision(inst, bridge);
+    } finally {
+      // Namespaces for the next tasks are made while this one runs, off their start path.
+      void bridge.prewarm().catch((err: unknown) => this.deps.log.warn({ err }, 'task network prewarm failed'));
+    }
+  }
+
+  private async provision(inst: TaskInstance, bridge: TaskBridge): Promise<void> {
+    const { task } = inst;
+    // The ENI (network namespace) and the images (pull, overlay mounts) are made ready side by side;
+    // both settle before this returns, so a stop never races a half-made namespace or mount.
+    const pullStartedAt = this.now();
+    const attached = (async () => {
+      inst.att = await bridge.take().catch((err: Error) => {
+        throw new StartError(`ResourceInitializationError: failed to configure ENI: ${err.message}`);
+      });
+      const att = inst.att;
+      const eni = task.attachments[0]!;
+      eni.status = 'ATTACHED';
+      eni.details.push(
+        { name: 'macAddress', value: att.mac },
+        { name: 'privateDnsName', value: `ip-${att.ip.replace(/\./g, '-')}.ec2.internal` },
+        { name: 'privateIPv4Address', value: att.ip },
+      );
+      for (const c of task.containers) c.networkInterfaces = [{ attachmentId: eni.id, privateIpv4Address: att.ip }];
+      if (inst.stopping) return;
+      // The pull below is under way (from a ready namespace, usually from the start).
+      this.note(task, { lastStatus: 'PENDING' });
+      this.note(task, { lastStatus: 'ACTIVATING', pullStartedAt });
+    })();
+    const pulled = this.pullImages(inst).then(() => {
+      if (inst.stopping) return;
+      mkdirSync(inst.dir, { recursive: true });
+      for (const run of inst.containers) {
+        mkdirSync(run.dir, { recursive: true });
+        run.rootfs = this.prepareRoot(run);
+        run.rootfs.catch(() => undefined);
+      }
     });
-    const att = inst.att;
-    const eni = task.attachments[0]!;
-    eni.status = 'ATTACHED';
-    eni.details.push(
-      { name: 'macAddress', value: att.mac },
-      { name: 'privateDnsName', value: `ip-${att.ip.replace(/\./g, '-')}.ec2.internal` },
-      { name: 'privateIPv4Address', value: att.ip },
-    );
-    for (const c of task.containers) c.networkInterfaces = [{ attachmentId: eni.id, privateIpv4Address: att.ip }];
-    if (inst.stopping) return;
-    await this.update(task, { lastStatus: 'PENDING' });
-    await this.update(task, { lastStatus: 'ACTIVATING', pullStartedAt: this.now() });
-    await this.pullImages(inst);
-    if (inst.stopping) return;
-    await this.update(task, { pullStoppedAt: this.now() });
-    mkdirSync(inst.dir, { recursive: true });
+    try {
+      const [a, p] = await Promise.allSettled([attached, pulled]);
+      if (a.status === 'rejected') throw a.reason;
+      if (p.status === 'rejected') throw p.reason;
+      if (inst.stopping) return;
+      this.note(task, { pullStoppedAt: this.now() });
+      await this.startContainers(inst);
+    } finally {
+      // Mounts still in flight (a failed start) settle before the task is torn down.
+      await Promise.allSettled(inst.containers.map((run) => run.rootfs));
+    }
+  }
+
+  /** The container's overlay root: described for runc to mount when it can, else mounted here. */
+  private async prepareRoot(run: ContainerRun): Promise<PreparedRoot> {
+    const { host } = this.deps;
+    const lower = run.image!.lower;
+    if (await host.runc!.mountsRootOverlay()) {
+      const overlay = { lower, upper: join(run.dir, 'upper'), work: join(run.dir, 'work') };
+      const path = join(run.dir, 'rootfs');
+      for (const d of [overlay.upper, overlay.work, path]) mkdirSync(d, { recursive: true });
+      run.hostMount = false;
+      return { path, overlay };
+    }
+    run.hostMount = true;
+    return { path: await host.mountRootfs(run.dir, lower) };
+  }
+
+  private async startContainers(inst: TaskInstance): Promise<void> {
+    const { task } = inst;
+    const att = inst.att!;
     this.writeNetworkFiles(inst);
     for (const run of inst.containers) {
       run.doc.networkBindings = [];
@@ -311,11 +387,14 @@ export class TaskRunner {
       await this.waitDependencies(inst, run);
       if (inst.stopping) throw new StartError('task stopping');
       const { host } = this.deps;
-      mkdirSync(run.dir, { recursive: true });
-      const rootfs = await host.mountRootfs(run.dir, run.image!.lower);
-      const bundle = await bundleFor(inst, run, rootfs, this.deps).catch((err: Error) => {
+      // The bundle is written while the overlay mounts.
+      const [mounted, written] = await Promise.allSettled([run.rootfs!, bundleFor(inst, run, run.rootfs!, this.deps)]);
+      if (mounted.status === 'rejected') throw mounted.reason;
+      if (written.status === 'rejected') {
+        const err = written.reason as Error;
         throw new StartError(`CannotStartContainerError: Error response from daemon: ${err.message}`);
-      });
+      }
+      const bundle = written.value;
       run.logStream = this.logStreamFor(inst, run);
       run.proc = host.runc!.run(run.runtimeId, bundle.dir, {
         stdout: (b) => run.logStream?.write(b),
@@ -449,7 +528,7 @@ export class TaskRunner {
         await host.runc?.delete(run.runtimeId);
       }
       await run.logStream?.close();
-      await host.unmountRootfs(run.dir);
+      if (run.hostMount !== false) await host.unmountRootfs(run.dir);
     }
     if (inst.att) {
       const bridge = await host.bridge().catch(() => undefined);
