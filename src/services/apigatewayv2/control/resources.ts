@@ -3,6 +3,7 @@ import { v2Errors } from '../errors.js';
 import type { V2Context } from './context.js';
 import { apiOf, assign, isWebSocket, itemOf, newId, page, view } from './context.js';
 import { autoDeploy } from './deploy.js';
+import { checkRequestParameters, checkResponseParameters, mergeParameters } from './mapping-checks.js';
 import type { ApiState, Doc } from './store.js';
 
 type In = Record<string, any>;
@@ -220,6 +221,10 @@ function checkIntegration(state: ApiState, i: Doc): void {
   if (v === '2.0' && type !== 'AWS_PROXY')
     throw v2Errors.badRequest('Payload format version 2.0 is supported only for AWS_PROXY integrations.');
   if (ws && v === '2.0') throw v2Errors.badRequest('Payload format version 2.0 is not supported for WebSocket APIs.');
+  if (!ws && i['IntegrationSubtype'] === undefined) {
+    checkRequestParameters(i['RequestParameters']);
+    checkResponseParameters(i['ResponseParameters']);
+  }
 }
 
 export function integrationOperations(c: V2Context): Record<string, OperationHandler> {
@@ -263,7 +268,13 @@ export function integrationOperations(c: V2Context): Record<string, OperationHan
     UpdateIntegration: async (input: In, ctx) => {
       const state = apiOf(c, ctx, input['ApiId']);
       const doc = itemOf(state, 'integration', input['IntegrationId']);
-      const next = assign(structuredClone(doc), input, ['ApiId', 'IntegrationId']);
+      const ws = isWebSocket(state);
+      const next = assign(
+        structuredClone(doc),
+        input,
+        ws ? ['ApiId', 'IntegrationId'] : ['ApiId', 'IntegrationId', 'RequestParameters', 'ResponseParameters'],
+      );
+      if (!ws) mergeParameters(next, input);
       checkIntegration(state, next);
       await c.store.put(state, 'integration', doc['IntegrationId'] as string, next);
       await changed(c, state);

@@ -14,6 +14,7 @@ import { functionOf, IntegrationTimeout, invokeFunction } from './lambda.js';
 import type { Answer } from './responses.js';
 import { gatewayErrors, parseV1, parseV2 } from './responses.js';
 import { HttpRouter } from './router.js';
+import { mapRequest, mapResponse } from './mapping.js';
 import type { RuntimeDeps } from './deps.js';
 
 /** Largest request body an HTTP API accepts: 10 MB. */
@@ -225,7 +226,10 @@ export class HttpGateway {
     const integration = iid ? deployed.snap.integrations[iid] : undefined;
     if (!integration) return { answer: gatewayErrors.notFound(), auth };
     const t0 = Date.now();
-    const answer = await this.integrate(integration, inc, head);
+    const answer =
+      integration['RequestParameters'] || integration['ResponseParameters']
+        ? await this.integrateMapped(integration, inc, head)
+        : await this.integrate(integration, inc, head);
     return { answer, integrationLatency: Date.now() - t0, auth };
   }
 
@@ -306,7 +310,16 @@ export class HttpGateway {
     }
   }
 
-  private async integrate(integration: Doc, inc: Incoming, head: RequestHead): Promise<Answer> {
+  /** An integration with parameter mapping: the request is transformed, then the integration's answer. */
+  private async integrateMapped(integration: Doc, inc: Incoming, head: RequestHead): Promise<Answer> {
+    const reqParams = integration['RequestParameters'] as Record<string, string> | undefined;
+    const mapped = reqParams && integration['IntegrationSubtype'] === undefined ? mapRequest(reqParams, inc) : { inc };
+    const answer = await this.integrate(integration, mapped.inc, head, mapped.path);
+    const resParams = integration['ResponseParameters'] as Record<string, Record<string, string>> | undefined;
+    return resParams && answer.error === undefined ? mapResponse(resParams, answer, inc) : answer;
+  }
+
+  private async integrate(integration: Doc, inc: Incoming, head: RequestHead, path?: string): Promise<Answer> {
     const timeout = Number(integration['TimeoutInMillis'] ?? 30000);
     const type = integration['IntegrationType'];
     try {
@@ -329,7 +342,7 @@ export class HttpGateway {
           };
         return v2 ? parseV2(r.payload) : parseV1(r.payload);
       }
-      if (type === 'HTTP_PROXY') return await this.proxy(integration, inc, head, timeout);
+      if (type === 'HTTP_PROXY') return await this.proxy(integration, inc, head, timeout, path);
       return gatewayErrors.internal();
     } catch (err) {
       if (err instanceof IntegrationTimeout) return { ...gatewayErrors.unavailable(), error: 'Integration timed out' };
@@ -338,7 +351,7 @@ export class HttpGateway {
     }
   }
 
-  private proxy(integration: Doc, inc: Incoming, head: RequestHead, timeout: number): Promise<Answer> {
+  private proxy(integration: Doc, inc: Incoming, head: RequestHead, timeout: number, path?: string): Promise<Answer> {
     let uri = String(integration['IntegrationUri']).replace(
       /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g,
       (_m, k: string) => inc.stageVariables[k] ?? '',
@@ -348,6 +361,7 @@ export class HttpGateway {
     );
     if (inc.rawQuery) uri += (uri.includes('?') ? '&' : '?') + inc.rawQuery;
     const url = new URL(uri);
+    if (path !== undefined) url.pathname = path;
     const method =
       integration['IntegrationMethod'] === 'ANY' || !integration['IntegrationMethod']
         ? head.method

@@ -11,6 +11,7 @@ import { clf, headerValues, queryValues } from './events.js';
 import { functionOf, invokeFunction } from './lambda.js';
 import type { RuntimeDeps } from './deps.js';
 import { snapshotOf, sourceIpOf } from './http.js';
+import { runNonProxy } from './ws-templates.js';
 
 /** Largest WebSocket message: 128 KB (larger frames close the connection with 1009). */
 export const MAX_MESSAGE = 128 * 1024;
@@ -222,12 +223,25 @@ export class WebSocketGateway {
     route: Doc,
     conn: Connection,
     event: Record<string, unknown>,
-  ): Promise<{ body?: string; status?: number; error?: boolean }> {
+  ): Promise<{ body?: string | Buffer; status?: number; error?: boolean; errorMessage?: string }> {
     const iid = /^integrations\/(.+)$/.exec(String(route['Target'] ?? ''))?.[1];
     const integration = iid ? snap.integrations[iid] : undefined;
     if (!integration) return {};
-    if (integration['IntegrationType'] === 'MOCK') return { status: 200 };
-    if (integration['IntegrationType'] !== 'AWS_PROXY') return { error: true };
+    const type = integration['IntegrationType'];
+    if (type === 'MOCK' || type === 'AWS' || type === 'HTTP') {
+      const e = event as Record<string, any>;
+      return runNonProxy(this.d.ports, this.d.log, snap, integration, {
+        body: typeof e['body'] === 'string' ? e['body'] : '',
+        isBinary: e['isBase64Encoded'] === true,
+        context: e['requestContext'] ?? {},
+        headers: e['headers'] ?? {},
+        query: e['queryStringParameters'] ?? {},
+        stageVariables: conn.stageVariables,
+        account: conn.account,
+        region: conn.region,
+      });
+    }
+    if (type !== 'AWS_PROXY') return { error: true };
     const fn = functionOf(String(integration['IntegrationUri']), conn.stageVariables);
     try {
       const r = await invokeFunction(
@@ -323,7 +337,7 @@ export class WebSocketGateway {
     };
     const r = await this.invokeRoute(snap, route, conn, event);
     if (r.error) {
-      errorReply('Internal server error');
+      errorReply(r.errorMessage ?? 'Internal server error');
       return;
     }
     if (
