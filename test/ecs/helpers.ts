@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
-import { ECSClient } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import type { ContainerDefinition, HealthCheck } from '@aws-sdk/client-ecs';
+import type { ManualClock } from '../../src/core/clock.js';
+import type { OvercastConfigInput } from '../../src/config/schema.js';
 import type { Layer } from '../ecr/helpers.js';
 import { imageOf, pushImage, sha256 } from '../ecr/helpers.js';
-import { TEST_CREDENTIALS } from '../helpers/server.js';
+import { startTestServer, TEST_CREDENTIALS } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
 import { runtimeUnavailable } from '../../src/runtimes/runc/runc.js';
 
 export const BUSYBOX = '/bin/busybox';
@@ -155,4 +159,72 @@ export async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 20_
     if (Date.now() > deadline) throw new Error(`timed out${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, stepMs));
   }
+}
+
+/** A health check as the ECS tests use it: `wget` of a path on the container's port 8080. */
+export const wgetCheck = (path = '/'): HealthCheck => ({
+  command: ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:8080${path} || exit 1`],
+  interval: 5,
+  timeout: 2,
+  retries: 2,
+});
+
+/** A Fargate task definition of one `web` container (busybox httpd on 8080), with overrides. */
+export function webTaskDefinition(
+  family: string,
+  image: string,
+  container: Partial<ContainerDefinition> = {},
+): RegisterTaskDefinitionCommand {
+  return new RegisterTaskDefinitionCommand({
+    family,
+    requiresCompatibilities: ['FARGATE'],
+    networkMode: 'awsvpc',
+    cpu: '256',
+    memory: '512',
+    containerDefinitions: [
+      {
+        name: 'web',
+        image,
+        command: ['httpd', '-f', '-p', '8080', '-h', '/www'],
+        portMappings: [{ containerPort: 8080 }],
+        stopTimeout: 1,
+        ...container,
+      },
+    ],
+  });
+}
+
+export interface EcsFixture {
+  server: TestServer;
+  ecs: ECSClient;
+  /** The busybox image pushed for the test. */
+  image: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A test server with an ECS client, a busybox image in `repo` and the default cluster. With a
+ * clock, the clock runs 20× faster than real time (health-check intervals, grace periods and
+ * replacement backoff read it) until stop().
+ */
+export async function startEcsFixture(
+  repo: string,
+  options: { clock?: ManualClock; config?: OvercastConfigInput } = {},
+): Promise<EcsFixture> {
+  const clock = options.clock;
+  const warp = clock ? setInterval(() => clock.advance(1000), 50) : undefined;
+  const server = await startTestServer(options.config ?? {}, clock ? { clock } : {});
+  const ecs = ecsClient(server.endpoint);
+  const image = await pushBusybox(server.endpoint, repo, 'v1');
+  await ecs.send(new CreateClusterCommand({}));
+  return {
+    server,
+    ecs,
+    image,
+    async stop() {
+      if (warp) clearInterval(warp);
+      ecs.destroy();
+      await server.stop();
+    },
+  };
 }

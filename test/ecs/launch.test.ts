@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateClusterCommand,
   DescribeTasksCommand,
-  RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
   waitUntilTasksStopped,
@@ -14,7 +13,16 @@ import { ecsOf } from '../../src/services/ecs/index.js';
 import type { Ecs } from '../../src/services/ecs/context.js';
 import type { TestServer } from '../helpers/server.js';
 import { startTestServer } from '../helpers/server.js';
-import { NET, containersUnavailable, ecsClient, httpGet, pushBusybox, until, warnNoContainers } from './helpers.js';
+import {
+  NET,
+  containersUnavailable,
+  ecsClient,
+  httpGet,
+  pushBusybox,
+  until,
+  warnNoContainers,
+  webTaskDefinition,
+} from './helpers.js';
 
 const skip = containersUnavailable() !== undefined;
 warnNoContainers();
@@ -39,25 +47,7 @@ describe.skipIf(skip)('ECS task launch', { timeout: 120_000 }, () => {
       ['web', false],
       ['ro', true],
     ] as const) {
-      await ecs.send(
-        new RegisterTaskDefinitionCommand({
-          family,
-          requiresCompatibilities: ['FARGATE'],
-          networkMode: 'awsvpc',
-          cpu: '256',
-          memory: '512',
-          containerDefinitions: [
-            {
-              name: 'web',
-              image,
-              command: ['httpd', '-f', '-p', '8080', '-h', '/www'],
-              portMappings: [{ containerPort: 8080 }],
-              readonlyRootFilesystem: readonly,
-              stopTimeout: 1,
-            },
-          ],
-        }),
-      );
+      await ecs.send(webTaskDefinition(family, image, { readonlyRootFilesystem: readonly }));
     }
   });
   afterAll(async () => {

@@ -2,19 +2,24 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CreateClusterCommand,
   CreateServiceCommand,
   DeleteServiceCommand,
   DescribeServicesCommand,
-  RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
   waitUntilServicesStable,
 } from '@aws-sdk/client-ecs';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { ManualClock } from '../../src/core/clock.js';
-import type { TestServer } from '../helpers/server.js';
-import { startTestServer } from '../helpers/server.js';
-import { NET, containersUnavailable, ecsClient, pushBusybox, until, warnNoContainers } from './helpers.js';
+import type { EcsFixture } from './helpers.js';
+import {
+  NET,
+  containersUnavailable,
+  startEcsFixture,
+  until,
+  warnNoContainers,
+  wgetCheck,
+  webTaskDefinition,
+} from './helpers.js';
 
 const skip = containersUnavailable() !== undefined;
 warnNoContainers();
@@ -60,54 +65,31 @@ const lbPort = (s: Service): number =>
   Number(/^127\.0\.0\.1:(\d+)$/.exec(s.loadBalancers?.[0]?.loadBalancerName ?? '')?.[1]);
 
 describe.skipIf(skip)('ECS service load balancer', { timeout: 180_000 }, () => {
-  let server: TestServer;
+  let f: EcsFixture;
   let ecs: ECSClient;
   let image: string;
-  // Health-check intervals and the scheduler's clock run 20x faster than real time.
-  const clock = new ManualClock(Date.now());
-  const warp = setInterval(() => clock.advance(1000), 50);
   // A range of its own, away from other test servers (allocation skips busy ports anyway).
   const base = 20_000 + Math.floor(Math.random() * 10_000);
   beforeAll(async () => {
-    server = await startTestServer({ ecs: { loadBalancerPortBase: base, loadBalancerPortRange: 50 } }, { clock });
-    ecs = ecsClient(server.endpoint);
-    image = await pushBusybox(server.endpoint, 'lbimg', 'v1');
-    await ecs.send(new CreateClusterCommand({}));
+    f = await startEcsFixture('lbimg', {
+      clock: new ManualClock(Date.now()),
+      config: { ecs: { loadBalancerPortBase: base, loadBalancerPortRange: 50 } },
+    });
+    ({ ecs, image } = f);
   });
-  afterAll(async () => {
-    clearInterval(warp);
-    ecs?.destroy();
-    await server?.stop();
-  });
+  afterAll(() => f?.stop());
 
   const web = (family: string, version: string) =>
-    new RegisterTaskDefinitionCommand({
-      family,
-      requiresCompatibilities: ['FARGATE'],
-      networkMode: 'awsvpc',
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [
-        {
-          name: 'web',
-          image,
-          // Exits at once on SIGTERM (as a well-behaved server does), dropping what it serves.
-          command: [
-            'sh',
-            '-c',
-            'echo "$VERSION $(cat /etc/hostname)" > /www/v.txt; trap "exit 0" TERM; httpd -f -p 8080 -h /www & wait $!',
-          ],
-          environment: [{ name: 'VERSION', value: version }],
-          portMappings: [{ containerPort: 8080 }],
-          stopTimeout: 2,
-          healthCheck: {
-            command: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:8080/v.txt || exit 1'],
-            interval: 5,
-            timeout: 2,
-            retries: 2,
-          },
-        },
+    webTaskDefinition(family, image, {
+      // Exits at once on SIGTERM (as a well-behaved server does), dropping what it serves.
+      command: [
+        'sh',
+        '-c',
+        'echo "$VERSION $(cat /etc/hostname)" > /www/v.txt; trap "exit 0" TERM; httpd -f -p 8080 -h /www & wait $!',
       ],
+      environment: [{ name: 'VERSION', value: version }],
+      stopTimeout: 2,
+      healthCheck: wgetCheck('/v.txt'),
     });
 
   const describeSvc = async (name: string) =>

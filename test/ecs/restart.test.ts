@@ -8,7 +8,6 @@ import {
   DescribeServicesCommand,
   DescribeTasksCommand,
   ListTasksCommand,
-  RegisterTaskDefinitionCommand,
   RunTaskCommand,
   waitUntilTasksRunning,
 } from '@aws-sdk/client-ecs';
@@ -17,7 +16,17 @@ import { findRunc } from '../../src/runtimes/runc/runc.js';
 import type { OvercastProcess } from '../helpers/process.js';
 import { startOvercastProcess } from '../helpers/process.js';
 import { tempDir } from '../helpers/server.js';
-import { NET, containersUnavailable, ecsClient, httpGet, pushBusybox, until, warnNoContainers } from './helpers.js';
+import {
+  NET,
+  containersUnavailable,
+  ecsClient,
+  httpGet,
+  pushBusybox,
+  until,
+  warnNoContainers,
+  webTaskDefinition,
+  wgetCheck,
+} from './helpers.js';
 
 const skip = containersUnavailable() !== undefined;
 warnNoContainers();
@@ -129,30 +138,7 @@ describe.skipIf(skip)('ECS across Overcast restarts (kill -9 and SIGTERM)', { ti
     await start();
     const image = await pushBusybox(proc!.endpoint, 'restartimg', 'v1');
     await ecs!.send(new CreateClusterCommand({}));
-    await ecs!.send(
-      new RegisterTaskDefinitionCommand({
-        family: 'web',
-        requiresCompatibilities: ['FARGATE'],
-        networkMode: 'awsvpc',
-        cpu: '256',
-        memory: '512',
-        containerDefinitions: [
-          {
-            name: 'web',
-            image,
-            command: ['httpd', '-f', '-p', '8080', '-h', '/www'],
-            portMappings: [{ containerPort: 8080 }],
-            stopTimeout: 1,
-            healthCheck: {
-              command: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:8080/ || exit 1'],
-              interval: 5,
-              timeout: 2,
-              retries: 2,
-            },
-          },
-        ],
-      }),
-    );
+    await ecs!.send(webTaskDefinition('web', image, { healthCheck: wgetCheck() }));
     await ecs!.send(
       new CreateServiceCommand({
         serviceName: 'web',

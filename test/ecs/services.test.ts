@@ -1,62 +1,43 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CreateClusterCommand,
   CreateServiceCommand,
   DeleteServiceCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
   ListTasksCommand,
-  RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
   waitUntilServicesStable,
 } from '@aws-sdk/client-ecs';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { ManualClock } from '../../src/core/clock.js';
-import type { TestServer } from '../helpers/server.js';
-import { startTestServer } from '../helpers/server.js';
-import { NET, containersUnavailable, ecsClient, httpGet, pushBusybox, until, warnNoContainers } from './helpers.js';
+import type { EcsFixture } from './helpers.js';
+import {
+  NET,
+  containersUnavailable,
+  httpGet,
+  startEcsFixture,
+  until,
+  warnNoContainers,
+  webTaskDefinition,
+} from './helpers.js';
 
 const skip = containersUnavailable() !== undefined;
 warnNoContainers();
 
 // Containers start slower on a loaded CI machine than the default 30 s allows a whole test.
 describe.skipIf(skip)('ECS services', { timeout: 120_000 }, () => {
-  let server: TestServer;
+  let f: EcsFixture;
   let ecs: ECSClient;
   let image: string;
-  // The injected clock runs 20x faster than real time: health-check intervals, the 40 s
-  // no-health-check grace and replacement backoff all read it.
-  const clock = new ManualClock(Date.now());
-  const warp = setInterval(() => clock.advance(1000), 50);
   beforeAll(async () => {
-    server = await startTestServer({}, { clock });
-    ecs = ecsClient(server.endpoint);
-    image = await pushBusybox(server.endpoint, 'svcimg', 'v1');
-    await ecs.send(new CreateClusterCommand({}));
+    f = await startEcsFixture('svcimg', { clock: new ManualClock(Date.now()) });
+    ({ ecs, image } = f);
   });
-  afterAll(async () => {
-    clearInterval(warp);
-    ecs?.destroy();
-    await server?.stop();
-  });
+  afterAll(() => f?.stop());
 
   const web = (family: string, healthCmd: string) =>
-    new RegisterTaskDefinitionCommand({
-      family,
-      requiresCompatibilities: ['FARGATE'],
-      networkMode: 'awsvpc',
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [
-        {
-          name: 'web',
-          image,
-          command: ['httpd', '-f', '-p', '8080', '-h', '/www'],
-          portMappings: [{ containerPort: 8080 }],
-          stopTimeout: 1,
-          healthCheck: { command: ['CMD-SHELL', healthCmd], interval: 5, timeout: 2, retries: 2 },
-        },
-      ],
+    webTaskDefinition(family, image, {
+      healthCheck: { command: ['CMD-SHELL', healthCmd], interval: 5, timeout: 2, retries: 2 },
     });
 
   async function serving(): Promise<number> {

@@ -1,22 +1,24 @@
 /**
- * A background pass repeated on a real-time, unref'd interval, one pass at a time. Schedulers use
- * it to compare the injected clock's now with what is due (so tests move a ManualClock and the next
- * pass sees it); `tick()` runs a pass at once, or joins the one in flight.
+ * A background pass repeated on a real-time, unref'd interval, one pass at a time. Schedulers
+ * extend it and compare the injected clock's now with what is due in `pass()` (so tests move a
+ * ManualClock and the next pass sees it); `tick()` runs a pass at once, or joins the one in flight.
  */
-export class PeriodicPass {
+export abstract class PeriodicPass {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
 
-  constructor(
-    /** Real-time period; 0 or less never starts the interval (tick() still works). */
-    private readonly intervalMs: number,
-    private readonly pass: () => Promise<void>,
-    private readonly onError: (err: unknown) => void,
-  ) {}
+  /** intervalMs: real-time period; 0 or less never starts the interval (tick() still works). */
+  constructor(private readonly intervalMs: number) {}
+
+  /** One pass over what is due. */
+  protected abstract pass(): Promise<void>;
+
+  /** A pass that threw (the next one runs as usual). */
+  protected abstract onError(err: unknown): void;
 
   /** True once stop() was called: a long pass checks it between items and returns early. */
-  get closed(): boolean {
+  protected get closed(): boolean {
     return this.stopped;
   }
 
@@ -37,7 +39,7 @@ export class PeriodicPass {
   tick(): Promise<void> {
     if (this.running || this.stopped) return this.running ?? Promise.resolve();
     this.running = this.pass()
-      .catch(this.onError)
+      .catch((err: unknown) => this.onError(err))
       .finally(() => {
         this.running = undefined;
       });

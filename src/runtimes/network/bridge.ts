@@ -1,6 +1,7 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ipBatch } from './ip.js';
+import { alive, LOCK_DIR, NETNS_DIR, spareNamespaces } from './slices.js';
 
 /** One task's network namespace: its address on the bridge and the namespace path containers join. */
 export interface TaskAttachment {
@@ -11,20 +12,8 @@ export interface TaskAttachment {
   hostVeth: string;
 }
 
-const LOCK_DIR = '/run/overcast-net';
-const NETNS_DIR = '/var/run/netns';
-
 /** How many ready namespaces `prewarm` keeps (enough for a small service's tasks starting at once). */
 const SPARES = 2;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Claim a free /24 of the base /16 across Overcast processes on this machine (lock files with pids). */
 function claimSlice(base: string): { octet: number; release: () => void } {
@@ -119,11 +108,7 @@ export class TaskBridge {
   }
 
   private static spareNames(): string[] {
-    try {
-      return readdirSync(NETNS_DIR).filter((n) => /^ovc-p\d+-\d+$/.test(n));
-    } catch {
-      return [];
-    }
+    return spareNamespaces();
   }
 
   /** Create a task's namespace with an address on the bridge. `key` is unique per task (hex). */

@@ -1,18 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ipBatch, ipJson } from './ip.js';
-
-/** Where TaskBridge records which process owns which bridge (`<base>.<octet>` holding a pid). */
-const LOCK_DIR = '/run/overcast-net';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { alive, LOCK_DIR, spareNamespaces } from './slices.js';
 
 /** Octets of the bridges a live process holds a lock for. */
 function liveOctets(): Set<string> {
@@ -60,14 +49,8 @@ export async function removeStaleBridges(): Promise<string[]> {
  * of slices no live process holds (TaskBridge.create does the same, but only once a bridge is made).
  */
 export async function removeStaleSpares(): Promise<void> {
-  let names: string[] = [];
-  try {
-    names = readdirSync('/var/run/netns');
-  } catch {
-    return;
-  }
   const live = liveOctets();
-  await removeNetns(names.filter((n) => /^ovc-p\d+-\d+$/.test(n) && !live.has(/^ovc-p(\d+)-/.exec(n)![1]!)));
+  await removeNetns(spareNamespaces().filter((n) => !live.has(/^ovc-p(\d+)-/.exec(n)![1]!)));
 }
 
 /** Delete network namespaces by name (missing ones are ignored); their veth pairs go with them. */

@@ -19,38 +19,19 @@ export function eventTime(ms: number): string {
  * of its periods have elapsed (periods missed while the server was stopped, or skipped by a clock
  * that jumped ahead, collapse into one firing), then moves to its first occurrence after now.
  */
-export class ScheduleRunner {
-  private readonly loop: PeriodicPass;
-
+export class ScheduleRunner extends PeriodicPass {
   constructor(
     private readonly ev: Events,
     intervalMs: number,
   ) {
-    this.loop = new PeriodicPass(
-      intervalMs,
-      () => this.pass(),
-      (err: unknown) => this.ev.log.warn({ err }, 'eventbridge schedule pass failed'),
-    );
+    super(intervalMs);
   }
 
-  start(): void {
-    this.loop.start();
+  protected onError(err: unknown): void {
+    this.ev.log.warn({ err }, 'eventbridge schedule pass failed');
   }
 
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  /** One pass (one at a time). */
-  tick(): Promise<void> {
-    return this.loop.tick();
-  }
-
-  private get closed(): boolean {
-    return this.loop.closed;
-  }
-
-  private async pass(): Promise<void> {
+  protected async pass(): Promise<void> {
     const now = this.ev.clock.now();
     for (const rule of await eventsSql.dueRules(this.ev.store, now, BATCH)) {
       if (this.closed) return;

@@ -30,38 +30,19 @@ const executionId = (): string => randomBytes(8).toString('hex');
  * next occurrence, then due deliveries are attempted; failures are retried with back-off within
  * the target's RetryPolicy and end in its dead-letter queue.
  */
-export class SchedulerRunner {
-  private readonly loop: PeriodicPass;
-
+export class SchedulerRunner extends PeriodicPass {
   constructor(
     private readonly s: Scheduler,
     intervalMs: number,
   ) {
-    this.loop = new PeriodicPass(
-      intervalMs,
-      () => this.pass(),
-      (err: unknown) => this.s.log.warn({ err }, 'scheduler pass failed'),
-    );
+    super(intervalMs);
   }
 
-  start(): void {
-    this.loop.start();
+  protected onError(err: unknown): void {
+    this.s.log.warn({ err }, 'scheduler pass failed');
   }
 
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  /** One pass (one at a time). */
-  tick(): Promise<void> {
-    return this.loop.tick();
-  }
-
-  private get closed(): boolean {
-    return this.loop.closed;
-  }
-
-  private async pass(): Promise<void> {
+  protected async pass(): Promise<void> {
     const now = this.s.clock.now();
     // Batches until nothing more is due, so a backlog does not wait for the next interval.
     for (;;) {

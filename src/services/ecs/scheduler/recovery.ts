@@ -67,7 +67,8 @@ export async function recoverAfterRestart(ecs: Ecs, host: ContainerHost, tasksDi
   }
   const now = ecs.clock.now();
   const orphaned = ecs.state.all('task').filter((t) => t.lastStatus !== 'STOPPED');
-  // Tasks killed before their bundle was written: the namespace name TaskBridge.attach gives them.
+  // Namespaces named after the task (`ovc-<task id>`, TaskBridge.attach) by Overcast versions before
+  // pre-made namespaces; today's tasks take `ovc-p…` spares, which removeStaleSpares sweeps below.
   for (const t of orphaned)
     netns.push(
       `ovc-${taskIdOf(t.taskArn)
