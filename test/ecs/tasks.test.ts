@@ -13,6 +13,7 @@ import type { ECSClient, Task } from '@aws-sdk/client-ecs';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { TestServer } from '../helpers/server.js';
 import { TEST_CREDENTIALS, startTestServer } from '../helpers/server.js';
+import { ecsOf } from '../../src/services/ecs/index.js';
 import {
   NET,
   containersUnavailable,
@@ -40,9 +41,13 @@ describe.skipIf(skip)('ECS tasks in runc containers', { timeout: 120_000 }, () =
   });
   afterAll(async () => {
     ecs?.destroy();
+    // This server's bridge slice: its spare namespaces are `ovc-p<slice>-<host>` (other test files'
+    // servers, running in parallel, hold slices and spares of their own).
+    const bridge = server ? await ecsOf(server.overcast.services)?.runner.deps.host.bridge() : undefined;
+    const ours = bridge ? `ovc-p${bridge.name.slice('ovcbr'.length)}-` : 'ovc-p';
     await server?.stop();
     // Everything the tasks created is gone.
-    expect(readdirSync('/var/run/netns').filter((n) => n.startsWith('ovc-'))).toEqual([]);
+    expect(readdirSync('/var/run/netns').filter((n) => n.startsWith(ours))).toEqual([]);
   });
 
   async function register(family: string, containers: Record<string, unknown>[], extra: Record<string, unknown> = {}) {
