@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { ECSClient, Task } from '@aws-sdk/client-ecs';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { TestServer } from '../helpers/server.js';
 import { TEST_CREDENTIALS, startTestServer } from '../helpers/server.js';
 import { ecsOf } from '../../src/services/ecs/index.js';
@@ -209,6 +210,66 @@ describe.skipIf(skip)('ECS tasks in runc containers', { timeout: 120_000 }, () =
     });
     expect(ev[0]!.message).toBe('yes td td run 1000:1000 /home/app http');
     logs.destroy();
+  });
+
+  it('reads environmentFiles from S3 (later files win; the environment parameter wins over files)', async () => {
+    const s3 = new S3Client({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+      forcePathStyle: true,
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: 'ecs-env' }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: 'ecs-env', Key: 'a.env', Body: '# comment\nA=1\nSHARED=from-a\n\nEQ=x=y\n' }),
+    );
+    await s3.send(new PutObjectCommand({ Bucket: 'ecs-env', Key: 'b.env', Body: 'SHARED=from-b\nTD=from-file\n' }));
+    await register('envfiles', [
+      {
+        name: 'main',
+        command: ['sh', '-c', 'echo "$A $SHARED $EQ $TD"'],
+        environment: [{ name: 'TD', value: 'from-td' }],
+        environmentFiles: [
+          { value: 'arn:aws:s3:::ecs-env/a.env', type: 's3' },
+          { value: 'arn:aws:s3:::ecs-env/b.env', type: 's3' },
+        ],
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: { 'awslogs-group': '/ecs/envfiles', 'awslogs-stream-prefix': 'p' },
+        },
+      },
+    ]);
+    const t = await runAndWait('envfiles');
+    expect(t.containers![0]!.exitCode).toBe(0);
+    const logs = new CloudWatchLogsClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+    });
+    const ev = await until(async () => {
+      const r = await logs.send(
+        new GetLogEventsCommand({
+          logGroupName: '/ecs/envfiles',
+          logStreamName: `p/main/${t.taskArn!.split('/').pop()}`,
+        }),
+      );
+      return r.events?.length ? r.events : undefined;
+    });
+    expect(ev[0]!.message).toBe('1 from-b x=y from-td');
+    logs.destroy();
+
+    // A file that cannot be read stops the task before it starts, with ECS's reason.
+    await register('envmissing', [
+      {
+        name: 'main',
+        command: ['true'],
+        environmentFiles: [{ value: 'arn:aws:s3:::ecs-env/missing.env', type: 's3' }],
+      },
+    ]);
+    const failed = await runAndWait('envmissing');
+    expect(failed.stopCode).toBe('TaskFailedToStart');
+    expect(failed.stoppedReason).toMatch(/^ResourceInitializationError: failed to download env files: .*NoSuchKey/);
+    s3.destroy();
   });
 
   it('kills a memory hog with OutOfMemoryError', async () => {

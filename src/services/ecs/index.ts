@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { s3ObjectReader } from './tasks/env-files.js';
 import type { ServiceModel } from '../../core/model/types.js';
 import type { OperationHandler, ServiceDefinition } from '../../core/service.js';
 import { ContainerHost } from '../../runtimes/host.js';
@@ -62,6 +63,10 @@ export async function createEcs(deps: ServiceDeps): Promise<ServiceDefinition> {
     logs: logsPort(deps),
     server: deps.server,
     dir: join(dir, 'tasks'),
+    objects: s3ObjectReader(
+      () => deps.server.endpoint,
+      () => deps.config.credentials,
+    ),
   });
   const lb = deps.config.ecs;
   ecs.scheduler = new ServiceScheduler(ecs, {

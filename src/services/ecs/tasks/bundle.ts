@@ -34,6 +34,8 @@ interface RunView {
   runtimeId: string;
   dir: string;
   image: PreparedImage | undefined;
+  /** The variables of the container's environmentFiles, in order. */
+  envFiles: [string, string][];
 }
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -50,12 +52,13 @@ export function processArgs(
   return [...(c.Entrypoint ?? []), ...(command ?? c.Cmd ?? [])];
 }
 
-/** Environment: Overcast's defaults < image Env < task definition < RunTask overrides. */
+/** Environment: Overcast's defaults < image Env < environment files < task definition < RunTask overrides. */
 export function processEnv(
   base: Record<string, string>,
   img: ImageConfigFile,
   def: ContainerDefinition,
   o: ContainerOverride | undefined,
+  files: readonly [string, string][] = [],
 ): string[] {
   const env = new Map<string, string>();
   const set = (k: string, v: string) => env.set(k, v);
@@ -64,6 +67,7 @@ export function processEnv(
     const i = e.indexOf('=');
     if (i > 0) set(e.slice(0, i), e.slice(i + 1));
   }
+  for (const [k, v] of files) set(k, v);
   for (const e of def.environment ?? []) set(e.name, e.value ?? '');
   // Secrets are plain values for now (no Secrets Manager / SSM yet).
   for (const s of def.secrets ?? []) set(s.name, s.valueFrom);
@@ -107,6 +111,7 @@ export async function bundleFor(
     img,
     def,
     override,
+    run.envFiles,
   );
   const mounts: BindMount[] = [
     { source: join(inst.dir, 'hosts'), destination: '/etc/hosts', readonly: true },

@@ -15,6 +15,8 @@ import { taskIdOf } from '../context.js';
 import type { EcsState } from '../state.js';
 import type { ContainerDefinition, ContainerDoc, TaskDefinitionDoc, TaskDoc } from '../types.js';
 import { bundleFor } from './bundle.js';
+import { readEnvFiles } from './env-files.js';
+import type { ObjectReader } from './env-files.js';
 import type { PreparedImage, PreparedRoot } from './bundle.js';
 import { parseImage } from './image-ref.js';
 import { LogStream } from './log-stream.js';
@@ -29,6 +31,8 @@ export interface RunnerDeps {
   logs: LogsPort | undefined;
   server: ServerInfo;
   dir: string;
+  /** How environmentFiles are read (S3's API as the task's account). */
+  objects: ObjectReader;
 }
 
 /** A task that failed to start, with AWS's error prefix (CannotPullContainerError, …). */
@@ -51,6 +55,8 @@ class ContainerRun {
   health: Health | undefined;
   logStream: LogStream | undefined;
   image: PreparedImage | undefined;
+  /** The variables of its environmentFiles, read from S3 before the task starts. */
+  envFiles: [string, string][] = [];
   /** The container's root (made ready while the task's namespace is being attached). */
   rootfs: Promise<PreparedRoot> | undefined;
   /** Whether the root overlay is mounted on the host (else runc mounts it inside the container). */
@@ -338,8 +344,17 @@ export class TaskRunner {
           p = prepare(run.def.image);
           resolved.set(run.def.image, p);
         }
-        run.image = await p;
-        run.doc.imageDigest = run.image.digest;
+        const files = run.def.environmentFiles ?? [];
+        const env = files.length
+          ? readEnvFiles(this.deps.objects, account, region, files).catch((err: Error) => {
+              throw new StartError(err.message);
+            })
+          : undefined;
+        // Promise.all observes both: a failure of the other one is never an unhandled rejection.
+        const [image, vars] = await Promise.all([p, env]);
+        run.image = image;
+        run.doc.imageDigest = image.digest;
+        if (vars) run.envFiles = vars;
       }),
     );
   }
