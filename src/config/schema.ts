@@ -75,6 +75,17 @@ export const configSchema = z.object({
       pollIntervalMs: z.number().int().min(0).default(1000),
     })
     .default({ pollIntervalMs: 1000 }),
+  apigateway: z
+    .object({
+      /** JWKS of a REST API Cognito user pool authorizer's pool; `{issuer}`, `{region}`, `{poolId}` are filled in. */
+      cognitoJwksUrl: z.string().default('{issuer}/.well-known/jwks.json'),
+      /** The `iss` the pool's tokens must carry (AWS: `https://cognito-idp.{region}.amazonaws.com/{poolId}`). */
+      cognitoIssuer: z.string().default('https://cognito-idp.{region}.amazonaws.com/{poolId}'),
+    })
+    .default({
+      cognitoJwksUrl: '{issuer}/.well-known/jwks.json',
+      cognitoIssuer: 'https://cognito-idp.{region}.amazonaws.com/{poolId}',
+    }),
   ecs: z
     .object({
       /** First 127.0.0.1 port tried for an ECS service's load balancer (kept per service once given). */

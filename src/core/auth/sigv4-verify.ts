@@ -75,8 +75,11 @@ export function signingKey(secret: string, date: string, region: string, service
   return hmac(hmac(hmac(hmac('AWS4' + secret, date), region), service), 'aws4_request');
 }
 
-/** Compute the signature the client should have sent. */
-export function expectedSignature(req: SignableRequest, parts: SigV4Parts, secret: string): string {
+/** The canonical request and string to sign of a request (what AWS quotes back on a mismatch). */
+export function signingStrings(
+  req: SignableRequest,
+  parts: SigV4Parts,
+): { canonicalRequest: string; stringToSign: string } {
   const headerLines = parts.signedHeaders.map((h) => `${h}:${canonicalHeaderValue(req, h)}\n`).join('');
   const declared = req.headers['x-amz-content-sha256'];
   let payloadHash: string;
@@ -95,6 +98,12 @@ export function expectedSignature(req: SignableRequest, parts: SigV4Parts, secre
   ].join('\n');
   const scope = `${parts.date}/${parts.region}/${parts.service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', parts.amzDate ?? '', scope, sha256Hex(canonicalRequest)].join('\n');
+  return { canonicalRequest, stringToSign };
+}
+
+/** Compute the signature the client should have sent. */
+export function expectedSignature(req: SignableRequest, parts: SigV4Parts, secret: string): string {
+  const { stringToSign } = signingStrings(req, parts);
   return createHmac('sha256', signingKey(secret, parts.date, parts.region, parts.service))
     .update(stringToSign)
     .digest('hex');

@@ -1,4 +1,5 @@
 import { pooledRandomBytes } from '../../../core/ids.js';
+import type { IamIdentity } from './iam.js';
 
 /** Everything the data plane knows about one request (event, templates, logs, authorizers). */
 export interface InvokeRequest {
@@ -29,6 +30,8 @@ export interface InvokeRequest {
   apiKey?: string;
   apiKeyId?: string;
   authorizer?: Record<string, unknown>;
+  /** The SigV4 caller of an AWS_IAM method. */
+  iam?: IamIdentity;
   protocol: string;
 }
 
@@ -93,6 +96,7 @@ export function identity(req: InvokeRequest): Record<string, unknown> {
     userAgent: req.userAgent ?? null,
     user: null,
   };
+  if (req.iam) Object.assign(id, req.iam);
   if (req.apiKey !== undefined) {
     id['apiKey'] = req.apiKey;
     id['apiKeyId'] = req.apiKeyId;

@@ -80,6 +80,8 @@ export class GatewayError extends Error {
     readonly errorMessage: string | null,
     /** Status when the type has no default (the DEFAULT_4XX / DEFAULT_5XX family). */
     readonly status?: number,
+    /** `x-amzn-ErrorType` when AWS sends another than the type's (IAM failures), and the body key. */
+    readonly detail?: { errorType?: string; key?: 'message' },
   ) {
     super(errorMessage ?? type);
   }
@@ -108,7 +110,7 @@ export function gatewayAnswer(
   const status = custom?.statusCode ? Number(custom.statusCode) : base;
   const headers: Record<string, string> = {
     'content-type': 'application/json',
-    'x-amzn-errortype': ERROR_TYPE[err.type] ?? 'BadRequestException',
+    'x-amzn-errortype': err.detail?.errorType ?? ERROR_TYPE[err.type] ?? 'BadRequestException',
   };
   for (const [name, source] of Object.entries(custom?.responseParameters ?? {})) {
     const m = /^gatewayresponse\.header\.(.+)$/.exec(name);
@@ -118,7 +120,8 @@ export function gatewayAnswer(
   const template = custom?.responseTemplates?.['application/json'] ?? Object.values(custom?.responseTemplates ?? {})[0];
   let body: string;
   if (template !== undefined && template !== null && template !== '') body = render(template);
-  else if (err.type === 'ACCESS_DENIED') body = JSON.stringify({ Message: err.errorMessage });
+  else if (err.type === 'ACCESS_DENIED' && err.detail?.key === undefined)
+    body = JSON.stringify({ Message: err.errorMessage });
   else body = JSON.stringify({ message: err.errorMessage });
   return { status, headers, body };
 }

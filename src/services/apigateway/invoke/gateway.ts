@@ -4,7 +4,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpMount, RequestHead } from '../../../core/http/mount.js';
 import type { ApigwContext, LambdaInvoker } from '../context.js';
 import type { ApiKeyDoc, ApiSnapshot, MethodDoc, RestApiDoc, StageDoc, UsagePlanDoc } from '../types.js';
+import { Authenticator } from '../../../core/auth/authenticate.js';
 import { Authorizers } from './authorizers.js';
+import { CognitoAuthorizer } from './cognito.js';
+import { IamAuthorizer } from './iam.js';
 import type { InvokeRequest } from './event.js';
 import { contextVariables, extendedRequestId } from './event.js';
 import { GatewayError, gatewayAnswer } from './gateway-responses.js';
@@ -110,6 +113,8 @@ function settingKey(resourcePath: string, method: string): string {
 /** The REST API data plane: invoke URLs of this service's APIs. */
 export class RestGateway {
   readonly authorizers: Authorizers;
+  private readonly iam: IamAuthorizer;
+  private readonly cognito: CognitoAuthorizer;
   private readonly buckets = new TokenBuckets();
   private readonly integrations;
 
@@ -117,6 +122,21 @@ export class RestGateway {
     const lambda = (): LambdaInvoker | undefined => gw.ports['lambda'] as LambdaInvoker | undefined;
     this.authorizers = new Authorizers(gw.clock, lambda);
     this.integrations = integrator(gw, lambda);
+    const { config } = gw;
+    const auth = new Authenticator(
+      {
+        mode: config.auth,
+        credentials: config.credentials,
+        defaultAccount: config.account,
+        defaultRegion: config.region,
+      },
+      gw.clock,
+    );
+    this.iam = new IamAuthorizer(auth, config.credentials);
+    this.cognito = new CognitoAuthorizer(gw.clock, gw.log, {
+      jwksUrl: process.env['OVERCAST_APIGW_COGNITO_JWKS_URL'] ?? config.apigateway.cognitoJwksUrl,
+      issuer: process.env['OVERCAST_APIGW_COGNITO_ISSUER'] ?? config.apigateway.cognitoIssuer,
+    });
   }
 
   flush(apiId: string, stage?: string): void {
@@ -206,7 +226,7 @@ export class RestGateway {
       ireq.body = body;
       ireq.isBinary = isBinaryType(head.headers['content-type'], snapshot.binaryMediaTypes);
       this.throttleStage(api, stage, match.resource.path, head.method);
-      await this.authorize(snapshot, match.method, ireq);
+      await this.authorize(snapshot, match.method, ireq, head, req.rawHeaders);
       await this.checkApiKey(snapshot, match.method, ireq);
       this.validate(snapshot, match.method, ireq);
       const integration = match.method.methodIntegration;
@@ -292,7 +312,13 @@ export class RestGateway {
     }
   }
 
-  private async authorize(snapshot: ApiSnapshot, method: MethodDoc, req: InvokeRequest): Promise<void> {
+  private async authorize(
+    snapshot: ApiSnapshot,
+    method: MethodDoc,
+    req: InvokeRequest,
+    head: RequestHead,
+    rawHeaders: string[],
+  ): Promise<void> {
     const type = method.authorizationType;
     if (type === 'CUSTOM') {
       const a = method.authorizerId ? snapshot.authorizers[method.authorizerId] : undefined;
@@ -307,24 +333,21 @@ export class RestGateway {
         (req as InvokeRequest & { usageKey?: string }).usageKey = result.usageIdentifierKey;
     } else if (type === 'COGNITO_USER_POOLS') {
       const a = method.authorizerId ? snapshot.authorizers[method.authorizerId] : undefined;
-      const header = (a?.identitySource ?? 'method.request.header.Authorization')
-        .replace(/^method\.request\.header\./i, '')
-        .toLowerCase();
-      let token: string | undefined;
-      for (const [k, v] of req.rawHeaders) if (k.toLowerCase() === header) token = v;
-      const claims = token ? decodeJwtClaims(token.replace(/^Bearer\s+/i, '')) : undefined;
-      if (!claims) throw new GatewayError('UNAUTHORIZED', 'Unauthorized');
-      if (typeof claims['exp'] === 'number' && claims['exp'] * 1000 <= this.gw.clock.now())
-        throw new GatewayError('UNAUTHORIZED', 'The incoming token has expired');
-      req.authorizer = {
-        claims: Object.fromEntries(
-          Object.entries(claims).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
-        ),
-      };
+      if (!a) throw new GatewayError('AUTHORIZER_CONFIGURATION_ERROR', null);
+      req.authorizer = await this.cognito.authorize(a, method, req);
     } else if (type === 'AWS_IAM') {
-      const auth = req.rawHeaders.find(([k]) => k.toLowerCase() === 'authorization')?.[1];
-      if (!auth || !auth.startsWith('AWS4-HMAC-SHA256'))
-        throw new GatewayError('MISSING_AUTHENTICATION_TOKEN', 'Missing Authentication Token');
+      req.iam = this.iam.check(
+        {
+          method: head.method,
+          rawPath: head.rawPath,
+          rawQuery: head.rawQuery,
+          headers: head.headers,
+          rawHeaders,
+          body: req.body,
+        },
+        head.query,
+        req.region,
+      );
     }
   }
 
@@ -450,17 +473,6 @@ export class RestGateway {
     await this.gw.logs.append(m[2]!, m[1]!, m[3]!, `${req.apiId}-${req.stage}`, [
       { timestamp: this.gw.clock.now(), message: line },
     ]);
-  }
-}
-
-function decodeJwtClaims(token: string): Record<string, unknown> | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
-    return claims && typeof claims === 'object' ? claims : undefined;
-  } catch {
-    return undefined;
   }
 }
 

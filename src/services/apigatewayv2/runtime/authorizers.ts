@@ -1,5 +1,5 @@
-import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { JWTPayload } from 'jose';
+import { JwtVerifier } from '../../../core/auth/jwt.js';
 import type { Clock } from '../../../core/clock.js';
 import type { Logger } from '../../../core/log.js';
 import type { Ports } from '../../ports.js';
@@ -94,8 +94,7 @@ export interface LambdaAuthRequest {
 /** JWT and Lambda REQUEST authorizers with result caching on the injected clock. */
 export class Authorizers {
   private readonly cache = new Map<string, Cached>();
-  private readonly jwks = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
-  private readonly discovery = new Map<string, Promise<string>>();
+  private readonly verifier = new JwtVerifier();
 
   constructor(
     private readonly ports: Ports,
@@ -123,12 +122,7 @@ export class Authorizers {
     const issuer = String(cfg['Issuer'] ?? '');
     let payload: JWTPayload;
     try {
-      const keys = await this.keysFor(issuer);
-      ({ payload } = await jwtVerify(token, keys, {
-        issuer,
-        currentDate: new Date(this.clock.now()),
-        algorithms: ['RS256', 'RS384', 'RS512'],
-      }));
+      payload = await this.verifier.verify(token, { issuer, now: this.clock.now() });
     } catch (err) {
       const code = (err as { code?: string }).code ?? '';
       if (code === 'ERR_JWT_EXPIRED') return fail('the token has expired');
@@ -172,30 +166,6 @@ export class Authorizers {
     const claims = Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, stringify(v)]));
     const scopes = required.length > 0 ? tokenScopes : null;
     return { ok: true, v2: { jwt: { claims, scopes } }, v1: { claims, scopes } };
-  }
-
-  private async keysFor(issuer: string): Promise<ReturnType<typeof createRemoteJWKSet>> {
-    let uri = this.discovery.get(issuer);
-    if (!uri) {
-      uri = (async () => {
-        const res = await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, {
-          signal: AbortSignal.timeout(1500),
-        });
-        if (!res.ok) throw new Error(`OIDC discovery failed: ${res.status}`);
-        const body = (await res.json()) as { jwks_uri?: string };
-        if (!body.jwks_uri) throw new Error('OIDC discovery without jwks_uri');
-        return body.jwks_uri;
-      })();
-      this.discovery.set(issuer, uri);
-      uri.catch(() => this.discovery.delete(issuer));
-    }
-    const jwksUri = await uri;
-    let keys = this.jwks.get(jwksUri);
-    if (!keys) {
-      keys = createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: 1500 });
-      this.jwks.set(jwksUri, keys);
-    }
-    return keys;
   }
 
   async lambda(authorizer: Doc, req: LambdaAuthRequest): Promise<AuthOutcome> {
