@@ -5,8 +5,10 @@ import type { HttpRequest, HttpResponse } from './http/types.js';
 import { requestIdUuid } from './ids.js';
 import type { Logger } from './log.js';
 import { checkTypes, collectViolations, violationsError } from './model/validate.js';
-import { codecFor } from './protocols/index.js';
 import { queryParams } from './protocols/query.js';
+import { codecPicker, protocolsOf } from './protocols/select.js';
+import type { CodecPicker } from './protocols/select.js';
+import { serviceClaims } from './protocols/claims.js';
 import type { OperationContext, ServiceDefinition } from './service.js';
 
 export interface PipelineOptions {
@@ -22,15 +24,36 @@ export interface PipelineOptions {
  */
 export class Pipeline {
   private readonly byTarget = new Map<string, ServiceDefinition>();
+  /** The service of a signing name (the default one when several share it). */
   private readonly bySigningName = new Map<string, ServiceDefinition>();
+  /** Only signing names several services share: those services, in registry order. */
+  private readonly shared = new Map<string, ServiceDefinition[]>();
+  private readonly bodyLimits = new Map<string, number | undefined>();
   private readonly byQueryVersion = new Map<string, ServiceDefinition>();
+  private readonly unsignedQuery: ServiceDefinition[] = [];
+  /** Codec pickers, built on a service's first request. */
+  private readonly pickers = new Map<ServiceDefinition, CodecPicker>();
 
   constructor(private readonly options: PipelineOptions) {
+    const groups = new Map<string, ServiceDefinition[]>();
     for (const s of options.services) {
       const prefix = s.model.metadata.targetPrefix;
       if (prefix) this.byTarget.set(prefix, s);
-      if (!this.bySigningName.has(s.signingName)) this.bySigningName.set(s.signingName, s);
+      const group = groups.get(s.signingName);
+      if (group) group.push(s);
+      else groups.set(s.signingName, [s]);
       if (s.protocol === 'query') this.byQueryVersion.set(s.model.metadata.apiVersion, s);
+      else if (protocolsOf(s).includes('query') && !this.byQueryVersion.has(s.model.metadata.apiVersion))
+        this.byQueryVersion.set(s.model.metadata.apiVersion, s);
+      if (s.unsignedQueryPaths) this.unsignedQuery.push(s);
+    }
+    for (const [name, group] of groups) {
+      // The default is the service named for the signing name (API Gateway's REST APIs for
+      // `apigateway`), else the first registered: it answers requests no service's routes claim.
+      this.bySigningName.set(name, group.find((s) => s.name === name) ?? group[0]!);
+      if (group.length > 1) this.shared.set(name, group);
+      const limits = group.map((s) => s.maxBodyBytes);
+      this.bodyLimits.set(name, limits.includes(undefined) ? undefined : Math.max(...(limits as number[])));
     }
   }
 
@@ -39,10 +62,14 @@ export class Pipeline {
     const auth = headers['authorization'];
     if (!auth) return undefined;
     const m = /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(auth);
-    return m ? this.bySigningName.get(m[1]!)?.maxBodyBytes : undefined;
+    return m ? this.bodyLimits.get(m[1]!) : undefined;
   }
 
-  /** The service a request is for, or undefined when it names none. */
+  /**
+   * The service a request is for, or undefined when it names none: by X-Amz-Target prefix (a Map
+   * hit), else by the SigV4 scope's signing name; when several services share that name, the first
+   * whose REST routes (or query Action / target) claim the request, else the name's default.
+   */
   route(req: HttpRequest): ServiceDefinition | undefined {
     const target = req.headers['x-amz-target'];
     if (target !== undefined) {
@@ -52,10 +79,18 @@ export class Pipeline {
     const auth = req.headers['authorization'] ?? req.query.get('X-Amz-Credential') ?? undefined;
     if (auth) {
       const m = /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(auth) ?? /^[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(auth);
-      const service = m ? this.bySigningName.get(m[1]!) : undefined;
-      if (service) return service;
+      if (m) {
+        const group = this.shared.get(m[1]!);
+        if (group) return group.find((s) => serviceClaims(s, req)) ?? this.bySigningName.get(m[1]!);
+        const service = this.bySigningName.get(m[1]!);
+        if (service) return service;
+      }
     }
     if (req.headers['content-type']?.startsWith('application/x-www-form-urlencoded') || req.method === 'GET') {
+      if (!auth && req.headers['x-amz-target'] === undefined) {
+        const service = this.unsignedQuery.find((s) => s.unsignedQueryPaths!.test(req.path));
+        if (service && (req.method === 'POST' || req.query.has('Action'))) return service;
+      }
       const version = queryParams(req).get('Version');
       if (version) return this.byQueryVersion.get(version);
     }
@@ -64,12 +99,13 @@ export class Pipeline {
 
   async handle(req: HttpRequest, service: ServiceDefinition): Promise<HttpResponse> {
     const requestId = service.requestId ? service.requestId() : requestIdUuid();
-    const codec = codecFor(service.protocol);
+    const codec = this.pickerOf(service)(req);
     let response: HttpResponse;
     try {
       const operation = codec.operationName(req, service);
-      const handler = operation ? service.operations[operation] : undefined;
-      if (!operation || !handler) throw coreErrors.unknownOperation();
+      const handler =
+        operation && Object.hasOwn(service.operations, operation) ? service.operations[operation] : undefined;
+      if (!operation || !handler) throw codec.unknownOperation?.(req, operation) ?? coreErrors.unknownOperation();
       const caller = this.options.auth.authenticate(req, req.query);
       const input = codec.decodeInput(req, service, operation);
       if (service.validate) service.validate(operation, input);
@@ -95,6 +131,15 @@ export class Pipeline {
       Object.assign(response.headers, service.responseHeaders(response.body));
     }
     return response;
+  }
+
+  private pickerOf(service: ServiceDefinition): CodecPicker {
+    let picker = this.pickers.get(service);
+    if (!picker) {
+      picker = codecPicker(service);
+      this.pickers.set(service, picker);
+    }
+    return picker;
   }
 
   private toAwsError(err: unknown, requestId: string): AwsError {

@@ -2,6 +2,7 @@ import type { Clock } from './clock.js';
 import type { HttpMount } from './http/mount.js';
 import type { Logger } from './log.js';
 import type { ServiceModel } from './model/types.js';
+import type { ProtocolCodec } from './protocols/codec.js';
 
 export type ProtocolName = 'awsJson1.0' | 'awsJson1.1' | 'query' | 'restJson1' | 'restXml';
 
@@ -27,7 +28,16 @@ export interface ServiceDefinition {
   name: string;
   /** SigV4 signing name, e.g. `dynamodb`, `sts`. */
   signingName: string;
+  /** The service's protocol (its default when it speaks several). */
   protocol: ProtocolName;
+  /**
+   * Every protocol the service speaks, when more than `protocol` (e.g. SQS: `['awsJson1.0', 'query']`).
+   * The codec is chosen per request: X-Amz-Target → awsJson, a form-encoded `Action=` → query,
+   * anything else → the REST protocol or `protocol` (see protocols/select.ts).
+   */
+  protocols?: readonly ProtocolName[];
+  /** The service's own dialect of a protocol, replacing the core's codec for it (SQS's query). */
+  codecs?: Partial<Record<ProtocolName, ProtocolCodec>>;
   /** The botocore-derived model: shapes, constraints, operations. */
   model: ServiceModel;
   /** Operation handlers by operation name. Operations of the model without a handler answer UnknownOperation. */
@@ -40,6 +50,8 @@ export interface ServiceDefinition {
   validateInput?: boolean;
   /** Replaces the default model validation when the service's server-side rules differ. */
   validate?: (operation: string, input: unknown) => void;
+  /** Unsigned query-protocol requests to these paths are this service's (SQS's queue URLs). */
+  unsignedQueryPaths?: RegExp;
   /** Largest request body (default 20 MiB). */
   maxBodyBytes?: number;
   /** HTTP data planes this service serves beside its API (matched before the body is read). */

@@ -12,7 +12,7 @@ export const SERVICES: Record<string, (deps: ServiceDeps) => Promise<ServiceDefi
   dynamodb: createDynamoDb,
   dynamodbstreams: createDynamoDbStreams,
   sts: createSts,
-  // Before ecr: the registry's mount claims every /v2/ path, API Gateway v2's control plane lives under /v2/apis.
+  // Shares the `apigateway` signing name with REST APIs (apigateway): the pipeline picks the service by route.
   apigatewayv2: (deps) => import('./apigatewayv2/index.js').then((m) => m.createApiGatewayV2(deps)),
   ecr: createEcr,
   logs: (deps) => import('./logs/index.js').then((m) => m.createLogs(deps)),

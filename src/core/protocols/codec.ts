@@ -9,4 +9,6 @@ export interface ProtocolCodec {
   decodeInput(req: HttpRequest, service: ServiceDefinition, operation: string): unknown;
   encodeOutput(service: ServiceDefinition, operation: string, output: unknown, requestId: string): HttpResponse;
   encodeError(service: ServiceDefinition, error: AwsError, requestId: string): HttpResponse;
+  /** The error for a request naming no operation the service serves (default: UnknownOperationException). */
+  unknownOperation?(req: HttpRequest, operation: string | undefined): AwsError;
 }

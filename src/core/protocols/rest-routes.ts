@@ -19,7 +19,41 @@ export interface RouteMatch {
   labels: Record<string, string>;
 }
 
-const cache = new WeakMap<ServiceModel, Route[]>();
+/** A model's routes, most specific first, and bucketed by the literal first path segment. */
+interface RouteTable {
+  /** Routes a path with this first segment can match (that literal, or a label, first). */
+  byFirst: Map<string, Route[]>;
+  /** Routes a path whose first segment no route names literally can match. */
+  rest: Route[];
+}
+
+const cache = new WeakMap<ServiceModel, RouteTable>();
+
+function table(model: ServiceModel): RouteTable {
+  let t = cache.get(model);
+  if (t) return t;
+  const routes = compile(model);
+  const first = (r: Route) => r.segments[0];
+  const rest = routes.filter((r) => !first(r) || !('literal' in first(r)!));
+  const byFirst = new Map<string, Route[]>();
+  for (const r of routes) {
+    const seg = first(r);
+    if (seg && 'literal' in seg && !byFirst.has(seg.literal))
+      byFirst.set(
+        seg.literal,
+        routes.filter(
+          (x) =>
+            x === r ||
+            !first(x) ||
+            !('literal' in first(x)!) ||
+            (first(x) as { literal: string }).literal === seg.literal,
+        ),
+      );
+  }
+  t = { byFirst, rest };
+  cache.set(model, t);
+  return t;
+}
 
 function compile(model: ServiceModel): Route[] {
   const routes: Route[] = [];
@@ -53,14 +87,24 @@ function compile(model: ServiceModel): Route[] {
   return routes;
 }
 
+/** The last match per request (routing and decoding both ask; the second answer is a lookup). */
+const lastMatch = new WeakMap<object, { model: ServiceModel; match: RouteMatch | undefined }>();
+
+type RoutedRequest = Pick<HttpRequest, 'method' | 'rawPath' | 'query'>;
+
 /** The REST operation whose method and URI template match the request, with its path labels. */
-export function matchRoute(model: ServiceModel, req: HttpRequest): RouteMatch | undefined {
-  let routes = cache.get(model);
-  if (!routes) {
-    routes = compile(model);
-    cache.set(model, routes);
-  }
+export function matchRoute(model: ServiceModel, req: RoutedRequest): RouteMatch | undefined {
+  const last = lastMatch.get(req);
+  if (last?.model === model) return last.match;
+  const match = findRoute(model, req);
+  lastMatch.set(req, { model, match });
+  return match;
+}
+
+function findRoute(model: ServiceModel, req: RoutedRequest): RouteMatch | undefined {
+  const t = table(model);
   const parts = req.rawPath.split('/').filter((s) => s.length > 0);
+  const routes = (parts[0] !== undefined ? t.byFirst.get(parts[0]) : undefined) ?? t.rest;
   for (const route of routes) {
     if (route.method !== req.method) continue;
     const labels = matchSegments(route, parts);

@@ -1,14 +1,12 @@
 import { Authenticator } from '../../core/auth/authenticate.js';
-import type { HttpMount } from '../../core/http/mount.js';
-import { readBody } from '../../core/http/read-body.js';
 import type { ServiceModel } from '../../core/model/types.js';
 import type { ServiceDefinition } from '../../core/service.js';
 import type { ServiceDeps } from '../deps.js';
 import { logsPort } from '../logs/port.js';
 import { apiOperations, tagOperations } from './control/apis.js';
 import type { V2Context } from './control/context.js';
-import { dispatcher, encodeError } from './control/dispatch.js';
 import { openApiOperations } from './control/openapi.js';
+import { v2Codec, validator } from './control/protocol.js';
 import { authorizerOperations, integrationOperations, modelOperations, routeOperations } from './control/resources.js';
 import { stageOperations } from './control/stages.js';
 import { ApiStore } from './control/store.js';
@@ -22,14 +20,10 @@ import modelJson from './model.json' with { type: 'json' };
 
 const model = modelJson as unknown as ServiceModel;
 
-/** `Credential=<key>/<date>/<region>/apigateway/aws4_request` (header or presigned query). */
-const SCOPE = /Credential=[^/]*\/[^/]*\/[^/]*\/apigateway\/|^[^/]*\/[^/]*\/[^/]*\/apigateway\//;
-
 /**
  * API Gateway v2 (HTTP and WebSocket APIs). Its control plane shares the signing name `apigateway`
- * and the `/v2/` path prefix with others (REST APIs, the OCI registry), so it is served by a mount
- * that claims only signed requests naming one of this model's operations; the definition's own
- * signing name is distinct so that the pipeline keeps routing `apigateway` to REST APIs.
+ * with REST APIs: the pipeline gives it the requests its routes (`/v2/apis...`, `/v2/domainnames`,
+ * `/v2/tags/...`) match. Invoke URLs and WebSocket upgrades are a mount.
  */
 export async function createApiGatewayV2(deps: ServiceDeps): Promise<ServiceDefinition> {
   const store = new ApiStore(deps.store);
@@ -85,35 +79,15 @@ export async function createApiGatewayV2(deps: ServiceDeps): Promise<ServiceDefi
     ...stageOperations(c),
     ...openApiOperations(c),
   };
-  const control = dispatcher(model, operations, auth, deps.clock, deps.log);
-  const controlMount: HttpMount = {
-    name: 'apigatewayv2-control',
-    matches: (head) => {
-      if (!head.rawPath.startsWith('/v2/')) return false;
-      const credential = head.headers['authorization'] ?? head.query.get('X-Amz-Credential') ?? '';
-      return SCOPE.test(credential) && control.claims(head.method, head.rawPath, head.query);
-    },
-    handle: async (head, req, res) => {
-      let response;
-      try {
-        const body = await readBody(req);
-        response = await control.handle({ ...head, rawHeaders: req.rawHeaders, body });
-      } catch (err) {
-        response = encodeError(err, deps.log, 'overcast');
-      }
-      const body = response.body;
-      response.headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
-      res.writeHead(response.status, response.headers);
-      res.end(head.method === 'HEAD' ? undefined : body);
-    },
-  };
   return {
     name: 'apigatewayv2',
-    signingName: 'apigatewayv2',
+    signingName: 'apigateway',
     protocol: 'restJson1',
+    codecs: { restJson1: v2Codec },
     model,
-    operations: {},
-    mounts: [controlMount, invokeMount(rd, http, ws)],
+    operations,
+    validate: validator(model),
+    mounts: [invokeMount(rd, http, ws)],
     close() {
       ws.close();
     },
