@@ -7,7 +7,8 @@ import type { Logger } from '../log.js';
 import type { Pipeline } from '../pipeline.js';
 import type { HttpMount, RequestHead } from './mount.js';
 import { hostnameOf } from './mount.js';
-import { readBody } from './read-body.js';
+import { FastPath } from './fast-path.js';
+import { MAX_BODY_BYTES, readBody } from './read-body.js';
 import type { HttpRequest, HttpResponse } from './types.js';
 
 export interface HealthInfo {
@@ -23,15 +24,20 @@ export interface HttpServerOptions {
   /** Data planes matched on the request head before the body is read. */
   mounts?: readonly HttpMount[];
   health: HealthInfo;
+  /** Answer simple AWS API requests on a lean HTTP/1.1 path in front of node:http (default true). */
+  fastPath?: boolean;
 }
+
+const KEEP_ALIVE_TIMEOUT = 60_000;
 
 /** The one HTTP server: health endpoints, then the core pipeline. */
 export class HttpServer {
   private readonly server: Server;
+  private readonly fast: FastPath | undefined;
   private closing = false;
 
   constructor(private readonly options: HttpServerOptions) {
-    this.server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+    this.server = createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT }, (req, res) => {
       this.onRequest(req, res).catch((err: unknown) => {
         options.log.error({ err }, 'request failed');
         if (!res.headersSent) res.writeHead(500);
@@ -63,14 +69,29 @@ export class HttpServer {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       else socket.destroy();
     });
+    if (options.fastPath !== false) {
+      // The fast path owns the listening socket; node:http gets the connections it hands over.
+      this.fast = new FastPath(
+        {
+          ownHead: (method, rawPath, rawQuery, headers) => this.ownHead(method, rawPath, rawQuery, headers),
+          bodyLimit: (headers) => options.pipeline.bodyLimit(headers) ?? MAX_BODY_BYTES,
+          respond: (request) => this.respond(request),
+          closing: () => this.closing,
+          failed: (err) => options.log.error({ err }, 'request failed'),
+        },
+        this.server,
+        KEEP_ALIVE_TIMEOUT,
+      );
+    }
   }
 
   listen(port: number, host: string): Promise<AddressInfo> {
+    const listener = this.fast?.server ?? this.server;
     return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve(this.server.address() as AddressInfo);
+      listener.once('error', reject);
+      listener.listen(port, host, () => {
+        listener.off('error', reject);
+        resolve(listener.address() as AddressInfo);
       });
     });
   }
@@ -78,10 +99,22 @@ export class HttpServer {
   /** Stop accepting, let in-flight requests finish, close idle keep-alive sockets. */
   close(): Promise<void> {
     this.closing = true;
+    const fast = this.fast;
     return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeIdleConnections();
-      const timer = setTimeout(() => this.server.closeAllConnections(), 5_000);
+      if (fast) {
+        // The listener counts every connection, handed over ones too: it closes when all have.
+        fast.server.close(() => resolve());
+        fast.closeIdle();
+        // node:http never listened itself: this closes its idle connections and stops its timers.
+        this.server.close();
+      } else {
+        this.server.close(() => resolve());
+        this.server.closeIdleConnections();
+      }
+      const timer = setTimeout(() => {
+        fast?.closeAll();
+        this.server.closeAllConnections();
+      }, 5_000);
       timer.unref();
     });
   }
@@ -138,12 +171,26 @@ export class HttpServer {
       rawHeaders: req.rawHeaders,
       body,
     };
+    this.send(res, await this.respond(request), req);
+  }
+
+  /** The answer of the pipeline, or of the built-in endpoints when no service is named. */
+  private async respond(request: HttpRequest): Promise<HttpResponse> {
     const service = this.options.pipeline.route(request);
-    if (service) {
-      this.send(res, await this.options.pipeline.handle(request, service), req);
-      return;
-    }
-    this.send(res, this.builtin(request), req);
+    return service ? this.options.pipeline.handle(request, service) : this.builtin(request);
+  }
+
+  /** The head of a request no mount claims (the server's own to answer), else undefined. */
+  private ownHead(
+    method: string,
+    rawPath: string,
+    rawQuery: string,
+    headers: Record<string, string | undefined>,
+  ): RequestHead | undefined {
+    const head = this.head(method, rawPath, rawQuery, headers);
+    const mounts = this.options.mounts;
+    if (mounts) for (const mount of mounts) if (mount.matches(head)) return undefined;
+    return head;
   }
 
   private head(

@@ -1,0 +1,430 @@
+import { STATUS_CODES } from 'node:http';
+import type { Server as NodeHttpServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import type { Server as NetServer, Socket } from 'node:net';
+import type { RequestHead } from './mount.js';
+import type { HttpRequest, HttpResponse } from './types.js';
+
+/** What the fast path asks of the server it sits in front of. */
+export interface FastPathHost {
+  /** The head when the server's own handler (pipeline or built-in) answers it; undefined when a mount does. */
+  ownHead(
+    method: string,
+    rawPath: string,
+    rawQuery: string,
+    headers: Record<string, string | undefined>,
+  ): RequestHead | undefined;
+  /** Largest body accepted for a request with these headers. */
+  bodyLimit(headers: Record<string, string | undefined>): number;
+  /** Answer a request (pipeline or built-in endpoints); may throw (then 500, as the node:http path does). */
+  respond(req: HttpRequest): Promise<HttpResponse>;
+  /** True once the server is stopping: answers carry `connection: close`. */
+  closing(): boolean;
+  /** A request failed unexpectedly (logged like the node:http path's failures). */
+  failed(err: unknown): void;
+}
+
+/**
+ * Heads longer than this go to node:http, which applies its own limit (`maxHeaderSize`, 16 KiB: 431);
+ * half of it, so the fast path never accepts a head node:http would refuse. SDK heads are ~1 KiB.
+ */
+const MAX_HEAD_BYTES = 8 * 1024;
+const MAX_HEADER_LINES = 100;
+/** Pause reading while a request is answered once this much of the next ones is buffered. */
+const MAX_BUFFERED_WHILE_BUSY = 256 * 1024;
+
+const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
+/** Control characters other than HTAB, non-ASCII bytes, and CR or LF not in a CRLF pair. */
+const UNSAFE_HEAD = /[^\t\x20-\x7e\r\n]|\r(?!\n)|(?<!\r)\n/;
+const REQUEST_LINE = /^(GET|POST|HEAD) (\/[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*) HTTP\/1\.1$/;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const DIGITS = /^\d{1,15}$/;
+/** Header values Node refuses to send (ERR_INVALID_CHAR). */
+const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+interface Pending {
+  request: HttpRequest;
+  /** Bytes of head + body in the connection buffer. */
+  total: number;
+  headEnd: number;
+  keepAlive: boolean;
+}
+
+interface Connection {
+  socket: Socket;
+  /** Bytes read and not yet consumed, in arrival order (joined only when needed: no quadratic copying). */
+  parts: Buffer[];
+  size: number;
+  /** A parsed head whose body has not fully arrived. */
+  pending: Pending | undefined;
+  /** A request is being answered; the next ones wait in `buf` (pipelining answers in order). */
+  busy: boolean;
+  /** The peer shut down its side (FIN). */
+  ended: boolean;
+  /** Closed or closing, or handed over: nothing more is read or written here. */
+  done: boolean;
+  onData?: (chunk: Buffer) => void;
+  onEnd?: () => void;
+  onTimeout?: () => void;
+  onError?: () => void;
+  onClose?: () => void;
+}
+
+/**
+ * A lean HTTP/1.1 front for AWS API requests. It owns the listening socket and parses, strictly and
+ * within bounds, only the simple form SDKs send: `GET|POST|HEAD <origin-form> HTTP/1.1`, plain header
+ * lines, a Content-Length body (no Transfer-Encoding, Expect, Upgrade or content encoding), keep-alive
+ * and in-order pipelining. Such a request that no mount claims is answered through the server's own
+ * handler and written as one buffer: status line, headers (the same ones node:http writes) and body.
+ * Anything else — a mount's request, an unusual or doubtful head, a parse error — hands the connection,
+ * with every byte read so far, to the node:http server, which owns it from then on.
+ */
+export class FastPath {
+  readonly server: NetServer;
+  private readonly connections = new Set<Connection>();
+  private dateSecond = -1;
+  private dateHeader = '';
+
+  constructor(
+    private readonly host: FastPathHost,
+    private readonly http: NodeHttpServer,
+    private readonly keepAliveTimeout: number,
+  ) {
+    // allowHalfOpen as node:http has it: a client that shuts down its side still gets its answer.
+    this.server = createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
+    this.server.on('listening', () => this.http.emit('listening'));
+  }
+
+  /** Close idle connections now; in-flight ones close after their answer (`connection: close`). */
+  closeIdle(): void {
+    for (const c of this.connections) {
+      if (!c.busy && c.size === 0) this.drop(c);
+    }
+  }
+
+  closeAll(): void {
+    for (const c of this.connections) this.drop(c);
+  }
+
+  private accept(socket: Socket): void {
+    if (this.host.closing()) {
+      socket.destroy();
+      return;
+    }
+    const c: Connection = { socket, parts: [], size: 0, pending: undefined, busy: false, ended: false, done: false };
+    this.connections.add(c);
+    socket.setTimeout(this.keepAliveTimeout);
+    c.onData = (chunk: Buffer) => this.onData(c, chunk);
+    c.onEnd = () => this.onEnd(c);
+    c.onTimeout = () => this.onTimeout(c);
+    c.onError = () => this.drop(c);
+    c.onClose = () => this.forget(c);
+    socket.on('data', c.onData);
+    socket.on('end', c.onEnd);
+    socket.on('timeout', c.onTimeout);
+    socket.on('error', c.onError);
+    socket.on('close', c.onClose);
+  }
+
+  private onData(c: Connection, chunk: Buffer): void {
+    c.parts.push(chunk);
+    c.size += chunk.length;
+    if (c.busy) {
+      if (c.size > MAX_BUFFERED_WHILE_BUSY) c.socket.pause();
+      return;
+    }
+    this.next(c);
+  }
+
+  /** Everything buffered, as one Buffer. */
+  private joined(c: Connection): Buffer {
+    if (c.parts.length > 1) c.parts = [Buffer.concat(c.parts, c.size)];
+    return c.parts[0]!;
+  }
+
+  /** Start answering the next complete request in the buffer, if any. */
+  private next(c: Connection): void {
+    if (c.size === 0 || c.done) return;
+    let p = c.pending;
+    if (p !== undefined && c.size < p.total) return;
+    const buf = this.joined(c);
+    if (p === undefined) {
+      const headEnd = buf.indexOf(CRLFCRLF);
+      if (headEnd < 0) {
+        if (buf.length > MAX_HEAD_BYTES || !plausibleStart(buf)) this.handOver(c);
+        return;
+      }
+      p = headEnd > MAX_HEAD_BYTES ? undefined : this.parse(buf, headEnd);
+      if (p === undefined) {
+        this.handOver(c);
+        return;
+      }
+      c.pending = p;
+    }
+    if (buf.length < p.total) return;
+    c.pending = undefined;
+    p.request.body = buf.subarray(p.headEnd + 4, p.total);
+    if (buf.length > p.total) {
+      c.parts = [buf.subarray(p.total)];
+      c.size = buf.length - p.total;
+    } else {
+      c.parts = [];
+      c.size = 0;
+    }
+    c.busy = true;
+    this.answer(c, p.request, p.keepAlive);
+  }
+
+  /** The request in `buf[0, headEnd)` when it has the simple form and the server's own handler answers it. */
+  private parse(buf: Buffer, headEnd: number): Pending | undefined {
+    const text = buf.toString('latin1', 0, headEnd);
+    if (UNSAFE_HEAD.test(text)) return undefined;
+    const lines = text.split('\r\n');
+    if (lines.length > MAX_HEADER_LINES + 1) return undefined;
+    const m = REQUEST_LINE.exec(lines[0]!);
+    if (!m) return undefined;
+    const method = m[1]!;
+    const url = m[2]!;
+    const headers: Record<string, string | undefined> = {};
+    const rawHeaders: string[] = [];
+    let keepAlive = true;
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i]!;
+      const colon = line.indexOf(':');
+      if (colon <= 0) return undefined;
+      const name = line.slice(0, colon);
+      if (!TOKEN.test(name)) return undefined;
+      const value = line.slice(colon + 1).trim();
+      const lower = name.toLowerCase();
+      // Duplicates (Node joins some, drops others) and prototype names go to node:http.
+      if (lower in headers) return undefined;
+      switch (lower) {
+        case 'transfer-encoding':
+        case 'expect':
+        case 'upgrade':
+        case 'content-encoding':
+        case 'http2-settings':
+          return undefined;
+        case 'content-length':
+          if (!DIGITS.test(value)) return undefined;
+          break;
+        case 'connection':
+          for (const token of value.split(',')) {
+            const t = token.trim().toLowerCase();
+            if (t === 'close') keepAlive = false;
+            else if (t !== 'keep-alive') return undefined;
+          }
+          break;
+      }
+      headers[lower] = value;
+      rawHeaders.push(name, value);
+    }
+    // node:http answers 400 to an HTTP/1.1 request without Host.
+    if (headers['host'] === undefined) return undefined;
+    const q = url.indexOf('?');
+    const rawPath = q < 0 ? url : url.slice(0, q);
+    const rawQuery = q < 0 ? '' : url.slice(q + 1);
+    const length = headers['content-length'] === undefined ? 0 : Number(headers['content-length']);
+    let head: RequestHead | undefined;
+    try {
+      head = this.host.ownHead(method, rawPath, rawQuery, headers);
+      // Too large: node:http's path answers 413.
+      if (head === undefined || length > this.host.bodyLimit(headers)) return undefined;
+    } catch {
+      // A mount's test threw: node:http's path meets the same error and answers 500.
+      return undefined;
+    }
+    const request: HttpRequest = {
+      method,
+      rawPath,
+      rawQuery,
+      path: head.path,
+      query: head.query,
+      headers,
+      rawHeaders,
+      body: EMPTY,
+    };
+    return { request, headEnd, total: headEnd + 4 + length, keepAlive };
+  }
+
+  private answer(c: Connection, request: HttpRequest, keepAlive: boolean): void {
+    let promise: Promise<HttpResponse>;
+    try {
+      promise = this.host.respond(request);
+    } catch (err) {
+      promise = Promise.reject(err);
+    }
+    promise
+      .then(
+        (response) => this.write(c, request.method, response, keepAlive),
+        (err: unknown) => {
+          this.host.failed(err);
+          this.write(c, request.method, { status: 500, headers: {}, body: '' }, keepAlive, true);
+        },
+      )
+      .catch((err: unknown) => {
+        // Never an unhandled rejection: log and drop the connection.
+        this.host.failed(err);
+        this.drop(c);
+      });
+  }
+
+  /** One write of status line, headers and body, the same bytes node:http's `send` produces. */
+  private write(c: Connection, method: string, response: HttpResponse, keepAlive: boolean, bare = false): void {
+    if (c.done) return;
+    let out: Buffer;
+    let close = !keepAlive;
+    try {
+      ({ out, close } = this.serialise(method, response, keepAlive, bare));
+    } catch (err) {
+      // What node:http does when writeHead throws: log, then a bare 500.
+      this.host.failed(err);
+      ({ out, close } = this.serialise(method, { status: 500, headers: {}, body: '' }, keepAlive, true));
+    }
+    const socket = c.socket;
+    if (close) {
+      c.done = true;
+      socket.end(out);
+      return;
+    }
+    // A client that does not read its answers gets no more until it does (as node:http does).
+    if (!socket.write(out)) socket.once('drain', () => this.ready(c));
+    else this.ready(c);
+  }
+
+  /** The answer is out: go on with the next request. */
+  private ready(c: Connection): void {
+    if (c.done) return;
+    c.busy = false;
+    if (c.socket.isPaused()) c.socket.resume();
+    this.next(c);
+    if (!c.busy && c.ended && !c.done) this.finishEnded(c);
+  }
+
+  private serialise(
+    method: string,
+    response: HttpResponse,
+    keepAlive: boolean,
+    bare: boolean,
+  ): { out: Buffer; close: boolean } {
+    const status = response.status;
+    if (!Number.isInteger(status) || status < 100 || status > 999)
+      throw new RangeError(`Invalid status code: ${status}`);
+    let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n`;
+    let close = !keepAlive;
+    let connectionSet = false;
+    const body = response.body;
+    let bodyLength = 0;
+    if (!bare) {
+      const headers = response.headers;
+      bodyLength = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+      headers['content-length'] = String(bodyLength);
+      if (!headers['x-amzn-requestid']) headers['x-amzn-requestid'] = 'overcast';
+      for (const name in headers) {
+        const value = headers[name] as unknown;
+        if (value === undefined || !TOKEN.test(name)) throw new TypeError(`Invalid header ${name}`);
+        const v = String(value);
+        if (INVALID_VALUE.test(v)) throw new TypeError(`Invalid character in header content ["${name}"]`);
+        if (name.length === 10 && name.toLowerCase() === 'connection') {
+          connectionSet = true;
+          if (/(?:^|,)\s*close\s*(?:,|$)/i.test(v)) close = true;
+        }
+        head += `${name}: ${v}\r\n`;
+      }
+      if (this.host.closing()) {
+        head += 'connection: close\r\n';
+        connectionSet = true;
+      }
+    }
+    if (this.host.closing()) close = true;
+    head += `Date: ${this.date()}\r\n`;
+    if (!connectionSet) {
+      head += close
+        ? 'Connection: close\r\n'
+        : `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(this.keepAliveTimeout / 1000)}\r\n`;
+    }
+    // node:http's end() with no body and no length sets Content-Length: 0.
+    if (bare) head += 'Content-Length: 0\r\n';
+    head += '\r\n';
+    const noBody = method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200);
+    const headLength = head.length;
+    if (noBody || bodyLength === 0) return { out: Buffer.from(head, 'latin1'), close };
+    const out = Buffer.allocUnsafe(headLength + bodyLength);
+    out.write(head, 0, headLength, 'latin1');
+    if (typeof body === 'string') out.write(body, headLength, bodyLength, 'utf8');
+    else body.copy(out, headLength);
+    return { out, close };
+  }
+
+  /** The Date header node:http sends (refreshed once a second). */
+  private date(): string {
+    const now = Date.now();
+    const second = Math.floor(now / 1000);
+    if (second !== this.dateSecond) {
+      this.dateSecond = second;
+      this.dateHeader = new Date(now).toUTCString();
+    }
+    return this.dateHeader;
+  }
+
+  private onEnd(c: Connection): void {
+    c.ended = true;
+    // The client shut down its side: answers still go out (allowHalfOpen), then the socket ends.
+    if (!c.done && !c.busy) this.finishEnded(c);
+  }
+
+  /** After the peer's FIN with nothing in progress: half a request is node:http's clientError 400. */
+  private finishEnded(c: Connection): void {
+    c.done = true;
+    if (c.size > 0 && c.socket.writable) c.socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else c.socket.end();
+  }
+
+  private onTimeout(c: Connection): void {
+    if (c.busy) return;
+    if (c.size > 0 && c.socket.writable) {
+      c.done = true;
+      c.socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    this.drop(c);
+  }
+
+  private drop(c: Connection): void {
+    c.done = true;
+    c.socket.destroy();
+  }
+
+  private forget(c: Connection): void {
+    c.done = true;
+    this.connections.delete(c);
+  }
+
+  /** Give the connection and every byte read so far to node:http. */
+  private handOver(c: Connection): void {
+    const socket = c.socket;
+    this.connections.delete(c);
+    c.done = true;
+    socket.off('data', c.onData!);
+    socket.off('end', c.onEnd!);
+    socket.off('timeout', c.onTimeout!);
+    socket.off('error', c.onError!);
+    socket.off('close', c.onClose!);
+    socket.setTimeout(0);
+    if (socket.isPaused()) socket.resume();
+    const bytes = c.size > 0 ? this.joined(c) : undefined;
+    c.parts = [];
+    c.size = 0;
+    if (bytes !== undefined) socket.unshift(bytes);
+    this.http.emit('connection', socket);
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Whether a head still arriving can be one the fast path takes (else hand over at once). */
+function plausibleStart(buf: Buffer): boolean {
+  const b = buf[0];
+  // G(ET), P(OST), H(EAD); anything else (PUT, DELETE, a TLS hello, a blank line) is node:http's.
+  return b === 0x47 || b === 0x50 || b === 0x48;
+}
