@@ -77,6 +77,28 @@ describe.skipIf(skip)('ECS tasks in runc containers', { timeout: 120_000 }, () =
     }, 90_000);
   }
 
+  /** The awslogs events of a task's container (`<group>`, stream `p/<container>/<task id>`), once there are `min`. */
+  async function containerLogs(group: string, container: string, task: Task, min = 1) {
+    const logs = new CloudWatchLogsClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+    });
+    try {
+      return await until(async () => {
+        const r = await logs.send(
+          new GetLogEventsCommand({
+            logGroupName: group,
+            logStreamName: `p/${container}/${task.taskArn!.split('/').pop()}`,
+          }),
+        );
+        return (r.events?.length ?? 0) >= min ? r.events! : undefined;
+      });
+    } finally {
+      logs.destroy();
+    }
+  }
+
   it('serves HTTP on the published port, with the lastStatus sequence and waiters', async () => {
     await register('web', [
       {
@@ -197,19 +219,8 @@ describe.skipIf(skip)('ECS tasks in runc containers', { timeout: 120_000 }, () =
     expect(t.stopCode).toBe('EssentialContainerExited');
     expect(t.stoppedReason).toBe('Essential container in task exited');
     expect(t.containers![0]!.exitCode).toBe(7);
-    const logs = new CloudWatchLogsClient({
-      endpoint: server.endpoint,
-      region: 'us-east-1',
-      credentials: TEST_CREDENTIALS,
-    });
-    const ev = await until(async () => {
-      const r = await logs.send(
-        new GetLogEventsCommand({ logGroupName: '/ecs/env', logStreamName: `p/main/${t.taskArn!.split('/').pop()}` }),
-      );
-      return r.events?.length ? r.events : undefined;
-    });
+    const ev = await containerLogs('/ecs/env', 'main', t);
     expect(ev[0]!.message).toBe('yes td td run 1000:1000 /home/app http');
-    logs.destroy();
   });
 
   it('reads environmentFiles from S3 (later files win; the environment parameter wins over files)', async () => {
@@ -241,22 +252,8 @@ describe.skipIf(skip)('ECS tasks in runc containers', { timeout: 120_000 }, () =
     ]);
     const t = await runAndWait('envfiles');
     expect(t.containers![0]!.exitCode).toBe(0);
-    const logs = new CloudWatchLogsClient({
-      endpoint: server.endpoint,
-      region: 'us-east-1',
-      credentials: TEST_CREDENTIALS,
-    });
-    const ev = await until(async () => {
-      const r = await logs.send(
-        new GetLogEventsCommand({
-          logGroupName: '/ecs/envfiles',
-          logStreamName: `p/main/${t.taskArn!.split('/').pop()}`,
-        }),
-      );
-      return r.events?.length ? r.events : undefined;
-    });
+    const ev = await containerLogs('/ecs/envfiles', 'main', t);
     expect(ev[0]!.message).toBe('1 from-b x=y from-td');
-    logs.destroy();
 
     // A file that cannot be read stops the task before it starts, with ECS's reason.
     await register('envmissing', [
@@ -313,21 +310,7 @@ describe.skipIf(skip)('ECS tasks in runc containers', { timeout: 120_000 }, () =
       const t = await runAndWait('iso', {
         containerOverrides: [{ name: 'probe', environment: [{ name: 'PEER', value: peerIp }] }],
       });
-      const logs = new CloudWatchLogsClient({
-        endpoint: server.endpoint,
-        region: 'us-east-1',
-        credentials: TEST_CREDENTIALS,
-      });
-      const ev = await until(async () => {
-        const r = await logs.send(
-          new GetLogEventsCommand({
-            logGroupName: '/ecs/iso',
-            logStreamName: `p/probe/${t.taskArn!.split('/').pop()}`,
-          }),
-        );
-        return (r.events?.length ?? 0) >= 3 ? r.events : undefined;
-      });
-      logs.destroy();
+      const ev = await containerLogs('/ecs/iso', 'probe', t, 3);
       const text = ev.map((e) => e.message).join('\n');
       expect(text).toContain('pid1=sh');
       expect(text).toMatch(/procs=[1-4] /);
