@@ -192,7 +192,9 @@ export function registerFunctions(program: Command): void {
   common(
     program
       .command('logs <function>')
-      .description("print a function's logs (/aws/lambda/<function>)")
+      .description(
+        "print a function's logs (/aws/lambda/<function>), or a log group given as /<group> (e.g. an ECS awslogs group)",
+      )
       .option('-f, --follow', 'keep printing new events')
       .option('--since <seconds>', 'how far back to start', '600'),
   ).action(functionLogs);
