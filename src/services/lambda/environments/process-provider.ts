@@ -17,6 +17,7 @@ import { findOnPath, worldExecutable } from './launch.js';
 import { ProcessEnvironment } from './process-environment.js';
 import { runtimeInfo } from './runtimes.js';
 import type { EnvironmentProvider, EnvironmentSpec, ExecutionEnvironment, LogSink } from './types.js';
+import { LiveEnvironments } from './live-set.js';
 
 export interface ProcessProviderOptions {
   clock?: Clock;
@@ -51,7 +52,7 @@ export class ProcessEnvironmentProvider implements EnvironmentProvider {
   private readonly maxProcesses: number;
   private readonly nodeBinary: string;
   private readonly uidBase: number;
-  private readonly envs = new Set<ProcessEnvironment>();
+  private readonly envs = new LiveEnvironments<ProcessEnvironment>();
   private readonly pythonBinaries = new Map<string, string | undefined>();
   private workDir: Promise<string> | undefined;
   private sdkDir: Promise<string | undefined> | undefined;
@@ -117,21 +118,14 @@ export class ProcessEnvironmentProvider implements EnvironmentProvider {
       sdkNodeModules,
       initTimeoutMs: this.initTimeoutMs,
       maxProcesses: this.maxProcesses,
-      onDestroyed: () => this.envs.delete(env),
+      onDestroyed: () => this.envs.forget(env),
     });
-    this.envs.add(env);
-    try {
-      await env.start();
-    } catch (err) {
-      await env.destroy();
-      throw err;
-    }
-    return env;
+    return this.envs.start(env);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.envs].map((e) => e.destroy()));
+    await this.envs.destroyAll();
     await this.cgroups?.close();
     if (this.workDir && !this.options.workDir) {
       const dir = await this.workDir;

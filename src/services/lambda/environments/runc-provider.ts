@@ -17,6 +17,7 @@ import { RuncEnvironment } from './runc-environment.js';
 import type { FunctionImage } from './runc-image.js';
 import { parseImageUri } from './runc-image.js';
 import type { EnvironmentProvider, EnvironmentSpec, ExecutionEnvironment, LogSink } from './types.js';
+import { LiveEnvironments } from './live-set.js';
 
 /** The EnvironmentSpec of a container-image function: the usual spec plus its image. */
 export interface ImageEnvironmentSpec extends EnvironmentSpec {
@@ -42,7 +43,7 @@ export interface RuncProviderOptions {
 export class RuncEnvironmentProvider implements EnvironmentProvider {
   private readonly clock: Clock;
   private readonly log: Logger;
-  private readonly envs = new Set<RuncEnvironment>();
+  private readonly envs = new LiveEnvironments<RuncEnvironment>();
   private host: ContainerHost | undefined;
   private closed = false;
   private next = 0;
@@ -101,21 +102,14 @@ export class RuncEnvironmentProvider implements EnvironmentProvider {
       dir: join(host.dir, 'envs', `${process.pid.toString(36)}-${(++this.next).toString(36)}`),
       serverPort: this.options.serverPort(),
       initTimeoutMs: this.options.initTimeoutMs ?? 10_000,
-      onDestroyed: () => this.envs.delete(env),
+      onDestroyed: () => this.envs.forget(env),
     });
-    this.envs.add(env);
-    try {
-      await env.start();
-    } catch (err) {
-      await env.destroy();
-      throw err;
-    }
-    return env;
+    return this.envs.start(env);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.envs].map((e) => e.destroy()));
+    await this.envs.destroyAll();
     await this.host?.close();
   }
 
