@@ -1,5 +1,6 @@
 import { connect, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
+import { splice } from './splice.js';
 
 /** One place a balancer may send a connection (an ECS task's address and container port). */
 export interface Backend {
@@ -146,23 +147,7 @@ export class TcpBalancer {
   }
 
   private pipe(client: Socket, upstream: Socket, id: string): void {
-    this.sockets.add(upstream);
-    let ended = false;
-    const end = (): void => {
-      if (ended) return;
-      ended = true;
-      client.destroy();
-      upstream.destroy();
-      this.sockets.delete(client);
-      this.sockets.delete(upstream);
-      this.release(id);
-    };
-    upstream.on('error', end);
-    client.on('error', end);
-    upstream.on('close', end);
-    client.on('close', end);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    splice(client, upstream, this.sockets, () => this.release(id));
     client.resume();
   }
 }

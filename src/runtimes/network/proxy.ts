@@ -1,5 +1,6 @@
 import { connect, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
+import { splice } from './splice.js';
 
 /** A TCP forwarder: a host port that connects each client to a target (published ports, the gateway). */
 export class TcpProxy {
@@ -14,20 +15,7 @@ export class TcpProxy {
     let proxy: TcpProxy | undefined;
     const server = createServer({ noDelay: true }, (client) => {
       const upstream = connect({ host: target.host, port: target.port, noDelay: true });
-      proxy?.sockets.add(client);
-      proxy?.sockets.add(upstream);
-      const end = () => {
-        client.destroy();
-        upstream.destroy();
-        proxy?.sockets.delete(client);
-        proxy?.sockets.delete(upstream);
-      };
-      client.on('error', end);
-      upstream.on('error', end);
-      client.on('close', end);
-      upstream.on('close', end);
-      client.pipe(upstream);
-      upstream.pipe(client);
+      splice(client, upstream, proxy?.sockets ?? new Set());
     });
     return new Promise((resolve, reject) => {
       server.once('error', reject);

@@ -1,5 +1,6 @@
 import { connect, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
+import { splice } from '../../../runtimes/network/splice.js';
 
 /**
  * The way from a container to its environment's Runtime API: a port on the bridge gateway that
@@ -22,20 +23,7 @@ export class RuntimeApiForwarder {
         return;
       }
       const upstream = connect({ host: '127.0.0.1', port: targetPort, noDelay: true });
-      sockets.add(client);
-      sockets.add(upstream);
-      const end = () => {
-        client.destroy();
-        upstream.destroy();
-        sockets.delete(client);
-        sockets.delete(upstream);
-      };
-      client.on('error', end);
-      upstream.on('error', end);
-      client.on('close', end);
-      upstream.on('close', end);
-      client.pipe(upstream);
-      upstream.pipe(client);
+      splice(client, upstream, sockets);
     });
     return new Promise((resolve, reject) => {
       server.once('error', reject);
