@@ -2,7 +2,7 @@ import type { Db } from '../../storage/store.js';
 import { encodeKeyOf, inIndex, projectForIndex } from './keys.js';
 import type { EncodedKey } from './keys.js';
 import { itemsSql } from './storage/items.js';
-import type { Table } from './tables/table.js';
+import type { IndexInfo, Table } from './tables/table.js';
 import type { Item } from './types.js';
 import { itemSize } from './values/size.js';
 
@@ -18,6 +18,30 @@ export interface ItemChange {
 
 /** Called inside the write's transaction, so whatever it records commits atomically with the write. */
 export type ChangeListener = (tx: Db, change: ItemChange) => Promise<void>;
+
+/**
+ * An item's row in one secondary index (its projection under the index key), when the item has
+ * the index's key attributes: for writes, GSI backfills and restores alike.
+ */
+export async function putIndexRow(
+  tx: Db,
+  table: Table,
+  index: IndexInfo,
+  item: Item | undefined,
+  key: EncodedKey,
+): Promise<void> {
+  if (!item || !inIndex(index, item)) return;
+  const projected = projectForIndex(table, index, item);
+  await itemsSql.putIndex(
+    tx,
+    table.id,
+    index.name,
+    encodeKeyOf(index.key, item),
+    key,
+    JSON.stringify(projected),
+    itemSize(projected),
+  );
+}
 
 /**
  * The one place every item write goes through: table row, secondary index rows, and change
@@ -38,18 +62,7 @@ export class ItemWriter {
       if (oldItem && inIndex(index, oldItem)) {
         await itemsSql.deleteIndex(tx, table.id, index.name, encodeKeyOf(index.key, oldItem), key);
       }
-      if (newItem && inIndex(index, newItem)) {
-        const projected = projectForIndex(table, index, newItem);
-        await itemsSql.putIndex(
-          tx,
-          table.id,
-          index.name,
-          encodeKeyOf(index.key, newItem),
-          key,
-          JSON.stringify(projected),
-          itemSize(projected),
-        );
-      }
+      await putIndexRow(tx, table, index, newItem, key);
     }
     for (const listener of this.listeners) await listener(tx, change);
   }

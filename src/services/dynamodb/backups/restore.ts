@@ -4,14 +4,13 @@ import type { OperationContext } from '../../../core/service.js';
 import type { Db } from '../../../storage/store.js';
 import type { DynamoDb } from '../context.js';
 import { invalid } from '../errors.js';
-import { encodeKeyOf, inIndex, projectForIndex } from '../keys.js';
 import { itemsSql } from '../storage/items.js';
 import type { ScanRow } from '../storage/items.js';
 import type { IndexRecord, TableRecord, Throughput } from '../tables/record.js';
 import { Table } from '../tables/table.js';
 import { checkThroughput } from '../tables/validate-create.js';
 import type { Item, KeySchemaElement, Projection } from '../types.js';
-import { itemSize } from '../values/size.js';
+import { putIndexRow } from '../writes.js';
 import { recoveryErrors } from './errors.js';
 
 type ProvisionedThroughput = { ReadCapacityUnits: number; WriteCapacityUnits: number };
@@ -249,17 +248,5 @@ export async function backfillIndexes(tx: Db, table: Table): Promise<void> {
 
 async function writeIndexRows(tx: Db, table: Table, row: ScanRow): Promise<void> {
   const item = JSON.parse(row.item) as Item;
-  for (const index of table.indexes) {
-    if (!inIndex(index, item)) continue;
-    const projected = projectForIndex(table, index, item);
-    await itemsSql.putIndex(
-      tx,
-      table.id,
-      index.name,
-      encodeKeyOf(index.key, item),
-      row,
-      JSON.stringify(projected),
-      itemSize(projected),
-    );
-  }
+  for (const index of table.indexes) await putIndexRow(tx, table, index, item, row);
 }

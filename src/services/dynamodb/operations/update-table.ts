@@ -2,7 +2,6 @@ import type { OperationContext } from '../../../core/service.js';
 import { describe, tableFor } from '../context.js';
 import type { DynamoDb } from '../context.js';
 import { ddbErrors, invalid } from '../errors.js';
-import { encodeKeyOf, inIndex, projectForIndex } from '../keys.js';
 import { itemsSql } from '../storage/items.js';
 import type { IndexRecord, TableRecord } from '../tables/record.js';
 import { Table } from '../tables/table.js';
@@ -10,7 +9,7 @@ import { checkKeySchema, checkProjection, checkThroughput } from '../tables/vali
 import { checkUpdateStreamSpecification, updateTableStream } from '../streams/table-spec.js';
 import type { StreamSpecificationInput } from '../streams/table-spec.js';
 import type { AttributeDefinition, Item, KeySchemaElement, Projection } from '../types.js';
-import { itemSize } from '../values/size.js';
+import { putIndexRow } from '../writes.js';
 
 type Throughput = { ReadCapacityUnits: number; WriteCapacityUnits: number };
 
@@ -190,18 +189,7 @@ async function backfill(ddb: DynamoDb, table: Table, indexName: string): Promise
     for (;;) {
       const rows = await itemsSql.scanTable(tx, table.id, 0, 2 ** 32, after, 500);
       for (const row of rows) {
-        const item = JSON.parse(row.item) as Item;
-        if (!inIndex(index, item)) continue;
-        const projected = projectForIndex(table, index, item);
-        await itemsSql.putIndex(
-          tx,
-          table.id,
-          index.name,
-          encodeKeyOf(index.key, item),
-          row,
-          JSON.stringify(projected),
-          itemSize(projected),
-        );
+        await putIndexRow(tx, table, index, JSON.parse(row.item) as Item, row);
       }
       if (rows.length < 500) break;
       const last = rows[rows.length - 1]!;
