@@ -125,15 +125,13 @@ export class HttpServer {
     const rawPath = q < 0 ? url : url.slice(0, q);
     const rawQuery = q < 0 ? '' : url.slice(q + 1);
     const headers = req.headers as Record<string, string | undefined>;
-    const mounts = this.options.mounts;
-    if (mounts && mounts.length > 0) {
-      const head = this.head(req.method ?? 'GET', rawPath, rawQuery, headers);
-      for (const mount of mounts) {
-        if (mount.matches(head)) {
-          if (this.closing) res.setHeader('connection', 'close');
-          await mount.handle(head, req, res);
-          return;
-        }
+    // The decoded path and query serve both the mounts' tests and the pipeline's request.
+    const head = this.head(req.method ?? 'GET', rawPath, rawQuery, headers);
+    for (const mount of this.options.mounts ?? []) {
+      if (mount.matches(head)) {
+        if (this.closing) res.setHeader('connection', 'close');
+        await mount.handle(head, req, res);
+        return;
       }
     }
     let body: Buffer;
@@ -155,18 +153,12 @@ export class HttpServer {
       );
       return;
     }
-    let path = rawPath;
-    try {
-      path = decodeURIComponent(rawPath);
-    } catch {
-      // keep the raw path
-    }
     const request: HttpRequest = {
-      method: req.method ?? 'GET',
+      method: head.method,
       rawPath,
       rawQuery,
-      path,
-      query: new URLSearchParams(rawQuery),
+      path: head.path,
+      query: head.query,
       headers,
       rawHeaders: req.rawHeaders,
       body,
