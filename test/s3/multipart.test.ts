@@ -203,6 +203,20 @@ describe('S3 multipart uploads', () => {
     expect((await errorOf(complete([{ PartNumber: 1, ETag: p1.ETag }]))).name).toBe('NoSuchUpload');
   });
 
+  it('writes upload ids a command line can pass: URL-safe, never starting with "-"', async () => {
+    // One id in 64 would start with "-" if ids were plain base64url; the AWS CLI reads
+    // `--upload-id -abc` as an option, so 300 ids catch that with near certainty.
+    const ids = await Promise.all(
+      Array.from({ length: 300 }, async (_, i) => {
+        const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'mpu', Key: `id-${i}` }));
+        await s3.send(new AbortMultipartUploadCommand({ Bucket: 'mpu', Key: `id-${i}`, UploadId }));
+        return UploadId!;
+      }),
+    );
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('aborts uploads; interrupted uploads leave no visible object', async () => {
     const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'mpu', Key: 'aborted' }));
     await s3.send(

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { receiveBody, readSmallBody } from '../body.js';
 import { compositeChecksum, isChecksumAlgorithm } from '../checksums.js';
 import type { ChecksumAlgorithm } from '../checksums.js';
@@ -7,6 +7,7 @@ import { canonicalId } from '../context.js';
 import { s3Errors } from '../errors.js';
 import { send, sendXml } from '../respond.js';
 import type { ObjectMeta, Segment, UploadRow } from '../storage/catalog.js';
+import { newUploadId } from '../storage/catalog.js';
 import { childText, childrenNamed, doc, el, isoTime, parseXml } from '../xml.js';
 import { metaFromHeaders, quote, requireBucket, requireKey } from './common.js';
 import { copyBytes, copySource, notify } from './objects.js';
@@ -50,7 +51,7 @@ export async function createMultipartUpload(call: Call): Promise<void> {
       throw s3Errors.invalidRequest(`The FULL_OBJECT checksum type cannot be used with the ${alg} checksum algorithm.`);
     }
   }
-  const uploadId = randomBytes(48).toString('base64url');
+  const uploadId = newUploadId();
   await call.s3.catalog.createUpload({
     upload_id: uploadId,
     bucket: bucket.name,

@@ -112,7 +112,14 @@ export interface PartRow {
   file: string;
 }
 
-export const newVersionId = (): string => randomBytes(24).toString('base64url').replace(/-/g, '.');
+/**
+ * A random id as S3 writes them: URL-safe, and never starting with `-` (the AWS CLI would read
+ * `--upload-id -abc` as an option), so `-` becomes `.`.
+ */
+const randomId = (bytes: number): string => randomBytes(bytes).toString('base64url').replace(/-/g, '.');
+
+export const newVersionId = (): string => randomId(24);
+export const newUploadId = (): string => randomId(48);
 
 const OBJECT_COLUMNS = 'bucket, key, version_id, seq, latest, marker, size, etag, modified, meta, data';
 
