@@ -24,7 +24,9 @@ function requestFile(variants) {
       .filter(([k]) => k.toLowerCase() !== 'content-length')
       .map(([k, val]) => [k.toLowerCase() === 'host' ? 'Host' : k, val]);
     const body = v.body ?? '';
-    parts.push(`R ${v.method} ${v.path}\nH ${headers.length}\n${headers.map(([k, val]) => `${k}: ${val}\n`).join('')}B ${Buffer.byteLength(body)}\n${body}\n`);
+    parts.push(
+      `R ${v.method} ${v.path}\nH ${headers.length}\n${headers.map(([k, val]) => `${k}: ${val}\n`).join('')}B ${Buffer.byteLength(body)}\n${body}\n`,
+    );
   }
   writeFileSync(file, parts.join(''));
   return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
@@ -32,7 +34,18 @@ function requestFile(variants) {
 
 export function runLoadWrk(baseUrl, variants, { connections, durationSec }) {
   const { file, cleanup } = requestFile(variants);
-  const args = ['-t1', `-c${connections}`, `-d${durationSec}s`, '--timeout', '10s', '-s', path.join(HERE, 'wrk.lua'), baseUrl, '--', file];
+  const args = [
+    '-t1',
+    `-c${connections}`,
+    `-d${durationSec}s`,
+    '--timeout',
+    '10s',
+    '-s',
+    path.join(HERE, 'wrk.lua'),
+    baseUrl,
+    '--',
+    file,
+  ];
   return new Promise((resolve, reject) => {
     execFile(WRK, args, { timeout: (durationSec + 30) * 1000 }, (err, stdout) => {
       cleanup();

@@ -15,7 +15,14 @@ function fmtRps(rps) {
 
 const fmtRatio = (r) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '-');
 const PEERS = ['sls', 'arc'];
-const OC = ['overcast-invoke', 'overcast-url'];
+const OC = ['overcast-httpapi', 'overcast-invoke', 'overcast-url'];
+/** Overcast's ways in: [table label, short name]. */
+const OC_NAMES = {
+  'overcast-httpapi': ['Overcast (HTTP API → Lambda)', 'HTTP API'],
+  'overcast-invoke': ['Overcast (Invoke API)', 'Invoke API'],
+  'overcast-url': ['Overcast (function URL)', 'function URL'],
+};
+const short = (n) => OC_NAMES[n]?.[1] ?? n;
 
 function table(header, rows, markdown) {
   if (markdown) {
@@ -23,7 +30,8 @@ function table(header, rows, markdown) {
     return [line(header), line(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  const line = (cells) =>
+    cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -79,11 +87,14 @@ function mainTable(results, markdown) {
     `req/s c=${hi}`,
   ];
   const rows = [];
-  const names = ['overcast-invoke', 'overcast-url', 'sls', 'arc', 'baseline'];
+  const names = [...OC, 'sls', 'arc', 'baseline'];
   for (const n of names) {
     if (!results.warm[n] && !results.cold[n] && !(OC.includes(n) && results.config.targets.includes(n))) continue;
     const r = row(results, n);
-    const label = results.warm[n]?.label ?? { 'overcast-invoke': 'Overcast (Invoke API)', 'overcast-url': 'Overcast (function URL)', sls: 'serverless-offline', arc: 'Architect sandbox', baseline: 'bare node:http' }[n];
+    const label =
+      results.warm[n]?.label ??
+      OC_NAMES[n]?.[0] ??
+      { sls: 'serverless-offline', arc: 'Architect sandbox', baseline: 'bare node:http' }[n];
     rows.push([
       n === 'baseline' ? `${label} (floor, not a peer)` : label,
       fmtMs(r.start),
@@ -101,7 +112,7 @@ function mainTable(results, markdown) {
     const r = row(results, n);
     const ratio = (k) => (best[k] && Number.isFinite(r[k]) ? r[k] / best[k].v : NaN);
     rows.push([
-      `${n === 'overcast-url' ? 'URL' : 'Invoke'} ÷ better peer`,
+      `${short(n)} ÷ better peer`,
       fmtRatio(ratio('start')),
       best.start && Number.isFinite(r.deploy) ? fmtRatio(r.deploy / best.start.v) : '-',
       fmtRatio(ratio('p50lo')),
@@ -125,12 +136,14 @@ function coldLines(results) {
         `first Invoke ${fmtMs(s.firstMs)} ms = ${fmtMs(s.totalMs)} ms to the first answer; next Invoke ${fmtMs(s.secondMs)} ms`,
     );
   }
-  for (const via of ['invoke', 'url']) {
-    const s = cold[`overcast-${via}`];
+  for (const name of OC) {
+    const s = cold[name];
     if (!s) continue;
+    const extra =
+      { 'overcast-url': ' (+ CreateFunctionUrlConfig)', 'overcast-httpapi': ' (+ CreateApi quick create)' }[name] ?? '';
     out.push(
-      `  Overcast deploy in a running server, via ${via === 'url' ? 'function URL' : 'Invoke'} (${n(s)}, a new function each): ` +
-        `CreateFunction ${fmtMs(s.createMs)} ms${via === 'url' ? ' (+ CreateFunctionUrlConfig)' : ''}, first response ${fmtMs(s.firstMs)} ms ` +
+      `  Overcast deploy in a running server, via ${short(name)} (${n(s)}, a new function each): ` +
+        `CreateFunction ${fmtMs(s.createMs)} ms${extra}, first response ${fmtMs(s.firstMs)} ms ` +
         `= ${fmtMs(s.deployToFirstMs)} ms; next ${fmtMs(s.secondMs)} ms`,
     );
   }
@@ -151,11 +164,14 @@ function targetLines(results) {
   const out = [];
   const best = betterPeer(results);
   const lo = Math.min(...results.config.concurrency);
-  const inv = results.cold['overcast-invoke'];
-  if (inv) {
+  for (const name of OC) {
+    const c = results.cold[name];
+    if (!c) continue;
     out.push(
-      `  cold start < 150 ms (CreateFunction → first Invoke answer): ${fmtMs(inv.deployToFirstMs)} ms → ${inv.deployToFirstMs < 150 ? 'MET' : 'NOT MET'}` +
-        (results.cold.overcastProcess ? ` (from process start: ${fmtMs(results.cold.overcastProcess.totalMs)} ms)` : ''),
+      `  cold start < 150 ms (deploy → first answer, ${short(name)}): ${fmtMs(c.deployToFirstMs)} ms → ${c.deployToFirstMs < 150 ? 'MET' : 'NOT MET'}` +
+        (results.cold.overcastProcess
+          ? ` (from process start: ${fmtMs(results.cold.overcastProcess.totalMs)} ms)`
+          : ''),
     );
   }
   const floor = results.warm.baseline?.median?.[lo]?.p50ms;
@@ -163,7 +179,7 @@ function targetLines(results) {
     const p50 = results.warm[n]?.median?.[lo]?.p50ms;
     if (!Number.isFinite(p50)) continue;
     out.push(
-      `  warm overhead at c=${lo} p50 < 1 ms, ${n === 'overcast-url' ? 'function URL' : 'Invoke API'}: p50 ${fmtMs(p50)} ms` +
+      `  warm overhead at c=${lo} p50 < 1 ms, ${short(n)}: p50 ${fmtMs(p50)} ms` +
         (Number.isFinite(floor) ? ` (${fmtMs(p50 - floor)} ms over bare node:http's ${fmtMs(floor)} ms)` : '') +
         ` → ${p50 < 1 ? 'MET' : Number.isFinite(floor) && p50 - floor < 1 ? 'MET only net of the HTTP floor' : 'NOT MET'}`,
     );
@@ -173,7 +189,7 @@ function targetLines(results) {
     if (!Number.isFinite(rps) || !best.rps) continue;
     const ratio = rps / best.rps.v;
     out.push(
-      `  throughput ≥ 2× the better peer, ${n === 'overcast-url' ? 'function URL' : 'Invoke API'}: ${fmtRps(rps)} vs ${fmtRps(best.rps.v)} req/s ` +
+      `  throughput ≥ 2× the better peer, ${short(n)}: ${fmtRps(rps)} vs ${fmtRps(best.rps.v)} req/s ` +
         `(${best.rps.p === 'sls' ? 'serverless-offline' : 'Architect sandbox'}) = ${fmtRatio(ratio)} → ${ratio >= 2 ? 'MET' : 'NOT MET'}`,
     );
   }
@@ -190,20 +206,38 @@ function headerLines(results) {
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memGiB} GiB, ${machine.kernel}; load average ${machine.loadAvgAtStart.toFixed(2)} at start, ${machine.loadAvgAtEnd?.toFixed(2) ?? '?'} at end.`,
     `Versions: ${[`Overcast ${versions.overcast}`, versions.sls, versions.arc].filter(Boolean).join('; ')}.`,
   ];
-  if (machine.loadAvgAtStart > 0.5 * machine.cpus) out.push('WARNING: the machine was busy at start: other processes compete for the CPUs, numbers are noisy.');
+  if (machine.loadAvgAtStart > 0.5 * machine.cpus)
+    out.push('WARNING: the machine was busy at start: other processes compete for the CPUs, numbers are noisy.');
   return out;
 }
 
 export function renderText(results) {
   const out = [...headerLines(results), '', 'Cold start:', ...coldLines(results), '', mainTable(results, false)];
-  out.push('', 'Ratios are Overcast ÷ the better of serverless-offline and Architect sandbox per column: below 1× is better for times, above 1× for req/s.');
+  out.push(
+    '',
+    'Ratios are Overcast ÷ the better of serverless-offline and Architect sandbox per column: below 1× is better for times, above 1× for req/s.',
+  );
   out.push('', 'Targets of the Lambda issue:', ...targetLines(results));
-  out.push('', results.errors.length ? ['Errors:', ...results.errors.map((e) => `  ${e.split('\n')[0]}`)].join('\n') : 'Errors: none.');
+  out.push(
+    '',
+    results.errors.length
+      ? ['Errors:', ...results.errors.map((e) => `  ${e.split('\n')[0]}`)].join('\n')
+      : 'Errors: none.',
+  );
   const bad = Object.values(results.warm).filter((w) => Object.values(w.median ?? {}).some((m) => m.errors));
-  if (bad.length) out.push(`'!' marks runs with non-2xx responses or socket errors: ${bad.map((w) => w.label).join(', ')}.`);
+  if (bad.length)
+    out.push(`'!' marks runs with non-2xx responses or socket errors: ${bad.map((w) => w.label).join(', ')}.`);
   return out.join('\n');
 }
 
 export function renderMarkdown(results) {
-  return [...headerLines(results), '', mainTable(results, true), '', ...coldLines(results).map((l) => `- ${l.trim()}`), '', ...targetLines(results).map((l) => `- ${l.trim()}`)].join('\n');
+  return [
+    ...headerLines(results),
+    '',
+    mainTable(results, true),
+    '',
+    ...coldLines(results).map((l) => `- ${l.trim()}`),
+    '',
+    ...targetLines(results).map((l) => `- ${l.trim()}`),
+  ].join('\n');
 }

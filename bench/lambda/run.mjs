@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ALL_TARGETS = ['overcast-invoke', 'overcast-url', 'sls', 'arc', 'baseline'];
+const ALL_TARGETS = ['overcast-httpapi', 'overcast-invoke', 'overcast-url', 'sls', 'arc', 'baseline'];
 
 const HELP = `Usage: node bench/lambda/run.mjs [options]   (or: npm run bench:lambda -- [options])
 
@@ -18,7 +18,7 @@ const HELP = `Usage: node bench/lambda/run.mjs [options]   (or: npm run bench:la
                         (baseline = a bare node:http server calling the handler in process: the
                         floor of HTTP on this machine, not a peer)
   --duration SEC        seconds per measured run (default 5)
-  --warmup SEC          unmeasured seconds at the highest concurrency before the first run (default 3)
+  --warmup SEC          unmeasured seconds at the highest concurrency before the first run (default 10)
   --reps N              measured runs per target x concurrency, interleaved; medians reported (default 3)
   --cold-runs N         cold-start samples per system (default 3; Overcast in-server deploys: N + 2)
   --concurrency LIST    connections, comma list (default 1,32)
@@ -54,12 +54,16 @@ function parseCli() {
     return n;
   };
   const q = values.quick;
-  const targets = values.targets.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const t of targets) if (!ALL_TARGETS.includes(t)) throw new Error(`unknown target '${t}' (allowed: ${ALL_TARGETS.join(', ')})`);
+  const targets = values.targets
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const t of targets)
+    if (!ALL_TARGETS.includes(t)) throw new Error(`unknown target '${t}' (allowed: ${ALL_TARGETS.join(', ')})`);
   return {
     targets,
     durationSec: int(values.duration, q ? 2 : 5, 'duration', 1),
-    warmupSec: int(values.warmup, q ? 2 : 3, 'warmup'),
+    warmupSec: int(values.warmup, q ? 2 : 10, 'warmup'),
     reps: int(values.reps, q ? 1 : 3, 'reps', 1),
     coldRuns: int(values['cold-runs'], q ? 1 : 3, 'cold-runs'),
     concurrency: values.concurrency.split(',').map((c) => int(c, 0, 'concurrency', 1)),
@@ -72,7 +76,9 @@ function parseCli() {
 /** Install bench/lambda's own dependencies on first use (npm registry only). */
 function ensureDeps() {
   const pkg = JSON.parse(readFileSync(path.join(HERE, 'package.json'), 'utf8'));
-  const missing = Object.keys(pkg.dependencies).filter((d) => !existsSync(path.join(HERE, 'node_modules', d, 'package.json')));
+  const missing = Object.keys(pkg.dependencies).filter(
+    (d) => !existsSync(path.join(HERE, 'node_modules', d, 'package.json')),
+  );
   if (missing.length === 0) return;
   console.error(`bench/lambda: installing dependencies (missing: ${missing.join(', ')}) ...`);
   const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
@@ -94,7 +100,8 @@ export const median = (xs) => {
 /** Medians of each numeric field over samples. */
 function medians(samples) {
   const out = { n: samples.length, samples };
-  for (const k of Object.keys(samples[0] ?? {})) if (typeof samples[0][k] === 'number') out[k] = median(samples.map((s) => s[k]));
+  for (const k of Object.keys(samples[0] ?? {}))
+    if (typeof samples[0][k] === 'number') out[k] = median(samples.map((s) => s[k]));
   return out;
 }
 
@@ -126,7 +133,8 @@ async function main() {
   const L = await import('./load.mjs');
   const { renderText, renderMarkdown } = await import('./report.mjs');
   const generator = opts.generator ?? (L.hasWrk() ? 'wrk' : 'autocannon');
-  if (generator === 'wrk' && !L.hasWrk()) throw new Error('--generator wrk: /usr/bin/wrk not found (apt-get install wrk)');
+  if (generator === 'wrk' && !L.hasWrk())
+    throw new Error('--generator wrk: /usr/bin/wrk not found (apt-get install wrk)');
   if (generator !== 'wrk' && generator !== 'autocannon') throw new Error(`unknown --generator '${generator}'`);
   const runLoad = generator === 'wrk' ? L.runLoadWrk : L.runLoadAutocannon;
   log(`load generator: ${generator}`);
@@ -143,16 +151,21 @@ async function main() {
   process.on('SIGTERM', () => shutdown(143, 'terminated'));
   process.on('exit', T.killAllSync);
   const budgetSec =
-    opts.targets.length * (opts.warmupSec + opts.reps * opts.concurrency.length * (opts.durationSec + 2)) + opts.coldRuns * 90 + 240;
+    opts.targets.length * (opts.warmupSec + opts.reps * opts.concurrency.length * (opts.durationSec + 2)) +
+    opts.coldRuns * 90 +
+    240;
   setTimeout(() => shutdown(1, `time budget of ${budgetSec}s exceeded`), budgetSec * 1000).unref();
 
   const want = (t) => opts.targets.includes(t);
-  const wantOvercast = want('overcast-invoke') || want('overcast-url');
+  const wantOvercast = want('overcast-httpapi') || want('overcast-invoke') || want('overcast-url');
   const peerNames = ['sls', 'arc', 'baseline'].filter(want);
   const results = {
     config: { ...opts, handler: T.HANDLER_SOURCE.trim(), runtime: T.RUNTIME },
     machine: machineFacts(generator),
-    versions: { overcast: T.overcastVersion(), ...Object.fromEntries(peerNames.map((p) => [p, T.PEERS[p].versions()])) },
+    versions: {
+      overcast: T.overcastVersion(),
+      ...Object.fromEntries(peerNames.map((p) => [p, T.PEERS[p].versions()])),
+    },
     cold: {},
     warm: {},
     errors: [],
@@ -192,9 +205,11 @@ async function main() {
       const server = await T.startOvercast();
       running.push(server.child);
       const inServer = Math.max(opts.coldRuns + 2, 1);
-      for (const via of ['invoke', 'url']) {
+      for (const via of ['httpapi', 'invoke', 'url']) {
         if (!want(`overcast-${via}`) || opts.coldRuns === 0) continue;
-        log(`Overcast: deploy -> first response via ${via === 'url' ? 'function URL' : 'Invoke'} x${inServer} (new function each) ...`);
+        log(
+          `Overcast: deploy -> first response via ${{ httpapi: 'HTTP API', url: 'function URL', invoke: 'Invoke' }[via]} x${inServer} (new function each) ...`,
+        );
         const samples = [];
         for (let i = 0; i < inServer; i++) samples.push(await T.overcastColdInServer(server, `cold-${via}-${i}`, via));
         for (let i = 0; i < inServer; i++) await T.deleteFunction(server.url, `cold-${via}-${i}`);
@@ -202,6 +217,15 @@ async function main() {
       }
       await T.createFunction(server.url, 'hello');
       const urlPath = await T.createFunctionUrl(server.url, 'hello');
+      if (want('overcast-httpapi')) {
+        targets.push({
+          name: 'overcast-httpapi',
+          label: 'Overcast (HTTP API → Lambda)',
+          url: server.url,
+          variants: [{ method: 'GET', path: await T.createHttpApi(server.url, 'hello'), headers: {} }],
+          check: (r) => r.status === 200 && r.body === 'hello',
+        });
+      }
       if (want('overcast-invoke')) {
         targets.push({
           name: 'overcast-invoke',
@@ -247,7 +271,11 @@ async function main() {
   const ready = [];
   for (const t of targets) {
     const v = t.variants[0];
-    const r = await T.request(t.url + v.path, { method: v.method, headers: Object.fromEntries(Object.entries(v.headers).filter(([k]) => k !== 'host')), body: v.body });
+    const r = await T.request(t.url + v.path, {
+      method: v.method,
+      headers: Object.fromEntries(Object.entries(v.headers).filter(([k]) => k !== 'host')),
+      body: v.body,
+    });
     if (!t.check(r)) {
       results.errors.push(`${t.label}: unexpected answer HTTP ${r.status}: ${r.body.slice(0, 200)}`);
       continue;

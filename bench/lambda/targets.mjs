@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ApiGatewayV2Client, CreateApiCommand } from '@aws-sdk/client-apigatewayv2';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, '../..');
@@ -141,7 +142,9 @@ export function request(url, { method = 'GET', headers = {}, body, timeoutMs = 1
       (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 }),
+        );
         res.on('error', reject);
       },
     );
@@ -175,7 +178,8 @@ async function waitListening(child, port, t0, timeoutMs) {
 async function untilOk(child, attempt, t0, timeoutMs) {
   let last;
   while (performance.now() - t0 < timeoutMs) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${child.label} exited:\n${child.outputTail()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${child.label} exited:\n${child.outputTail()}`);
     try {
       last = await attempt();
       if (last.ok) return last;
@@ -184,7 +188,9 @@ async function untilOk(child, attempt, t0, timeoutMs) {
     }
     await sleep(5);
   }
-  throw new Error(`${child.label}: no successful response within ${timeoutMs} ms (last: ${JSON.stringify(last).slice(0, 300)})`);
+  throw new Error(
+    `${child.label}: no successful response within ${timeoutMs} ms (last: ${JSON.stringify(last).slice(0, 300)})`,
+  );
 }
 
 // ---- Overcast: the Lambda API, signed -----------------------------------------------------------
@@ -261,7 +267,33 @@ export async function createFunction(baseUrl, name) {
 export async function deleteFunction(baseUrl, name) {
   const r = await lambdaCall(baseUrl, 'DELETE', `/2015-03-31/functions/${name}`);
   // AWS answers 204; accept any 2xx.
-  if (r.status < 200 || r.status > 299) throw new Error(`DeleteFunction ${name} -> HTTP ${r.status}: ${r.body.slice(0, 300)}`);
+  if (r.status < 200 || r.status > 299)
+    throw new Error(`DeleteFunction ${name} -> HTTP ${r.status}: ${r.body.slice(0, 300)}`);
+}
+
+/**
+ * An HTTP API in front of the function, made with CreateApi's quick create (`Target`: the
+ * function's ARN; an AWS_PROXY integration with payload 2.0, a `$default` route, an auto-deployed
+ * `$default` stage); resolves the path-style invoke URL path `/_aws/execute-api/<api-id>/`.
+ */
+export async function createHttpApi(baseUrl, name) {
+  const client = new ApiGatewayV2Client({
+    endpoint: baseUrl,
+    region: DUMMY_ENV.AWS_REGION,
+    credentials: { accessKeyId: DUMMY_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: DUMMY_ENV.AWS_SECRET_ACCESS_KEY },
+  });
+  try {
+    const api = await client.send(
+      new CreateApiCommand({
+        Name: name,
+        ProtocolType: 'HTTP',
+        Target: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+      }),
+    );
+    return `/_aws/execute-api/${api.ApiId}/`;
+  } finally {
+    client.destroy();
+  }
 }
 
 /** CreateFunctionUrlConfig with AuthType NONE; resolves the path-style URL path `/_aws/lambda-url/<id>/`. */
@@ -276,7 +308,12 @@ export async function createFunctionUrl(baseUrl, name) {
 /** One synchronous Invoke; ok when the handler's answer came back. */
 export async function invokeOnce(baseUrl, name) {
   const r = await lambdaCall(baseUrl, 'POST', invokePath(name), INVOKE_PAYLOAD);
-  return { ok: r.status === 200 && r.json?.body === 'hello' && r.json?.statusCode === 200, status: r.status, ms: r.ms, body: r.body.slice(0, 200) };
+  return {
+    ok: r.status === 200 && r.json?.body === 'hello' && r.json?.statusCode === 200,
+    status: r.status,
+    ms: r.ms,
+    body: r.body.slice(0, 200),
+  };
 }
 
 function spawnOvercast(port) {
@@ -285,7 +322,18 @@ function spawnOvercast(port) {
     'Overcast',
     process.execPath,
     // The V8 flag bin/overcast.js's shebang sets when run directly.
-    ['--max-semi-space-size=64', OVERCAST_BIN, 'start', '--ephemeral', '--port', String(port), '--log-level', 'warn'],
+    // OVERCAST_NODE_FLAGS: extra Node flags for profiling (e.g. --cpu-prof --cpu-prof-dir=DIR).
+    [
+      '--max-semi-space-size=64',
+      ...(process.env.OVERCAST_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      OVERCAST_BIN,
+      'start',
+      '--ephemeral',
+      '--port',
+      String(port),
+      '--log-level',
+      'warn',
+    ],
     { cwd: REPO_ROOT, env: { ...process.env, ...DUMMY_ENV } },
   );
 }
@@ -332,14 +380,15 @@ export async function startOvercast() {
 /**
  * In a running Overcast, deploy a new function and time until its first answer: `via` 'invoke'
  * (CreateFunction → first successful Invoke) or 'url' (CreateFunction + CreateFunctionUrlConfig →
- * first 200 'hello' from the function URL).
+ * first 200 'hello' from the function URL) or 'httpapi' (CreateFunction + CreateApi quick create →
+ * first 200 'hello' through the HTTP API).
  */
 export async function overcastColdInServer(server, name, via = 'invoke') {
   const t0 = performance.now();
   const createMs = await createFunction(server.url, name);
   let attempt;
-  if (via === 'url') {
-    const urlPath = await createFunctionUrl(server.url, name);
+  if (via === 'url' || via === 'httpapi') {
+    const urlPath = via === 'url' ? await createFunctionUrl(server.url, name) : await createHttpApi(server.url, name);
     attempt = async () => {
       const r = await request(server.url + urlPath);
       return { ok: r.status === 200 && r.body === 'hello', status: r.status, ms: r.ms, body: r.body.slice(0, 200) };
@@ -413,13 +462,32 @@ export const PEERS = {
       return scaffoldServerless();
     },
     async spawn(dir) {
-      const [httpPort, lambdaPort, websocketPort, albPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+      const [httpPort, lambdaPort, websocketPort, albPort] = [
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+      ];
       const cli = path.join(HERE, 'node_modules/serverless/bin/serverless.js');
       // `serverless offline start` is the documented way to run it (README of serverless-offline).
       const child = spawnTracked(
         'serverless-offline',
         process.execPath,
-        [cli, 'offline', 'start', '--host', '127.0.0.1', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort), '--websocketPort', String(websocketPort), '--albPort', String(albPort)],
+        [
+          cli,
+          'offline',
+          'start',
+          '--host',
+          '127.0.0.1',
+          '--httpPort',
+          String(httpPort),
+          '--lambdaPort',
+          String(lambdaPort),
+          '--websocketPort',
+          String(websocketPort),
+          '--albPort',
+          String(albPort),
+        ],
         { cwd: dir, env: { ...process.env, ...PEER_ENV } },
       );
       return { child, port: httpPort, url: `http://127.0.0.1:${httpPort}` };
@@ -432,7 +500,12 @@ export const PEERS = {
     },
     async prepare() {
       const dir = tmpDir('bench-arc-');
-      writeFileSync(path.join(dir, 'app.arc'), ['@app', 'overcast-bench', '', '@http', 'get /', '', '@aws', `runtime ${RUNTIME}`, 'region us-east-1', ''].join('\n'));
+      writeFileSync(
+        path.join(dir, 'app.arc'),
+        ['@app', 'overcast-bench', '', '@http', 'get /', '', '@aws', `runtime ${RUNTIME}`, 'region us-east-1', ''].join(
+          '\n',
+        ),
+      );
       mkdirSync(path.join(dir, 'src/http/get-index'), { recursive: true });
       writeFileSync(path.join(dir, 'src/http/get-index/index.js'), HANDLER_SOURCE);
       return dir;
@@ -441,10 +514,15 @@ export const PEERS = {
       const [port, internal] = [await freePort(), await freePort()];
       const cli = path.join(HERE, 'node_modules/@architect/sandbox/src/cli/cli.js');
       // `npx sandbox --port P` (Architect's docs); ARC_INTERNAL_PORT moves its _arc service off 2222.
-      const child = spawnTracked('Architect sandbox', process.execPath, [cli, '--port', String(port), '--host', '127.0.0.1'], {
-        cwd: dir,
-        env: { ...process.env, ...PEER_ENV, ARC_INTERNAL_PORT: String(internal) },
-      });
+      const child = spawnTracked(
+        'Architect sandbox',
+        process.execPath,
+        [cli, '--port', String(port), '--host', '127.0.0.1'],
+        {
+          cwd: dir,
+          env: { ...process.env, ...PEER_ENV, ARC_INTERNAL_PORT: String(internal) },
+        },
+      );
       return { child, port, url: `http://127.0.0.1:${port}` };
     },
   },
@@ -473,7 +551,9 @@ export const PEERS = {
     },
     async spawn(dir) {
       const port = await freePort();
-      const child = spawnTracked('bare node:http', process.execPath, [path.join(dir, 'server.js'), String(port)], { cwd: dir });
+      const child = spawnTracked('bare node:http', process.execPath, [path.join(dir, 'server.js'), String(port)], {
+        cwd: dir,
+      });
       return { child, port, url: `http://127.0.0.1:${port}` };
     },
   },

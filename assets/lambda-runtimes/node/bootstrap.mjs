@@ -7,7 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { format } from 'node:util';
 import path from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
@@ -216,7 +216,99 @@ function openChannel(fd) {
   };
 }
 
-const channel = Number.isInteger(channelFd) && channelFd > 2 ? openChannel(channelFd) : undefined;
+/**
+ * The same channel read and written with blocking calls: between invocations the process sleeps in
+ * read(2), as a frozen Lambda environment does (nothing of the function's runs until the next
+ * event), and an invocation costs one read and one write, with no stream machinery. After a long
+ * sleep the event loop gets one turn before the event is handed over, so what happened meanwhile
+ * (a keep-alive socket the server closed, a due timer) is seen first, as when a thawed runtime's
+ * next-invocation promise resolves. Falls back to openChannel when the descriptor is non-blocking.
+ */
+function openBlockingChannel(fd) {
+  let buf = Buffer.allocUnsafe(64 * 1024);
+  let start = 0;
+  let end = 0;
+  let closed = false;
+  const fill = (need) => {
+    if (start + need > buf.length) {
+      const target = need > buf.length ? Buffer.allocUnsafe(Math.max(need, buf.length * 2)) : buf;
+      buf.copy(target, 0, start, end);
+      end -= start;
+      start = 0;
+      buf = target;
+    }
+    while (end - start < need) {
+      const n = readSync(fd, buf, end, buf.length - end, null);
+      if (n === 0) {
+        closed = true;
+        throw new Error('The Runtime API channel closed');
+      }
+      end += n;
+    }
+  };
+  const readFrame = () => {
+    fill(8);
+    const hl = buf.readUInt32BE(start);
+    const bl = buf.readUInt32BE(start + 4);
+    fill(8 + hl + bl);
+    const f = JSON.parse(buf.toString('utf8', start + 8, start + 8 + hl));
+    const body = Buffer.from(buf.subarray(start + 8 + hl, start + 8 + hl + bl));
+    start += 8 + hl + bl;
+    if (start === end) start = end = 0;
+    return { status: f.t === 'event' ? 200 : f.status, headers: f.h ?? {}, body };
+  };
+  const write = (header, body) => {
+    const h = Buffer.from(JSON.stringify(header));
+    const b = typeof body === 'string' ? Buffer.from(body) : body;
+    const frame = Buffer.allocUnsafe(8 + h.length + b.length);
+    frame.writeUInt32BE(h.length, 0);
+    frame.writeUInt32BE(b.length, 4);
+    h.copy(frame, 8);
+    b.copy(frame, 8 + h.length);
+    for (let off = 0; off < frame.length; ) off += writeSync(fd, frame, off, frame.length - off);
+  };
+  const gone = () => Promise.reject(new Error('The Runtime API channel closed'));
+  return {
+    async next() {
+      if (closed) return gone();
+      try {
+        write({ t: 'next' }, EMPTY);
+        const t0 = Date.now();
+        const frame = readFrame();
+        if (Date.now() - t0 >= 50) await new Promise((resolve) => setImmediate(resolve));
+        return frame;
+      } catch (err) {
+        closed = true;
+        throw err;
+      }
+    },
+    post(header, body) {
+      if (closed) return gone();
+      try {
+        write(header, body);
+        return Promise.resolve({ status: 202 });
+      } catch (err) {
+        closed = true;
+        return Promise.reject(err);
+      }
+    },
+  };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function openRuntimeChannel(fd) {
+  let nonBlocking = false;
+  try {
+    // A zero-length read returns at once either way; O_NONBLOCK shows in the descriptor's flags.
+    nonBlocking = (Number(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').match(/flags:\s*([0-7]+)/)?.[1] ?? '0') & 0o4000) !== 0;
+  } catch {
+    nonBlocking = true;
+  }
+  return nonBlocking ? openChannel(fd) : openBlockingChannel(fd);
+}
+
+const channel = Number.isInteger(channelFd) && channelFd > 2 ? openRuntimeChannel(channelFd) : undefined;
 
 function postJson(urlPath, text, headers = {}) {
   return request('POST', urlPath, text, {

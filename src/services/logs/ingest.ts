@@ -18,9 +18,13 @@ export const MAX_FUTURE_MS = 2 * 3_600_000;
 /** A batch's accepted events may not span more than this. */
 export const MAX_SPAN_MS = DAY_MS;
 
+/** Rows per INSERT statement (7 parameters each, well under SQLite's 999-variable floor). */
+const ROWS_PER_INSERT = 64;
+
 /**
- * Append events (in timestamp order) to a stream inside the caller's transaction: one insert per
- * event, then the stream's and group's counters once. Returns the stream's next sequence number.
+ * Append events (in timestamp order) to a stream inside the caller's transaction: multi-row
+ * inserts of up to 64 events, then the stream's and group's counters once. Returns the stream's
+ * next sequence number.
  */
 export async function appendEvents(
   tx: Db,
@@ -34,12 +38,15 @@ export async function appendEvents(
   let bytes = 0;
   let first = Infinity;
   let last = -Infinity;
-  for (const e of events) {
-    const size = Buffer.byteLength(e.message, 'utf8');
-    bytes += size;
-    if (e.timestamp < first) first = e.timestamp;
-    if (e.timestamp > last) last = e.timestamp;
-    await logsSql.insertEvent(tx, stream.id, group.id, e.timestamp, seq++, now, size, e.message);
+  for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
+    const rows = events.slice(i, i + ROWS_PER_INSERT).map((e) => {
+      const size = Buffer.byteLength(e.message, 'utf8');
+      bytes += size;
+      if (e.timestamp < first) first = e.timestamp;
+      if (e.timestamp > last) last = e.timestamp;
+      return [stream.id, e.timestamp, seq++, group.id, now, size, e.message] as const;
+    });
+    await logsSql.insertEvents(tx, rows);
   }
   await logsSql.updateStreamAfterAppend(tx, stream.id, first, last, now, bytes, seq);
   await logsSql.addGroupBytes(tx, group.id, bytes);

@@ -24,7 +24,23 @@ export interface LogsPort {
    * limits apply. An empty list only ensures the stream.
    */
   append(account: string, region: string, group: string, stream: string, events: readonly LogEvent[]): Promise<void>;
+  /** Several streams' appends (as `append`) in one store transaction: durable when it resolves. */
+  appendMany(batches: readonly LogAppend[]): Promise<void>;
 }
+
+/** One stream's events, for LogsPort.appendMany. */
+export interface LogAppend {
+  account: string;
+  region: string;
+  group: string;
+  stream: string;
+  events: readonly LogEvent[];
+}
+
+const inOrder = (events: readonly LogEvent[]): readonly LogEvent[] =>
+  events.every((e, i) => i === 0 || events[i - 1]!.timestamp <= e.timestamp)
+    ? events
+    : [...events].sort((a, b) => a.timestamp - b.timestamp);
 
 /** The name the logs service registers its port under in `ServiceDeps.ports`. */
 export const LOGS_PORT = 'logs';
@@ -52,6 +68,22 @@ export function logsPort(deps: LogsPortDeps): LogsPort {
     }
     return s;
   };
+  const appendMany = async (batches: readonly LogAppend[]): Promise<void> => {
+    await ensureLogsSchema(store);
+    await store.transaction(async (tx) => {
+      const groups = new Map<string, GroupRow>();
+      const now = clock.now();
+      for (const b of batches) {
+        const key = `${b.account}\u0000${b.region}\u0000${b.group}`;
+        let g = groups.get(key);
+        if (!g) {
+          g = await group(tx, b.account, b.region, b.group);
+          groups.set(key, g);
+        }
+        await appendEvents(tx, g, await stream(tx, g, b.stream), inOrder(b.events), now);
+      }
+    });
+  };
   return {
     async ensureGroup(account, region, name) {
       await ensureLogsSchema(store);
@@ -65,15 +97,8 @@ export function logsPort(deps: LogsPortDeps): LogsPort {
         await stream(tx, await group(tx, account, region, groupName), streamName);
       });
     },
-    async append(account, region, groupName, streamName, events) {
-      await ensureLogsSchema(store);
-      const sorted = events.every((e, i) => i === 0 || events[i - 1]!.timestamp <= e.timestamp)
-        ? events
-        : [...events].sort((a, b) => a.timestamp - b.timestamp);
-      await store.transaction(async (tx) => {
-        const g = await group(tx, account, region, groupName);
-        await appendEvents(tx, g, await stream(tx, g, streamName), sorted, clock.now());
-      });
-    },
+    append: (account, region, groupName, streamName, events) =>
+      appendMany([{ account, region, group: groupName, stream: streamName, events }]),
+    appendMany,
   };
 }

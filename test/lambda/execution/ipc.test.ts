@@ -232,6 +232,37 @@ exports.handler = async (e) => ({ atLoad: atLoad ?? null, now: process.env._OVER
     await env.destroy();
   });
 
+  it('Node.js: the environment sleeps between invocations, and a thawed one sees what came due first', async () => {
+    // The runtime blocks in read(2) on the channel between events, as a frozen Lambda environment:
+    // a 10 ms interval does not tick while no invocation runs. After a long sleep the event loop
+    // gets one turn before the handler (a timer that came due, a socket the server closed).
+    const { env } = await environment(provider, {
+      'index.js': `let ticks = 0;
+let due = false;
+setInterval(() => ticks++, 10);
+exports.handler = async (e) => {
+  if (e.arm) { setTimeout(() => { due = true; }, 20); return { ticks }; }
+  const seen = { ticks, due };
+  await new Promise((r) => setTimeout(r, 60));
+  return { ...seen, after: ticks };
+};`,
+    });
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const first = json(await env.invoke(invocation({})));
+    // The interval ran while the handler awaited its 60 ms timer.
+    expect(first.after - first.ticks).toBeGreaterThanOrEqual(3);
+    const armed = json(await env.invoke(invocation({ arm: true })));
+    await wait(400);
+    const r = await env.invoke(invocation({}));
+    expect(r.status, r.payload.toString()).toBe('success');
+    const out = json(r);
+    // 400 ms asleep: awake, the interval would have ticked ~40 times; frozen, at most the one
+    // catch-up turn on thaw.
+    expect(out.ticks - armed.ticks).toBeLessThanOrEqual(2);
+    expect(out.due).toBe(true);
+    await env.destroy();
+  });
+
   it.skipIf(!hasPython)('Python: the same, and the channel is not inherited by child processes', async () => {
     const { env } = await environment(
       provider,

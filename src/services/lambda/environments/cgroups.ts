@@ -9,6 +9,7 @@ import { chown, mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../../core/log.js';
+import { PinnedFile } from './pinned-file.js';
 
 export interface CgroupLimits {
   memoryBytes: number;
@@ -190,12 +191,13 @@ class V1Factory extends CgroupFactory {
       return undefined;
     }
     const procsFiles = [join(mem, 'cgroup.procs'), ...(pids ? [join(pids, 'cgroup.procs')] : [])];
+    const peak = new PinnedFile(join(mem, 'memory.max_usage_in_bytes'), 64);
     return {
       procsFiles,
       allow: async (uid, gid) => {
         for (const f of procsFiles) await chown(f, uid, gid);
       },
-      peakBytes: () => readInt(join(mem, 'memory.max_usage_in_bytes')),
+      peakBytes: async () => peak.int(),
       oomKills: async () => {
         try {
           const text = readFileSync(join(mem, 'memory.oom_control'), 'utf8');
@@ -209,6 +211,7 @@ class V1Factory extends CgroupFactory {
       pids: () => readPids(procsFiles[0]!),
       killAll: () => killLoop(procsFiles),
       remove: async () => {
+        peak.close();
         await killLoop(procsFiles);
         await removeDir(mem);
         if (pids) await removeDir(pids);
@@ -272,12 +275,13 @@ class V2Factory extends CgroupFactory {
     }
     const procs = join(dir, 'cgroup.procs');
     let peakSeen = 0;
+    const peak = new PinnedFile(join(dir, 'memory.peak'), 64);
     return {
       procsFiles: [procs],
       allow: (uid, gid) => chown(procs, uid, gid),
       peakBytes: async () => {
-        const peak = await readInt(join(dir, 'memory.peak'));
-        if (peak !== undefined) return peak;
+        const bytes = peak.int();
+        if (bytes !== undefined) return bytes;
         const cur = (await readInt(join(dir, 'memory.current'))) ?? 0;
         peakSeen = Math.max(peakSeen, cur);
         return peakSeen;
@@ -296,6 +300,7 @@ class V2Factory extends CgroupFactory {
         await killLoop([procs]);
       },
       remove: async () => {
+        peak.close();
         await writeFile(join(dir, 'cgroup.kill'), '1').catch(() => undefined);
         await killLoop([procs]);
         await removeDir(dir);

@@ -64,13 +64,18 @@ export function findOnPath(
   return undefined;
 }
 
-/** V8 flags AWS's Node bootstrap derives from the memory size, plus its fixed ones. */
+/** V8 flags AWS's Node bootstrap derives from the memory size, its fixed ones, and one of ours. */
 function nodeArgs(memoryMb: number): string[] {
   const newSpace = Math.floor(memoryMb / 64);
   const semiSpace = Math.max(1, Math.floor(newSpace / 2));
   const oldSpace = memoryMb - newSpace;
   return [
     '--expose-gc',
+    // Hot code is optimised after an eighth of V8's default profiling budget: each environment is
+    // its own process and compiles its own hot paths, and a local one sees few invocations, so
+    // with the default a function stays in the interpreter for its first few hundred invokes.
+    // Semantics are unchanged (only when V8 optimises); cold start measured the same either way.
+    '--interrupt-budget=8192',
     '--max-http-header-size=81920',
     `--max-semi-space-size=${semiSpace}`,
     `--max-old-space-size=${oldSpace}`,

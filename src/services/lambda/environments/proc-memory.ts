@@ -2,8 +2,9 @@
  * Memory of a process tree from /proc, for when no cgroup is available: the RSS of every process
  * under the root (via /proc/<pid>/task/<tid>/children), and the peak (VmHWM) of the root.
  */
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
+import { PinnedFile } from './pinned-file.js';
 
 // procfs reads are answered from kernel memory: a synchronous read (~20 µs) is far cheaper than
 // a trip through the thread pool (~400 µs under load) on the hot path of every invoke.
@@ -48,37 +49,22 @@ export const peakRss = (pid: number): Promise<number> => statusField(pid, 'VmHWM
 
 const HWM = /^VmHWM:\s+(\d+) kB/m;
 
-/**
- * Peak RSS (VmHWM) of one process, read after every invocation: the status file stays open and is
- * re-read from offset 0 (procfs regenerates it), which spares an open and a close each time.
- */
+/** Peak RSS (VmHWM) of one process, read after every invocation from its pinned status file. */
 export class PeakRssReader {
-  private fd: number | undefined;
-  private readonly buf = Buffer.allocUnsafe(8192);
+  private readonly file: PinnedFile;
 
-  constructor(private readonly pid: number) {}
+  constructor(pid: number) {
+    this.file = new PinnedFile(`/proc/${pid}/status`);
+  }
 
   /** Bytes; 0 once the process is gone. */
   read(): number {
-    try {
-      this.fd ??= openSync(`/proc/${this.pid}/status`, 'r');
-      const n = readSync(this.fd, this.buf, 0, this.buf.length, 0);
-      const m = HWM.exec(this.buf.toString('latin1', 0, n));
-      return m ? Number(m[1]) * 1024 : 0;
-    } catch {
-      this.close();
-      return 0;
-    }
+    const m = HWM.exec(this.file.text() ?? '');
+    return m ? Number(m[1]) * 1024 : 0;
   }
 
   close(): void {
-    if (this.fd === undefined) return;
-    try {
-      closeSync(this.fd);
-    } catch {
-      // already closed
-    }
-    this.fd = undefined;
+    this.file.close();
   }
 }
 

@@ -4,7 +4,10 @@ type LogEvent = { timestamp: number; message: string };
 
 /** The part of the Logs service's port Lambda writes through. */
 export interface LogsWriter {
-  append(account: string, region: string, group: string, stream: string, events: LogEvent[]): void | Promise<void>;
+  /** Several streams' events, stored together. */
+  appendMany(
+    batches: { account: string; region: string; group: string; stream: string; events: LogEvent[] }[],
+  ): void | Promise<void>;
 }
 
 interface Pending {
@@ -16,8 +19,8 @@ interface Pending {
 }
 
 /**
- * Function log lines, gathered for a few milliseconds and written one batch per stream: an
- * invocation's START, its output, END and REPORT become one store transaction instead of one each.
+ * Function log lines, gathered for a few milliseconds and written together: every stream's START,
+ * output, END and REPORT lines of that time become one store transaction.
  */
 export class LogBuffer {
   private pending = new Map<string, Pending>();
@@ -56,15 +59,11 @@ export class LogBuffer {
     const writer = this.writer();
     if (!writer || batch.length === 0) return this.flushing;
     this.flushing = this.flushing.then(async () => {
-      await Promise.all(
-        batch.map(async (p) => {
-          try {
-            await writer.append(p.account, p.region, p.group, p.stream, p.events);
-          } catch (err) {
-            this.onError(err);
-          }
-        }),
-      );
+      try {
+        await writer.appendMany(batch);
+      } catch (err) {
+        this.onError(err);
+      }
     });
     return this.flushing;
   }

@@ -156,22 +156,13 @@ export const logsSql = {
     ]);
   },
 
-  insertEvent: (
-    db: Db,
-    streamId: number,
-    groupId: number,
-    ts: number,
-    seq: number,
-    ingested: number,
-    size: number,
-    message: string,
-  ) =>
+  /** Several events of one stream in one statement (rows: stream_id, ts, seq, group_id, ingested, size, message). */
+  insertEvents: (db: Db, rows: readonly (readonly [number, number, number, number, number, number, string])[]) =>
     db.run(
-      'INSERT INTO logs_events (stream_id, ts, seq, group_id, ingested, size, message) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [streamId, ts, seq, groupId, ingested, size, message],
+      `INSERT INTO logs_events (stream_id, ts, seq, group_id, ingested, size, message) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      rows.flat(),
     ),
 
-  /** After an append: counters and first/last event times of the stream. */
   updateStreamAfterAppend: (
     db: Db,
     streamId: number,
