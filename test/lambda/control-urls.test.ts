@@ -239,4 +239,34 @@ describe('Lambda function URL configs (SDK v3 and HTTP)', () => {
     expect(boom.status).toBe(502);
     expect(await boom.json()).toEqual({ Message: 'Internal Server Error' });
   });
+
+  it('answers alike through the fast path (GET, POST) and node:http (PUT, chunked): cookies, headers, length', async () => {
+    await createNodeFunction(lambda, 'cookie-fn', {
+      'index.js': `exports.handler = async (e) => ({ statusCode: 201, cookies: ['a=1', 'b=2; Path=/'],
+  headers: { 'x-method': e.requestContext.http.method, 'content-length': '999' }, body: 'len:' + (e.body ?? '').length });`,
+    });
+    const { FunctionUrl } = await lambda.send(
+      new CreateFunctionUrlConfigCommand({ FunctionName: 'cookie-fn', AuthType: 'NONE' }),
+    );
+    const chunked = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('abc'));
+        c.close();
+      },
+    });
+    for (const init of [
+      { method: 'GET' },
+      { method: 'POST', body: 'abc' },
+      { method: 'PUT', body: 'abc' },
+      { method: 'POST', body: chunked, duplex: 'half', headers: { 'content-type': 'text/plain' } },
+    ] as RequestInit[]) {
+      const res = await fetch(urlPath(FunctionUrl!, '/c'), init);
+      const body = await res.text();
+      expect(res.status, init.method).toBe(201);
+      expect(res.headers.getSetCookie()).toEqual(['a=1', 'b=2; Path=/']);
+      expect(res.headers.get('x-method')).toBe(init.method);
+      expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(body)));
+      expect(body).toBe(init.body ? 'len:3' : 'len:0');
+    }
+  });
 });

@@ -3,11 +3,14 @@ import type { Server as NodeHttpServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import type { Server as NetServer, Socket } from 'node:net';
 import type { RequestHead } from './mount.js';
-import type { HttpRequest, HttpResponse } from './types.js';
+import type { HttpRequest, HttpResponse, WholeResponse } from './types.js';
 
 /** What the fast path asks of the server it sits in front of. */
 export interface FastPathHost {
-  /** The head when the server's own handler (pipeline or built-in) answers it; undefined when a mount does. */
+  /**
+   * The head when the server answers it here (its pipeline or built-ins, or a mount's whole-request
+   * door); undefined when a mount's streaming `handle` must (the connection goes to node:http).
+   */
   ownHead(
     method: string,
     rawPath: string,
@@ -17,7 +20,7 @@ export interface FastPathHost {
   /** Largest body accepted for a request with these headers. */
   bodyLimit(headers: Record<string, string | undefined>): number;
   /** Answer a request (pipeline or built-in endpoints); may throw (then 500, as the node:http path does). */
-  respond(req: HttpRequest): Promise<HttpResponse>;
+  respond(req: HttpRequest, head: RequestHead): Promise<HttpResponse | WholeResponse>;
   /** True once the server is stopping: answers carry `connection: close`. */
   closing(): boolean;
   /** A request failed unexpectedly (logged like the node:http path's failures). */
@@ -44,6 +47,7 @@ const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 interface Pending {
   request: HttpRequest;
+  head: RequestHead;
   /** Bytes of head + body in the connection buffer. */
   total: number;
   headEnd: number;
@@ -172,7 +176,7 @@ export class FastPath {
       c.size = 0;
     }
     c.busy = true;
-    this.answer(c, p.request, p.keepAlive);
+    this.answer(c, p.request, p.head, p.keepAlive);
   }
 
   /** The request in `buf[0, headEnd)` when it has the simple form and the server's own handler answers it. */
@@ -244,13 +248,14 @@ export class FastPath {
       rawHeaders,
       body: EMPTY,
     };
-    return { request, headEnd, total: headEnd + 4 + length, keepAlive };
+    return { request, head, headEnd, total: headEnd + 4 + length, keepAlive };
   }
 
-  private answer(c: Connection, request: HttpRequest, keepAlive: boolean): void {
-    let promise: Promise<HttpResponse>;
+  private answer(c: Connection, request: HttpRequest, head: RequestHead, keepAlive: boolean): void {
+    let promise: Promise<HttpResponse | WholeResponse>;
+    request.remoteAddress = c.socket.remoteAddress;
     try {
-      promise = this.host.respond(request);
+      promise = this.host.respond(request, head);
     } catch (err) {
       promise = Promise.reject(err);
     }
@@ -270,7 +275,13 @@ export class FastPath {
   }
 
   /** One write of status line, headers and body, the same bytes node:http's `send` produces. */
-  private write(c: Connection, method: string, response: HttpResponse, keepAlive: boolean, bare = false): void {
+  private write(
+    c: Connection,
+    method: string,
+    response: HttpResponse | WholeResponse,
+    keepAlive: boolean,
+    bare = false,
+  ): void {
     if (c.done) return;
     let out: Buffer;
     let close = !keepAlive;
@@ -303,7 +314,7 @@ export class FastPath {
 
   private serialise(
     method: string,
-    response: HttpResponse,
+    response: HttpResponse | WholeResponse,
     keepAlive: boolean,
     bare: boolean,
   ): { out: Buffer; close: boolean } {
@@ -315,21 +326,27 @@ export class FastPath {
     let connectionSet = false;
     const body = response.body;
     let bodyLength = 0;
+    const line = (name: string, value: unknown): void => {
+      if (value === undefined || !TOKEN.test(name)) throw new TypeError(`Invalid header ${name}`);
+      const v = String(value);
+      if (INVALID_VALUE.test(v)) throw new TypeError(`Invalid character in header content ["${name}"]`);
+      if (name.length === 10 && name.toLowerCase() === 'connection') {
+        connectionSet = true;
+        if (/(?:^|,)\s*close\s*(?:,|$)/i.test(v)) close = true;
+      }
+      head += `${name}: ${v}\r\n`;
+    };
     if (!bare) {
-      const headers = response.headers;
       bodyLength = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-      headers['content-length'] = String(bodyLength);
-      if (!headers['x-amzn-requestid']) headers['x-amzn-requestid'] = 'overcast';
-      for (const name in headers) {
-        const value = headers[name] as unknown;
-        if (value === undefined || !TOKEN.test(name)) throw new TypeError(`Invalid header ${name}`);
-        const v = String(value);
-        if (INVALID_VALUE.test(v)) throw new TypeError(`Invalid character in header content ["${name}"]`);
-        if (name.length === 10 && name.toLowerCase() === 'connection') {
-          connectionSet = true;
-          if (/(?:^|,)\s*close\s*(?:,|$)/i.test(v)) close = true;
-        }
-        head += `${name}: ${v}\r\n`;
+      if (Array.isArray(response.headers)) {
+        // A mount's answer, as its node:http door writes it: its header lines, then the length.
+        for (const [name, value] of response.headers) if (name.toLowerCase() !== 'content-length') line(name, value);
+        line('content-length', bodyLength);
+      } else {
+        const headers = response.headers;
+        headers['content-length'] = String(bodyLength);
+        if (!headers['x-amzn-requestid']) headers['x-amzn-requestid'] = 'overcast';
+        for (const name in headers) line(name, headers[name]);
       }
       if (this.host.closing()) {
         head += 'connection: close\r\n';

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { HttpRequest, WholeResponse } from './types.js';
 
 /** What the server knows of a request before its body is read. */
 export interface RequestHead {
@@ -33,6 +34,15 @@ export interface HttpMount {
    * Mounts without it answer upgrades with 400.
    */
   upgrade?(head: RequestHead, req: IncomingMessage, socket: Duplex, firstBytes: Buffer): void;
+  /**
+   * The whole-request door, for mounts whose answers are whole buffers anyway (API invoke URLs,
+   * function URLs): when `takesWhole(head)` is true and the core's fast path reads the request
+   * (a plain head, a body within the server's limit), it calls `respondWhole` with the body read
+   * instead of `handle` — no streams on either side. Every other request still comes to `handle`,
+   * so both must answer alike.
+   */
+  takesWhole?(head: RequestHead): boolean;
+  respondWhole?(head: RequestHead, request: HttpRequest): Promise<WholeResponse>;
 }
 
 export function hostnameOf(host: string | undefined): string {
@@ -44,4 +54,16 @@ export function hostnameOf(host: string | undefined): string {
   }
   const colon = h.lastIndexOf(':');
   return colon < 0 ? h : h.slice(0, colon);
+}
+
+/**
+ * Writes a mount's whole answer through node:http as the fast path writes it: its header lines in
+ * order (a Content-Length among them replaced by the body's length), then the body (none for HEAD).
+ */
+export function writeWhole(res: ServerResponse, method: string, answer: WholeResponse): void {
+  const flat: string[] = [];
+  for (const [k, v] of answer.headers) if (k.toLowerCase() !== 'content-length') flat.push(k, v);
+  flat.push('content-length', String(answer.body.length));
+  res.writeHead(answer.status, flat);
+  res.end(method === 'HEAD' ? undefined : answer.body);
 }

@@ -9,7 +9,7 @@ import type { HttpMount, RequestHead } from './mount.js';
 import { hostnameOf } from './mount.js';
 import { FastPath } from './fast-path.js';
 import { MAX_BODY_BYTES, readBody } from './read-body.js';
-import type { HttpRequest, HttpResponse } from './types.js';
+import type { HttpRequest, HttpResponse, WholeResponse } from './types.js';
 
 export interface HealthInfo {
   version: string;
@@ -35,6 +35,8 @@ export class HttpServer {
   private readonly server: Server;
   private readonly fast: FastPath | undefined;
   private closing = false;
+  /** Heads the fast path was told it may answer through a mount's whole-request door. */
+  private readonly wholeMounts = new WeakMap<RequestHead, HttpMount>();
 
   constructor(private readonly options: HttpServerOptions) {
     this.server = createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT }, (req, res) => {
@@ -75,7 +77,7 @@ export class HttpServer {
         {
           ownHead: (method, rawPath, rawQuery, headers) => this.ownHead(method, rawPath, rawQuery, headers),
           bodyLimit: (headers) => options.pipeline.bodyLimit(headers) ?? MAX_BODY_BYTES,
-          respond: (request) => this.respond(request),
+          respond: (request, head) => this.respond(request, head),
           closing: () => this.closing,
           failed: (err) => options.log.error({ err }, 'request failed'),
         },
@@ -163,16 +165,25 @@ export class HttpServer {
       rawHeaders: req.rawHeaders,
       body,
     };
-    this.send(res, await this.respond(request), req);
+    this.send(res, await this.answer(request), req);
+  }
+
+  /** The fast path's request: through the mount that takes it whole, or as `answer`. */
+  private respond(request: HttpRequest, head: RequestHead): Promise<HttpResponse | WholeResponse> {
+    const mount = this.wholeMounts.get(head);
+    return mount ? mount.respondWhole!(head, request) : this.answer(request);
   }
 
   /** The answer of the pipeline, or of the built-in endpoints when no service is named. */
-  private async respond(request: HttpRequest): Promise<HttpResponse> {
+  private async answer(request: HttpRequest): Promise<HttpResponse> {
     const service = this.options.pipeline.route(request);
     return service ? this.options.pipeline.handle(request, service) : this.builtin(request);
   }
 
-  /** The head of a request no mount claims (the server's own to answer), else undefined. */
+  /**
+   * The head of a request the fast path may answer: one no mount claims (the server's own), or one
+   * the claiming mount takes whole (remembered for `respond`); else undefined.
+   */
   private ownHead(
     method: string,
     rawPath: string,
@@ -181,7 +192,13 @@ export class HttpServer {
   ): RequestHead | undefined {
     const head = this.head(method, rawPath, rawQuery, headers);
     const mounts = this.options.mounts;
-    if (mounts) for (const mount of mounts) if (mount.matches(head)) return undefined;
+    if (mounts)
+      for (const mount of mounts) {
+        if (!mount.matches(head)) continue;
+        if (!mount.respondWhole || !mount.takesWhole?.(head)) return undefined;
+        this.wholeMounts.set(head, mount);
+        return head;
+      }
     return head;
   }
 

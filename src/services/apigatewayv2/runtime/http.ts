@@ -3,6 +3,8 @@ import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import type { RequestHead } from '../../../core/http/mount.js';
+import { writeWhole } from '../../../core/http/mount.js';
+import type { HttpRequest, WholeResponse } from '../../../core/http/types.js';
 import type { ApiState, Doc } from '../control/store.js';
 import type { Snapshot } from '../control/deploy.js';
 import { renderAccessLog, writeAccessLog } from './access-log.js';
@@ -103,6 +105,7 @@ export class HttpGateway {
     return r;
   }
 
+  /** The node:http door: reads the body, answers, writes the answer. */
   async handle(
     state: ApiState,
     rawPath: string,
@@ -110,10 +113,30 @@ export class HttpGateway {
     req: IncomingMessage,
     res: ServerResponse,
   ): Promise<void> {
+    const body = await readBody(req, MAX_PAYLOAD);
+    const answer = await this.answer(state, rawPath, head, body, req.rawHeaders, sourceIpOf(req));
+    writeWhole(res, head.method, answer);
+  }
+
+  /** The whole-request door (the core's fast path read the body). */
+  respondWhole(state: ApiState, rawPath: string, head: RequestHead, request: HttpRequest): Promise<WholeResponse> {
+    const body = request.body.length > MAX_PAYLOAD ? undefined : request.body;
+    const ip = (request.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+    return this.answer(state, rawPath, head, body, request.rawHeaders, ip);
+  }
+
+  /** The answer to one request whose body is read (`undefined`: over the payload limit). */
+  private async answer(
+    state: ApiState,
+    rawPath: string,
+    head: RequestHead,
+    body: Buffer | undefined,
+    rawHeaders: string[],
+    sourceIp: string,
+  ): Promise<WholeResponse> {
     const requestId = randomUUID();
     const start = Date.now();
     const now = this.d.clock.now();
-    const body = await readBody(req, MAX_PAYLOAD);
     const apiId = state.api['ApiId'] as string;
     const host = head.headers['host'] ?? 'localhost';
     const found = stageOf(state, rawPath);
@@ -122,9 +145,9 @@ export class HttpGateway {
       rawPath,
       path: safeDecode(rawPath),
       rawQuery: head.rawQuery,
-      rawHeaders: req.rawHeaders,
+      rawHeaders,
       body: body ?? Buffer.alloc(0),
-      sourceIp: sourceIpOf(req),
+      sourceIp,
       host,
       requestId,
       now,
@@ -144,7 +167,7 @@ export class HttpGateway {
     try {
       if (body === undefined) answer = gatewayErrors.tooLarge();
       else {
-        const r = await this.process(state, found, inc, head, req);
+        const r = await this.process(state, found, inc, head);
         answer = r.answer;
         integrationLatency = r.integrationLatency;
         auth = r.auth;
@@ -157,11 +180,9 @@ export class HttpGateway {
     let headers = answer.headers;
     if (cors && !(head.method === 'OPTIONS' && answer.status === 204 && answer.error === 'preflight'))
       headers = applyCors(cors, head.headers['origin'], headers);
-    const flat: string[] = [];
-    for (const [k, v] of headers) flat.push(k, v);
-    flat.push('content-length', String(answer.body.length), 'apigw-requestid', requestId);
-    res.writeHead(answer.status, flat);
-    res.end(head.method === 'HEAD' ? undefined : answer.body);
+    const lines: [string, string][] = [];
+    for (const [k, v] of headers) lines.push([k, v]);
+    lines.push(['apigw-requestid', requestId]);
     const access = found?.stage['AccessLogSettings'] as Doc | undefined;
     if (access?.['DestinationArn'] && access['Format']) {
       const vars = contextVars(inc, answer, Date.now() - start, integrationLatency, auth);
@@ -174,6 +195,7 @@ export class HttpGateway {
         now,
       );
     }
+    return { status: answer.status, headers: lines, body: answer.body };
   }
 
   private async process(
@@ -181,7 +203,6 @@ export class HttpGateway {
     found: ReturnType<typeof stageOf>,
     inc: Incoming,
     head: RequestHead,
-    req: IncomingMessage,
   ): Promise<{ answer: Answer; integrationLatency?: number; auth?: AuthOutcome }> {
     if (!found) return { answer: gatewayErrors.notFound() };
     const deployed = snapshotOf(state, found.stage);
@@ -215,7 +236,7 @@ export class HttpGateway {
           ? await this.d.authorizers.jwt(authorizer, route, identityOf(inc))
           : await this.lambdaAuth(authorizer, inc);
     } else if (authType === 'AWS_IAM') {
-      auth = this.iamAuth(inc, head, req);
+      auth = this.iamAuth(inc, head);
     }
     if (auth && !auth.ok) return { answer: auth.answer, auth };
     if (auth?.ok) {
@@ -277,7 +298,7 @@ export class HttpGateway {
     });
   }
 
-  private iamAuth(inc: Incoming, head: RequestHead, req: IncomingMessage): AuthOutcome {
+  private iamAuth(inc: Incoming, head: RequestHead): AuthOutcome {
     try {
       const caller = this.d.auth.authenticate(
         {
@@ -285,7 +306,7 @@ export class HttpGateway {
           rawPath: head.rawPath,
           rawQuery: head.rawQuery,
           headers: head.headers,
-          rawHeaders: req.rawHeaders,
+          rawHeaders: inc.rawHeaders,
           body: inc.body,
         },
         head.query,

@@ -52,6 +52,12 @@ export function invokeMount(d: RuntimeDeps, http: HttpGateway, ws: WebSocketGate
       }
       await http.handle(t.state, t.rawPath, head, req, res);
     },
+    // HTTP APIs answer whole buffers: the fast path may read the request for them.
+    takesWhole: (head) => targetOf(d, head)?.state.api['ProtocolType'] === 'HTTP',
+    respondWhole: (head, request) => {
+      const t = targetOf(d, head)!;
+      return http.respondWhole(t.state, t.rawPath, head, request);
+    },
     upgrade: (head, req, socket, firstBytes) => {
       const t = targetOf(d, head)!;
       if (t.state.api['ProtocolType'] !== 'WEBSOCKET') {
