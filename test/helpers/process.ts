@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI_BUNDLE = join(ROOT, 'dist/cli.js');
+const CLI_BUNDLE = join(ROOT, 'dist/cli.cjs');
 
 function newestMtime(dir: string): number {
   let newest = 0;

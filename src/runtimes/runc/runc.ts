@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, watch } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -190,6 +190,8 @@ export class Runc {
   }
 
   async list(): Promise<{ id: string; status: string; pid: number }[]> {
+    // runc keeps one directory per container under its root: none (a new data directory), no spawn.
+    if (!existsSync(this.root) || readdirSync(this.root).length === 0) return [];
     const out = await this.cli(['list', '--format', 'json']).catch(() => 'null');
     return ((JSON.parse(out || 'null') as { id: string; status: string; pid: number }[] | null) ?? []).map((c) => ({
       id: c.id,

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, createReadStream, mkdirSync, openSync, readFileSync, rmSync, writevSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writevSync,
+} from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -18,9 +27,18 @@ export class Files {
   constructor(root: string) {
     this.data = join(root, 'data');
     this.tmp = join(root, 'tmp');
-    rmSync(this.tmp, { recursive: true, force: true });
+    // Bodies a previous run was receiving when it stopped are dropped.
+    if (existsSync(this.tmp)) rmSync(this.tmp, { recursive: true, force: true });
     mkdirSync(this.tmp, { recursive: true });
-    for (let i = 0; i < 256; i++) mkdirSync(join(this.data, i.toString(16).padStart(2, '0')), { recursive: true });
+  }
+
+  /** The 256 `data/<xx>` directories are made when first written to (not all at start). */
+  private readonly made = new Set<string>();
+
+  private ensureDir(prefix: string): void {
+    if (this.made.has(prefix)) return;
+    mkdirSync(join(this.data, prefix), { recursive: true });
+    this.made.add(prefix);
   }
 
   /** A fresh temporary path for a body being received. */
@@ -31,6 +49,7 @@ export class Files {
   /** A fresh name in the data directory. */
   newName(): string {
     const id = randomUUID();
+    this.ensureDir(id.slice(0, 2));
     return `${id.slice(0, 2)}/${id}`;
   }
 
