@@ -34,7 +34,6 @@ if (!cachedData) {
 const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), {
   filename: file,
   cachedData,
-  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
 });
 const accepted = cachedData !== undefined && !script.cachedDataRejected;
 const save = (target) => {

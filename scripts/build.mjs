@@ -16,6 +16,18 @@ const jsonAsParse = {
   },
 };
 
+const noDynamicImport = {
+  name: 'no-dynamic-import',
+  setup(b) {
+    b.onEnd(async (result) => {
+      if (result.errors.length) return;
+      const text = await readFile('dist/cli.cjs', 'utf8');
+      const found = text.split('\n').filter((l) => /(^|[^\w.$])import\(/.test(l) && !/^\s*(\/\/|\*)/.test(l));
+      if (found.length) throw new Error(`dist/cli.cjs keeps dynamic import(): use static imports\n${found.join('\n')}`);
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -36,6 +48,9 @@ await Promise.all([
     entryPoints: ['src/cli/index.ts'],
     outfile: 'dist/cli.cjs',
     define: { 'import.meta.url': '__overcast_import_meta_url' },
+    // No import() may be left in it (node: built-ins stay external): functions restored from a
+    // V8 code cache lose vm.Script's dynamic-import hook, and such an import() would then throw.
+    plugins: [jsonAsParse, noDynamicImport],
     banner: { js: "const __overcast_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   }),
   build({

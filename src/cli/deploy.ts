@@ -1,5 +1,6 @@
 // `overcast deploy | destroy | status | validate | events | dev`: SAM/CloudFormation apps through the
 // CloudFormation API, the way the AWS tools do it.
+import { execFileSync } from 'node:child_process';
 import type { Command } from 'commander';
 import {
   cpSync,
@@ -143,7 +144,6 @@ async function installDependencies(id: string, codeDir: string, root: string, js
   cpSync(codeDir, out, { recursive: true, filter: (src) => !skip.some((s) => src === s || src.startsWith(s + '/')) });
   if (!installed) {
     if (!json) process.stderr.write(`${id}: npm install --omit=dev (as sam build)…\n`);
-    const { execFileSync } = await import('node:child_process');
     try {
       execFileSync('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], {
         cwd: out,

@@ -4,7 +4,7 @@
  * layers readable only by that group, a /tmp only it can enter, and memory/pids cgroups; without
  * root, environments run as Overcast's user with an RSS watchdog instead (no file isolation).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,7 +138,6 @@ export class ProcessEnvironmentProvider implements EnvironmentProvider {
       if (this.options.workDir) return this.options.workDir;
       const dir = await mkdtemp(join(tmpdir(), 'overcast-lambda-'));
       // Traversable (isolated users reach their own directories), not listable.
-      const { chmod } = await import('node:fs/promises');
       await chmod(dir, 0o711);
       return dir;
     })();
