@@ -5,7 +5,7 @@
 // server answering the same body. An HTTP API HTTP_PROXY route to that bare server is measured
 // too (extra information: it includes the proxy hop). Load: bench/lambda's generator (wrk when
 // present, else autocannon).
-//   node bench/apigateway/run.mjs [--quick] [--no-peers] [--duration 10] [--concurrency 1,32]
+//   node bench/apigateway/run.mjs [--quick] [--no-peers] [--duration 10] [--concurrency 1,32] [--lambda-warmup 10]
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -41,8 +41,12 @@ const withPeers = !flag('--no-peers') && existsSync(path.join(HERE, '../lambda/n
 const runLoad = L.hasWrk() ? L.runLoadWrk : L.runLoadAutocannon;
 const log = (m) => process.stderr.write(m + '\n');
 
-async function measure(label, url, variants) {
-  await runLoad(url, variants, { connections: Math.max(...concurrency), durationSec: Math.min(3, durationSec) });
+// Lambda-backed systems warm 10 s at the highest concurrency (as bench:lambda: each of Overcast's
+// 32 execution environments is a process that compiles its own hot code); the others 3 s.
+const lambdaWarmupSec = Number(opt('--lambda-warmup', quick ? 3 : 10));
+
+async function measure(label, url, variants, warmupSec = Math.min(3, durationSec)) {
+  await runLoad(url, variants, { connections: Math.max(...concurrency), durationSec: warmupSec });
   const rows = [];
   for (const c of concurrency) {
     const r = await runLoad(url, variants, { connections: c, durationSec });
@@ -122,7 +126,9 @@ try {
     if (r.status === 200 && r.body === 'hello') break;
     await new Promise((res) => setTimeout(res, 200));
   }
-  results.push(...(await measure('Overcast HTTP API → Lambda', overcast.url, [{ method: 'GET', path: helloPath }])));
+  results.push(
+    ...(await measure('Overcast HTTP API → Lambda', overcast.url, [{ method: 'GET', path: helloPath }], lambdaWarmupSec)),
+  );
   results.push(...(await measure('bare node:http (direct)', bareUrl, [{ method: 'GET', path: '/' }])));
   results.push(...(await measure('Overcast REST API → MOCK', overcast.url, [{ method: 'GET', path: mockPath }])));
   results.push(
@@ -139,7 +145,12 @@ try {
         const dir = await T.PEERS[name].prepare();
         const peer = await T.startPeer(name, dir);
         results.push(
-          ...(await measure(`${T.PEERS[name].label} HTTP API → Lambda`, peer.url, [{ method: 'GET', path: '/' }])),
+          ...(await measure(
+            `${T.PEERS[name].label} HTTP API → Lambda`,
+            peer.url,
+            [{ method: 'GET', path: '/' }],
+            lambdaWarmupSec,
+          )),
         );
         await T.stopChild(peer.child);
       } catch (err) {
