@@ -20,6 +20,8 @@ export interface LambdaInvokeRequest {
   payload: Buffer;
   /** RequestResponse when absent. */
   invocationType?: 'RequestResponse' | 'Event' | 'DryRun' | undefined;
+  /** The payload is JSON.stringify's output (an event the caller built): not parsed again to check it. */
+  jsonSerialized?: boolean | undefined;
 }
 
 export interface LambdaInvokeResult {

@@ -126,12 +126,18 @@ export function integrator(
     }
   };
 
-  const invokeLambda = async (uri: string, req: InvokeRequest, payload: Buffer) => {
+  const invokeLambda = async (uri: string, req: InvokeRequest, payload: Buffer, jsonSerialized = false) => {
     const fn = lambdaTarget(substituteStageVariables(uri, req.stageVariables));
     const invoker = lambda();
     if (!fn || !invoker) throw new IntegrationFailure(500);
     try {
-      return await invoker.invoke({ account: req.account, region: req.region, functionName: fn, payload });
+      return await invoker.invoke({
+        account: req.account,
+        region: req.region,
+        functionName: fn,
+        payload,
+        jsonSerialized,
+      });
     } catch (err) {
       const status = (err as { status?: number }).status;
       if (status === 429) throw new GatewayError('THROTTLED', 'Too Many Requests');
@@ -381,6 +387,7 @@ export function integrator(
                   proxyEvent({ ...req, isBinary: isBinaryType(headerOf(req, 'content-type'), binaryMediaTypes) }),
                 ),
               ),
+              true,
             ),
           );
           if (out.functionError) throw new IntegrationFailure(502);

@@ -31,7 +31,13 @@ export async function invokeFunction(
   });
   try {
     const r = await Promise.race([
-      lambda.invoke({ account, region, functionName, payload: Buffer.from(JSON.stringify(event)) }),
+      lambda.invoke({
+        account,
+        region,
+        functionName,
+        payload: Buffer.from(JSON.stringify(event)),
+        jsonSerialized: true,
+      }),
       timeout,
     ]);
     return r.functionError !== undefined

@@ -35,6 +35,8 @@ export interface InvokeRequest {
   /** Base64 client context, as X-Amz-Client-Context carries it. */
   clientContext?: string | undefined;
   requestId?: string | undefined;
+  /** The payload is JSON.stringify's output (an event the caller built): not parsed again to check it. */
+  jsonSerialized?: boolean | undefined;
 }
 
 export interface InvokeResult {
@@ -89,7 +91,7 @@ export class Invoker {
         `Request must be smaller than ${SYNC_PAYLOAD_LIMIT} bytes for the InvokeFunction operation`,
       );
     }
-    if (req.payload.length > 0) checkJson(req.payload);
+    if (req.payload.length > 0 && !req.jsonSerialized) checkJson(req.payload);
     this.checkReady(target);
     if (type === 'DryRun')
       return { statusCode: 204, payload: Buffer.alloc(0), requestId, executedVersion: target.executedVersion };

@@ -140,6 +140,7 @@ async function urlAnswer(
       functionName: entry.fn,
       qualifier: entry.qualifier === '$LATEST' ? undefined : entry.qualifier,
       payload: Buffer.from(JSON.stringify(event)),
+      jsonSerialized: true,
     });
     if (result.functionError)
       return json(502, { 'x-amzn-requestid': result.requestId, ...corsHeaders }, { Message: 'Internal Server Error' });
