@@ -615,7 +615,9 @@ async function runOnce(handler, next) {
       return;
     }
     process.removeListener('beforeExit', onDrain);
-    setImmediate(() => void post(err, result));
+    // Posted at once, as the RIC's callback context does: what the handler left queued (timers,
+    // immediates) runs when the environment thaws, not before the answer.
+    void post(err, result);
   };
 
   const context = buildContext(headers);
