@@ -47,6 +47,8 @@ await Promise.all([
     format: 'cjs',
     entryPoints: ['src/cli/index.ts'],
     outfile: 'dist/cli.cjs',
+    // esbuild (for `overcast deploy`'s TypeScript handlers) is loaded where installed, not bundled.
+    external: [...common.external, 'esbuild'],
     define: { 'import.meta.url': '__overcast_import_meta_url' },
     // No import() may be left in it (node: built-ins stay external): functions restored from a
     // V8 code cache lose vm.Script's dynamic-import hook, and such an import() would then throw.

@@ -1,6 +1,7 @@
 // `overcast deploy | destroy | status | validate | events | dev`: SAM/CloudFormation apps through the
 // CloudFormation API, the way the AWS tools do it.
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import type { Command } from 'commander';
 import {
   cpSync,
@@ -164,7 +165,8 @@ async function installDependencies(id: string, codeDir: string, root: string, js
 async function bundle(id: string, codeDir: string, handler: string, metadata: unknown, root: string): Promise<string> {
   let esbuild: typeof import('esbuild');
   try {
-    esbuild = await import('esbuild');
+    // Loaded where installed (a dev dependency, not bundled); require keeps the bundle free of import().
+    esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
   } catch {
     throw new CliError(`${id} needs esbuild to build its handler`, 'npm install --save-dev esbuild');
   }
