@@ -21,11 +21,50 @@ export const MAX_SPAN_MS = DAY_MS;
 /** Rows per INSERT statement (7 parameters each, well under SQLite's 999-variable floor). */
 const ROWS_PER_INSERT = 64;
 
+/** One stream's events for appendToStreams. */
+export interface StreamAppend {
+  group: GroupRow;
+  stream: StreamRow;
+  /** In timestamp order. */
+  events: readonly LogEvent[];
+}
+
 /**
- * Append events (in timestamp order) to a stream inside the caller's transaction: multi-row
- * inserts of up to 64 events, then the stream's and group's counters once. Returns the stream's
- * next sequence number.
+ * Append events to several streams inside the caller's transaction: every event in multi-row
+ * inserts of up to 64 rows (across streams), then each stream's counters once and each group's
+ * stored bytes once. Returns each stream's next sequence number, in order.
  */
+export async function appendToStreams(tx: Db, appends: readonly StreamAppend[], now: number): Promise<number[]> {
+  const rows: (readonly [number, number, number, number, number, number, string])[] = [];
+  const groupBytes = new Map<number, number>();
+  const updates: { id: number; first: number; last: number; bytes: number; seq: number }[] = [];
+  const next: number[] = [];
+  for (const { group, stream, events } of appends) {
+    let seq = stream.next_seq;
+    if (events.length > 0) {
+      let bytes = 0;
+      let first = Infinity;
+      let last = -Infinity;
+      for (const e of events) {
+        const size = Buffer.byteLength(e.message, 'utf8');
+        bytes += size;
+        if (e.timestamp < first) first = e.timestamp;
+        if (e.timestamp > last) last = e.timestamp;
+        rows.push([stream.id, e.timestamp, seq++, group.id, now, size, e.message]);
+      }
+      updates.push({ id: stream.id, first, last, bytes, seq });
+      groupBytes.set(group.id, (groupBytes.get(group.id) ?? 0) + bytes);
+    }
+    next.push(seq);
+  }
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
+    await logsSql.insertEvents(tx, rows.slice(i, i + ROWS_PER_INSERT));
+  for (const u of updates) await logsSql.updateStreamAfterAppend(tx, u.id, u.first, u.last, now, u.bytes, u.seq);
+  for (const [groupId, bytes] of groupBytes) await logsSql.addGroupBytes(tx, groupId, bytes);
+  return next;
+}
+
+/** Append events (in timestamp order) to one stream; returns its next sequence number. */
 export async function appendEvents(
   tx: Db,
   group: GroupRow,
@@ -33,22 +72,5 @@ export async function appendEvents(
   events: readonly LogEvent[],
   now: number,
 ): Promise<number> {
-  let seq = stream.next_seq;
-  if (events.length === 0) return seq;
-  let bytes = 0;
-  let first = Infinity;
-  let last = -Infinity;
-  for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
-    const rows = events.slice(i, i + ROWS_PER_INSERT).map((e) => {
-      const size = Buffer.byteLength(e.message, 'utf8');
-      bytes += size;
-      if (e.timestamp < first) first = e.timestamp;
-      if (e.timestamp > last) last = e.timestamp;
-      return [stream.id, e.timestamp, seq++, group.id, now, size, e.message] as const;
-    });
-    await logsSql.insertEvents(tx, rows);
-  }
-  await logsSql.updateStreamAfterAppend(tx, stream.id, first, last, now, bytes, seq);
-  await logsSql.addGroupBytes(tx, group.id, bytes);
-  return seq;
+  return (await appendToStreams(tx, [{ group, stream, events }], now))[0]!;
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { Store } from '../../storage/store.js';
 import type { LogEvent } from './ingest.js';
-import { appendEvents } from './ingest.js';
+import { appendToStreams, type StreamAppend } from './ingest.js';
 import { ensureLogsSchema } from './storage/migrations.js';
 import { logsSql } from './storage/sql.js';
 import type { GroupRow, StreamRow } from './storage/sql.js';
@@ -35,6 +35,17 @@ export interface LogAppend {
   group: string;
   stream: string;
   events: readonly LogEvent[];
+}
+
+/** The batches with one entry per stream (a stream named twice gets its events together). */
+function byStream(batches: readonly LogAppend[]): LogAppend[] {
+  const out = new Map<string, LogAppend>();
+  for (const b of batches) {
+    const key = `${b.account}\u0000${b.region}\u0000${b.group}\u0000${b.stream}`;
+    const seen = out.get(key);
+    out.set(key, seen ? { ...seen, events: [...seen.events, ...b.events] } : b);
+  }
+  return [...out.values()];
 }
 
 const inOrder = (events: readonly LogEvent[]): readonly LogEvent[] =>
@@ -72,16 +83,17 @@ export function logsPort(deps: LogsPortDeps): LogsPort {
     await ensureLogsSchema(store);
     await store.transaction(async (tx) => {
       const groups = new Map<string, GroupRow>();
-      const now = clock.now();
-      for (const b of batches) {
+      const appends: StreamAppend[] = [];
+      for (const b of byStream(batches)) {
         const key = `${b.account}\u0000${b.region}\u0000${b.group}`;
         let g = groups.get(key);
         if (!g) {
           g = await group(tx, b.account, b.region, b.group);
           groups.set(key, g);
         }
-        await appendEvents(tx, g, await stream(tx, g, b.stream), inOrder(b.events), now);
+        appends.push({ group: g, stream: await stream(tx, g, b.stream), events: inOrder(b.events) });
       }
+      await appendToStreams(tx, appends, clock.now());
     });
   };
   return {
