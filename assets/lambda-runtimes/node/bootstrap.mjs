@@ -275,7 +275,13 @@ function openBlockingChannel(fd) {
         write({ t: 'next' }, EMPTY);
         const t0 = Date.now();
         const frame = readFrame();
-        if (Date.now() - t0 >= 50) await new Promise((resolve) => setImmediate(resolve));
+        if (Date.now() - t0 >= 50) {
+          // A timer, then an immediate: the timer fires in a timers phase that reads the clock
+          // afresh and runs every timer due by then (the function's too, whatever their lists'
+          // order), and the immediate runs once that phase is over.
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
         return frame;
       } catch (err) {
         closed = true;

@@ -93,7 +93,7 @@ afterEach(async () => {
   channel?.close();
   await api?.close();
   listenerServer?.close();
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const event = (requestId: string) => ({
@@ -235,7 +235,7 @@ exports.handler = async (e) => ({ atLoad: atLoad ?? null, now: process.env._OVER
   it('Node.js: the environment sleeps between invocations, and a thawed one sees what came due first', async () => {
     // The runtime blocks in read(2) on the channel between events, as a frozen Lambda environment:
     // a 10 ms interval does not tick while no invocation runs. After a long sleep the event loop
-    // gets one turn before the handler (a timer that came due, a socket the server closed).
+    // runs before the handler (a timer that came due, a socket the server closed).
     const { env } = await environment(provider, {
       'index.js': `let ticks = 0;
 let due = false;
