@@ -73,13 +73,7 @@ try {
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   await T.createFunction(overcast.url, 'hello');
-  const hello = await client.send(
-    new CreateApiCommand({
-      Name: 'hello',
-      ProtocolType: 'HTTP',
-      Target: 'arn:aws:lambda:us-east-1:000000000000:function:hello',
-    }),
-  );
+  const helloPath = await T.createHttpApi(overcast.url, 'hello');
   const proxy = await client.send(new CreateApiCommand({ Name: 'proxy', ProtocolType: 'HTTP' }));
   const i = await client.send(
     new CreateIntegrationCommand({
@@ -120,14 +114,18 @@ try {
   const mockCheck = await T.request(overcast.url + mockPath);
   if (mockCheck.status !== 200 || mockCheck.body !== 'hello')
     throw new Error(`REST API MOCK check: HTTP ${mockCheck.status} ${mockCheck.body.slice(0, 200)}`);
-  const helloPath = `/_aws/execute-api/${hello.ApiId}/`;
   for (let n = 0; n < 50; n++) {
     const r = await T.request(overcast.url + helloPath);
     if (r.status === 200 && r.body === 'hello') break;
     await new Promise((res) => setTimeout(res, 200));
   }
   results.push(
-    ...(await measure('Overcast HTTP API → Lambda', overcast.url, [{ method: 'GET', path: helloPath }], lambdaWarmupSec)),
+    ...(await measure(
+      'Overcast HTTP API → Lambda',
+      overcast.url,
+      [{ method: 'GET', path: helloPath }],
+      lambdaWarmupSec,
+    )),
   );
   results.push(...(await measure('bare node:http (direct)', bareUrl, [{ method: 'GET', path: '/' }])));
   results.push(...(await measure('Overcast REST API → MOCK', overcast.url, [{ method: 'GET', path: mockPath }])));

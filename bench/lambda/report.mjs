@@ -17,12 +17,12 @@ const fmtRatio = (r) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '-');
 const PEERS = ['sls', 'arc'];
 const OC = ['overcast-httpapi', 'overcast-invoke', 'overcast-url'];
 /** Overcast's ways in: [table label, short name]. */
-const OC_NAMES = {
+export const OC_NAMES = {
   'overcast-httpapi': ['Overcast (HTTP API → Lambda)', 'HTTP API'],
   'overcast-invoke': ['Overcast (Invoke API)', 'Invoke API'],
   'overcast-url': ['Overcast (function URL)', 'function URL'],
 };
-const short = (n) => OC_NAMES[n]?.[1] ?? n;
+export const short = (n) => OC_NAMES[n]?.[1] ?? n;
 
 function table(header, rows, markdown) {
   if (markdown) {

@@ -131,7 +131,7 @@ async function main() {
   ensureDeps();
   const T = await import('./targets.mjs');
   const L = await import('./load.mjs');
-  const { renderText, renderMarkdown } = await import('./report.mjs');
+  const { renderText, renderMarkdown, OC_NAMES, short } = await import('./report.mjs');
   const generator = opts.generator ?? (L.hasWrk() ? 'wrk' : 'autocannon');
   if (generator === 'wrk' && !L.hasWrk())
     throw new Error('--generator wrk: /usr/bin/wrk not found (apt-get install wrk)');
@@ -207,9 +207,7 @@ async function main() {
       const inServer = Math.max(opts.coldRuns + 2, 1);
       for (const via of ['httpapi', 'invoke', 'url']) {
         if (!want(`overcast-${via}`) || opts.coldRuns === 0) continue;
-        log(
-          `Overcast: deploy -> first response via ${{ httpapi: 'HTTP API', url: 'function URL', invoke: 'Invoke' }[via]} x${inServer} (new function each) ...`,
-        );
+        log(`Overcast: deploy -> first response via ${short(`overcast-${via}`)} x${inServer} (new function each) ...`);
         const samples = [];
         for (let i = 0; i < inServer; i++) samples.push(await T.overcastColdInServer(server, `cold-${via}-${i}`, via));
         for (let i = 0; i < inServer; i++) await T.deleteFunction(server.url, `cold-${via}-${i}`);
@@ -220,7 +218,7 @@ async function main() {
       if (want('overcast-httpapi')) {
         targets.push({
           name: 'overcast-httpapi',
-          label: 'Overcast (HTTP API → Lambda)',
+          label: OC_NAMES['overcast-httpapi'][0],
           url: server.url,
           variants: [{ method: 'GET', path: await T.createHttpApi(server.url, 'hello'), headers: {} }],
           check: (r) => r.status === 200 && r.body === 'hello',
@@ -229,7 +227,7 @@ async function main() {
       if (want('overcast-invoke')) {
         targets.push({
           name: 'overcast-invoke',
-          label: 'Overcast (Invoke API)',
+          label: OC_NAMES['overcast-invoke'][0],
           url: server.url,
           variants: [await T.signLambda(server.url, 'POST', T.invokePath('hello'), T.INVOKE_PAYLOAD)],
           check: (r) => r.status === 200 && /"body":"hello"/.test(r.body),
@@ -238,7 +236,7 @@ async function main() {
       if (want('overcast-url')) {
         targets.push({
           name: 'overcast-url',
-          label: 'Overcast (function URL)',
+          label: OC_NAMES['overcast-url'][0],
           url: server.url,
           variants: [{ method: 'GET', path: urlPath, headers: {} }],
           check: (r) => r.status === 200 && r.body === 'hello',

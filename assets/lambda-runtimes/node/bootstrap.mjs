@@ -138,6 +138,18 @@ function request(method, urlPath, body, headers = {}) {
   });
 }
 
+/** One frame of the channel: u32 header length, u32 body length (big-endian), JSON header, body. */
+function encodeFrame(header, body) {
+  const h = Buffer.from(JSON.stringify(header));
+  const b = typeof body === 'string' ? Buffer.from(body) : body;
+  const frame = Buffer.allocUnsafe(8 + h.length + b.length);
+  frame.writeUInt32BE(h.length, 0);
+  frame.writeUInt32BE(b.length, 4);
+  h.copy(frame, 8);
+  b.copy(frame, 8 + h.length);
+  return frame;
+}
+
 /**
  * The framed channel: u32 header length, u32 body length, JSON header, body. Posts are not
  * acknowledged; `next` is answered by an event (or by what GET /next would have refused with).
@@ -195,12 +207,7 @@ function openChannel(fd) {
   const gone = () => Promise.reject(new Error('The Runtime API channel closed'));
   const write = (header, body) =>
     new Promise((resolve, reject) => {
-      const h = Buffer.from(JSON.stringify(header));
-      const b = typeof body === 'string' ? Buffer.from(body) : body;
-      const prefix = Buffer.allocUnsafe(8);
-      prefix.writeUInt32BE(h.length, 0);
-      prefix.writeUInt32BE(b.length, 4);
-      socket.write(Buffer.concat([prefix, h, b]), (err) => (err ? reject(err) : resolve({ status: 202 })));
+      socket.write(encodeFrame(header, body), (err) => (err ? reject(err) : resolve({ status: 202 })));
     });
   return {
     next() {
@@ -239,10 +246,7 @@ function openBlockingChannel(fd) {
     }
     while (end - start < need) {
       const n = readSync(fd, buf, end, buf.length - end, null);
-      if (n === 0) {
-        closed = true;
-        throw new Error('The Runtime API channel closed');
-      }
+      if (n === 0) throw new Error('The Runtime API channel closed');
       end += n;
     }
   };
@@ -258,13 +262,7 @@ function openBlockingChannel(fd) {
     return { status: f.t === 'event' ? 200 : f.status, headers: f.h ?? {}, body };
   };
   const write = (header, body) => {
-    const h = Buffer.from(JSON.stringify(header));
-    const b = typeof body === 'string' ? Buffer.from(body) : body;
-    const frame = Buffer.allocUnsafe(8 + h.length + b.length);
-    frame.writeUInt32BE(h.length, 0);
-    frame.writeUInt32BE(b.length, 4);
-    h.copy(frame, 8);
-    b.copy(frame, 8 + h.length);
+    const frame = encodeFrame(header, body);
     for (let off = 0; off < frame.length; ) off += writeSync(fd, frame, off, frame.length - off);
   };
   const gone = () => Promise.reject(new Error('The Runtime API channel closed'));

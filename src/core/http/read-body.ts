@@ -12,6 +12,37 @@ const tooLarge = (limit: number) =>
     namespace: 'com.amazon.coral.service',
   });
 
+/**
+ * Read a request body as sent (no content decoding) for an HTTP data plane that answers its own
+ * 413: undefined once it is over `limit` (declared or counted).
+ */
+export function readBodyWithin(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    req.resume();
+    return Promise.resolve(undefined);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      if (over) return;
+      size += c.length;
+      if (size > limit) {
+        over = true;
+        resolve(undefined);
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (!over) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
+}
+
 /** Read a whole request body, decoding gzip/deflate content encodings. */
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const encoding = req.headers['content-encoding']?.toLowerCase();

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import type { RequestHead } from '../../../core/http/mount.js';
 import { writeWhole } from '../../../core/http/mount.js';
+import { readBodyWithin } from '../../../core/http/read-body.js';
 import type { HttpRequest, WholeResponse } from '../../../core/http/types.js';
 import type { ApiState, Doc } from '../control/store.js';
 import type { Snapshot } from '../control/deploy.js';
@@ -58,35 +59,13 @@ export function snapshotOf(state: ApiState, stage: Doc): { id: string; snap: Sna
   return id && snap ? { id, snap } : undefined;
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) {
-    req.resume();
-    return Promise.resolve(undefined);
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
-      if (over) return;
-      size += c.length;
-      if (size > limit) {
-        over = true;
-        resolve(undefined);
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (!over) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-    });
-    req.on('error', reject);
-  });
+/** The caller's IP as API Gateway shows it (an IPv4-mapped IPv6 address as plain IPv4). */
+export function sourceIp(address: string | undefined): string {
+  return (address ?? '127.0.0.1').replace(/^::ffff:/, '');
 }
 
 export function sourceIpOf(req: IncomingMessage): string {
-  return (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  return sourceIp(req.socket.remoteAddress);
 }
 
 /** The HTTP API data plane: stage, CORS preflight, route, throttle, authorize, integrate, log. */
@@ -113,7 +92,7 @@ export class HttpGateway {
     req: IncomingMessage,
     res: ServerResponse,
   ): Promise<void> {
-    const body = await readBody(req, MAX_PAYLOAD);
+    const body = await readBodyWithin(req, MAX_PAYLOAD);
     const answer = await this.answer(state, rawPath, head, body, req.rawHeaders, sourceIpOf(req));
     writeWhole(res, head.method, answer);
   }
@@ -121,8 +100,7 @@ export class HttpGateway {
   /** The whole-request door (the core's fast path read the body). */
   respondWhole(state: ApiState, rawPath: string, head: RequestHead, request: HttpRequest): Promise<WholeResponse> {
     const body = request.body.length > MAX_PAYLOAD ? undefined : request.body;
-    const ip = (request.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-    return this.answer(state, rawPath, head, body, request.rawHeaders, ip);
+    return this.answer(state, rawPath, head, body, request.rawHeaders, sourceIp(request.remoteAddress));
   }
 
   /** The answer to one request whose body is read (`undefined`: over the payload limit). */
@@ -180,9 +158,7 @@ export class HttpGateway {
     let headers = answer.headers;
     if (cors && !(head.method === 'OPTIONS' && answer.status === 204 && answer.error === 'preflight'))
       headers = applyCors(cors, head.headers['origin'], headers);
-    const lines: [string, string][] = [];
-    for (const [k, v] of headers) lines.push([k, v]);
-    lines.push(['apigw-requestid', requestId]);
+    const lines: [string, string][] = [...headers, ['apigw-requestid', requestId]];
     const access = found?.stage['AccessLogSettings'] as Doc | undefined;
     if (access?.['DestinationArn'] && access['Format']) {
       const vars = contextVars(inc, answer, Date.now() - start, integrationLatency, auth);

@@ -53,16 +53,6 @@ function writable(path: string): boolean {
   }
 }
 
-// cgroupfs reads are answered from kernel memory: read synchronously (cheap; on every invoke).
-async function readInt(path: string): Promise<number | undefined> {
-  try {
-    const n = Number(readFileSync(path, 'utf8').trim());
-    return Number.isFinite(n) ? n : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 async function readPids(file: string): Promise<number[]> {
   try {
     return (await readFile(file, 'utf8'))
@@ -276,13 +266,15 @@ class V2Factory extends CgroupFactory {
     const procs = join(dir, 'cgroup.procs');
     let peakSeen = 0;
     const peak = new PinnedFile(join(dir, 'memory.peak'), 64);
+    // Kernels without memory.peak: the highest memory.current seen after an invocation.
+    const current = new PinnedFile(join(dir, 'memory.current'), 64);
     return {
       procsFiles: [procs],
       allow: (uid, gid) => chown(procs, uid, gid),
       peakBytes: async () => {
         const bytes = peak.int();
         if (bytes !== undefined) return bytes;
-        const cur = (await readInt(join(dir, 'memory.current'))) ?? 0;
+        const cur = current.int() ?? 0;
         peakSeen = Math.max(peakSeen, cur);
         return peakSeen;
       },
@@ -301,6 +293,7 @@ class V2Factory extends CgroupFactory {
       },
       remove: async () => {
         peak.close();
+        current.close();
         await writeFile(join(dir, 'cgroup.kill'), '1').catch(() => undefined);
         await killLoop([procs]);
         await removeDir(dir);

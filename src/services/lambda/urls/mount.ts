@@ -1,8 +1,9 @@
 import { createReadStream, existsSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { HttpMount, RequestHead } from '../../../core/http/mount.js';
 import { writeWhole } from '../../../core/http/mount.js';
+import { readBodyWithin } from '../../../core/http/read-body.js';
 import { AwsError } from '../../../core/errors/aws-error.js';
 import type { WholeResponse } from '../../../core/http/types.js';
 import type { LambdaContext } from '../context.js';
@@ -13,19 +14,6 @@ import { functionUrlEvent, inferResponse } from './event.js';
 const HOST = /^([a-z0-9]{32})\.lambda-url\.([a-z0-9-]+)\.localhost$/;
 const PATH = /^\/_aws\/lambda-url\/([a-z0-9]{32})(\/.*)?$/;
 const CODE = /^\/_overcast\/lambda\/code\/([a-f0-9]{64})\.zip$/;
-
-function readAll(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= limit) chunks.push(c);
-    });
-    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | string): void {
   res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
@@ -48,7 +36,7 @@ export function lambdaMount(lc: LambdaContext): HttpMount {
         createReadStream(file).pipe(res);
         return;
       }
-      const answer = await urlAnswer(lc, head, () => readAll(req, SYNC_PAYLOAD_LIMIT), req.socket.remoteAddress);
+      const answer = await urlAnswer(lc, head, () => readBodyWithin(req, SYNC_PAYLOAD_LIMIT), req.socket.remoteAddress);
       writeWhole(res, head.method, answer);
     },
     // Function URLs answer whole buffers: the fast path may read the request for them.
