@@ -3,7 +3,7 @@
 // request in flight each. Requests are { method, path, headers, body }, built (and, for Overcast's
 // Invoke API, SigV4-signed) once up front.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,39 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(HERE, 'package.json'));
 export const WRK = '/usr/bin/wrk';
 export const hasWrk = () => existsSync(WRK);
+
+/** Busy share of all CPUs over `ms` (from /proc/stat; undefined where there is none). */
+async function cpuBusy(ms) {
+  const read = () => {
+    try {
+      const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+      return { idle: f[3] + (f[4] ?? 0), total: f.reduce((a, b) => a + b, 0) };
+    } catch {
+      return undefined;
+    }
+  };
+  const a = read();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = read();
+  if (!a || !b || b.total === a.total) return undefined;
+  return 1 - (b.idle - a.idle) / (b.total - a.total);
+}
+
+/**
+ * Waits until the machine is quiet (under `threshold` busy over a 250 ms window) or `maxMs` passed,
+ * so that work a system left behind (a peer still draining queued requests in processes it spawned,
+ * a garbage collection) is not measured against the next one. Resolves the ms waited and the last
+ * busy share seen.
+ */
+export async function waitQuiet({ threshold = 0.15, maxMs = 15_000 } = {}) {
+  const t0 = Date.now();
+  let busy;
+  do {
+    busy = await cpuBusy(250);
+    if (busy === undefined || busy < threshold) break;
+  } while (Date.now() - t0 < maxMs);
+  return { waitedMs: Date.now() - t0, busy };
+}
 
 function requestFile(variants) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'overcast-wrk-'));

@@ -7,7 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { format } from 'node:util';
 import path from 'node:path';
-import { existsSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, readSync, writeSync, writevSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
@@ -261,16 +261,38 @@ function openBlockingChannel(fd) {
     if (start === end) start = end = 0;
     return { status: f.t === 'event' ? 200 : f.status, headers: f.h ?? {}, body };
   };
-  const write = (header, body) => {
-    const frame = encodeFrame(header, body);
-    for (let off = 0; off < frame.length; ) off += writeSync(fd, frame, off, frame.length - off);
+  const writeAll = (frames) => {
+    let total = 0;
+    for (const f of frames) total += f.length;
+    const n = frames.length === 1 ? writeSync(fd, frames[0]) : writevSync(fd, frames);
+    if (n === total) return;
+    const rest = Buffer.concat(frames).subarray(n);
+    for (let off = 0; off < rest.length; ) off += writeSync(fd, rest, off, rest.length - off);
   };
+  // A posted result is held until the `next` that follows it in the same turn, and both go in one
+  // write (one wake-up of the server instead of two); a tick later, or at exit, it goes alone.
+  let held;
+  const flushHeld = () => {
+    if (!held) return;
+    const frame = held;
+    held = undefined;
+    try {
+      writeAll([frame]);
+    } catch {
+      closed = true;
+    }
+  };
+  process.on('exit', flushHeld);
   const gone = () => Promise.reject(new Error('The Runtime API channel closed'));
   return {
     async next() {
       if (closed) return gone();
       try {
-        write({ t: 'next' }, EMPTY);
+        if (held) {
+          const frame = held;
+          held = undefined;
+          writeAll([frame, NEXT_FRAME]);
+        } else writeAll([NEXT_FRAME]);
         const t0 = Date.now();
         const frame = readFrame();
         if (Date.now() - t0 >= 50) {
@@ -288,18 +310,16 @@ function openBlockingChannel(fd) {
     },
     post(header, body) {
       if (closed) return gone();
-      try {
-        write(header, body);
-        return Promise.resolve({ status: 202 });
-      } catch (err) {
-        closed = true;
-        return Promise.reject(err);
-      }
+      flushHeld();
+      held = encodeFrame(header, body);
+      process.nextTick(flushHeld);
+      return Promise.resolve({ status: 202 });
     },
   };
 }
 
 const EMPTY = Buffer.alloc(0);
+const NEXT_FRAME = encodeFrame({ t: 'next' }, EMPTY);
 
 function openRuntimeChannel(fd) {
   let nonBlocking = false;

@@ -203,6 +203,40 @@ describe('Node.js runtime: handlers', () => {
     await env.destroy();
   });
 
+  it("reports the environment's peak memory: it rises with what the handler keeps and never falls", async () => {
+    const { env } = await environment(
+      provider,
+      {
+        'index.js': `const kept = [];
+          exports.handler = async (event) => {
+            // Touch every page so it is resident (and charged), then keep or drop it.
+            const now = [];
+            for (let i = 0; i < event.mb; i++) now.push(Buffer.alloc(1 << 20, 1));
+            if (event.keep) kept.push(...now);
+            else { now.length = 0; global.gc(); }
+            return kept.length;
+          };`,
+      },
+      { memoryMb: 512 },
+    );
+    const used = async (mb: number, keep: boolean) => {
+      const r = await env.invoke(invocation({ mb, keep }));
+      expect(r.status).toBe('success');
+      return r.maxMemoryUsedMb;
+    };
+    const base = await used(0, false);
+    expect(await used(0, false)).toBe(base);
+    const grown = await used(120, true);
+    expect(grown).toBeGreaterThanOrEqual(base + 100);
+    // Nothing new allocated: the peak stands (read from statm alone when the cgroup's peak held).
+    expect(await used(0, false)).toBe(grown);
+    // A spike freed (and collected) before the answer still raises the peak.
+    const spiked = await used(150, false);
+    expect(spiked).toBeGreaterThanOrEqual(grown + 100);
+    expect(await used(0, false)).toBe(spiked);
+    await env.destroy();
+  });
+
   it('reports handler errors as {errorType, errorMessage, trace}', async () => {
     const { env } = await environment(provider, {
       'index.js': `class MyError extends Error { constructor(m) { super(m); this.name = 'MyError'; } }

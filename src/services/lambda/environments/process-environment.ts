@@ -58,6 +58,7 @@ export class ProcessEnvironment extends CycleEnvironment<ProcessExit> {
 
   private oomSuspected = false;
   private peakBytes = 0;
+  private cgroupPeak = -1;
   private peakRss: PeakRssReader | undefined;
   private watchdog: NodeJS.Timeout | undefined;
 
@@ -177,10 +178,17 @@ export class ProcessEnvironment extends CycleEnvironment<ProcessExit> {
     // The cgroup's peak counts only pages charged to it (shared, already-cached pages of the
     // interpreter are not); the runtime's own peak RSS (VmHWM) counts them, as Lambda's figure does.
     let bytes = this.peakBytes;
-    if (this.cgroup) bytes = Math.max(bytes, (await this.cgroup.peakBytes()) ?? 0);
+    // Without a cgroup, or when its peak moved, the process's own peak is read afresh.
+    let grew = true;
+    if (this.cgroup) {
+      const peak = (await this.cgroup.peakBytes()) ?? 0;
+      grew = peak !== this.cgroupPeak;
+      this.cgroupPeak = peak;
+      bytes = Math.max(bytes, peak);
+    }
     if (this.child?.pid && this.cycle.alive && !this.cycle.exit) {
       this.peakRss ??= new PeakRssReader(this.child.pid);
-      bytes = Math.max(bytes, this.peakRss.read());
+      bytes = Math.max(bytes, this.peakRss.read(grew));
     }
     this.peakBytes = bytes;
     const mb = Math.round(bytes / MIB);
