@@ -49,6 +49,20 @@ describe('Node.js runtime: failures', () => {
     await env.destroy();
   });
 
+  it('a result given just before process.exit in the same turn is still delivered', async () => {
+    const { env } = await environment(provider, {
+      'index.js': `exports.handler = (event, context, callback) => {
+          context.callbackWaitsForEmptyEventLoop = false;
+          callback(null, { done: true });
+          process.exit(0);
+        };`,
+    });
+    const r = await env.invoke(invocation({}));
+    expect(r.status).toBe('success');
+    expect(json(r)).toEqual({ done: true });
+    await env.destroy();
+  });
+
   it('times out at the deadline, kills the environment and reports Status: timeout', async () => {
     const { env, logs } = await environment(
       provider,
