@@ -49,11 +49,7 @@ async function measure(label, url, variants, warmupSec = Math.min(3, durationSec
   await runLoad(url, variants, { connections: Math.max(...concurrency), durationSec: warmupSec });
   const rows = [];
   for (const c of concurrency) {
-    const quiet = await L.waitQuiet();
-    if (quiet.waitedMs > 1000 || (quiet.busy ?? 0) >= 0.15)
-      log(
-        `waited ${(quiet.waitedMs / 1000).toFixed(1)} s for a quiet machine (${Math.round((quiet.busy ?? 0) * 100)} % busy)`,
-      );
+    await L.waitQuiet(log);
     const r = await runLoad(url, variants, { connections: c, durationSec });
     rows.push({ label, c, rps: r.rps, p50: r.p50ms, p99: r.p99ms, errors: r.socketErrors ?? 0, non2xx: r.non2xx ?? 0 });
     log(

@@ -34,17 +34,20 @@ async function cpuBusy(ms) {
 /**
  * Waits until the machine is quiet (under `threshold` busy over a 250 ms window) or `maxMs` passed,
  * so that work a system left behind (a peer still draining queued requests in processes it spawned,
- * a garbage collection) is not measured against the next one. Resolves the ms waited and the last
- * busy share seen.
+ * a garbage collection) is not measured against the next one. Tells `log` when it had to wait
+ * (or gave up); resolves the ms waited and the last busy share seen.
  */
-export async function waitQuiet({ threshold = 0.15, maxMs = 15_000 } = {}) {
+export async function waitQuiet(log, { threshold = 0.15, maxMs = 15_000 } = {}) {
   const t0 = Date.now();
   let busy;
   do {
     busy = await cpuBusy(250);
     if (busy === undefined || busy < threshold) break;
   } while (Date.now() - t0 < maxMs);
-  return { waitedMs: Date.now() - t0, busy };
+  const waitedMs = Date.now() - t0;
+  if (waitedMs > 1000 || (busy ?? 0) >= threshold)
+    log(`waited ${(waitedMs / 1000).toFixed(1)} s for a quiet machine (${Math.round((busy ?? 0) * 100)} % busy)`);
+  return { waitedMs, busy };
 }
 
 function requestFile(variants) {

@@ -290,11 +290,7 @@ async function main() {
     const order = ready.map((_, i) => ready[(i + rep) % ready.length]);
     for (const t of order) {
       for (const c of opts.concurrency) {
-        const quiet = await L.waitQuiet();
-        if (quiet.waitedMs > 1000 || (quiet.busy ?? 0) >= 0.15)
-          log(
-            `waited ${(quiet.waitedMs / 1000).toFixed(1)} s for a quiet machine (${Math.round((quiet.busy ?? 0) * 100)} % busy)`,
-          );
+        await L.waitQuiet(log);
         const r = await runLoad(t.url, t.variants, { connections: c, durationSec: opts.durationSec });
         results.warm[t.name].runs[c].push(r);
         log(

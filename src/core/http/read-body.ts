@@ -13,6 +13,36 @@ const tooLarge = (limit: number) =>
   });
 
 /**
+ * Collect a stream's bytes: undefined once they pass `limit` (the rest is read and dropped);
+ * rejects with the stream's error.
+ */
+function collectWithin(stream: Readable, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    stream.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > limit) {
+        settled = true;
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.on('end', () => {
+      if (!settled) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    });
+    stream.on('error', (err) => {
+      if (settled) return;
+      settled = true;
+      reject(err);
+    });
+  });
+}
+
+/**
  * Read a request body as sent (no content decoding) for an HTTP data plane that answers its own
  * 413: undefined once it is over `limit` (declared or counted).
  */
@@ -22,25 +52,7 @@ export function readBodyWithin(req: IncomingMessage, limit: number): Promise<Buf
     req.resume();
     return Promise.resolve(undefined);
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
-      if (over) return;
-      size += c.length;
-      if (size > limit) {
-        over = true;
-        resolve(undefined);
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (!over) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-    });
-    req.on('error', reject);
-  });
+  return collectWithin(req, limit);
 }
 
 /** Read a whole request body, decoding gzip/deflate content encodings. */
@@ -54,31 +66,15 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
   let stream: Readable = req;
   if (encoding === 'gzip') stream = req.pipe(createGunzip());
   else if (encoding === 'deflate') stream = req.pipe(createInflate());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    stream.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > limit) {
-        failed = true;
-        reject(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    stream.on('end', () => {
-      if (!failed) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-    });
-    stream.on('error', () => {
-      if (failed) return;
-      failed = true;
-      reject(
-        new AwsError('SerializationException', 'Could not decode request body', {
-          namespace: 'com.amazon.coral.service',
-        }),
-      );
-    });
-  });
+  return collectWithin(stream, limit).then(
+    (body) => {
+      if (body === undefined) throw tooLarge(limit);
+      return body;
+    },
+    () => {
+      throw new AwsError('SerializationException', 'Could not decode request body', {
+        namespace: 'com.amazon.coral.service',
+      });
+    },
+  );
 }
