@@ -1,5 +1,6 @@
 -- Cycles through pre-signed requests read from a file (args[1]) and prints a JSON summary.
--- File format per request: "H <n>" then n "name: value" lines, then "B <len>", the body and a newline.
+-- File format per request: an optional "R <method> <path>" line (default POST /), "H <n>" then n
+-- "name: value" lines, then "B <len>", the body and a newline.
 local requests = {}
 local idx = 0
 
@@ -8,6 +9,12 @@ function init(args)
   while true do
     local line = f:read("*l")
     if not line then break end
+    local method, path = "POST", "/"
+    local m, p = line:match("^R (%S+) (%S+)$")
+    if m then
+      method, path = m, p
+      line = f:read("*l")
+    end
     local n = tonumber(line:match("^H (%d+)"))
     local headers = {}
     for _ = 1, n do
@@ -18,7 +25,8 @@ function init(args)
     local blen = tonumber(f:read("*l"):match("^B (%d+)"))
     local body = f:read(blen)
     f:read("*l")
-    requests[#requests + 1] = wrk.format("POST", "/", headers, body)
+    if blen == 0 then body = nil end
+    requests[#requests + 1] = wrk.format(method, path, headers, body)
   end
   f:close()
   -- Each wrk thread starts at a different offset.

@@ -1,6 +1,7 @@
 // Load with wrk (C, one thread): the generator takes far less CPU than a Node one, so on a
 // 2-core machine more of the second core is left to the server under test. Same pre-signed
-// requests as the autocannon path.
+// requests as the autocannon path. A variant is { headers, body } (POST /) or also has `method`
+// and `path`; `body` is a string or a Buffer (bench:s3 sends 8 MiB ones).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,21 +17,38 @@ function requestFile(variants) {
   const file = path.join(dir, 'requests.txt');
   const parts = [];
   for (const v of variants) {
+    if (v.method) parts.push(`R ${v.method} ${v.path}\n`);
     // wrk adds Host and Content-Length itself unless `Host` (capitalised) is given: name it so, or a
     // strict server (DynamoDB Local's Jetty) sees two Host headers and answers 400.
     const headers = Object.entries(v.headers)
       .filter(([k]) => k.toLowerCase() !== 'content-length')
       .map(([k, val]) => [k.toLowerCase() === 'host' ? 'Host' : k, val]);
-    parts.push(`H ${headers.length}\n${headers.map(([k, val]) => `${k}: ${val}`).join('\n')}\nB ${Buffer.byteLength(v.body)}\n${v.body}\n`);
+    const body = v.body ?? '';
+    parts.push(
+      `H ${headers.length}\n${headers.map(([k, val]) => `${k}: ${val}`).join('\n')}\nB ${Buffer.byteLength(body)}\n`,
+      body,
+      '\n',
+    );
   }
-  writeFileSync(file, parts.join(''));
+  writeFileSync(file, Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))));
   return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Closed-loop load with wrk: `connections` connections, one request in flight each. */
 export function runLoadWrk(baseUrl, variants, { connections, durationSec }) {
   const { file, cleanup } = requestFile(variants);
-  const args = ['-t1', `-c${connections}`, `-d${durationSec}s`, '--timeout', '10s', '-s', path.join(HERE, 'wrk.lua'), baseUrl, '--', file];
+  const args = [
+    '-t1',
+    `-c${connections}`,
+    `-d${durationSec}s`,
+    '--timeout',
+    '10s',
+    '-s',
+    path.join(HERE, 'wrk.lua'),
+    baseUrl,
+    '--',
+    file,
+  ];
   return new Promise((resolve, reject) => {
     execFile(WRK, args, { timeout: (durationSec + 30) * 1000 }, (err, stdout) => {
       cleanup();
@@ -50,7 +68,9 @@ export function runLoadWrk(baseUrl, variants, { connections, durationSec }) {
         socketErrors,
         timeouts: s.timeouts,
         statusCounts: {},
-        errorSamples: s.status_errors ? ['(wrk counts non-2xx responses but keeps no bodies; rerun with --generator autocannon to see them)'] : [],
+        errorSamples: s.status_errors
+          ? ['(wrk counts non-2xx responses but keeps no bodies; rerun with --generator autocannon to see them)']
+          : [],
         rps: ok / seconds,
         p50ms: s.p50_us / 1000,
         p99ms: s.p99_us / 1000,

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Side-by-side S3 benchmark: Overcast (objects on disk, metadata in SQLite, durable) vs s3rver
-// (npm; objects and metadata as files), each in its own process, driven by raw HTTP with
-// keep-alive connections and a minimal SigV4 signer (so the client costs little and the servers are
-// what is measured; rounds alternate between the servers). Phases: PUT and GET of 4 KB objects, PUT and GET of 8 MB objects, and a
-// full ListObjectsV2 of a 10,000-key bucket (10 pages of 1,000).
-// Usage: npm run bench:s3 -- [--small N] [--large N] [--concurrency C] [--json]
+// (npm; objects and metadata as files), each in its own process. PUT and GET of 4 KB and 8 MB
+// objects are driven by wrk (C, pre-signed requests; `apt-get install wrk`) for `--seconds` each
+// when /usr/bin/wrk exists, else (or with `--generator node`) by raw node:http keep-alive requests
+// with a minimal SigV4 signer; a full ListObjectsV2 of a 10,000-key bucket (10 pages of 1,000,
+// following continuation tokens) always by the node client. Rounds alternate between the servers.
+// Usage: npm run bench:s3 -- [--generator wrk|node] [--seconds S] [--small N] [--large N] [--concurrency C] [--json]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash, createHmac } from 'node:crypto';
@@ -13,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { hasWrk, runLoadWrk } from '../dynamodb/wrk.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -23,6 +25,8 @@ const { values } = parseArgs({
     keys: { type: 'string', default: '10000' },
     concurrency: { type: 'string', default: '16' },
     rounds: { type: 'string', default: '3' },
+    generator: { type: 'string', default: hasWrk() ? 'wrk' : 'node' },
+    seconds: { type: 'string', default: '4' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -31,6 +35,11 @@ const LARGE = Number(values.large);
 const KEYS = Number(values.keys);
 const C = Number(values.concurrency);
 const ROUNDS = Number(values.rounds);
+const WRK = values.generator === 'wrk';
+const SECONDS = Number(values.seconds);
+if (!WRK && values.generator !== 'node') throw new Error(`--generator must be wrk or node, not ${values.generator}`);
+if (!WRK)
+  console.error('bench:s3: /usr/bin/wrk not found (apt-get install wrk): using the node:http client for every phase');
 const log = (...a) => console.error(...a);
 
 if (!existsSync(path.join(HERE, 'node_modules/s3rver'))) {
@@ -187,6 +196,54 @@ async function prepare(target) {
   s3.destroy();
 }
 
+/**
+ * A phase under wrk: `variants` requests cycled by `connections` connections for SECONDS;
+ * returns requests per second (every answer must be a 2xx).
+ */
+async function wrkPhase(endpoint, connections, variants) {
+  const host = new URL(endpoint).host;
+  const signed = variants.map(({ method, path, body }) => ({
+    method,
+    path,
+    headers: { Host: host, ...sign(method, host, path) },
+    body,
+  }));
+  const r = await runLoadWrk(endpoint, signed, { connections, durationSec: SECONDS });
+  if (r.non2xx || r.socketErrors) throw new Error(`wrk: ${r.non2xx} non-2xx answers, ${r.socketErrors} socket errors`);
+  return r.rps;
+}
+const keys = (n, prefix) => Array.from({ length: n }, (_, i) => `${prefix}/${i}`);
+
+/** The phases under wrk, each run against one target; returns the rate. */
+const WRK_PHASES = {
+  'PUT 4 KB (ops/s)': (t, round) =>
+    wrkPhase(
+      t.endpoint,
+      C,
+      keys(200, `/bench/small/${round}`).map((path) => ({ method: 'PUT', path, body: small })),
+    ),
+  'GET 4 KB (ops/s)': (t, round) =>
+    wrkPhase(
+      t.endpoint,
+      C,
+      keys(200, `/bench/small/${round}`).map((path) => ({ method: 'GET', path })),
+    ),
+  'PUT 8 MB (MB/s)': async (t, round) =>
+    8 *
+    (await wrkPhase(
+      t.endpoint,
+      Math.min(C, 4),
+      keys(4, `/bench/large/${round}`).map((path) => ({ method: 'PUT', path, body: large })),
+    )),
+  'GET 8 MB (MB/s)': async (t, round) =>
+    8 *
+    (await wrkPhase(
+      t.endpoint,
+      Math.min(C, 4),
+      keys(4, `/bench/large/${round}`).map((path) => ({ method: 'GET', path })),
+    )),
+};
+
 /** The phases, each run against one target; returns the rate. */
 const PHASES = {
   'PUT 4 KB (ops/s)': async (s3, round) =>
@@ -229,10 +286,11 @@ try {
   for (const t of targets) await prepare(t);
   // Rounds alternate between the two servers so a busy moment of the machine hits both alike; best of ROUNDS.
   for (const [metric, phase] of Object.entries(PHASES)) {
+    const viaWrk = WRK ? WRK_PHASES[metric] : undefined;
     for (let round = 0; round < ROUNDS; round++) {
       for (const t of round % 2 === 0 ? targets : [...targets].reverse()) {
         const s3 = client(t.endpoint);
-        const rate = await phase(s3, round);
+        const rate = viaWrk ? await viaWrk(t, round) : await phase(s3, round);
         s3.destroy();
         rows[t.name][metric] = Math.max(rows[t.name][metric] ?? 0, rate);
         (rounds[t.name][metric] ??= []).push(rate);
@@ -260,6 +318,8 @@ const summary = {
   keys: KEYS,
   concurrency: C,
   rounds: ROUNDS,
+  generator: values.generator,
+  seconds: WRK ? SECONDS : undefined,
   table,
   perRound: rounds,
 };
@@ -267,6 +327,9 @@ writeFileSync(path.join(HERE, 'last-run.json'), JSON.stringify(summary, null, 2)
 if (values.json) console.log(JSON.stringify(summary, null, 2));
 else {
   const pad = (s, n) => String(s).padEnd(n);
+  console.log(
+    `\nS3, best of ${ROUNDS} rounds; PUT/GET by ${WRK ? `wrk (${SECONDS} s per run)` : 'the node:http client'}, LIST by the node:http client`,
+  );
   console.log(`\n${pad('metric', 36)}${pad('overcast', 12)}${pad('s3rver', 12)}ratio`);
   for (const r of table)
     console.log(

@@ -186,5 +186,27 @@ describe('S3 checksums', () => {
     expect(mismatch.status).toBe(400);
     expect(mismatch.body.toString()).toContain('<Code>XAmzContentSHA256Mismatch</Code>');
     expect(await missing('sha-bad')).toBe('NotFound');
+
+    // Bodies over 1 MiB are hashed on a worker thread: the same checks hold there.
+    const big = Buffer.alloc(3 * 1024 * 1024 + 7);
+    for (let k = 0; k < big.length; k += 997) big[k] = k & 0xff;
+    const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+    const bigOk = await rawSend(server.endpoint, {
+      method: 'PUT',
+      path: '/sums/sha-big',
+      headers: { 'x-amz-content-sha256': sha(big) },
+      body: big,
+    });
+    expect(bigOk.status).toBe(200);
+    expect(bigOk.headers['etag']).toBe(`"${createHash('md5').update(big).digest('hex')}"`);
+    const bigBad = await rawSend(server.endpoint, {
+      method: 'PUT',
+      path: '/sums/sha-big-bad',
+      headers: { 'x-amz-content-sha256': sha('something else') },
+      body: big,
+    });
+    expect(bigBad.status).toBe(400);
+    expect(bigBad.body.toString()).toContain(`<S3ComputedContentSHA256>${sha(big)}</S3ComputedContentSHA256>`);
+    expect(await missing('sha-big-bad')).toBe('NotFound');
   });
 });

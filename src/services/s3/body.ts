@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Hash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -9,6 +8,8 @@ import { AwsChunkedDecoder } from './chunked.js';
 import { CHECKSUM_ALGORITHMS, DIGEST_BYTES, checksummer, isChecksumAlgorithm, upperName } from './checksums.js';
 import type { ChecksumAlgorithm, Checksummer } from './checksums.js';
 import { S3Error, s3Errors } from './errors.js';
+import { hashesHere } from './hash-thread.js';
+import type { BodyHashes, HashAlgorithm, HashThread } from './hash-thread.js';
 import type { Files } from './storage/files.js';
 
 /** Largest single PUT (5 GiB). */
@@ -109,14 +110,16 @@ function specOf(head: RequestHead, defaultAlgorithm: ChecksumAlgorithm | undefin
  * Receives a request body into a file: decodes aws-chunked, computes MD5 (the ETag), the declared
  * SHA-256 and flexible checksum as the bytes pass, and writes them in 1 MiB batches. The file is
  * committed to the data directory only when every digest holds; otherwise it is removed and the
- * S3 error thrown (BadDigest, XAmzContentSHA256Mismatch, IncompleteBody).
+ * S3 error thrown (BadDigest, XAmzContentSHA256Mismatch, IncompleteBody). A body that outgrows
+ * one batch has its MD5 and SHA-256 computed on `options.hashes` (a worker thread), each batch
+ * copied once into shared memory that both the file write and the worker read.
  */
 export async function receiveBody(
   head: RequestHead,
   req: IncomingMessage,
   caller: S3Caller,
   files: Files,
-  options: { defaultAlgorithm?: ChecksumAlgorithm; maxBytes?: number } = {},
+  options: { defaultAlgorithm?: ChecksumAlgorithm; maxBytes?: number; hashes?: HashThread } = {},
 ): Promise<ReceivedBody> {
   const spec = specOf(head, options.defaultAlgorithm);
   const maxBytes = options.maxBytes ?? MAX_PUT_BYTES;
@@ -126,8 +129,8 @@ export async function receiveBody(
       ? Number(head.headers['content-length'])
       : undefined;
   if (declared !== undefined && declared > maxBytes) throw s3Errors.entityTooLarge(declared, maxBytes);
-  const md5 = createHash('md5');
-  const sha: Hash | undefined = spec.sha256 ? createHash('sha256') : undefined;
+  const algorithms: HashAlgorithm[] = spec.sha256 ? ['md5', 'sha256'] : ['md5'];
+  let hashes: BodyHashes | undefined;
   const sum: Checksummer | undefined = spec.algorithm ? checksummer(spec.algorithm) : undefined;
   const decoder = spec.chunked ? new AwsChunkedDecoder(caller.chunkVerifier) : undefined;
   const tempPath = files.tempPath();
@@ -136,8 +139,6 @@ export async function receiveBody(
   let pendingBytes = 0;
   let size = 0;
   const take = (b: Buffer): void => {
-    md5.update(b);
-    sha?.update(b);
     sum?.update(b);
     pending.push(b);
     pendingBytes += b.length;
@@ -151,10 +152,21 @@ export async function receiveBody(
   const flush = (): void => {
     if (pendingBytes === 0) return;
     streamed = true;
-    const bufs = pending;
+    let bufs = pending;
     const bytes = pendingBytes;
     pending = [];
     pendingBytes = 0;
+    if (options.hashes) {
+      hashes ??= options.hashes.start(algorithms);
+      const shared = Buffer.from(new SharedArrayBuffer(bytes));
+      let at = 0;
+      for (const b of bufs) at += b.copy(shared, at);
+      bufs = [shared];
+      hashes.update(shared);
+    } else {
+      hashes ??= hashesHere(algorithms);
+      for (const b of bufs) hashes.update(b);
+    }
     inFlight += bytes;
     writing = writing.then(async () => {
       fh ??= await open(tempPath, 'w');
@@ -181,15 +193,24 @@ export async function receiveBody(
     // A body that fit in memory (under 1 MiB) is written once its digests hold, straight to its
     // final name; a larger one was streamed to a temporary file and is renamed.
     const inMemory = !streamed;
+    if (inMemory) {
+      hashes = hashesHere(algorithms);
+      for (const b of pending) hashes.update(b);
+    } else flush();
+    // The last digests are computed (on the worker) while the last batches reach the file.
+    const digesting = hashes!.digest();
+    hashes = undefined;
+    digesting.catch(() => undefined);
     if (!inMemory) {
-      flush();
       await writing;
       await fh!.close();
       fh = undefined;
     }
-    const md5Digest = md5.digest();
-    if (sha) {
-      const computed = sha.digest('hex');
+    const digests = await digesting;
+    const md5Digest = digests[0]!;
+    const shaDigest = digests[1];
+    if (shaDigest) {
+      const computed = shaDigest.toString('hex');
       if (computed !== spec.sha256) throw s3Errors.sha256Mismatch(spec.sha256!, computed);
     }
     if (spec.md5 && !spec.md5.equals(md5Digest)) throw s3Errors.badDigest();
@@ -220,6 +241,7 @@ export async function receiveBody(
     if (checksum) out.checksum = checksum;
     return out;
   } finally {
+    hashes?.abort();
     await writing.catch(() => undefined);
     if (fh) await fh.close().catch(() => undefined);
     if (!ok) await files.removeTemp(tempPath);

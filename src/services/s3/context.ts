@@ -5,6 +5,7 @@ import type { RequestHead } from '../../core/http/mount.js';
 import type { Logger } from '../../core/log.js';
 import type { OvercastConfig } from '../../config/schema.js';
 import type { S3Caller } from './auth.js';
+import type { HashThread } from './hash-thread.js';
 import type { Notifier } from './notifications.js';
 import type { Catalog } from './storage/catalog.js';
 import type { Files } from './storage/files.js';
@@ -17,6 +18,8 @@ export interface S3 {
   clock: Clock;
   log: Logger;
   notifier: Notifier;
+  /** MD5/SHA-256 of large bodies off the main thread. */
+  hashes: HashThread;
 }
 
 /** One request: its head, raw streams, caller, bucket and key, and the headers every answer carries. */

@@ -2,6 +2,7 @@ import type { ServiceModel } from '../../core/model/types.js';
 import type { ServiceDefinition } from '../../core/service.js';
 import type { ServiceDeps } from '../deps.js';
 import type { S3 } from './context.js';
+import { HashThread } from './hash-thread.js';
 import { s3Mount } from './mount.js';
 import { Notifier } from './notifications.js';
 import { Catalog } from './storage/catalog.js';
@@ -36,6 +37,7 @@ export async function createS3(deps: ServiceDeps): Promise<ServiceDefinition> {
     clock: deps.clock,
     log: deps.log,
     notifier: new Notifier(deps.ports, deps.log),
+    hashes: new HashThread(),
   };
   return {
     name: 's3',
@@ -44,5 +46,6 @@ export async function createS3(deps: ServiceDeps): Promise<ServiceDefinition> {
     model,
     operations: {},
     mounts: [s3Mount(s3)],
+    close: () => s3.hashes.close(),
   };
 }

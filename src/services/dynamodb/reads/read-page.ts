@@ -1,6 +1,7 @@
 import type { Db } from '../../../storage/store.js';
+import { encodeKeyOf } from '../keys.js';
 import { itemsSql } from '../storage/items.js';
-import type { IndexPosition, IndexRow, ScanRow, SortRange, TablePosition } from '../storage/items.js';
+import type { IndexPosition, Row, SortRange, TablePosition } from '../storage/items.js';
 import type { IndexInfo, Table } from '../tables/table.js';
 import type { Item } from '../types.js';
 
@@ -58,19 +59,19 @@ export async function readPage(db: Db, source: ReadSource): Promise<PageResult> 
       if ((source.limit !== undefined && raws.length >= source.limit) || bytes >= PAGE_BYTES) return result(row.item);
     }
     if (rows.length < want) return result(undefined);
-    const tail = rows[rows.length - 1]!;
-    position = source.index
-      ? { index: tail as IndexRow }
-      : { table: { bucket: tail.bucket, pk: tail.pk, sk: tail.sk } };
+    position = positionAfter(source, JSON.parse(rows[rows.length - 1]!.item) as Item);
   }
 }
 
-function fetchRows(
-  db: Db,
-  s: ReadSource,
-  position: Position | undefined,
-  limit: number,
-): Promise<(ScanRow | IndexRow)[]> {
+/** Where the next chunk starts: the stored key of the chunk's last item, encoded again from it. */
+function positionAfter(s: ReadSource, item: Item): Position {
+  const key = encodeKeyOf(s.table.key, item);
+  if (!s.index) return { table: key };
+  const ikey = encodeKeyOf(s.index.key, item);
+  return { index: { bucket: ikey.bucket, ipk: ikey.pk, isk: ikey.sk, tpk: key.pk, tsk: key.sk } };
+}
+
+function fetchRows(db: Db, s: ReadSource, position: Position | undefined, limit: number): Promise<Row[]> {
   const t = s.table.id;
   if (s.partition) {
     const p = s.partition;
@@ -87,5 +88,5 @@ function fetchRows(
     return itemsSql.scanIndex(db, t, s.index.name, b.low, b.high, after, limit);
   }
   const after = position && 'table' in position ? position.table : undefined;
-  return itemsSql.scanTable(db, t, b.low, b.high, after, limit);
+  return itemsSql.scanTableItems(db, t, b.low, b.high, after, limit);
 }

@@ -94,6 +94,7 @@ export async function uploadPart(call: Call): Promise<void> {
   const partNumber = partNumberOf(call);
   const up = await requireUpload(call, bucket.name, key);
   const body = await receiveBody(call.head, call.req, call.caller, call.s3.files, {
+    hashes: call.s3.hashes,
     ...(up.meta.algorithm ? { defaultAlgorithm: up.meta.algorithm } : {}),
   });
   if (up.meta.algorithm && body.checksum && body.checksum.algorithm !== up.meta.algorithm) {

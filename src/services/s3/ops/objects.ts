@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import { receiveBody, readSmallBody } from '../body.js';
 import { checksummer, isChecksumAlgorithm } from '../checksums.js';
 import type { Call } from '../context.js';
@@ -82,7 +81,7 @@ export async function putObject(call: Call): Promise<void> {
   const key = requireKey(call);
   const meta = metaFromHeaders(call.head, call.caller.account);
   await checkWriteConditions(call, bucket, key);
-  const body = await receiveBody(call.head, call.req, call.caller, call.s3.files);
+  const body = await receiveBody(call.head, call.req, call.caller, call.s3.files, { hashes: call.s3.hashes });
   const etag = body.md5.toString('hex');
   if (body.checksum) meta.checksum = { ...body.checksum, type: 'FULL_OBJECT' };
   const modified = call.s3.clock.now();
@@ -220,13 +219,16 @@ export async function getObject(call: Call): Promise<void> {
     send(call, status, headers, range ? all.subarray(start, end + 1) : all);
     return;
   }
-  const stream = call.s3.files.stream(segments, start, end);
   sendHead(call, status, headers);
   try {
-    await pipeline(stream, call.res);
+    await call.s3.files.sendTo(segments, start, end, call.res);
+    call.res.end();
   } catch (err) {
+    // The head is already sent: all that is left is to cut the response. A client that went away
+    // is not an error; a file that could not be read is (logged by the caller).
+    const clientGone = call.res.destroyed;
     call.res.destroy();
-    if ((err as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err;
+    if (!clientGone) throw err;
   }
 }
 
