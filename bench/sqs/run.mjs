@@ -2,8 +2,10 @@
 // Side-by-side SQS benchmark: Overcast (durable, SQLite) vs fauxqs (npm, in memory), each in its
 // own process, driven by a light awsJson1.0 client (raw node:http keep-alive requests with SigV4) or
 // @aws-sdk/client-sqs (`--client sdk`).
-// Phases: SendMessage, SendMessageBatch (10 per call), ReceiveMessage (10) + DeleteMessageBatch.
-// Usage: npm run bench:sqs -- [--messages N] [--concurrency C] [--rounds R] [--client light|sdk] [--floor] [--json]
+// Phases: SendMessage, SendMessageBatch (10 per call), ReceiveMessage (10) + DeleteMessageBatch,
+// and (when /usr/bin/wrk exists: `apt-get install wrk`) SendMessage driven by wrk for `--seconds`,
+// pre-signed requests on C connections: a generator light enough that the servers set the pace.
+// Usage: npm run bench:sqs -- [--messages N] [--concurrency C] [--rounds R] [--client light|sdk] [--seconds S] [--floor] [--json]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createHash, createHmac } from 'node:crypto';
@@ -21,6 +23,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { hasWrk, runLoadWrk } from '../dynamodb/wrk.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -31,12 +34,16 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     client: { type: 'string', default: 'light' },
     floor: { type: 'boolean', default: false },
+    seconds: { type: 'string', default: '5' },
     json: { type: 'boolean', default: false },
   },
 });
 const N = Number(values.messages);
 const C = Number(values.concurrency);
 const ROUNDS = Number(values.rounds);
+const SECONDS = Number(values.seconds);
+if (!hasWrk())
+  log('bench:sqs: /usr/bin/wrk not found (apt-get install wrk): skipping the wrk-driven SendMessage phase');
 const log = (...a) => console.error(...a);
 // Node flags for the Overcast server: those of its launcher (bin/overcast.js's shebang, which a
 // `node bin/overcast.js` spawn does not read) plus OVERCAST_BENCH_NODE_ARGS (e.g. '--cpu-prof').
@@ -123,6 +130,34 @@ const sha256 = (data) => createHash('sha256').update(data).digest('hex');
 let signingKeyDay = '';
 let signingKey;
 
+/** SigV4 headers (payload hash included) for one awsJson1.0 SQS call. */
+function signedHeaders(op, host, body) {
+  const now = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  const day = now.slice(0, 8);
+  if (day !== signingKeyDay) {
+    signingKeyDay = day;
+    signingKey = hmac(hmac(hmac(hmac('AWS4' + SECRET, day), 'us-east-1'), 'sqs'), 'aws4_request');
+  }
+  const target = `AmazonSQS.${op}`;
+  const type = 'application/x-amz-json-1.0';
+  const canonical = `POST\n/\n\ncontent-type:${type}\nhost:${host}\nx-amz-date:${now}\nx-amz-target:${target}\n\ncontent-type;host;x-amz-date;x-amz-target\n${sha256(body)}`;
+  const scope = `${day}/us-east-1/sqs/aws4_request`;
+  const sig = createHmac('sha256', signingKey)
+    .update(`AWS4-HMAC-SHA256\n${now}\n${scope}\n${sha256(canonical)}`)
+    .digest('hex');
+  return {
+    host,
+    'content-type': type,
+    'content-length': String(Buffer.byteLength(body)),
+    'x-amz-date': now,
+    'x-amz-target': target,
+    authorization: `AWS4-HMAC-SHA256 Credential=${ACCESS}/${scope}, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${sig}`,
+  };
+}
+
 /**
  * A light awsJson1.0 client: raw `node:http` keep-alive requests signed with SigV4 (payload hash
  * included), so the servers and not the client are what is measured. `--client sdk` uses
@@ -135,30 +170,7 @@ function lightClient(endpoint) {
   const call = (op, input) =>
     new Promise((resolve, reject) => {
       const body = JSON.stringify(input);
-      const now = new Date()
-        .toISOString()
-        .replace(/[-:]/g, '')
-        .replace(/\.\d{3}/, '');
-      const day = now.slice(0, 8);
-      if (day !== signingKeyDay) {
-        signingKeyDay = day;
-        signingKey = hmac(hmac(hmac(hmac('AWS4' + SECRET, day), 'us-east-1'), 'sqs'), 'aws4_request');
-      }
-      const target = `AmazonSQS.${op}`;
-      const type = 'application/x-amz-json-1.0';
-      const canonical = `POST\n/\n\ncontent-type:${type}\nhost:${host}\nx-amz-date:${now}\nx-amz-target:${target}\n\ncontent-type;host;x-amz-date;x-amz-target\n${sha256(body)}`;
-      const scope = `${day}/us-east-1/sqs/aws4_request`;
-      const sig = createHmac('sha256', signingKey)
-        .update(`AWS4-HMAC-SHA256\n${now}\n${scope}\n${sha256(canonical)}`)
-        .digest('hex');
-      const headers = {
-        host,
-        'content-type': type,
-        'content-length': String(Buffer.byteLength(body)),
-        'x-amz-date': now,
-        'x-amz-target': target,
-        authorization: `AWS4-HMAC-SHA256 Credential=${ACCESS}/${scope}, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${sig}`,
-      };
+      const headers = signedHeaders(op, host, body);
       const req = request({ host: url.hostname, port: url.port, method: 'POST', path: '/', headers, agent }, (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
@@ -232,8 +244,45 @@ async function run(target, round) {
   const got = await drain(sqs, QueueUrl, 2 * N);
   results.receiveDelete = got / ((performance.now() - t) / 1000);
   if (got !== 2 * N) log(`  ${target.name}: drained ${got} of ${2 * N}`);
+  if (hasWrk()) {
+    results.sendWrk = await sendWithWrk(target.endpoint, 'SendMessage', (i) => ({
+      QueueUrl,
+      MessageBody: `${body}${i}`,
+    }));
+    results.sendBatchWrk =
+      10 *
+      (await sendWithWrk(target.endpoint, 'SendMessageBatch', (i) => ({
+        QueueUrl,
+        Entries: Array.from({ length: 10 }, (_, k) => ({ Id: `m${k}`, MessageBody: `${body}${i}` })),
+      })));
+  }
   sqs.destroy();
   return results;
+}
+
+/**
+ * One operation under wrk: 100 pre-signed variants (SigV4 with the payload hash, valid for the
+ * run), C connections for SECONDS; every answer must be a 200. Returns calls per second.
+ */
+async function sendWithWrk(endpoint, op, input) {
+  const host = new URL(endpoint).host;
+  const variants = Array.from({ length: 100 }, (_, i) => {
+    const payload = JSON.stringify(input(i));
+    return { headers: signedHeaders(op, host, payload), body: payload };
+  });
+  const r = await runLoadWrk(endpoint, variants, { connections: C, durationSec: SECONDS });
+  if (r.non2xx || r.socketErrors) {
+    // wrk keeps no bodies: send one variant again to show what the server said.
+    const v = variants[0];
+    const sample = await fetch(endpoint, { method: 'POST', headers: v.headers, body: v.body }).then(
+      async (res) => `${res.status} ${(await res.text()).slice(0, 300)}`,
+      (e) => String(e),
+    );
+    throw new Error(
+      `wrk ${op} against ${endpoint}: ${r.non2xx} non-2xx, ${r.socketErrors} socket errors; e.g. ${sample}`,
+    );
+  }
+  return r.rps;
 }
 
 /** The SendMessage phase against the floor server (it has no queues: only the HTTP exchange). */
@@ -311,6 +360,12 @@ if (values.json) {
     ['send', 'SendMessage'],
     ['sendBatch', 'SendMessageBatch (10)'],
     ['receiveDelete', 'ReceiveMessage (10) + DeleteMessageBatch'],
+    ...(out.overcast.sendWrk
+      ? [
+          ['sendWrk', `SendMessage, wrk (${C} connections, ${SECONDS} s)`],
+          ['sendBatchWrk', `SendMessageBatch (10), wrk`],
+        ]
+      : []),
   ]) {
     const o = out.overcast[phase];
     const f = out.fauxqs[phase];

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /** A message attribute as stored: binary values as base64 (as the JSON protocol carries them). */
 export interface StoredAttribute {
@@ -7,8 +7,11 @@ export interface StoredAttribute {
   BinaryValue?: string;
 }
 
+/** crypto.hash (Node ≥ 20.12): a one-shot digest, half the cost of a Hash object for a message body. */
+const oneShot = (crypto as { hash?: typeof crypto.hash }).hash;
+
 export function md5Hex(value: string | Buffer): string {
-  return createHash('md5').update(value).digest('hex');
+  return oneShot ? oneShot('md5', value, 'hex') : crypto.createHash('md5').update(value).digest('hex');
 }
 
 /**
