@@ -8,13 +8,13 @@
 // Usage: npm run bench:s3 -- [--generator wrk|node] [--seconds S] [--small N] [--large N] [--concurrency C] [--json]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createHash, createHmac } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { hasWrk, runLoadWrk } from '../dynamodb/wrk.mjs';
+import { amzDate, sha256Hex, signature, signingKey } from '../sigv4.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -104,21 +104,9 @@ async function start(name) {
 
 const ACCESS = 'S3RVER';
 const SECRET = 'S3RVER';
-const hmac = (key, data) => createHmac('sha256', key).update(data).digest();
-let signingKeyDay = '';
-let signingKey;
-
 /** SigV4 (UNSIGNED-PAYLOAD) for one request: a light client, so the servers are what is measured. */
 function sign(method, host, pathAndQuery) {
-  const now = new Date()
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-  const day = now.slice(0, 8);
-  if (day !== signingKeyDay) {
-    signingKeyDay = day;
-    signingKey = hmac(hmac(hmac(hmac('AWS4' + SECRET, day), 'us-east-1'), 's3'), 'aws4_request');
-  }
+  const { now, day } = amzDate();
   const q = pathAndQuery.indexOf('?');
   const path = q < 0 ? pathAndQuery : pathAndQuery.slice(0, q);
   const query =
@@ -132,8 +120,10 @@ function sign(method, host, pathAndQuery) {
           .join('&');
   const canonical = `${method}\n${path}\n${query}\nhost:${host}\nx-amz-content-sha256:UNSIGNED-PAYLOAD\nx-amz-date:${now}\n\nhost;x-amz-content-sha256;x-amz-date\nUNSIGNED-PAYLOAD`;
   const scope = `${day}/us-east-1/s3/aws4_request`;
-  const sts = `AWS4-HMAC-SHA256\n${now}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
-  const sig = createHmac('sha256', signingKey).update(sts).digest('hex');
+  const sig = signature(
+    signingKey(SECRET, day, 'us-east-1', 's3'),
+    `AWS4-HMAC-SHA256\n${now}\n${scope}\n${sha256Hex(canonical)}`,
+  );
   return {
     'x-amz-date': now,
     'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',

@@ -8,7 +8,6 @@
 // Usage: npm run bench:sqs -- [--messages N] [--concurrency C] [--rounds R] [--client light|sdk] [--seconds S] [--floor] [--json]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createHash, createHmac } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +23,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { hasWrk, runLoadWrk } from '../dynamodb/wrk.mjs';
+import { amzDate, sha256Hex, signature, signingKey } from '../sigv4.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -125,29 +125,17 @@ async function startFauxqs() {
 
 const ACCESS = 'test';
 const SECRET = 'test';
-const hmac = (key, data) => createHmac('sha256', key).update(data).digest();
-const sha256 = (data) => createHash('sha256').update(data).digest('hex');
-let signingKeyDay = '';
-let signingKey;
-
 /** SigV4 headers (payload hash included) for one awsJson1.0 SQS call. */
 function signedHeaders(op, host, body) {
-  const now = new Date()
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-  const day = now.slice(0, 8);
-  if (day !== signingKeyDay) {
-    signingKeyDay = day;
-    signingKey = hmac(hmac(hmac(hmac('AWS4' + SECRET, day), 'us-east-1'), 'sqs'), 'aws4_request');
-  }
+  const { now, day } = amzDate();
   const target = `AmazonSQS.${op}`;
   const type = 'application/x-amz-json-1.0';
-  const canonical = `POST\n/\n\ncontent-type:${type}\nhost:${host}\nx-amz-date:${now}\nx-amz-target:${target}\n\ncontent-type;host;x-amz-date;x-amz-target\n${sha256(body)}`;
+  const canonical = `POST\n/\n\ncontent-type:${type}\nhost:${host}\nx-amz-date:${now}\nx-amz-target:${target}\n\ncontent-type;host;x-amz-date;x-amz-target\n${sha256Hex(body)}`;
   const scope = `${day}/us-east-1/sqs/aws4_request`;
-  const sig = createHmac('sha256', signingKey)
-    .update(`AWS4-HMAC-SHA256\n${now}\n${scope}\n${sha256(canonical)}`)
-    .digest('hex');
+  const sig = signature(
+    signingKey(SECRET, day, 'us-east-1', 'sqs'),
+    `AWS4-HMAC-SHA256\n${now}\n${scope}\n${sha256Hex(canonical)}`,
+  );
   return {
     host,
     'content-type': type,
