@@ -18,8 +18,12 @@ const bodies = new Map();
 parentPort.on('message', (m) => {
   if (m.start) { bodies.set(m.id, m.start.map((a) => createHash(a))); return; }
   const hashes = bodies.get(m.id);
+  if (m.data) {
+    if (hashes) for (const h of hashes) h.update(m.data);
+    if (m.ack) parentPort.postMessage({ freed: m.ack });
+    return;
+  }
   if (!hashes) return;
-  if (m.data) { for (const h of hashes) h.update(m.data); return; }
   bodies.delete(m.id);
   if (m.end) parentPort.postMessage({ id: m.id, digests: hashes.map((h) => h.digest()) });
 });
@@ -29,7 +33,8 @@ export type HashAlgorithm = 'md5' | 'sha256';
 
 /** The hashes of one body, in the order of the algorithms asked for. */
 export interface BodyHashes {
-  update(data: Buffer): void;
+  /** Hash `data` next; `release` is called once nothing will read `data` any more. */
+  update(data: Buffer, release?: () => void): void;
   digest(): Promise<Buffer[]>;
   /** Forget the body (an upload that failed); its digest is never asked for. */
   abort(): void;
@@ -46,6 +51,9 @@ interface Lane {
   /** Bodies started on it and not yet finished or aborted. */
   open: number;
   waiting: Map<number, Waiter>;
+  /** Buffers the worker has yet to hash, by the token it acknowledges them with. */
+  releases: Map<number, () => void>;
+  nextToken: number;
   dead: boolean;
 }
 
@@ -70,7 +78,12 @@ export class HashThread {
       lane.open--;
     };
     return {
-      update: (data) => lane.worker.postMessage({ id, data }),
+      update: (data, release) => {
+        if (!release) return lane.worker.postMessage({ id, data });
+        const ack = lane.nextToken++;
+        lane.releases.set(ack, release);
+        lane.worker.postMessage({ id, data, ack });
+      },
       digest: () => {
         finish();
         if (lane.dead) return Promise.reject(new Error('hash worker stopped'));
@@ -112,8 +125,14 @@ export class HashThread {
 function startLane(): Lane {
   const worker = new Worker(WORKER_SOURCE, { eval: true });
   worker.unref();
-  const lane: Lane = { worker, open: 0, waiting: new Map(), dead: false };
-  worker.on('message', (m: { id: number; digests: Uint8Array[] }) => {
+  const lane: Lane = { worker, open: 0, waiting: new Map(), releases: new Map(), nextToken: 1, dead: false };
+  worker.on('message', (m: { id: number; digests: Uint8Array[]; freed?: number }) => {
+    if (m.freed !== undefined) {
+      const release = lane.releases.get(m.freed);
+      lane.releases.delete(m.freed);
+      release?.();
+      return;
+    }
     const waiter = lane.waiting.get(m.id);
     if (!waiter) return;
     lane.waiting.delete(m.id);
@@ -123,6 +142,9 @@ function startLane(): Lane {
     lane.dead = true;
     for (const waiter of lane.waiting.values()) waiter.reject(err);
     lane.waiting.clear();
+    // A stopped worker reads nothing more.
+    for (const release of lane.releases.values()) release();
+    lane.releases.clear();
   };
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`hash worker exited with code ${code}`)));
@@ -133,8 +155,9 @@ function startLane(): Lane {
 export function hashesHere(algorithms: HashAlgorithm[]): BodyHashes {
   const hashes = algorithms.map((a) => createHash(a));
   return {
-    update: (data) => {
+    update: (data, release) => {
       for (const h of hashes) h.update(data);
+      release?.();
     },
     digest: () => Promise.resolve(hashes.map((h) => h.digest())),
     abort: () => undefined,
