@@ -102,7 +102,7 @@ async function main() {
   ensureDeps();
   const peersMod = await import('./peers.mjs');
   const load = await import('./load.mjs');
-  const wrk = await import('./wrk.mjs');
+  const wrk = await import('../wrk.mjs');
   const generator = opts.generator ?? (wrk.hasWrk() ? 'wrk' : 'autocannon');
   if (generator === 'wrk' && !wrk.hasWrk()) throw new Error('--generator wrk: /usr/bin/wrk not found (apt-get install wrk)');
   if (generator !== 'wrk' && generator !== 'autocannon') throw new Error(`unknown --generator '${generator}'`);

@@ -21,7 +21,7 @@ const log = (m) => console.error(`[scale] ${m}`);
 
 const peers = await import('./peers.mjs');
 const load = await import('./load.mjs');
-const wrk = await import('./wrk.mjs');
+const wrk = await import('../wrk.mjs');
 if (!wrk.hasWrk()) throw new Error('scale.mjs needs /usr/bin/wrk (apt-get install wrk)');
 process.on('exit', peers.killAllSync);
 

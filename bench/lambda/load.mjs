@@ -2,17 +2,14 @@
 // else autocannon (in this process). Closed loop: `connections` keep-alive connections with one
 // request in flight each. Requests are { method, path, headers, body }, built (and, for Overcast's
 // Invoke API, SigV4-signed) once up front.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(HERE, 'package.json'));
-export const WRK = '/usr/bin/wrk';
-export const hasWrk = () => existsSync(WRK);
+export { hasWrk, runLoadWrk, WRK } from '../wrk.mjs';
 
 /** Busy share of all CPUs over `ms` (from /proc/stat; undefined where there is none). */
 async function cpuBusy(ms) {
@@ -48,63 +45,6 @@ export async function waitQuiet(log, { threshold = 0.15, maxMs = 15_000 } = {}) 
   if (waitedMs > 1000 || (busy ?? 0) >= threshold)
     log(`waited ${(waitedMs / 1000).toFixed(1)} s for a quiet machine (${Math.round((busy ?? 0) * 100)} % busy)`);
   return { waitedMs, busy };
-}
-
-function requestFile(variants) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'overcast-wrk-'));
-  const file = path.join(dir, 'requests.txt');
-  const parts = [];
-  for (const v of variants) {
-    // wrk adds Host and Content-Length itself unless `Host` (capitalised) is given.
-    const headers = Object.entries(v.headers ?? {})
-      .filter(([k]) => k.toLowerCase() !== 'content-length')
-      .map(([k, val]) => [k.toLowerCase() === 'host' ? 'Host' : k, val]);
-    const body = v.body ?? '';
-    parts.push(
-      `R ${v.method} ${v.path}\nH ${headers.length}\n${headers.map(([k, val]) => `${k}: ${val}\n`).join('')}B ${Buffer.byteLength(body)}\n${body}\n`,
-    );
-  }
-  writeFileSync(file, parts.join(''));
-  return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-export function runLoadWrk(baseUrl, variants, { connections, durationSec }) {
-  const { file, cleanup } = requestFile(variants);
-  const args = [
-    '-t1',
-    `-c${connections}`,
-    `-d${durationSec}s`,
-    '--timeout',
-    '10s',
-    '-s',
-    path.join(HERE, 'wrk.lua'),
-    baseUrl,
-    '--',
-    file,
-  ];
-  return new Promise((resolve, reject) => {
-    execFile(WRK, args, { timeout: (durationSec + 30) * 1000 }, (err, stdout) => {
-      cleanup();
-      if (err) return reject(new Error(`wrk failed: ${err.message}`));
-      const line = stdout.split('\n').find((l) => l.startsWith('WRKJSON '));
-      if (!line) return reject(new Error(`wrk printed no summary: ${stdout.slice(0, 300)}`));
-      const s = JSON.parse(line.slice(8));
-      const seconds = s.duration_us / 1e6;
-      const ok = s.requests - s.status_errors;
-      resolve({
-        connections,
-        durationSec: seconds,
-        requests: s.requests,
-        ok,
-        non2xx: s.status_errors,
-        socketErrors: s.connect_errors + s.read_errors + s.write_errors + s.timeouts,
-        rps: ok / seconds,
-        p50ms: s.p50_us / 1000,
-        p99ms: s.p99_us / 1000,
-        meanMs: s.mean_us / 1000,
-      });
-    });
-  });
 }
 
 function percentile(sorted, p) {

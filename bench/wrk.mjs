@@ -1,7 +1,7 @@
-// Load with wrk (C, one thread): the generator takes far less CPU than a Node one, so on a
-// 2-core machine more of the second core is left to the server under test. Same pre-signed
-// requests as the autocannon path. A variant is { headers, body } (POST /) or also has `method`
-// and `path`; `body` is a string or a Buffer (bench:s3 sends 8 MiB ones).
+// Closed-loop load with wrk (C, one thread), shared by the benchmarks: the generator takes far
+// less CPU than a Node one, so on a 2-core machine more of the second core is left to the server
+// under test. A variant is { method, path, headers, body }: method and path default to POST /
+// (the AWS JSON protocols), body is a string or a Buffer (bench:s3 sends 8 MiB ones).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,24 +17,25 @@ function requestFile(variants) {
   const file = path.join(dir, 'requests.txt');
   const parts = [];
   for (const v of variants) {
-    if (v.method) parts.push(`R ${v.method} ${v.path}\n`);
     // wrk adds Host and Content-Length itself unless `Host` (capitalised) is given: name it so, or a
     // strict server (DynamoDB Local's Jetty) sees two Host headers and answers 400.
-    const headers = Object.entries(v.headers)
+    const headers = Object.entries(v.headers ?? {})
       .filter(([k]) => k.toLowerCase() !== 'content-length')
       .map(([k, val]) => [k.toLowerCase() === 'host' ? 'Host' : k, val]);
     const body = v.body ?? '';
     parts.push(
-      `H ${headers.length}\n${headers.map(([k, val]) => `${k}: ${val}`).join('\n')}\nB ${Buffer.byteLength(body)}\n`,
-      body,
-      '\n',
+      Buffer.from(
+        `R ${v.method ?? 'POST'} ${v.path ?? '/'}\nH ${headers.length}\n${headers.map(([k, val]) => `${k}: ${val}\n`).join('')}B ${Buffer.byteLength(body)}\n`,
+      ),
+      typeof body === 'string' ? Buffer.from(body) : body,
+      Buffer.from('\n'),
     );
   }
-  writeFileSync(file, Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))));
+  writeFileSync(file, Buffer.concat(parts));
   return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Closed-loop load with wrk: `connections` connections, one request in flight each. */
+/** `connections` connections, one request in flight each, cycling through `variants`. */
 export function runLoadWrk(baseUrl, variants, { connections, durationSec }) {
   const { file, cleanup } = requestFile(variants);
   const args = [
@@ -56,7 +57,6 @@ export function runLoadWrk(baseUrl, variants, { connections, durationSec }) {
       const line = stdout.split('\n').find((l) => l.startsWith('WRKJSON '));
       if (!line) return reject(new Error(`wrk printed no summary: ${stdout.slice(0, 300)}`));
       const s = JSON.parse(line.slice(8));
-      const socketErrors = s.connect_errors + s.read_errors + s.write_errors + s.timeouts;
       const ok = s.requests - s.status_errors;
       const seconds = s.duration_us / 1e6;
       resolve({
@@ -65,7 +65,7 @@ export function runLoadWrk(baseUrl, variants, { connections, durationSec }) {
         requests: s.requests,
         ok,
         non2xx: s.status_errors,
-        socketErrors,
+        socketErrors: s.connect_errors + s.read_errors + s.write_errors + s.timeouts,
         timeouts: s.timeouts,
         statusCounts: {},
         errorSamples: s.status_errors
