@@ -11,6 +11,9 @@ import type { CodecPicker } from './protocols/select.js';
 import { serviceClaims } from './protocols/claims.js';
 import type { OperationContext, ServiceDefinition } from './service.js';
 
+/** String bodies longer than this (UTF-16 units) become one Buffer before response headers are computed. */
+const LARGE_STRING_BODY = 2048;
+
 export interface PipelineOptions {
   services: readonly ServiceDefinition[];
   auth: Authenticator;
@@ -127,7 +130,10 @@ export class Pipeline {
     }
     response.headers['x-amzn-requestid'] = requestId;
     if (service.responseHeaders) {
-      // The body stays a string when it is one: Node then sends headers and body in one write.
+      // A large string body is encoded once here rather than once for the header (a checksum over
+      // its bytes), once to measure it and once more to send it; small ones stay strings.
+      if (typeof response.body === 'string' && response.body.length > LARGE_STRING_BODY)
+        response.body = Buffer.from(response.body);
       Object.assign(response.headers, service.responseHeaders(response.body));
     }
     return response;

@@ -220,6 +220,37 @@ describe('HTTP fast path', () => {
     await c.closed;
   });
 
+  it('gives every connection its own answers when many are answered in one burst', async () => {
+    // Answers are written together at the end of a loop turn or a group commit: each must still go
+    // to its own connection, in its order, reads answered beside writes, and a close still closes.
+    const conns = await Promise.all(Array.from({ length: 24 }, () => RawConnection.open(server.endpoint)));
+    const item = (i: number, round: number): string =>
+      JSON.stringify({ TableName: 'fast', Item: { pk: { S: `burst-${i}` }, round: { N: String(round) } } });
+    const get = (i: number): string => JSON.stringify({ TableName: 'fast', Key: { pk: { S: `burst-${i}` } } });
+    conns.forEach((c, i) =>
+      c.send(
+        ddbRequest(host, 'PutItem', item(i, 1)) +
+          ddbRequest(host, 'GetItem', get(i)) +
+          ddbRequest(host, 'PutItem', item(i, 2)) +
+          ddbRequest(host, 'GetItem', get(i), i % 4 === 0 ? 'Connection: close\r\n' : ''),
+      ),
+    );
+    await Promise.all(
+      conns.map(async (c, i) => {
+        for (const round of [1, 2]) {
+          expect((await c.read()).status).toBe(200);
+          const got = await c.read();
+          expect(got.status).toBe(200);
+          expect(JSON.parse(got.body.toString('utf8'))).toEqual({
+            Item: { pk: { S: `burst-${i}` }, round: { N: String(round) } },
+          });
+        }
+        if (i % 4 === 0) await c.closed;
+        else c.socket.destroy();
+      }),
+    );
+  });
+
   it('parses a request that arrives one byte at a time', async () => {
     const c = await RawConnection.open(server.endpoint);
     await c.sendByteByByte(ddbRequest(host, 'ListTables', '{"Limit":5}'));
