@@ -89,7 +89,9 @@ export class FastPath {
   private dateSecond = -1;
   private dateHeader = '';
   /** Answers serialised and not yet written: connection, bytes, close after (see `queue`). */
-  private readonly outbox: (Connection | Buffer | boolean)[] = [];
+  private outbox: (Connection | Buffer | boolean)[] = [];
+  /** The other outbox array, swapped in while one is written out. */
+  private spare: (Connection | Buffer | boolean)[] = [];
   /** A flush of the outbox is scheduled. */
   private flushing = false;
   /** Sockets were read in this loop turn and the immediate that ends it (and flushes) is queued. */
@@ -101,9 +103,21 @@ export class FastPath {
   private readonly flush = (): void => {
     this.flushing = false;
     const box = this.outbox;
-    const n = box.length;
-    for (let i = 0; i < n; i += 3) this.send(box[i] as Connection, box[i + 1] as Buffer, box[i + 2] as boolean);
-    box.splice(0, n);
+    if (box.length === 0) return;
+    // Answers queued while this one goes out (none are, today: they come from promise jobs) wait
+    // in the other array for the next flush.
+    this.outbox = this.spare;
+    for (let i = 0; i < box.length; i += 3) {
+      const c = box[i] as Connection;
+      try {
+        this.send(c, box[i + 1] as Buffer, box[i + 2] as boolean);
+      } catch (err) {
+        this.host.failed(err);
+        this.drop(c);
+      }
+    }
+    box.length = 0;
+    this.spare = box;
   };
 
   constructor(
