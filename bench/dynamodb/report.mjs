@@ -40,7 +40,11 @@ export function renderText(results) {
     );
   }
   out.push('');
-  out.push('Peers (each run alone, one after the other):');
+  out.push(
+    results.order === 'sequential'
+      ? 'Peers (each run alone, one after the other):'
+      : 'Peers (all started; each op measured on each peer in turn, the order rotating per op):',
+  );
   for (const p of peers) {
     const state = p.error ? `FAILED: ${p.error.split('\n')[0]}` : `ready in ${Math.round(p.readyMs)} ms`;
     out.push(`  ${p.label.padEnd(15)} storage: ${p.storage ?? '?'}; ${state}`);

@@ -25,6 +25,10 @@ const HELP = `Usage: node bench/dynamodb/run.mjs [options]   (or: npm run bench:
   --disk                run dynalite (--path) and DynamoDB Local (-dbPath) on disk
                         instead of their in-memory defaults (Overcast is always on disk)
   --cold-start-runs N   Overcast cold-start samples (default 5, 0 to skip)
+  --sequential          run the peers one after the other, each alone on the machine, instead of
+                        all started at once and measured op by op in turns (the default: each
+                        op's figures then come from the same minute, so outside load on this
+                        machine moves every peer's figure, not one peer's)
   --generator NAME      wrk (default when /usr/bin/wrk exists: apt-get install wrk) or autocannon
   --json                print machine-readable JSON on stdout (progress goes to stderr)
   -h, --help            this text`;
@@ -48,6 +52,7 @@ function parseCli() {
       'cold-start-runs': { type: 'string', default: '5' },
       json: { type: 'boolean', default: false },
       generator: { type: 'string' },
+      sequential: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -76,6 +81,7 @@ function parseCli() {
     coldStartRuns: Math.floor(num(values['cold-start-runs'], 'cold-start-runs')),
     json: values.json,
     generator: values.generator,
+    sequential: values.sequential,
   };
 }
 
@@ -160,47 +166,86 @@ async function main() {
     }
   }
 
-  // One peer at a time, so that it has the machine to itself.
-  for (const name of opts.peers) {
-    const entry = { name, label: peersMod.PEERS[name].label, results: {} };
-    results.peers.push(entry);
-    let peer;
+  /** Verify, pre-sign, warm up and measure one op on one started peer. */
+  async function measure(entry, peer, op) {
+    entry.results[op] = {};
+    const verdict = await load.verifyOp(peer.url, op);
+    if (verdict !== true) {
+      log(`${entry.label} ${op}: verification failed: ${verdict}`);
+      for (const c of opts.concurrency) entry.results[op][c] = { failed: verdict };
+      return;
+    }
+    const variants = await load.presign(peer.url, op);
+    if (opts.warmupSec > 0) {
+      await runLoad(peer.url, variants, {
+        connections: Math.max(...opts.concurrency),
+        durationSec: opts.warmupSec,
+      });
+    }
+    for (const c of opts.concurrency) {
+      const r = await runLoad(peer.url, variants, { connections: c, durationSec: opts.durationSec });
+      entry.results[op][c] = r;
+      log(
+        `${entry.label} ${op} c=${c}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50ms?.toFixed(3)} ms, ` +
+          `p99 ${r.p99ms?.toFixed(3)} ms${r.non2xx || r.socketErrors ? `, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors` : ''}`,
+      );
+    }
+  }
+
+  /** Start a peer and load its table; on failure the entry carries the error. */
+  async function start(entry) {
     try {
       log(`${entry.label}: starting ...`);
-      peer = await peersMod.startPeer(name, { disk: opts.disk, apiProbe: load.apiProbe });
+      const peer = await peersMod.startPeer(entry.name, { disk: opts.disk, apiProbe: load.apiProbe });
       Object.assign(entry, { storage: peer.storage, readyMs: peer.readyMs });
       log(`${entry.label}: ready in ${Math.round(peer.readyMs)} ms (${peer.storage}); creating and loading table ...`);
       await load.setupTable(peer.url);
-      for (const op of opts.ops) {
-        entry.results[op] = {};
-        const verdict = await load.verifyOp(peer.url, op);
-        if (verdict !== true) {
-          log(`${entry.label} ${op}: verification failed: ${verdict}`);
-          for (const c of opts.concurrency) entry.results[op][c] = { failed: verdict };
-          continue;
-        }
-        const variants = await load.presign(peer.url, op);
-        if (opts.warmupSec > 0) {
-          await runLoad(peer.url, variants, {
-            connections: Math.max(...opts.concurrency),
-            durationSec: opts.warmupSec,
-          });
-        }
-        for (const c of opts.concurrency) {
-          const r = await runLoad(peer.url, variants, { connections: c, durationSec: opts.durationSec });
-          entry.results[op][c] = r;
-          log(
-            `${entry.label} ${op} c=${c}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50ms?.toFixed(3)} ms, ` +
-              `p99 ${r.p99ms?.toFixed(3)} ms${r.non2xx || r.socketErrors ? `, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors` : ''}`,
-          );
-        }
-      }
+      return peer;
     } catch (err) {
       entry.error = err.message;
       log(`${entry.label}: FAILED: ${err.message}`);
-    } finally {
-      if (peer) await peersMod.stopChild(peer.child);
+      return undefined;
     }
+  }
+
+  const entries = opts.peers.map((name) => ({ name, label: peersMod.PEERS[name].label, results: {} }));
+  results.peers.push(...entries);
+  results.order = opts.sequential ? 'sequential' : 'interleaved';
+  if (opts.sequential) {
+    // One peer at a time, so that it has the machine to itself.
+    for (const entry of entries) {
+      const peer = await start(entry);
+      if (!peer) continue;
+      try {
+        for (const op of opts.ops) await measure(entry, peer, op);
+      } catch (err) {
+        entry.error = err.message;
+        log(`${entry.label}: FAILED: ${err.message}`);
+      } finally {
+        await peersMod.stopChild(peer.child);
+      }
+    }
+  } else {
+    // Every peer started (idle ones cost the others nothing measurable), then each op measured on
+    // each peer in turn, the order rotating from op to op.
+    const started = [];
+    for (const entry of entries) {
+      const peer = await start(entry);
+      if (peer) started.push({ entry, peer });
+    }
+    for (const [i, op] of opts.ops.entries()) {
+      const turn = [...started.slice(i % started.length), ...started.slice(0, i % started.length)];
+      for (const { entry, peer } of turn) {
+        if (entry.error) continue;
+        try {
+          await measure(entry, peer, op);
+        } catch (err) {
+          entry.error = err.message;
+          log(`${entry.label}: FAILED: ${err.message}`);
+        }
+      }
+    }
+    for (const { peer } of started) await peersMod.stopChild(peer.child);
   }
   await peersMod.stopAll();
 

@@ -136,13 +136,14 @@ export function collectViolations(
     case 'structure': {
       const obj = value as Record<string, unknown>;
       for (const [name, ref] of membersOf(shape)) {
-        const memberPath = path ? `${path}.${lowerFirst(name)}` : lowerFirst(name);
         const v = obj[name];
-        if ((v === undefined || v === null) && shape.required?.includes(name)) {
-          out.push({ path: memberPath, value: 'null', constraint: 'Member must not be null' });
+        // Most members of most requests are absent: their paths are built only when needed.
+        if (v === undefined || v === null) {
+          if (shape.required?.includes(name))
+            out.push({ path: memberPath(path, name), value: 'null', constraint: 'Member must not be null' });
           continue;
         }
-        collectViolations(model, ref.shape, v, memberPath, out, opaque);
+        collectViolations(model, ref.shape, v, memberPath(path, name), out, opaque);
       }
       return out;
     }
@@ -172,7 +173,8 @@ export function collectViolations(
         out.push({ path, value: s, constraint: `Member must satisfy enum value set: [${shape.enum.join(', ')}]` });
         return out;
       }
-      lengthViolations(model, shapeName, shape, [...s].length, s, path, out);
+      if (shape.min !== undefined || shape.max !== undefined)
+        lengthViolations(model, shapeName, shape, codePoints(s), s, path, out);
       if (shape.pattern && !fullMatch(shape.pattern, s)) {
         out.push({ path, value: s, constraint: `Member must satisfy regular expression pattern: ${shape.pattern}` });
       }
@@ -225,6 +227,27 @@ function lengthViolations(
       constraint: `Member must have length less than or equal to ${shape.max}`,
     });
   }
+}
+
+function memberPath(path: string, name: string): string {
+  return path ? `${path}.${lowerFirst(name)}` : lowerFirst(name);
+}
+
+/** Length in code points (what Coral's length constraints count), without building an array. */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // A high surrogate followed by a low one is one code point.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }
 
 const patternCache = new Map<string, RegExp>();
