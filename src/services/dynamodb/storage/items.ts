@@ -48,17 +48,14 @@ function rangeSql(column: string, range: SortRange, params: SqlValue[]): string 
 }
 
 /**
- * ` LIMIT n` with n a literal, rounded up to a power of two (the caller trims with `upTo`). SQLite
- * re-prepares a statement whose LIMIT is a bound parameter each time that parameter is bound (its
- * planner reads the value): ~7 µs on every page read. Literals keep one statement per power of two.
+ * The first `limit` rows of `sql` (which has no LIMIT). The LIMIT goes into the SQL as a literal,
+ * rounded up to a power of two, and the extra rows are dropped here: SQLite re-prepares a statement
+ * whose LIMIT is a bound parameter each time that parameter is bound (its planner reads the value),
+ * ~7 µs on every page read; literals keep one prepared statement per power of two.
  */
-function limitSql(limit: number): string {
+async function allUpTo<T>(db: Db, sql: string, params: SqlValue[], limit: number): Promise<T[]> {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`bad row limit ${limit}`);
-  return ` LIMIT ${2 ** Math.ceil(Math.log2(limit))}`;
-}
-
-/** `rows` without those past `limit` (see limitSql). */
-function upTo<T>(rows: T[], limit: number): T[] {
+  const rows = await db.all<T>(`${sql} LIMIT ${2 ** Math.ceil(Math.log2(limit))}`, params);
   if (rows.length > limit) rows.length = limit;
   return rows;
 }
@@ -69,7 +66,6 @@ function scanTableSql(
   bucketLow: number,
   bucketHigh: number,
   after: TablePosition | undefined,
-  limit: number,
 ): [string, SqlValue[]] {
   const params: SqlValue[] = [tableId, bucketLow, bucketHigh];
   let sql = `SELECT ${columns} FROM ddb_items WHERE table_id = ? AND bucket >= ? AND bucket < ?`;
@@ -77,8 +73,7 @@ function scanTableSql(
     sql += ' AND (bucket, pk, sk) > (?, ?, ?)';
     params.push(after.bucket, after.pk, after.sk);
   }
-  sql += ' ORDER BY bucket, pk, sk' + limitSql(limit);
-  return [sql, params];
+  return [sql + ' ORDER BY bucket, pk, sk', params];
 }
 
 /** SQL over ddb_items and ddb_index_items; every method takes the Db (store or transaction) to run on. */
@@ -156,8 +151,8 @@ export const itemsSql = {
       sql += forward ? ' AND sk > ?' : ' AND sk < ?';
       params.push(after);
     }
-    sql += ` ORDER BY sk ${forward ? 'ASC' : 'DESC'}` + limitSql(limit);
-    return db.all<Row>(sql, params).then((rows) => upTo(rows, limit));
+    sql += ` ORDER BY sk ${forward ? 'ASC' : 'DESC'}`;
+    return allUpTo<Row>(db, sql, params, limit);
   },
 
   /** Items of one index partition in (index sort key, table key) order. */
@@ -180,8 +175,8 @@ export const itemsSql = {
       params.push(after.isk, after.tpk, after.tsk);
     }
     const dir = forward ? 'ASC' : 'DESC';
-    sql += ` ORDER BY isk ${dir}, tpk ${dir}, tsk ${dir}` + limitSql(limit);
-    return db.all<Row>(sql, params).then((rows) => upTo(rows, limit));
+    sql += ` ORDER BY isk ${dir}, tpk ${dir}, tsk ${dir}`;
+    return allUpTo<Row>(db, sql, params, limit);
   },
 
   /** Table rows with their keys in scan order within [bucketLow, bucketHigh), after `after` when given. */
@@ -193,9 +188,8 @@ export const itemsSql = {
     after: TablePosition | undefined,
     limit: number,
   ): Promise<ScanRow[]> {
-    return db
-      .all<ScanRow>(...scanTableSql('bucket, pk, sk, item, size', tableId, bucketLow, bucketHigh, after, limit))
-      .then((rows) => upTo(rows, limit));
+    const [sql, params] = scanTableSql('bucket, pk, sk, item, size', tableId, bucketLow, bucketHigh, after);
+    return allUpTo<ScanRow>(db, sql, params, limit);
   },
 
   /** The same rows as scanTable, item and size only (a Scan page). */
@@ -207,9 +201,8 @@ export const itemsSql = {
     after: TablePosition | undefined,
     limit: number,
   ): Promise<Row[]> {
-    return db
-      .all<Row>(...scanTableSql('item, size', tableId, bucketLow, bucketHigh, after, limit))
-      .then((rows) => upTo(rows, limit));
+    const [sql, params] = scanTableSql('item, size', tableId, bucketLow, bucketHigh, after);
+    return allUpTo<Row>(db, sql, params, limit);
   },
 
   scanIndex(
@@ -228,8 +221,8 @@ export const itemsSql = {
       sql += ' AND (bucket, ipk, isk, tpk, tsk) > (?, ?, ?, ?, ?)';
       params.push(after.bucket, after.ipk, after.isk, after.tpk, after.tsk);
     }
-    sql += ' ORDER BY bucket, ipk, isk, tpk, tsk' + limitSql(limit);
-    return db.all<Row>(sql, params).then((rows) => upTo(rows, limit));
+    sql += ' ORDER BY bucket, ipk, isk, tpk, tsk';
+    return allUpTo<Row>(db, sql, params, limit);
   },
 
   async tableStats(db: Db, tableId: number): Promise<{ count: number; bytes: number }> {
