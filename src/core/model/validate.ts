@@ -1,5 +1,6 @@
 import { coreErrors } from '../errors/aws-error.js';
 import type { AwsError } from '../errors/aws-error.js';
+import { codePoints } from './code-points.js';
 import { formatValue, lowerFirst } from './format-value.js';
 import type { MemberRef, ServiceModel, Shape } from './types.js';
 
@@ -231,23 +232,6 @@ function lengthViolations(
 
 function memberPath(path: string, name: string): string {
   return path ? `${path}.${lowerFirst(name)}` : lowerFirst(name);
-}
-
-/** Length in code points (what Coral's length constraints count), without building an array. */
-function codePoints(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    // A high surrogate followed by a low one is one code point.
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n--;
-        i++;
-      }
-    }
-  }
-  return n;
 }
 
 const patternCache = new Map<string, RegExp>();

@@ -1,3 +1,4 @@
+import { codePoints } from '../../../core/model/code-points.js';
 import { invalid } from '../errors.js';
 import type { Tag } from './store.js';
 
@@ -6,12 +7,11 @@ export const MAX_TAGS = 50;
 
 /** Letters, digits and whitespace of any script, plus `+ - = . _ : /`. */
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}+\-=._:/]*$/u;
-const length = (s: string) => [...s].length;
 
 export const tooManyTags = () => invalid('Number of Tags exceed the current limit for the provided ResourceArn');
 
 export function checkTagKey(key: unknown): string {
-  if (typeof key !== 'string' || length(key) < 1 || length(key) > 128 || !TAG_CHARS.test(key)) {
+  if (typeof key !== 'string' || codePoints(key) < 1 || codePoints(key) > 128 || !TAG_CHARS.test(key)) {
     throw invalid(`The Tag Key provided is invalid, Key: ${typeof key === 'string' ? key : 'null'}`);
   }
   if (key.toLowerCase().startsWith('aws:')) throw invalid(`Tag Key cannot be prefixed with aws:, Key: ${key}`);
@@ -29,7 +29,7 @@ export function checkTags(tags: readonly Partial<Tag>[] | undefined, requireOne:
   for (const tag of list) {
     const key = checkTagKey(tag?.Key);
     const value = tag?.Value;
-    if (typeof value !== 'string' || length(value) > 256 || !TAG_CHARS.test(value)) {
+    if (typeof value !== 'string' || codePoints(value) > 256 || !TAG_CHARS.test(value)) {
       throw invalid(`The Tag Value provided is invalid, Value: ${typeof value === 'string' ? value : 'null'}`);
     }
     if (seen.has(key)) throw invalid(`Duplicate Tag Keys provided as input: Duplicate Tag Key found ${key}`);
@@ -44,7 +44,7 @@ export function checkTagKeys(keys: readonly unknown[] | undefined): string[] {
   const list = keys ?? [];
   if (list.length === 0) throw invalid('Atleast one Tag Key needs to be provided as Input.');
   for (const key of list) {
-    if (typeof key !== 'string' || length(key) < 1 || length(key) > 128) {
+    if (typeof key !== 'string' || codePoints(key) < 1 || codePoints(key) > 128) {
       throw invalid(`The Tag Key provided is invalid, Key: ${typeof key === 'string' ? key : 'null'}`);
     }
   }
