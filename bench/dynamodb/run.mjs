@@ -192,6 +192,12 @@ async function main() {
     }
   }
 
+  /** A peer failed: its entry carries the error (the report marks it) and later ops skip it. */
+  function fail(entry, err) {
+    entry.error = err.message;
+    log(`${entry.label}: FAILED: ${err.message}`);
+  }
+
   /** Start a peer and load its table; on failure the entry carries the error. */
   async function start(entry) {
     try {
@@ -202,8 +208,7 @@ async function main() {
       await load.setupTable(peer.url);
       return peer;
     } catch (err) {
-      entry.error = err.message;
-      log(`${entry.label}: FAILED: ${err.message}`);
+      fail(entry, err);
       return undefined;
     }
   }
@@ -219,8 +224,7 @@ async function main() {
       try {
         for (const op of opts.ops) await measure(entry, peer, op);
       } catch (err) {
-        entry.error = err.message;
-        log(`${entry.label}: FAILED: ${err.message}`);
+        fail(entry, err);
       } finally {
         await peersMod.stopChild(peer.child);
       }
@@ -240,8 +244,7 @@ async function main() {
         try {
           await measure(entry, peer, op);
         } catch (err) {
-          entry.error = err.message;
-          log(`${entry.label}: FAILED: ${err.message}`);
+          fail(entry, err);
         }
       }
     }
