@@ -1,4 +1,5 @@
 import { QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTable, N, putAll, queryAll, S, scanAll } from '../helpers/ddb.js';
 import type { Item } from '../helpers/ddb.js';
@@ -114,6 +115,33 @@ describe('DynamoDB Query and Scan pages longer than a storage chunk', () => {
     expect(back.Items!.map((x) => `${x['pk']!.S}/${Number(x['sk']!.N)}`)).toEqual(
       [...expected].reverse().map((i) => `${i % 2 ? 'odd' : 'even'}/${value(i)}`),
     );
+  });
+
+  it('a page shorter than a chunk, read in one statement, has the order of the same items read row by row', async () => {
+    // Without Limit a page of fewer than a chunk's items is read as one packed value; with
+    // Limit 7 the same items come back row by row. Both ways, by table and by a GSI whose ties
+    // (gs = 3 for a hundred items) are ordered by the table key.
+    const reads: Omit<QueryCommandInput, 'TableName'>[] = [
+      { KeyConditionExpression: 'pk = :p AND sk < :hi', ExpressionAttributeValues: { ':p': S('odd'), ':hi': N(150) } },
+      {
+        IndexName: 'by-g',
+        KeyConditionExpression: 'g = :g AND gs = :v',
+        ExpressionAttributeValues: { ':g': S('all'), ':v': N(3) },
+      },
+    ];
+    for (const read of reads) {
+      for (const ScanIndexForward of [true, false]) {
+        const whole = await server.ddb.send(new QueryCommand({ TableName: T, ScanIndexForward, ...read }));
+        expect(whole.LastEvaluatedKey).toBeUndefined();
+        expect(whole.Count).toBeGreaterThan(50);
+        expect(whole.Count).toBeLessThan(256);
+        const paged = await queryAll(server.ddb, { TableName: T, ScanIndexForward, Limit: 7, ...read });
+        const keys = (items: Item[]) => items.map((x) => `${x['pk']!.S}/${x['sk']!.N}`);
+        expect(keys(whole.Items!)).toEqual(keys(paged.items));
+        const sorted = [...keys(paged.items)];
+        expect(new Set(sorted).size).toBe(sorted.length);
+      }
+    }
   });
 
   it('Scan of the table and of the index sees every item once under a filter that keeps few', async () => {

@@ -1,7 +1,7 @@
 import type { Db } from '../../../storage/store.js';
 import { encodeKeyOf } from '../keys.js';
 import { itemsSql } from '../storage/items.js';
-import type { IndexPosition, Row, SortRange, TablePosition } from '../storage/items.js';
+import type { IndexPosition, PackedRows, Row, SortRange, TablePosition } from '../storage/items.js';
 import type { IndexInfo, Table } from '../tables/table.js';
 import type { Item } from '../types.js';
 
@@ -61,6 +61,37 @@ export async function readPage(db: Db, source: ReadSource): Promise<PageResult> 
     if (rows.length < want) return result(undefined);
     position = positionAfter(source, JSON.parse(rows[rows.length - 1]!.item) as Item);
   }
+}
+
+/**
+ * A Query page read in one statement (see PackedRows), when that is the whole page: no Limit,
+ * fewer items than one chunk and under 1 MB, so it has no LastEvaluatedKey. Otherwise undefined,
+ * and the page is read row by row (readPage). Scans, which mostly run past a chunk, always are.
+ */
+export async function readPagePacked(db: Db, source: ReadSource): Promise<PackedRows | undefined> {
+  const p = source.partition;
+  if (!p || source.limit !== undefined) return undefined;
+  const t = source.table.id;
+  const position = source.start;
+  let packed: PackedRows;
+  if (source.index) {
+    const after = position && 'index' in position ? position.index : undefined;
+    packed = await itemsSql.queryIndexPacked(
+      db,
+      t,
+      source.index.name,
+      p.bucket,
+      p.pk,
+      p.range,
+      p.forward,
+      after,
+      CHUNK,
+    );
+  } else {
+    const after = position && 'table' in position ? position.table.sk : undefined;
+    packed = await itemsSql.queryTablePacked(db, t, p.bucket, p.pk, p.range, p.forward, after, CHUNK);
+  }
+  return packed.count < CHUNK && packed.bytes < PAGE_BYTES ? packed : undefined;
 }
 
 /** Where the next chunk starts: the stored key of the chunk's last item, encoded again from it. */

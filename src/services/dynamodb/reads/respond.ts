@@ -9,7 +9,7 @@ import { itemsSql } from '../storage/items.js';
 import type { IndexInfo, Table } from '../tables/table.js';
 import { isExpiredRead, ttlAttributeOf } from '../ttl/state.js';
 import type { Item } from '../types.js';
-import { readPage } from './read-page.js';
+import { readPage, readPagePacked } from './read-page.js';
 import type { ReadSource } from './read-page.js';
 import type { Select } from './select.js';
 import { lastEvaluatedKey } from './start-key.js';
@@ -22,6 +22,8 @@ export interface ReadRequest {
   consistent: boolean;
   returnConsumedCapacity: ReturnConsumedCapacity;
 }
+
+const ITEMS_OPEN = Buffer.from('{"Items":[');
 
 /** Whether an LSI read must fetch the base item (AWS fetches non-projected attributes from the table). */
 function needsTableFetch(index: IndexInfo | undefined, select: Select, projection: Projection | undefined): boolean {
@@ -52,8 +54,18 @@ export async function respondReadRaw(
     ttlAttributeOf(table) === undefined &&
     !needsTableFetch(req.source.index, req.select, req.projection);
   if (!plain) return respondRead(ddb, table, req);
-  const page = await readPage(ddb.store, req.source);
   const index = req.source.index;
+  const packed = await readPagePacked(ddb.store, req.source);
+  if (packed) {
+    const capacity = newConsumption('read');
+    addRead(capacity, packed.bytes, req.consistent, index?.name);
+    const n = packed.count;
+    let tail = `],"Count":${n},"ScannedCount":${n}`;
+    const consumed = consumedCapacity(table, req.returnConsumedCapacity, capacity);
+    if (consumed) tail += `,"ConsumedCapacity":${JSON.stringify(consumed)}`;
+    return new RawJson(Buffer.concat([ITEMS_OPEN, packed.json, Buffer.from(tail + '}')]));
+  }
+  const page = await readPage(ddb.store, req.source);
   const capacity = newConsumption('read');
   addRead(capacity, page.bytes, req.consistent, index?.name);
   const n = page.raws.length;

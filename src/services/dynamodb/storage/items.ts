@@ -60,6 +60,70 @@ async function allUpTo<T>(db: Db, sql: string, params: SqlValue[], limit: number
   return rows;
 }
 
+/**
+ * Rows read as one value: the items' stored JSON joined by commas, in the order of the read, as
+ * UTF-8 bytes; how many there were and their total DynamoDB size. One SQLite call and one buffer
+ * instead of a string and an object per row (a 10-item Query page: 21 µs -> 13 µs here).
+ */
+export interface PackedRows {
+  json: Buffer;
+  count: number;
+  bytes: number;
+}
+
+/**
+ * `sql`'s first `limit` rows packed. The aggregate reads the LIMITed subquery, which SQLite runs
+ * as a co-routine in its ORDER BY order and does not reorder (an ORDER BY inside group_concat
+ * would sort the rows again); a test compares pages read this way with the same pages read row
+ * by row, forward and backward, by table and by index.
+ */
+async function packedUpTo(db: Db, sql: string, params: SqlValue[], limit: number): Promise<PackedRows> {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`bad row limit ${limit}`);
+  const row = await db.get<{ json: Buffer | null; count: number; bytes: number | null }>(
+    `SELECT CAST(group_concat(item, ',') AS BLOB) AS json, count(*) AS count, sum(size) AS bytes FROM (${sql} LIMIT ${limit})`,
+    params,
+  );
+  return { json: row?.json ?? Buffer.alloc(0), count: Number(row?.count ?? 0), bytes: Number(row?.bytes ?? 0) };
+}
+
+function queryTableSql(
+  tableId: number,
+  bucket: number,
+  pk: Buffer,
+  range: SortRange,
+  forward: boolean,
+  after: Buffer | undefined,
+): [string, SqlValue[]] {
+  const params: SqlValue[] = [tableId, bucket, pk];
+  let sql = 'SELECT item, size FROM ddb_items WHERE table_id = ? AND bucket = ? AND pk = ?';
+  sql += rangeSql('sk', range, params);
+  if (after) {
+    sql += forward ? ' AND sk > ?' : ' AND sk < ?';
+    params.push(after);
+  }
+  return [`${sql} ORDER BY sk ${forward ? 'ASC' : 'DESC'}`, params];
+}
+
+function queryIndexSql(
+  tableId: number,
+  index: string,
+  bucket: number,
+  ipk: Buffer,
+  range: SortRange,
+  forward: boolean,
+  after: IndexPosition | undefined,
+): [string, SqlValue[]] {
+  const params: SqlValue[] = [tableId, index, bucket, ipk];
+  let sql = 'SELECT item, size FROM ddb_index_items WHERE table_id = ? AND index_name = ? AND bucket = ? AND ipk = ?';
+  sql += rangeSql('isk', range, params);
+  if (after) {
+    sql += forward ? ' AND (isk, tpk, tsk) > (?, ?, ?)' : ' AND (isk, tpk, tsk) < (?, ?, ?)';
+    params.push(after.isk, after.tpk, after.tsk);
+  }
+  const dir = forward ? 'ASC' : 'DESC';
+  return [`${sql} ORDER BY isk ${dir}, tpk ${dir}, tsk ${dir}`, params];
+}
+
 function scanTableSql(
   columns: string,
   tableId: number,
@@ -144,14 +208,7 @@ export const itemsSql = {
     after: Buffer | undefined,
     limit: number,
   ): Promise<Row[]> {
-    const params: SqlValue[] = [tableId, bucket, pk];
-    let sql = 'SELECT item, size FROM ddb_items WHERE table_id = ? AND bucket = ? AND pk = ?';
-    sql += rangeSql('sk', range, params);
-    if (after) {
-      sql += forward ? ' AND sk > ?' : ' AND sk < ?';
-      params.push(after);
-    }
-    sql += ` ORDER BY sk ${forward ? 'ASC' : 'DESC'}`;
+    const [sql, params] = queryTableSql(tableId, bucket, pk, range, forward, after);
     return allUpTo<Row>(db, sql, params, limit);
   },
 
@@ -167,16 +224,39 @@ export const itemsSql = {
     after: IndexPosition | undefined,
     limit: number,
   ): Promise<Row[]> {
-    const params: SqlValue[] = [tableId, index, bucket, ipk];
-    let sql = 'SELECT item, size FROM ddb_index_items WHERE table_id = ? AND index_name = ? AND bucket = ? AND ipk = ?';
-    sql += rangeSql('isk', range, params);
-    if (after) {
-      sql += forward ? ' AND (isk, tpk, tsk) > (?, ?, ?)' : ' AND (isk, tpk, tsk) < (?, ?, ?)';
-      params.push(after.isk, after.tpk, after.tsk);
-    }
-    const dir = forward ? 'ASC' : 'DESC';
-    sql += ` ORDER BY isk ${dir}, tpk ${dir}, tsk ${dir}`;
+    const [sql, params] = queryIndexSql(tableId, index, bucket, ipk, range, forward, after);
     return allUpTo<Row>(db, sql, params, limit);
+  },
+
+  /** The first `limit` items of a table partition, packed (see PackedRows). */
+  queryTablePacked(
+    db: Db,
+    tableId: number,
+    bucket: number,
+    pk: Buffer,
+    range: SortRange,
+    forward: boolean,
+    after: Buffer | undefined,
+    limit: number,
+  ): Promise<PackedRows> {
+    const [sql, params] = queryTableSql(tableId, bucket, pk, range, forward, after);
+    return packedUpTo(db, sql, params, limit);
+  },
+
+  /** The first `limit` items of an index partition, packed (see PackedRows). */
+  queryIndexPacked(
+    db: Db,
+    tableId: number,
+    index: string,
+    bucket: number,
+    ipk: Buffer,
+    range: SortRange,
+    forward: boolean,
+    after: IndexPosition | undefined,
+    limit: number,
+  ): Promise<PackedRows> {
+    const [sql, params] = queryIndexSql(tableId, index, bucket, ipk, range, forward, after);
+    return packedUpTo(db, sql, params, limit);
   },
 
   /** Table rows with their keys in scan order within [bucketLow, bucketHigh), after `after` when given. */
