@@ -57,6 +57,11 @@ export class SqliteStore implements Store {
       this.db = new Database(':memory:');
     }
     this.db.pragma('busy_timeout = 5000');
+    // Each transaction of a group commit runs in a savepoint, and a savepoint saves the pages it
+    // changes to a statement journal first: in memory rather than in a temporary file, which cost
+    // a write system call per page (4 % of a PutItem's CPU). It is rollback data for an open
+    // transaction only; committed data goes to the WAL as before.
+    this.db.pragma('temp_store = MEMORY');
     this.db.exec(
       'CREATE TABLE IF NOT EXISTS _migrations (service TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (service, id))',
     );
