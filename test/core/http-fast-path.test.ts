@@ -380,6 +380,32 @@ describe('HTTP fast path', () => {
     expect(await bad.rest()).toBe('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
 
+  it('hands heads with bare CR or LF, control characters or non-ASCII bytes in them to node:http', async () => {
+    const heads = [
+      `GET / HTTP/1.1\r\nHost: ${host}\r\nX-A: a\nb\r\nConnection: close\r\n\r\n`,
+      `GET / HTTP/1.1\r\nHost: ${host}\r\nX-A: a\rb\r\nConnection: close\r\n\r\n`,
+      `GET / HTTP/1.1\r\nHost: ${host}\r\nX-A: a\x01b\r\nConnection: close\r\n\r\n`,
+      `GET / HTTP/1.1\r\nHost: ${host}\r\nX-A: \x0bab\r\nConnection: close\r\n\r\n`,
+      `GET / HTTP/1.1\r\nHost: ${host}\r\nX-\x01: ab\r\nConnection: close\r\n\r\n`,
+      `GET / HTTP/1.1\r\nHost: ${host}\nX-A: ab\r\nConnection: close\r\n\r\n`,
+      `GET /\x7f HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+    ];
+    for (const raw of heads) {
+      const fast = await RawConnection.open(server.endpoint);
+      const node = await RawConnection.open(server.endpoint);
+      node.send(chunked(host, 'ListTables', '{}'));
+      expect((await node.read()).status).toBe(200);
+      fast.send(Buffer.from(raw, 'latin1'));
+      node.send(Buffer.from(raw, 'latin1'));
+      const statusLine = async (c: RawConnection) => (await c.rest()).split('\r\n')[0];
+      expect(await statusLine(fast), JSON.stringify(raw)).toBe(await statusLine(node));
+    }
+    // Non-ASCII in a value: node:http takes it (obs-text); so does the fast path, through node:http.
+    const latin = await RawConnection.open(server.endpoint);
+    latin.send(Buffer.from(`GET / HTTP/1.1\r\nHost: ${host}\r\nX-A: caf\xe9\r\nConnection: close\r\n\r\n`, 'latin1'));
+    expect((await latin.rest()).split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+  });
+
   it('sends no body for HEAD and keeps the connection usable', async () => {
     const c = await RawConnection.open(server.endpoint);
     c.send(`HEAD / HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
