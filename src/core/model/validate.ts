@@ -248,22 +248,20 @@ function fullMatch(pattern: string, s: string): boolean {
   return re.test(s);
 }
 
-/** Nesting depth of a decoded JSON value, computed without recursion (safe on hostile input). */
-export function jsonDepth(value: unknown, limit: number): number {
-  let max = 0;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth > max) {
-      max = depth;
-      if (max > limit) return max;
-    }
-    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) {
-      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-    }
+/**
+ * Whether JSON `value` nests more than `limit` levels (the value itself is level 1). Recursive but
+ * bounded: it never goes more than `limit` calls deep, whatever the input, and allocates nothing.
+ */
+export function deeperThan(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (limit === 0) return true;
+  if (Array.isArray(value)) {
+    for (const child of value) if (deeperThan(child, limit - 1)) return true;
+  } else {
+    const obj = value as Record<string, unknown>;
+    for (const k in obj) if (deeperThan(obj[k], limit - 1)) return true;
   }
-  return max;
+  return false;
 }
 
 const MEMBERS = new WeakMap<Shape, [string, MemberRef][]>();

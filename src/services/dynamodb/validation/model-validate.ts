@@ -1,4 +1,4 @@
-import { checkTypes, collectViolations, jsonDepth, violationsError } from '../../../core/model/validate.js';
+import { checkTypes, collectViolations, deeperThan, violationsError } from '../../../core/model/validate.js';
 import { messages } from '../values/messages.js';
 import type { Violation } from '../../../core/model/validate.js';
 import type { ServiceModel } from '../../../core/model/types.js';
@@ -45,7 +45,7 @@ export function validateDynamoDbInput(model: ServiceModel, operation: string, in
   if (!op?.input) return;
   // 32 AttributeValue levels are two JSON levels each, inside a request a few levels deep: anything
   // deeper can only be refused, and is refused before any recursive pass can overflow the stack.
-  if (jsonDepth(input, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw invalid(messages.nestingTooDeep);
+  if (deeperThan(input, MAX_JSON_DEPTH)) throw invalid(messages.nestingTooDeep);
   checkTypes(model, op.input, input, SERVICE_VALIDATED);
   const obj = input as Record<string, unknown>;
   const shape = model.shapes[op.input]!;

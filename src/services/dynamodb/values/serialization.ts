@@ -34,6 +34,19 @@ export function parseAttributeValue(raw: unknown): LooseAttributeValue {
   if (typeof raw !== 'object') throw fail('Unexpected value type in payload');
   if (Array.isArray(raw)) throw fail(`Unrecognized collection type class ${AV_CLASS}`);
   const src = raw as Record<string, unknown>;
+  // Most values are one S or N member: that needs no walk over the ten member names.
+  let only: string | undefined;
+  for (const k in src) {
+    if (only !== undefined) {
+      only = undefined;
+      break;
+    }
+    only = k;
+  }
+  if (only === 'S' || only === 'N') {
+    const v = src[only];
+    if (typeof v === 'string') return only === 'S' ? { S: v } : { N: v };
+  }
   const out: LooseAttributeValue = {};
   for (const member of MEMBER_ORDER) {
     const v = src[member];

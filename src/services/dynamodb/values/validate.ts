@@ -67,6 +67,17 @@ function checkNesting(v: LooseAttributeValue, level: number): void {
 
 /** The semantic checks on a value that passed the JSON-shape pass. */
 export function checkAttributeValue(v: LooseAttributeValue): AttributeValue {
+  // The common one-member S or N value, without the walk over the ten member names.
+  let only: string | undefined;
+  for (const k in v) {
+    if (only !== undefined) {
+      only = undefined;
+      break;
+    }
+    only = k;
+  }
+  if (only === 'S' && v.S !== undefined) return { S: v.S };
+  if (only === 'N' && v.N !== undefined) return { N: normalizeNumber(v.N) };
   let result: AttributeValue | undefined;
   let count = 0;
   for (const member of MEMBER_ORDER) {
