@@ -151,20 +151,26 @@ export function collectViolations(
     case 'list': {
       const list = value as unknown[];
       lengthViolations(model, shapeName, shape, list.length, value, path, out);
-      list.forEach((v, i) => {
-        const at = `${path}.${i + 1}.member`;
-        if (v === null || v === undefined) out.push({ path: at, value: 'null', constraint: 'Member must not be null' });
-        else collectViolations(model, shape.member!.shape, v, at, out, opaque);
-      });
+      // Members of a shape this pass skips (e.g. an item's AttributeValues) can only be null.
+      const inner = opaque?.has(shape.member!.shape) ? undefined : shape.member!.shape;
+      for (let i = 0; i < list.length; i++) {
+        const v = list[i];
+        if (v === null || v === undefined)
+          out.push({ path: `${path}.${i + 1}.member`, value: 'null', constraint: 'Member must not be null' });
+        else if (inner !== undefined) collectViolations(model, inner, v, `${path}.${i + 1}.member`, out, opaque);
+      }
       return out;
     }
     case 'map': {
       const map = value as Record<string, unknown>;
-      lengthViolations(model, shapeName, shape, Object.keys(map).length, value, path, out);
-      for (const [k, v] of Object.entries(map)) {
-        const at = `${path}.${k}.member`;
-        if (v === null || v === undefined) out.push({ path: at, value: 'null', constraint: 'Member must not be null' });
-        else collectViolations(model, shape.value!.shape, v, at, out, opaque);
+      const keys = Object.keys(map);
+      lengthViolations(model, shapeName, shape, keys.length, value, path, out);
+      const inner = opaque?.has(shape.value!.shape) ? undefined : shape.value!.shape;
+      for (const k of keys) {
+        const v = map[k];
+        if (v === null || v === undefined)
+          out.push({ path: `${path}.${k}.member`, value: 'null', constraint: 'Member must not be null' });
+        else if (inner !== undefined) collectViolations(model, inner, v, `${path}.${k}.member`, out, opaque);
       }
       return out;
     }
