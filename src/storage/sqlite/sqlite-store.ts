@@ -22,6 +22,9 @@ export interface SqliteStoreOptions {
  * The default store: embedded SQLite in WAL mode. Each commit reaches the WAL before the call
  * returns, so an acknowledged write survives `kill -9` of the process.
  */
+/** Writes paused this long: copy the WAL back (idleCheckpoint). */
+const IDLE_CHECKPOINT_MS = 250;
+
 export class SqliteStore implements Store {
   readonly dialect = SQLITE;
   readonly dataDir: string | undefined;
@@ -32,6 +35,8 @@ export class SqliteStore implements Store {
   private busy = false;
   /** Resolves when the open group transaction commits. */
   private group: Promise<void> = Promise.resolve();
+  /** Fires once writes have paused (see idleCheckpoint); pushed back by every commit. */
+  private idleTimer: NodeJS.Timeout | undefined;
   private readonly tx: Db;
 
   constructor(options: SqliteStoreOptions = {}) {
@@ -120,12 +125,35 @@ export class SqliteStore implements Store {
       setImmediate(() => {
         this.exclusive(async () => {
           this.stmt('COMMIT').run();
+          this.writesPaused();
         }).then(resolve, (err: unknown) => {
           if (this.db.inTransaction) this.db.exec('ROLLBACK');
           reject(err);
         });
       });
     });
+  }
+
+  /** (Re)start the countdown to an idle checkpoint after a commit to a file. */
+  private writesPaused(): void {
+    if (!this.dataDir) return;
+    if (this.idleTimer) this.idleTimer.refresh();
+    else this.idleTimer = setTimeout(() => this.idleCheckpoint(), IDLE_CHECKPOINT_MS).unref();
+  }
+
+  /**
+   * Once no commit has come for IDLE_CHECKPOINT_MS, copy the whole WAL into the database file.
+   * Until then every page a read touches is first looked up in the WAL's index (up to 10,000
+   * frames: 5 % of a Query after a burst of writes); once the WAL is all copied back, reads skip
+   * it. The autocheckpoint alone leaves up to 40 MiB of WAL behind a burst for as long as no
+   * write comes.
+   */
+  private idleCheckpoint(): void {
+    this.idleTimer = undefined;
+    if (!this.db.open) return;
+    this.exclusive(async () => {
+      if (this.db.open && !this.db.inTransaction) this.db.pragma('wal_checkpoint(PASSIVE)');
+    }).catch(() => undefined);
   }
 
   async migrate(service: string, migrations: readonly Migration[]): Promise<void> {
@@ -143,6 +171,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
     await this.group.catch(() => undefined);
     await this.tail;
     if (this.db.open) {
