@@ -44,6 +44,21 @@ export function consumedCapacity(
   return out;
 }
 
+/**
+ * addWrite for a write whose old item may not be parsed yet (see WriteResult): without secondary
+ * indexes only sizes count, the stored one and `newSize` (computed when not given).
+ */
+export function addWriteOf(
+  c: Consumption,
+  table: Table,
+  write: { readonly oldItem: Item | undefined; readonly oldSize: number | undefined },
+  newItem: Item | undefined,
+  newSize?: number,
+): void {
+  if (table.indexes.length > 0) return addWrite(c, table, write.oldItem, newItem);
+  c.table += writeUnits(Math.max(write.oldSize ?? 0, newItem ? (newSize ?? itemSize(newItem)) : 0));
+}
+
 /** Write units of one item change on the table and each index it touches. */
 export function addWrite(
   c: Consumption,

@@ -2,6 +2,7 @@ import type { Db } from '../../storage/store.js';
 import { encodeKeyOf, inIndex, projectForIndex } from './keys.js';
 import type { EncodedKey } from './keys.js';
 import { itemsSql } from './storage/items.js';
+import type { Row } from './storage/items.js';
 import type { IndexInfo, Table } from './tables/table.js';
 import type { Item } from './types.js';
 import { itemSize } from './values/size.js';
@@ -10,11 +11,44 @@ import { itemSize } from './values/size.js';
 export interface ItemChange {
   table: Table;
   key: EncodedKey;
-  oldItem: Item | undefined;
+  /**
+   * The item before the write. A write that read it from storage parses it on first use (a getter):
+   * code that only needs to know whether there was one, or its size, reads `oldSize` first.
+   */
+  readonly oldItem: Item | undefined;
+  /** The old item's stored size, when the writer read it from storage (undefined: absent or not known). */
+  readonly oldSize?: number | undefined;
   newItem: Item | undefined;
   /** Epoch ms of the write (injected clock). */
   at: number;
 }
+
+/**
+ * An ItemChange whose old item was read from storage: its stored size is known at once and the
+ * item is parsed on first read, so a write that needs neither (a PutItem on a table without
+ * indexes or streams, ReturnValues NONE) never parses it.
+ */
+export class StoredChange implements ItemChange {
+  readonly oldSize: number | undefined;
+  newItem: Item | undefined = undefined;
+  at = 0;
+  private parsed: Item | undefined;
+
+  constructor(
+    readonly table: Table,
+    readonly key: EncodedKey,
+    private readonly row: Row | undefined,
+  ) {
+    this.oldSize = row?.size;
+  }
+
+  get oldItem(): Item | undefined {
+    return this.row ? (this.parsed ??= JSON.parse(this.row.item) as Item) : undefined;
+  }
+}
+
+/** Whether the changed item existed before, without parsing it when its size is known. */
+export const hadOldItem = (change: ItemChange): boolean => change.oldSize !== undefined || change.oldItem !== undefined;
 
 /** Called inside the write's transaction, so whatever it records commits atomically with the write. */
 export type ChangeListener = (tx: Db, change: ItemChange) => Promise<void>;
@@ -55,14 +89,17 @@ export class ItemWriter {
   }
 
   async apply(tx: Db, change: ItemChange): Promise<void> {
-    const { table, key, oldItem, newItem } = change;
+    const { table, key, newItem } = change;
     if (newItem) await itemsSql.put(tx, table.id, key, JSON.stringify(newItem), itemSize(newItem));
-    else if (oldItem) await itemsSql.delete(tx, table.id, key);
-    for (const index of table.indexes) {
-      if (oldItem && inIndex(index, oldItem)) {
-        await itemsSql.deleteIndex(tx, table.id, index.name, encodeKeyOf(index.key, oldItem), key);
+    else if (hadOldItem(change)) await itemsSql.delete(tx, table.id, key);
+    if (table.indexes.length > 0) {
+      const oldItem = change.oldItem;
+      for (const index of table.indexes) {
+        if (oldItem && inIndex(index, oldItem)) {
+          await itemsSql.deleteIndex(tx, table.id, index.name, encodeKeyOf(index.key, oldItem), key);
+        }
+        await putIndexRow(tx, table, index, newItem, key);
       }
-      await putIndexRow(tx, table, index, newItem, key);
     }
     for (const listener of this.listeners) await listener(tx, change);
   }

@@ -1,5 +1,5 @@
 import type { OperationContext } from '../../../core/service.js';
-import { addWrite, consumedCapacity, newConsumption } from '../capacity.js';
+import { addWriteOf, consumedCapacity, newConsumption } from '../capacity.js';
 import type { Consumption, ReturnConsumedCapacity } from '../capacity.js';
 import { tableFor } from '../context.js';
 import type { DynamoDb } from '../context.js';
@@ -12,6 +12,7 @@ import type { Item } from '../types.js';
 import { MAX_ITEM_SIZE, itemSize } from '../values/size.js';
 import { validateItem } from '../values/validate.js';
 import { itemCollectionMetrics } from './shared/return-values.js';
+import { StoredChange } from '../writes.js';
 
 interface WriteRequest {
   PutRequest?: { Item: Item };
@@ -69,13 +70,13 @@ export async function batchWriteItem(ddb: DynamoDb, input: BatchWriteItemInput, 
   const capacities = new Map<Table, Consumption>();
   await ddb.store.transaction(async (tx) => {
     for (const p of planned) {
-      const row = await itemsSql.get(tx, p.table.id, p.key);
-      const oldItem = row ? (JSON.parse(row.item) as Item) : undefined;
-      if (oldItem || p.item)
-        await ddb.writer.apply(tx, { table: p.table, key: p.key, oldItem, newItem: p.item, at: ddb.clock.now() });
+      const change = new StoredChange(p.table, p.key, await itemsSql.get(tx, p.table.id, p.key));
+      change.newItem = p.item;
+      change.at = ddb.clock.now();
+      if (change.oldSize !== undefined || p.item) await ddb.writer.apply(tx, change);
       let c = capacities.get(p.table);
       if (!c) capacities.set(p.table, (c = newConsumption('write')));
-      addWrite(c, p.table, oldItem, p.item);
+      addWriteOf(c, p.table, change, p.item);
     }
   });
   const out: Record<string, unknown> = { UnprocessedItems: {} };

@@ -1,5 +1,5 @@
 import type { OperationContext } from '../../../core/service.js';
-import { addWrite, consumedCapacity, newConsumption } from '../capacity.js';
+import { addWriteOf, consumedCapacity, newConsumption } from '../capacity.js';
 import type { ReturnConsumedCapacity } from '../capacity.js';
 import { tableFor } from '../context.js';
 import type { DynamoDb } from '../context.js';
@@ -10,7 +10,7 @@ import type { AttributeValue, Item } from '../types.js';
 import { validateItem } from '../values/validate.js';
 import { compileMembers } from './shared/compile.js';
 import { conditionalWrite } from './shared/conditional-write.js';
-import { checkOldOnlyReturnValues, itemCollectionMetrics, returnedAttributes } from './shared/return-values.js';
+import { checkOldOnlyReturnValues, itemCollectionMetrics, returnedAttributesOf } from './shared/return-values.js';
 import type { ReturnValues } from './shared/return-values.js';
 import { valueProblem } from './shared/values.js';
 
@@ -39,7 +39,7 @@ export async function deleteItem(ddb: DynamoDb, input: DeleteItemInput, ctx: Ope
   validateKey(table, keyItem);
   checkNoNestedKeyAccess(compiled, table.keyNames);
   const key = encodeKeyOf(table.key, keyItem);
-  const { oldItem } = await conditionalWrite(ddb, {
+  const write = await conditionalWrite(ddb, {
     table,
     key,
     condition,
@@ -47,9 +47,9 @@ export async function deleteItem(ddb: DynamoDb, input: DeleteItemInput, ctx: Ope
     compute: () => undefined,
   });
   const capacity = newConsumption('write');
-  addWrite(capacity, table, oldItem, undefined);
+  addWriteOf(capacity, table, write, undefined);
   const out: Record<string, unknown> = {};
-  const attributes = returnedAttributes(input.ReturnValues, oldItem, undefined);
+  const attributes = returnedAttributesOf(input.ReturnValues, write, undefined);
   if (attributes) out['Attributes'] = attributes;
   const consumed = consumedCapacity(table, input.ReturnConsumedCapacity, capacity);
   if (consumed) out['ConsumedCapacity'] = consumed;

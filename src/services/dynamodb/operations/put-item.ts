@@ -1,5 +1,5 @@
 import type { OperationContext } from '../../../core/service.js';
-import { addWrite, consumedCapacity, newConsumption } from '../capacity.js';
+import { addWriteOf, consumedCapacity, newConsumption } from '../capacity.js';
 import type { ReturnConsumedCapacity } from '../capacity.js';
 import { tableFor } from '../context.js';
 import type { DynamoDb } from '../context.js';
@@ -11,7 +11,7 @@ import type { AttributeValue, Item } from '../types.js';
 import { MAX_ITEM_SIZE, itemSize } from '../values/size.js';
 import { validateItem } from '../values/validate.js';
 import { conditionalWrite } from './shared/conditional-write.js';
-import { checkOldOnlyReturnValues, itemCollectionMetrics, returnedAttributes } from './shared/return-values.js';
+import { checkOldOnlyReturnValues, itemCollectionMetrics, returnedAttributesOf } from './shared/return-values.js';
 import type { ReturnValues } from './shared/return-values.js';
 import { compileMembers } from './shared/compile.js';
 import { valueProblem } from './shared/values.js';
@@ -40,9 +40,10 @@ export async function putItem(ddb: DynamoDb, input: PutItemInput, ctx: Operation
   const table = tableFor(ddb, ctx, input.TableName, undefined, { access: 'write' });
   validateItemKeys(table, item);
   checkNoNestedKeyAccess(compiled, table.keyNames);
-  if (itemSize(item) > MAX_ITEM_SIZE) throw invalid('Item size has exceeded the maximum allowed size');
+  const size = itemSize(item);
+  if (size > MAX_ITEM_SIZE) throw invalid('Item size has exceeded the maximum allowed size');
   const key = encodeKeyOf(table.key, item);
-  const { oldItem } = await conditionalWrite(ddb, {
+  const write = await conditionalWrite(ddb, {
     table,
     key,
     condition,
@@ -50,9 +51,9 @@ export async function putItem(ddb: DynamoDb, input: PutItemInput, ctx: Operation
     compute: () => item,
   });
   const capacity = newConsumption('write');
-  addWrite(capacity, table, oldItem, item);
+  addWriteOf(capacity, table, write, item, size);
   const out: Record<string, unknown> = {};
-  const attributes = returnedAttributes(input.ReturnValues, oldItem, item);
+  const attributes = returnedAttributesOf(input.ReturnValues, write, item);
   if (attributes) out['Attributes'] = attributes;
   const consumed = consumedCapacity(table, input.ReturnConsumedCapacity, capacity);
   if (consumed) out['ConsumedCapacity'] = consumed;

@@ -60,7 +60,8 @@ export async function updateItem(ddb: DynamoDb, input: UpdateItemInput, ctx: Ope
     condition,
     returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
     compute: (old) => {
-      const next = update ? applyUpdate(update, old, { key: keyItem }).item : (old ?? keyItem);
+      const before = old();
+      const next = update ? applyUpdate(update, before, { key: keyItem }).item : (before ?? keyItem);
       validateItemKeys(table, next);
       if (itemSize(next) > MAX_ITEM_SIZE) throw invalid('Item size to update has exceeded the maximum allowed size');
       return next;

@@ -32,7 +32,7 @@ export async function executeWrite(ddb: DynamoDb, plan: WritePlan): Promise<Writ
       key: plan.key,
       condition: plan.condition,
       returnOnFailure: plan.kind === 'insert' ? undefined : plan.returnOnFailure,
-      compute: (old) => nextItem(plan, old),
+      compute: (old) => nextItem(plan, old()),
     });
   } catch (err) {
     if (plan.kind === 'insert' && err instanceof AwsError && err.code === 'ConditionalCheckFailedException') {

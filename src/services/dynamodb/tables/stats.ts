@@ -46,9 +46,12 @@ export class TableStats {
   private apply(change: ItemChange): void {
     const entry = this.entries.get(change.table.id);
     if (!entry) return;
-    const { table, oldItem, newItem } = change;
-    add(entry.table, oldItem ? -1 : 0, oldItem ? -itemSize(oldItem) : 0);
-    add(entry.table, newItem ? 1 : 0, newItem ? itemSize(newItem) : 0);
+    const { table, newItem } = change;
+    const oldSize = change.oldSize ?? (change.oldItem ? itemSize(change.oldItem) : undefined);
+    if (oldSize !== undefined) add(entry.table, -1, -oldSize);
+    if (newItem) add(entry.table, 1, itemSize(newItem));
+    if (table.indexes.length === 0) return;
+    const oldItem = change.oldItem;
     for (const index of table.indexes) {
       let stats = entry.indexes.get(index.name);
       if (!stats) {

@@ -6,6 +6,7 @@ import type { EncodedKey } from '../../keys.js';
 import { itemsSql } from '../../storage/items.js';
 import type { Table } from '../../tables/table.js';
 import type { Item } from '../../types.js';
+import { StoredChange } from '../../writes.js';
 
 export interface WriteRequest {
   table: Table;
@@ -13,27 +14,28 @@ export interface WriteRequest {
   condition: Condition | undefined;
   /** ReturnValuesOnConditionCheckFailure. */
   returnOnFailure: string | undefined;
-  /** The item after the write (undefined deletes), from the item before it. */
-  compute: (oldItem: Item | undefined) => Item | undefined;
+  /** The item after the write (undefined deletes), from the item before it (parsed when called). */
+  compute: (oldItem: () => Item | undefined) => Item | undefined;
 }
 
 export interface WriteResult {
-  oldItem: Item | undefined;
+  /** The item before the write, parsed from storage on first read (a PutItem may never need it). */
+  readonly oldItem: Item | undefined;
+  /** Its stored size when there was one: capacity and statistics need no parse. */
+  readonly oldSize: number | undefined;
   newItem: Item | undefined;
 }
 
 /** Read, check the condition, compute and write one item atomically. */
 export async function conditionalWrite(ddb: DynamoDb, req: WriteRequest): Promise<WriteResult> {
   return ddb.store.transaction(async (tx) => {
-    const row = await itemsSql.get(tx, req.table.id, req.key);
-    const oldItem = row ? (JSON.parse(row.item) as Item) : undefined;
-    if (req.condition && !evaluateCondition(req.condition, oldItem)) {
-      throw ddbErrors.conditionalCheckFailed(req.returnOnFailure === 'ALL_OLD' ? oldItem : undefined);
+    const change = new StoredChange(req.table, req.key, await itemsSql.get(tx, req.table.id, req.key));
+    if (req.condition && !evaluateCondition(req.condition, change.oldItem)) {
+      throw ddbErrors.conditionalCheckFailed(req.returnOnFailure === 'ALL_OLD' ? change.oldItem : undefined);
     }
-    const newItem = req.compute(oldItem);
-    if (newItem || oldItem) {
-      await ddb.writer.apply(tx, { table: req.table, key: req.key, oldItem, newItem, at: ddb.clock.now() });
-    }
-    return { oldItem, newItem };
+    change.newItem = req.compute(() => change.oldItem);
+    change.at = ddb.clock.now();
+    if (change.newItem || change.oldSize !== undefined) await ddb.writer.apply(tx, change);
+    return change;
   });
 }

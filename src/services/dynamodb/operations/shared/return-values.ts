@@ -10,6 +10,16 @@ import type { Item } from '../../types.js';
 
 export type ReturnValues = 'NONE' | 'ALL_OLD' | 'UPDATED_OLD' | 'ALL_NEW' | 'UPDATED_NEW';
 
+/** returnedAttributes for a write whose old item is parsed on first read: NONE does not read it. */
+export function returnedAttributesOf(
+  mode: ReturnValues | undefined,
+  write: { readonly oldItem: Item | undefined },
+  newItem: Item | undefined,
+  update?: UpdateExpression,
+): Item | undefined {
+  return mode === undefined || mode === 'NONE' ? undefined : returnedAttributes(mode, write.oldItem, newItem, update);
+}
+
 /** The `Attributes` member for a write's ReturnValues, or undefined. */
 export function returnedAttributes(
   mode: ReturnValues | undefined,
