@@ -1,7 +1,7 @@
 import type { Db } from '../../../storage/store.js';
 import { encodeKeyOf } from '../keys.js';
 import { itemsSql } from '../storage/items.js';
-import type { IndexPosition, PackedRows, Row, SortRange, TablePosition } from '../storage/items.js';
+import type { IndexPosition, PackedRows, PartitionRead, Row, SortRange, TablePosition } from '../storage/items.js';
 import type { IndexInfo, Table } from '../tables/table.js';
 import type { Item } from '../types.js';
 
@@ -69,29 +69,18 @@ export async function readPage(db: Db, source: ReadSource): Promise<PageResult> 
  * and the page is read row by row (readPage). Scans, which mostly run past a chunk, always are.
  */
 export async function readPagePacked(db: Db, source: ReadSource): Promise<PackedRows | undefined> {
-  const p = source.partition;
-  if (!p || source.limit !== undefined) return undefined;
-  const t = source.table.id;
-  const position = source.start;
-  let packed: PackedRows;
-  if (source.index) {
-    const after = position && 'index' in position ? position.index : undefined;
-    packed = await itemsSql.queryIndexPacked(
-      db,
-      t,
-      source.index.name,
-      p.bucket,
-      p.pk,
-      p.range,
-      p.forward,
-      after,
-      CHUNK,
-    );
-  } else {
-    const after = position && 'table' in position ? position.table.sk : undefined;
-    packed = await itemsSql.queryTablePacked(db, t, p.bucket, p.pk, p.range, p.forward, after, CHUNK);
-  }
+  if (!source.partition || source.limit !== undefined) return undefined;
+  const packed = await itemsSql.queryPartitionPacked(db, partitionRead(source, source.start), CHUNK);
   return packed.count < CHUNK && packed.bytes < PAGE_BYTES ? packed : undefined;
+}
+
+/** The partition a Query reads (source.partition must be set), from after `position`. */
+function partitionRead(s: ReadSource, position: Position | undefined): PartitionRead {
+  const p = s.partition!;
+  const read = { tableId: s.table.id, bucket: p.bucket, pk: p.pk, range: p.range, forward: p.forward };
+  if (s.index)
+    return { ...read, index: s.index.name, after: position && 'index' in position ? position.index : undefined };
+  return { ...read, after: position && 'table' in position ? position.table.sk : undefined };
 }
 
 /** Where the next chunk starts: the stored key of the chunk's last item, encoded again from it. */
@@ -104,15 +93,7 @@ function positionAfter(s: ReadSource, item: Item): Position {
 
 function fetchRows(db: Db, s: ReadSource, position: Position | undefined, limit: number): Promise<Row[]> {
   const t = s.table.id;
-  if (s.partition) {
-    const p = s.partition;
-    if (s.index) {
-      const after = position && 'index' in position ? position.index : undefined;
-      return itemsSql.queryIndex(db, t, s.index.name, p.bucket, p.pk, p.range, p.forward, after, limit);
-    }
-    const after = position && 'table' in position ? position.table.sk : undefined;
-    return itemsSql.queryTable(db, t, p.bucket, p.pk, p.range, p.forward, after, limit);
-  }
+  if (s.partition) return itemsSql.queryPartition(db, partitionRead(s, position), limit);
   const b = s.buckets ?? { low: 0, high: 2 ** 32 };
   if (s.index) {
     const after = position && 'index' in position ? position.index : undefined;

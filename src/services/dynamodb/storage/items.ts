@@ -120,48 +120,43 @@ async function packedUpTo(db: Db, sql: string, params: SqlValue[], limit: number
   return { json: row?.json ?? Buffer.alloc(0), count: Number(row?.count ?? 0), bytes: Number(row?.bytes ?? 0) };
 }
 
-function queryTableSql(
-  tableId: number,
-  bucket: number,
-  pk: Buffer,
-  range: SortRange,
-  forward: boolean,
-  after: Buffer | undefined,
-): [string, SqlValue[]] {
-  const params: SqlValue[] = [tableId, bucket, pk];
-  const code = 100 + rangeShape(range) * 4 + (after ? 2 : 0) + (forward ? 1 : 0);
-  const sql = textOnce(code, () => {
-    let text = 'SELECT item, size FROM ddb_items WHERE table_id = ? AND bucket = ? AND pk = ?';
-    text += rangeSql('sk', range, []);
-    if (after) text += forward ? ' AND sk > ?' : ' AND sk < ?';
-    return `${text} ORDER BY sk ${forward ? 'ASC' : 'DESC'}`;
-  });
-  rangeSql('sk', range, params);
-  if (after) params.push(after);
-  return [sql, params];
-}
+/**
+ * One partition of a table (sort key order) or of an index (index sort key, then table key), from
+ * after `after` (exclusive) when given, within `range` of the sort key.
+ */
+export type PartitionRead = {
+  tableId: number;
+  bucket: number;
+  pk: Buffer;
+  range: SortRange;
+  forward: boolean;
+} & ({ index?: undefined; after: Buffer | undefined } | { index: string; after: IndexPosition | undefined });
 
-function queryIndexSql(
-  tableId: number,
-  index: string,
-  bucket: number,
-  ipk: Buffer,
-  range: SortRange,
-  forward: boolean,
-  after: IndexPosition | undefined,
-): [string, SqlValue[]] {
-  const params: SqlValue[] = [tableId, index, bucket, ipk];
-  const code = 200 + rangeShape(range) * 4 + (after ? 2 : 0) + (forward ? 1 : 0);
-  const sql = textOnce(code, () => {
+function partitionSql(r: PartitionRead): [string, SqlValue[]] {
+  const shape = rangeShape(r.range) * 4 + (r.after ? 2 : 0) + (r.forward ? 1 : 0);
+  if (r.index === undefined) {
+    const sql = textOnce(100 + shape, () => {
+      let text = 'SELECT item, size FROM ddb_items WHERE table_id = ? AND bucket = ? AND pk = ?';
+      text += rangeSql('sk', r.range, []);
+      if (r.after) text += r.forward ? ' AND sk > ?' : ' AND sk < ?';
+      return `${text} ORDER BY sk ${r.forward ? 'ASC' : 'DESC'}`;
+    });
+    const params: SqlValue[] = [r.tableId, r.bucket, r.pk];
+    rangeSql('sk', r.range, params);
+    if (r.after) params.push(r.after);
+    return [sql, params];
+  }
+  const sql = textOnce(200 + shape, () => {
     let text =
       'SELECT item, size FROM ddb_index_items WHERE table_id = ? AND index_name = ? AND bucket = ? AND ipk = ?';
-    text += rangeSql('isk', range, []);
-    if (after) text += forward ? ' AND (isk, tpk, tsk) > (?, ?, ?)' : ' AND (isk, tpk, tsk) < (?, ?, ?)';
-    const dir = forward ? 'ASC' : 'DESC';
+    text += rangeSql('isk', r.range, []);
+    if (r.after) text += r.forward ? ' AND (isk, tpk, tsk) > (?, ?, ?)' : ' AND (isk, tpk, tsk) < (?, ?, ?)';
+    const dir = r.forward ? 'ASC' : 'DESC';
     return `${text} ORDER BY isk ${dir}, tpk ${dir}, tsk ${dir}`;
   });
-  rangeSql('isk', range, params);
-  if (after) params.push(after.isk, after.tpk, after.tsk);
+  const params: SqlValue[] = [r.tableId, r.index, r.bucket, r.pk];
+  rangeSql('isk', r.range, params);
+  if (r.after) params.push(r.after.isk, r.after.tpk, r.after.tsk);
   return [sql, params];
 }
 
@@ -237,68 +232,18 @@ export const itemsSql = {
   },
 
   /**
-   * Items of one partition in sort-key order, after `after` (exclusive) when given. Page reads
-   * select only the item and its size: key blobs would cost a Buffer each per row (half the
-   * statement's time for a 10-item Query); a caller that continues re-encodes the tail's key.
+   * Items of one partition in key order, after `after` (exclusive) when given. Page reads select
+   * only the item and its size: key blobs would cost a Buffer each per row (half the statement's
+   * time for a 10-item Query); a caller that continues re-encodes the tail's key.
    */
-  queryTable(
-    db: Db,
-    tableId: number,
-    bucket: number,
-    pk: Buffer,
-    range: SortRange,
-    forward: boolean,
-    after: Buffer | undefined,
-    limit: number,
-  ): Promise<Row[]> {
-    const [sql, params] = queryTableSql(tableId, bucket, pk, range, forward, after);
+  queryPartition(db: Db, read: PartitionRead, limit: number): Promise<Row[]> {
+    const [sql, params] = partitionSql(read);
     return allUpTo<Row>(db, sql, params, limit);
   },
 
-  /** Items of one index partition in (index sort key, table key) order. */
-  queryIndex(
-    db: Db,
-    tableId: number,
-    index: string,
-    bucket: number,
-    ipk: Buffer,
-    range: SortRange,
-    forward: boolean,
-    after: IndexPosition | undefined,
-    limit: number,
-  ): Promise<Row[]> {
-    const [sql, params] = queryIndexSql(tableId, index, bucket, ipk, range, forward, after);
-    return allUpTo<Row>(db, sql, params, limit);
-  },
-
-  /** The first `limit` items of a table partition, packed (see PackedRows). */
-  queryTablePacked(
-    db: Db,
-    tableId: number,
-    bucket: number,
-    pk: Buffer,
-    range: SortRange,
-    forward: boolean,
-    after: Buffer | undefined,
-    limit: number,
-  ): Promise<PackedRows> {
-    const [sql, params] = queryTableSql(tableId, bucket, pk, range, forward, after);
-    return packedUpTo(db, sql, params, limit);
-  },
-
-  /** The first `limit` items of an index partition, packed (see PackedRows). */
-  queryIndexPacked(
-    db: Db,
-    tableId: number,
-    index: string,
-    bucket: number,
-    ipk: Buffer,
-    range: SortRange,
-    forward: boolean,
-    after: IndexPosition | undefined,
-    limit: number,
-  ): Promise<PackedRows> {
-    const [sql, params] = queryIndexSql(tableId, index, bucket, ipk, range, forward, after);
+  /** The first `limit` items of a partition, packed (see PackedRows). */
+  queryPartitionPacked(db: Db, read: PartitionRead, limit: number): Promise<PackedRows> {
+    const [sql, params] = partitionSql(read);
     return packedUpTo(db, sql, params, limit);
   },
 

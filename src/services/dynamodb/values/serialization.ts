@@ -28,6 +28,16 @@ const AV_CLASS = 'com.amazonaws.dynamodb.v20120810.AttributeValue';
 
 const fail = (message: string) => coreErrors.serialization(message);
 
+/** The key of an object that has exactly one (enumerable, as `for…in` sees it), else undefined. */
+export function soleKey(obj: object): string | undefined {
+  let only: string | undefined;
+  for (const k in obj) {
+    if (only !== undefined) return undefined;
+    only = k;
+  }
+  return only;
+}
+
 /** The JSON-shape pass over one AttributeValue. */
 export function parseAttributeValue(raw: unknown): LooseAttributeValue {
   if (raw === null || raw === undefined) return {};
@@ -35,14 +45,7 @@ export function parseAttributeValue(raw: unknown): LooseAttributeValue {
   if (Array.isArray(raw)) throw fail(`Unrecognized collection type class ${AV_CLASS}`);
   const src = raw as Record<string, unknown>;
   // Most values are one S or N member: that needs no walk over the ten member names.
-  let only: string | undefined;
-  for (const k in src) {
-    if (only !== undefined) {
-      only = undefined;
-      break;
-    }
-    only = k;
-  }
+  const only = soleKey(src);
   if (only === 'S' || only === 'N') {
     const v = src[only];
     if (typeof v === 'string') return only === 'S' ? { S: v } : { N: v };

@@ -12,7 +12,13 @@ import type { AttributeValue, Item } from '../types.js';
 import { bytesKey } from './compare.js';
 import { messages, START_KEY_BARE } from './messages.js';
 import { normalizeNumber } from './numbers.js';
-import { MEMBER_ORDER, parseAttributeMap, parseAttributeValue, type LooseAttributeValue } from './serialization.js';
+import {
+  MEMBER_ORDER,
+  parseAttributeMap,
+  parseAttributeValue,
+  soleKey,
+  type LooseAttributeValue,
+} from './serialization.js';
 
 export interface ValidateOptions {
   /**
@@ -68,14 +74,7 @@ function checkNesting(v: LooseAttributeValue, level: number): void {
 /** The semantic checks on a value that passed the JSON-shape pass. */
 export function checkAttributeValue(v: LooseAttributeValue): AttributeValue {
   // The common one-member S or N value, without the walk over the ten member names.
-  let only: string | undefined;
-  for (const k in v) {
-    if (only !== undefined) {
-      only = undefined;
-      break;
-    }
-    only = k;
-  }
+  const only = soleKey(v);
   if (only === 'S' && v.S !== undefined) return { S: v.S };
   if (only === 'N' && v.N !== undefined) return { N: normalizeNumber(v.N) };
   let result: AttributeValue | undefined;
