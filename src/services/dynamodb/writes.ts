@@ -19,6 +19,8 @@ export interface ItemChange {
   /** The old item's stored size, when the writer read it from storage (undefined: absent or not known). */
   readonly oldSize?: number | undefined;
   newItem: Item | undefined;
+  /** The new item's size, when the writer has computed it already (else computed where needed). */
+  readonly newSize?: number | undefined;
   /** Epoch ms of the write (injected clock). */
   at: number;
 }
@@ -31,6 +33,7 @@ export interface ItemChange {
 export class StoredChange implements ItemChange {
   readonly oldSize: number | undefined;
   newItem: Item | undefined = undefined;
+  newSize: number | undefined = undefined;
   at = 0;
   private parsed: Item | undefined;
 
@@ -90,7 +93,7 @@ export class ItemWriter {
 
   async apply(tx: Db, change: ItemChange): Promise<void> {
     const { table, key, newItem } = change;
-    if (newItem) await itemsSql.put(tx, table.id, key, JSON.stringify(newItem), itemSize(newItem));
+    if (newItem) await itemsSql.put(tx, table.id, key, JSON.stringify(newItem), change.newSize ?? itemSize(newItem));
     else if (hadOldItem(change)) await itemsSql.delete(tx, table.id, key);
     if (table.indexes.length > 0) {
       const oldItem = change.oldItem;

@@ -30,6 +30,8 @@ interface Planned {
   key: EncodedKey;
   keyItem: Item;
   item: Item | undefined;
+  /** The item's size (a put), computed once for the limit, the row and the capacity. */
+  size: number | undefined;
 }
 
 export async function batchWriteItem(ddb: DynamoDb, input: BatchWriteItemInput, ctx: OperationContext) {
@@ -50,10 +52,12 @@ export async function batchWriteItem(ddb: DynamoDb, input: BatchWriteItemInput, 
     const seen = new Set<string>();
     for (const r of normalized) {
       let item: Item | undefined;
+      let size: number | undefined;
       let keyItem: Item;
       if (r.put) {
         validateItemKeys(table, r.put);
-        if (itemSize(r.put) > MAX_ITEM_SIZE) throw invalid('Item size has exceeded the maximum allowed size');
+        size = itemSize(r.put);
+        if (size > MAX_ITEM_SIZE) throw invalid('Item size has exceeded the maximum allowed size');
         item = r.put;
         keyItem = keyOf(table.key, r.put);
       } else {
@@ -64,7 +68,7 @@ export async function batchWriteItem(ddb: DynamoDb, input: BatchWriteItemInput, 
       const sig = itemIdentity(table.id, key);
       if (seen.has(sig)) throw invalid('Provided list of item keys contains duplicates');
       seen.add(sig);
-      planned.push({ table, key, keyItem, item });
+      planned.push({ table, key, keyItem, item, size });
     }
   }
   const capacities = new Map<Table, Consumption>();
@@ -72,11 +76,12 @@ export async function batchWriteItem(ddb: DynamoDb, input: BatchWriteItemInput, 
     for (const p of planned) {
       const change = new StoredChange(p.table, p.key, await itemsSql.get(tx, p.table.id, p.key));
       change.newItem = p.item;
+      change.newSize = p.size;
       change.at = ddb.clock.now();
       if (change.oldSize !== undefined || p.item) await ddb.writer.apply(tx, change);
       let c = capacities.get(p.table);
       if (!c) capacities.set(p.table, (c = newConsumption('write')));
-      addWriteOf(c, p.table, change, p.item);
+      addWriteOf(c, p.table, change, p.item, p.size);
     }
   });
   const out: Record<string, unknown> = { UnprocessedItems: {} };

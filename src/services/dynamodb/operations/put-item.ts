@@ -49,6 +49,7 @@ export async function putItem(ddb: DynamoDb, input: PutItemInput, ctx: Operation
     condition,
     returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
     compute: () => item,
+    newSize: size,
   });
   const capacity = newConsumption('write');
   addWriteOf(capacity, table, write, item, size);

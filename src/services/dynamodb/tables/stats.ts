@@ -49,7 +49,7 @@ export class TableStats {
     const { table, newItem } = change;
     const oldSize = change.oldSize ?? (change.oldItem ? itemSize(change.oldItem) : undefined);
     if (oldSize !== undefined) add(entry.table, -1, -oldSize);
-    if (newItem) add(entry.table, 1, itemSize(newItem));
+    if (newItem) add(entry.table, 1, change.newSize ?? itemSize(newItem));
     if (table.indexes.length === 0) return;
     const oldItem = change.oldItem;
     for (const index of table.indexes) {

@@ -16,6 +16,8 @@ export interface WriteRequest {
   returnOnFailure: string | undefined;
   /** The item after the write (undefined deletes), from the item before it (parsed when called). */
   compute: (oldItem: () => Item | undefined) => Item | undefined;
+  /** The computed item's size, when the caller knows it before the write (a PutItem). */
+  newSize?: number;
 }
 
 export interface WriteResult {
@@ -34,6 +36,7 @@ export async function conditionalWrite(ddb: DynamoDb, req: WriteRequest): Promis
       throw ddbErrors.conditionalCheckFailed(req.returnOnFailure === 'ALL_OLD' ? change.oldItem : undefined);
     }
     change.newItem = req.compute(() => change.oldItem);
+    change.newSize = req.newSize;
     change.at = ddb.clock.now();
     if (change.newItem || change.oldSize !== undefined) await ddb.writer.apply(tx, change);
     return change;
