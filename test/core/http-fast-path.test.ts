@@ -220,6 +220,45 @@ describe('HTTP fast path', () => {
     await c.closed;
   });
 
+  it('writes large answers after their head without copying: same bytes as node:http, pipelined, and closing', async () => {
+    // An answer body of 4 KiB or more goes out as head + body (cork, two writes) instead of one copy.
+    const big = 'é'.repeat(3000) + 'x'.repeat(3000);
+    const put = ddbRequest(
+      host,
+      'PutItem',
+      JSON.stringify({ TableName: 'fast', Item: { pk: { S: 'big' }, v: { S: big } } }),
+    );
+    const get = ddbRequest(host, 'GetItem', JSON.stringify({ TableName: 'fast', Key: { pk: { S: 'big' } } }));
+    const fast = await RawConnection.open(server.endpoint);
+    fast.send(put);
+    expect((await fast.read()).status).toBe(200);
+    const node = await RawConnection.open(server.endpoint);
+    node.send(chunked(host, 'ListTables', '{}'));
+    expect((await node.read()).status).toBe(200);
+    fast.send(get);
+    node.send(get);
+    const a = await fast.read();
+    expect(normalise(a)).toEqual(normalise(await node.read()));
+    expect(JSON.parse(a.body.toString('utf8'))).toEqual({ Item: { pk: { S: 'big' }, v: { S: big } } });
+    // Three pipelined: large, small, large with Connection: close.
+    const close = ddbRequest(
+      host,
+      'GetItem',
+      JSON.stringify({ TableName: 'fast', Key: { pk: { S: 'big' } } }),
+      'Connection: close\r\n',
+    );
+    fast.send(get + ddbRequest(host, 'ListTables', '{}') + close);
+    for (const expected of ['big', 'tables', 'big']) {
+      const r = await fast.read();
+      expect(r.status).toBe(200);
+      if (expected === 'big') expect(JSON.parse(r.body.toString('utf8')).Item.v.S).toBe(big);
+      else expect(JSON.parse(r.body.toString('utf8'))).toHaveProperty('TableNames');
+    }
+    await fast.closed;
+    expect(await fast.rest()).toBe('');
+    node.socket.destroy();
+  });
+
   it('gives every connection its own answers when many are answered in one burst', async () => {
     // Answers are written together at the end of a loop turn or a group commit: each must still go
     // to its own connection, in its order, reads answered beside writes, and a close still closes.

@@ -79,6 +79,16 @@ const DIGITS = /^\d{1,15}$/;
 /** Header values Node refuses to send (ERR_INVALID_CHAR). */
 const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
+/**
+ * An answer as written: one buffer, or the head and a large body written together without
+ * copying the body into a new buffer (every buffer is V8 external memory, and allocating a copy of
+ * each large answer drives major GCs under load).
+ */
+type Out = Buffer | { head: string; body: Buffer };
+
+/** Buffer bodies from this size on are written after the head (cork, two writes) rather than copied. */
+const UNCOPIED_BODY = 4096;
+
 interface Pending {
   request: HttpRequest;
   head: RequestHead;
@@ -123,9 +133,9 @@ export class FastPath {
   private dateSecond = -1;
   private dateHeader = '';
   /** Answers serialised and not yet written: connection, bytes, close after (see `queue`). */
-  private outbox: (Connection | Buffer | boolean)[] = [];
+  private outbox: (Connection | Out | boolean)[] = [];
   /** The other outbox array, swapped in while one is written out. */
-  private spare: (Connection | Buffer | boolean)[] = [];
+  private spare: (Connection | Out | boolean)[] = [];
   /** A flush of the outbox is scheduled. */
   private flushing = false;
   /** Sockets were read in this loop turn and the immediate that ends it (and flushes) is queued. */
@@ -144,7 +154,7 @@ export class FastPath {
     for (let i = 0; i < box.length; i += 3) {
       const c = box[i] as Connection;
       try {
-        this.send(c, box[i + 1] as Buffer, box[i + 2] as boolean);
+        this.send(c, box[i + 1] as Out, box[i + 2] as boolean);
       } catch (err) {
         this.host.failed(err);
         this.drop(c);
@@ -348,7 +358,7 @@ export class FastPath {
       });
   }
 
-  /** One write of status line, headers and body, the same bytes node:http's `send` produces. */
+  /** Status line, headers and body in one write, the same bytes node:http's `send` produces. */
   private write(
     c: Connection,
     method: string,
@@ -357,7 +367,7 @@ export class FastPath {
     bare = false,
   ): void {
     if (c.done) return;
-    let out: Buffer;
+    let out: Out;
     let close = !keepAlive;
     try {
       ({ out, close } = this.serialise(method, response, keepAlive, bare));
@@ -377,23 +387,37 @@ export class FastPath {
    * once per answer: on a virtual machine every such wake-up is an expensive inter-processor
    * interrupt. With c=32 GetItems this halved the server's CPU per request (docs/benchmarks.md).
    */
-  private queue(c: Connection, out: Buffer, close: boolean): void {
+  private queue(c: Connection, out: Out, close: boolean): void {
     this.outbox.push(c, out, close);
     if (this.flushing || this.reading) return;
     this.flushing = true;
     process.nextTick(this.flush);
   }
 
-  private send(c: Connection, out: Buffer, close: boolean): void {
+  private send(c: Connection, out: Out, close: boolean): void {
     if (c.done) return;
     const socket = c.socket;
     if (close) {
       c.done = true;
-      socket.end(out);
+      if (Buffer.isBuffer(out)) socket.end(out);
+      else {
+        socket.cork();
+        socket.write(out.head, 'latin1');
+        socket.end(out.body);
+      }
       return;
     }
+    let flushed: boolean;
+    if (Buffer.isBuffer(out)) flushed = socket.write(out);
+    else {
+      // One writev system call for both, as for one buffer.
+      socket.cork();
+      socket.write(out.head, 'latin1');
+      flushed = socket.write(out.body);
+      socket.uncork();
+    }
     // A client that does not read its answers gets no more until it does (as node:http does).
-    if (!socket.write(out)) socket.once('drain', () => this.ready(c));
+    if (!flushed) socket.once('drain', () => this.ready(c));
     else this.ready(c);
   }
 
@@ -416,7 +440,7 @@ export class FastPath {
     response: HttpResponse | WholeResponse,
     keepAlive: boolean,
     bare: boolean,
-  ): { out: Buffer; close: boolean } {
+  ): { out: Out; close: boolean } {
     const status = response.status;
     if (!Number.isInteger(status) || status < 100 || status > 999)
       throw new RangeError(`Invalid status code: ${status}`);
@@ -465,6 +489,7 @@ export class FastPath {
     const noBody = method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200);
     const headLength = head.length;
     if (noBody || bodyLength === 0) return { out: Buffer.from(head, 'latin1'), close };
+    if (typeof body !== 'string' && bodyLength >= UNCOPIED_BODY) return { out: { head, body }, close };
     const out = Buffer.allocUnsafe(headLength + bodyLength);
     out.write(head, 0, headLength, 'latin1');
     if (typeof body === 'string') out.write(body, headLength, bodyLength, 'utf8');

@@ -23,8 +23,6 @@ export interface ReadRequest {
   returnConsumedCapacity: ReturnConsumedCapacity;
 }
 
-const ITEMS_OPEN = Buffer.from('{"Items":[');
-
 /** Whether an LSI read must fetch the base item (AWS fetches non-projected attributes from the table). */
 function needsTableFetch(index: IndexInfo | undefined, select: Select, projection: Projection | undefined): boolean {
   if (!index || index.global || index.projects === 'ALL') return false;
@@ -59,11 +57,10 @@ export async function respondReadRaw(
   if (packed) {
     const capacity = newConsumption('read');
     addRead(capacity, packed.bytes, req.consistent, index?.name);
-    const n = packed.count;
-    let tail = `],"Count":${n},"ScannedCount":${n}`;
     const consumed = consumedCapacity(table, req.returnConsumedCapacity, capacity);
-    if (consumed) tail += `,"ConsumedCapacity":${JSON.stringify(consumed)}`;
-    return new RawJson(Buffer.concat([ITEMS_OPEN, packed.json, Buffer.from(tail + '}')]));
+    if (!consumed) return new RawJson(packed.answer);
+    const tail = Buffer.from(`,"ConsumedCapacity":${JSON.stringify(consumed)}}`);
+    return new RawJson(Buffer.concat([packed.answer.subarray(0, packed.answer.length - 1), tail]));
   }
   const page = await readPage(ddb.store, req.source);
   const capacity = newConsumption('read');

@@ -75,7 +75,7 @@ function withLimit(sql: string, limit: number, kind: 'plain' | 'packed'): string
     text =
       kind === 'plain'
         ? `${sql} LIMIT ${limit}`
-        : `SELECT CAST(group_concat(item, ',') AS BLOB) AS json, count(*) AS count, sum(size) AS bytes FROM (${sql} LIMIT ${limit})`;
+        : `SELECT CAST('{"Items":[' || coalesce(group_concat(item, ','), '') || '],"Count":' || count(*) || ',"ScannedCount":' || count(*) || '}' AS BLOB) AS answer, count(*) AS count, sum(size) AS bytes FROM (${sql} LIMIT ${limit})`;
     byLimit.set(limit, text);
   }
   return text;
@@ -95,12 +95,14 @@ async function allUpTo<T>(db: Db, sql: string, params: SqlValue[], limit: number
 }
 
 /**
- * Rows read as one value: the items' stored JSON joined by commas, in the order of the read, as
- * UTF-8 bytes; how many there were and their total DynamoDB size. One SQLite call and one buffer
- * instead of a string and an object per row (a 10-item Query page: 21 µs -> 13 µs here).
+ * Rows read as one value: the Query/Scan answer `{"Items":[…],"Count":n,"ScannedCount":n}` with the
+ * items' stored JSON in the order of the read, as UTF-8 bytes; how many there were and their total
+ * DynamoDB size. One SQLite call and one buffer from SQLite to the socket, instead of a string and
+ * an object per row (a 10-item Query page: 21 µs -> 13 µs here) and of buffers joined in JS (each
+ * is V8 external memory, whose churn under load sets off major GCs).
  */
 export interface PackedRows {
-  json: Buffer;
+  answer: Buffer;
   count: number;
   bytes: number;
 }
@@ -113,11 +115,12 @@ export interface PackedRows {
  */
 async function packedUpTo(db: Db, sql: string, params: SqlValue[], limit: number): Promise<PackedRows> {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`bad row limit ${limit}`);
-  const row = await db.get<{ json: Buffer | null; count: number; bytes: number | null }>(
+  const row = await db.get<{ answer: Buffer; count: number; bytes: number | null }>(
     withLimit(sql, limit, 'packed'),
     params,
   );
-  return { json: row?.json ?? Buffer.alloc(0), count: Number(row?.count ?? 0), bytes: Number(row?.bytes ?? 0) };
+  if (!row) throw new Error('an aggregate query returned no row');
+  return { answer: row.answer, count: Number(row.count), bytes: Number(row.bytes ?? 0) };
 }
 
 /**
