@@ -1,5 +1,8 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
-// A larger young generation (64 MB semi-spaces) means fewer scavenges under request load.
+#!/usr/bin/env -S node --max-semi-space-size=32
+// A larger young generation (32 MB semi-spaces; V8 starts at 1 MB) means fewer scavenges under
+// request load. Not 64 MB: with a live heap of ~25 MB, V8 starts a major GC whenever the room left
+// under its old-generation limit is smaller than the young generation, and after some load
+// histories that room was ~40 MB: a Mark-Compact every 40-100 ms (docs/benchmarks.md, stop 17).
 //
 // Runs the CLI bundle (dist/cli.cjs) through vm.Script with a V8 code cache beside it: compiling
 // 5 MB of JavaScript from source is a third of `overcast start`'s cold start. The cache is named

@@ -135,7 +135,7 @@ export const PEERS = {
         process.execPath,
         // The V8 flag bin/overcast.js's shebang sets when run directly.
         // OVERCAST_NODE_FLAGS: extra Node flags for profiling, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
-        ['--max-semi-space-size=64', ...(process.env.OVERCAST_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), OVERCAST_BIN, 'start', '--port', String(port), '--data-dir', dataDir, '--dynamodb-throttle', 'off'],
+        ['--max-semi-space-size=32', ...(process.env.OVERCAST_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), OVERCAST_BIN, 'start', '--port', String(port), '--data-dir', dataDir, '--dynamodb-throttle', 'off'],
         { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       return { child, storage: `on-disk, durable (--data-dir ${dataDir})` };

@@ -324,7 +324,7 @@ function spawnOvercast(port) {
     // The V8 flag bin/overcast.js's shebang sets when run directly.
     // OVERCAST_NODE_FLAGS: extra Node flags for profiling (e.g. --cpu-prof --cpu-prof-dir=DIR).
     [
-      '--max-semi-space-size=64',
+      '--max-semi-space-size=32',
       ...(process.env.OVERCAST_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
       OVERCAST_BIN,
       'start',

@@ -119,7 +119,7 @@ async function startOvercast(port) {
   const child = spawn(
     process.execPath,
     [
-      '--max-semi-space-size=64',
+      '--max-semi-space-size=32',
       'bin/overcast.js',
       'start',
       '--port',

@@ -70,7 +70,7 @@ async function start(name) {
           process.execPath,
           [
             // bin/overcast.js's shebang flag (a `node bin/overcast.js` spawn does not read it).
-            '--max-semi-space-size=64',
+            '--max-semi-space-size=32',
             ...(process.env['OVERCAST_BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
             process.env['OVERCAST_BENCH_ENTRY'] ?? path.join(ROOT, 'bin/overcast.js'),
             'start',

@@ -48,7 +48,7 @@ const log = (...a) => console.error(...a);
 // Node flags for the Overcast server: those of its launcher (bin/overcast.js's shebang, which a
 // `node bin/overcast.js` spawn does not read) plus OVERCAST_BENCH_NODE_ARGS (e.g. '--cpu-prof').
 const nodeArgs = [
-  '--max-semi-space-size=64',
+  '--max-semi-space-size=32',
   ...(process.env['OVERCAST_BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
 ];
 
