@@ -48,39 +48,6 @@ function rangeSql(column: string, range: SortRange, params: SqlValue[]): string 
   return sql;
 }
 
-/** 0–8: which sort-key bounds `range` has and whether each is inclusive (rangeSql's text). */
-const rangeShape = (r: SortRange): number =>
-  (r.low ? (r.low.inclusive ? 2 : 1) : 0) * 3 + (r.high ? (r.high.inclusive ? 2 : 1) : 0);
-
-/**
- * SQL text built once per shape of statement and then reused. The store finds a prepared
- * statement by its text, and V8 hashes a freshly built string whole on every lookup (a
- * quarter-KB string on every page read: 2-3 % of a Query), where a reused one has its hash.
- */
-const texts = new Map<number, string>();
-function textOnce(code: number, build: () => string): string {
-  let text = texts.get(code);
-  if (text === undefined) texts.set(code, (text = build()));
-  return text;
-}
-
-/** `sql` with a literal LIMIT (plain, or packed: see PackedRows), the same string for the same arguments. */
-const limitedTexts = { plain: new Map<string, Map<number, string>>(), packed: new Map<string, Map<number, string>>() };
-function withLimit(sql: string, limit: number, kind: 'plain' | 'packed'): string {
-  const texts = limitedTexts[kind];
-  let byLimit = texts.get(sql);
-  if (!byLimit) texts.set(sql, (byLimit = new Map()));
-  let text = byLimit.get(limit);
-  if (text === undefined) {
-    text =
-      kind === 'plain'
-        ? `${sql} LIMIT ${limit}`
-        : `SELECT CAST('{"Items":[' || coalesce(group_concat(item, ','), '') || '],"Count":' || count(*) || ',"ScannedCount":' || count(*) || '}' AS BLOB) AS answer, count(*) AS count, sum(size) AS bytes FROM (${sql} LIMIT ${limit})`;
-    byLimit.set(limit, text);
-  }
-  return text;
-}
-
 /**
  * The first `limit` rows of `sql` (which has no LIMIT). The LIMIT goes into the SQL as a literal,
  * rounded up to a power of two, and the extra rows are dropped here: SQLite re-prepares a statement
@@ -89,7 +56,7 @@ function withLimit(sql: string, limit: number, kind: 'plain' | 'packed'): string
  */
 async function allUpTo<T>(db: Db, sql: string, params: SqlValue[], limit: number): Promise<T[]> {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`bad row limit ${limit}`);
-  const rows = await db.all<T>(withLimit(sql, 2 ** Math.ceil(Math.log2(limit)), 'plain'), params);
+  const rows = await db.all<T>(`${sql} LIMIT ${2 ** Math.ceil(Math.log2(limit))}`, params);
   if (rows.length > limit) rows.length = limit;
   return rows;
 }
@@ -116,7 +83,7 @@ export interface PackedRows {
 async function packedUpTo(db: Db, sql: string, params: SqlValue[], limit: number): Promise<PackedRows> {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`bad row limit ${limit}`);
   const row = await db.get<{ answer: Buffer; count: number; bytes: number | null }>(
-    withLimit(sql, limit, 'packed'),
+    `SELECT CAST('{"Items":[' || coalesce(group_concat(item, ','), '') || '],"Count":' || count(*) || ',"ScannedCount":' || count(*) || '}' AS BLOB) AS answer, count(*) AS count, sum(size) AS bytes FROM (${sql} LIMIT ${limit})`,
     params,
   );
   if (!row) throw new Error('an aggregate query returned no row');
@@ -136,49 +103,41 @@ export type PartitionRead = {
 } & ({ index?: undefined; after: Buffer | undefined } | { index: string; after: IndexPosition | undefined });
 
 function partitionSql(r: PartitionRead): [string, SqlValue[]] {
-  const shape = rangeShape(r.range) * 4 + (r.after ? 2 : 0) + (r.forward ? 1 : 0);
   if (r.index === undefined) {
-    const sql = textOnce(100 + shape, () => {
-      let text = 'SELECT item, size FROM ddb_items WHERE table_id = ? AND bucket = ? AND pk = ?';
-      text += rangeSql('sk', r.range, []);
-      if (r.after) text += r.forward ? ' AND sk > ?' : ' AND sk < ?';
-      return `${text} ORDER BY sk ${r.forward ? 'ASC' : 'DESC'}`;
-    });
     const params: SqlValue[] = [r.tableId, r.bucket, r.pk];
-    rangeSql('sk', r.range, params);
-    if (r.after) params.push(r.after);
-    return [sql, params];
+    let sql = 'SELECT item, size FROM ddb_items WHERE table_id = ? AND bucket = ? AND pk = ?';
+    sql += rangeSql('sk', r.range, params);
+    if (r.after) {
+      sql += r.forward ? ' AND sk > ?' : ' AND sk < ?';
+      params.push(r.after);
+    }
+    return [`${sql} ORDER BY sk ${r.forward ? 'ASC' : 'DESC'}`, params];
   }
-  const sql = textOnce(200 + shape, () => {
-    let text =
-      'SELECT item, size FROM ddb_index_items WHERE table_id = ? AND index_name = ? AND bucket = ? AND ipk = ?';
-    text += rangeSql('isk', r.range, []);
-    if (r.after) text += r.forward ? ' AND (isk, tpk, tsk) > (?, ?, ?)' : ' AND (isk, tpk, tsk) < (?, ?, ?)';
-    const dir = r.forward ? 'ASC' : 'DESC';
-    return `${text} ORDER BY isk ${dir}, tpk ${dir}, tsk ${dir}`;
-  });
   const params: SqlValue[] = [r.tableId, r.index, r.bucket, r.pk];
-  rangeSql('isk', r.range, params);
-  if (r.after) params.push(r.after.isk, r.after.tpk, r.after.tsk);
-  return [sql, params];
+  let sql = 'SELECT item, size FROM ddb_index_items WHERE table_id = ? AND index_name = ? AND bucket = ? AND ipk = ?';
+  sql += rangeSql('isk', r.range, params);
+  if (r.after) {
+    sql += r.forward ? ' AND (isk, tpk, tsk) > (?, ?, ?)' : ' AND (isk, tpk, tsk) < (?, ?, ?)';
+    params.push(r.after.isk, r.after.tpk, r.after.tsk);
+  }
+  const dir = r.forward ? 'ASC' : 'DESC';
+  return [`${sql} ORDER BY isk ${dir}, tpk ${dir}, tsk ${dir}`, params];
 }
 
 function scanTableSql(
-  withKeys: boolean,
+  columns: string,
   tableId: number,
   bucketLow: number,
   bucketHigh: number,
   after: TablePosition | undefined,
 ): [string, SqlValue[]] {
   const params: SqlValue[] = [tableId, bucketLow, bucketHigh];
-  const sql = textOnce(300 + (withKeys ? 2 : 0) + (after ? 1 : 0), () => {
-    const columns = withKeys ? 'bucket, pk, sk, item, size' : 'item, size';
-    let text = `SELECT ${columns} FROM ddb_items WHERE table_id = ? AND bucket >= ? AND bucket < ?`;
-    if (after) text += ' AND (bucket, pk, sk) > (?, ?, ?)';
-    return text + ' ORDER BY bucket, pk, sk';
-  });
-  if (after) params.push(after.bucket, after.pk, after.sk);
-  return [sql, params];
+  let sql = `SELECT ${columns} FROM ddb_items WHERE table_id = ? AND bucket >= ? AND bucket < ?`;
+  if (after) {
+    sql += ' AND (bucket, pk, sk) > (?, ?, ?)';
+    params.push(after.bucket, after.pk, after.sk);
+  }
+  return [sql + ' ORDER BY bucket, pk, sk', params];
 }
 
 /** SQL over ddb_items and ddb_index_items; every method takes the Db (store or transaction) to run on. */
@@ -259,7 +218,7 @@ export const itemsSql = {
     after: TablePosition | undefined,
     limit: number,
   ): Promise<ScanRow[]> {
-    const [sql, params] = scanTableSql(true, tableId, bucketLow, bucketHigh, after);
+    const [sql, params] = scanTableSql('bucket, pk, sk, item, size', tableId, bucketLow, bucketHigh, after);
     return allUpTo<ScanRow>(db, sql, params, limit);
   },
 
@@ -272,7 +231,7 @@ export const itemsSql = {
     after: TablePosition | undefined,
     limit: number,
   ): Promise<Row[]> {
-    const [sql, params] = scanTableSql(false, tableId, bucketLow, bucketHigh, after);
+    const [sql, params] = scanTableSql('item, size', tableId, bucketLow, bucketHigh, after);
     return allUpTo<Row>(db, sql, params, limit);
   },
 
@@ -286,13 +245,13 @@ export const itemsSql = {
     limit: number,
   ): Promise<Row[]> {
     const params: SqlValue[] = [tableId, index, bucketLow, bucketHigh];
-    const sql = textOnce(after ? 401 : 400, () => {
-      let text =
-        'SELECT item, size FROM ddb_index_items WHERE table_id = ? AND index_name = ? AND bucket >= ? AND bucket < ?';
-      if (after) text += ' AND (bucket, ipk, isk, tpk, tsk) > (?, ?, ?, ?, ?)';
-      return text + ' ORDER BY bucket, ipk, isk, tpk, tsk';
-    });
-    if (after) params.push(after.bucket, after.ipk, after.isk, after.tpk, after.tsk);
+    let sql =
+      'SELECT item, size FROM ddb_index_items WHERE table_id = ? AND index_name = ? AND bucket >= ? AND bucket < ?';
+    if (after) {
+      sql += ' AND (bucket, ipk, isk, tpk, tsk) > (?, ?, ?, ?, ?)';
+      params.push(after.bucket, after.ipk, after.isk, after.tpk, after.tsk);
+    }
+    sql += ' ORDER BY bucket, ipk, isk, tpk, tsk';
     return allUpTo<Row>(db, sql, params, limit);
   },
 
