@@ -358,7 +358,7 @@ export class FastPath {
       });
   }
 
-  /** Status line, headers and body in one write, the same bytes node:http's `send` produces. */
+  /** Status line, headers and body, together, the same bytes node:http's `send` produces. */
   private write(
     c: Connection,
     method: string,
@@ -397,25 +397,20 @@ export class FastPath {
   private send(c: Connection, out: Out, close: boolean): void {
     if (c.done) return;
     const socket = c.socket;
-    if (close) {
-      c.done = true;
-      if (Buffer.isBuffer(out)) socket.end(out);
-      else {
-        socket.cork();
-        socket.write(out.head, 'latin1');
-        socket.end(out.body);
-      }
-      return;
-    }
-    let flushed: boolean;
-    if (Buffer.isBuffer(out)) flushed = socket.write(out);
-    else {
-      // One writev system call for both, as for one buffer.
+    const whole = Buffer.isBuffer(out);
+    if (!whole) {
+      // Head and body leave in one writev system call, as one buffer would.
       socket.cork();
       socket.write(out.head, 'latin1');
-      flushed = socket.write(out.body);
-      socket.uncork();
     }
+    const last = whole ? out : out.body;
+    if (close) {
+      c.done = true;
+      socket.end(last); // end() uncorks
+      return;
+    }
+    const flushed = socket.write(last);
+    if (!whole) socket.uncork();
     // A client that does not read its answers gets no more until it does (as node:http does).
     if (!flushed) socket.once('drain', () => this.ready(c));
     else this.ready(c);
