@@ -18,13 +18,13 @@ export interface SqliteStoreOptions {
   dataDir?: string;
 }
 
+/** Writes paused this long: copy the WAL back (idleCheckpoint). */
+const IDLE_CHECKPOINT_MS = 250;
+
 /**
  * The default store: embedded SQLite in WAL mode. Each commit reaches the WAL before the call
  * returns, so an acknowledged write survives `kill -9` of the process.
  */
-/** Writes paused this long: copy the WAL back (idleCheckpoint). */
-const IDLE_CHECKPOINT_MS = 250;
-
 export class SqliteStore implements Store {
   readonly dialect = SQLITE;
   readonly dataDir: string | undefined;
@@ -125,7 +125,7 @@ export class SqliteStore implements Store {
       setImmediate(() => {
         this.exclusive(async () => {
           this.stmt('COMMIT').run();
-          this.writesPaused();
+          this.armIdleCheckpoint();
         }).then(resolve, (err: unknown) => {
           if (this.db.inTransaction) this.db.exec('ROLLBACK');
           reject(err);
@@ -135,7 +135,7 @@ export class SqliteStore implements Store {
   }
 
   /** (Re)start the countdown to an idle checkpoint after a commit to a file. */
-  private writesPaused(): void {
+  private armIdleCheckpoint(): void {
     if (!this.dataDir) return;
     if (this.idleTimer) this.idleTimer.refresh();
     else this.idleTimer = setTimeout(() => this.idleCheckpoint(), IDLE_CHECKPOINT_MS).unref();
