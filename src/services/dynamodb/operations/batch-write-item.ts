@@ -12,7 +12,7 @@ import type { Item } from '../types.js';
 import { MAX_ITEM_SIZE, itemSize } from '../values/size.js';
 import { validateItem } from '../values/validate.js';
 import { itemCollectionMetrics } from './shared/return-values.js';
-import { StoredChange } from '../writes.js';
+import { StoredChange, hadOldItem } from '../writes.js';
 
 interface WriteRequest {
   PutRequest?: { Item: Item };
@@ -78,7 +78,7 @@ export async function batchWriteItem(ddb: DynamoDb, input: BatchWriteItemInput, 
       change.newItem = p.item;
       change.newSize = p.size;
       change.at = ddb.clock.now();
-      if (change.oldSize !== undefined || p.item) await ddb.writer.apply(tx, change);
+      if (p.item || hadOldItem(change)) await ddb.writer.apply(tx, change);
       let c = capacities.get(p.table);
       if (!c) capacities.set(p.table, (c = newConsumption('write')));
       addWriteOf(c, p.table, change, p.item, p.size);

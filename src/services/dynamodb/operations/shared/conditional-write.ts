@@ -6,7 +6,7 @@ import type { EncodedKey } from '../../keys.js';
 import { itemsSql } from '../../storage/items.js';
 import type { Table } from '../../tables/table.js';
 import type { Item } from '../../types.js';
-import { StoredChange } from '../../writes.js';
+import { StoredChange, hadOldItem } from '../../writes.js';
 
 export interface WriteRequest {
   table: Table;
@@ -38,7 +38,7 @@ export async function conditionalWrite(ddb: DynamoDb, req: WriteRequest): Promis
     change.newItem = req.compute(() => change.oldItem);
     change.newSize = req.newSize;
     change.at = ddb.clock.now();
-    if (change.newItem || change.oldSize !== undefined) await ddb.writer.apply(tx, change);
+    if (change.newItem || hadOldItem(change)) await ddb.writer.apply(tx, change);
     return change;
   });
 }
