@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { launcherNodeFlags } from '../launcher-flags.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
@@ -109,7 +110,7 @@ Outputs:
 function startServer() {
   const child = spawn(
     process.execPath,
-    [BIN, 'start', '--port', '0', '--ephemeral', '--json', '--log-level', 'silent'],
+    [...launcherNodeFlags(), BIN, 'start', '--port', '0', '--ephemeral', '--json', '--log-level', 'silent'],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },

@@ -8,6 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launcherNodeFlags } from '../launcher-flags.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, '../..');
@@ -133,9 +134,9 @@ export const PEERS = {
       const dataDir = tmpDir('overcast-bench-');
       const child = spawn(
         process.execPath,
-        // The V8 flag bin/overcast.js's shebang sets when run directly.
+        // The V8 flags bin/overcast.js's shebang sets when run directly.
         // OVERCAST_NODE_FLAGS: extra Node flags for profiling, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
-        ['--max-semi-space-size=32', ...(process.env.OVERCAST_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), OVERCAST_BIN, 'start', '--port', String(port), '--data-dir', dataDir, '--dynamodb-throttle', 'off'],
+        [...launcherNodeFlags(), ...(process.env.OVERCAST_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), OVERCAST_BIN, 'start', '--port', String(port), '--data-dir', dataDir, '--dynamodb-throttle', 'off'],
         { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       return { child, storage: `on-disk, durable (--data-dir ${dataDir})` };

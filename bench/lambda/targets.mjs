@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launcherNodeFlags } from '../launcher-flags.mjs';
 import { ApiGatewayV2Client, CreateApiCommand } from '@aws-sdk/client-apigatewayv2';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -321,10 +322,10 @@ function spawnOvercast(port) {
   return spawnTracked(
     'Overcast',
     process.execPath,
-    // The V8 flag bin/overcast.js's shebang sets when run directly.
+    // The V8 flags bin/overcast.js's shebang sets when run directly.
     // OVERCAST_NODE_FLAGS: extra Node flags for profiling (e.g. --cpu-prof --cpu-prof-dir=DIR).
     [
-      '--max-semi-space-size=32',
+      ...launcherNodeFlags(),
       ...(process.env.OVERCAST_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
       OVERCAST_BIN,
       'start',

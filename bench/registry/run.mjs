@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
+import { launcherNodeFlags } from '../launcher-flags.mjs';
 
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
@@ -119,7 +120,7 @@ async function startOvercast(port) {
   const child = spawn(
     process.execPath,
     [
-      '--max-semi-space-size=32',
+      ...launcherNodeFlags(),
       'bin/overcast.js',
       'start',
       '--port',

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { launcherNodeFlags } from '../launcher-flags.mjs';
 import { hasWrk, runLoadWrk } from '../wrk.mjs';
 import { amzDate, sha256Hex, signature, signingKey } from '../sigv4.mjs';
 
@@ -69,8 +70,8 @@ async function start(name) {
       ? spawn(
           process.execPath,
           [
-            // bin/overcast.js's shebang flag (a `node bin/overcast.js` spawn does not read it).
-            '--max-semi-space-size=32',
+            // bin/overcast.js's shebang flags (a `node bin/overcast.js` spawn does not read them).
+            ...launcherNodeFlags(),
             ...(process.env['OVERCAST_BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
             process.env['OVERCAST_BENCH_ENTRY'] ?? path.join(ROOT, 'bin/overcast.js'),
             'start',

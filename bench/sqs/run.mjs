@@ -22,6 +22,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { launcherNodeFlags } from '../launcher-flags.mjs';
 import { hasWrk, runLoadWrk } from '../wrk.mjs';
 import { amzDate, sha256Hex, signature, signingKey } from '../sigv4.mjs';
 
@@ -48,7 +49,7 @@ const log = (...a) => console.error(...a);
 // Node flags for the Overcast server: those of its launcher (bin/overcast.js's shebang, which a
 // `node bin/overcast.js` spawn does not read) plus OVERCAST_BENCH_NODE_ARGS (e.g. '--cpu-prof').
 const nodeArgs = [
-  '--max-semi-space-size=32',
+  ...launcherNodeFlags(),
   ...(process.env['OVERCAST_BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
 ];
 
