@@ -37,8 +37,24 @@ const { values } = parseArgs({
     floor: { type: 'boolean', default: false },
     seconds: { type: 'string', default: '5' },
     json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (values.help) {
+  console.log(`Usage: node bench/sqs/run.mjs [options]   (or: npm run bench:sqs -- [options])
+
+  --messages N        messages per Node-client phase (default 4000)
+  --concurrency C     keep-alive connections of every phase (default 16)
+  --rounds R          rounds, alternating which server goes first; each phase keeps its best (default 3)
+  --client NAME       light (raw node:http + SigV4, the default) or sdk (@aws-sdk/client-sqs)
+  --seconds S         seconds of each wrk phase (default 5; needs /usr/bin/wrk: apt-get install wrk)
+  --floor             add a bare node:http server answering a canned SendMessage (the ceiling)
+  --json              print every round as JSON
+  -h, --help          this text
+
+  OVERCAST_BENCH_NODE_ARGS   extra Node flags for the Overcast server (e.g. --cpu-prof)`);
+  process.exit(0);
+}
 const N = Number(values.messages);
 const C = Number(values.concurrency);
 const ROUNDS = Number(values.rounds);
