@@ -32,6 +32,17 @@ import * as L from '../lambda/load.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(`Usage: node bench/apigateway/run.mjs [options]   (or: npm run bench:apigateway -- [options])
+
+  --quick             --duration 4 --lambda-warmup 3
+  --duration SEC      measured seconds per system and concurrency (default 10)
+  --concurrency LIST  connections, comma list (default 1,32)
+  --lambda-warmup SEC warm-up of Lambda-backed systems at the highest concurrency (default 10)
+  --no-peers          Overcast only (no serverless-offline / Architect sandbox)
+  -h, --help          this text`);
+  process.exit(0);
+}
 const flag = (n) => args.includes(n);
 const opt = (n, d) => (args.includes(n) ? args[args.indexOf(n) + 1] : d);
 const quick = flag('--quick');

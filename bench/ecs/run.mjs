@@ -39,8 +39,19 @@ const { values } = parseArgs({
     poll: { type: 'string', default: '10' },
     deployments: { type: 'string', default: '3' },
     json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (values.help) {
+  console.log(`Usage: node bench/ecs/run.mjs [options]   (or: npm run bench:ecs -- [options])
+
+  --runs N            RunTask → RUNNING samples, after one warm-up (default 10)
+  --poll MS           DescribeTasks polling interval in ms (default 10)
+  --deployments N     service rolling deployments measured (default 3)
+  --json              print the results as JSON
+  -h, --help          this text`);
+  process.exit(0);
+}
 const RUNS = Number(values.runs);
 const POLL = Number(values.poll);
 const DEPLOYMENTS = Number(values.deployments);

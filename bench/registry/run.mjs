@@ -15,6 +15,27 @@ import { pack } from 'tar-stream';
 import { launcherNodeFlags } from '../launcher-flags.mjs';
 
 const run = promisify(execFile);
+const USAGE = `Usage: node bench/registry/run.mjs [--quick] [--reps N]   (or: npm run bench:registry -- [options])
+
+  --quick             one push and one pull per image and server instead of medians
+  --reps N            pushes per image and server (default 5; each pushed image is pulled 3 times)
+  -h, --help          this text
+
+Needs /usr/bin/skopeo and /usr/bin/docker-registry (apt-get install skopeo docker-registry).`;
+{
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const unknown = args.filter(
+    (a, i) => a.startsWith('-') && a !== '--quick' && a !== '--reps' && args[i - 1] !== '--reps',
+  );
+  if (unknown.length > 0) {
+    console.error(`bench:registry: unknown option ${unknown[0]}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
 const quick = process.argv.includes('--quick');
 // Each copy of the 100 MB image takes about 0.3 s here, and one slow copy moves a median of three
 // by 10 %: five by default.

@@ -29,8 +29,25 @@ const { values } = parseArgs({
     generator: { type: 'string', default: hasWrk() ? 'wrk' : 'node' },
     seconds: { type: 'string', default: '4' },
     json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (values.help) {
+  console.log(`Usage: node bench/s3/run.mjs [options]   (or: npm run bench:s3 -- [options])
+
+  --small N           4 KB objects per Node-client PUT/GET phase (default 2000)
+  --large N           8 MB objects per large PUT/GET phase (default 24)
+  --keys N            keys in the bucket listed by the LIST phase (default 10000)
+  --concurrency C     keep-alive connections (default 16)
+  --rounds R          rounds, alternating which server goes first; each phase keeps its best (default 3)
+  --generator NAME    wrk (default when /usr/bin/wrk exists: apt-get install wrk) or node
+  --seconds S         seconds of each wrk phase (default 4)
+  --json              print every round as JSON
+  -h, --help          this text
+
+  OVERCAST_BENCH_NODE_ARGS   extra Node flags for the Overcast server (e.g. --cpu-prof)`);
+  process.exit(0);
+}
 const SMALL = Number(values.small);
 const LARGE = Number(values.large);
 const KEYS = Number(values.keys);
