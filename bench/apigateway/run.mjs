@@ -51,6 +51,9 @@ const concurrency = opt('--concurrency', '1,32').split(',').map(Number);
 const withPeers = !flag('--no-peers') && existsSync(path.join(HERE, '../lambda/node_modules/@architect'));
 const runLoad = L.hasWrk() ? L.runLoadWrk : L.runLoadAutocannon;
 const log = (m) => process.stderr.write(m + '\n');
+// Interrupted or killed (Ctrl-C, a `timeout`): take the servers started so far down too.
+process.on('exit', T.killAllSync);
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) process.on(signal, () => process.exit(code));
 
 // Lambda-backed systems warm 10 s at the highest concurrency (as bench:lambda: each of Overcast's
 // 32 execution environments is a process that compiles its own hot code); the others 3 s.

@@ -3,12 +3,12 @@
 // the command to its outputs, and a one-handler redeploy in `overcast dev` from the file save to the
 // API serving the new code. See README.md.
 // Usage: node bench/deploy/run.mjs [--reps N] [--json]   (or: npm run bench:deploy -- [options])
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { spawn } from '../children.mjs';
 import { launcherNodeFlags } from '../launcher-flags.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));

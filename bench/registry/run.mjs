@@ -3,7 +3,7 @@
 // image, and manifest GETs per second, against Overcast and Debian's docker-registry (the
 // Distribution registry 2.8) side by side. Overcast's RSS is sampled while it receives the 100 MB
 // image. Usage: npm run bench:registry [-- --quick] [-- --reps N]
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
+import { spawn } from '../children.mjs';
 import { launcherNodeFlags } from '../launcher-flags.mjs';
 
 const run = promisify(execFile);

@@ -6,13 +6,14 @@
 // with a minimal SigV4 signer; a full ListObjectsV2 of a 10,000-key bucket (10 pages of 1,000,
 // following continuation tokens) always by the node client. Rounds alternate between the servers.
 // Usage: npm run bench:s3 -- [--generator wrk|node] [--seconds S] [--small N] [--large N] [--concurrency C] [--json]
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { spawn } from '../children.mjs';
 import { launcherNodeFlags } from '../launcher-flags.mjs';
 import { hasWrk, runLoadWrk } from '../wrk.mjs';
 import { amzDate, sha256Hex, signature, signingKey } from '../sigv4.mjs';

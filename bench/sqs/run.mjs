@@ -6,7 +6,6 @@
 // and (when /usr/bin/wrk exists: `apt-get install wrk`) SendMessage driven by wrk for `--seconds`,
 // pre-signed requests on C connections: a generator light enough that the servers set the pace.
 // Usage: npm run bench:sqs -- [--messages N] [--concurrency C] [--rounds R] [--client light|sdk] [--seconds S] [--floor] [--json]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
@@ -22,6 +21,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { spawn } from '../children.mjs';
 import { launcherNodeFlags } from '../launcher-flags.mjs';
 import { hasWrk, runLoadWrk } from '../wrk.mjs';
 import { amzDate, sha256Hex, signature, signingKey } from '../sigv4.mjs';
