@@ -2,10 +2,11 @@
 // A larger young generation (32 MB semi-spaces; V8 starts at 1 MB) means fewer scavenges under
 // request load. V8 starts a major GC as soon as the room left under its old-generation limit is
 // smaller than the young generation, and it sets that limit after each major GC from the live heap
-// (~25 MB) and a growth factor that fast allocation pushes towards 1.3: after an idle spell the
-// limit settled near 64 MB and request load ran a Mark-Compact every 60-100 ms (mutator
-// utilisation 0.85, Query CPU +20 %). --initial-old-space-size=128 is also the floor of that
-// limit, so a small live heap leaves room for the young generation (docs/benchmarks.md, stop 18).
+// (~25 MB) and a growth factor that fast allocation pushes down: after an idle spell the limit
+// settled near 64 MB and request load ran a Mark-Compact every 60-130 ms (V8's mutator utilisation
+// 0.85; 20-45 % more CPU per DynamoDB Query). --initial-old-space-size=128 is also the floor of
+// that limit, so a small live heap leaves room for the young generation (docs/benchmarks.md,
+// DynamoDB, stop 18).
 //
 // Runs the CLI bundle (dist/cli.cjs) through vm.Script with a V8 code cache beside it: compiling
 // 5 MB of JavaScript from source is a third of `overcast start`'s cold start. The cache is named
