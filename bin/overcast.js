@@ -10,10 +10,12 @@
 //
 // Runs the CLI bundle (dist/cli.cjs) through vm.Script with a V8 code cache beside it: compiling
 // 5 MB of JavaScript from source is a third of `overcast start`'s cold start. The cache is named
-// after the bundle's size and modification time (V8 itself checks only the source's length). A
-// run that lasts a few seconds writes a full one (with the functions start-up compiled); a shorter
-// run without any writes a thin one at exit; V8 rejecting one (another Node version) means a new
-// one. A read-only install runs without.
+// after the bundle's size and modification time (V8 itself checks only the source's length) and
+// the Node flags of the run: V8 rejects a cache made under other flags, so `node bin/overcast.js`
+// (no flags) and `overcast` (this shebang's flags) keep one each instead of rebuilding each other's.
+// A run that lasts a few seconds writes a full one (with the functions start-up compiled); a
+// shorter run without any writes a thin one at exit; V8 rejecting one (another Node version)
+// means a new one. Writing one removes those of older bundles. A read-only install runs without.
 import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -23,7 +25,14 @@ import vm from 'node:vm';
 const file = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 const dir = dirname(file);
 const stat = statSync(file);
-const base = `${file}.${stat.size}-${Math.trunc(stat.mtimeMs)}`;
+const bundle = `${basename(file)}.${stat.size}-${Math.trunc(stat.mtimeMs)}`;
+/** FNV-1a of the run's Node flags: a short, stable file-name part (node:crypto costs start-up). */
+const flagsTag = () => {
+  let h = 0x811c9dc5;
+  for (const c of process.execArgv.join(' ')) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return h.toString(36);
+};
+const base = join(dir, `${bundle}-${flagsTag()}`);
 const read = (f) => {
   try {
     return readFileSync(f);
@@ -46,7 +55,8 @@ const accepted = cachedData !== undefined && !script.cachedDataRejected;
 const save = (target) => {
   try {
     for (const f of readdirSync(dir))
-      if (f.startsWith(`${basename(file)}.`) && f.endsWith('.cache')) unlinkSync(join(dir, f));
+      if (f.startsWith(`${basename(file)}.`) && f.endsWith('.cache') && !f.startsWith(`${bundle}-`))
+        unlinkSync(join(dir, f));
     const tmp = `${target}.${process.pid}`;
     writeFileSync(tmp, script.createCachedData());
     renameSync(tmp, target);

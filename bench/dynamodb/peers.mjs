@@ -204,7 +204,9 @@ export async function overcastColdStart(runs = 5) {
     const url = `http://127.0.0.1:${port}`;
     const t0 = performance.now();
     const child = track(
-      spawn(process.execPath, [OVERCAST_BIN, 'start', '--ephemeral', '--port', String(port)], {
+      // With the launcher's flags, as `overcast start` runs (V8 also rejects a code cache made under
+      // other flags, so a flagless start would time a cache rebuild after every flagged run).
+      spawn(process.execPath, [...launcherNodeFlags(), OVERCAST_BIN, 'start', '--ephemeral', '--port', String(port)], {
         cwd: REPO_ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
       }),
