@@ -15,7 +15,8 @@
 // (no flags) and `overcast` (this shebang's flags) keep one each instead of rebuilding each other's.
 // A run that lasts a few seconds writes a full one (with the functions start-up compiled); a
 // shorter run without any writes a thin one at exit; V8 rejecting one (another Node version)
-// means a new one. Writing one removes those of older bundles. A read-only install runs without.
+// means a new one. Writing one removes those of older bundles and the run's thin one. A read-only
+// install runs without.
 import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -26,13 +27,11 @@ const file = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 const dir = dirname(file);
 const stat = statSync(file);
 const bundle = `${basename(file)}.${stat.size}-${Math.trunc(stat.mtimeMs)}`;
-/** FNV-1a of the run's Node flags: a short, stable file-name part (node:crypto costs start-up). */
-const flagsTag = () => {
-  let h = 0x811c9dc5;
-  for (const c of process.execArgv.join(' ')) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
-  return h.toString(36);
-};
-const base = join(dir, `${bundle}-${flagsTag()}`);
+// FNV-1a of the run's Node flags: a short, stable file-name part (node:crypto costs start-up).
+let flagsHash = 0x811c9dc5;
+for (const c of process.execArgv.join(' ')) flagsHash = Math.imul(flagsHash ^ c.charCodeAt(0), 0x01000193) >>> 0;
+const name = `${bundle}-${flagsHash.toString(36)}`;
+const base = join(dir, name);
 const read = (f) => {
   try {
     return readFileSync(f);
@@ -54,9 +53,11 @@ const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), {
 const accepted = cachedData !== undefined && !script.cachedDataRejected;
 const save = (target) => {
   try {
-    for (const f of readdirSync(dir))
-      if (f.startsWith(`${basename(file)}.`) && f.endsWith('.cache') && !f.startsWith(`${bundle}-`))
-        unlinkSync(join(dir, f));
+    // Older bundles' caches, and this run's other one (a thin cache once a full one is written).
+    for (const f of readdirSync(dir)) {
+      const mine = f.startsWith(`${basename(file)}.`) && f.endsWith('.cache');
+      if (mine && (!f.startsWith(`${bundle}-`) || f.startsWith(`${name}.`))) unlinkSync(join(dir, f));
+    }
     const tmp = `${target}.${process.pid}`;
     writeFileSync(tmp, script.createCachedData());
     renameSync(tmp, target);
