@@ -4,22 +4,13 @@
 import { spawn as spawnChild } from 'node:child_process';
 
 const live = new Set();
-let installed = false;
+const cleanups = [];
 
-/** Track a spawned child: SIGKILLed if the bench exits while the child is still running. */
-export function track(child) {
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  if (!installed) {
-    installed = true;
+/** Run `cleanup` (synchronous) when the bench exits, however it exits. */
+export function onBenchExit(cleanup) {
+  if (cleanups.length === 0) {
     process.on('exit', () => {
-      for (const c of live) {
-        try {
-          c.kill('SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      for (const f of cleanups) f();
     });
     for (const [signal, code] of [
       ['SIGINT', 130],
@@ -27,7 +18,25 @@ export function track(child) {
     ])
       process.on(signal, () => process.exit(code));
   }
+  cleanups.push(cleanup);
+}
+
+/** Track a spawned child: SIGKILLed if the bench exits while the child is still running. */
+export function track(child) {
+  if (!cleanups.includes(killLive)) onBenchExit(killLive);
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   return child;
+}
+
+function killLive() {
+  for (const c of live) {
+    try {
+      c.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }
 
 /** child_process.spawn, tracked. */

@@ -29,6 +29,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import * as T from '../lambda/targets.mjs';
 import * as L from '../lambda/load.mjs';
+import { onBenchExit } from '../children.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -52,8 +53,7 @@ const withPeers = !flag('--no-peers') && existsSync(path.join(HERE, '../lambda/n
 const runLoad = L.hasWrk() ? L.runLoadWrk : L.runLoadAutocannon;
 const log = (m) => process.stderr.write(m + '\n');
 // Interrupted or killed (Ctrl-C, a `timeout`): take the servers started so far down too.
-process.on('exit', T.killAllSync);
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) process.on(signal, () => process.exit(code));
+onBenchExit(T.killAllSync);
 
 // Lambda-backed systems warm 10 s at the highest concurrency (as bench:lambda: each of Overcast's
 // 32 execution environments is a process that compiles its own hot code); the others 3 s.
