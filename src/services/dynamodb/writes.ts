@@ -28,7 +28,8 @@ export interface ItemChange {
 /**
  * An ItemChange whose old item was read from storage: its stored size is known at once and the
  * item is parsed on first read, so a write that needs neither (a PutItem on a table without
- * indexes or streams, ReturnValues NONE) never parses it.
+ * indexes or streams, ReturnValues NONE) never parses it. Such a write reads only the old size
+ * (`StoredChange.sizeOnly`); reading its old item then is a bug, and throws.
  */
 export class StoredChange implements ItemChange {
   readonly oldSize: number | undefined;
@@ -36,17 +37,27 @@ export class StoredChange implements ItemChange {
   newSize: number | undefined = undefined;
   at = 0;
   private parsed: Item | undefined;
+  private readonly oldJson: string | undefined;
 
   constructor(
     readonly table: Table,
     readonly key: EncodedKey,
-    private readonly row: Row | undefined,
+    row: Row | undefined,
+    sizeOnly = false,
   ) {
     this.oldSize = row?.size;
+    this.oldJson = sizeOnly ? undefined : row?.item;
+  }
+
+  /** A change whose caller read only the old item's size (undefined: there was none). */
+  static sizeOnly(table: Table, key: EncodedKey, oldSize: number | undefined): StoredChange {
+    return new StoredChange(table, key, oldSize === undefined ? undefined : { item: '', size: oldSize }, true);
   }
 
   get oldItem(): Item | undefined {
-    return this.row ? (this.parsed ??= JSON.parse(this.row.item) as Item) : undefined;
+    if (this.oldSize === undefined) return undefined;
+    if (this.oldJson === undefined) throw new Error('internal: the old item of this write was not read');
+    return (this.parsed ??= JSON.parse(this.oldJson) as Item);
   }
 }
 
@@ -55,6 +66,9 @@ export const hadOldItem = (change: ItemChange): boolean => change.oldSize !== un
 
 /** Called inside the write's transaction, so whatever it records commits atomically with the write. */
 export type ChangeListener = (tx: Db, change: ItemChange) => Promise<void>;
+
+/** Whether a listener reads `oldItem` of writes to `table` (its size alone is always known). */
+export type NeedsOldItem = (table: Table) => boolean;
 
 /**
  * An item's row in one secondary index (its projection under the index key), when the item has
@@ -86,9 +100,22 @@ export async function putIndexRow(
  */
 export class ItemWriter {
   private readonly listeners: ChangeListener[] = [];
+  private readonly oldItemReaders: NeedsOldItem[] = [];
 
-  onChange(listener: ChangeListener): void {
+  /** `needsOldItem` omitted: the listener may read the old item of any write. */
+  onChange(listener: ChangeListener, needsOldItem: NeedsOldItem = () => true): void {
     this.listeners.push(listener);
+    this.oldItemReaders.push(needsOldItem);
+  }
+
+  /**
+   * Whether applying a write to `table` reads the old item itself (index rows, listeners): when
+   * neither this nor the operation does, the write reads only the old item's size.
+   */
+  needsOldItem(table: Table): boolean {
+    if (table.indexes.length > 0) return true;
+    for (const reads of this.oldItemReaders) if (reads(table)) return true;
+    return false;
   }
 
   async apply(tx: Db, change: ItemChange): Promise<void> {

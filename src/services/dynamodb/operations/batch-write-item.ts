@@ -74,7 +74,9 @@ export async function batchWriteItem(ddb: DynamoDb, input: BatchWriteItemInput, 
   const capacities = new Map<Table, Consumption>();
   await ddb.store.transaction(async (tx) => {
     for (const p of planned) {
-      const change = new StoredChange(p.table, p.key, await itemsSql.get(tx, p.table.id, p.key));
+      const change = ddb.writer.needsOldItem(p.table)
+        ? new StoredChange(p.table, p.key, await itemsSql.get(tx, p.table.id, p.key))
+        : StoredChange.sizeOnly(p.table, p.key, await itemsSql.size(tx, p.table.id, p.key));
       change.newItem = p.item;
       change.newSize = p.size;
       change.at = ddb.clock.now();

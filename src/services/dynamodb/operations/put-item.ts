@@ -50,6 +50,7 @@ export async function putItem(ddb: DynamoDb, input: PutItemInput, ctx: Operation
     returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
     compute: () => item,
     newSize: size,
+    readsOldItem: input.ReturnValues === 'ALL_OLD',
   });
   const capacity = newConsumption('write');
   addWriteOf(capacity, table, write, item, size);

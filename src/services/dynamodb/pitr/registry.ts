@@ -110,7 +110,7 @@ export async function attachPitr(ddb: DynamoDb): Promise<PitrRegistry> {
   const registry = new PitrRegistry(ddb.store);
   await registry.load();
   registries.set(ddb, registry);
-  ddb.writer.onChange(registry.listener);
+  ddb.writer.onChange(registry.listener, (table) => registry.get(table.id) !== undefined);
   return registry;
 }
 

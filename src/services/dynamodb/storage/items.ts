@@ -151,6 +151,15 @@ export const itemsSql = {
     ]);
   },
 
+  /** The stored size of an item, without reading the item itself (undefined: absent). */
+  async size(db: Db, tableId: number, key: EncodedKey): Promise<number | undefined> {
+    const row = await db.get<{ size: number }>(
+      'SELECT size FROM ddb_items WHERE table_id = ? AND bucket = ? AND pk = ? AND sk = ?',
+      [tableId, key.bucket, key.pk, key.sk],
+    );
+    return row?.size;
+  },
+
   async put(db: Db, tableId: number, key: EncodedKey, item: string, size: number): Promise<void> {
     await db.run(
       'INSERT INTO ddb_items (table_id, bucket, pk, sk, item, size) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (table_id, bucket, pk, sk) DO UPDATE SET item = excluded.item, size = excluded.size',

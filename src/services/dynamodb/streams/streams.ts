@@ -69,7 +69,7 @@ export class DynamoDbStreams {
   /** Load the sequence counter, hook the writer and register for the Streams API. */
   async attach(): Promise<void> {
     await this.sequence.load(this.ddb.store);
-    this.ddb.writer.onChange(this.listener);
+    this.ddb.writer.onChange(this.listener, (table) => table.record.extra[ACTIVE_STREAM] !== undefined);
     runtimes.set(this.ddb.store, this);
   }
 

@@ -24,7 +24,11 @@ export class TableStats {
   private readonly entries = new Map<number, TableStatsEntry>();
 
   constructor(writer: ItemWriter) {
-    writer.onChange(async (_tx, change) => this.apply(change));
+    // Reads old items only for index figures, and tables with indexes read them anyway.
+    writer.onChange(
+      async (_tx, change) => this.apply(change),
+      () => false,
+    );
   }
 
   async of(db: Db, table: Table): Promise<{ table: Stats; index: (name: string) => Stats }> {

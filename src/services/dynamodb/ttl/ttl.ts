@@ -47,7 +47,7 @@ export class DynamoDbTtl {
   ) {}
 
   attach(): void {
-    this.ddb.writer.onChange(this.listener);
+    this.ddb.writer.onChange(this.listener, (table) => ttlAttributeOf(table) !== undefined);
     runtimes.set(this.ddb.store, this);
   }
 

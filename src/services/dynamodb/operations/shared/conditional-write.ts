@@ -18,6 +18,12 @@ export interface WriteRequest {
   compute: (oldItem: () => Item | undefined) => Item | undefined;
   /** The computed item's size, when the caller knows it before the write (a PutItem). */
   newSize?: number;
+  /**
+   * False when neither `compute` nor the caller reads the old item (a PutItem without
+   * ReturnValues ALL_OLD): without a condition, indexes or listeners that read it, the write then
+   * reads only its size. Default true.
+   */
+  readsOldItem?: boolean;
 }
 
 export interface WriteResult {
@@ -31,7 +37,10 @@ export interface WriteResult {
 /** Read, check the condition, compute and write one item atomically. */
 export async function conditionalWrite(ddb: DynamoDb, req: WriteRequest): Promise<WriteResult> {
   return ddb.store.transaction(async (tx) => {
-    const change = new StoredChange(req.table, req.key, await itemsSql.get(tx, req.table.id, req.key));
+    const change =
+      req.readsOldItem === false && !req.condition && !ddb.writer.needsOldItem(req.table)
+        ? StoredChange.sizeOnly(req.table, req.key, await itemsSql.size(tx, req.table.id, req.key))
+        : new StoredChange(req.table, req.key, await itemsSql.get(tx, req.table.id, req.key));
     if (req.condition && !evaluateCondition(req.condition, change.oldItem)) {
       throw ddbErrors.conditionalCheckFailed(req.returnOnFailure === 'ALL_OLD' ? change.oldItem : undefined);
     }
