@@ -48,7 +48,8 @@ if (values.help) {
   --rounds R          rounds, alternating which server goes first; each phase keeps its best (default 3)
   --client NAME       light (raw node:http + SigV4, the default) or sdk (@aws-sdk/client-sqs)
   --seconds S         seconds of each wrk phase (default 5; needs /usr/bin/wrk: apt-get install wrk)
-  --floor             add a bare node:http server answering a canned SendMessage (the ceiling)
+  --floor             add two servers answering a canned SendMessage and doing nothing else
+                      (bare node:http, and a raw net socket server): the ceiling of any Node server
   --json              print every round as JSON
   -h, --help          this text
 
@@ -113,17 +114,44 @@ async function startOvercast() {
   };
 }
 
+const CANNED = `JSON.stringify({ MD5OfMessageBody: 'fafb00f5732ab283681e124bf8747ed1', MessageId: '5fea7756-0ea4-451a-a703-a558b933e274' })`;
+
 /**
- * `--floor`: a bare node:http server answering every request with a canned SendMessage response,
- * the ceiling any Node.js server built on node:http reaches with this client on this machine.
+ * `--floor`: servers that answer every request with a canned SendMessage response and do no SQS
+ * work — the ceiling of any Node.js server with these clients on this machine. `floor` is a bare
+ * node:http server; `raw` reads requests straight off a `net` socket (finds the end of the headers
+ * and skips Content-Length bytes), no HTTP library at all.
  */
-async function startFloor() {
-  const script = `const b = JSON.stringify({ MD5OfMessageBody: 'fafb00f5732ab283681e124bf8747ed1', MessageId: '5fea7756-0ea4-451a-a703-a558b933e274' });
-require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(b), 'x-amzn-requestid': 'floor' }); res.end(b); }); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+const FLOORS = {
+  floor: `const b = ${CANNED};
+require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(b), 'x-amzn-requestid': 'floor' }); res.end(b); }); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`,
+  raw: `const b = ${CANNED};
+const answer = Buffer.from('HTTP/1.1 200 OK\\r\\ncontent-type: application/x-amz-json-1.0\\r\\ncontent-length: ' + Buffer.byteLength(b) + '\\r\\nx-amzn-requestid: raw\\r\\nconnection: keep-alive\\r\\n\\r\\n' + b);
+require('node:net').createServer((s) => {
+  let buf = Buffer.alloc(0);
+  s.on('data', (d) => {
+    buf = buf.length ? Buffer.concat([buf, d]) : d;
+    let n = 0;
+    for (;;) {
+      const end = buf.indexOf('\\r\\n\\r\\n');
+      if (end < 0) break;
+      const m = /content-length: *(\\d+)/i.exec(buf.toString('latin1', 0, end));
+      const total = end + 4 + (m ? Number(m[1]) : 0);
+      if (buf.length < total) break;
+      buf = buf.subarray(total);
+      n++;
+    }
+    if (n) s.write(n === 1 ? answer : Buffer.concat(Array(n).fill(answer)));
+  });
+  s.on('error', () => {});
+}).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`,
+};
+
+async function startFloor(name) {
+  const child = spawn(process.execPath, ['-e', FLOORS[name]], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await readyLine(child, (l) => Number(l.trim()));
   return {
-    name: 'floor',
+    name,
     endpoint: `http://127.0.0.1:${port}`,
     stop: () => (child.kill('SIGTERM'), new Promise((r) => child.once('exit', r))),
   };
@@ -290,16 +318,23 @@ async function sendWithWrk(endpoint, op, input) {
   return r.rps;
 }
 
-/** The SendMessage phase against the floor server (it has no queues: only the HTTP exchange). */
+/** The SendMessage phases against a floor server (it has no queues: only the HTTP exchange). */
 async function runFloor(target) {
   const sqs = client(target.endpoint);
   const body = 'x'.repeat(256);
-  const send = () => sqs.call('SendMessage', { QueueUrl: `${target.endpoint}/000000000000/q`, MessageBody: body });
+  const QueueUrl = `${target.endpoint}/000000000000/q`;
+  const send = () => sqs.call('SendMessage', { QueueUrl, MessageBody: body });
   await parallel(200, send);
   const t = performance.now();
   await parallel(N, send);
   sqs.destroy();
-  return { send: N / ((performance.now() - t) / 1000) };
+  const results = { send: N / ((performance.now() - t) / 1000) };
+  if (hasWrk())
+    results.sendWrk = await sendWithWrk(target.endpoint, 'SendMessage', (i) => ({
+      QueueUrl,
+      MessageBody: `${body}${i}`,
+    }));
+  return results;
 }
 
 async function drain(sqs, QueueUrl, expected) {
@@ -326,16 +361,18 @@ async function drain(sqs, QueueUrl, expected) {
   return got;
 }
 
-const targets = [await startOvercast(), await startFauxqs(), ...(values.floor ? [await startFloor()] : [])];
+const FLOOR_NAMES = values.floor ? Object.keys(FLOORS) : [];
+const targets = [await startOvercast(), await startFauxqs()];
+for (const name of FLOOR_NAMES) targets.push(await startFloor(name));
 for (const t of targets) log(`${t.name}: ${t.endpoint}`);
-const out = { overcast: {}, fauxqs: {}, floor: {} };
-const all = { overcast: [], fauxqs: [], floor: [] };
+const out = { overcast: {}, fauxqs: {}, floor: {}, raw: {} };
+const all = { overcast: [], fauxqs: [], floor: [], raw: [] };
 try {
   // Rounds alternate which server goes first, so a busy moment of the shared machine hits both
   // alike; each phase keeps its best round.
   for (let round = 0; round < ROUNDS; round++) {
     for (const t of round % 2 === 0 ? targets : [...targets].reverse()) {
-      const r = t.name === 'floor' ? await runFloor(t) : await run(t, round);
+      const r = FLOOR_NAMES.includes(t.name) ? await runFloor(t) : await run(t, round);
       all[t.name].push(r);
       for (const [k, v] of Object.entries(r)) out[t.name][k] = Math.max(out[t.name][k] ?? 0, v);
     }
@@ -376,8 +413,17 @@ if (values.json) {
     const f = out.fauxqs[phase];
     console.log(`| ${label} | ${fmt(o)} | ${fmt(f)} | ${(o / f).toFixed(2)}× |`);
   }
-  if (out.floor.send)
+  for (const [name, label] of [
+    ['floor', 'node:http floor'],
+    ['raw', 'raw net floor'],
+  ]) {
+    const f = out[name];
+    if (!f.send) continue;
+    const wrk = f.sendWrk
+      ? `; under wrk ${fmt(f.sendWrk)} = ${(f.sendWrk / out.fauxqs.sendWrk).toFixed(2)}× fauxqs`
+      : '';
     console.log(
-      `\nnode:http floor (canned SendMessage answer): ${fmt(out.floor.send)} requests/s = ${(out.floor.send / out.fauxqs.send).toFixed(2)}× fauxqs`,
+      `${name === 'floor' ? '\n' : ''}${label} (canned SendMessage answer): ${fmt(f.send)} requests/s = ${(f.send / out.fauxqs.send).toFixed(2)}× fauxqs${wrk}`,
     );
+  }
 }
