@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type { Db, Dialect, Migration, RunResult, SqlValue, Store } from '../store.js';
-import { WalFlusher } from './wal-flusher.js';
 
 const SQLITE: Dialect = {
   name: 'sqlite',
@@ -22,9 +21,6 @@ export interface SqliteStoreOptions {
 /** Writes paused this long: copy the WAL back (idleCheckpoint). */
 const IDLE_CHECKPOINT_MS = 250;
 
-/** How often, at most, the WAL is synced in the background while commits arrive (WalFlusher). */
-const WAL_FLUSH_MS = 50;
-
 /**
  * The default store: embedded SQLite in WAL mode. Each commit reaches the WAL before the call
  * returns, so an acknowledged write survives `kill -9` of the process.
@@ -42,7 +38,6 @@ export class SqliteStore implements Store {
   /** Fires once writes have paused (see idleCheckpoint); pushed back by every commit. */
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly tx: Db;
-  private readonly walFlusher: WalFlusher | undefined;
 
   constructor(options: SqliteStoreOptions = {}) {
     if (options.dataDir) {
@@ -62,7 +57,6 @@ export class SqliteStore implements Store {
       // a hot page rewritten many times is copied (and the file synced) once per checkpoint, and
       // checkpoints, which run inside the commit that crosses the mark, are ten times rarer.
       this.db.pragma('wal_autocheckpoint = 10000');
-      this.walFlusher = new WalFlusher(join(this.dataDir, 'overcast.db-wal'), WAL_FLUSH_MS);
     } else {
       this.dataDir = undefined;
       this.db = new Database(':memory:');
@@ -131,7 +125,6 @@ export class SqliteStore implements Store {
       setImmediate(() => {
         this.exclusive(async () => {
           this.stmt('COMMIT').run();
-          this.walFlusher?.committed();
           this.armIdleCheckpoint();
         }).then(resolve, (err: unknown) => {
           if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -181,7 +174,6 @@ export class SqliteStore implements Store {
     clearTimeout(this.idleTimer);
     await this.group.catch(() => undefined);
     await this.tail;
-    await this.walFlusher?.close();
     if (this.db.open) {
       if (this.dataDir) this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();
