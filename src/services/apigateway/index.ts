@@ -1,3 +1,4 @@
+import { lazyModel } from '../../core/model/lazy.js';
 import type { ServiceModel } from '../../core/model/types.js';
 import type { ServiceDefinition } from '../../core/service.js';
 import type { ServiceDeps } from '../deps.js';
@@ -30,7 +31,8 @@ function adaptModel(raw: ServiceModel): ServiceModel {
   return model;
 }
 
-const model = adaptModel(modelJson as unknown as ServiceModel);
+const raw = modelJson as unknown as ServiceModel;
+const model = lazyModel(raw.metadata, () => adaptModel(raw));
 
 /** API Gateway REST APIs (`apigateway`, restJson1): control plane and the invoke-URL data plane. */
 export async function createApiGateway(deps: ServiceDeps): Promise<ServiceDefinition> {

@@ -15,11 +15,12 @@ import { IdempotencyTokens } from './transactions/idempotency.js';
 import { DynamoDbTtl } from './ttl/ttl.js';
 import { validateDynamoDbInput } from './validation/model-validate.js';
 import { serverModel } from './validation/server-model.js';
+import { lazyModel } from '../../core/model/lazy.js';
 import { ItemWriter } from './writes.js';
 import modelJson from './model.json' with { type: 'json' };
 
 const model = modelJson as unknown as ServiceModel;
-const validationModel = serverModel(model);
+const validationModel = lazyModel(model.metadata, () => serverModel(model));
 
 /** DynamoDB (awsJson1.0, DynamoDB_20120810) on the injected store. */
 export async function createDynamoDb(deps: ServiceDeps): Promise<ServiceDefinition> {

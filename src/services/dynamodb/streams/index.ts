@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { requestId52 } from '../../../core/ids.js';
 import { checkTypes, collectViolations, violationsError } from '../../../core/model/validate.js';
+import { lazyModel } from '../../../core/model/lazy.js';
 import type { ServiceModel } from '../../../core/model/types.js';
 import type { OperationHandler, ServiceDefinition } from '../../../core/service.js';
 import type { ServiceDeps } from '../../deps.js';
@@ -24,7 +25,7 @@ function serverModel(published: ServiceModel): ServiceModel {
   return m;
 }
 
-const validationModel = serverModel(model);
+const validationModel = lazyModel(model.metadata, () => serverModel(model));
 
 /**
  * DynamoDB Streams (awsJson1.0, `DynamoDBStreams_20120810`, signed as `dynamodb`) over the
