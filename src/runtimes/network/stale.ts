@@ -23,11 +23,23 @@ function liveOctets(): Set<string> {
   return live;
 }
 
+/** Whether /sys/class/net (this network namespace's interfaces) shows no `ovcbr…` bridge. */
+function noTaskBridges(): boolean {
+  try {
+    return !readdirSync('/sys/class/net').some((name) => name.startsWith('ovcbr'));
+  } catch {
+    return false; // no sysfs: ask ip
+  }
+}
+
 /**
  * Delete task bridges (`ovcbr<N>`) no live Overcast process owns: what a killed (kill -9)
  * process leaves behind. A bridge whose lock names a live process is never touched.
  */
 export async function removeStaleBridges(): Promise<string[]> {
+  // Every start runs this; when sysfs lists no task bridge at all, `ip` (a child process: ~7 ms of
+  // `overcast start`) has nothing to find.
+  if (noTaskBridges()) return [];
   const links = await ipJson<{ ifname?: string }[]>(['link', 'show', 'type', 'bridge']).catch(() => []);
   const live = liveOctets();
   const removed: string[] = [];
