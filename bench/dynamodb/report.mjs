@@ -29,7 +29,7 @@ export function renderText(results) {
   const out = [];
   const { config, peers, coldStart } = results;
   out.push(
-    `DynamoDB benchmark: ${config.durationSec}s per op x concurrency (after ${config.warmupSec}s warm-up), ` +
+    `DynamoDB benchmark: ${config.durationSec}s per op x concurrency (after ${config.warmupSec}s warm-up${(config.rounds ?? 1) > 1 ? `; each figure the median of ${config.rounds} interleaved rounds` : ""}), ` +
       `${config.partitions} partitions x ${config.itemsPerPartition} items of ~1 KB, ` +
       `load generator ${config.generator === "wrk" ? "wrk (1 thread)" : `autocannon ${config.autocannonVersion}`} (the same for all peers), ` +
       `${config.cpus} CPUs, Node ${config.node}`,
@@ -43,7 +43,7 @@ export function renderText(results) {
   out.push(
     results.order === 'sequential'
       ? 'Peers (each run alone, one after the other):'
-      : 'Peers (all started; each op measured on each peer in turn, the order rotating per op):',
+      : 'Peers (all started; each op measured on each peer in turn, the order rotating per op and round):',
   );
   for (const p of peers) {
     const state = p.error ? `FAILED: ${p.error.split('\n')[0]}` : `ready in ${Math.round(p.readyMs)} ms`;

@@ -25,6 +25,10 @@ const HELP = `Usage: node bench/dynamodb/run.mjs [options]   (or: npm run bench:
   --disk                run dynalite (--path) and DynamoDB Local (-dbPath) on disk
                         instead of their in-memory defaults (Overcast is always on disk)
   --cold-start-runs N   Overcast cold-start samples (default 5, 0 to skip)
+  --rounds N            measure every op N times on each peer, interleaved (the peer order rotating
+                        from round to round), and report each peer's median round (default 1; use
+                        an odd N): a passing stall of this machine then moves one round, not the
+                        figure. --json keeps every round
   --sequential          run the peers one after the other, each alone on the machine, instead of
                         all started at once and measured op by op in turns (the default: each
                         op's figures then come from the same minute, so outside load on this
@@ -50,6 +54,7 @@ function parseCli() {
       concurrency: { type: 'string', default: '1,32' },
       disk: { type: 'boolean', default: false },
       'cold-start-runs': { type: 'string', default: '5' },
+      rounds: { type: 'string', default: '1' },
       json: { type: 'boolean', default: false },
       generator: { type: 'string' },
       sequential: { type: 'boolean', default: false },
@@ -79,6 +84,11 @@ function parseCli() {
     warmupSec: num(values.warmup ?? (values.quick ? 1 : 2), 'warmup'),
     disk: values.disk,
     coldStartRuns: Math.floor(num(values['cold-start-runs'], 'cold-start-runs')),
+    rounds: (() => {
+      const n = Number(values.rounds);
+      if (!Number.isInteger(n) || n < 1 || n > 9) throw new Error('--rounds must be a whole number from 1 to 9');
+      return n;
+    })(),
     json: values.json,
     generator: values.generator,
     sequential: values.sequential,
@@ -132,7 +142,7 @@ async function main() {
 
   // Hard time bound: generous estimate of the whole run, then give up.
   const perPeerSec =
-    opts.ops.length * (opts.warmupSec + opts.concurrency.length * (opts.durationSec + 1) + 2) + 180;
+    opts.rounds * opts.ops.length * (opts.warmupSec + opts.concurrency.length * (opts.durationSec + 1) + 2) + 180;
   const budgetSec = opts.peers.length * perPeerSec + (opts.peers.includes('overcast') ? opts.coldStartRuns * 30 : 0);
   setTimeout(() => shutdown(1, `time budget of ${budgetSec}s exceeded`), budgetSec * 1000).unref();
 
@@ -143,6 +153,7 @@ async function main() {
       concurrency: opts.concurrency,
       durationSec: opts.durationSec,
       warmupSec: opts.warmupSec,
+      rounds: opts.rounds,
       disk: opts.disk,
       partitions: load.PARTITIONS,
       itemsPerPartition: load.ITEMS_PER_PARTITION,
@@ -166,9 +177,12 @@ async function main() {
     }
   }
 
-  /** Verify, pre-sign, warm up and measure one op on one started peer. */
+  /**
+   * Verify, pre-sign, warm up and measure one op on one started peer (one round). With several
+   * rounds, each concurrency keeps the round with the median req/s, and `entry.rounds` every one.
+   */
   async function measure(entry, peer, op) {
-    entry.results[op] = {};
+    entry.results[op] ??= {};
     const verdict = await load.verifyOp(peer.url, op);
     if (verdict !== true) {
       log(`${entry.label} ${op}: verification failed: ${verdict}`);
@@ -184,7 +198,9 @@ async function main() {
     }
     for (const c of opts.concurrency) {
       const r = await runLoad(peer.url, variants, { connections: c, durationSec: opts.durationSec });
-      entry.results[op][c] = r;
+      const all = (((entry.rounds ??= {})[op] ??= {})[c] ??= []);
+      all.push(r);
+      entry.results[op][c] = [...all].sort((a, b) => a.rps - b.rps)[(all.length - 1) >> 1];
       log(
         `${entry.label} ${op} c=${c}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50ms?.toFixed(3)} ms, ` +
           `p99 ${r.p99ms?.toFixed(3)} ms${r.non2xx || r.socketErrors ? `, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors` : ''}`,
@@ -222,7 +238,7 @@ async function main() {
       const peer = await start(entry);
       if (!peer) continue;
       try {
-        for (const op of opts.ops) await measure(entry, peer, op);
+        for (const op of opts.ops) for (let r = 0; r < opts.rounds; r++) await measure(entry, peer, op);
       } catch (err) {
         fail(entry, err);
       } finally {
@@ -238,13 +254,16 @@ async function main() {
       if (peer) started.push({ entry, peer });
     }
     for (const [i, op] of opts.ops.entries()) {
-      const turn = [...started.slice(i % started.length), ...started.slice(0, i % started.length)];
-      for (const { entry, peer } of turn) {
-        if (entry.error) continue;
-        try {
-          await measure(entry, peer, op);
-        } catch (err) {
-          fail(entry, err);
+      for (let round = 0; round < opts.rounds; round++) {
+        const k = (i + round) % started.length;
+        const turn = [...started.slice(k), ...started.slice(0, k)];
+        for (const { entry, peer } of turn) {
+          if (entry.error) continue;
+          try {
+            await measure(entry, peer, op);
+          } catch (err) {
+            fail(entry, err);
+          }
         }
       }
     }
