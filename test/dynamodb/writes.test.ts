@@ -32,18 +32,18 @@ describe('ItemWriter: which writes read the old item', () => {
 
 describe('StoredChange', () => {
   it('parses a stored old item on first read', () => {
-    const c = new StoredChange(table(), key, { item: '{"a":{"S":"x"}}', size: 2 });
+    const c = new StoredChange(table(), key, 2, '{"a":{"S":"x"}}');
     expect(c.oldSize).toBe(2);
     expect(c.oldItem).toEqual({ a: { S: 'x' } });
     expect(hadOldItem(c)).toBe(true);
   });
 
   it('a size-only change knows whether there was an item and its size, and refuses to invent the item', () => {
-    const had = StoredChange.sizeOnly(table(), key, 1050);
+    const had = new StoredChange(table(), key, 1050);
     expect(had.oldSize).toBe(1050);
     expect(hadOldItem(had)).toBe(true);
     expect(() => had.oldItem).toThrow(/old item of this write was not read/);
-    const none = StoredChange.sizeOnly(table(), key, undefined);
+    const none = new StoredChange(table(), key, undefined);
     expect(none.oldSize).toBeUndefined();
     expect(none.oldItem).toBeUndefined();
     expect(hadOldItem(none)).toBe(false);

@@ -2,7 +2,6 @@ import type { Db } from '../../storage/store.js';
 import { encodeKeyOf, inIndex, projectForIndex } from './keys.js';
 import type { EncodedKey } from './keys.js';
 import { itemsSql } from './storage/items.js';
-import type { Row } from './storage/items.js';
 import type { IndexInfo, Table } from './tables/table.js';
 import type { Item } from './types.js';
 import { itemSize } from './values/size.js';
@@ -29,30 +28,21 @@ export interface ItemChange {
  * An ItemChange whose old item was read from storage: its stored size is known at once and the
  * item is parsed on first read, so a write that needs neither (a PutItem on a table without
  * indexes or streams, ReturnValues NONE) never parses it. Such a write reads only the old size
- * (`StoredChange.sizeOnly`); reading its old item then is a bug, and throws.
+ * (`ItemWriter.readOld`, no `oldJson`); reading its old item then is a bug, and throws.
  */
 export class StoredChange implements ItemChange {
-  readonly oldSize: number | undefined;
   newItem: Item | undefined = undefined;
   newSize: number | undefined = undefined;
   at = 0;
   private parsed: Item | undefined;
-  private readonly oldJson: string | undefined;
 
+  /** `oldSize` undefined: there was no item; `oldJson` undefined with a size: only the size was read. */
   constructor(
     readonly table: Table,
     readonly key: EncodedKey,
-    row: Row | undefined,
-    sizeOnly = false,
-  ) {
-    this.oldSize = row?.size;
-    this.oldJson = sizeOnly ? undefined : row?.item;
-  }
-
-  /** A change whose caller read only the old item's size (undefined: there was none). */
-  static sizeOnly(table: Table, key: EncodedKey, oldSize: number | undefined): StoredChange {
-    return new StoredChange(table, key, oldSize === undefined ? undefined : { item: '', size: oldSize }, true);
-  }
+    readonly oldSize: number | undefined,
+    private readonly oldJson?: string,
+  ) {}
 
   get oldItem(): Item | undefined {
     if (this.oldSize === undefined) return undefined;
@@ -116,6 +106,18 @@ export class ItemWriter {
     if (table.indexes.length > 0) return true;
     for (const reads of this.oldItemReaders) if (reads(table)) return true;
     return false;
+  }
+
+  /**
+   * The change a write to `key` starts from: the old row's size, and its item too unless neither
+   * the caller (`callerReadsOldItem` false) nor applying the write (`needsOldItem`) reads it.
+   */
+  async readOld(tx: Db, table: Table, key: EncodedKey, callerReadsOldItem: boolean): Promise<StoredChange> {
+    if (!callerReadsOldItem && !this.needsOldItem(table)) {
+      return new StoredChange(table, key, await itemsSql.size(tx, table.id, key));
+    }
+    const row = await itemsSql.get(tx, table.id, key);
+    return new StoredChange(table, key, row?.size, row?.item);
   }
 
   async apply(tx: Db, change: ItemChange): Promise<void> {

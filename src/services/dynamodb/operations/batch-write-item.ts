@@ -6,13 +6,12 @@ import type { DynamoDb } from '../context.js';
 import { invalid } from '../errors.js';
 import { encodeKeyOf, itemIdentity, keyOf, validateItemKeys, validateKey } from '../keys.js';
 import type { EncodedKey } from '../keys.js';
-import { itemsSql } from '../storage/items.js';
 import type { Table } from '../tables/table.js';
 import type { Item } from '../types.js';
 import { MAX_ITEM_SIZE, itemSize } from '../values/size.js';
 import { validateItem } from '../values/validate.js';
 import { itemCollectionMetrics } from './shared/return-values.js';
-import { StoredChange, hadOldItem } from '../writes.js';
+import { hadOldItem } from '../writes.js';
 
 interface WriteRequest {
   PutRequest?: { Item: Item };
@@ -74,9 +73,7 @@ export async function batchWriteItem(ddb: DynamoDb, input: BatchWriteItemInput, 
   const capacities = new Map<Table, Consumption>();
   await ddb.store.transaction(async (tx) => {
     for (const p of planned) {
-      const change = ddb.writer.needsOldItem(p.table)
-        ? new StoredChange(p.table, p.key, await itemsSql.get(tx, p.table.id, p.key))
-        : StoredChange.sizeOnly(p.table, p.key, await itemsSql.size(tx, p.table.id, p.key));
+      const change = await ddb.writer.readOld(tx, p.table, p.key, false);
       change.newItem = p.item;
       change.newSize = p.size;
       change.at = ddb.clock.now();

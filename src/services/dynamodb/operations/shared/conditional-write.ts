@@ -3,10 +3,9 @@ import { evaluateCondition } from '../../expressions/index.js';
 import type { DynamoDb } from '../../context.js';
 import { ddbErrors } from '../../errors.js';
 import type { EncodedKey } from '../../keys.js';
-import { itemsSql } from '../../storage/items.js';
 import type { Table } from '../../tables/table.js';
 import type { Item } from '../../types.js';
-import { StoredChange, hadOldItem } from '../../writes.js';
+import { hadOldItem } from '../../writes.js';
 
 export interface WriteRequest {
   table: Table;
@@ -37,10 +36,8 @@ export interface WriteResult {
 /** Read, check the condition, compute and write one item atomically. */
 export async function conditionalWrite(ddb: DynamoDb, req: WriteRequest): Promise<WriteResult> {
   return ddb.store.transaction(async (tx) => {
-    const change =
-      req.readsOldItem === false && !req.condition && !ddb.writer.needsOldItem(req.table)
-        ? StoredChange.sizeOnly(req.table, req.key, await itemsSql.size(tx, req.table.id, req.key))
-        : new StoredChange(req.table, req.key, await itemsSql.get(tx, req.table.id, req.key));
+    const readsOld = req.readsOldItem !== false || req.condition !== undefined;
+    const change = await ddb.writer.readOld(tx, req.table, req.key, readsOld);
     if (req.condition && !evaluateCondition(req.condition, change.oldItem)) {
       throw ddbErrors.conditionalCheckFailed(req.returnOnFailure === 'ALL_OLD' ? change.oldItem : undefined);
     }
