@@ -1,12 +1,14 @@
 // Bundles the CLI and the library with esbuild into single files (fast start: no module resolution
 // across node_modules at startup). better-sqlite3 stays external: it loads a native addon.
 import { readdir, readFile, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 // JSON files (the service models, about 1.2 MB) as `JSON.parse("<text>")` rather than esbuild's
 // object literals: V8 scans a string and parses JSON far faster than it parses JS object literals,
 // which shows in `overcast start`'s cold start. A service model's operations and shapes are parsed
-// on first use (getters), so a service nobody calls costs its model nothing.
+// on first use (lazyModel), so a service nobody calls costs its model nothing.
+const LAZY_MODEL = fileURLToPath(new URL('../src/core/model/lazy.ts', import.meta.url));
 const jsonAsParse = {
   name: 'json-as-parse',
   setup(b) {
@@ -16,19 +18,16 @@ const jsonAsParse = {
       if (!args.path.endsWith('model.json')) {
         return { contents: `export default JSON.parse(${JSON.stringify(text)});`, loader: 'js' };
       }
-      // A service model's metadata (routing reads it at start-up) is parsed at once; the rest
-      // (operations and shapes, 1.1 MB in all) on first use: 17 ms of start-up otherwise.
-      const rest = Object.keys(value).filter((k) => k !== 'metadata');
-      const getters = rest.map((k) => {
-        const key = JSON.stringify(k);
-        // Replaced by a plain property on first read (requests then read data, not an accessor).
-        return `get ${key}() { const value = load()[${key}]; Object.defineProperty(this, ${key}, { value, enumerable: true, writable: true }); return value; }`;
-      });
+      // A service model's metadata (routing reads it at start-up) is parsed at once; its operations
+      // and shapes (1.1 MB in all) on first use, through the same lazyModel services use for their
+      // derived models: 17 ms of start-up otherwise.
+      const keys = Object.keys(value).sort().join(',');
+      if (keys !== 'metadata,operations,shapes')
+        throw new Error(`${args.path}: top-level keys ${keys}, expected metadata,operations,shapes`);
       return {
         contents: [
-          'let parsed;',
-          `const load = () => (parsed ??= JSON.parse(${JSON.stringify(text)}));`,
-          `export default { metadata: JSON.parse(${JSON.stringify(JSON.stringify(value.metadata ?? null))}), ${getters.join(', ')} };`,
+          `import { lazyModel } from ${JSON.stringify(LAZY_MODEL)};`,
+          `export default lazyModel(JSON.parse(${JSON.stringify(JSON.stringify(value.metadata))}), () => JSON.parse(${JSON.stringify(text)}));`,
         ].join('\n'),
         loader: 'js',
       };
