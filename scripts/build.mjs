@@ -1,6 +1,6 @@
 // Bundles the CLI and the library with esbuild into single files (fast start: no module resolution
 // across node_modules at startup). better-sqlite3 stays external: it loads a native addon.
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -47,6 +47,27 @@ const noDynamicImport = {
   },
 };
 
+/**
+ * Leaves dist/cli.cjs pure ASCII, which bin/overcast.js relies on: it reads the bundle as latin1 (no
+ * UTF-8 decoding) into a one-byte string, which V8 also compiles faster than a two-byte one (5 MB:
+ * 55 -> 36 ms to read, 41 -> 26 ms to compile with the code cache, measured). esbuild escapes
+ * non-ASCII characters in code (its default ASCII charset) but copies comments as they are; an
+ * escape in a comment changes nothing.
+ */
+const asciiOnly = {
+  name: 'ascii-only',
+  setup(b) {
+    b.onEnd(async (result) => {
+      if (result.errors.length) return;
+      const text = await readFile('dist/cli.cjs', 'utf8');
+      // eslint-disable-next-line no-control-regex
+      if (!/[^\x00-\x7f]/.test(text)) return;
+      const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      await writeFile('dist/cli.cjs', ascii);
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -71,7 +92,7 @@ await Promise.all([
     define: { 'import.meta.url': '__overcast_import_meta_url' },
     // No import() may be left in it (node: built-ins stay external): functions restored from a
     // V8 code cache lose vm.Script's dynamic-import hook, and such an import() would then throw.
-    plugins: [jsonAsParse, noDynamicImport],
+    plugins: [jsonAsParse, noDynamicImport, asciiOnly],
     banner: { js: "const __overcast_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   }),
   build({

@@ -31,4 +31,19 @@ describe('the launcher (bin/overcast.js)', () => {
     const out = execFileSync(join(ROOT, 'bin/overcast.js'), ['--version'], { cwd: ROOT, encoding: 'utf8' });
     expect(out.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
+
+  it('runs as CommonJS: an ES module entry point would load the ESM loader first (~12 ms a start)', () => {
+    const scope = JSON.parse(readFileSync(join(ROOT, 'bin/package.json'), 'utf8')) as { type?: string };
+    expect(scope.type).toBe('commonjs');
+    expect(readFileSync(join(ROOT, 'bin/overcast.js'), 'utf8')).not.toMatch(/^\s*import\s/m);
+  });
+
+  it('reads a bundle that is pure ASCII (it reads it as latin1)', () => {
+    ensureBuilt();
+    const bytes = readFileSync(join(ROOT, 'dist/cli.cjs'));
+    const firstNonAscii = bytes.findIndex((b) => b > 0x7f);
+    expect(firstNonAscii).toBe(-1);
+    // And the launcher reads it so: were the build to leave a UTF-8 character, this test fails first.
+    expect(readFileSync(join(ROOT, 'bin/overcast.js'), 'utf8')).toContain("readFileSync(file, 'latin1')");
+  });
 });
