@@ -35,31 +35,24 @@ const jsonAsParse = {
   },
 };
 
-const noDynamicImport = {
-  name: 'no-dynamic-import',
+/**
+ * Checks and finishes dist/cli.cjs once it is written:
+ * - No import() may be left in it (node: built-ins stay external): functions restored from a V8
+ *   code cache lose vm.Script's dynamic-import hook, and such an import() would then throw.
+ * - It is left pure ASCII, which bin/overcast.js relies on: it reads the bundle as latin1 (no UTF-8
+ *   decoding) into a one-byte string, which V8 also compiles faster than a two-byte one (5 MB: 55 ->
+ *   36 ms to read, 41 -> 26 ms to compile with the code cache, measured). esbuild escapes non-ASCII
+ *   characters in code (its default ASCII charset) but copies comments as they are; an escape in a
+ *   comment changes nothing.
+ */
+const cliBundle = {
+  name: 'cli-bundle',
   setup(b) {
     b.onEnd(async (result) => {
       if (result.errors.length) return;
       const text = await readFile('dist/cli.cjs', 'utf8');
       const found = text.split('\n').filter((l) => /(^|[^\w.$])import\(/.test(l) && !/^\s*(\/\/|\*)/.test(l));
       if (found.length) throw new Error(`dist/cli.cjs keeps dynamic import(): use static imports\n${found.join('\n')}`);
-    });
-  },
-};
-
-/**
- * Leaves dist/cli.cjs pure ASCII, which bin/overcast.js relies on: it reads the bundle as latin1 (no
- * UTF-8 decoding) into a one-byte string, which V8 also compiles faster than a two-byte one (5 MB:
- * 55 -> 36 ms to read, 41 -> 26 ms to compile with the code cache, measured). esbuild escapes
- * non-ASCII characters in code (its default ASCII charset) but copies comments as they are; an
- * escape in a comment changes nothing.
- */
-const asciiOnly = {
-  name: 'ascii-only',
-  setup(b) {
-    b.onEnd(async (result) => {
-      if (result.errors.length) return;
-      const text = await readFile('dist/cli.cjs', 'utf8');
       // eslint-disable-next-line no-control-regex
       if (!/[^\x00-\x7f]/.test(text)) return;
       const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
@@ -90,9 +83,8 @@ await Promise.all([
     // esbuild (for `overcast deploy`'s TypeScript handlers) is loaded where installed, not bundled.
     external: [...common.external, 'esbuild'],
     define: { 'import.meta.url': '__overcast_import_meta_url' },
-    // No import() may be left in it (node: built-ins stay external): functions restored from a
-    // V8 code cache lose vm.Script's dynamic-import hook, and such an import() would then throw.
-    plugins: [jsonAsParse, noDynamicImport, asciiOnly],
+    // No import() left in it, and pure ASCII (cliBundle).
+    plugins: [jsonAsParse, cliBundle],
     banner: { js: "const __overcast_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   }),
   build({
