@@ -58,6 +58,13 @@ export function renderText(results) {
             `median ${coldStart.medianMs.toFixed(0)} ms of ${coldStart.samplesMs.length} ` +
             `[${coldStart.samplesMs.map((s) => s.toFixed(0)).join(', ')}]`,
     );
+    if (coldStart.withoutExtraCaCerts) {
+      const w = coldStart.withoutExtraCaCerts;
+      out.push(
+        `  (with NODE_EXTRA_CA_CERTS=${coldStart.extraCaCerts} as in this environment, which Node parses before any ` +
+          `script runs; without it: median ${w.medianMs.toFixed(0)} ms [${w.samplesMs.map((s) => s.toFixed(0)).join(', ')}])`,
+      );
+    }
   }
 
   const ok = peers.filter((p) => !p.error);
