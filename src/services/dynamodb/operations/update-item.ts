@@ -1,9 +1,8 @@
 import type { OperationContext } from '../../../core/service.js';
-import { addWrite, consumedCapacity, newConsumption } from '../capacity.js';
+import { addWriteOf, consumedCapacity, newConsumption } from '../capacity.js';
 import type { ReturnConsumedCapacity } from '../capacity.js';
 import { tableFor } from '../context.js';
 import type { DynamoDb } from '../context.js';
-import { invalid } from '../errors.js';
 import {
   applyUpdate,
   checkExpressionParameters,
@@ -15,7 +14,6 @@ import {
 import type { AttributeValueUpdate, ExpectedAttributeValue } from '../expressions/index.js';
 import { encodeKeyOf, validateItemKeys, validateKey } from '../keys.js';
 import type { AttributeValue, Item } from '../types.js';
-import { MAX_ITEM_SIZE, itemSize } from '../values/size.js';
 import { validateItem } from '../values/validate.js';
 import { compileMembers } from './shared/compile.js';
 import { conditionalWrite } from './shared/conditional-write.js';
@@ -54,7 +52,7 @@ export async function updateItem(ddb: DynamoDb, input: UpdateItemInput, ctx: Ope
   if (update) checkKeyNotUpdated(update, keyNames);
   checkNoNestedKeyAccess(compiled, keyNames);
   const key = encodeKeyOf(table.key, keyItem);
-  const { oldItem, newItem } = await conditionalWrite(ddb, {
+  const write = await conditionalWrite(ddb, {
     table,
     key,
     condition,
@@ -63,12 +61,13 @@ export async function updateItem(ddb: DynamoDb, input: UpdateItemInput, ctx: Ope
       const before = old();
       const next = update ? applyUpdate(update, before, { key: keyItem }).item : (before ?? keyItem);
       validateItemKeys(table, next);
-      if (itemSize(next) > MAX_ITEM_SIZE) throw invalid('Item size to update has exceeded the maximum allowed size');
       return next;
     },
+    tooLargeMessage: 'Item size to update has exceeded the maximum allowed size',
   });
+  const { oldItem, newItem } = write;
   const capacity = newConsumption('write');
-  addWrite(capacity, table, oldItem, newItem);
+  addWriteOf(capacity, table, write, newItem, write.newSize);
   const out: Record<string, unknown> = {};
   const attributes = returnedAttributes(input.ReturnValues, oldItem, newItem, update);
   if (attributes) out['Attributes'] = attributes;

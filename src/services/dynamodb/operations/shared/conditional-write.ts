@@ -1,10 +1,11 @@
 import type { Condition } from '../../expressions/index.js';
 import { evaluateCondition } from '../../expressions/index.js';
 import type { DynamoDb } from '../../context.js';
-import { ddbErrors } from '../../errors.js';
+import { ddbErrors, invalid } from '../../errors.js';
 import type { EncodedKey } from '../../keys.js';
 import type { Table } from '../../tables/table.js';
 import type { Item } from '../../types.js';
+import { MAX_ITEM_SIZE, itemSize } from '../../values/size.js';
 import { hadOldItem } from '../../writes.js';
 
 export interface WriteRequest {
@@ -17,6 +18,11 @@ export interface WriteRequest {
   compute: (oldItem: () => Item | undefined) => Item | undefined;
   /** The computed item's size, when the caller knows it before the write (a PutItem). */
   newSize?: number;
+  /**
+   * When set, a computed item over DynamoDB's 400 KB is refused with this message (an UpdateItem):
+   * the size is computed once, here, and serves the write, its statistics and its capacity.
+   */
+  tooLargeMessage?: string;
   /**
    * False when neither `compute` nor the caller reads the old item (a PutItem without
    * ReturnValues ALL_OLD): without a condition, indexes or listeners that read it, the write then
@@ -31,6 +37,8 @@ export interface WriteResult {
   /** Its stored size when there was one: capacity and statistics need no parse. */
   readonly oldSize: number | undefined;
   newItem: Item | undefined;
+  /** The new item's size (undefined: the write deleted the item). */
+  newSize: number | undefined;
 }
 
 /** Read, check the condition, compute and write one item atomically. */
@@ -42,7 +50,10 @@ export async function conditionalWrite(ddb: DynamoDb, req: WriteRequest): Promis
       throw ddbErrors.conditionalCheckFailed(req.returnOnFailure === 'ALL_OLD' ? change.oldItem : undefined);
     }
     change.newItem = req.compute(() => change.oldItem);
-    change.newSize = req.newSize;
+    change.newSize = change.newItem ? (req.newSize ?? itemSize(change.newItem)) : undefined;
+    if (req.tooLargeMessage !== undefined && change.newSize !== undefined && change.newSize > MAX_ITEM_SIZE) {
+      throw invalid(req.tooLargeMessage);
+    }
     change.at = ddb.clock.now();
     if (change.newItem || hadOldItem(change)) await ddb.writer.apply(tx, change);
     return change;
