@@ -46,17 +46,21 @@ export function consumedCapacity(
 
 /**
  * addWrite for a write whose old item may not be parsed yet (see WriteResult): without secondary
- * indexes only sizes count, the stored one and `newSize` (computed when not given).
+ * indexes only sizes count, the stored one and the new item's `newSize` (computed when not known).
  */
 export function addWriteOf(
   c: Consumption,
   table: Table,
-  write: { readonly oldItem: Item | undefined; readonly oldSize: number | undefined },
-  newItem: Item | undefined,
-  newSize?: number,
+  write: {
+    readonly oldItem: Item | undefined;
+    readonly oldSize: number | undefined;
+    readonly newItem: Item | undefined;
+    readonly newSize?: number | undefined;
+  },
 ): void {
+  const { newItem } = write;
   if (table.indexes.length > 0) return addWrite(c, table, write.oldItem, newItem);
-  c.table += writeUnits(Math.max(write.oldSize ?? 0, newItem ? (newSize ?? itemSize(newItem)) : 0));
+  c.table += writeUnits(Math.max(write.oldSize ?? 0, newItem ? (write.newSize ?? itemSize(newItem)) : 0));
 }
 
 /** Write units of one item change on the table and each index it touches. */

@@ -80,7 +80,7 @@ export async function batchWriteItem(ddb: DynamoDb, input: BatchWriteItemInput, 
       if (p.item || hadOldItem(change)) await ddb.writer.apply(tx, change);
       let c = capacities.get(p.table);
       if (!c) capacities.set(p.table, (c = newConsumption('write')));
-      addWriteOf(c, p.table, change, p.item, p.size);
+      addWriteOf(c, p.table, change);
     }
   });
   const out: Record<string, unknown> = { UnprocessedItems: {} };

@@ -47,7 +47,7 @@ export async function deleteItem(ddb: DynamoDb, input: DeleteItemInput, ctx: Ope
     compute: () => undefined,
   });
   const capacity = newConsumption('write');
-  addWriteOf(capacity, table, write, undefined);
+  addWriteOf(capacity, table, write);
   const out: Record<string, unknown> = {};
   const attributes = returnedAttributesOf(input.ReturnValues, write, undefined);
   if (attributes) out['Attributes'] = attributes;

@@ -53,7 +53,7 @@ export async function putItem(ddb: DynamoDb, input: PutItemInput, ctx: Operation
     readsOldItem: input.ReturnValues === 'ALL_OLD',
   });
   const capacity = newConsumption('write');
-  addWriteOf(capacity, table, write, item, size);
+  addWriteOf(capacity, table, write);
   const out: Record<string, unknown> = {};
   const attributes = returnedAttributesOf(input.ReturnValues, write, item);
   if (attributes) out['Attributes'] = attributes;

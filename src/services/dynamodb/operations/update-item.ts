@@ -67,7 +67,7 @@ export async function updateItem(ddb: DynamoDb, input: UpdateItemInput, ctx: Ope
   });
   const { oldItem, newItem } = write;
   const capacity = newConsumption('write');
-  addWriteOf(capacity, table, write, newItem, write.newSize);
+  addWriteOf(capacity, table, write);
   const out: Record<string, unknown> = {};
   const attributes = returnedAttributes(input.ReturnValues, oldItem, newItem, update);
   if (attributes) out['Attributes'] = attributes;
