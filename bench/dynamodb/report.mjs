@@ -25,6 +25,9 @@ function table(header, rows) {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** Cold-start samples as whole milliseconds: `412, 398, …`. */
+const msList = (samples) => samples.map((s) => s.toFixed(0)).join(', ');
+
 export function renderText(results) {
   const out = [];
   const { config, peers, coldStart } = results;
@@ -56,13 +59,13 @@ export function renderText(results) {
         ? `Overcast cold start: FAILED: ${coldStart.error.split('\n')[0]}`
         : `Overcast cold start (spawn 'overcast start --ephemeral' -> first 200 on GET /): ` +
             `median ${coldStart.medianMs.toFixed(0)} ms of ${coldStart.samplesMs.length} ` +
-            `[${coldStart.samplesMs.map((s) => s.toFixed(0)).join(', ')}]`,
+            `[${msList(coldStart.samplesMs)}]`,
     );
     if (coldStart.withoutExtraCaCerts) {
       const w = coldStart.withoutExtraCaCerts;
       out.push(
         `  (with NODE_EXTRA_CA_CERTS=${coldStart.extraCaCerts} as in this environment, which Node parses before any ` +
-          `script runs; without it: median ${w.medianMs.toFixed(0)} ms [${w.samplesMs.map((s) => s.toFixed(0)).join(', ')}])`,
+          `script runs; without it: median ${w.medianMs.toFixed(0)} ms [${msList(w.samplesMs)}])`,
       );
     }
   }
