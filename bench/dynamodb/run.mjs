@@ -177,6 +177,9 @@ async function main() {
     }
   }
 
+  /** Peers started and not yet stopped (their CPU while another is measured is logged). */
+  const running = [];
+
   /**
    * Verify, pre-sign, warm up and measure one op on one started peer (one round). With several
    * rounds, each concurrency keeps the round with the median req/s, and `entry.rounds` every one.
@@ -197,15 +200,34 @@ async function main() {
       });
     }
     for (const c of opts.concurrency) {
+      const idleBefore = othersTicks(peer);
       const r = await runLoad(peer.url, variants, { connections: c, durationSec: opts.durationSec });
+      const othersCpu = (othersTicks(peer) - idleBefore) / 100 / opts.durationSec;
       const all = (((entry.rounds ??= {})[op] ??= {})[c] ??= []);
       all.push(r);
       entry.results[op][c] = [...all].sort((a, b) => a.rps - b.rps)[(all.length - 1) >> 1];
       log(
         `${entry.label} ${op} c=${c}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50ms?.toFixed(3)} ms, ` +
-          `p99 ${r.p99ms?.toFixed(3)} ms${r.non2xx || r.socketErrors ? `, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors` : ''}`,
+          `p99 ${r.p99ms?.toFixed(3)} ms${r.non2xx || r.socketErrors ? `, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors` : ''}` +
+          `; the other peers used ${(100 * othersCpu).toFixed(0)} % of a CPU meanwhile`,
       );
     }
+  }
+
+  /** CPU time (clock ticks) of every started peer but `peer`, from /proc (0 where there is none). */
+  function othersTicks(peer) {
+    let ticks = 0;
+    for (const p of running) {
+      if (p === peer || !p.child?.pid) continue;
+      try {
+        const f = readFileSync(`/proc/${p.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        // utime, stime, and the reaped children's cutime, cstime
+        ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+      } catch {
+        // not Linux, or gone
+      }
+    }
+    return ticks;
   }
 
   /** A peer failed: its entry carries the error (the report marks it) and later ops skip it. */
@@ -251,7 +273,10 @@ async function main() {
     const started = [];
     for (const entry of entries) {
       const peer = await start(entry);
-      if (peer) started.push({ entry, peer });
+      if (peer) {
+        started.push({ entry, peer });
+        running.push(peer);
+      }
     }
     for (const [i, op] of opts.ops.entries()) {
       for (let round = 0; round < opts.rounds; round++) {

@@ -365,8 +365,35 @@ for (const r of rows) console.log(line(r));
 console.log(
   `\nOvercast RSS growth while receiving the ${images.large[0].bytes >> 20} MB image: ${results.overcast.large.rssGrowth.toFixed(1)} MB`,
 );
+// Each pull of one server has a partner of the other's, run back to back (same image, same minute):
+// how often Overcast's was the faster one, and the chance of at least that many by a coin toss
+// (one-sided sign test), since single medians of a client-bound pull swing around parity.
+for (const [name, label] of [
+  ['large', `${images.large[0].bytes >> 20} MB`],
+  ['small50', '50 small layers'],
+]) {
+  const o = results.overcast[name].pulls;
+  const d = results.distribution[name].pulls;
+  const n = Math.min(o.length, d.length);
+  let wins = 0;
+  for (let i = 0; i < n; i++) if (o[i] < d[i]) wins++;
+  console.log(
+    `pull ${label}: Overcast faster in ${wins} of ${n} back-to-back pairs (sign test p = ${signTest(wins, n).toFixed(3)})`,
+  );
+}
 writeFileSync(
   join('bench', 'registry', 'last-run.json'),
   JSON.stringify({ date: new Date().toISOString(), reps: REPS, pulls: REPS * PULLS, results }, null, 2) + '\n',
 );
 rmSync(work, { recursive: true, force: true });
+
+/** P(X >= k) for X ~ Binomial(n, 1/2). */
+function signTest(k, n) {
+  let p = 0;
+  let c = 1; // C(n, 0)
+  for (let i = 0; i <= n; i++) {
+    if (i >= k) p += c;
+    c = (c * (n - i)) / (i + 1);
+  }
+  return p / 2 ** n;
+}

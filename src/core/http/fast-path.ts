@@ -1,25 +1,16 @@
-import { STATUS_CODES } from 'node:http';
 import type { Server as NodeHttpServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import type { Server as NetServer, Socket } from 'node:net';
 import type { RequestHead } from './mount.js';
+import { MAX_HEAD_BYTES, parseHead } from './parse-head.js';
+import type { HeadOwner, ParsedHead } from './parse-head.js';
+import { ResponseSerialiser } from './serialise-response.js';
+import type { Out } from './serialise-response.js';
 import type { HttpRequest, HttpResponse, WholeResponse } from './types.js';
 
 /** What the fast path asks of the server it sits in front of. */
-export interface FastPathHost {
-  /**
-   * The head when the server answers it here (its pipeline or built-ins, or a mount's whole-request
-   * door); undefined when a mount's streaming `handle` must (the connection goes to node:http).
-   */
-  ownHead(
-    method: string,
-    rawPath: string,
-    rawQuery: string,
-    headers: Record<string, string | undefined>,
-  ): RequestHead | undefined;
-  /** Largest body accepted for a request with these headers. */
-  bodyLimit(headers: Record<string, string | undefined>): number;
-  /** Answer a request (pipeline or built-in endpoints); may throw (then 500, as the node:http path does). */
+export interface FastPathHost extends HeadOwner {
+  /** Answer a request (pipeline or built-ins, or a mount's whole-request door); may throw (then 500, as the node:http path does). */
   respond(req: HttpRequest, head: RequestHead): Promise<HttpResponse | WholeResponse>;
   /** True once the server is stopping: answers carry `connection: close`. */
   closing(): boolean;
@@ -27,76 +18,10 @@ export interface FastPathHost {
   failed(err: unknown): void;
 }
 
-/**
- * Heads longer than this go to node:http, which applies its own limit (`maxHeaderSize`, 16 KiB: 431);
- * half of it, so the fast path never accepts a head node:http would refuse. SDK heads are ~1 KiB.
- */
-const MAX_HEAD_BYTES = 8 * 1024;
-const MAX_HEADER_LINES = 100;
 /** Pause reading while a request is answered once this much of the next ones is buffered. */
 const MAX_BUFFERED_WHILE_BUSY = 256 * 1024;
 
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
-/**
- * In a header value: control characters other than HTAB (a CR or LF left after splitting the head
- * on CRLF is a bare one) and non-ASCII bytes. The request line and header names have stricter
- * patterns of their own.
- */
-const UNSAFE_VALUE = /[^\t\x20-\x7e]/;
-/**
- * Header names as clients send them (lower case, or capitalised per word) to lower-case constants:
- * a name used as a key of the headers object is then already in V8's string table (a name sliced
- * from the head is not, and every lookup with it would add it first: ~1.5 µs a request).
- */
-const KNOWN_NAMES = new Map(
-  [
-    'host',
-    'content-type',
-    'content-length',
-    'content-md5',
-    'connection',
-    'authorization',
-    'user-agent',
-    'accept',
-    'accept-encoding',
-    'x-amz-target',
-    'x-amz-date',
-    'x-amz-content-sha256',
-    'x-amz-security-token',
-    'x-amz-user-agent',
-    'x-amz-api-version',
-    'amz-sdk-invocation-id',
-    'amz-sdk-request',
-  ].flatMap((n): [string, string][] => [
-    [n, n],
-    // As botocore (the AWS CLI) and wrk write them: Content-Length, X-Amz-Target.
-    [n.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase()), n],
-  ]),
-);
-const REQUEST_LINE = /^(GET|POST|HEAD) (\/[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*) HTTP\/1\.1$/;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const DIGITS = /^\d{1,15}$/;
-/** Header values Node refuses to send (ERR_INVALID_CHAR). */
-const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
-
-/**
- * An answer as written: one buffer, or the head and a large body written together without
- * copying the body into a new buffer (every buffer is V8 external memory, and allocating a copy of
- * each large answer drives major GCs under load).
- */
-type Out = Buffer | { head: string; body: Buffer };
-
-/** Buffer bodies from this size on are written after the head (cork, two writes) rather than copied. */
-const UNCOPIED_BODY = 4096;
-
-interface Pending {
-  request: HttpRequest;
-  head: RequestHead;
-  /** Bytes of head + body in the connection buffer. */
-  total: number;
-  headEnd: number;
-  keepAlive: boolean;
-}
 
 interface Connection {
   socket: Socket;
@@ -104,7 +29,7 @@ interface Connection {
   parts: Buffer[];
   size: number;
   /** A parsed head whose body has not fully arrived. */
-  pending: Pending | undefined;
+  pending: ParsedHead | undefined;
   /** A request is being answered; the next ones wait in `buf` (pipelining answers in order). */
   busy: boolean;
   /** The peer shut down its side (FIN). */
@@ -130,8 +55,7 @@ interface Connection {
 export class FastPath {
   readonly server: NetServer;
   private readonly connections = new Set<Connection>();
-  private dateSecond = -1;
-  private dateHeader = '';
+  private readonly serialiser: ResponseSerialiser;
   /** Answers serialised and not yet written: connection, bytes, close after (see `queue`). */
   private outbox: (Connection | Out | boolean)[] = [];
   /** The other outbox array, swapped in while one is written out. */
@@ -169,6 +93,7 @@ export class FastPath {
     private readonly http: NodeHttpServer,
     private readonly keepAliveTimeout: number,
   ) {
+    this.serialiser = new ResponseSerialiser(keepAliveTimeout, () => host.closing());
     // allowHalfOpen as node:http has it: a client that shuts down its side still gets its answer.
     this.server = createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
     this.server.on('listening', () => this.http.emit('listening'));
@@ -237,7 +162,7 @@ export class FastPath {
         if (buf.length > MAX_HEAD_BYTES || !plausibleStart(buf)) this.handOver(c);
         return;
       }
-      p = headEnd > MAX_HEAD_BYTES ? undefined : this.parse(buf, headEnd);
+      p = parseHead(buf, headEnd, this.host);
       if (p === undefined) {
         this.handOver(c);
         return;
@@ -256,83 +181,6 @@ export class FastPath {
     }
     c.busy = true;
     this.answer(c, p.request, p.head, p.keepAlive);
-  }
-
-  /** The request in `buf[0, headEnd)` when it has the simple form and the server's own handler answers it. */
-  private parse(buf: Buffer, headEnd: number): Pending | undefined {
-    const text = buf.toString('latin1', 0, headEnd);
-    const lines = text.split('\r\n');
-    if (lines.length > MAX_HEADER_LINES + 1) return undefined;
-    const m = REQUEST_LINE.exec(lines[0]!);
-    if (!m) return undefined;
-    const method = m[1]!;
-    const url = m[2]!;
-    const headers: Record<string, string | undefined> = {};
-    const rawHeaders: string[] = [];
-    let keepAlive = true;
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const colon = line.indexOf(':');
-      if (colon <= 0) return undefined;
-      const name = line.slice(0, colon);
-      let lower = KNOWN_NAMES.get(name);
-      if (lower === undefined) {
-        if (!TOKEN.test(name)) return undefined;
-        const folded = name.toLowerCase();
-        lower = KNOWN_NAMES.get(folded) ?? folded;
-      }
-      const rawValue = line.slice(colon + 1);
-      if (UNSAFE_VALUE.test(rawValue)) return undefined;
-      const value = rawValue.trim();
-      // Duplicates (Node joins some, drops others) and prototype names go to node:http.
-      if (lower in headers) return undefined;
-      switch (lower) {
-        case 'transfer-encoding':
-        case 'expect':
-        case 'upgrade':
-        case 'content-encoding':
-        case 'http2-settings':
-          return undefined;
-        case 'content-length':
-          if (!DIGITS.test(value)) return undefined;
-          break;
-        case 'connection':
-          for (const token of value.split(',')) {
-            const t = token.trim().toLowerCase();
-            if (t === 'close') keepAlive = false;
-            else if (t !== 'keep-alive') return undefined;
-          }
-          break;
-      }
-      headers[lower] = value;
-      rawHeaders.push(name, value);
-    }
-    // node:http answers 400 to an HTTP/1.1 request without Host.
-    if (headers['host'] === undefined) return undefined;
-    const q = url.indexOf('?');
-    const rawPath = q < 0 ? url : url.slice(0, q);
-    const rawQuery = q < 0 ? '' : url.slice(q + 1);
-    const length = headers['content-length'] === undefined ? 0 : Number(headers['content-length']);
-    let head: RequestHead | undefined;
-    try {
-      head = this.host.ownHead(method, rawPath, rawQuery, headers);
-      // Too large: node:http's path answers 413.
-      if (head === undefined || length > this.host.bodyLimit(headers)) return undefined;
-    } catch {
-      // A mount's test threw: node:http's path meets the same error and answers 500.
-      return undefined;
-    }
-    const request: HttpRequest = {
-      method,
-      rawPath,
-      rawQuery,
-      path: head.path,
-      query: head.query,
-      headers,
-      rawHeaders,
-      body: EMPTY,
-    };
-    return { request, head, headEnd, total: headEnd + 4 + length, keepAlive };
   }
 
   private answer(c: Connection, request: HttpRequest, head: RequestHead, keepAlive: boolean): void {
@@ -370,11 +218,11 @@ export class FastPath {
     let out: Out;
     let close = !keepAlive;
     try {
-      ({ out, close } = this.serialise(method, response, keepAlive, bare));
+      ({ out, close } = this.serialiser.serialise(method, response, keepAlive, bare));
     } catch (err) {
       // What node:http does when writeHead throws: log, then a bare 500.
       this.host.failed(err);
-      ({ out, close } = this.serialise(method, { status: 500, headers: {}, body: '' }, keepAlive, true));
+      ({ out, close } = this.serialiser.serialise(method, { status: 500, headers: {}, body: '' }, keepAlive, true));
     }
     this.queue(c, out, close);
   }
@@ -430,79 +278,6 @@ export class FastPath {
     }
   }
 
-  private serialise(
-    method: string,
-    response: HttpResponse | WholeResponse,
-    keepAlive: boolean,
-    bare: boolean,
-  ): { out: Out; close: boolean } {
-    const status = response.status;
-    if (!Number.isInteger(status) || status < 100 || status > 999)
-      throw new RangeError(`Invalid status code: ${status}`);
-    let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n`;
-    let close = !keepAlive;
-    let connectionSet = false;
-    const body = response.body;
-    let bodyLength = 0;
-    const line = (name: string, value: unknown): void => {
-      if (value === undefined || !TOKEN.test(name)) throw new TypeError(`Invalid header ${name}`);
-      const v = String(value);
-      if (INVALID_VALUE.test(v)) throw new TypeError(`Invalid character in header content ["${name}"]`);
-      if (name.length === 10 && name.toLowerCase() === 'connection') {
-        connectionSet = true;
-        if (/(?:^|,)\s*close\s*(?:,|$)/i.test(v)) close = true;
-      }
-      head += `${name}: ${v}\r\n`;
-    };
-    if (!bare) {
-      bodyLength = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-      if (Array.isArray(response.headers)) {
-        // A mount's answer, as its node:http door writes it: its header lines, then the length.
-        for (const [name, value] of response.headers) if (name.toLowerCase() !== 'content-length') line(name, value);
-        line('content-length', bodyLength);
-      } else {
-        const headers = response.headers;
-        headers['content-length'] = String(bodyLength);
-        if (!headers['x-amzn-requestid']) headers['x-amzn-requestid'] = 'overcast';
-        for (const name in headers) line(name, headers[name]);
-      }
-      if (this.host.closing()) {
-        head += 'connection: close\r\n';
-        connectionSet = true;
-      }
-    }
-    if (this.host.closing()) close = true;
-    head += `Date: ${this.date()}\r\n`;
-    if (!connectionSet) {
-      head += close
-        ? 'Connection: close\r\n'
-        : `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(this.keepAliveTimeout / 1000)}\r\n`;
-    }
-    // node:http's end() with no body and no length sets Content-Length: 0.
-    if (bare) head += 'Content-Length: 0\r\n';
-    head += '\r\n';
-    const noBody = method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200);
-    const headLength = head.length;
-    if (noBody || bodyLength === 0) return { out: Buffer.from(head, 'latin1'), close };
-    if (typeof body !== 'string' && bodyLength >= UNCOPIED_BODY) return { out: { head, body }, close };
-    const out = Buffer.allocUnsafe(headLength + bodyLength);
-    out.write(head, 0, headLength, 'latin1');
-    if (typeof body === 'string') out.write(body, headLength, bodyLength, 'utf8');
-    else body.copy(out, headLength);
-    return { out, close };
-  }
-
-  /** The Date header node:http sends (refreshed once a second). */
-  private date(): string {
-    const now = Date.now();
-    const second = Math.floor(now / 1000);
-    if (second !== this.dateSecond) {
-      this.dateSecond = second;
-      this.dateHeader = new Date(now).toUTCString();
-    }
-    return this.dateHeader;
-  }
-
   private onEnd(c: Connection): void {
     c.ended = true;
     // The client shut down its side: answers still go out (allowHalfOpen), then the socket ends.
@@ -555,8 +330,6 @@ export class FastPath {
     this.http.emit('connection', socket);
   }
 }
-
-const EMPTY = Buffer.alloc(0);
 
 /** Whether a head still arriving can be one the fast path takes (else hand over at once). */
 function plausibleStart(buf: Buffer): boolean {
