@@ -200,9 +200,9 @@ async function main() {
       });
     }
     for (const c of opts.concurrency) {
-      const idleBefore = othersTicks(peer);
+      const othersBefore = othersTicks(peer);
       const r = await runLoad(peer.url, variants, { connections: c, durationSec: opts.durationSec });
-      const othersCpu = (othersTicks(peer) - idleBefore) / 100 / opts.durationSec;
+      const othersCpu = (othersTicks(peer) - othersBefore) / 100 / opts.durationSec; // clock ticks: USER_HZ 100 on Linux
       const all = (((entry.rounds ??= {})[op] ??= {})[c] ??= []);
       all.push(r);
       entry.results[op][c] = [...all].sort((a, b) => a.rps - b.rps)[(all.length - 1) >> 1];

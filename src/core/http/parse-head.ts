@@ -1,7 +1,7 @@
 import type { RequestHead } from './mount.js';
 import type { HttpRequest } from './types.js';
 
-/** What the lean HTTP paths (the fast path, the front thread) ask of the server for a head. */
+/** What the fast path asks of the server about a head it parsed. */
 export interface HeadOwner {
   /**
    * The head when the server answers it here (its pipeline or built-ins, or a mount's whole-request
