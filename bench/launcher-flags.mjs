@@ -1,16 +1,35 @@
-// The Node flags Overcast's launcher runs with: those on bin/overcast.js's shebang line. A bench
-// that spawns `node bin/overcast.js` bypasses the shebang, so it passes these itself; reading them
-// from the launcher keeps every bench on the flags users get.
+// What Overcast's launcher (bin/overcast.js) runs node with: its second line is a shell command that
+// sets a few environment variables and execs `node <flags> bin/overcast.js`. A bench that spawns
+// `node bin/overcast.js` itself bypasses that line, so it passes both: reading them from the
+// launcher keeps every bench on what users get.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const LAUNCHER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/overcast.js');
 
-/** The flags after `node` on the launcher's `#!/usr/bin/env -S node ...` line. */
+function launcherLine() {
+  const line = readFileSync(LAUNCHER, 'utf8').split('\n', 2)[1] ?? '';
+  if (!/\bexec node(?:\s+--\S+)*\s+"\$0" "\$@"$/.test(line))
+    throw new Error(`${LAUNCHER}: second line does not exec node on "$0": ${line}`);
+  return line;
+}
+
+/** The flags between `exec node` and `"$0"` on the launcher's shell line. */
 export function launcherNodeFlags() {
-  const first = readFileSync(LAUNCHER, 'utf8').split('\n', 1)[0];
-  const match = /^#!.*\bnode((?:\s+--\S+)*)\s*$/.exec(first);
-  if (!match) throw new Error(`${LAUNCHER}: first line is not a node shebang: ${first}`);
+  const match = /\bexec node((?:\s+--\S+)*)\s+"\$0"/.exec(launcherLine());
   return match[1].split(/\s+/).filter(Boolean);
+}
+
+/** The environment the launcher gives node, from `base`: /bin/sh evaluates its own line. */
+export function launcherEnv(base = process.env) {
+  const probe = launcherLine().replace(/\bexec node\b.*$/, 'exec env -0');
+  const out = execFileSync('/bin/sh', ['-c', probe], { env: base, encoding: 'latin1' });
+  const env = {};
+  for (const entry of out.split('\0')) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  return env;
 }

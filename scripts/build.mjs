@@ -1,6 +1,7 @@
 // Bundles the CLI and the library with esbuild into single files (fast start: no module resolution
 // across node_modules at startup). better-sqlite3 stays external: it loads a native addon.
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import Module from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -44,6 +45,10 @@ const jsonAsParse = {
  *   36 ms to read, 41 -> 26 ms to compile with the code cache, measured). esbuild escapes non-ASCII
  *   characters in code (its default ASCII charset) but copies comments as they are; an escape in a
  *   comment changes nothing.
+ * - It is left wrapped as Node wraps a CommonJS module (Module.wrap, same first line): a function
+ *   expression bin/overcast.js compiles as it is read. Wrapping it at start-up made a 5 MB string of
+ *   three pieces, which V8 copied into one more 5 MB string before it looked up the code cache:
+ *   ~1,300 page faults, ~15 ms of `overcast start` on the 2-vCPU VM of docs/benchmarks.md.
  */
 const cliBundle = {
   name: 'cli-bundle',
@@ -54,9 +59,8 @@ const cliBundle = {
       const found = text.split('\n').filter((l) => /(^|[^\w.$])import\(/.test(l) && !/^\s*(\/\/|\*)/.test(l));
       if (found.length) throw new Error(`dist/cli.cjs keeps dynamic import(): use static imports\n${found.join('\n')}`);
       // eslint-disable-next-line no-control-regex
-      if (!/[^\x00-\x7f]/.test(text)) return;
       const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-      await writeFile('dist/cli.cjs', ascii);
+      await writeFile('dist/cli.cjs', Module.wrap(ascii));
     });
   },
 };

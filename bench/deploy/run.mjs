@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { spawn } from '../children.mjs';
-import { launcherNodeFlags } from '../launcher-flags.mjs';
+import { launcherEnv, launcherNodeFlags } from '../launcher-flags.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
@@ -113,6 +113,7 @@ function startServer() {
     [...launcherNodeFlags(), BIN, 'start', '--port', '0', '--ephemeral', '--json', '--log-level', 'silent'],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: launcherEnv(),
     },
   );
   return new Promise((resolve, reject) => {

@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launcherNodeFlags } from '../launcher-flags.mjs';
+import { launcherEnv, launcherNodeFlags } from '../launcher-flags.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, '../..');
@@ -134,10 +134,10 @@ export const PEERS = {
       const dataDir = tmpDir('overcast-bench-');
       const child = spawn(
         process.execPath,
-        // The V8 flags bin/overcast.js's shebang sets when run directly.
+        // The V8 flags and environment bin/overcast.js's shell line sets when run directly.
         // OVERCAST_NODE_FLAGS: extra Node flags for profiling, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
         [...launcherNodeFlags(), ...(process.env.OVERCAST_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), OVERCAST_BIN, 'start', '--port', String(port), '--data-dir', dataDir, '--dynamodb-throttle', 'off'],
-        { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+        { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: launcherEnv() },
       );
       return { child, storage: `on-disk, durable (--data-dir ${dataDir})` };
     },
@@ -196,11 +196,16 @@ export async function startPeer(name, { disk, apiProbe }) {
  * Overcast cold start: spawn `overcast start --ephemeral --port P` and time
  * until the first 200 on GET /. Median of `runs`.
  *
- * When NODE_EXTRA_CA_CERTS is set (some CI images and sandboxes set it to the system bundle), every
+ * It runs the launcher itself (bin/overcast.js as an executable, as `overcast` and `npx overcast`
+ * do: /bin/sh, then node with the launcher's flags and environment), with this bench's node first
+ * on PATH.
+ *
+ * When NODE_EXTRA_CA_CERTS is set (some CI images and sandboxes set it to the system bundle), a
  * Node process parses that PEM file before running any script — ~50 ms on the 2-core machine of
- * docs/benchmarks.md, for a 140-certificate bundle — so the starts alternate between the
- * environment as given (`medianMs`, the figure) and one without that variable
- * (`withoutExtraCaCerts`), and both are reported.
+ * docs/benchmarks.md, for a 140-certificate bundle; the launcher hands it over so that Overcast
+ * pays it at its first TLS connection instead (src/core/tls/extra-ca-certs.ts). The starts
+ * alternate between the environment as given (`medianMs`, the figure) and one without that
+ * variable (`withoutExtraCaCerts`), and both are reported.
  */
 export async function overcastColdStart(runs = 5) {
   if (!existsSync(OVERCAST_BIN)) throw new Error(`${OVERCAST_BIN} not found`);
@@ -230,11 +235,10 @@ async function coldStartOnce(env) {
   const url = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
   const child = track(
-    // With the launcher's flags, as `overcast start` runs (V8 also rejects a code cache made under
-    // other flags, so a flagless start would time a cache rebuild after every flagged run).
-    spawn(process.execPath, [...launcherNodeFlags(), OVERCAST_BIN, 'start', '--ephemeral', '--port', String(port)], {
+    // The launcher, as `overcast start` runs (with the flags its code cache was made under).
+    spawn(OVERCAST_BIN, ['start', '--ephemeral', '--port', String(port)], {
       cwd: REPO_ROOT,
-      env,
+      env: { ...env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${env.PATH ?? ''}` },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
     'Overcast (cold start)',

@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launcherNodeFlags } from '../launcher-flags.mjs';
+import { launcherEnv, launcherNodeFlags } from '../launcher-flags.mjs';
 import { ApiGatewayV2Client, CreateApiCommand } from '@aws-sdk/client-apigatewayv2';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -322,7 +322,7 @@ function spawnOvercast(port) {
   return spawnTracked(
     'Overcast',
     process.execPath,
-    // The V8 flags bin/overcast.js's shebang sets when run directly.
+    // The V8 flags and environment bin/overcast.js's shell line sets when run directly.
     // OVERCAST_NODE_FLAGS: extra Node flags for profiling (e.g. --cpu-prof --cpu-prof-dir=DIR).
     [
       ...launcherNodeFlags(),
@@ -335,7 +335,7 @@ function spawnOvercast(port) {
       '--log-level',
       'warn',
     ],
-    { cwd: REPO_ROOT, env: { ...process.env, ...DUMMY_ENV } },
+    { cwd: REPO_ROOT, env: launcherEnv({ ...process.env, ...DUMMY_ENV }) },
   );
 }
 

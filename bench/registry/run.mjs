@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { spawn } from '../children.mjs';
-import { launcherNodeFlags } from '../launcher-flags.mjs';
+import { launcherEnv, launcherNodeFlags } from '../launcher-flags.mjs';
 
 const run = promisify(execFile);
 const USAGE = `Usage: node bench/registry/run.mjs [--quick] [--reps N]   (or: npm run bench:registry -- [options])
@@ -152,7 +152,7 @@ async function startOvercast(port) {
       '--log-level',
       'warn',
     ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    { stdio: ['ignore', 'ignore', 'inherit'], env: launcherEnv() },
   );
   await waitHttp(`http://127.0.0.1:${port}/v2/`);
   return child;

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { spawn } from '../children.mjs';
-import { launcherNodeFlags } from '../launcher-flags.mjs';
+import { launcherEnv, launcherNodeFlags } from '../launcher-flags.mjs';
 import { hasWrk, runLoadWrk } from '../wrk.mjs';
 import { amzDate, sha256Hex, signature, signingKey } from '../sigv4.mjs';
 
@@ -88,7 +88,7 @@ async function start(name) {
       ? spawn(
           process.execPath,
           [
-            // bin/overcast.js's shebang flags (a `node bin/overcast.js` spawn does not read them).
+            // bin/overcast.js's flags and environment (a `node bin/overcast.js` spawn does not read them).
             ...launcherNodeFlags(),
             ...(process.env['OVERCAST_BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
             process.env['OVERCAST_BENCH_ENTRY'] ?? path.join(ROOT, 'bin/overcast.js'),
@@ -103,6 +103,7 @@ async function start(name) {
           ],
           {
             stdio: ['ignore', 'pipe', 'inherit'],
+            env: launcherEnv(),
           },
         )
       : // s3rver encrypts its continuation tokens with a cipher OpenSSL 3 keeps in the legacy provider.

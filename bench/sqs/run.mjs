@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { spawn } from '../children.mjs';
-import { launcherNodeFlags } from '../launcher-flags.mjs';
+import { launcherEnv, launcherNodeFlags } from '../launcher-flags.mjs';
 import { hasWrk, runLoadWrk } from '../wrk.mjs';
 import { amzDate, sha256Hex, signature, signingKey } from '../sigv4.mjs';
 
@@ -63,8 +63,8 @@ const SECONDS = Number(values.seconds);
 if (!hasWrk())
   log('bench:sqs: /usr/bin/wrk not found (apt-get install wrk): skipping the wrk-driven SendMessage phase');
 const log = (...a) => console.error(...a);
-// Node flags for the Overcast server: those of its launcher (bin/overcast.js's shebang, which a
-// `node bin/overcast.js` spawn does not read) plus OVERCAST_BENCH_NODE_ARGS (e.g. '--cpu-prof').
+// Node flags for the Overcast server: those of its launcher (bin/overcast.js's shell line, which a
+// `node bin/overcast.js` spawn does not read; its environment too, launcherEnv) plus OVERCAST_BENCH_NODE_ARGS (e.g. '--cpu-prof').
 const nodeArgs = [
   ...launcherNodeFlags(),
   ...(process.env['OVERCAST_BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
@@ -101,7 +101,7 @@ async function startOvercast() {
       '--data-dir',
       dir,
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['ignore', 'pipe', 'inherit'], env: launcherEnv() },
   );
   const { endpoint } = await readyLine(child, (l) => JSON.parse(l));
   return {

@@ -6,6 +6,10 @@ import { registerSam } from './sam.js';
 import { registerDeploy } from './deploy.js';
 import { registerExec } from './exec.js';
 import type { StartFlags } from './start.js';
+import { adoptExtraCaCerts } from '../core/tls/extra-ca-certs.js';
+
+// Before anything can start a process or open a TLS connection (bin/overcast.js hands it over).
+adoptExtraCaCerts();
 
 const program = new Command();
 program.name('overcast').description('A self-hostable cloud speaking the real AWS APIs').version(VERSION);

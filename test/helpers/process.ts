@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -33,17 +33,35 @@ export interface OvercastProcess {
   stop(): Promise<void>;
 }
 
+export interface StartProcessOptions {
+  /**
+   * Run bin/overcast.js as an executable (its shell line, then node with its flags and
+   * environment; this test run's node first on PATH) rather than `node bin/overcast.js`.
+   */
+  launcher?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
 /** Run `node bin/overcast.js start --port 0 --json ...` and wait for its JSON ready line. */
-export async function startOvercastProcess(args: string[], timeoutMs = 15_000): Promise<OvercastProcess> {
+export async function startOvercastProcess(
+  args: string[],
+  timeoutMs = 15_000,
+  opts: StartProcessOptions = {},
+): Promise<OvercastProcess> {
   ensureBuilt();
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'bin/overcast.js'), 'start', '--port', '0', '--json', '--log-level', 'silent', ...args],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const cliArgs = ['start', '--port', '0', '--json', '--log-level', 'silent', ...args];
+  const env = opts.env ?? process.env;
+  const child = opts.launcher
+    ? spawn(join(ROOT, 'bin/overcast.js'), cliArgs, {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...env, PATH: `${dirname(process.execPath)}${delimiter}${env['PATH'] ?? ''}` },
+      })
+    : spawn(process.execPath, [join(ROOT, 'bin/overcast.js'), ...cliArgs], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env,
+      });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
