@@ -32,9 +32,9 @@ export function renderText(results) {
   const out = [];
   const { config, peers, coldStart } = results;
   out.push(
-    `DynamoDB benchmark: ${config.durationSec}s per op x concurrency (after ${config.warmupSec}s warm-up${(config.rounds ?? 1) > 1 ? `; each figure the median of ${config.rounds} interleaved rounds` : ""}), ` +
+    `DynamoDB benchmark: ${config.durationSec}s per op x concurrency (after ${config.warmupSec}s warm-up${(config.rounds ?? 1) > 1 ? `; each figure the median of ${config.rounds} interleaved rounds` : ''}), ` +
       `${config.partitions} partitions x ${config.itemsPerPartition} items of ~1 KB, ` +
-      `load generator ${config.generator === "wrk" ? "wrk (1 thread)" : `autocannon ${config.autocannonVersion}`} (the same for all peers), ` +
+      `load generator ${config.generator === 'wrk' ? 'wrk (1 thread)' : `autocannon ${config.autocannonVersion}`} (the same for all peers), ` +
       `${config.cpus} CPUs, Node ${config.node}`,
   );
   if (config.loadAvgAtStart > 0.5 * config.cpus) {
@@ -64,8 +64,8 @@ export function renderText(results) {
     if (coldStart.withoutExtraCaCerts) {
       const w = coldStart.withoutExtraCaCerts;
       out.push(
-        `  (with NODE_EXTRA_CA_CERTS=${coldStart.extraCaCerts} as in this environment, which Node parses before any ` +
-          `script runs; without it: median ${w.medianMs.toFixed(0)} ms [${msList(w.samplesMs)}])`,
+        `  (with NODE_EXTRA_CA_CERTS=${coldStart.extraCaCerts} as in this environment, which the launcher hands ` +
+          `over so that Node does not parse it at start-up; without it: median ${w.medianMs.toFixed(0)} ms [${msList(w.samplesMs)}])`,
       );
     }
   }
