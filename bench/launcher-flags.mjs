@@ -9,22 +9,22 @@ import { fileURLToPath } from 'node:url';
 
 const LAUNCHER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/overcast.js');
 
+/** The launcher's shell line, and the flags between its `exec node` and `"$0"`. */
 function launcherLine() {
   const line = readFileSync(LAUNCHER, 'utf8').split('\n', 2)[1] ?? '';
-  if (!/\bexec node(?:\s+--\S+)*\s+"\$0" "\$@"$/.test(line))
-    throw new Error(`${LAUNCHER}: second line does not exec node on "$0": ${line}`);
-  return line;
+  const match = /\bexec node((?:\s+--\S+)*)\s+"\$0" "\$@"$/.exec(line);
+  if (!match) throw new Error(`${LAUNCHER}: second line does not exec node on "$0": ${line}`);
+  return { line, flags: match[1].split(/\s+/).filter(Boolean) };
 }
 
-/** The flags between `exec node` and `"$0"` on the launcher's shell line. */
+/** The Node flags on the launcher's shell line. */
 export function launcherNodeFlags() {
-  const match = /\bexec node((?:\s+--\S+)*)\s+"\$0"/.exec(launcherLine());
-  return match[1].split(/\s+/).filter(Boolean);
+  return launcherLine().flags;
 }
 
 /** The environment the launcher gives node, from `base`: /bin/sh evaluates its own line. */
 export function launcherEnv(base = process.env) {
-  const probe = launcherLine().replace(/\bexec node\b.*$/, 'exec env -0');
+  const probe = launcherLine().line.replace(/\bexec node\b.*$/, 'exec env -0');
   const out = execFileSync('/bin/sh', ['-c', probe], { env: base, encoding: 'latin1' });
   const env = {};
   for (const entry of out.split('\0')) {

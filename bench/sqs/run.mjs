@@ -64,7 +64,8 @@ if (!hasWrk())
   log('bench:sqs: /usr/bin/wrk not found (apt-get install wrk): skipping the wrk-driven SendMessage phase');
 const log = (...a) => console.error(...a);
 // Node flags for the Overcast server: those of its launcher (bin/overcast.js's shell line, which a
-// `node bin/overcast.js` spawn does not read; its environment too, launcherEnv) plus OVERCAST_BENCH_NODE_ARGS (e.g. '--cpu-prof').
+// `node bin/overcast.js` spawn does not read; its environment is launcherEnv's) plus
+// OVERCAST_BENCH_NODE_ARGS (e.g. '--cpu-prof').
 const nodeArgs = [
   ...launcherNodeFlags(),
   ...(process.env['OVERCAST_BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean),

@@ -49,19 +49,13 @@ export async function startOvercastProcess(
   opts: StartProcessOptions = {},
 ): Promise<OvercastProcess> {
   ensureBuilt();
+  const launcher = join(ROOT, 'bin/overcast.js');
   const cliArgs = ['start', '--port', '0', '--json', '--log-level', 'silent', ...args];
   const env = opts.env ?? process.env;
-  const child = opts.launcher
-    ? spawn(join(ROOT, 'bin/overcast.js'), cliArgs, {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...env, PATH: `${dirname(process.execPath)}${delimiter}${env['PATH'] ?? ''}` },
-      })
-    : spawn(process.execPath, [join(ROOT, 'bin/overcast.js'), ...cliArgs], {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env,
-      });
+  const [command, argv, childEnv] = opts.launcher
+    ? [launcher, cliArgs, { ...env, PATH: `${dirname(process.execPath)}${delimiter}${env['PATH'] ?? ''}` }]
+    : [process.execPath, [launcher, ...cliArgs], env];
+  const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
