@@ -1,6 +1,14 @@
+import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { DynamoDBClient, GetItemCommand, PutItemCommand, CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../src/core/auth/sign.js';
 import { startOvercastProcess } from '../helpers/process.js';
@@ -95,6 +103,50 @@ describe('overcast start', () => {
       expect(err?.message).toMatch(/hint: .*--port/);
     } finally {
       blocker.close();
+    }
+  });
+
+  it('names every bad option, from flags, environment and file, with a hint', async () => {
+    const failure = (args: string[], env?: NodeJS.ProcessEnv) =>
+      startOvercastProcess(args, 15_000, env ? { env: { ...process.env, ...env } } : {}).then(
+        async (s) => {
+          await s.stop();
+          throw new Error(`started with ${args.join(' ')}`);
+        },
+        (e: Error) => e.message,
+      );
+    expect(await failure(['--ephemeral', '--port', '70000'])).toMatch(
+      /invalid configuration: port: Too big: expected number to be <=65535\nhint: see `overcast start --help`/,
+    );
+    expect(await failure(['--ephemeral', '--auth', 'sometimes'])).toMatch(
+      /invalid configuration: auth: Invalid option: expected one of "accept"\|"enforce"/,
+    );
+    expect(await failure(['--ephemeral', '--dynamodb-throttle', 'maybe'])).toMatch(
+      /invalid configuration: dynamodb.throttle: dynamodb.throttle must be on or off/,
+    );
+    expect(
+      await failure(['--ephemeral'], {
+        OVERCAST_CREDENTIALS: JSON.stringify([{ accessKeyId: '', secretAccessKey: 's', account: '12' }]),
+      }),
+    ).toMatch(
+      /credentials.0.accessKeyId: Too small: expected string to have >=1 characters; credentials.0.account: account must be a 12-digit account id/,
+    );
+    const file = join(dir.path, 'bad-config.json');
+    writeFileSync(file, JSON.stringify({ region: 5, lambda: { idleMs: 5 } }));
+    expect(await failure(['--ephemeral', '--config', file])).toMatch(
+      /region: Invalid input: expected string, received number; lambda.idleMs: Too small: expected number to be >=1000/,
+    );
+  });
+
+  it('takes a partial section of the config file, the rest of it defaulted', async () => {
+    const file = join(dir.path, 'partial-config.json');
+    writeFileSync(file, JSON.stringify({ dynamodb: { throttle: false }, lambda: { idleMs: 60_000 } }));
+    const server = await startOvercastProcess(['--ephemeral', '--config', file]);
+    try {
+      const tables = await client(server.endpoint).send(new ListTablesCommand({}));
+      expect(tables.TableNames).toEqual([]);
+    } finally {
+      await server.stop();
     }
   });
 });
