@@ -10,7 +10,7 @@
 // DynamoDB, stop 18).
 //
 // Runs the CLI bundle (dist/cli.cjs) through vm.Script with a V8 code cache beside it: compiling
-// 5 MB of JavaScript from source is a third of `overcast start`'s cold start. The cache is named
+// the 2.4 MB of JavaScript from source is a third of `overcast start`'s cold start. The cache is named
 // after the bundle's size and modification time (V8 itself checks only the source's length) and
 // the Node flags of the run: V8 rejects a cache made under other flags, so `node bin/overcast.js`
 // (no flags) and `overcast` (this shebang's flags) keep one each instead of rebuilding each other's.
@@ -33,7 +33,7 @@
 //   processes it starts and adds the certificates to the TLS contexts it makes
 //   (src/core/tls/extra-ca-certs.ts);
 // - glibc.malloc.hugetlb=1 (before any GLIBC_TUNABLES of the caller's): malloc asks for transparent
-//   huge pages where the kernel leaves them to madvise, so reading the 5 MB bundle takes a few
+//   huge pages where the kernel leaves them to madvise, so reading the bundle takes a few
 //   huge-page faults instead of ~1,800 small ones (~10 µs each on a VM); resident memory after
 //   start-up measured the same (81.0 vs 80.8 MB).
 // `node bin/overcast.js` skips that line: a slower start, nothing else.

@@ -1,15 +1,20 @@
 // Bundles the CLI and the library with esbuild into single files (fast start: no module resolution
 // across node_modules at startup). better-sqlite3 stays external: it loads a native addon.
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, relative, sep } from 'node:path';
 import Module from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-// JSON files (the service models, about 1.2 MB) as `JSON.parse("<text>")` rather than esbuild's
-// object literals: V8 scans a string and parses JSON far faster than it parses JS object literals,
-// which shows in `overcast start`'s cold start. A service model's operations and shapes are parsed
-// on first use (lazyModel), so a service nobody calls costs its model nothing.
+// JSON files as `JSON.parse("<text>")` rather than esbuild's object literals: V8 scans a string and
+// parses JSON far faster than it parses JS object literals, which shows in `overcast start`'s cold
+// start. A service model is split: its metadata (routing reads it at start-up) is parsed at once,
+// and its operations and shapes (1.1 MB in all) stay out of the bundle, in dist/models/, read and
+// parsed on first use through the same lazyModel services use for their derived models. Every
+// start reads, decodes and deserialises the bundle's code cache in proportion to its size (on the
+// 2-vCPU VM of docs/benchmarks.md, ~15 ms per MB), and a service nobody calls never reads its model.
 const LAZY_MODEL = fileURLToPath(new URL('../src/core/model/lazy.ts', import.meta.url));
+const SERVICES_DIR = fileURLToPath(new URL('../src/services/', import.meta.url));
 const jsonAsParse = {
   name: 'json-as-parse',
   setup(b) {
@@ -19,16 +24,18 @@ const jsonAsParse = {
       if (!args.path.endsWith('model.json')) {
         return { contents: `export default JSON.parse(${JSON.stringify(text)});`, loader: 'js' };
       }
-      // A service model's metadata (routing reads it at start-up) is parsed at once; its operations
-      // and shapes (1.1 MB in all) on first use, through the same lazyModel services use for their
-      // derived models: 17 ms of start-up otherwise.
       const keys = Object.keys(value).sort().join(',');
       if (keys !== 'metadata,operations,shapes')
         throw new Error(`${args.path}: top-level keys ${keys}, expected metadata,operations,shapes`);
+      // src/services/dynamodb/streams/model.json -> dist/models/dynamodb-streams.json
+      const name = relative(SERVICES_DIR, dirname(args.path)).split(sep).join('-');
+      await mkdir('dist/models', { recursive: true });
+      await writeFile(`dist/models/${name}.json`, text);
       return {
         contents: [
+          `import { readFileSync } from 'node:fs';`,
           `import { lazyModel } from ${JSON.stringify(LAZY_MODEL)};`,
-          `export default lazyModel(JSON.parse(${JSON.stringify(JSON.stringify(value.metadata))}), () => JSON.parse(${JSON.stringify(text)}));`,
+          `export default lazyModel(JSON.parse(${JSON.stringify(JSON.stringify(value.metadata))}), () => JSON.parse(readFileSync(new URL(${JSON.stringify(`./models/${name}.json`)}, import.meta.url), 'utf8')));`,
         ].join('\n'),
         loader: 'js',
       };
@@ -71,11 +78,18 @@ const common = {
   target: 'node20',
   external: ['better-sqlite3'],
   sourcemap: true,
+  // Without comments and indentation the CLI bundle is 2.4 MB instead of 3.4: every start reads it,
+  // decodes it into a string and hands it to V8, ~15 ms per MB on the 2-vCPU VM of
+  // docs/benchmarks.md. Names stay as written (no identifier minification), so stack traces read
+  // as the source does, and the source maps give the lines.
+  minifyWhitespace: true,
   logLevel: 'warning',
   plugins: [jsonAsParse],
 };
 // V8 code caches of the previous CLI bundle (bin/overcast.js writes them).
 for (const f of await readdir('dist').catch(() => [])) if (f.endsWith('.cache')) await rm(`dist/${f}`, { force: true });
+// Service models (jsonAsParse writes them anew).
+await rm('dist/models', { recursive: true, force: true });
 await Promise.all([
   // The CLI as CommonJS, so bin/overcast.js can run it through vm.Script with a V8 code cache
   // (dist/cli.cjs.cache): compiling the bundle from source is a fifth of `overcast start`.

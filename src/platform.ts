@@ -9,11 +9,13 @@ import { HttpServer } from './core/http/server.js';
 import { createLogger } from './core/log.js';
 import type { Logger } from './core/log.js';
 import { Pipeline } from './core/pipeline.js';
+import type { HttpMount } from './core/http/mount.js';
 import type { ServiceDefinition } from './core/service.js';
 import { resolveConfig } from './config/load.js';
 import type { OvercastConfig, OvercastConfigInput } from './config/schema.js';
 import type { ServerInfo, ServiceDeps } from './services/deps.js';
-import { SERVICES } from './services/index.js';
+import { SERVICES, SERVICES_BEFORE_LISTEN } from './services/index.js';
+import type { ServiceFactory } from './services/index.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
 import type { Store } from './storage/store.js';
 import { VERSION } from './version.js';
@@ -22,6 +24,10 @@ export interface PlatformOptions {
   config?: OvercastConfigInput | OvercastConfig;
   clock?: Clock;
   log?: Logger;
+  /** Called with the endpoint once the server listens, before the services constructed after that (SERVICES_BEFORE_LISTEN). */
+  listening?: (endpoint: string) => void;
+  /** The service registry (default SERVICES): tests wrap its factories. */
+  services?: Record<string, ServiceFactory>;
 }
 
 /** A running Overcast: its address, its services, and a clean stop. */
@@ -50,8 +56,27 @@ export async function startOvercast(options: PlatformOptions = {}): Promise<Over
     return dir;
   };
   const deps: ServiceDeps = { store, clock, log, config, filesDir, server: server_, ports: {} };
+  // The services before the server listens, then the rest while it already answers theirs (see
+  // SERVICES_BEFORE_LISTEN); this resolves once every service is up, or fails as a whole.
   const services: ServiceDefinition[] = [];
-  for (const factory of Object.values(SERVICES)) services.push(await factory(deps));
+  const mounts: HttpMount[] = [];
+  const registry = options.services ?? SERVICES;
+  const factories = Object.entries(registry);
+  const later = factories.filter(([name]) => !SERVICES_BEFORE_LISTEN.includes(name));
+  const closeAll = async (...servers: (HttpServer | undefined)[]) => {
+    for (const s of servers) await s?.close();
+    for (const s of services) await s.close?.();
+    await store.close();
+    if (config.ephemeral) rmSync(filesRoot, { recursive: true, force: true });
+  };
+  try {
+    for (const [name, factory] of factories)
+      if (SERVICES_BEFORE_LISTEN.includes(name)) services.push(await factory(deps));
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+  for (const s of services) mounts.push(...(s.mounts ?? []));
   const auth = new Authenticator(
     {
       mode: config.auth,
@@ -62,26 +87,25 @@ export async function startOvercast(options: PlatformOptions = {}): Promise<Over
     clock,
   );
   const pipeline = new Pipeline({ services, auth, clock, log });
-  const server = new HttpServer({
-    pipeline,
-    log,
-    mounts: services.flatMap((s) => s.mounts ?? []),
-    health: { version: VERSION, startedAt: clock.now(), services: services.map((s) => s.name), now: () => clock.now() },
+  let allUp!: () => void;
+  let failed!: (err: unknown) => void;
+  const starting = new Promise<void>((resolve, reject) => {
+    allUp = resolve;
+    failed = reject;
   });
+  // Settled by the construction below; the servers wait on it (never unhandled: awaited there).
+  starting.catch(() => undefined);
+  const health = () => ({
+    version: VERSION,
+    startedAt: clock.now(),
+    services: Object.keys(registry),
+    now: () => clock.now(),
+  });
+  const server = new HttpServer({ pipeline, log, mounts, health: health(), starting });
   // Some registry clients want a registry at a host root of its own: the same server, another port.
   const registryServer =
     config.registryPort !== undefined
-      ? new HttpServer({
-          pipeline,
-          log,
-          mounts: services.flatMap((s) => s.mounts ?? []),
-          health: {
-            version: VERSION,
-            startedAt: clock.now(),
-            services: services.map((s) => s.name),
-            now: () => clock.now(),
-          },
-        })
+      ? new HttpServer({ pipeline, log, mounts, health: health(), starting })
       : undefined;
   let address: AddressInfo;
   let registryAddress: AddressInfo | undefined;
@@ -89,14 +113,29 @@ export async function startOvercast(options: PlatformOptions = {}): Promise<Over
     address = await server.listen(config.port, config.host);
     if (registryServer) registryAddress = await registryServer.listen(config.registryPort!, config.host);
   } catch (err) {
-    await server.close();
-    for (const s of services) await s.close?.();
-    await store.close();
+    failed(err);
+    await closeAll(server, registryServer);
     throw err;
   }
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   server_.port = address.port;
   server_.endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  options.listening?.(server_.endpoint);
+  try {
+    for (const [, factory] of later) {
+      // A turn of the event loop between services: requests the server already answers go first.
+      await new Promise((resolve) => setImmediate(resolve));
+      const service = await factory(deps);
+      services.push(service);
+      pipeline.add(service);
+      mounts.push(...(service.mounts ?? []));
+    }
+  } catch (err) {
+    failed(err);
+    await closeAll(server, registryServer);
+    throw err;
+  }
+  allUp();
   let stopping: Promise<void> | undefined;
   return {
     config,
@@ -106,13 +145,7 @@ export async function startOvercast(options: PlatformOptions = {}): Promise<Over
     services,
     store,
     stop() {
-      stopping ??= (async () => {
-        await server.close();
-        await registryServer?.close();
-        for (const s of services) await s.close?.();
-        await store.close();
-        if (config.ephemeral) rmSync(filesRoot, { recursive: true, force: true });
-      })();
+      stopping ??= closeAll(server, registryServer);
       return stopping;
     },
   };

@@ -2,7 +2,6 @@
 // CloudFormation API, the way the AWS tools do it.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import type { Command } from 'commander';
 import {
   cpSync,
   existsSync,
@@ -15,11 +14,10 @@ import {
   writeFileSync,
   type FSWatcher,
 } from 'node:fs';
-import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isObj, type Obj } from '../services/cloudformation/sam/util.js';
 import { callRest, clientOptions, type ClientOptions } from './aws-client.js';
 import { cfn, field, members } from './deploy-cfn.js';
-import { sampleEvent, SAMPLE_EVENTS } from './events-samples.js';
 import { CliError, fail } from './output/cli-error.js';
 import { parseOverrides, readTemplate } from './sam.js';
 import { ecsStatus, ecsStatusLines } from './status-ecs.js';
@@ -359,7 +357,7 @@ export async function deploy(flags: Flags): Promise<{
   return { stackName: p.stackName, status, outputs: after?.outputs ?? {}, apis, ms: Date.now() - started, prepared: p };
 }
 
-function printResult(
+export function printResult(
   r: { stackName: string; status: string; outputs: Record<string, string>; apis: Record<string, string[]>; ms: number },
   json?: boolean,
 ): void {
@@ -378,7 +376,7 @@ function printResult(
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-async function destroy(flags: Flags): Promise<void> {
+export async function destroy(flags: Flags): Promise<void> {
   const client = clientOf(flags);
   const name = flags.stackName ?? (await prepare(flags)).stackName;
   if (!(await stackStatus(client, name)))
@@ -396,7 +394,7 @@ async function destroy(flags: Flags): Promise<void> {
   if (status !== 'DELETE_COMPLETE') process.exitCode = 1;
 }
 
-async function status(flags: Flags): Promise<void> {
+export async function status(flags: Flags): Promise<void> {
   const client = clientOf(flags);
   const xml = await cfn(client, 'DescribeStacks', flags.stackName ? { StackName: flags.stackName } : {});
   const stacks = [];
@@ -441,7 +439,7 @@ async function status(flags: Flags): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-async function validate(flags: Flags): Promise<void> {
+export async function validate(flags: Flags): Promise<void> {
   const client = clientOf(flags);
   const p = await prepare(flags);
   const xml = await cfn(client, 'ValidateTemplate', { TemplateBody: JSON.stringify(p.template) });
@@ -481,7 +479,7 @@ async function ensureServer(client: ClientOptions, json?: boolean): Promise<void
 }
 
 /** `overcast dev`: deploy, then redeploy on change; a handler change only swaps that function's code. */
-async function dev(flags: Flags): Promise<void> {
+export async function dev(flags: Flags): Promise<void> {
   const client = clientOf(flags);
   await ensureServer(client, flags.json);
   let r = await deploy(flags);
@@ -614,56 +612,4 @@ async function streamLogs(client: ClientOptions, r: Awaited<ReturnType<typeof de
     since = now;
     await new Promise((res) => setTimeout(res, 500));
   }
-}
-
-export function registerDeploy(program: Command): void {
-  const common = (c: Command): Command =>
-    c
-      .option('-t, --template <file>', 'template file (default template.yaml)')
-      .option('-s, --stack-name <name>', 'stack name (default: samconfig.toml stack_name or the folder name)')
-      .option('--parameter-overrides <Key=Value...>', 'template parameter values')
-      .option('--config-env <env>', 'samconfig.toml environment', 'default')
-      .option('--endpoint <url>', 'Overcast endpoint (env OVERCAST_ENDPOINT)')
-      .option('--region <region>', 'region (env AWS_REGION)')
-      .option('--json', 'machine-readable output');
-  const wrap =
-    (fn: (flags: Flags) => Promise<void>) =>
-    async (flags: Flags): Promise<void> => {
-      try {
-        await fn(flags);
-      } catch (e) {
-        fail(e, flags.json);
-      }
-    };
-  common(
-    program.command('deploy').description('package the code and deploy the template as a CloudFormation stack'),
-  ).action(wrap(async (flags) => printResult(await deploy(flags), flags.json)));
-  common(
-    program.command('dev').description('deploy, watch code and template, redeploy what changed, stream logs'),
-  ).action(wrap(dev));
-  common(program.command('destroy').description('delete the stack')).action(wrap(destroy));
-  common(
-    program
-      .command('status')
-      .description('stacks (resources, URLs), ECS clusters, services (load balancer) and running tasks (ports)'),
-  ).action(wrap(status));
-  common(
-    program.command('validate').description('validate the template (transform included) with ValidateTemplate'),
-  ).action(wrap(validate));
-  program
-    .command('events [type]')
-    .description(`print a sample event (${Object.keys(SAMPLE_EVENTS).join(', ')})`)
-    .option('--json', 'compact JSON')
-    .action((type: string | undefined, flags: { json?: boolean }) => {
-      try {
-        if (!type) {
-          process.stdout.write(Object.keys(SAMPLE_EVENTS).join('\n') + '\n');
-          return;
-        }
-        process.stdout.write(JSON.stringify(sampleEvent(type), null, flags.json ? 0 : 2) + '\n');
-      } catch (e) {
-        fail(e, flags.json);
-      }
-    });
-  void extname;
 }

@@ -4,12 +4,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
 import { findRunc } from '../runtimes/runc/runc.js';
 import { AwsCallError, clientOptions } from './aws-client.js';
 import type { ClientOptions } from './aws-client.js';
 import { ecsCall, idOf, listAll } from './ecs-client.js';
-import { CliError, fail } from './output/cli-error.js';
+import { CliError } from './output/cli-error.js';
 
 export interface ExecFlags {
   cluster?: string;
@@ -143,23 +142,4 @@ export async function execInTask(taskRef: string, cmd: string[], flags: ExecFlag
     child.on('error', reject);
     child.on('exit', (code, signal) => resolvePromise(code ?? 128 + (signal ? constants.signals[signal] : 1)));
   });
-}
-
-export function registerExec(program: Command): void {
-  program
-    .command('exec <task> [command...]')
-    .description('run a command (default /bin/sh) in a running ECS task container: overcast exec <task> -- cmd args')
-    .option('-c, --cluster <cluster>', 'the cluster (default: the one in the task ARN, else every cluster)')
-    .option('--container <name>', 'the container (needed when the task has several)')
-    .option('--no-interactive', 'plain pipes even when stdin is a terminal')
-    .option('--data-dir <dir>', "the server's data directory, if runc's state is not found (default ./.overcast)")
-    .option('--endpoint <url>', 'Overcast endpoint (env OVERCAST_ENDPOINT, default http://127.0.0.1:4566)')
-    .option('--region <region>', 'region (env AWS_REGION, default us-east-1)')
-    .action(async (task: string, command: string[], flags: ExecFlags) => {
-      try {
-        process.exitCode = await execInTask(task, command, flags);
-      } catch (e) {
-        fail(e);
-      }
-    });
 }

@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AwsCallError, callJson, callRest, clientOptions } from './aws-client.js';
@@ -18,7 +17,7 @@ const progress = (flags: ClientFlags, line: string) => {
   if (!flags.json) process.stderr.write(`${line}\n`);
 };
 
-interface DeployFlags extends ClientFlags {
+export interface DeployFlags extends ClientFlags {
   name: string;
   runtime: string;
   handler: string;
@@ -157,45 +156,4 @@ export async function functionLogs(
     if (!flags.follow) return;
     await new Promise((r) => setTimeout(r, 1000));
   }
-}
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-export function registerFunctions(program: Command): void {
-  const common = (c: Command) =>
-    c
-      .option('--endpoint <url>', 'Overcast endpoint (env OVERCAST_ENDPOINT, default http://127.0.0.1:4566)')
-      .option('--region <region>', 'region (env AWS_REGION, default us-east-1)')
-      .option('--json', 'print the result as JSON');
-  const functions = program.command('functions').description('deploy Lambda functions from a local directory');
-  common(
-    functions
-      .command('deploy <dir>')
-      .description('zip <dir> and create the function, or update its code and configuration')
-      .requiredOption('-n, --name <name>', 'function name')
-      .option('-r, --runtime <runtime>', 'nodejs20.x, python3.12, provided.al2023, ...', 'nodejs20.x')
-      .option('-H, --handler <handler>', 'file.export (node), module.function (python)', 'index.handler')
-      .option('--memory <mb>', 'memory size in MB')
-      .option('--timeout <seconds>', 'timeout in seconds')
-      .option('-e, --env <KEY=VALUE>', 'environment variable (repeatable)', collect)
-      .option('--role <arn>', 'execution role ARN (stored)')
-      .option('--url', 'also create a function URL (AuthType NONE) and print it'),
-  ).action(deployFunction);
-  common(
-    program
-      .command('invoke <function>')
-      .description('invoke a function synchronously; the log tail goes to stderr')
-      .option('-p, --payload <json>', 'event JSON', '{}')
-      .option('-e, --event <file|->', 'read the event JSON from a file or stdin (see `overcast events`)')
-      .option('-q, --qualifier <version|alias>', 'version or alias'),
-  ).action(invokeFunction);
-  common(
-    program
-      .command('logs <function>')
-      .description(
-        "print a function's logs (/aws/lambda/<function>), or a log group given as /<group> (e.g. an ECS awslogs group)",
-      )
-      .option('-f, --follow', 'keep printing new events')
-      .option('--since <seconds>', 'how far back to start', '600'),
-  ).action(functionLogs);
 }

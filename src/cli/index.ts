@@ -1,18 +1,18 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
-import { registerFunctions } from './functions.js';
-import { registerImages } from './images.js';
-import { registerSam } from './sam.js';
-import { registerDeploy } from './deploy.js';
-import { registerExec } from './exec.js';
+import { registerCommands } from './commands.js';
 import type { StartFlags } from './start.js';
-import { adoptExtraCaCerts } from '../core/tls/extra-ca-certs.js';
+import { adoptExtraCaCerts, trustAdoptedCaCerts } from '../core/tls/extra-ca-certs.js';
 
-// Before anything can start a process or open a TLS connection (bin/overcast.js hands it over).
+// Before anything can start a process (bin/overcast.js hands it over); TLS contexts trust its file
+// before any command runs, but `start`, which does so once its server listens.
 adoptExtraCaCerts();
 
 const program = new Command();
 program.name('overcast').description('A self-hostable cloud speaking the real AWS APIs').version(VERSION);
+program.hook('preAction', (_program, command) => {
+  if (command.name() !== 'start') trustAdoptedCaCerts();
+});
 
 program
   .command('start')
@@ -36,13 +36,12 @@ program
   .option('--json', 'print the ready line as JSON')
   // Loaded on demand: the server (every service) is most of the bundle, and the developer commands
   // (deploy, dev, invoke, …) start faster without evaluating it.
-  .action(async (flags: StartFlags) => (await import('./start.js')).start(flags));
+  .action(async (flags: StartFlags) => {
+    const m = await import('./start.js');
+    return m.start(flags);
+  });
 
-registerImages(program);
-registerFunctions(program);
-registerSam(program);
-registerDeploy(program);
-registerExec(program);
+registerCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

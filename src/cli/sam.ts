@@ -1,5 +1,4 @@
 // `overcast sam translate [template]`: print the CloudFormation the SAM transform produces.
-import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { normalise } from '../services/cloudformation/sam/compare.js';
 import { parseTemplate } from '../services/cloudformation/sam/template-file.js';
@@ -84,18 +83,4 @@ export function translateCommand(template: string | undefined, flags: TranslateF
       flags.json,
     );
   }
-}
-
-export function registerSam(program: Command): void {
-  const sam = program.command('sam').description('SAM tools');
-  sam
-    .command('translate [template]')
-    .description('print the CloudFormation JSON the SAM transform produces (default template.yaml)')
-    .option('--parameter-overrides <Key=Value...>', 'template parameter values')
-    .option('--region <region>', 'region for AWS::Region (default AWS_REGION or us-east-1)')
-    .option('--stack-name <name>', 'stack name')
-    .option('--managed-policy-map <file>', 'JSON map of managed policy names to ARNs (overrides the bundled list)')
-    .option('--normalise', 'print the canonical form used for comparisons (sorted lists, hashed ids normalised)')
-    .option('--json', 'compact JSON')
-    .action(translateCommand);
 }

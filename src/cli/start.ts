@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { configFromEnv, configFromFile, onOff, resolveConfig } from '../config/load.js';
 import type { OvercastConfigInput } from '../config/schema.js';
 import { startOvercast } from '../platform.js';
+import { trustAdoptedCaCerts } from '../core/tls/extra-ca-certs.js';
 import { VERSION } from '../version.js';
-import { deploy } from './deploy.js';
 import { createSample, createSampleFunction, SAMPLE_FUNCTION, SAMPLE_TABLE } from './sample.js';
 
 /** examples/template.yaml of the Overcast package (found from this module, in src/ or the dist/ bundle). */
@@ -56,7 +56,8 @@ export async function start(flags: StartFlags): Promise<void> {
       : {}),
   };
   const config = resolveConfig(flags.config ? configFromFile(flags.config) : {}, configFromEnv(process.env), fromFlags);
-  const overcast = await startOvercast({ config });
+  // TLS contexts trust NODE_EXTRA_CA_CERTS's file before any service that may open a TLS connection.
+  const overcast = await startOvercast({ config, listening: trustAdoptedCaCerts });
   // Milliseconds since the process started (performance's time origin), imports included.
   const ready = performance.now();
   const stop = async (signal: string) => {
@@ -77,6 +78,8 @@ export async function start(flags: StartFlags): Promise<void> {
       accessKeyId: key?.accessKeyId ?? 'overcast',
       secretAccessKey: key?.secretAccessKey ?? 'overcast',
     };
+    // Loaded only here: a plain start does without the deploy command's modules (SAM, zip, YAML).
+    const { deploy } = await import('./deploy.js');
     await createSample(client);
     sampleUrl = await createSampleFunction(client);
     // The example app (examples/), deployed exactly as `overcast deploy --template examples/template.yaml`.

@@ -37,9 +37,26 @@ export class Pipeline {
   /** Codec pickers, built on a service's first request. */
   private readonly pickers = new Map<ServiceDefinition, CodecPicker>();
 
+  private readonly services: ServiceDefinition[] = [];
+
   constructor(private readonly options: PipelineOptions) {
+    for (const s of options.services) this.add(s);
+  }
+
+  /**
+   * Route to one more service: platform adds the services constructed after the server began to
+   * listen (in registry order, after those given to the constructor).
+   */
+  add(service: ServiceDefinition): void {
+    this.services.push(service);
+    this.byTarget.clear();
+    this.bySigningName.clear();
+    this.shared.clear();
+    this.bodyLimits.clear();
+    this.byQueryVersion.clear();
+    this.unsignedQuery.length = 0;
     const groups = new Map<string, ServiceDefinition[]>();
-    for (const s of options.services) {
+    for (const s of this.services) {
       const prefix = s.model.metadata.targetPrefix;
       if (prefix) this.byTarget.set(prefix, s);
       const group = groups.get(s.signingName);
@@ -60,6 +77,12 @@ export class Pipeline {
     }
   }
 
+  /** The service whose X-Amz-Target prefix begins `target` (`DynamoDB_20120810.GetItem`), if any. */
+  targetService(target: string): ServiceDefinition | undefined {
+    const dot = target.lastIndexOf('.');
+    return this.byTarget.get(dot < 0 ? target : target.slice(0, dot));
+  }
+
   /** The largest body the service a request names accepts (known from its headers alone). */
   bodyLimit(headers: Record<string, string | undefined>): number | undefined {
     const auth = headers['authorization'];
@@ -75,10 +98,7 @@ export class Pipeline {
    */
   route(req: HttpRequest): ServiceDefinition | undefined {
     const target = req.headers['x-amz-target'];
-    if (target !== undefined) {
-      const dot = target.lastIndexOf('.');
-      return this.byTarget.get(dot < 0 ? target : target.slice(0, dot));
-    }
+    if (target !== undefined) return this.targetService(target);
     const auth = req.headers['authorization'] ?? req.query.get('X-Amz-Credential') ?? undefined;
     if (auth) {
       const m = /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(auth) ?? /^[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(auth);

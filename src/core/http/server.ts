@@ -26,6 +26,13 @@ export interface HttpServerOptions {
   health: HealthInfo;
   /** Answer simple AWS API requests on a lean HTTP/1.1 path in front of node:http (default true). */
   fastPath?: boolean;
+  /**
+   * Settles once every service is routable (platform constructs most of them after the server
+   * begins to listen; `mounts` and the pipeline grow meanwhile). Until then the server answers
+   * only the health endpoints and API calls a service already routable claims by X-Amz-Target
+   * (POST /); every other request waits for it, then goes through mounts and pipeline as usual.
+   */
+  starting?: Promise<void>;
 }
 
 const KEEP_ALIVE_TIMEOUT = 60_000;
@@ -37,8 +44,17 @@ export class HttpServer {
   private closing = false;
   /** Heads the fast path was told it may answer through a mount's whole-request door. */
   private readonly wholeMounts = new WeakMap<RequestHead, HttpMount>();
+  /** `options.starting` until it settles (it never rejects here: see the constructor). */
+  private starting: Promise<void> | undefined;
 
   constructor(private readonly options: HttpServerOptions) {
+    if (options.starting) {
+      const done = (): void => {
+        this.starting = undefined;
+      };
+      // A failed start closes the server (platform); waiting requests then meet the closing server.
+      this.starting = options.starting.then(done, done);
+    }
     this.server = createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT }, (req, res) => {
       this.onRequest(req, res).catch((err: unknown) => {
         options.log.error({ err }, 'request failed');
@@ -47,6 +63,10 @@ export class HttpServer {
       });
     });
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, firstBytes: Buffer) => {
+      if (this.starting) {
+        void this.starting.then(() => this.server.emit('upgrade', req, socket, firstBytes));
+        return;
+      }
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const head = this.head(
@@ -122,6 +142,7 @@ export class HttpServer {
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.starting) await this.starting;
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const rawPath = q < 0 ? url : url.slice(0, q);
@@ -190,6 +211,8 @@ export class HttpServer {
     rawQuery: string,
     headers: Record<string, string | undefined>,
   ): RequestHead | undefined {
+    // While services are still being constructed, node:http's path waits for them (onRequest).
+    if (this.starting && !this.answerableWhileStarting(method, rawPath, headers)) return undefined;
     const head = this.head(method, rawPath, rawQuery, headers);
     const mounts = this.options.mounts;
     if (mounts)
@@ -200,6 +223,18 @@ export class HttpServer {
         return head;
       }
     return head;
+  }
+
+  /** See `HttpServerOptions.starting`. */
+  private answerableWhileStarting(
+    method: string,
+    rawPath: string,
+    headers: Record<string, string | undefined>,
+  ): boolean {
+    const target = headers['x-amz-target'];
+    if (target !== undefined)
+      return method === 'POST' && rawPath === '/' && !!this.options.pipeline.targetService(target);
+    return method === 'GET' && (rawPath === '/' || rawPath === '/_overcast/health');
   }
 
   private head(

@@ -5,16 +5,18 @@
  * certificates with it, before any JavaScript runs (~50 ms with Debian's 140-certificate bundle on
  * the VM of docs/benchmarks.md), although `overcast start` may never open a TLS connection. So the
  * launcher (bin/overcast.js) starts node with the variable empty and its value in
- * OVERCAST_EXTRA_CA_CERTS, and the CLI calls `adoptExtraCaCerts` first thing:
- * - the variable goes back into process.env, so the processes Overcast starts see what the caller
- *   set;
- * - `tls.createSecureContext` (which https, fetch and ws all reach through `tls.connect`) trusts
- *   Node's root certificates plus the file's, as NODE_EXTRA_CA_CERTS makes it do, unless the
- *   caller passes its own `ca` (which, as in Node, replaces the defaults). The file is read on
- *   first use, and a context made from no other options is made once and shared.
+ * OVERCAST_EXTRA_CA_CERTS, and the CLI calls `adoptExtraCaCerts` first thing: the variable goes
+ * back into process.env, so the processes Overcast starts see what the caller set. Then, before
+ * anything opens a TLS connection, `trustAdoptedCaCerts` (every command at once; `overcast start`
+ * once its server listens, before the services it constructs after that: loading node:tls is
+ * ~5 ms of a start) makes `tls.createSecureContext` (which https, fetch and ws all reach through
+ * `tls.connect`) trust Node's root certificates plus the file's, as NODE_EXTRA_CA_CERTS makes it
+ * do, unless the caller passes its own `ca` (which, as in Node, replaces the defaults). The file
+ * is read on first use, and a context made from no other options is made once and shared.
  */
 import { readFileSync } from 'node:fs';
-import tls from 'node:tls';
+import { createRequire } from 'node:module';
+import type * as Tls from 'node:tls';
 
 /** The environment variable the launcher hands NODE_EXTRA_CA_CERTS's value over in. */
 export const HANDOVER_VARIABLE = 'OVERCAST_EXTRA_CA_CERTS';
@@ -48,7 +50,13 @@ const CONTEXT_OPTIONS = [
   'ticketKeys',
 ] as const;
 
-/** Takes over the launcher's hand-over, if any (see above). Idempotent. */
+/** The file adoptExtraCaCerts took over, until trustAdoptedCaCerts applies it. */
+let adopted: string | undefined;
+
+/**
+ * Takes over the launcher's hand-over, if any (see above): the variable goes back into `env`, and
+ * its file waits for `trustAdoptedCaCerts`. Idempotent.
+ */
 export function adoptExtraCaCerts(env: NodeJS.ProcessEnv = process.env): void {
   const file = env[HANDOVER_VARIABLE];
   if (file === undefined) return;
@@ -59,14 +67,24 @@ export function adoptExtraCaCerts(env: NodeJS.ProcessEnv = process.env): void {
     return;
   }
   env['NODE_EXTRA_CA_CERTS'] = file;
+  adopted = file;
+}
+
+/** TLS contexts trust the file adoptExtraCaCerts took over, if any (once; idempotent). */
+export function trustAdoptedCaCerts(): void {
+  if (adopted === undefined) return;
+  const file = adopted;
+  adopted = undefined;
   trustExtraCaCerts(file);
 }
 
 /** Makes every TLS context made without a `ca` of its own trust Node's roots plus `file`'s. */
 export function trustExtraCaCerts(file: string): void {
+  // Loaded here, not at start-up (see above).
+  const tls = createRequire(import.meta.url)('node:tls') as typeof Tls;
   const original = tls.createSecureContext;
   let ca: string[] | undefined;
-  let shared: tls.SecureContext | undefined;
+  let shared: Tls.SecureContext | undefined;
   const withExtra = (): string[] => {
     if (!ca) {
       let extra: string[] = [];
@@ -80,7 +98,7 @@ export function trustExtraCaCerts(file: string): void {
     }
     return ca;
   };
-  tls.createSecureContext = function createSecureContext(options?: tls.SecureContextOptions): tls.SecureContext {
+  tls.createSecureContext = function createSecureContext(options?: Tls.SecureContextOptions): Tls.SecureContext {
     const given = options as Record<string, unknown> | undefined;
     if (given?.['ca'] !== undefined) return original(options);
     if (!given || CONTEXT_OPTIONS.every((k) => given[k] === undefined)) {
