@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BatchWriteItemCommand,
   CreateTableCommand,
   DeleteItemCommand,
   DescribeTableCommand,
@@ -73,5 +74,47 @@ describe('DescribeTable ItemCount / TableSizeBytes stay current after the first 
     await server.stop();
     server = await startTestServer({ ephemeral: false, dataDir: dir.path });
     expect(await describeStats()).toEqual(kept);
+  });
+
+  it('counts blind writes (no index, condition or ReturnValues: the write statement answers the old size)', async () => {
+    await server.ddb.send(
+      new CreateTableCommand({
+        TableName: 'plain',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    const stats = async () => {
+      const t = (await server.ddb.send(new DescribeTableCommand({ TableName: 'plain' }))).Table!;
+      return { count: t.ItemCount, bytes: t.TableSizeBytes };
+    };
+    const put = (id: string, v: string) =>
+      server.ddb.send(new PutItemCommand({ TableName: 'plain', Item: { id: { S: id }, v: { S: v } } }));
+    const del = (id: string) => server.ddb.send(new DeleteItemCommand({ TableName: 'plain', Key: { id: { S: id } } }));
+    expect(await stats()).toEqual({ count: 0, bytes: 0 });
+    await put('a', 'x'.repeat(100)); // 'id' + 'a' + 'v' + 100 = 104 bytes
+    await put('b', 'y');
+    expect(await stats()).toEqual({ count: 2, bytes: 104 + 5 });
+    await put('a', 'x'); // overwrite: 104 -> 5
+    await del('b');
+    await del('missing');
+    expect(await stats()).toEqual({ count: 1, bytes: 5 });
+    await server.ddb.send(
+      new BatchWriteItemCommand({
+        RequestItems: {
+          plain: [
+            { PutRequest: { Item: { id: { S: 'a' }, v: { S: 'z'.repeat(20) } } } }, // overwrite: 5 -> 24
+            { PutRequest: { Item: { id: { S: 'c' }, v: { S: 'w' } } } },
+            { DeleteRequest: { Key: { id: { S: 'nothing' } } } },
+          ],
+        },
+      }),
+    );
+    const kept = await stats();
+    expect(kept).toEqual({ count: 2, bytes: 24 + 5 });
+    await server.stop();
+    server = await startTestServer({ ephemeral: false, dataDir: dir.path });
+    expect(await stats()).toEqual(kept);
   });
 });

@@ -25,24 +25,54 @@ export interface ItemChange {
 }
 
 /**
- * An ItemChange whose old item was read from storage: its stored size is known at once and the
- * item is parsed on first read, so a write that needs neither (a PutItem on a table without
- * indexes or streams, ReturnValues NONE) never parses it. Such a write reads only the old size
- * (`ItemWriter.readOld`, no `oldJson`); reading its old item then is a bug, and throws.
+ * An ItemChange whose old item comes from storage: its stored size is known without parsing it,
+ * and the item is parsed on first read, so a write that needs neither (a PutItem on a table
+ * without indexes or streams, ReturnValues NONE) never parses it. Such a write does not even read
+ * it first: it starts *blind* (`ItemWriter.readOld` without the old item), and the statement that
+ * writes it answers the old size (`ItemWriter.apply`). Reading the old item of a blind write is a
+ * bug and throws, as does reading its size before it is applied.
  */
 export class StoredChange implements ItemChange {
   newItem: Item | undefined = undefined;
   newSize: number | undefined = undefined;
   at = 0;
   private parsed: Item | undefined;
+  private size: number | undefined;
+  private sizeKnown: boolean;
 
   /** `oldSize` undefined: there was no item; `oldJson` undefined with a size: only the size was read. */
   constructor(
     readonly table: Table,
     readonly key: EncodedKey,
-    readonly oldSize: number | undefined,
+    oldSize: number | undefined,
     private readonly oldJson?: string,
-  ) {}
+  ) {
+    this.size = oldSize;
+    this.sizeKnown = true;
+  }
+
+  /** A write that has read nothing of the old item yet: `apply` learns its size. */
+  static blind(table: Table, key: EncodedKey): StoredChange {
+    const change = new StoredChange(table, key, undefined);
+    change.sizeKnown = false;
+    return change;
+  }
+
+  /** Whether the old item's size is known (false: a blind write not applied yet). */
+  get oldKnown(): boolean {
+    return this.sizeKnown;
+  }
+
+  get oldSize(): number | undefined {
+    if (!this.sizeKnown) throw new Error('internal: the old size of a blind write is read before the write');
+    return this.size;
+  }
+
+  /** Records the old size the write's own statement answered. */
+  settleOldSize(size: number | undefined): void {
+    this.size = size;
+    this.sizeKnown = true;
+  }
 
   get oldItem(): Item | undefined {
     if (this.oldSize === undefined) return undefined;
@@ -53,6 +83,13 @@ export class StoredChange implements ItemChange {
 
 /** Whether the changed item existed before, without parsing it when its size is known. */
 export const hadOldItem = (change: ItemChange): boolean => change.oldSize !== undefined || change.oldItem !== undefined;
+
+/**
+ * Whether applying `change` may write anything: a new item, an old one to delete, or (a blind
+ * write, which has not looked) perhaps an old one.
+ */
+export const changesStorage = (change: StoredChange): boolean =>
+  change.newItem !== undefined || !change.oldKnown || hadOldItem(change);
 
 /** Called inside the write's transaction, so whatever it records commits atomically with the write. */
 export type ChangeListener = (tx: Db, change: ItemChange) => Promise<void>;
@@ -109,20 +146,27 @@ export class ItemWriter {
   }
 
   /**
-   * The change a write to `key` starts from: the old row's size, and its item too unless neither
-   * the caller (`callerReadsOldItem` false) nor applying the write (`needsOldItem`) reads it.
+   * The change a write to `key` starts from: the old row, or nothing yet (a blind write, whose
+   * statement answers the old size) when neither the caller (`callerReadsOldItem` false) nor
+   * applying the write (`needsOldItem`) reads the old item.
    */
   async readOld(tx: Db, table: Table, key: EncodedKey, callerReadsOldItem: boolean): Promise<StoredChange> {
-    if (!callerReadsOldItem && !this.needsOldItem(table)) {
-      return new StoredChange(table, key, await itemsSql.size(tx, table.id, key));
-    }
+    if (!callerReadsOldItem && !this.needsOldItem(table)) return StoredChange.blind(table, key);
     const row = await itemsSql.get(tx, table.id, key);
     return new StoredChange(table, key, row?.size, row?.item);
   }
 
   async apply(tx: Db, change: ItemChange): Promise<void> {
     const { table, key, newItem } = change;
-    if (newItem) await itemsSql.put(tx, table.id, key, JSON.stringify(newItem), change.newSize ?? itemSize(newItem));
+    if (change instanceof StoredChange && !change.oldKnown) {
+      // Blind: no index or listener reads the old item (readOld), so only its size is wanted.
+      const size = change.newSize ?? (newItem ? itemSize(newItem) : 0);
+      change.settleOldSize(
+        newItem
+          ? await itemsSql.putReturningOldSize(tx, table.id, key, JSON.stringify(newItem), size)
+          : await itemsSql.deleteReturningSize(tx, table.id, key),
+      );
+    } else if (newItem) await itemsSql.put(tx, table.id, key, JSON.stringify(newItem), change.newSize ?? itemSize(newItem));
     else if (hadOldItem(change)) await itemsSql.delete(tx, table.id, key);
     if (table.indexes.length > 0) {
       const oldItem = change.oldItem;

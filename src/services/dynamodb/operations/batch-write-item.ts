@@ -11,7 +11,7 @@ import type { Item } from '../types.js';
 import { MAX_ITEM_SIZE, itemSize } from '../values/size.js';
 import { validateItem } from '../values/validate.js';
 import { itemCollectionMetrics } from './shared/return-values.js';
-import { hadOldItem } from '../writes.js';
+import { changesStorage } from '../writes.js';
 
 interface WriteRequest {
   PutRequest?: { Item: Item };
@@ -77,7 +77,7 @@ export async function batchWriteItem(ddb: DynamoDb, input: BatchWriteItemInput, 
       change.newItem = p.item;
       change.newSize = p.size;
       change.at = ddb.clock.now();
-      if (p.item || hadOldItem(change)) await ddb.writer.apply(tx, change);
+      if (changesStorage(change)) await ddb.writer.apply(tx, change);
       let c = capacities.get(p.table);
       if (!c) capacities.set(p.table, (c = newConsumption('write')));
       addWriteOf(c, p.table, change);

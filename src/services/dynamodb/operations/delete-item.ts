@@ -45,6 +45,7 @@ export async function deleteItem(ddb: DynamoDb, input: DeleteItemInput, ctx: Ope
     condition,
     returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
     compute: () => undefined,
+    readsOldItem: input.ReturnValues === 'ALL_OLD',
   });
   const capacity = newConsumption('write');
   addWriteOf(capacity, table, write);

@@ -151,20 +151,38 @@ export const itemsSql = {
     ]);
   },
 
-  /** The stored size of an item, without reading the item itself (undefined: absent). */
-  async size(db: Db, tableId: number, key: EncodedKey): Promise<number | undefined> {
-    const row = await db.get<{ size: number }>(
-      'SELECT size FROM ddb_items WHERE table_id = ? AND bucket = ? AND pk = ? AND sk = ?',
-      [tableId, key.bucket, key.pk, key.sk],
-    );
-    return row?.size;
-  },
-
   async put(db: Db, tableId: number, key: EncodedKey, item: string, size: number): Promise<void> {
     await db.run(
       'INSERT INTO ddb_items (table_id, bucket, pk, sk, item, size) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (table_id, bucket, pk, sk) DO UPDATE SET item = excluded.item, size = excluded.size',
       [tableId, key.bucket, key.pk, key.sk, item, size],
     );
+  },
+
+  /**
+   * `put` that answers the size of the item it replaced (undefined: there was none), in one
+   * statement: the upsert keeps the old size in `prev_size`, which RETURNING reads.
+   */
+  async putReturningOldSize(
+    db: Db,
+    tableId: number,
+    key: EncodedKey,
+    item: string,
+    size: number,
+  ): Promise<number | undefined> {
+    const row = await db.get<{ prev_size: number | null }>(
+      'INSERT INTO ddb_items (table_id, bucket, pk, sk, item, size) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (table_id, bucket, pk, sk) DO UPDATE SET item = excluded.item, size = excluded.size, prev_size = ddb_items.size RETURNING prev_size',
+      [tableId, key.bucket, key.pk, key.sk, item, size],
+    );
+    return row?.prev_size ?? undefined;
+  },
+
+  /** `delete` that answers the deleted item's size (undefined: there was none). */
+  async deleteReturningSize(db: Db, tableId: number, key: EncodedKey): Promise<number | undefined> {
+    const row = await db.get<{ size: number }>(
+      'DELETE FROM ddb_items WHERE table_id = ? AND bucket = ? AND pk = ? AND sk = ? RETURNING size',
+      [tableId, key.bucket, key.pk, key.sk],
+    );
+    return row?.size;
   },
 
   async delete(db: Db, tableId: number, key: EncodedKey): Promise<void> {

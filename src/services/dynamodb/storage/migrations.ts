@@ -110,4 +110,12 @@ export const DYNAMODB_MIGRATIONS: Migration[] = [
       'CREATE UNIQUE INDEX ddb_index_items_key ON ddb_index_items (table_id, index_name, bucket, ipk, isk, tpk, tsk)',
     ],
   },
+  {
+    // The size of the item a row's last upsert replaced (NULL: that write created the row), set by
+    // `itemsSql.putReturningOldSize` and read back through RETURNING: a blind write (no condition,
+    // ReturnValues or index that reads the old item) learns the old size for its statistics and
+    // capacity from its one statement instead of a lookup before it.
+    id: '005-items-prev-size',
+    statements: (d) => [`ALTER TABLE ddb_items ADD COLUMN prev_size ${d.integer}`],
+  },
 ];

@@ -6,7 +6,7 @@ import type { EncodedKey } from '../../keys.js';
 import type { Table } from '../../tables/table.js';
 import type { Item } from '../../types.js';
 import { MAX_ITEM_SIZE, itemSize } from '../../values/size.js';
-import { hadOldItem } from '../../writes.js';
+import { changesStorage } from '../../writes.js';
 
 export interface WriteRequest {
   table: Table;
@@ -24,9 +24,10 @@ export interface WriteRequest {
    */
   tooLargeMessage?: string;
   /**
-   * False when neither `compute` nor the caller reads the old item (a PutItem without
-   * ReturnValues ALL_OLD): without a condition, indexes or listeners that read it, the write then
-   * reads only its size. Default true.
+   * False when neither `compute` nor the caller reads the old item (a PutItem or DeleteItem
+   * without ReturnValues ALL_OLD): without a condition, indexes or listeners that read it, the write
+   * then reads nothing before it writes, and its statement answers the old size (a blind write,
+   * ItemWriter.readOld). Default true.
    */
   readsOldItem?: boolean;
 }
@@ -55,7 +56,7 @@ export async function conditionalWrite(ddb: DynamoDb, req: WriteRequest): Promis
       throw invalid(req.tooLargeMessage);
     }
     change.at = ddb.clock.now();
-    if (change.newItem || hadOldItem(change)) await ddb.writer.apply(tx, change);
+    if (changesStorage(change)) await ddb.writer.apply(tx, change);
     return change;
   });
 }
