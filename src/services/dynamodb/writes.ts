@@ -166,7 +166,8 @@ export class ItemWriter {
           ? await itemsSql.putReturningOldSize(tx, table.id, key, JSON.stringify(newItem), size)
           : await itemsSql.deleteReturningSize(tx, table.id, key),
       );
-    } else if (newItem) await itemsSql.put(tx, table.id, key, JSON.stringify(newItem), change.newSize ?? itemSize(newItem));
+    } else if (newItem)
+      await itemsSql.put(tx, table.id, key, JSON.stringify(newItem), change.newSize ?? itemSize(newItem));
     else if (hadOldItem(change)) await itemsSql.delete(tx, table.id, key);
     if (table.indexes.length > 0) {
       const oldItem = change.oldItem;
