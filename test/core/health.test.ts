@@ -18,7 +18,8 @@ describe('health endpoints', () => {
   it('GET /_overcast/health answers JSON with version, uptime and services', async () => {
     const res = await fetch(`${server.endpoint}/_overcast/health`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { version: string; uptimeMs: number; services: string[] };
+    const body = (await res.json()) as { status: string; version: string; uptimeMs: number; services: string[] };
+    expect(body.status).toBe('running');
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(body.uptimeMs).toBeGreaterThanOrEqual(0);
     expect(body.services).toEqual(expect.arrayContaining(['dynamodb', 'sts']));

@@ -73,8 +73,9 @@ describe('a start in two stages: DynamoDB answers while the other services are b
         }),
       );
       expect((await ddb.send(new ListTablesCommand({}))).TableNames).toEqual(['early']);
-      const health = await fetch(`${endpoint}/_overcast/health`);
-      expect(((await health.json()) as { services: string[] }).services).toEqual(Object.keys(SERVICES));
+      const health = async () =>
+        (await (await fetch(`${endpoint}/_overcast/health`)).json()) as { status: string; services: string[] };
+      expect(await health()).toMatchObject({ status: 'starting', services: Object.keys(SERVICES) });
       expect(await (await fetch(`${endpoint}/`)).text()).toMatch(/^healthy: /);
 
       // SQS's JSON protocol (an X-Amz-Target no constructed service claims), STS's query protocol
@@ -107,6 +108,7 @@ describe('a start in two stages: DynamoDB answers while the other services are b
       // Signed requests only reach a service; this unsigned one gets Logs' own error, not UnknownOperation.
       expect(await logs.text()).not.toMatch(/UnknownOperation/);
       expect((await clients.sqs.send(new ListQueuesCommand({}))).QueueUrls).toHaveLength(1);
+      expect((await health()).status).toBe('running');
       for (const c of [ddb, ...Object.values(clients)]) c.destroy();
     } finally {
       release();

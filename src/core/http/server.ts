@@ -274,7 +274,8 @@ export class HttpServer {
         status: 200,
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
-          status: 'running',
+          // `starting` while services are still being constructed (their requests wait meanwhile).
+          status: this.starting ? 'starting' : 'running',
           version: h.version,
           uptimeMs: h.now() - h.startedAt,
           services: h.services,
