@@ -62,6 +62,7 @@ export async function startOvercast(options: PlatformOptions = {}): Promise<Over
   const mounts: HttpMount[] = [];
   const registry = options.services ?? SERVICES;
   const factories = Object.entries(registry);
+  const first = factories.filter(([name]) => SERVICES_BEFORE_LISTEN.includes(name));
   const later = factories.filter(([name]) => !SERVICES_BEFORE_LISTEN.includes(name));
   const closeAll = async (...servers: (HttpServer | undefined)[]) => {
     for (const s of servers) await s?.close();
@@ -70,8 +71,7 @@ export async function startOvercast(options: PlatformOptions = {}): Promise<Over
     if (config.ephemeral) rmSync(filesRoot, { recursive: true, force: true });
   };
   try {
-    for (const [name, factory] of factories)
-      if (SERVICES_BEFORE_LISTEN.includes(name)) services.push(await factory(deps));
+    for (const [, factory] of first) services.push(await factory(deps));
   } catch (err) {
     await closeAll();
     throw err;
@@ -112,16 +112,10 @@ export async function startOvercast(options: PlatformOptions = {}): Promise<Over
   try {
     address = await server.listen(config.port, config.host);
     if (registryServer) registryAddress = await registryServer.listen(config.registryPort!, config.host);
-  } catch (err) {
-    failed(err);
-    await closeAll(server, registryServer);
-    throw err;
-  }
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  server_.port = address.port;
-  server_.endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-  options.listening?.(server_.endpoint);
-  try {
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    server_.port = address.port;
+    server_.endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    options.listening?.(server_.endpoint);
     for (const [, factory] of later) {
       // A turn of the event loop between services: requests the server already answers go first.
       await new Promise((resolve) => setImmediate(resolve));

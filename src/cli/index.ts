@@ -36,10 +36,7 @@ program
   .option('--json', 'print the ready line as JSON')
   // Loaded on demand: the server (every service) is most of the bundle, and the developer commands
   // (deploy, dev, invoke, …) start faster without evaluating it.
-  .action(async (flags: StartFlags) => {
-    const m = await import('./start.js');
-    return m.start(flags);
-  });
+  .action(async (flags: StartFlags) => (await import('./start.js')).start(flags));
 
 registerCommands(program);
 

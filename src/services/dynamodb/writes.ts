@@ -37,19 +37,15 @@ export class StoredChange implements ItemChange {
   newSize: number | undefined = undefined;
   at = 0;
   private parsed: Item | undefined;
-  private size: number | undefined;
-  private sizeKnown: boolean;
+  private sizeKnown = true;
 
-  /** `oldSize` undefined: there was no item; `oldJson` undefined with a size: only the size was read. */
+  /** `size` undefined: there was no item; `oldJson` undefined with a size: only the size was read. */
   constructor(
     readonly table: Table,
     readonly key: EncodedKey,
-    oldSize: number | undefined,
+    private size: number | undefined,
     private readonly oldJson?: string,
-  ) {
-    this.size = oldSize;
-    this.sizeKnown = true;
-  }
+  ) {}
 
   /** A write that has read nothing of the old item yet: `apply` learns its size. */
   static blind(table: Table, key: EncodedKey): StoredChange {
@@ -158,16 +154,14 @@ export class ItemWriter {
 
   async apply(tx: Db, change: ItemChange): Promise<void> {
     const { table, key, newItem } = change;
-    if (change instanceof StoredChange && !change.oldKnown) {
-      // Blind: no index or listener reads the old item (readOld), so only its size is wanted.
-      const size = change.newSize ?? (newItem ? itemSize(newItem) : 0);
-      change.settleOldSize(
-        newItem
-          ? await itemsSql.putReturningOldSize(tx, table.id, key, JSON.stringify(newItem), size)
-          : await itemsSql.deleteReturningSize(tx, table.id, key),
-      );
-    } else if (newItem)
-      await itemsSql.put(tx, table.id, key, JSON.stringify(newItem), change.newSize ?? itemSize(newItem));
+    // Blind: no index or listener reads the old item (readOld); the write's statement answers its size.
+    const blind = change instanceof StoredChange && !change.oldKnown;
+    if (newItem) {
+      const json = JSON.stringify(newItem);
+      const size = change.newSize ?? itemSize(newItem);
+      if (blind) change.settleOldSize(await itemsSql.putReturningOldSize(tx, table.id, key, json, size));
+      else await itemsSql.put(tx, table.id, key, json, size);
+    } else if (blind) change.settleOldSize(await itemsSql.deleteReturningSize(tx, table.id, key));
     else if (hadOldItem(change)) await itemsSql.delete(tx, table.id, key);
     if (table.indexes.length > 0) {
       const oldItem = change.oldItem;
