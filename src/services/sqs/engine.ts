@@ -7,7 +7,7 @@ import { sqsErrors } from './errors.js';
 import { md5Hex, md5OfAttributes } from './md5.js';
 import type { StoredAttribute } from './md5.js';
 import { QueueState } from './queue-state.js';
-import type { Message, MessageData, Verdict } from './queue-state.js';
+import type { Message, MessageData, ReceivedMessage, Verdict } from './queue-state.js';
 
 const DEDUP_MS = 5 * 60_000;
 const SEQUENCE_BASE = 10n ** 19n;
@@ -47,7 +47,6 @@ export interface SendOutcome {
 }
 
 interface MessageRow {
-  queue_id: number;
   seq: number;
   data: string;
   visible_at: number;
@@ -60,7 +59,7 @@ export const queueArn = (region: string, account: string, name: string): string 
   `arn:aws:sqs:${region}:${account}:${name}`;
 
 /** Receipt handles name the queue incarnation, the message and the receive that handed it out. */
-export function receiptHandle(queue: Queue, m: Message): string {
+export function receiptHandle(queue: Queue, m: ReceivedMessage): string {
   return Buffer.from(`${queue.id}:${m.seq}:${m.receipt ?? ''}:${m.data.id}`).toString('base64');
 }
 
@@ -75,9 +74,10 @@ export function parseReceiptHandle(handle: string): { queueId: number; seq: numb
 }
 
 /**
- * SQS's state: queues and their messages in memory (for receives and counts) and in the store
- * (every acknowledged change is committed before it is answered). Long polls wait on the queue's
- * waiters, which sends and visibility changes wake.
+ * SQS's state: queues, and their messages' order and state, in memory (for receives and counts);
+ * everything in the store (every acknowledged change is committed before it is answered). Bodies
+ * stay in the store until a receive hands them out. Long polls wait on the queue's waiters, which
+ * sends and visibility changes wake.
  */
 export class SqsEngine {
   private readonly byKey = new Map<string, Queue>();
@@ -120,26 +120,36 @@ export class SqsEngine {
       this.nextQueueId = Math.max(this.nextQueueId, r.id + 1);
     }
     const now = this.clock.now();
-    const rows = await this.store.all<MessageRow>(
-      'SELECT queue_id, seq, data, visible_at, receive_count, first_receive_at, receipt FROM sqs_messages ORDER BY queue_id, seq',
-    );
-    for (const r of rows) {
-      this.nextSeq = Math.max(this.nextSeq, r.seq + 1);
-      const q = this.byId.get(r.queue_id);
-      if (!q) continue;
-      q.state.add(
-        {
-          seq: r.seq,
-          data: JSON.parse(r.data) as MessageData,
-          visibleAt: r.visible_at,
-          receiveCount: r.receive_count,
-          firstReceiveAt: r.first_receive_at,
-          receipt: r.receipt,
-          inflight: r.receipt !== null && r.visible_at > now,
-          version: 0,
-        },
-        now,
-      );
+    // A page at a time (bodies of up to 1 MiB each): only what the queue keeps in memory survives.
+    // (Deleting a queue deletes its messages in the same transaction: every row has its queue.)
+    for (const q of this.byId.values()) {
+      for (let after = 0; ;) {
+        const rows = await this.store.all<MessageRow>(
+          'SELECT seq, data, visible_at, receive_count, first_receive_at, receipt FROM sqs_messages WHERE queue_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+          [q.id, after, LOAD_PAGE],
+        );
+        for (const r of rows) {
+          const data = JSON.parse(r.data) as MessageData;
+          q.state.add(
+            {
+              seq: r.seq,
+              sentAt: data.sentAt,
+              groupId: data.groupId,
+              visibleAt: r.visible_at,
+              receiveCount: r.receive_count,
+              firstReceiveAt: r.first_receive_at,
+              receipt: r.receipt,
+              inflight: r.receipt !== null && r.visible_at > now,
+              version: 0,
+            },
+            now,
+          );
+        }
+        if (rows.length === 0) break;
+        after = rows[rows.length - 1]!.seq;
+        this.nextSeq = Math.max(this.nextSeq, after + 1);
+        if (rows.length < LOAD_PAGE) break;
+      }
     }
     const dedup = await this.store.all<{
       queue_id: number;
@@ -294,6 +304,7 @@ export class SqsEngine {
     const now = this.clock.now();
     const outcomes: SendOutcome[] = [];
     const fresh: Message[] = [];
+    const freshData: MessageData[] = [];
     const reserved: string[] = [];
     const dedupRows: [string, string, string | null][] = [];
     const contentBased = q.attributes['ContentBasedDeduplication'] === 'true';
@@ -331,9 +342,11 @@ export class SqsEngine {
         ...(q.fifo ? { dedupId, sequenceNumber: (SEQUENCE_BASE + BigInt(seq)).toString() } : {}),
       };
       const delay = q.fifo ? queueDelay : (input.delaySeconds ?? queueDelay);
+      freshData.push(data);
       fresh.push({
         seq,
-        data,
+        sentAt: now,
+        groupId: input.groupId,
         visibleAt: now + delay * 1000,
         receiveCount: 0,
         firstReceiveAt: null,
@@ -360,7 +373,7 @@ export class SqsEngine {
     if (fresh.length === 0) return outcomes;
     try {
       await this.store.transaction(async (tx) => {
-        await insertMessages(tx, q.id, fresh);
+        await insertMessages(tx, q.id, fresh, freshData);
         for (const [key, id, sn] of dedupRows)
           await tx.run(
             'INSERT INTO sqs_dedup (queue_id, dedup_key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?) ' +
@@ -380,7 +393,7 @@ export class SqsEngine {
   }
 
   /** One receive attempt (no waiting): takes, persists and returns up to `max` messages. */
-  async receiveOnce(q: Queue, max: number, visibilitySeconds: number): Promise<Message[]> {
+  async receiveOnce(q: Queue, max: number, visibilitySeconds: number): Promise<ReceivedMessage[]> {
     const now = this.clock.now();
     const retentionMs = Number(q.attributes['MessageRetentionPeriod'] ?? 345600) * 1000;
     const policy = redrivePolicy(q.attributes);
@@ -388,18 +401,21 @@ export class SqsEngine {
     const verdicts = new Map<number, Verdict>();
     const judge = (m: Message): Verdict => {
       let v: Verdict = 'take';
-      if (now >= m.data.sentAt + retentionMs) v = 'expire';
+      if (now >= m.sentAt + retentionMs) v = 'expire';
       else if (dlq && policy && m.receiveCount >= policy.maxReceiveCount) v = 'redrive';
       if (v !== 'take') verdicts.set(m.seq, v);
       return v;
     };
     const dropped: Message[] = [];
     const taken = q.state.receive(max, now, visibilitySeconds * 1000, judge, dropped);
-    if (taken.length === 0 && dropped.length === 0) return taken;
+    if (taken.length === 0 && dropped.length === 0) return [];
+    let received = new Map<number, MessageData>();
     const moved: Message[] = [];
+    const movedData: MessageData[] = [];
     await this.store.transaction(async (tx) => {
       // Every message taken by one receive shares its deadline and receipt nonce, and the stored
-      // counters mirror the in-memory ones: one statement records them all.
+      // counters mirror the in-memory ones: one statement records them all, one reads their data.
+      // (Not UPDATE … RETURNING: in SQLite that took ~40 µs a row against ~0.7 for both statements.)
       for (let i = 0; i < taken.length; i += ROWS_PER_STATEMENT) {
         const chunk = taken.slice(i, i + ROWS_PER_STATEMENT);
         await tx.run(
@@ -407,37 +423,50 @@ export class SqsEngine {
           [chunk[0]!.visibleAt, now, chunk[0]!.receipt, q.id, ...chunk.map((m) => m.seq)],
         );
       }
+      received = await readData(tx, q.id, taken);
+      const redriven = dlq ? dropped.filter((m) => verdicts.get(m.seq) === 'redrive') : [];
+      const redrivenData = await readData(tx, q.id, redriven);
       if (dropped.length > 0)
         await deleteRows(
           tx,
           q.id,
           dropped.map((m) => m.seq),
         );
-      for (const m of dropped) {
-        if (verdicts.get(m.seq) === 'redrive' && dlq) {
-          const copy: Message = {
-            ...m,
-            seq: this.nextSeq++,
-            data: { ...m.data, dlqSource: q.arn },
-            visibleAt: now,
-            receipt: null,
-            inflight: false,
-            version: 0,
-          };
-          moved.push(copy);
-        }
+      for (const m of redriven) {
+        const data = redrivenData.get(m.seq);
+        if (!data) continue;
+        moved.push({ ...m, seq: this.nextSeq++, visibleAt: now, receipt: null, inflight: false, version: 0 });
+        movedData.push({ ...data, dlqSource: q.arn });
       }
-      if (dlq && moved.length > 0) await insertMessages(tx, dlq.id, moved);
+      if (dlq && moved.length > 0) await insertMessages(tx, dlq.id, moved, movedData);
     });
     if (dlq && moved.length > 0 && !dlq.deleted) {
       for (const m of moved) dlq.state.add(m, now);
       this.wake(dlq);
     }
-    return taken;
+    // Each message's state as this receive left it, with its data.
+    const out: ReceivedMessage[] = [];
+    for (const m of taken) {
+      const data = received.get(m.seq);
+      if (data)
+        out.push({
+          seq: m.seq,
+          sentAt: m.sentAt,
+          groupId: m.groupId,
+          visibleAt: m.visibleAt,
+          receiveCount: m.receiveCount,
+          firstReceiveAt: m.firstReceiveAt,
+          receipt: m.receipt,
+          inflight: m.inflight,
+          version: m.version,
+          data,
+        });
+    }
+    return out;
   }
 
   /** ReceiveMessage: waits up to `waitSeconds` (real time) for messages, woken by sends. */
-  async receive(q: Queue, max: number, visibilitySeconds: number, waitSeconds: number): Promise<Message[]> {
+  async receive(q: Queue, max: number, visibilitySeconds: number, waitSeconds: number): Promise<ReceivedMessage[]> {
     const end = Date.now() + waitSeconds * 1000;
     for (;;) {
       const messages = await this.receiveOnce(q, max, visibilitySeconds);
@@ -508,25 +537,30 @@ export class SqsEngine {
     const messages = [...from.state.messages.values()].filter((m) => !(m.inflight && m.visibleAt > now));
     const placed: [Queue, Message][] = [];
     await this.store.transaction(async (tx) => {
-      for (const m of messages) {
-        const target = to ?? (m.data.dlqSource ? this.byArn.get(m.data.dlqSource) : undefined);
-        if (!target) continue;
-        await tx.run('DELETE FROM sqs_messages WHERE queue_id = ? AND seq = ?', [from.id, m.seq]);
-        const data = { ...m.data };
-        delete data.dlqSource;
-        const copy: Message = {
-          seq: this.nextSeq++,
-          data: { ...data, sentAt: now },
-          visibleAt: now,
-          receiveCount: 0,
-          firstReceiveAt: null,
-          receipt: null,
-          inflight: false,
-          version: 0,
-        };
-        await insertMessage(tx, target.id, copy);
-        placed.push([target, copy]);
-        from.state.remove(m.seq);
+      for (let i = 0; i < messages.length; i += LOAD_PAGE) {
+        const chunk = messages.slice(i, i + LOAD_PAGE);
+        const stored = await readData(tx, from.id, chunk);
+        for (const m of chunk) {
+          const data = stored.get(m.seq);
+          const target = to ?? (data?.dlqSource ? this.byArn.get(data.dlqSource) : undefined);
+          if (!data || !target) continue;
+          await tx.run('DELETE FROM sqs_messages WHERE queue_id = ? AND seq = ?', [from.id, m.seq]);
+          delete data.dlqSource;
+          const copy: Message = {
+            seq: this.nextSeq++,
+            sentAt: now,
+            groupId: m.groupId,
+            visibleAt: now,
+            receiveCount: 0,
+            firstReceiveAt: null,
+            receipt: null,
+            inflight: false,
+            version: 0,
+          };
+          await insertMessages(tx, target.id, [copy], [{ ...data, sentAt: now }]);
+          placed.push([target, copy]);
+          from.state.remove(m.seq);
+        }
       }
     });
     for (const [target, m] of placed) {
@@ -542,7 +576,7 @@ export class SqsEngine {
     for (const q of this.byId.values()) {
       const retentionMs = Number(q.attributes['MessageRetentionPeriod'] ?? 345600) * 1000;
       const expired: number[] = [];
-      for (const m of q.state.messages.values()) if (now >= m.data.sentAt + retentionMs) expired.push(m.seq);
+      for (const m of q.state.messages.values()) if (now >= m.sentAt + retentionMs) expired.push(m.seq);
       const stale: string[] = [];
       for (const [key, d] of q.dedup) if (d.expiresAt <= now) stale.push(key);
       if (expired.length === 0 && stale.length === 0) continue;
@@ -562,25 +596,45 @@ const ROWS_PER_STATEMENT = 100;
 /** `?, ?, …` (n marks). */
 const marks = (n: number): string => (n === 1 ? '?' : '?' + ', ?'.repeat(n - 1));
 
-async function insertMessage(tx: Db, queueId: number, m: Message): Promise<void> {
-  await insertMessages(tx, queueId, [m]);
-}
+/** Messages whose data is read back a page at a time (load, message moves). */
+const LOAD_PAGE = 50;
 
-/** Inserts messages with one multi-row INSERT per chunk (a batch send is one statement). */
-async function insertMessages(tx: Db, queueId: number, messages: readonly Message[]): Promise<void> {
+/** Inserts messages (data[i] is messages[i]'s) with one multi-row INSERT per chunk (a batch send is one statement). */
+async function insertMessages(
+  tx: Db,
+  queueId: number,
+  messages: readonly Message[],
+  data: readonly MessageData[],
+): Promise<void> {
   for (let i = 0; i < messages.length; i += ROWS_PER_STATEMENT) {
-    const chunk = messages.slice(i, i + ROWS_PER_STATEMENT);
     const params: SqlValue[] = [];
-    for (const m of chunk)
-      params.push(queueId, m.seq, JSON.stringify(m.data), m.visibleAt, m.receiveCount, m.firstReceiveAt, m.receipt);
+    for (let j = i; j < Math.min(i + ROWS_PER_STATEMENT, messages.length); j++) {
+      const m = messages[j]!;
+      params.push(queueId, m.seq, JSON.stringify(data[j]), m.visibleAt, m.receiveCount, m.firstReceiveAt, m.receipt);
+    }
+    const rows = params.length / 7;
     await tx.run(
       'INSERT INTO sqs_messages (queue_id, seq, data, visible_at, receive_count, first_receive_at, receipt) VALUES ' +
-        (chunk.length === 1 ? ROW : ROW + `, ${ROW}`.repeat(chunk.length - 1)),
+        (rows === 1 ? ROW : ROW + `, ${ROW}`.repeat(rows - 1)),
       params,
     );
   }
 }
 const ROW = '(?, ?, ?, ?, ?, ?, ?)';
+
+/** The stored data of some messages of a queue, by seq (one statement per chunk). */
+async function readData(tx: Db, queueId: number, messages: readonly Message[]): Promise<Map<number, MessageData>> {
+  const out = new Map<number, MessageData>();
+  for (let i = 0; i < messages.length; i += ROWS_PER_STATEMENT) {
+    const chunk = messages.slice(i, i + ROWS_PER_STATEMENT);
+    const rows = await tx.all<{ seq: number; data: string }>(
+      `SELECT seq, data FROM sqs_messages WHERE queue_id = ? AND seq IN (${marks(chunk.length)})`,
+      [queueId, ...chunk.map((m) => m.seq)],
+    );
+    for (const r of rows) out.set(r.seq, JSON.parse(r.data) as MessageData);
+  }
+  return out;
+}
 
 /** Deletes messages of a queue by seq with one statement per chunk. */
 async function deleteRows(tx: Db, queueId: number, seqs: readonly number[]): Promise<void> {

@@ -17,9 +17,17 @@ export interface MessageData {
   dlqSource?: string;
 }
 
+/**
+ * What a queue keeps of a message in memory: its place and state, and of its data only what
+ * ordering, retention and grouping need. The body and the rest of MessageData stay in the store and
+ * are read when a receive hands the message out, so a backlog costs memory per message, not per
+ * byte of body.
+ */
 export interface Message {
   seq: number;
-  data: MessageData;
+  sentAt: number;
+  /** FIFO queues: the message group. */
+  groupId?: string;
   visibleAt: number;
   receiveCount: number;
   firstReceiveAt: number | null;
@@ -28,6 +36,11 @@ export interface Message {
   inflight: boolean;
   /** Bumped whenever visibleAt changes, so stale heap entries are skipped. */
   version: number;
+}
+
+/** A message as one receive handed it out: its state at that moment and its stored data. */
+export interface ReceivedMessage extends Message {
+  readonly data: MessageData;
 }
 
 interface HeapEntry {
@@ -113,7 +126,7 @@ export class QueueState {
   add(m: Message, now: number): void {
     this.messages.set(m.seq, m);
     if (this.fifo) {
-      const key = m.data.groupId ?? '';
+      const key = m.groupId ?? '';
       let g = this.groups.get(key);
       if (!g) {
         g = { seqs: [], inflight: 0 };
@@ -136,7 +149,7 @@ export class QueueState {
     if (!m) return undefined;
     this.messages.delete(seq);
     if (this.fifo) {
-      const key = m.data.groupId ?? '';
+      const key = m.groupId ?? '';
       const g = this.groups.get(key);
       if (g) {
         const i = g.seqs.indexOf(seq);
@@ -168,7 +181,7 @@ export class QueueState {
       if (this.fifo) {
         if (m.inflight) {
           m.inflight = false;
-          const g = this.groups.get(m.data.groupId ?? '');
+          const g = this.groups.get(m.groupId ?? '');
           if (g) g.inflight--;
         }
       } else {

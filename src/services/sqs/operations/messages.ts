@@ -7,7 +7,7 @@ import { receiptHandle } from '../engine.js';
 import { queryCode, sqsErrors } from '../errors.js';
 import { attributesSize, md5OfAttributes } from '../md5.js';
 import type { StoredAttribute } from '../md5.js';
-import type { Message } from '../queue-state.js';
+import type { Message, ReceivedMessage } from '../queue-state.js';
 
 type In = Record<string, any>;
 
@@ -169,7 +169,7 @@ function failure(id: string, err: unknown): Record<string, unknown> {
 /** A received message as the API returns it, with the system and message attributes asked for. */
 export function messageOutput(
   q: Queue,
-  m: Message,
+  m: ReceivedMessage,
   systemNames: Set<string>,
   attributeNames: string[],
 ): Record<string, unknown> {
