@@ -423,9 +423,9 @@ export class SqsEngine {
           [chunk[0]!.visibleAt, now, chunk[0]!.receipt, q.id, ...chunk.map((m) => m.seq)],
         );
       }
-      received = await readData(tx, q.id, taken);
+      // The data of what this receive hands out and of what it moves to the DLQ, in one read.
       const redriven = dlq ? dropped.filter((m) => verdicts.get(m.seq) === 'redrive') : [];
-      const redrivenData = await readData(tx, q.id, redriven);
+      received = await readData(tx, q.id, redriven.length > 0 ? [...taken, ...redriven] : taken);
       if (dropped.length > 0)
         await deleteRows(
           tx,
@@ -433,7 +433,7 @@ export class SqsEngine {
           dropped.map((m) => m.seq),
         );
       for (const m of redriven) {
-        const data = redrivenData.get(m.seq);
+        const data = received.get(m.seq);
         if (!data) continue;
         moved.push({ ...m, seq: this.nextSeq++, visibleAt: now, receipt: null, inflight: false, version: 0 });
         movedData.push({ ...data, dlqSource: q.arn });
