@@ -223,9 +223,12 @@ export const DeleteService: EcsOperation = async (ecs, input, ctx) => {
     throw ecsErrors.invalidParameter('The service cannot be stopped while it is scaled above 0.');
   svc.desiredCount = 0;
   svc.status = 'DRAINING';
+  // The answer is the service as this call left it: while the write commits, the scheduler may
+  // already find no task left and make it INACTIVE (AWS answers DRAINING).
+  const service = describeService(svc);
   await ecs.state.put('service', svc.serviceArn, svc);
   ecs.scheduler.kick();
-  return { service: describeService(svc) };
+  return { service };
 };
 
 export const ListServicesByNamespace: EcsOperation = () => ({ serviceArns: [] });
