@@ -137,9 +137,11 @@ export const CreateService: EcsOperation = async (ecs, input, ctx) => {
     tags: input.tags ?? [],
   };
   svc.deployments = [deployment(ecs, svc)];
+  // Described before the write, as DeleteService does: the scheduler may act on it while it commits.
+  const service = describeService(svc, true);
   await ecs.state.put('service', arn, svc);
   ecs.scheduler.kick();
-  return { service: describeService(svc, true) };
+  return { service };
 };
 
 export const UpdateService: EcsOperation = async (ecs, input, ctx) => {
@@ -180,9 +182,10 @@ export const UpdateService: EcsOperation = async (ecs, input, ctx) => {
     const p = svc.deployments.find((d) => d.status === 'PRIMARY');
     if (p) p.desiredCount = svc.desiredCount;
   }
+  const service = describeService(svc);
   await ecs.state.put('service', svc.serviceArn, svc);
   ecs.scheduler.kick();
-  return { service: describeService(svc) };
+  return { service };
 };
 
 export const DescribeServices: EcsOperation = (ecs, input, ctx) => {
