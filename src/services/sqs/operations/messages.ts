@@ -283,7 +283,14 @@ export function messageOperations(sc: SqsContext): Record<string, OperationHandl
       for (const n of systemNames)
         if (n !== 'All' && !SYSTEM_NAMES.includes(n)) throw sqsErrors.invalidAttributeName(n);
       const attributeNames = (input['MessageAttributeNames'] as string[] | undefined) ?? [];
-      const messages = await engine.receive(q, max, visibility, wait);
+      const attemptId = input['ReceiveRequestAttemptId'];
+      const messages = await engine.receive(
+        q,
+        max,
+        visibility,
+        wait,
+        typeof attemptId === 'string' && attemptId !== '' ? attemptId : undefined,
+      );
       return messages.length > 0
         ? { Messages: messages.map((m) => messageOutput(q, m, systemNames, attributeNames)) }
         : {};
