@@ -293,6 +293,8 @@ export async function readSmallBody(
   req: IncomingMessage,
   caller: S3Caller,
   limit = 1024 * 1024,
+  /** CompleteMultipartUpload: x-amz-checksum-<algorithm> states the object's checksum, not the body's. */
+  checksumHeaderNamesObject = false,
 ): Promise<Buffer> {
   const spec = specOf(head, undefined);
   const decoder = spec.chunked ? new AwsChunkedDecoder(caller.chunkVerifier) : undefined;
@@ -314,7 +316,7 @@ export async function readSmallBody(
     if (computed !== spec.sha256) throw s3Errors.sha256Mismatch(spec.sha256, computed);
   }
   if (spec.md5 && !spec.md5.equals(createHash('md5').update(body).digest())) throw s3Errors.badDigest();
-  if (spec.algorithm && (spec.expected !== undefined || spec.trailer)) {
+  if (spec.algorithm && ((spec.expected !== undefined && !checksumHeaderNamesObject) || spec.trailer)) {
     const c = checksummer(spec.algorithm);
     c.update(body);
     const expected = spec.trailer ? decoder?.trailers[spec.trailer] : spec.expected;

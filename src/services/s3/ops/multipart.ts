@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { receiveBody, readSmallBody } from '../body.js';
-import { compositeChecksum, isChecksumAlgorithm } from '../checksums.js';
+import { combinable, compositeChecksum, fullObjectChecksum, isChecksumAlgorithm } from '../checksums.js';
 import type { ChecksumAlgorithm } from '../checksums.js';
 import type { Call } from '../context.js';
 import { canonicalId } from '../context.js';
@@ -285,7 +285,9 @@ export async function completeMultipartUpload(call: Call): Promise<void> {
   const key = requireKey(call);
   const up = await requireUpload(call, bucket.name, key);
   const uploadId = up.row.upload_id;
-  const root = parseXml((await readSmallBody(call.head, call.req, call.caller, 4 * 1024 * 1024)).toString('utf8'));
+  const root = parseXml(
+    (await readSmallBody(call.head, call.req, call.caller, 4 * 1024 * 1024, true)).toString('utf8'),
+  );
   if (root.name !== 'CompleteMultipartUpload') throw s3Errors.malformedXml();
   const requested = childrenNamed(root, 'Part').map((p) => {
     const n = Number(childText(p, 'PartNumber'));
@@ -308,7 +310,7 @@ export async function completeMultipartUpload(call: Call): Promise<void> {
   const stored = new Map((await call.s3.catalog.parts(uploadId, 0, 10001)).map((p) => [p.part_number, p]));
   const segments: Segment[] = [];
   const md5s = createHash('md5');
-  const partChecksums: string[] = [];
+  const partChecksums: { value: string; size: number }[] = [];
   let size = 0;
   for (let i = 0; i < requested.length; i++) {
     const r = requested[i]!;
@@ -321,18 +323,30 @@ export async function completeMultipartUpload(call: Call): Promise<void> {
     if (i < requested.length - 1 && p.size < MIN_PART) throw s3Errors.entityTooSmall(p.size, r.n, r.etag);
     segments.push({ f: p.file, s: p.size });
     md5s.update(Buffer.from(p.etag, 'hex'));
-    if (pc) partChecksums.push(pc.value);
+    if (pc) partChecksums.push({ value: pc.value, size: p.size });
     size += p.size;
   }
   const etag = `${md5s.digest('hex')}-${requested.length}`;
   const meta: ObjectMeta = { ...up.meta.meta, parts: segments.map((s) => s.s) };
-  if (up.meta.algorithm && partChecksums.length === requested.length) {
+  const alg = up.meta.algorithm;
+  if (alg && partChecksums.length === requested.length) {
     if (up.meta.checksumType === 'COMPOSITE') {
       meta.checksum = {
-        algorithm: up.meta.algorithm,
-        value: compositeChecksum(up.meta.algorithm, partChecksums),
+        algorithm: alg,
+        value: compositeChecksum(
+          alg,
+          partChecksums.map((c) => c.value),
+        ),
         type: 'COMPOSITE',
       };
+    } else if (combinable(alg)) {
+      // FULL_OBJECT: the checksum of the whole object, made from the parts' CRCs and sizes; the
+      // client may state it (x-amz-checksum-<algorithm>), and S3 refuses the upload if it differs.
+      const value = fullObjectChecksum(alg, partChecksums);
+      const stated = call.head.headers[`x-amz-checksum-${alg}`];
+      if (stated !== undefined && stated.trim() !== value)
+        throw s3Errors.badDigest(`The ${alg} you specified did not match the calculated checksum.`);
+      meta.checksum = { algorithm: alg, value, type: 'FULL_OBJECT' };
     }
   }
   const modified = call.s3.clock.now();
