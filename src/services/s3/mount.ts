@@ -6,6 +6,7 @@ import type { Call, S3 } from './context.js';
 import { newHostId, newRequestId } from './context.js';
 import { corsHeaders, preflight } from './cors.js';
 import { S3Error, s3Errors } from './errors.js';
+import { getObjectAttributes } from './ops/attributes.js';
 import * as buckets from './ops/buckets.js';
 import { listObjectVersions, listObjects, listObjectsV2 } from './ops/list.js';
 import * as mp from './ops/multipart.js';
@@ -154,6 +155,7 @@ async function dispatch(call: Call): Promise<void> {
       if (m === 'GET' && q.has('uploadId')) return mp.listParts(call);
       if (m === 'GET' && q.has('tagging')) return objects.getObjectTagging(call);
       if (m === 'GET' && q.has('acl')) return objects.getObjectAcl(call);
+      if (m === 'GET' && q.has('attributes')) return getObjectAttributes(call);
       return objects.getObject(call);
     case 'PUT':
       if (q.has('uploadId') || q.has('partNumber')) {

@@ -330,6 +330,7 @@ export async function completeMultipartUpload(call: Call): Promise<void> {
   const meta: ObjectMeta = { ...up.meta.meta, parts: segments.map((s) => s.s) };
   const alg = up.meta.algorithm;
   if (alg && partChecksums.length === requested.length) {
+    meta.partChecksums = partChecksums.map((c) => c.value);
     if (up.meta.checksumType === 'COMPOSITE') {
       meta.checksum = {
         algorithm: alg,

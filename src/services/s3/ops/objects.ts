@@ -115,7 +115,7 @@ export async function putObject(call: Call): Promise<void> {
 }
 
 /** The version a GET/HEAD/tagging request names (`versionId`), or the current one. */
-async function findObject(call: Call, bucket: Bucket, key: string, forRead: boolean): Promise<ObjectRow> {
+export async function findObject(call: Call, bucket: Bucket, key: string, forRead: boolean): Promise<ObjectRow> {
   const versionId = call.head.query.get('versionId');
   if (versionId !== null) {
     if (!isVersionId(versionId)) throw s3Errors.invalidArgument('Invalid version id specified', 'versionId', versionId);

@@ -67,6 +67,8 @@ export interface ObjectMeta {
   storageClass?: string;
   /** Sizes of the parts of a multipart object (GetObject ?partNumber=). */
   parts?: number[];
+  /** Their checksums (base64), when the upload had a checksum algorithm (GetObjectAttributes). */
+  partChecksums?: string[];
   owner: string;
   redirect?: string;
 }
