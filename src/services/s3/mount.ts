@@ -10,6 +10,7 @@ import { getObjectAttributes } from './ops/attributes.js';
 import * as buckets from './ops/buckets.js';
 import { listObjectVersions, listObjects, listObjectsV2 } from './ops/list.js';
 import * as mp from './ops/multipart.js';
+import * as lock from './ops/object-lock.js';
 import * as objects from './ops/objects.js';
 import { sendError } from './respond.js';
 
@@ -156,6 +157,9 @@ async function dispatch(call: Call): Promise<void> {
       if (m === 'GET' && q.has('tagging')) return objects.getObjectTagging(call);
       if (m === 'GET' && q.has('acl')) return objects.getObjectAcl(call);
       if (m === 'GET' && q.has('attributes')) return getObjectAttributes(call);
+      if (m === 'GET' && q.has('retention')) return lock.getObjectRetention(call);
+      if (m === 'GET' && q.has('legal-hold')) return lock.getObjectLegalHold(call);
+      if (m === 'GET' && q.has('torrent')) throw s3Errors.notImplemented('GetObjectTorrent');
       return objects.getObject(call);
     case 'PUT':
       if (q.has('uploadId') || q.has('partNumber')) {
@@ -163,6 +167,8 @@ async function dispatch(call: Call): Promise<void> {
       }
       if (q.has('tagging')) return objects.putObjectTagging(call);
       if (q.has('acl')) return buckets.putAcl(call);
+      if (q.has('retention')) return lock.putObjectRetention(call);
+      if (q.has('legal-hold')) return lock.putObjectLegalHold(call);
       if (head.headers['x-amz-copy-source'] !== undefined) return objects.copyObject(call);
       return objects.putObject(call);
     case 'DELETE':

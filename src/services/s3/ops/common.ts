@@ -152,6 +152,11 @@ export function objectHeaders(
   if (meta.storageClass) h['x-amz-storage-class'] = meta.storageClass;
   if (meta.tags && meta.tags.length > 0) h['x-amz-tagging-count'] = String(meta.tags.length);
   if (meta.redirect) h['x-amz-website-redirect-location'] = meta.redirect;
+  if (meta.retention) {
+    h['x-amz-object-lock-mode'] = meta.retention.mode;
+    h['x-amz-object-lock-retain-until-date'] = meta.retention.until;
+  }
+  if (meta.legalHold) h['x-amz-object-lock-legal-hold'] = meta.legalHold;
   if (checksumMode && meta.checksum) {
     h[`x-amz-checksum-${meta.checksum.algorithm}`] = meta.checksum.value;
     h['x-amz-checksum-type'] = meta.checksum.type;

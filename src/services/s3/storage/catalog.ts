@@ -71,6 +71,9 @@ export interface ObjectMeta {
   partChecksums?: string[];
   owner: string;
   redirect?: string;
+  /** Object Lock, stored and answered (not enforced). */
+  retention?: { mode: string; until: string };
+  legalHold?: 'ON' | 'OFF';
 }
 
 export interface ObjectRow {
