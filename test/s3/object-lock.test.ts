@@ -33,18 +33,19 @@ describe('S3 object retention and legal hold (stored, not enforced)', () => {
   it('refuses them on a bucket without Object Lock, and leaves the object as it was', async () => {
     const until = new Date(Date.now() + 86_400_000);
     for (const call of [
-      s3.send(
-        new PutObjectRetentionCommand({
-          Bucket: 'plain',
-          Key: 'k',
-          Retention: { Mode: 'GOVERNANCE', RetainUntilDate: until },
-        }),
-      ),
-      s3.send(new PutObjectLegalHoldCommand({ Bucket: 'plain', Key: 'k', LegalHold: { Status: 'ON' } })),
-      s3.send(new GetObjectRetentionCommand({ Bucket: 'plain', Key: 'k' })),
-      s3.send(new GetObjectLegalHoldCommand({ Bucket: 'plain', Key: 'k' })),
+      () =>
+        s3.send(
+          new PutObjectRetentionCommand({
+            Bucket: 'plain',
+            Key: 'k',
+            Retention: { Mode: 'GOVERNANCE', RetainUntilDate: until },
+          }),
+        ),
+      () => s3.send(new PutObjectLegalHoldCommand({ Bucket: 'plain', Key: 'k', LegalHold: { Status: 'ON' } })),
+      () => s3.send(new GetObjectRetentionCommand({ Bucket: 'plain', Key: 'k' })),
+      () => s3.send(new GetObjectLegalHoldCommand({ Bucket: 'plain', Key: 'k' })),
     ]) {
-      const err = await errorOf(call);
+      const err = await errorOf(call());
       expect([err.name, err.message]).toEqual(['InvalidRequest', 'Bucket is missing Object Lock Configuration']);
     }
     const got = await s3.send(new GetObjectCommand({ Bucket: 'plain', Key: 'k' }));
@@ -53,10 +54,10 @@ describe('S3 object retention and legal hold (stored, not enforced)', () => {
 
   it('stores and answers them on a bucket with Object Lock', async () => {
     for (const call of [
-      s3.send(new GetObjectRetentionCommand({ Bucket: 'locked', Key: 'k' })),
-      s3.send(new GetObjectLegalHoldCommand({ Bucket: 'locked', Key: 'k' })),
+      () => s3.send(new GetObjectRetentionCommand({ Bucket: 'locked', Key: 'k' })),
+      () => s3.send(new GetObjectLegalHoldCommand({ Bucket: 'locked', Key: 'k' })),
     ]) {
-      const err = await errorOf(call);
+      const err = await errorOf(call());
       expect([err.name, err.$metadata?.httpStatusCode]).toEqual(['NoSuchObjectLockConfiguration', 404]);
     }
     const past = await errorOf(

@@ -7,10 +7,12 @@ import { newHostId, newRequestId } from './context.js';
 import { corsHeaders, preflight } from './cors.js';
 import { S3Error, s3Errors } from './errors.js';
 import { getObjectAttributes } from './ops/attributes.js';
+import * as configs from './ops/bucket-configs.js';
 import * as buckets from './ops/buckets.js';
 import { listObjectVersions, listObjects, listObjectsV2 } from './ops/list.js';
 import * as mp from './ops/multipart.js';
 import * as lock from './ops/object-lock.js';
+import { restoreObject } from './ops/restore.js';
 import * as objects from './ops/objects.js';
 import { sendError } from './respond.js';
 
@@ -103,6 +105,18 @@ async function handle(s3: S3, head: RequestHead, req: IncomingMessage, res: Serv
 }
 
 const BUCKET_RAW = Object.keys(buckets.RAW_SUBRESOURCES);
+const ID_CONFIG_NAMES = Object.keys(configs.ID_CONFIGS);
+
+/**
+ * CreateBucket and DeleteBucket take no query parameters: a PUT or DELETE on a bucket with a
+ * sub-resource Overcast does not know is refused rather than taken for one of them (a DELETE
+ * ?<something> must never delete the bucket).
+ */
+function refuseUnknownSubresource(call: Call, method: string): void {
+  for (const k of call.head.query.keys())
+    if (k !== 'x-id' && !k.toLowerCase().startsWith('x-amz-'))
+      throw s3Errors.notImplemented(`${method} ?${k} on a bucket`);
+}
 
 async function dispatch(call: Call): Promise<void> {
   const { head } = call;
@@ -124,6 +138,8 @@ async function dispatch(call: Call): Promise<void> {
         if (q.has('acl')) return buckets.getBucketAcl(call);
         if (q.has('uploads')) return mp.listMultipartUploads(call);
         if (q.has('versions')) return listObjectVersions(call);
+        if (q.has('policyStatus')) return configs.getBucketPolicyStatus(call);
+        for (const r of ID_CONFIG_NAMES) if (q.has(r)) return configs.getIdConfig(call, r);
         for (const r of BUCKET_RAW) if (q.has(r)) return buckets.getRaw(call, r);
         if (q.get('list-type') === '2') return listObjectsV2(call);
         return listObjects(call);
@@ -136,13 +152,17 @@ async function dispatch(call: Call): Promise<void> {
         if (q.has('policy')) return buckets.putBucketPolicy(call);
         if (q.has('notification')) return buckets.putBucketNotification(call);
         if (q.has('acl')) return buckets.putAcl(call);
+        for (const r of ID_CONFIG_NAMES) if (q.has(r)) return configs.putIdConfig(call, r);
         for (const r of BUCKET_RAW) if (q.has(r)) return buckets.putRaw(call, r);
+        refuseUnknownSubresource(call, 'PUT');
         return buckets.createBucket(call);
       case 'DELETE':
         if (q.has('tagging')) return buckets.deleteBucketTagging(call);
         if (q.has('cors')) return buckets.deleteBucketCors(call);
         if (q.has('policy')) return buckets.deleteBucketPolicy(call);
+        for (const r of ID_CONFIG_NAMES) if (q.has(r)) return configs.deleteIdConfig(call, r);
         for (const r of BUCKET_RAW) if (q.has(r)) return buckets.deleteRaw(call, r);
+        refuseUnknownSubresource(call, 'DELETE');
         return buckets.deleteBucket(call);
       case 'POST':
         if (q.has('delete')) return objects.deleteObjects(call);
@@ -178,6 +198,7 @@ async function dispatch(call: Call): Promise<void> {
     case 'POST':
       if (q.has('uploads')) return mp.createMultipartUpload(call);
       if (q.has('uploadId')) return mp.completeMultipartUpload(call);
+      if (q.has('restore')) return restoreObject(call);
       throw s3Errors.notImplemented('POST on an object');
   }
   throw s3Errors.methodNotAllowed(m, 'OBJECT');
