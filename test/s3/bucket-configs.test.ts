@@ -7,6 +7,7 @@ import {
   GetBucketInventoryConfigurationCommand,
   GetBucketMetricsConfigurationCommand,
   GetBucketPolicyStatusCommand,
+  GetObjectCommand,
   HeadBucketCommand,
   ListBucketAnalyticsConfigurationsCommand,
   ListBucketIntelligentTieringConfigurationsCommand,
@@ -15,6 +16,7 @@ import {
   PutBucketAnalyticsConfigurationCommand,
   PutBucketMetricsConfigurationCommand,
   PutBucketPolicyCommand,
+  PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { startTestServer } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
@@ -90,6 +92,16 @@ describe('S3 bucket configurations kept by id, and policy status', () => {
     expect(res.status).toBe(501);
     expect(res.body.toString()).toContain('<Code>NotImplemented</Code>');
     await s3.send(new HeadBucketCommand({ Bucket }));
+    // Nor is a PUT ?renameObject (directory buckets' RenameObject) taken for a PutObject.
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'keep', Body: 'kept' }));
+    const rename = await rawSend(server.endpoint, {
+      method: 'PUT',
+      path: `/${Bucket}/keep?renameObject`,
+      headers: { 'x-amz-rename-source': `/${Bucket}/other` },
+    });
+    expect(rename.status).toBe(501);
+    const kept = await s3.send(new GetObjectCommand({ Bucket, Key: 'keep' }));
+    expect(await kept.Body!.transformToString()).toBe('kept');
   });
 
   it('answers GetBucketPolicyStatus from the stored policy', async () => {

@@ -110,12 +110,22 @@ const ID_CONFIG_NAMES = Object.keys(configs.ID_CONFIGS);
 /**
  * CreateBucket and DeleteBucket take no query parameters: a PUT or DELETE on a bucket with a
  * sub-resource Overcast does not know is refused rather than taken for one of them (a DELETE
- * ?<something> must never delete the bucket).
+ * ?<something> must never delete the bucket). `x-id` (SDKs add it) and presigned URLs' `X-Amz-*`
+ * are not sub-resources.
  */
 function refuseUnknownSubresource(call: Call, method: string): void {
   for (const k of call.head.query.keys())
     if (k !== 'x-id' && !k.toLowerCase().startsWith('x-amz-'))
       throw s3Errors.notImplemented(`${method} ?${k} on a bucket`);
+}
+
+/** S3's object sub-resources that reach PutObject / DeleteObject here only when Overcast lacks them. */
+const OBJECT_SUBRESOURCES = new Set(['renameObject', 'torrent', 'restore', 'select', 'attributes', 'uploads']);
+
+/** A PUT or DELETE of an object with such a sub-resource must never overwrite or delete it. */
+function refuseObjectSubresource(call: Call, method: string): void {
+  for (const k of call.head.query.keys())
+    if (OBJECT_SUBRESOURCES.has(k)) throw s3Errors.notImplemented(`${method} ?${k} on an object`);
 }
 
 async function dispatch(call: Call): Promise<void> {
@@ -189,11 +199,13 @@ async function dispatch(call: Call): Promise<void> {
       if (q.has('acl')) return buckets.putAcl(call);
       if (q.has('retention')) return lock.putObjectRetention(call);
       if (q.has('legal-hold')) return lock.putObjectLegalHold(call);
+      refuseObjectSubresource(call, 'PUT');
       if (head.headers['x-amz-copy-source'] !== undefined) return objects.copyObject(call);
       return objects.putObject(call);
     case 'DELETE':
       if (q.has('uploadId')) return mp.abortMultipartUpload(call);
       if (q.has('tagging')) return objects.deleteObjectTagging(call);
+      refuseObjectSubresource(call, 'DELETE');
       return objects.deleteObject(call);
     case 'POST':
       if (q.has('uploads')) return mp.createMultipartUpload(call);
