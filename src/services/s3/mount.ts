@@ -196,7 +196,7 @@ async function dispatch(call: Call): Promise<void> {
         return head.headers['x-amz-copy-source'] !== undefined ? mp.uploadPartCopy(call) : mp.uploadPart(call);
       }
       if (q.has('tagging')) return objects.putObjectTagging(call);
-      if (q.has('acl')) return buckets.putAcl(call);
+      if (q.has('acl')) return objects.putObjectAcl(call);
       if (q.has('retention')) return lock.putObjectRetention(call);
       if (q.has('legal-hold')) return lock.putObjectLegalHold(call);
       refuseObjectSubresource(call, 'PUT');

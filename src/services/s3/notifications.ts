@@ -21,6 +21,8 @@ export interface ObjectEvent {
   principal: string;
   sourceIp: string;
   time: number;
+  /** ObjectRestore:Completed: when the restored copy expires, and the object's storage class. */
+  restore?: { expiry: number; storageClass: string };
 }
 
 /** S3 encodes keys in event records as application/x-www-form-urlencoded (slashes kept). */
@@ -173,6 +175,16 @@ function record(bucket: Bucket, t: NotificationTarget, e: ObjectEvent): unknown 
       },
       object,
     },
+    ...(e.restore
+      ? {
+          glacierEventData: {
+            restoreEventData: {
+              lifecycleRestorationExpiryTime: new Date(e.restore.expiry).toISOString(),
+              lifecycleRestoreStorageClass: e.restore.storageClass,
+            },
+          },
+        }
+      : {}),
   };
 }
 

@@ -40,7 +40,13 @@ export function notify(
   bucket: Bucket,
   eventName: string,
   key: string,
-  extra: { size?: number; eTag?: string; versionId?: string | undefined; seq?: number },
+  extra: {
+    size?: number;
+    eTag?: string;
+    versionId?: string | undefined;
+    seq?: number;
+    restore?: { expiry: number; storageClass: string };
+  },
 ): void {
   if (!bucket.config.notifications?.length) return;
   call.s3.notifier.emit(bucket, {
@@ -49,6 +55,7 @@ export function notify(
     ...(extra.size !== undefined ? { size: extra.size } : {}),
     ...(extra.eTag !== undefined ? { eTag: extra.eTag } : {}),
     ...(extra.versionId !== undefined ? { versionId: extra.versionId } : {}),
+    ...(extra.restore ? { restore: extra.restore } : {}),
     sequencer: extra.seq ?? call.s3.catalog.nextSeq(),
     requestId: call.requestId,
     hostId: call.hostId,
@@ -492,6 +499,12 @@ export async function putObjectTagging(call: Call): Promise<void> {
   const headers: Record<string, string> = {};
   if (bucket.versioning !== '') headers['x-amz-version-id'] = row.version_id;
   send(call, 200, headers);
+  notify(call, bucket, 'ObjectTagging:Put', key, versionedEvent(bucket, row));
+}
+
+/** The object fields of an event about an existing version (tagging, ACL, restore). */
+export function versionedEvent(bucket: Bucket, row: ObjectRow): { eTag: string; versionId: string | undefined } {
+  return { eTag: row.etag, versionId: bucket.versioning === '' ? undefined : row.version_id };
 }
 
 export async function deleteObjectTagging(call: Call): Promise<void> {
@@ -504,6 +517,19 @@ export async function deleteObjectTagging(call: Call): Promise<void> {
   const headers: Record<string, string> = {};
   if (bucket.versioning !== '') headers['x-amz-version-id'] = row.version_id;
   send(call, 204, headers);
+  notify(call, bucket, 'ObjectTagging:Delete', key, versionedEvent(bucket, row));
+}
+
+/** PutObjectAcl: the object must exist; ACLs are accepted and not enforced. */
+export async function putObjectAcl(call: Call): Promise<void> {
+  const bucket = requireBucket(call);
+  const key = requireKey(call);
+  await readSmallBody(call.head, call.req, call.caller);
+  const row = await findObject(call, bucket, key, true);
+  const headers: Record<string, string> = {};
+  if (bucket.versioning !== '') headers['x-amz-version-id'] = row.version_id;
+  send(call, 200, headers);
+  notify(call, bucket, 'ObjectAcl:Put', key, versionedEvent(bucket, row));
 }
 
 /** GetObjectAcl: the owner has FULL_CONTROL (ACLs are accepted and not enforced). */
