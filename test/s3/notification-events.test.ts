@@ -8,10 +8,12 @@ import {
   PutObjectTaggingCommand,
   RestoreObjectCommand,
 } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { startTestServer, TEST_CREDENTIALS } from '../helpers/server.js';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { startTestServer } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 import { errorOf } from '../helpers/errors.js';
+import { sqsClient } from '../sqs/helpers.js';
 import { s3Client } from './helpers.js';
 
 // The event types beyond created/removed: tagging, ACL and restore, delivered to a queue.
@@ -24,12 +26,7 @@ describe('S3 ObjectTagging, ObjectAcl and ObjectRestore events', () => {
   beforeAll(async () => {
     server = await startTestServer();
     s3 = s3Client(server.endpoint);
-    sqs = new SQSClient({
-      endpoint: server.endpoint,
-      region: 'us-east-1',
-      credentials: TEST_CREDENTIALS,
-      maxAttempts: 1,
-    });
+    sqs = sqsClient(server.endpoint);
     QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'object-events' }))).QueueUrl!;
     const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!
       .QueueArn!;
