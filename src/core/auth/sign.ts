@@ -5,7 +5,7 @@ export interface SignInput {
   method: string;
   url: URL;
   headers: Record<string, string>;
-  body: string;
+  body: string | Buffer;
   region: string;
   service: string;
   accessKeyId: string;
@@ -43,7 +43,7 @@ export function signRequest(input: SignInput): Record<string, string> {
       rawQuery: input.url.search.slice(1),
       headers,
       rawHeaders: [],
-      body: Buffer.from(input.body),
+      body: typeof input.body === 'string' ? Buffer.from(input.body) : input.body,
     },
     parts,
     input.secretAccessKey,

@@ -4,6 +4,7 @@ import type { OperationContext } from '../../core/service.js';
 import type { Clock } from '../../core/clock.js';
 import type { AwsError } from '../../core/errors/aws-error.js';
 import type { Store } from '../../storage/store.js';
+import type { S3Caller } from '../s3/get-object.js';
 import { ddbErrors } from './errors.js';
 import { describeTable } from './tables/describe.js';
 import type { DescribeOptions } from './tables/describe.js';
@@ -22,6 +23,8 @@ export interface DynamoDb {
   tokens: IdempotencyTokens;
   throttle: CapacityThrottle;
   stats: TableStats;
+  /** How this server's S3 is called as an account (table exports write to it). */
+  s3Caller(scope: { account: string; region: string }): S3Caller;
 }
 
 /** Resolve a TableName (name or ARN) for a data-plane call; `Requested resource not found` when absent. */

@@ -17,6 +17,7 @@ import { validateDynamoDbInput } from './validation/model-validate.js';
 import { serverModel } from './validation/server-model.js';
 import { lazyModel } from '../../core/model/lazy.js';
 import { ItemWriter } from './writes.js';
+import { s3CallerFor } from '../s3/get-object.js';
 import modelJson from './model.json' with { type: 'json' };
 
 const model = modelJson as unknown as ServiceModel;
@@ -42,6 +43,7 @@ export async function createDynamoDb(deps: ServiceDeps): Promise<ServiceDefiniti
     tableStatusDelayMs: deps.config.dynamodb.tableStatusDelayMs,
     tokens: new IdempotencyTokens(deps.clock),
     throttle,
+    s3Caller: (scope) => s3CallerFor(deps.config.credentials, deps.server.endpoint, scope),
   };
   // Streams and TTL hook the ItemWriter (records and expiry index commit with each write).
   const streams = new DynamoDbStreams(ddb);

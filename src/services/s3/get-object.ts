@@ -8,6 +8,25 @@ export interface S3Caller {
   secretAccessKey: string;
 }
 
+/**
+ * How another service calls S3 as an account: with the account's configured access key when there
+ * is one (`--auth enforce` checks it), else with the account id as the key (the default mode
+ * derives the account from it).
+ */
+export function s3CallerFor(
+  credentials: readonly { account: string; accessKeyId: string; secretAccessKey: string }[],
+  endpoint: string,
+  scope: { account: string; region: string },
+): S3Caller {
+  const cred = credentials.find((c) => c.account === scope.account);
+  return {
+    endpoint,
+    region: scope.region,
+    accessKeyId: cred?.accessKeyId ?? scope.account,
+    secretAccessKey: cred?.secretAccessKey ?? 'overcast',
+  };
+}
+
 export class S3ObjectError extends Error {
   constructor(
     readonly code: string,

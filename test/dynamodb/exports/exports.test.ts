@@ -1,5 +1,3 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import {
@@ -11,22 +9,28 @@ import {
   PutItemCommand,
   UpdateContinuousBackupsCommand,
 } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { aws, hasAwsCli } from '../../helpers/aws-cli.js';
 import { B, createTable, expectError, keyedTable, N, S, tableArn } from '../../helpers/ddb.js';
 import { startTestServer, tempDir } from '../../helpers/server.js';
 import type { TestServer } from '../../helpers/server.js';
+import { s3Client } from '../../s3/helpers.js';
 
 const T0 = Date.UTC(2026, 4, 1, 9, 0, 0);
 const MINUTE = 60_000;
 
-describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
+describe('DynamoDB ExportTableToPointInTime (to Overcast S3)', () => {
   let server: TestServer;
+  let s3: ReturnType<typeof s3Client>;
   const dir = tempDir();
   const clock = new ManualClock(T0);
   beforeAll(async () => {
     server = await startTestServer({ ephemeral: false, dataDir: dir.path }, { clock });
+    s3 = s3Client(server.endpoint);
+    for (const Bucket of ['my-bucket', 'past-bucket', 'ion-bucket', 'token-bucket', 'inc-bucket', 'b-err', 'b-doomed'])
+      await s3.send(new CreateBucketCommand({ Bucket }));
     await createTable(server.ddb, keyedTable('ex-src', 'S', 'N'));
     await server.ddb.send(
       new UpdateContinuousBackupsCommand({
@@ -36,22 +40,28 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
     );
   });
   afterAll(async () => {
+    s3.destroy();
     await server.stop();
     dir.cleanup();
   });
 
-  const bucketDir = (bucket: string) => join(dir.path, 'exports', bucket);
-  const read = (bucket: string, key: string) => readFileSync(join(bucketDir(bucket), key));
-  const dataLines = (bucket: string, manifestFiles: string) =>
-    manifestFiles
-      .trim()
-      .split('\n')
-      .flatMap((l) =>
-        gunzipSync(read(bucket, JSON.parse(l).dataFileS3Key))
+  /** An object of the export, read back through S3. */
+  const read = async (bucket: string, key: string) =>
+    Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray());
+  /** The keys of a bucket under a prefix. */
+  const keysOf = async (bucket: string, prefix = '') =>
+    ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!);
+  const dataLines = async (bucket: string, manifestFiles: string) => {
+    const out: string[] = [];
+    for (const l of manifestFiles.trim().split('\n'))
+      out.push(
+        ...gunzipSync(await read(bucket, JSON.parse(l).dataFileS3Key))
           .toString('utf8')
           .split('\n')
           .filter(Boolean),
       );
+    return out;
+  };
   const exportTable = (input: Partial<ConstructorParameters<typeof ExportTableToPointInTimeCommand>[0]> = {}) =>
     server.ddb.send(
       new ExportTableToPointInTimeCommand({ TableArn: tableArn('ex-src'), S3Bucket: 'my-bucket', ...input }),
@@ -108,7 +118,10 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
     it('writes DynamoDB’s layout: _started, data/*.json.gz, manifests and checksums', async () => {
       const id = exportArn.split('/').pop()!;
       const base = `exports/2026/AWSDynamoDB/${id}`;
-      expect(readdirSync(join(bucketDir('my-bucket'), base)).sort()).toEqual([
+      const names = (await keysOf('my-bucket', `${base}/`)).map((k) =>
+        k.slice(base.length + 1).replace(/^data\/.*/, 'data'),
+      );
+      expect([...new Set(names)].sort()).toEqual([
         '_started',
         'data',
         'manifest-files.checksum',
@@ -116,7 +129,7 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
         'manifest-summary.checksum',
         'manifest-summary.json',
       ]);
-      const summaryText = read('my-bucket', `${base}/manifest-summary.json`).toString('utf8');
+      const summaryText = (await read('my-bucket', `${base}/manifest-summary.json`)).toString('utf8');
       const summary = JSON.parse(summaryText);
       expect(summary).toMatchObject({
         version: '2020-06-30',
@@ -130,21 +143,21 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
         itemCount: 5,
         outputFormat: 'DYNAMODB_JSON',
       });
-      expect(read('my-bucket', `${base}/manifest-summary.checksum`).toString()).toBe(
+      expect((await read('my-bucket', `${base}/manifest-summary.checksum`)).toString()).toBe(
         createHash('md5').update(summaryText).digest('hex'),
       );
-      const files = read('my-bucket', `${base}/manifest-files.json`).toString('utf8');
+      const files = (await read('my-bucket', `${base}/manifest-files.json`)).toString('utf8');
       const entries = files
         .trim()
         .split('\n')
         .map((l) => JSON.parse(l));
       for (const e of entries) {
-        const body = read('my-bucket', e.dataFileS3Key);
+        const body = await read('my-bucket', e.dataFileS3Key);
         expect(e.dataFileS3Key).toMatch(new RegExp(`^${base}/data/[a-z0-9]+\\.json\\.gz$`));
         expect(e.md5Checksum).toBe(createHash('md5').update(body).digest('base64'));
         expect(e.etag).toBe(createHash('md5').update(body).digest('hex'));
       }
-      const items = dataLines('my-bucket', files).map((l) => JSON.parse(l).Item);
+      const items = (await dataLines('my-bucket', files)).map((l) => JSON.parse(l).Item);
       expect(items).toHaveLength(5);
       expect(items).toContainEqual({ pk: { S: 'q' }, sk: { N: '9' } });
       expect(items).toContainEqual({
@@ -162,9 +175,9 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
       const described = (await server.ddb.send(new DescribeExportCommand({ ExportArn: out.ExportArn })))
         .ExportDescription!;
       const base = described.ExportManifest!.replace(/manifest-summary\.json$/, '');
-      const keys = dataLines('past-bucket', read('past-bucket', `${base}manifest-files.json`).toString('utf8')).map(
-        (l) => `${JSON.parse(l).Item.pk.S}${JSON.parse(l).Item.sk.N}`,
-      );
+      const keys = (
+        await dataLines('past-bucket', (await read('past-bucket', `${base}manifest-files.json`)).toString('utf8'))
+      ).map((l) => `${JSON.parse(l).Item.pk.S}${JSON.parse(l).Item.sk.N}`);
       expect(keys.sort()).toEqual(['p0', 'p1', 'p2', 'p3', 'p4']);
     });
 
@@ -174,13 +187,16 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
         .ExportDescription!;
       expect(described.ExportFormat).toBe('ION');
       const base = described.ExportManifest!.replace(/manifest-summary\.json$/, '');
-      const entries = read('ion-bucket', `${base}manifest-files.json`)
+      const entries = (await read('ion-bucket', `${base}manifest-files.json`))
         .toString('utf8')
         .trim()
         .split('\n')
         .map((l) => JSON.parse(l));
       expect(entries[0].dataFileS3Key).toMatch(/\.ion\.gz$/);
-      const lines = dataLines('ion-bucket', read('ion-bucket', `${base}manifest-files.json`).toString('utf8'));
+      const lines = await dataLines(
+        'ion-bucket',
+        (await read('ion-bucket', `${base}manifest-files.json`)).toString('utf8'),
+      );
       expect(lines).toContain(`$ion_1_0 {Item:{'pk':"p",'sk':1,'n':1.5,'b':{{AQID}},'ss':$dynamodb_SS::["x","y"]}}`);
     });
 
@@ -257,16 +273,16 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
         .ExportDescription!;
       expect(described.ItemCount).toBe(3);
       const base = described.ExportManifest!.replace(/manifest-summary\.json$/, '');
-      const summary = JSON.parse(read('inc-bucket', `${base}manifest-summary.json`).toString());
+      const summary = JSON.parse((await read('inc-bucket', `${base}manifest-summary.json`)).toString());
       expect(summary).toMatchObject({
         version: '2023-08-01',
         exportType: 'INCREMENTAL_EXPORT',
         outputView: 'NEW_AND_OLD_IMAGES',
         exportFromTime: new Date(from).toISOString(),
       });
-      const records = dataLines('inc-bucket', read('inc-bucket', `${base}manifest-files.json`).toString('utf8')).map(
-        (l) => JSON.parse(l),
-      );
+      const records = (
+        await dataLines('inc-bucket', (await read('inc-bucket', `${base}manifest-files.json`)).toString('utf8'))
+      ).map((l) => JSON.parse(l));
       expect(records).toEqual([
         {
           Metadata: { WriteTimestampMicros: { N: String(lastWrite * 1000) } },
@@ -368,7 +384,20 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
         'ValidationException',
         'Invalid Export ARN',
       );
-      expect(existsSync(bucketDir('b-err'))).toBe(false);
+      expect(await keysOf('b-err')).toEqual([]);
+    });
+
+    it('an export to a bucket that does not exist fails as S3 answers', async () => {
+      const out = (await exportTable({ S3Bucket: 'no-such-bucket' })).ExportDescription!;
+      expect(out.ExportStatus).toBe('IN_PROGRESS');
+      const described = (await server.ddb.send(new DescribeExportCommand({ ExportArn: out.ExportArn })))
+        .ExportDescription!;
+      expect(described).toMatchObject({
+        ExportStatus: 'FAILED',
+        FailureCode: 'S3NoSuchBucket',
+        FailureMessage: 'The specified bucket does not exist',
+      });
+      expect(described.ExportManifest).toBeUndefined();
     });
 
     it('exports outlive their table, but ListExports by TableArn no longer shows them', async () => {
@@ -396,6 +425,7 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
 
   describe.runIf(hasAwsCli)('AWS CLI v2', () => {
     it('export-table-to-point-in-time, describe-export, list-exports', async () => {
+      await s3.send(new CreateBucketCommand({ Bucket: 'cli-bucket' }));
       const out = await aws(server.endpoint, [
         'dynamodb',
         'export-table-to-point-in-time',
@@ -412,7 +442,9 @@ describe('DynamoDB ExportTableToPointInTime (to a local directory)', () => {
         out.ExportDescription.ExportArn,
       ]);
       expect(described.ExportDescription.ExportStatus).toBe('COMPLETED');
-      expect(existsSync(join(bucketDir('cli-bucket'), described.ExportDescription.ExportManifest))).toBe(true);
+      expect(await keysOf('cli-bucket', described.ExportDescription.ExportManifest)).toEqual([
+        described.ExportDescription.ExportManifest,
+      ]);
       const listed = await aws(server.endpoint, ['dynamodb', 'list-exports', '--table-arn', tableArn('ex-src')]);
       expect(listed.ExportSummaries[0].ExportArn).toBe(out.ExportDescription.ExportArn);
     });

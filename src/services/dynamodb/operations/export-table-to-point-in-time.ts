@@ -7,7 +7,8 @@ import type { DynamoDb } from '../context.js';
 import { invalid } from '../errors.js';
 import { exportDescription } from '../exports/describe.js';
 import { buildExport, writeExport } from '../exports/run.js';
-import { exportsRoot, localSink } from '../exports/sink.js';
+import { s3Sink } from '../exports/sink.js';
+import { S3ObjectError } from '../../s3/get-object.js';
 import { exportsSql } from '../exports/store.js';
 import type { ExportRecord } from '../exports/store.js';
 import { pitrOf } from '../pitr/registry.js';
@@ -36,10 +37,10 @@ const MINUTE = 60_000;
 const TOKEN_WINDOW_MS = 8 * 60 * MINUTE;
 
 /**
- * Export a PITR-enabled table to "S3". Without an S3 service in Overcast the bucket is a local
- * directory, `<data-dir>/exports/<S3Bucket>/[<S3Prefix>/]AWSDynamoDB/<export id>/`, in DynamoDB's
- * export layout and formats. The export is written before this returns; the answer says
- * IN_PROGRESS (as AWS's does) and DescribeExport then reports COMPLETED with the manifest.
+ * Export a PITR-enabled table to S3: Overcast's own S3, through its API as the caller's account,
+ * under `[<S3Prefix>/]AWSDynamoDB/<export id>/` in DynamoDB's export layout and formats. The export
+ * is written before this returns; the answer says IN_PROGRESS (as AWS's does) and DescribeExport
+ * then reports COMPLETED with the manifest, or FAILED with S3's error (`S3NoSuchBucket`, …).
  */
 export async function exportTableToPointInTime(
   ddb: DynamoDb,
@@ -165,7 +166,7 @@ export async function exportTableToPointInTime(
   });
   const started = { ...rec };
   try {
-    await writeExport(localSink(exportsRoot(ddb.store), rec.s3Bucket), outcome.objects);
+    await writeExport(s3Sink(ddb.s3Caller(ctx), rec.s3Bucket), outcome.objects);
     Object.assign(rec, {
       status: 'COMPLETED',
       manifest: outcome.manifest,
@@ -173,7 +174,9 @@ export async function exportTableToPointInTime(
       billedSizeBytes: outcome.billedSizeBytes,
     });
   } catch (err) {
-    Object.assign(rec, { status: 'FAILED', failureCode: 'S3AccessDenied', failureMessage: (err as Error).message });
+    // S3's error code, as DynamoDB reports it: S3NoSuchBucket, S3AccessDenied, …
+    const code = err instanceof S3ObjectError ? `S3${err.code}` : 'UNKNOWN';
+    Object.assign(rec, { status: 'FAILED', failureCode: code, failureMessage: (err as Error).message });
   }
   rec.endTime = ddb.clock.now();
   await exportsSql.save(ddb.store, rec);

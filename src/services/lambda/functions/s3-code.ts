@@ -1,4 +1,4 @@
-import { S3ObjectError, getObject } from '../../s3/get-object.js';
+import { S3ObjectError, getObject, s3CallerFor } from '../../s3/get-object.js';
 import type { LambdaContext } from '../context.js';
 import { lambdaErrors } from '../errors.js';
 
@@ -10,19 +10,8 @@ export async function codeFromS3(
   key: string,
   version?: string,
 ): Promise<Buffer> {
-  const cred = lc.config.credentials.find((c) => c.account === scope.account);
   try {
-    return await getObject(
-      {
-        endpoint: lc.server.endpoint,
-        region: scope.region,
-        accessKeyId: cred?.accessKeyId ?? scope.account,
-        secretAccessKey: cred?.secretAccessKey ?? 'overcast',
-      },
-      bucket,
-      key,
-      version,
-    );
+    return await getObject(s3CallerFor(lc.config.credentials, lc.server.endpoint, scope), bucket, key, version);
   } catch (err) {
     if (err instanceof S3ObjectError) {
       throw lambdaErrors.invalidParameter(
