@@ -3,6 +3,7 @@ import type { OperationHandler, ServiceDefinition } from '../../core/service.js'
 import type { ServiceDeps } from '../deps.js';
 import type { Events } from './context.js';
 import { OPERATIONS } from './operations/index.js';
+import { createEventsPort, EVENTS_PORT } from './port.js';
 import { ScheduleRunner } from './schedule-runner.js';
 import { ensureEventsSchema } from './storage/migrations.js';
 import modelJson from './model.json' with { type: 'json' };
@@ -13,6 +14,7 @@ const model = modelJson as unknown as ServiceModel;
 export async function createEvents(deps: ServiceDeps): Promise<ServiceDefinition> {
   await ensureEventsSchema(deps.store);
   const ev: Events = { store: deps.store, clock: deps.clock, log: deps.log, ports: deps.ports, inflight: new Set() };
+  deps.ports[EVENTS_PORT] = createEventsPort(ev);
   const runner = new ScheduleRunner(ev, deps.config.events.pollIntervalMs);
   runner.start();
   const operations: Record<string, OperationHandler> = {};

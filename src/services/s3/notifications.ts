@@ -1,4 +1,6 @@
 import type { Logger } from '../../core/log.js';
+import type { EventsPort, ServiceEvent } from '../events/port.js';
+import { EVENTS_PORT } from '../events/port.js';
 import type { Ports } from '../ports.js';
 import type { SqsPort } from '../sqs/port.js';
 import { canonicalId } from './context.js';
@@ -19,6 +21,8 @@ export interface ObjectEvent {
   requestId: string;
   hostId: string;
   principal: string;
+  /** The caller's account (EventBridge's `requester`). */
+  requester: string;
   sourceIp: string;
   time: number;
   /** ObjectRestore:Completed: when the restored copy expires, and the object's storage class. */
@@ -121,6 +125,14 @@ export class Notifier {
 
   /** Sends the event to every matching destination of the bucket (after the change committed). */
   emit(bucket: Bucket, e: ObjectEvent): void {
+    if (bucket.config.eventBridge) {
+      const events = this.ports[EVENTS_PORT] as EventsPort | undefined;
+      const event = eventBridgeEvent(bucket, e);
+      if (events && event)
+        events
+          .putServiceEvent(event)
+          .catch((err: unknown) => this.log.warn({ err, bucket: bucket.name }, 's3 event not sent to EventBridge'));
+    }
     const targets = bucket.config.notifications;
     if (!targets || targets.length === 0) return;
     for (const t of targets) {
@@ -175,7 +187,7 @@ function record(bucket: Bucket, t: NotificationTarget, e: ObjectEvent): unknown 
       },
       object,
     },
-    ...(e.restore
+    ...(e.restore && e.eventName === 'ObjectRestore:Completed'
       ? {
           glacierEventData: {
             restoreEventData: {
@@ -185,6 +197,60 @@ function record(bucket: Bucket, t: NotificationTarget, e: ObjectEvent): unknown 
           },
         }
       : {}),
+  };
+}
+
+/** EventBridge's detail-type and reason for each S3 event (those EventBridge carries). */
+const EVENTBRIDGE: Record<string, { type: string; reason?: string; deletion?: string }> = {
+  'ObjectCreated:Put': { type: 'Object Created', reason: 'PutObject' },
+  'ObjectCreated:Post': { type: 'Object Created', reason: 'POST Object' },
+  'ObjectCreated:Copy': { type: 'Object Created', reason: 'CopyObject' },
+  'ObjectCreated:CompleteMultipartUpload': { type: 'Object Created', reason: 'CompleteMultipartUpload' },
+  'ObjectRemoved:Delete': { type: 'Object Deleted', reason: 'DeleteObject', deletion: 'Permanently Deleted' },
+  'ObjectRemoved:DeleteMarkerCreated': {
+    type: 'Object Deleted',
+    reason: 'DeleteObject',
+    deletion: 'Delete Marker Created',
+  },
+  'ObjectTagging:Put': { type: 'Object Tags Added' },
+  'ObjectTagging:Delete': { type: 'Object Tags Deleted' },
+  'ObjectAcl:Put': { type: 'Object ACL Updated' },
+  'ObjectRestore:Post': { type: 'Object Restore Initiated' },
+  'ObjectRestore:Completed': { type: 'Object Restore Completed' },
+};
+
+/** The event S3 puts on the account's default bus when the bucket sends events to EventBridge. */
+function eventBridgeEvent(bucket: Bucket, e: ObjectEvent): ServiceEvent | undefined {
+  const kind = EVENTBRIDGE[e.eventName];
+  if (!kind) return undefined;
+  const object: Record<string, unknown> = { key: e.key };
+  if (e.size !== undefined) object['size'] = e.size;
+  if (e.eTag !== undefined) object['etag'] = e.eTag;
+  if (e.versionId !== undefined && e.versionId !== 'null') object['version-id'] = e.versionId;
+  object['sequencer'] = sequencer(e.time, e.sequencer);
+  const detail: Record<string, unknown> = {
+    version: '0',
+    bucket: { name: bucket.name },
+    object,
+    'request-id': e.requestId,
+    requester: e.requester,
+    'source-ip-address': e.sourceIp,
+  };
+  if (kind.reason) detail['reason'] = kind.reason;
+  if (kind.deletion) detail['deletion-type'] = kind.deletion;
+  if (e.restore) {
+    detail['source-storage-class'] = e.restore.storageClass;
+    if (e.eventName === 'ObjectRestore:Completed')
+      detail['restore-expiry-time'] = new Date(e.restore.expiry).toISOString();
+  }
+  return {
+    account: bucket.account,
+    region: bucket.region,
+    source: 'aws.s3',
+    detailType: kind.type,
+    resources: [`arn:aws:s3:::${bucket.name}`],
+    detail,
+    time: e.time,
   };
 }
 

@@ -124,6 +124,8 @@ function notificationXml(n: any): string {
     inner += `<QueueConfiguration><Queue>${esc(c.Queue)}</Queue><Event>${esc(c.Event)}</Event>${filterXml(c.Filter)}</QueueConfiguration>`;
   for (const c of (n?.TopicConfigurations ?? []) as any[])
     inner += `<TopicConfiguration><Topic>${esc(c.Topic)}</Topic><Event>${esc(c.Event)}</Event>${filterXml(c.Filter)}</TopicConfiguration>`;
+  const eventBridge = n?.EventBridgeConfiguration?.EventBridgeEnabled;
+  if (eventBridge === true || eventBridge === 'true') inner += '<EventBridgeConfiguration></EventBridgeConfiguration>';
   return `<NotificationConfiguration xmlns="${XMLNS}">${inner}</NotificationConfiguration>`;
 }
 

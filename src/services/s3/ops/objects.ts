@@ -48,7 +48,7 @@ export function notify(
     restore?: { expiry: number; storageClass: string };
   },
 ): void {
-  if (!bucket.config.notifications?.length) return;
+  if (!bucket.config.notifications?.length && !bucket.config.eventBridge) return;
   call.s3.notifier.emit(bucket, {
     eventName,
     key,
@@ -60,6 +60,7 @@ export function notify(
     requestId: call.requestId,
     hostId: call.hostId,
     principal: principal(call),
+    requester: call.caller.account,
     sourceIp: sourceIp(call),
     time: call.now,
   });

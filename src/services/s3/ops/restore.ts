@@ -32,8 +32,9 @@ export async function restoreObject(call: Call): Promise<void> {
   const days = Number((request ? childText(request, 'Days') : undefined) ?? 1);
   const expiry = Math.ceil((call.now + days * DAY) / DAY) * DAY;
   const ids = versionedEvent(bucket, row);
-  notify(call, bucket, 'ObjectRestore:Post', key, ids);
-  notify(call, bucket, 'ObjectRestore:Completed', key, { ...ids, size: row.size, restore: { expiry, storageClass } });
+  const restore = { expiry, storageClass };
+  notify(call, bucket, 'ObjectRestore:Post', key, { ...ids, restore });
+  notify(call, bucket, 'ObjectRestore:Completed', key, { ...ids, size: row.size, restore });
 }
 
 const DAY = 86_400_000;
