@@ -75,10 +75,10 @@ describe('S3 events to EventBridge', () => {
         NotificationConfiguration: { EventBridgeConfiguration: {} },
       }),
     );
-    const put = await s3.send(new PutObjectCommand({ Bucket: 'eb-bucket', Key: 'in/a.txt', Body: 'hello' }));
+    const put = await s3.send(new PutObjectCommand({ Bucket: 'eb-bucket', Key: 'in/a b.txt', Body: 'hello' }));
     await s3.send(new PutObjectCommand({ Bucket: 'eb-bucket', Key: 'out/b.txt', Body: 'x' })); // no match
     await s3.send(new PutObjectCommand({ Bucket: 'eb-off', Key: 'in/c.txt', Body: 'x' })); // EventBridge off
-    await s3.send(new DeleteObjectCommand({ Bucket: 'eb-bucket', Key: 'in/a.txt' }));
+    await s3.send(new DeleteObjectCommand({ Bucket: 'eb-bucket', Key: 'in/a b.txt' }));
     const events = await receive(q.url, 2);
     expect(events).toHaveLength(2);
     const [created, deleted] = events;
@@ -91,17 +91,18 @@ describe('S3 events to EventBridge', () => {
       resources: ['arn:aws:s3:::eb-bucket'],
       detail: {
         version: '0',
+        'event-version': '1.0',
         bucket: { name: 'eb-bucket' },
-        object: { key: 'in/a.txt', size: 5, etag: put.ETag!.replace(/"/g, '') },
+        object: { key: 'in/a b.txt', size: 5, etag: put.ETag!.replace(/"/g, '') },
         reason: 'PutObject',
         requester: '000000000000',
       },
     });
-    expect(created!['detail'].object.sequencer).toMatch(/^[0-9A-F]+$/);
+    expect(created!['detail'].object.sequencer).toMatch(/^[0-9a-f]+$/);
     expect(created!['time']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(deleted).toMatchObject({
       'detail-type': 'Object Deleted',
-      detail: { object: { key: 'in/a.txt' }, reason: 'DeleteObject', 'deletion-type': 'Permanently Deleted' },
+      detail: { object: { key: 'in/a b.txt' }, reason: 'DeleteObject', 'deletion-type': 'Permanently Deleted' },
     });
   });
 

@@ -301,6 +301,35 @@ describe.skipIf(!present)('aws-samples/serverless-patterns through overcast depl
     expect(bodies).toHaveLength(2);
   }, 60_000);
 
+  // A bucket with EventBridge notifications on (`EventBridgeEnabled: True`) and a function on an
+  // EventBridgeRule for `source: [aws.s3]`, whose handler reads the object the event names.
+  it.runIf(present && existsSync(join(REPO!, 's3-eventbridge-direct')))(
+    's3-eventbridge-direct: an upload reaches the function as an aws.s3 event on the default bus',
+    async () => {
+      const r = await deployPattern('s3-eventbridge-direct');
+      expect(r.status).toBe('CREATE_COMPLETE');
+      const bucket = r.outputs['SourceBucketName']!;
+      const fn = r.outputs['FunctionArn']!;
+      const s3 = new S3Client({
+        endpoint: server.endpoint,
+        region,
+        credentials: TEST_CREDENTIALS,
+        forcePathStyle: true,
+      });
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'input file.txt', Body: 'from S3' }));
+      const logs = await logsUntil(fn, (m) => m.includes('"detail-type": "Object Created"'));
+      const event = logs.find((m) => m.includes('"detail-type": "Object Created"'))!;
+      expect(event).toContain('"source": "aws.s3"');
+      expect(event).toContain(`"name": "${bucket}"`);
+      expect(event).toContain('"key": "input file.txt"');
+      // The handler's GetObject of that key succeeded: it logs the body stream of a 200 answer.
+      const after = await logsUntil(fn, (m) => m.includes('statusCode: 200'));
+      const body = after.find((m) => m.includes('statusCode: 200'))!;
+      expect(body).toContain('input%20file.txt?x-id=GetObject');
+    },
+    60_000,
+  );
+
   // `Environment.Variables.Variable1: 1234` (a YAML number): CloudFormation passes it as the string "1234".
   it('apigw-http-api-lambda: deploys (numeric environment variable value)', async () => {
     expect((await deployPattern('apigw-http-api-lambda')).status).toBe('CREATE_COMPLETE');

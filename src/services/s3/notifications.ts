@@ -227,9 +227,12 @@ function eventBridgeEvent(bucket: Bucket, e: ObjectEvent): ServiceEvent | undefi
   if (e.size !== undefined) object['size'] = e.size;
   if (e.eTag !== undefined) object['etag'] = e.eTag;
   if (e.versionId !== undefined && e.versionId !== 'null') object['version-id'] = e.versionId;
-  object['sequencer'] = sequencer(e.time, e.sequencer);
+  // The key as it is (event notifications' records form-URL-encode it; EventBridge's do not), and
+  // the sequencer in lower case, as AWS's EventBridge examples show them.
+  object['sequencer'] = sequencer(e.time, e.sequencer).toLowerCase();
   const detail: Record<string, unknown> = {
     version: '0',
+    'event-version': '1.0',
     bucket: { name: bucket.name },
     object,
     'request-id': e.requestId,
