@@ -13,6 +13,7 @@ import { listObjectVersions, listObjects, listObjectsV2 } from './ops/list.js';
 import * as mp from './ops/multipart.js';
 import * as lock from './ops/object-lock.js';
 import { restoreObject } from './ops/restore.js';
+import { isFormPost, postObject } from './ops/post-object.js';
 import * as objects from './ops/objects.js';
 import { sendError } from './respond.js';
 
@@ -88,6 +89,11 @@ async function handle(s3: S3, head: RequestHead, req: IncomingMessage, res: Serv
       if (slash >= 0 && slash < p.length - 1) call.key = decodeKey(p.slice(slash + 1));
     }
     if (head.method === 'OPTIONS') return preflight(call);
+    // A browser-form upload carries its credentials in the form (a signed policy), not in headers.
+    if (isFormPost(call)) {
+      if (head.headers['origin']) call.extraHeaders = corsHeaders(call, s3.catalog.buckets.get(call.bucketName!));
+      return await postObject(call);
+    }
     call.caller = authenticate(s3.config, head, req.rawHeaders, call.now) satisfies S3Caller;
     if (head.headers['origin'] && call.bucketName)
       call.extraHeaders = corsHeaders(call, s3.catalog.buckets.get(call.bucketName));
@@ -176,7 +182,7 @@ async function dispatch(call: Call): Promise<void> {
         return buckets.deleteBucket(call);
       case 'POST':
         if (q.has('delete')) return objects.deleteObjects(call);
-        throw s3Errors.notImplemented('POST object uploads (browser forms)');
+        throw s3Errors.notImplemented('POST on a bucket without a multipart/form-data body');
     }
     throw s3Errors.methodNotAllowed(m, 'BUCKET');
   }
