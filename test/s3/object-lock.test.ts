@@ -92,4 +92,40 @@ describe('S3 object retention and legal hold (stored, not enforced)', () => {
     const got = await s3.send(new GetObjectCommand({ Bucket: 'locked', Key: 'k' }));
     expect(await got.Body!.transformToString()).toBe('data');
   });
+
+  it('PutObject takes them from its x-amz-object-lock-* headers, checked as S3 does', async () => {
+    const until = new Date(Math.floor(Date.now() / 1000) * 1000 + 3_600_000);
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'locked',
+        Key: 'born-locked',
+        Body: 'x',
+        ObjectLockMode: 'COMPLIANCE',
+        ObjectLockRetainUntilDate: until,
+        ObjectLockLegalHoldStatus: 'OFF',
+      }),
+    );
+    const head = await s3.send(new HeadObjectCommand({ Bucket: 'locked', Key: 'born-locked' }));
+    expect([head.ObjectLockMode, head.ObjectLockRetainUntilDate?.getTime(), head.ObjectLockLegalHoldStatus]).toEqual([
+      'COMPLIANCE',
+      until.getTime(),
+      'OFF',
+    ]);
+    const plain = await errorOf(
+      s3.send(new PutObjectCommand({ Bucket: 'plain', Key: 'nope', Body: 'x', ObjectLockLegalHoldStatus: 'ON' })),
+    );
+    expect([plain.name, plain.message]).toEqual(['InvalidRequest', 'Bucket is missing Object Lock Configuration']);
+    const half = await errorOf(
+      s3.send(new PutObjectCommand({ Bucket: 'locked', Key: 'half', Body: 'x', ObjectLockMode: 'GOVERNANCE' })),
+    );
+    expect([half.name, half.message]).toEqual([
+      'InvalidArgument',
+      'x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied',
+    ]);
+    for (const [Bucket, Key] of [
+      ['plain', 'nope'],
+      ['locked', 'half'],
+    ])
+      expect((await errorOf(s3.send(new HeadObjectCommand({ Bucket, Key })))).name).toBe('NotFound');
+  });
 });

@@ -6,6 +6,7 @@ import type { Bucket, ObjectMeta } from '../storage/catalog.js';
 import { childText, doc, el, parseXml } from '../xml.js';
 import { requireBucket, requireKey } from './common.js';
 import { findObject } from './objects.js';
+import { lockEnabled } from './lock-headers.js';
 
 /**
  * Object Lock retention and legal hold of one object version (GET/PUT ?retention, ?legal-hold):
@@ -14,8 +15,7 @@ import { findObject } from './objects.js';
  */
 function requireLockBucket(call: Call): Bucket {
   const bucket = requireBucket(call);
-  if (!bucket.config.raw?.['object-lock']?.includes('<ObjectLockEnabled>Enabled</ObjectLockEnabled>'))
-    throw s3Errors.invalidRequest('Bucket is missing Object Lock Configuration');
+  if (!lockEnabled(bucket)) throw s3Errors.invalidRequest('Bucket is missing Object Lock Configuration');
   return bucket;
 }
 

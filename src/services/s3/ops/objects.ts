@@ -8,6 +8,7 @@ import { S3Error, s3Errors } from '../errors.js';
 import { send, sendXml } from '../respond.js';
 import type { Bucket, ObjectMeta, ObjectRow, Segment } from '../storage/catalog.js';
 import { childText, childrenNamed, doc, el, isoTime, parseXml } from '../xml.js';
+import { lockFromHeaders } from './lock-headers.js';
 import {
   checkCopyConditions,
   checkReadConditions,
@@ -87,7 +88,7 @@ async function checkWriteConditions(call: Call, bucket: Bucket, key: string): Pr
 export async function putObject(call: Call): Promise<void> {
   const bucket = requireBucket(call);
   const key = requireKey(call);
-  const meta = metaFromHeaders(call.head, call.caller.account);
+  const meta = { ...metaFromHeaders(call.head, call.caller.account), ...lockFromHeaders(call, bucket) };
   await checkWriteConditions(call, bucket, key);
   const body = await receiveBody(call.head, call.req, call.caller, call.s3.files, { hashes: call.s3.hashes });
   const etag = body.md5.toString('hex');
