@@ -45,8 +45,10 @@ export async function cfn(client: ClientOptions, action: string, input: Record<s
 
 function hintFor(code: string, message: string): string | undefined {
   if (/does not exist/.test(message)) return 'deploy it first with `overcast deploy`';
-  if (code === 'InvalidAction' || /UnknownOperation|not supported/.test(message))
+  if (code === 'InvalidAction' || code === 'UnknownOperation' || /UnknownOperation/.test(message))
     return 'this Overcast server has no CloudFormation service yet';
+  if (/Fn::Transform/.test(message))
+    return 'Overcast runs the AWS::Serverless transform, and `overcast deploy` inlines AWS::Include of local files; other macros are not run';
   if (/Transform/.test(message)) return 'run `overcast sam translate` to see the transform errors';
   return undefined;
 }

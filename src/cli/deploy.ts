@@ -66,6 +66,28 @@ export function readSamConfig(dir: string, env = 'default'): Record<string, stri
   return { ...out[`${env}.global.parameters`], ...out[`${env}.deploy.parameters`] };
 }
 
+/**
+ * `Fn::Transform: { Name: AWS::Include, Parameters: { Location: <local file> } }`, as `sam package`
+ * handles it: the file (YAML or JSON, CloudFormation's short-form tags allowed) takes the node's
+ * place, or, beside other keys, is merged into its mapping. S3 locations are left to the server.
+ */
+export function inlineIncludes(node: unknown, dir: string): unknown {
+  if (Array.isArray(node)) return node.map((v) => inlineIncludes(v, dir));
+  if (!isObj(node)) return node;
+  const t = node['Fn::Transform'];
+  const params = isObj(t) && t.Name === 'AWS::Include' && isObj(t.Parameters) ? t.Parameters : undefined;
+  const location = params && typeof params.Location === 'string' ? params.Location : undefined;
+  if (location !== undefined && !location.startsWith('s3://')) {
+    const file = isAbsolute(location) ? location : resolve(dir, location);
+    const included = inlineIncludes(readTemplate(file), dirname(file));
+    const rest = Object.fromEntries(Object.entries(node).filter(([k]) => k !== 'Fn::Transform'));
+    if (Object.keys(rest).length === 0) return included;
+    if (!isObj(included)) throw new CliError(`${location}: an AWS::Include beside other keys must hold a mapping`);
+    return inlineIncludes({ ...rest, ...included }, dir);
+  }
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, inlineIncludes(v, dir)]));
+}
+
 interface Prepared {
   /** The template file. */
   path: string;
@@ -83,7 +105,7 @@ async function prepare(flags: Flags): Promise<Prepared> {
   );
   const dir = dirname(path);
   const cfg = readSamConfig(dir, flags.configEnv);
-  const template = readTemplate(path) as Obj;
+  const template = inlineIncludes(readTemplate(path), dir) as Obj;
   const stackName =
     flags.stackName ?? cfg['stack_name'] ?? (dir.split('/').pop() || 'sam-app').replace(/[^A-Za-z0-9-]/g, '-');
   const parameters = { ...parseOverrides(cfg['parameter_overrides']), ...parseOverrides(flags.parameterOverrides) };
