@@ -330,6 +330,31 @@ describe.skipIf(!present)('aws-samples/serverless-patterns through overcast depl
     60_000,
   );
 
+  // An HTTP API whose OpenAPI definition is an `AWS::Include` of api.yaml, with a first-class
+  // SQS-SendMessage integration; the queue triggers the function.
+  it.runIf(present && existsSync(join(REPO!, 'apigw-sqs-lambda')))(
+    'apigw-sqs-lambda: POST /submit goes to the queue (SQS-SendMessage) and on to the function',
+    async () => {
+      const r = await deployPattern('apigw-sqs-lambda');
+      expect(r.status).toBe('CREATE_COMPLETE');
+      const apiId = /^https:\/\/([a-z0-9]+)\.execute-api\./.exec(r.outputs['MyHttpApiEndpoint']!)![1]!;
+      const res = await rawSend(server.endpoint, {
+        method: 'POST',
+        path: `/_aws/execute-api/${apiId}/submit`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ order: 42 }),
+      });
+      expect(res.status).toBe(200);
+      const sent = JSON.parse(res.body.toString()) as {
+        SendMessageResponse: { SendMessageResult: { MessageId: string } };
+      };
+      const id = sent.SendMessageResponse.SendMessageResult.MessageId;
+      const logs = await logsUntil(r.outputs['MyLambdaFunction']!, (m) => m.includes(id));
+      expect(logs.find((m) => m.includes(id))).toContain('{\\"order\\":42}');
+    },
+    60_000,
+  );
+
   // `Environment.Variables.Variable1: 1234` (a YAML number): CloudFormation passes it as the string "1234".
   it('apigw-http-api-lambda: deploys (numeric environment variable value)', async () => {
     expect((await deployPattern('apigw-http-api-lambda')).status).toBe('CREATE_COMPLETE');

@@ -113,7 +113,16 @@ async function applyDefinition(
       if (integ) {
         const type = String(integ['type'] ?? '').toUpperCase();
         const uri = String(integ['uri'] ?? '');
-        const key = JSON.stringify([type, uri, integ['payloadFormatVersion'], integ['httpMethod']]);
+        const subtype = integ['integrationSubtype'] as string | undefined;
+        const key = JSON.stringify([
+          type,
+          uri,
+          integ['payloadFormatVersion'],
+          integ['httpMethod'],
+          subtype,
+          integ['credentials'],
+          integ['requestParameters'],
+        ]);
         let iid = integrations.get(key);
         if (!iid) {
           iid = newId(7);
@@ -126,6 +135,9 @@ async function applyDefinition(
             IntegrationUri: uri,
             PayloadFormatVersion: String(integ['payloadFormatVersion'] ?? (type === 'AWS_PROXY' ? '2.0' : '1.0')),
             TimeoutInMillis: Number(integ['timeoutInMillis'] ?? 30000),
+            ...(subtype !== undefined ? { IntegrationSubtype: subtype } : {}),
+            ...(integ['credentials'] !== undefined ? { CredentialsArn: String(integ['credentials']) } : {}),
+            ...(integ['requestParameters'] !== undefined ? { RequestParameters: integ['requestParameters'] } : {}),
           });
         }
         route['Target'] = `integrations/${iid}`;

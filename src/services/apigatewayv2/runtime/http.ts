@@ -1,3 +1,4 @@
+import { serviceIntegration } from './service-integrations.js';
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -320,6 +321,8 @@ export class HttpGateway {
     const timeout = Number(integration['TimeoutInMillis'] ?? 30000);
     const type = integration['IntegrationType'];
     try {
+      if (type === 'AWS_PROXY' && integration['IntegrationSubtype'] !== undefined)
+        return await serviceIntegration(this.d.ports, integration, inc);
       if (type === 'AWS_PROXY') {
         const v2 = integration['PayloadFormatVersion'] === '2.0';
         const fn = functionOf(String(integration['IntegrationUri']), inc.stageVariables);

@@ -114,6 +114,17 @@ function requestLookup(inc: Incoming): (ref: string) => string | undefined {
   };
 }
 
+/** The values of an AWS service integration's `RequestParameters` (each evaluated against the request). */
+export function serviceParameters(params: Record<string, string>, inc: Incoming): Record<string, string> {
+  const lookup = requestLookup(inc);
+  const out: Record<string, string> = {};
+  for (const [key, raw] of Object.entries(params)) {
+    const v = evaluate(String(raw), lookup);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
 const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
 
 /**
