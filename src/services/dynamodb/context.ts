@@ -4,7 +4,7 @@ import type { OperationContext } from '../../core/service.js';
 import type { Clock } from '../../core/clock.js';
 import type { AwsError } from '../../core/errors/aws-error.js';
 import type { Store } from '../../storage/store.js';
-import type { S3Caller } from '../s3/get-object.js';
+import type { S3Caller } from '../s3/object-client.js';
 import { ddbErrors } from './errors.js';
 import { describeTable } from './tables/describe.js';
 import type { DescribeOptions } from './tables/describe.js';

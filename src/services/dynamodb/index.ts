@@ -17,7 +17,7 @@ import { validateDynamoDbInput } from './validation/model-validate.js';
 import { serverModel } from './validation/server-model.js';
 import { lazyModel } from '../../core/model/lazy.js';
 import { ItemWriter } from './writes.js';
-import { s3CallerFor } from '../s3/get-object.js';
+import { s3CallerFor } from '../s3/object-client.js';
 import modelJson from './model.json' with { type: 'json' };
 
 const model = modelJson as unknown as ServiceModel;

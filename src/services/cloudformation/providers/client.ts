@@ -1,4 +1,4 @@
-import { S3ObjectError, getObject } from '../../s3/get-object.js';
+import { S3ObjectError, getObject } from '../../s3/object-client.js';
 import { signRequest } from '../../../core/auth/sign.js';
 
 /** An error a service answered; its code and message go into the resource's failure reason. */

@@ -1,17 +1,12 @@
-import type { S3Caller } from '../../s3/get-object.js';
-import { putObject } from '../../s3/put-object.js';
+import { putObject } from '../../s3/object-client.js';
+import type { S3Caller } from '../../s3/object-client.js';
 
 /** Where an export's objects go: the export's S3 bucket. */
 export interface ExportSink {
-  /** Where the sink keeps `key` (for humans and tests). */
-  locate(key: string): string;
   write(key: string, data: Buffer | string): Promise<void>;
 }
 
 /** The export's bucket in Overcast's S3, written through S3's API as the exporting account. */
 export function s3Sink(caller: S3Caller, bucket: string): ExportSink {
-  return {
-    locate: (key) => `s3://${bucket}/${key}`,
-    write: (key, data) => putObject(caller, bucket, key, data),
-  };
+  return { write: (key, data) => putObject(caller, bucket, key, data) };
 }

@@ -8,7 +8,7 @@ import { invalid } from '../errors.js';
 import { exportDescription } from '../exports/describe.js';
 import { buildExport, writeExport } from '../exports/run.js';
 import { s3Sink } from '../exports/sink.js';
-import { S3ObjectError } from '../../s3/get-object.js';
+import { S3ObjectError } from '../../s3/object-client.js';
 import { exportsSql } from '../exports/store.js';
 import type { ExportRecord } from '../exports/store.js';
 import { pitrOf } from '../pitr/registry.js';

@@ -1,5 +1,4 @@
-import { S3ObjectError, getObject } from '../../s3/get-object.js';
-import type { S3Caller } from '../../s3/get-object.js';
+import { S3ObjectError, getObject, s3CallerFor } from '../../s3/object-client.js';
 
 /** Reads an object as a task's account would: how environment files come from S3. */
 export type ObjectReader = (account: string, region: string, bucket: string, key: string) => Promise<Buffer>;
@@ -9,17 +8,8 @@ export function s3ObjectReader(
   endpoint: () => string,
   credentials: () => readonly { account: string; accessKeyId: string; secretAccessKey: string }[],
 ): ObjectReader {
-  return (account, region, bucket, key) => {
-    const cred = credentials().find((c) => c.account === account);
-    const caller: S3Caller = {
-      endpoint: endpoint(),
-      region,
-      // In accept mode a 12-digit access key id is the account.
-      accessKeyId: cred?.accessKeyId ?? account,
-      secretAccessKey: cred?.secretAccessKey ?? 'overcast',
-    };
-    return getObject(caller, bucket, key);
-  };
+  return (account, region, bucket, key) =>
+    getObject(s3CallerFor(credentials(), endpoint(), { account, region }), bucket, key);
 }
 
 /**

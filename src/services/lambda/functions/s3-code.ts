@@ -1,4 +1,4 @@
-import { S3ObjectError, getObject, s3CallerFor } from '../../s3/get-object.js';
+import { S3ObjectError, getObject, s3CallerFor } from '../../s3/object-client.js';
 import type { LambdaContext } from '../context.js';
 import { lambdaErrors } from '../errors.js';
 
