@@ -20,6 +20,10 @@ export function requireKey(call: Call): string {
 
 export const quote = (etag: string): string => `"${etag}"`;
 
+/** An object's URL as S3 answers it in `Location` (path-style, on the Host the request used). */
+export const objectLocation = (call: Call, bucket: string, key: string): string =>
+  `http://${call.head.headers['host'] ?? 'localhost'}/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
+
 /** Content headers S3 stores with an object and returns on GET/HEAD. */
 export const CONTENT_HEADERS = [
   'content-type',

@@ -2,9 +2,11 @@ import type { Call } from '../context.js';
 import { s3Errors } from '../errors.js';
 import type { Bucket, ObjectMeta } from '../storage/catalog.js';
 
-/** True when the bucket was created with (or given) Object Lock. */
-export const lockEnabled = (bucket: Bucket): boolean =>
-  bucket.config.raw?.['object-lock']?.includes('<ObjectLockEnabled>Enabled</ObjectLockEnabled>') === true;
+/** S3's InvalidRequest unless the bucket was created with (or given) Object Lock. */
+export function requireLockEnabled(bucket: Bucket): void {
+  if (!bucket.config.raw?.['object-lock']?.includes('<ObjectLockEnabled>Enabled</ObjectLockEnabled>'))
+    throw s3Errors.invalidRequest('Bucket is missing Object Lock Configuration');
+}
 
 /**
  * The retention and legal hold a PutObject asks for with its `x-amz-object-lock-*` headers, checked
@@ -16,7 +18,7 @@ export function lockFromHeaders(call: Call, bucket: Bucket): Pick<ObjectMeta, 'r
   const until = h['x-amz-object-lock-retain-until-date'];
   const hold = h['x-amz-object-lock-legal-hold'];
   if (mode === undefined && until === undefined && hold === undefined) return {};
-  if (!lockEnabled(bucket)) throw s3Errors.invalidRequest('Bucket is missing Object Lock Configuration');
+  requireLockEnabled(bucket);
   const out: Pick<ObjectMeta, 'retention' | 'legalHold'> = {};
   if (mode !== undefined || until !== undefined) {
     if (mode === undefined || until === undefined)

@@ -9,7 +9,7 @@ import { send, sendXml } from '../respond.js';
 import type { ObjectMeta, Segment, UploadRow } from '../storage/catalog.js';
 import { newUploadId } from '../storage/catalog.js';
 import { childText, childrenNamed, doc, el, isoTime, parseXml } from '../xml.js';
-import { metaFromHeaders, quote, requireBucket, requireKey } from './common.js';
+import { metaFromHeaders, objectLocation, quote, requireBucket, requireKey } from './common.js';
 import { copyBytes, copySource, notify } from './objects.js';
 import { urlEncodeKey } from './list.js';
 
@@ -364,9 +364,8 @@ export async function completeMultipartUpload(call: Call): Promise<void> {
   void call.s3.files.remove(done.unusedParts);
   const headers: Record<string, string> = { 'x-amz-server-side-encryption': 'AES256' };
   if (bucket.versioning !== '') headers['x-amz-version-id'] = done.versionId;
-  const host = call.head.headers['host'] ?? 'localhost';
   let x =
-    el('Location', `http://${host}/${bucket.name}/${encodeURIComponent(key).replace(/%2F/g, '/')}`) +
+    el('Location', objectLocation(call, bucket.name, key)) +
     el('Bucket', bucket.name) +
     el('Key', key) +
     el('ETag', quote(etag));

@@ -6,7 +6,7 @@ import type { Bucket, ObjectMeta } from '../storage/catalog.js';
 import { childText, doc, el, parseXml } from '../xml.js';
 import { requireBucket, requireKey } from './common.js';
 import { findObject } from './objects.js';
-import { lockEnabled } from './lock-headers.js';
+import { requireLockEnabled } from './lock-headers.js';
 
 /**
  * Object Lock retention and legal hold of one object version (GET/PUT ?retention, ?legal-hold):
@@ -15,7 +15,7 @@ import { lockEnabled } from './lock-headers.js';
  */
 function requireLockBucket(call: Call): Bucket {
   const bucket = requireBucket(call);
-  if (!lockEnabled(bucket)) throw s3Errors.invalidRequest('Bucket is missing Object Lock Configuration');
+  requireLockEnabled(bucket);
   return bucket;
 }
 
@@ -57,7 +57,7 @@ export async function putObjectRetention(call: Call): Promise<void> {
   if (mode !== 'GOVERNANCE' && mode !== 'COMPLIANCE') throw s3Errors.malformedXml();
   const at = Date.parse(until);
   if (Number.isNaN(at)) throw s3Errors.malformedXml();
-  if (at <= call.s3.clock.now()) throw s3Errors.invalidArgument('The retain until date must be in the future!');
+  if (at <= call.now) throw s3Errors.invalidArgument('The retain until date must be in the future!');
   target.meta.retention = { mode, until: new Date(at).toISOString() };
   return save(call, target);
 }

@@ -85,6 +85,33 @@ async function checkWriteConditions(call: Call, bucket: Bucket, key: string): Pr
   }
 }
 
+/**
+ * Stores a new version whose bytes are the committed file `file`: if the catalog refuses it, the
+ * file is removed; once it commits, the files of the version it replaced are. Answers its version id.
+ */
+export async function storeVersion(
+  call: Call,
+  bucket: Bucket,
+  v: { key: string; size: number; etag: string; modified: number; meta: ObjectMeta; file: string },
+): Promise<string> {
+  let stored: { versionId: string; removed: Segment[] };
+  try {
+    stored = await call.s3.catalog.putObject(bucket, {
+      key: v.key,
+      size: v.size,
+      etag: v.etag,
+      modified: v.modified,
+      meta: v.meta,
+      data: [{ f: v.file, s: v.size }],
+    });
+  } catch (err) {
+    await call.s3.files.remove([v.file]);
+    throw err;
+  }
+  void call.s3.files.removeSegments(stored.removed);
+  return stored.versionId;
+}
+
 export async function putObject(call: Call): Promise<void> {
   const bucket = requireBucket(call);
   const key = requireKey(call);
@@ -93,24 +120,16 @@ export async function putObject(call: Call): Promise<void> {
   const body = await receiveBody(call.head, call.req, call.caller, call.s3.files, { hashes: call.s3.hashes });
   const etag = body.md5.toString('hex');
   if (body.checksum) meta.checksum = { ...body.checksum, type: 'FULL_OBJECT' };
-  const modified = call.s3.clock.now();
-  let stored: { versionId: string; removed: Segment[] };
-  try {
-    stored = await call.s3.catalog.putObject(bucket, {
-      key,
-      size: body.size,
-      etag,
-      modified,
-      meta,
-      data: [{ f: body.file, s: body.size }],
-    });
-  } catch (err) {
-    await call.s3.files.remove([body.file]);
-    throw err;
-  }
-  void call.s3.files.removeSegments(stored.removed);
+  const versionId = await storeVersion(call, bucket, {
+    key,
+    size: body.size,
+    etag,
+    modified: call.s3.clock.now(),
+    meta,
+    file: body.file,
+  });
   const headers: Record<string, string> = { etag: quote(etag), 'x-amz-server-side-encryption': 'AES256' };
-  if (bucket.versioning !== '') headers['x-amz-version-id'] = stored.versionId;
+  if (bucket.versioning !== '') headers['x-amz-version-id'] = versionId;
   if (body.checksum) {
     headers[`x-amz-checksum-${body.checksum.algorithm}`] = body.checksum.value;
     headers['x-amz-checksum-type'] = 'FULL_OBJECT';
@@ -119,7 +138,7 @@ export async function putObject(call: Call): Promise<void> {
   notify(call, bucket, 'ObjectCreated:Put', key, {
     size: body.size,
     eTag: etag,
-    versionId: bucket.versioning === '' ? undefined : stored.versionId,
+    versionId: bucket.versioning === '' ? undefined : versionId,
   });
 }
 
@@ -450,23 +469,16 @@ export async function copyObject(call: Call): Promise<void> {
   else delete meta.checksum;
   const etag = copied.md5.toString('hex');
   const modified = call.s3.clock.now();
-  let stored: { versionId: string; removed: Segment[] };
-  try {
-    stored = await call.s3.catalog.putObject(bucket, {
-      key,
-      size: src.row.size,
-      etag,
-      modified,
-      meta,
-      data: [{ f: copied.file, s: src.row.size }],
-    });
-  } catch (err) {
-    await call.s3.files.remove([copied.file]);
-    throw err;
-  }
-  void call.s3.files.removeSegments(stored.removed);
+  const versionId = await storeVersion(call, bucket, {
+    key,
+    size: src.row.size,
+    etag,
+    modified,
+    meta,
+    file: copied.file,
+  });
   const headers: Record<string, string> = { 'x-amz-server-side-encryption': 'AES256' };
-  if (bucket.versioning !== '') headers['x-amz-version-id'] = stored.versionId;
+  if (bucket.versioning !== '') headers['x-amz-version-id'] = versionId;
   if (src.versionId !== undefined) headers['x-amz-copy-source-version-id'] = src.versionId;
   let inner = el('ETag', quote(etag)) + el('LastModified', isoTime(modified));
   if (meta.checksum) inner += el(`Checksum${meta.checksum.algorithm.toUpperCase()}`, meta.checksum.value);
@@ -474,7 +486,7 @@ export async function copyObject(call: Call): Promise<void> {
   notify(call, bucket, 'ObjectCreated:Copy', key, {
     size: src.row.size,
     eTag: etag,
-    versionId: bucket.versioning === '' ? undefined : stored.versionId,
+    versionId: bucket.versioning === '' ? undefined : versionId,
   });
 }
 

@@ -9,10 +9,9 @@ import { MAX_PUT_BYTES } from '../body.js';
 import type { Call } from '../context.js';
 import { S3Error, s3Errors } from '../errors.js';
 import { send, sendXml } from '../respond.js';
-import type { Segment } from '../storage/catalog.js';
 import { doc, el } from '../xml.js';
-import { metaFromHeaders, quote, requireBucket } from './common.js';
-import { notify } from './objects.js';
+import { metaFromHeaders, objectLocation, quote, requireBucket } from './common.js';
+import { notify, storeVersion } from './objects.js';
 
 /** Form fields the policy need not name (S3's list). */
 const UNCHECKED = new Set(['x-amz-signature', 'file', 'policy']);
@@ -194,26 +193,17 @@ export async function postObject(call: Call): Promise<void> {
     if (key === '') throw s3Errors.invalidArgument('User key must have a length greater than 0.', 'key', '');
     const meta = metaFromHeaders({ ...call.head, headers: Object.fromEntries(fields) }, account);
     const etag = upload.md5.toString('hex');
-    const file = await call.s3.files.commit(upload.temp);
-    let stored: { versionId: string; removed: Segment[] };
-    try {
-      stored = await call.s3.catalog.putObject(bucket, {
-        key,
-        size: upload.size,
-        etag,
-        modified: call.s3.clock.now(),
-        meta,
-        data: [{ f: file, s: upload.size }],
-      });
-    } catch (err) {
-      await call.s3.files.remove([file]);
-      throw err;
-    }
-    void call.s3.files.removeSegments(stored.removed);
-    const host = call.head.headers['host'] ?? 'localhost';
-    const location = `http://${host}/${bucket.name}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
+    const versionId = await storeVersion(call, bucket, {
+      key,
+      size: upload.size,
+      etag,
+      modified: call.s3.clock.now(),
+      meta,
+      file: await call.s3.files.commit(upload.temp),
+    });
+    const location = objectLocation(call, bucket.name, key);
     const headers: Record<string, string> = { etag: quote(etag), location, 'x-amz-server-side-encryption': 'AES256' };
-    if (bucket.versioning !== '') headers['x-amz-version-id'] = stored.versionId;
+    if (bucket.versioning !== '') headers['x-amz-version-id'] = versionId;
     const redirect = fields.get('success_action_redirect') ?? fields.get('redirect');
     const status = fields.get('success_action_status');
     if (redirect) {
@@ -236,7 +226,7 @@ export async function postObject(call: Call): Promise<void> {
     notify(call, bucket, 'ObjectCreated:Post', key, {
       size: upload.size,
       eTag: etag,
-      versionId: bucket.versioning === '' ? undefined : stored.versionId,
+      versionId: bucket.versioning === '' ? undefined : versionId,
     });
   } catch (err) {
     if (upload) await call.s3.files.removeTemp(upload.temp).catch(() => undefined);
