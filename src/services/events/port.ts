@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Events } from './context.js';
+import { envelope } from './envelope.js';
+import type { EventFields } from './envelope.js';
 import { DEFAULT_BUS } from './names.js';
 import { route } from './router.js';
-import { eventTime } from './schedule-runner.js';
 
 /**
  * The EventBridge port other services use to emit their own events (source `aws.<service>`) on an
@@ -15,17 +15,8 @@ import { eventTime } from './schedule-runner.js';
  */
 export const EVENTS_PORT = 'events';
 
-export interface ServiceEvent {
-  account: string;
-  region: string;
-  /** `aws.s3`, … */
-  source: string;
-  detailType: string;
-  resources: string[];
-  detail: Record<string, unknown>;
-  /** When it happened (ms); the event's `time`. */
-  time: number;
-}
+/** An AWS service's event (`source` `aws.s3`, …). */
+export type ServiceEvent = EventFields;
 
 export interface EventsPort {
   /** Routes the event on the account's default bus; answers its id. */
@@ -35,19 +26,9 @@ export interface EventsPort {
 export function createEventsPort(ev: Events): EventsPort {
   return {
     async putServiceEvent(e) {
-      const id = randomUUID();
-      await route(ev, { account: e.account, region: e.region }, DEFAULT_BUS, {
-        version: '0',
-        id,
-        'detail-type': e.detailType,
-        source: e.source,
-        account: e.account,
-        time: eventTime(e.time),
-        region: e.region,
-        resources: e.resources,
-        detail: e.detail,
-      });
-      return id;
+      const event = envelope(e);
+      await route(ev, { account: e.account, region: e.region }, DEFAULT_BUS, event);
+      return event.id;
     },
   };
 }

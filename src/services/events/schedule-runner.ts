@@ -1,17 +1,12 @@
 import { PeriodicPass } from '../../core/schedule/periodic-pass.js';
-import { randomUUID } from 'node:crypto';
 import { nextFireAfter, parseSchedule } from '../../core/schedule/expression.js';
 import type { Events } from './context.js';
+import { envelope } from './envelope.js';
 import { ruleArn } from './names.js';
 import { fireRule } from './router.js';
 import { eventsSql } from './storage/sql.js';
 
 const BATCH = 100;
-
-/** `2026-01-01T00:05:00Z`: event times have seconds precision. */
-export function eventTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 /**
  * Fires scheduled rules on the injected clock. A real-time, unref'd interval compares the clock's
@@ -43,17 +38,19 @@ export class ScheduleRunner extends PeriodicPass {
         this.ev.log.warn({ err, rule: rule.name }, 'unparseable schedule');
       }
       if (!(await eventsSql.advance(this.ev.store, rule, due, next))) continue;
-      await fireRule(this.ev, rule, {
-        version: '0',
-        id: randomUUID(),
-        'detail-type': 'Scheduled Event',
-        source: 'aws.events',
-        account: rule.account,
-        time: eventTime(due),
-        region: rule.region,
-        resources: [ruleArn(rule, rule.bus, rule.name)],
-        detail: {},
-      });
+      await fireRule(
+        this.ev,
+        rule,
+        envelope({
+          account: rule.account,
+          region: rule.region,
+          source: 'aws.events',
+          detailType: 'Scheduled Event',
+          resources: [ruleArn(rule, rule.bus, rule.name)],
+          detail: {},
+          time: due,
+        }),
+      );
     }
   }
 }

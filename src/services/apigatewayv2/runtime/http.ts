@@ -1,4 +1,3 @@
-import { serviceIntegration } from './service-integrations.js';
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -18,6 +17,7 @@ import { functionOf, IntegrationTimeout, invokeFunction } from './lambda.js';
 import type { Answer } from './responses.js';
 import { gatewayErrors, parseV1, parseV2 } from './responses.js';
 import { HttpRouter } from './router.js';
+import { serviceIntegration } from './service-integrations.js';
 import { mapRequest, mapResponse } from './mapping.js';
 import type { RuntimeDeps } from './deps.js';
 

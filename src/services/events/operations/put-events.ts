@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { OperationContext } from '../../../core/service.js';
 import type { Events } from '../context.js';
 import { eventsErrors } from '../errors.js';
 import { busName, busOwner } from '../names.js';
 import { route } from '../router.js';
-import { eventTime } from '../schedule-runner.js';
+import { envelope } from '../envelope.js';
 import { eventsSql } from '../storage/sql.js';
 import { DEFAULT_BUS } from '../names.js';
 
@@ -90,18 +89,16 @@ export async function putEvents(ev: Events, input: { Entries: Entry[]; EndpointI
       results.push({ ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${bus} does not exist.` });
       continue;
     }
-    const id = randomUUID();
-    const event = {
-      version: '0',
-      id,
-      'detail-type': e.DetailType,
-      source: e.Source,
+    const event = envelope({
       account: ctx.account,
-      time: eventTime(timeOf(e.Time, now)),
       region: ctx.region,
+      source: e.Source,
+      detailType: e.DetailType,
       resources: e.Resources ?? [],
       detail,
-    };
+      time: timeOf(e.Time, now),
+    });
+    const id = event.id;
     await route(ev, owner, bus, event);
     results.push({ EventId: id });
   }
