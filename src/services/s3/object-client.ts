@@ -46,10 +46,13 @@ export async function requestObject(
   method: 'GET' | 'PUT',
   bucket: string,
   key: string,
-  options: { versionId?: string; body?: Buffer } = {},
+  options: { versionId?: string; body?: Buffer; query?: Record<string, string> } = {},
 ): Promise<Buffer> {
-  const query = options.versionId ? `?versionId=${encodeURIComponent(options.versionId)}` : '';
-  const url = new URL(`/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}${query}`, caller.endpoint);
+  const params = new URLSearchParams(options.query);
+  if (options.versionId) params.set('versionId', options.versionId);
+  const query = params.size > 0 ? `?${params.toString().replace(/\+/g, '%20')}` : '';
+  const path = key === '' ? `/${bucket}` : `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  const url = new URL(`${path}${query}`, caller.endpoint);
   const headers = signRequest({
     method,
     url,
@@ -89,4 +92,43 @@ export function getObject(caller: S3Caller, bucket: string, key: string, version
 /** PutObject through S3's public API, signed as the caller: how DynamoDB's table exports write their files. */
 export async function putObject(caller: S3Caller, bucket: string, key: string, body: Buffer | string): Promise<void> {
   await requestObject(caller, 'PUT', bucket, key, { body: typeof body === 'string' ? Buffer.from(body) : body });
+}
+
+/** One object of a listing: its key and size. */
+export interface ListedObject {
+  key: string;
+  size: number;
+}
+
+const xmlText = (s: string) =>
+  s.replace(/&(lt|gt|quot|apos|amp|#x?[0-9a-fA-F]+);/g, (_, e: string) => {
+    if (e === 'lt') return '<';
+    if (e === 'gt') return '>';
+    if (e === 'quot') return '"';
+    if (e === 'apos') return "'";
+    if (e === 'amp') return '&';
+    return String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+  });
+
+/**
+ * Every object under a prefix, in key order: ListObjectsV2 through S3's public API, signed as the
+ * caller, page after page. How DynamoDB's ImportTable finds its source objects.
+ */
+export async function listObjects(caller: S3Caller, bucket: string, prefix: string): Promise<ListedObject[]> {
+  const out: ListedObject[] = [];
+  let token: string | undefined;
+  do {
+    const query: Record<string, string> = { 'list-type': '2', prefix, 'encoding-type': 'url' };
+    if (token) query['continuation-token'] = token;
+    const xml = (await requestObject(caller, 'GET', bucket, '', { query })).toString('utf8');
+    for (const m of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
+      const key = /<Key>([^<]*)<\/Key>/.exec(m[1]!)?.[1] ?? '';
+      const size = /<Size>(\d+)<\/Size>/.exec(m[1]!)?.[1] ?? '0';
+      out.push({ key: decodeURIComponent(xmlText(key).replace(/\+/g, '%20')), size: Number(size) });
+    }
+    token = /<IsTruncated>true<\/IsTruncated>/.test(xml)
+      ? xmlText(/<NextContinuationToken>([^<]*)<\/NextContinuationToken>/.exec(xml)?.[1] ?? '')
+      : undefined;
+  } while (token);
+  return out;
 }

@@ -44,6 +44,12 @@ export const recoveryErrors = {
   exportNotFound: (arn: string) => ddb('ExportNotFoundException', `Export not found: Export not found: ${arn}`),
   exportConflict: () =>
     ddb('ExportConflictException', 'Export conflict: Duplicate request detected with conflicting parameters'),
+  importNotFound: () => ddb('ImportNotFoundException', 'Import not found'),
+  importConflict: () =>
+    ddb(
+      'ImportConflictException',
+      'There was a conflict when importing from the specified S3 source. This can occur when the current import conflicts with a previous import request that had the same client token.',
+    ),
   policyNotFound: (message: string) => ddb('PolicyNotFoundException', message),
   accessDenied: (message: string) => new AwsError('AccessDeniedException', message, { namespace: CORAL_SERVICE }),
 };

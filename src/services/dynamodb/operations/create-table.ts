@@ -25,7 +25,21 @@ export async function createTable(ddb: DynamoDb, input: CreateTableInput, ctx: O
     throw ddbErrors.resourceInUse(`Table already exists: ${input.TableName}`);
   }
   const now = ddb.clock.now();
-  const activeAt = now + ddb.tableStatusDelayMs;
+  const record = await newTableRecord(ddb, input, ctx, now, now + ddb.tableStatusDelayMs);
+  await createTableStream(ddb, record, input.StreamSpecification, now);
+  const table = await ddb.catalog.save(record);
+  await applyCreateTableExtras(ddb, table, input as CreateTableExtras);
+  return { TableDescription: await describe(ddb, table, 'CREATING') };
+}
+
+/** The record of a new table as CreateTable (and ImportTable) make it from a validated input. */
+export async function newTableRecord(
+  ddb: DynamoDb,
+  input: CreateTableInput,
+  ctx: OperationContext,
+  now: number,
+  activeAt: number,
+): Promise<TableRecord> {
   const gsis: IndexRecord[] = (input.GlobalSecondaryIndexes ?? []).map((g) => ({
     name: g.IndexName,
     keySchema: g.KeySchema,
@@ -39,7 +53,7 @@ export async function createTable(ddb: DynamoDb, input: CreateTableInput, ctx: O
     projection: l.Projection,
     activeAt,
   }));
-  const record: TableRecord = {
+  return {
     id: await ddb.catalog.nextId(),
     account: ctx.account,
     region: ctx.region,
@@ -58,8 +72,4 @@ export async function createTable(ddb: DynamoDb, input: CreateTableInput, ctx: O
     deletionProtection: input.DeletionProtectionEnabled ?? false,
     extra: {},
   };
-  await createTableStream(ddb, record, input.StreamSpecification, now);
-  const table = await ddb.catalog.save(record);
-  await applyCreateTableExtras(ddb, table, input as CreateTableExtras);
-  return { TableDescription: await describe(ddb, table, 'CREATING') };
 }

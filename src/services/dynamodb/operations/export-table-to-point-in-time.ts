@@ -83,19 +83,15 @@ export async function exportTableToPointInTime(
     input.ExportTime,
     spec,
   ]);
-  if (input.ClientToken !== undefined) {
-    const earlier = await exportsSql.byToken(
-      ddb.store,
-      ctx.account,
-      ctx.region,
-      input.ClientToken,
-      now - TOKEN_WINDOW_MS,
-    );
-    if (earlier) {
-      if (earlier.fingerprint !== fingerprint) throw recoveryErrors.exportConflict();
-      return { ExportDescription: exportDescription(earlier) };
-    }
-  }
+  const earlier = await exportsSql.replay(
+    ddb.store,
+    ctx,
+    input.ClientToken,
+    fingerprint,
+    now - TOKEN_WINDOW_MS,
+    recoveryErrors.exportConflict,
+  );
+  if (earlier) return { ExportDescription: exportDescription(earlier) };
 
   const table = ddb.catalog.get(ctx.account, ctx.region, name);
   if (!table || now < table.record.activeAt) throw recoveryErrors.tableNotFound(input.TableArn);

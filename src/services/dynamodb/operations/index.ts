@@ -35,6 +35,9 @@ import { restoreTableToPointInTime } from './restore-table-to-point-in-time.js';
 import { exportTableToPointInTime } from './export-table-to-point-in-time.js';
 import { describeExport } from './describe-export.js';
 import { listExports } from './list-exports.js';
+import { importTable } from './import-table.js';
+import { describeImport } from './describe-import.js';
+import { listImports } from './list-imports.js';
 import { putResourcePolicy } from './put-resource-policy.js';
 import { getResourcePolicy } from './get-resource-policy.js';
 import { deleteResourcePolicy } from './delete-resource-policy.js';
@@ -77,6 +80,9 @@ export const OPERATIONS: Record<string, Operation> = {
   ExportTableToPointInTime: exportTableToPointInTime,
   DescribeExport: describeExport,
   ListExports: listExports,
+  ImportTable: importTable,
+  DescribeImport: describeImport,
+  ListImports: listImports,
   PutResourcePolicy: putResourcePolicy,
   GetResourcePolicy: getResourcePolicy,
   DeleteResourcePolicy: deleteResourcePolicy,

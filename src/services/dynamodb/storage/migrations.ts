@@ -118,4 +118,15 @@ export const DYNAMODB_MIGRATIONS: Migration[] = [
     id: '005-items-prev-size',
     statements: (d) => [`ALTER TABLE ddb_items ADD COLUMN prev_size ${d.integer}`],
   },
+  {
+    // ImportTable: one row per import (its description as JSON), found by ARN, client token and table.
+    id: '006-imports',
+    statements: (d) => [
+      `CREATE TABLE ddb_imports (
+        id ${d.integer} PRIMARY KEY, account ${d.text} NOT NULL, region ${d.text} NOT NULL, import_key ${d.text} NOT NULL,
+        table_name ${d.text} NOT NULL, created_at ${d.integer} NOT NULL, client_token ${d.text} NOT NULL, record ${d.text} NOT NULL)`,
+      `CREATE INDEX ddb_imports_scope ON ddb_imports (account, region, table_name, import_key)`,
+      `CREATE INDEX ddb_imports_token ON ddb_imports (account, region, client_token)`,
+    ],
+  },
 ];
