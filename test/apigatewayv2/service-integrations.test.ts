@@ -5,6 +5,12 @@ import {
   CreateStageCommand,
 } from '@aws-sdk/client-apigatewayv2';
 import type { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,5 +98,85 @@ describe('HTTP API SQS integrations (IntegrationSubtype)', () => {
   it('a call that cannot be made answers 500, as API Gateway does', async () => {
     const res = await fetch(invokeUrl(server.endpoint, api, '/send'), { method: 'POST', body: 'not json' });
     expect([res.status, await res.json()]).toEqual([500, { message: 'Internal Server Error' }]);
+  });
+
+  it('EventBridge-PutEvents puts the mapped event on the bus, whose rules deliver it', async () => {
+    const eb = new EventBridgeClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    try {
+      await eb.send(new CreateEventBusCommand({ Name: 'orders' }));
+      const target = (await sqs.send(new CreateQueueCommand({ QueueName: 'from-bus' }))).QueueUrl!;
+      await eb.send(
+        new PutRuleCommand({
+          Name: 'placed',
+          EventBusName: 'orders',
+          EventPattern: JSON.stringify({ source: ['shop'] }),
+        }),
+      );
+      await eb.send(
+        new PutTargetsCommand({
+          Rule: 'placed',
+          EventBusName: 'orders',
+          Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:from-bus' }],
+        }),
+      );
+      const i = await v2.send(
+        new CreateIntegrationCommand({
+          ApiId: api,
+          IntegrationType: 'AWS_PROXY',
+          IntegrationSubtype: 'EventBridge-PutEvents',
+          CredentialsArn: 'arn:aws:iam::000000000000:role/api-to-events',
+          PayloadFormatVersion: '1.0',
+          RequestParameters: {
+            Source: 'shop',
+            DetailType: '$request.header.x-kind',
+            Detail: '$request.body',
+            EventBusName: 'orders',
+            Resources: 'arn:aws:s3:::a, arn:aws:s3:::b',
+          },
+        }),
+      );
+      await v2.send(
+        new CreateRouteCommand({ ApiId: api, RouteKey: 'POST /events', Target: `integrations/${i.IntegrationId}` }),
+      );
+      const res = await fetch(invokeUrl(server.endpoint, api, '/events'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-kind': 'OrderPlaced' },
+        body: JSON.stringify({ order: 42 }),
+      });
+      expect(res.status).toBe(200);
+      const out = (await res.json()) as { FailedEntryCount: number; Entries: { EventId: string }[] };
+      expect(out).toEqual({ FailedEntryCount: 0, Entries: [{ EventId: expect.stringMatching(/^[0-9a-f-]{36}$/) }] });
+      let body: string | undefined;
+      for (let tries = 0; tries < 50 && !body; tries++) {
+        body = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: target, WaitTimeSeconds: 1 }))).Messages?.[0]
+          ?.Body;
+      }
+      expect(JSON.parse(body!)).toMatchObject({
+        id: out.Entries[0]!.EventId,
+        source: 'shop',
+        'detail-type': 'OrderPlaced',
+        account: '000000000000',
+        region: 'us-east-1',
+        resources: ['arn:aws:s3:::a', 'arn:aws:s3:::b'],
+        detail: { order: 42 },
+      });
+
+      // An entry EventBridge refuses is reported in PutEvents' answer.
+      const bad = await fetch(invokeUrl(server.endpoint, api, '/events'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-kind': 'OrderPlaced' },
+        body: '[1, 2]',
+      });
+      expect([bad.status, await bad.json()]).toEqual([
+        200,
+        { FailedEntryCount: 1, Entries: [{ ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' }] },
+      ]);
+    } finally {
+      eb.destroy();
+    }
   });
 });

@@ -3,6 +3,8 @@ import { envelope } from './envelope.js';
 import type { EventFields } from './envelope.js';
 import { DEFAULT_BUS } from './names.js';
 import { route } from './router.js';
+import { putEvents } from './operations/put-events.js';
+import type { PutEventsEntry } from './operations/put-events.js';
 
 /**
  * The EventBridge port other services use to emit their own events (source `aws.<service>`) on an
@@ -21,6 +23,14 @@ export type ServiceEvent = EventFields;
 export interface EventsPort {
   /** Routes the event on the account's default bus; answers its id. */
   putServiceEvent(e: ServiceEvent): Promise<string>;
+  /** PutEvents as the account would call it (same checks, per-entry errors and answer). */
+  putEvents(
+    scope: { account: string; region: string },
+    entries: PutEventsEntry[],
+  ): Promise<{
+    FailedEntryCount: number;
+    Entries: ({ EventId: string } | { ErrorCode: string; ErrorMessage: string })[];
+  }>;
 }
 
 export function createEventsPort(ev: Events): EventsPort {
@@ -30,5 +40,6 @@ export function createEventsPort(ev: Events): EventsPort {
       await route(ev, { account: e.account, region: e.region }, DEFAULT_BUS, event);
       return event.id;
     },
+    putEvents: (scope, entries) => putEvents(ev, { Entries: entries }, { ...scope, clock: ev.clock }),
   };
 }

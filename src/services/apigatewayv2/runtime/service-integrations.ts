@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { EventsPort } from '../../events/port.js';
+import { EVENTS_PORT } from '../../events/port.js';
 import type { Ports } from '../../ports.js';
 import type { SqsPort } from '../../sqs/port.js';
 import { SQS_PORT } from '../../sqs/port.js';
@@ -9,7 +11,8 @@ import { gatewayErrors, json } from './responses.js';
 
 /**
  * HTTP APIs' first-class AWS service integrations (`IntegrationSubtype`), those Overcast's services
- * can carry out: SQS-SendMessage, SQS-ReceiveMessage, SQS-DeleteMessage. The parameters come from
+ * can carry out: SQS-SendMessage, SQS-ReceiveMessage, SQS-DeleteMessage and EventBridge-PutEvents
+ * (one entry, on the API's account and region or the bus an ARN names). The parameters come from
  * the integration's RequestParameters; the answer is the service's JSON, as API Gateway relays it.
  * An unknown subtype or a failing call answers 500, as API Gateway does when the integration fails.
  */
@@ -20,6 +23,7 @@ export async function serviceIntegration(
 ): Promise<Answer> {
   const subtype = String(integration['IntegrationSubtype']);
   const p = serviceParameters((integration['RequestParameters'] ?? {}) as Record<string, string>, inc);
+  if (subtype === 'EventBridge-PutEvents') return putEvent(ports, p, inc);
   const sqs = ports[SQS_PORT] as SqsPort | undefined;
   const meta = { RequestId: randomUUID() };
   if (!sqs || !subtype.startsWith('SQS-') || p['QueueUrl'] === undefined)
@@ -77,4 +81,29 @@ export async function serviceIntegration(
     }
   }
   return { ...gatewayErrors.internal(), error: `${subtype}: not supported by Overcast` };
+}
+
+/**
+ * EventBridge-PutEvents: Detail, DetailType and Source required; EventBusName, Resources (a
+ * comma-separated list of ARNs), Time (ISO 8601) and TraceHeader optional. The answer is PutEvents'
+ * own (an entry EventBridge refuses is reported in it, with a 200, as API Gateway relays it).
+ */
+async function putEvent(ports: Ports, p: Record<string, string>, inc: Incoming): Promise<Answer> {
+  const events = ports[EVENTS_PORT] as EventsPort | undefined;
+  if (!events) return { ...gatewayErrors.internal(), error: 'EventBridge-PutEvents: no EventBridge service' };
+  for (const name of ['Detail', 'DetailType', 'Source'])
+    if (p[name] === undefined) return { ...gatewayErrors.internal(), error: `${name} missing` };
+  const time = p['Time'] !== undefined ? Date.parse(p['Time']) : undefined;
+  const answer = await events.putEvents({ account: inc.account, region: inc.region }, [
+    {
+      Source: p['Source'],
+      DetailType: p['DetailType'],
+      Detail: p['Detail'],
+      ...(p['EventBusName'] !== undefined ? { EventBusName: p['EventBusName'] } : {}),
+      ...(p['Resources'] !== undefined ? { Resources: p['Resources'].split(',').map((r) => r.trim()) } : {}),
+      ...(time !== undefined && Number.isFinite(time) ? { Time: time / 1000 } : {}),
+      ...(p['TraceHeader'] !== undefined ? { TraceHeader: p['TraceHeader'] } : {}),
+    },
+  ]);
+  return json(200, answer);
 }

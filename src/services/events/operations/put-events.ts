@@ -10,7 +10,7 @@ import { DEFAULT_BUS } from '../names.js';
 /** PutEvents' request size limit (the entries' sizes as AWS counts them). */
 export const MAX_REQUEST_BYTES = 256 * 1024;
 
-interface Entry {
+export interface PutEventsEntry {
   Time?: number | Date;
   Source?: string;
   Resources?: string[];
@@ -23,7 +23,7 @@ interface Entry {
 type Result = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
 
 /** An entry's size as AWS computes it for the 256 KB limit. */
-export function entrySize(e: Entry): number {
+export function entrySize(e: PutEventsEntry): number {
   let size = e.Time !== undefined ? 14 : 0;
   for (const s of [e.Source, e.DetailType, e.Detail, ...(e.Resources ?? [])]) {
     if (s !== undefined) size += Buffer.byteLength(s, 'utf8');
@@ -43,7 +43,12 @@ function required(name: string): Result {
   };
 }
 
-export async function putEvents(ev: Events, input: { Entries: Entry[]; EndpointId?: string }, ctx: OperationContext) {
+/** PutEvents: the API operation, and the events port's `putEvents` (API Gateway's EventBridge-PutEvents). */
+export async function putEvents(
+  ev: Events,
+  input: { Entries: PutEventsEntry[]; EndpointId?: string },
+  ctx: Pick<OperationContext, 'account' | 'region' | 'clock'>,
+) {
   const total = input.Entries.reduce((n, e) => n + entrySize(e), 0);
   if (total > MAX_REQUEST_BYTES)
     throw eventsErrors.validation('Total size of the entries in the request is over the limit.');
