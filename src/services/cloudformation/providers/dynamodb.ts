@@ -41,6 +41,47 @@ async function extras(ctx: ProviderContext, name: string, props: Props, old: Pro
     });
 }
 
+/**
+ * A table with ImportSourceSpecification is created by ImportTable, as CloudFormation does; an
+ * import that fails fails the resource. Streams and tags, which ImportTable does not take, follow.
+ */
+async function importTable(ctx: ProviderContext, name: string, props: Props): Promise<void> {
+  const spec = props['ImportSourceSpecification'];
+  if (props['LocalSecondaryIndexes']?.length)
+    throw new Error('LocalSecondaryIndexes cannot be created by an import (ImportSourceSpecification)');
+  const sse = props['SSESpecification'];
+  const { ImportTableDescription: started } = await ctx.client.json('dynamodb', `${T}.ImportTable`, {
+    S3BucketSource: spec.S3BucketSource,
+    InputFormat: spec.InputFormat,
+    ...compact({ InputFormatOptions: spec.InputFormatOptions, InputCompressionType: spec.InputCompressionType }),
+    TableCreationParameters: compact({
+      TableName: name,
+      AttributeDefinitions: props['AttributeDefinitions'],
+      KeySchema: props['KeySchema'],
+      BillingMode: props['BillingMode'],
+      ProvisionedThroughput: throughput(props['ProvisionedThroughput']),
+      GlobalSecondaryIndexes: indexes(props['GlobalSecondaryIndexes']),
+      SSESpecification: sse
+        ? compact({ Enabled: bool(sse.SSEEnabled), SSEType: sse.SSEType, KMSMasterKeyId: sse.KMSMasterKeyId })
+        : undefined,
+    }),
+  });
+  const { ImportTableDescription: done } = await ctx.client.json('dynamodb', `${T}.DescribeImport`, {
+    ImportArn: started.ImportArn,
+  });
+  if (done.ImportStatus !== 'COMPLETED')
+    throw new Error(`Import ${done.ImportArn} ${done.ImportStatus}: ${done.FailureCode}: ${done.FailureMessage}`);
+  const streamSpec = stream(props['StreamSpecification']);
+  if (streamSpec)
+    await ctx.client.json('dynamodb', `${T}.UpdateTable`, { TableName: name, StreamSpecification: streamSpec });
+  if (props['Tags']?.length) {
+    const arn = (await attributes(ctx, name)).Arn;
+    await ctx.client.json('dynamodb', `${T}.TagResource`, { ResourceArn: arn, Tags: props['Tags'] });
+  }
+  if (bool(props['DeletionProtectionEnabled']))
+    await ctx.client.json('dynamodb', `${T}.UpdateTable`, { TableName: name, DeletionProtectionEnabled: true });
+}
+
 /** GlobalTable keeps its settings per replica; a single-region table takes the first replica's. */
 function normalise(props: Props): Props {
   if (!Array.isArray(props['Replicas'])) return props;
@@ -64,6 +105,11 @@ export const dynamodbTable: ResourceProvider = {
     const props = normalise(raw);
     const name = props['TableName'] ?? ctx.physicalName(255);
     const sse = props['SSESpecification'];
+    if (props['ImportSourceSpecification']) {
+      await importTable(ctx, name, props);
+      await extras(ctx, name, props, undefined);
+      return { physicalId: name, attributes: await attributes(ctx, name) };
+    }
     await ctx.client.json(
       'dynamodb',
       `${T}.CreateTable`,
