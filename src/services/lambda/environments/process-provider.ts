@@ -129,7 +129,9 @@ export class ProcessEnvironmentProvider implements EnvironmentProvider {
     await this.cgroups?.close();
     if (this.workDir && !this.options.workDir) {
       const dir = await this.workDir;
-      await rm(dir, { recursive: true, force: true });
+      // An environment still unpacking its code when the server stops may add files while the
+      // directory is removed (ENOTEMPTY): Node's rm retries that.
+      await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
     }
   }
 
