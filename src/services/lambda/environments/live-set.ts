@@ -36,10 +36,7 @@ export class LiveEnvironments<E extends Startable> {
   /** Destroy every environment, once the starts under way have settled (for at most `waitMs`). */
   async destroyAll(waitMs = 2000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.starting]),
-      new Promise((r) => (timer = setTimeout(r, waitMs))),
-    ]);
+    await Promise.race([Promise.allSettled([...this.starting]), new Promise((r) => (timer = setTimeout(r, waitMs)))]);
     clearTimeout(timer);
     await Promise.all([...this.envs].map((e) => e.destroy()));
   }
