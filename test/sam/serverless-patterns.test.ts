@@ -355,6 +355,37 @@ describe.skipIf(!present)('aws-samples/serverless-patterns through overcast depl
     60_000,
   );
 
+  // An HTTP API whose route is an EventBridge-PutEvents integration (from its OpenAPI file, through
+  // AWS::Include); a rule on the default bus invokes the function, which logs the event.
+  it.runIf(present && existsSync(join(REPO!, 'apigw-http-api-eventbridge')))(
+    'apigw-http-api-eventbridge: POST / puts the event on the bus (EventBridge-PutEvents) and the rule invokes the function',
+    async () => {
+      const r = await deployPattern('apigw-http-api-eventbridge');
+      expect(r.status).toBe('CREATE_COMPLETE');
+      const apiId = /^https:\/\/([a-z0-9]+)\.execute-api\./.exec(r.outputs['ApiEndpoint']!)![1]!;
+      const res = await rawSend(server.endpoint, {
+        method: 'POST',
+        path: `/_aws/execute-api/${apiId}/`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ Detail: { message: 'This is my test' } }),
+      });
+      expect(res.status).toBe(200);
+      const put = JSON.parse(res.body.toString()) as { FailedEntryCount: number; Entries: { EventId: string }[] };
+      expect(put.FailedEntryCount).toBe(0);
+      const id = put.Entries[0]!.EventId;
+      const fn = await physicalId('apigw-http-api-eventbridge', 'MyTriggeredLambda');
+      const logs = await logsUntil(fn, (m) => m.includes(id));
+      const logged = logs.find((m) => m.includes(id))!;
+      expect(JSON.parse(logged.slice(logged.indexOf('{')))).toMatchObject({
+        id,
+        source: 'WebApp',
+        'detail-type': 'MyDetailType',
+        detail: { message: 'This is my test' },
+      });
+    },
+    60_000,
+  );
+
   // The bucket sends its events to EventBridge; a rule with a `wildcard` key pattern forwards only the
   // matching ones to a queue (the README's upload script makes dated folders; two keys stand in).
   it.runIf(present && existsSync(join(REPO!, 's3-eventbridge-wildcard-sam')))(
