@@ -52,6 +52,7 @@ describe('HTTP API SQS integrations (IntegrationSubtype)', () => {
     });
     await integrate('GET /receive', 'SQS-ReceiveMessage', { MaxNumberOfMessages: '5' });
     await integrate('DELETE /messages', 'SQS-DeleteMessage', { ReceiptHandle: '$request.querystring.handle' });
+    await integrate('POST /purge', 'SQS-PurgeQueue', {});
     await v2.send(new CreateStageCommand({ ApiId: api, StageName: '$default', AutoDeploy: true }));
   });
   afterAll(async () => {
@@ -93,6 +94,24 @@ describe('HTTP API SQS integrations (IntegrationSubtype)', () => {
     expect(del.status).toBe(200);
     const left = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, VisibilityTimeout: 0 }));
     expect(left.Messages ?? []).toEqual([]);
+  });
+
+  it('SQS-PurgeQueue empties the queue; a second purge within 60 s fails (500)', async () => {
+    for (const body of ['one', 'two'])
+      await fetch(invokeUrl(server.endpoint, api, '/send'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: body }),
+      });
+    const res = await fetch(invokeUrl(server.endpoint, api, '/purge'), { method: 'POST' });
+    expect([res.status, await res.json()]).toEqual([
+      200,
+      { PurgeQueueResponse: { ResponseMetadata: { RequestId: expect.stringMatching(/^[0-9a-f-]{36}$/) } } },
+    ]);
+    const left = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, VisibilityTimeout: 0 }));
+    expect(left.Messages ?? []).toEqual([]);
+    const again = await fetch(invokeUrl(server.endpoint, api, '/purge'), { method: 'POST' });
+    expect(again.status).toBe(500);
   });
 
   it('a call that cannot be made answers 500, as API Gateway does', async () => {

@@ -121,5 +121,9 @@ export function createSqsPort(sc: SqsContext): SqsPort {
       if (!message || !current || !message.inflight) return;
       await engine.changeVisibility(q, [{ message, seconds }]);
     },
+
+    async purgeQueue(ref) {
+      await engine.purge(need(ref));
+    },
   };
 }

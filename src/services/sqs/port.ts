@@ -80,4 +80,6 @@ export interface SqsPort {
   receiveMessages(queue: string, options: SqsReceiveOptions): Promise<SqsReceivedMessage[]>;
   deleteMessage(queue: string, receiptHandle: string): Promise<void>;
   changeMessageVisibility(queue: string, receiptHandle: string, visibilityTimeoutSeconds: number): Promise<void>;
+  /** PurgeQueue (PurgeQueueInProgress within 60 s of the last one, as the API). */
+  purgeQueue(queue: string): Promise<void>;
 }

@@ -11,7 +11,7 @@ import { gatewayErrors, json } from './responses.js';
 
 /**
  * HTTP APIs' first-class AWS service integrations (`IntegrationSubtype`), those Overcast's services
- * can carry out: SQS-SendMessage, SQS-ReceiveMessage, SQS-DeleteMessage and EventBridge-PutEvents
+ * can carry out: SQS-SendMessage, SQS-ReceiveMessage, SQS-DeleteMessage, SQS-PurgeQueue and EventBridge-PutEvents
  * (one entry, on the API's account and region or the bus an ARN names). The parameters come from
  * the integration's RequestParameters; the answer is the service's JSON, as API Gateway relays it.
  * An unknown subtype or a failing call answers 500, as API Gateway does when the integration fails.
@@ -73,6 +73,10 @@ export async function serviceIntegration(
           ResponseMetadata: meta,
         },
       });
+    }
+    case 'SQS-PurgeQueue': {
+      await sqs.purgeQueue(p['QueueUrl']);
+      return json(200, { PurgeQueueResponse: { ResponseMetadata: meta } });
     }
     case 'SQS-DeleteMessage': {
       if (p['ReceiptHandle'] === undefined) return { ...gatewayErrors.internal(), error: 'ReceiptHandle missing' };
