@@ -25,6 +25,9 @@ const model: ServiceModel = {
   shapes: {},
 };
 
+/** How long after start-up unreferenced data files are swept (docs/compat/s3.md). */
+const SWEEP_DELAY_MS = 2000;
+
 /** S3 (restXml): buckets, objects, multipart uploads, versioning, configuration, event notifications. */
 export async function createS3(deps: ServiceDeps): Promise<ServiceDefinition> {
   await deps.store.migrate('s3', S3_MIGRATIONS);
@@ -39,6 +42,19 @@ export async function createS3(deps: ServiceDeps): Promise<ServiceDefinition> {
     notifier: new Notifier(deps.ports, deps.log),
     hashes: new HashThread(),
   };
+  // Files a previous run left unreferenced (stopped between a commit and the removal of the files
+  // it replaced) are removed in the background, a moment after start-up.
+  // Wall-clock time, not the injected clock: it is compared with the files' modification times.
+  const startedAt = Date.now();
+  const sweep = setTimeout(() => {
+    s3.catalog
+      .referencedFiles()
+      .then((referenced) => s3.files.sweep(referenced, startedAt))
+      .then((removed) => {
+        if (removed > 0) deps.log.info({ removed }, 's3: removed data files no object or part referenced');
+      })
+      .catch((err: unknown) => deps.log.warn({ err }, 's3: sweeping unreferenced data files failed'));
+  }, SWEEP_DELAY_MS).unref();
   return {
     name: 's3',
     signingName: 's3',
@@ -46,6 +62,9 @@ export async function createS3(deps: ServiceDeps): Promise<ServiceDefinition> {
     model,
     operations: {},
     mounts: [s3Mount(s3)],
-    close: () => s3.hashes.close(),
+    close: () => {
+      clearTimeout(sweep);
+      return s3.hashes.close();
+    },
   };
 }

@@ -135,6 +135,21 @@ export class Catalog {
 
   constructor(private readonly store: Store) {}
 
+  /**
+   * Every data file a stored object version or multipart part names, read in one transaction (a
+   * consistent view: a file no row names then can never be named later, since new rows name new
+   * files or files rows already name).
+   */
+  async referencedFiles(): Promise<Set<string>> {
+    return this.store.transaction(async (tx) => {
+      const out = new Set<string>();
+      for (const r of await tx.all<{ data: string }>('SELECT data FROM s3_objects'))
+        for (const seg of JSON.parse(r.data) as Segment[]) out.add(seg.f);
+      for (const r of await tx.all<{ file: string }>('SELECT file FROM s3_parts')) out.add(r.file);
+      return out;
+    });
+  }
+
   async load(): Promise<void> {
     const rows = await this.store.all<{
       name: string;

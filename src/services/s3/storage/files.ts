@@ -9,7 +9,7 @@ import {
   rmSync,
   writevSync,
 } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Writable } from 'node:stream';
@@ -75,6 +75,27 @@ export class Files {
 
   removeSegments(segments: Segment[]): Promise<void> {
     return this.remove(segments.map((s) => s.f));
+  }
+
+  /**
+   * Removes the data files older than `before` (epoch ms) that no row names: what a run stopped
+   * between committing a change and removing the files it replaced left behind. Answers how many.
+   */
+  async sweep(referenced: ReadonlySet<string>, before: number): Promise<number> {
+    let removed = 0;
+    const dirs = await readdir(this.data).catch(() => [] as string[]);
+    for (const dir of dirs) {
+      if (!/^[0-9a-f]{2}$/.test(dir)) continue;
+      for (const file of await readdir(join(this.data, dir)).catch(() => [] as string[])) {
+        const name = `${dir}/${file}`;
+        if (referenced.has(name)) continue;
+        const st = await stat(join(this.data, name)).catch(() => undefined);
+        if (!st?.isFile() || st.mtimeMs >= before) continue;
+        await unlink(join(this.data, name)).catch(() => undefined);
+        removed++;
+      }
+    }
+    return removed;
   }
 
   async removeTemp(path: string): Promise<void> {
