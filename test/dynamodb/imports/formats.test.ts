@@ -65,6 +65,8 @@ describe('ImportTable source formats', () => {
     expect(broken[0]).toEqual({ item: { pk: { S: 'x' } } });
     expect(broken[1]).toMatchObject({ fatal: true });
     expect(broken).toHaveLength(2);
+    const deep = all(ionRecords(`{Item: {a: ${'['.repeat(100_000)}${']'.repeat(100_000)}}}`));
+    expect(deep).toEqual([{ error: expect.stringContaining('nested more than 64 levels'), fatal: true }]);
   });
 
   it('reads DynamoDB JSON objects on lines or back to back, and stops an object at broken JSON', () => {
@@ -72,6 +74,14 @@ describe('ImportTable source formats', () => {
       { item: { a: { S: '}{' } } },
       { item: { b: { N: '1' } } },
       { error: 'Invalid item: each record must be a JSON object with the single key "Item"' },
+    ]);
+    const deep = `{"Item":{"a":${'{"L":['.repeat(100_000)}${']}'.repeat(100_000)}}}`;
+    expect(all(dynamoDbJsonRecords(`${deep}\n{"Item":{}}`))).toEqual([
+      {
+        error:
+          'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit',
+      },
+      { item: {} },
     ]);
     const broken = all(dynamoDbJsonRecords('{"Item":{}}\n{"Item": {"x": }}\n{"Item":{}}'));
     expect(broken).toHaveLength(2);

@@ -5,6 +5,7 @@
  * object.
  */
 import type { AttributeValue } from '../types.js';
+import { messages } from '../values/messages.js';
 import type { CsvOptions } from './store.js';
 import { IonReader, IonSyntaxError, ionFields } from './ion-text.js';
 
@@ -20,10 +21,16 @@ export function* dynamoDbJsonRecords(text: string): Generator<SourceRecord> {
   while (i < n) {
     while (i < n && /\s/.test(text[i]!)) i++;
     if (i >= n) return;
-    const end = jsonValueEnd(text, i);
+    const { end, depth } = jsonValueEnd(text, i);
     if (end < 0) {
       yield { error: 'Unexpected end of input: the JSON object is not terminated', fatal: true };
       return;
+    }
+    if (depth > MAX_JSON_DEPTH) {
+      // Refused before parsing: validating it would recurse as deep as it goes.
+      i = end;
+      yield { error: messages.nestingTooDeep };
+      continue;
     }
     let value: unknown;
     try {
@@ -40,16 +47,20 @@ export function* dynamoDbJsonRecords(text: string): Generator<SourceRecord> {
   }
 }
 
-/** Where the JSON value starting at `start` ends (exclusive), or -1 when it does not. */
-function jsonValueEnd(text: string, start: number): number {
+/** Deepest JSON an item of 32 nested levels (DynamoDB's limit) can be, with its `{"Item": …}`. */
+const MAX_JSON_DEPTH = 80;
+
+/** Where the JSON value starting at `start` ends (exclusive; -1 when it does not), and its depth. */
+function jsonValueEnd(text: string, start: number): { end: number; depth: number } {
   const open = text[start];
   if (open !== '{' && open !== '[') {
     // A scalar: up to the next whitespace or bracket (JSON.parse then judges it).
     let i = start;
     while (i < text.length && !/[\s{[]/.test(text[i]!)) i++;
-    return i;
+    return { end: i, depth: 0 };
   }
   let depth = 0;
+  let deepest = 0;
   let inString = false;
   for (let i = start; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -57,12 +68,12 @@ function jsonValueEnd(text: string, start: number): number {
       if (c === 0x5c) i++;
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
     else if (c === 0x7d || c === 0x5d) {
-      if (--depth === 0) return i + 1;
+      if (--depth === 0) return { end: i + 1, depth: deepest };
     }
   }
-  return -1;
+  return { end: -1, depth: deepest };
 }
 
 /** Amazon Ion text: `{Item: {...}}` values (exports write `$ion_1_0 {Item:{...}}` lines). */

@@ -40,8 +40,12 @@ const ESCAPES: Record<string, string> = {
   '?': '?',
 };
 
+/** Containers nested deeper than this are refused (DynamoDB's own limit is 32 levels). */
+const MAX_DEPTH = 64;
+
 export class IonReader {
   private i = 0;
+  private depth = 0;
   constructor(private readonly s: string) {}
 
   /** The next top-level value, or undefined at the end (the version marker is skipped). */
@@ -95,11 +99,16 @@ export class IonReader {
     const c = this.s[this.i];
     if (c === undefined) this.fail('Value expected');
     if (c === '{' && this.s[this.i + 1] === '{') return { t: 'blob', v: this.lob(), a: annotations };
-    if (c === '{') return { t: 'struct', v: this.struct(), a: annotations };
-    if (c === '[') return { t: 'list', v: this.sequence(']'), a: annotations };
-    if (c === '(') {
-      this.sequence(')');
-      return { t: 'unsupported', v: 'sexp', a: annotations };
+    if (c === '{' || c === '[' || c === '(') {
+      if (++this.depth > MAX_DEPTH) this.fail(`Values nested more than ${MAX_DEPTH} levels deep`);
+      try {
+        if (c === '{') return { t: 'struct', v: this.struct(), a: annotations };
+        if (c === '[') return { t: 'list', v: this.sequence(']'), a: annotations };
+        this.sequence(')');
+        return { t: 'unsupported', v: 'sexp', a: annotations };
+      } finally {
+        this.depth--;
+      }
     }
     if (c === '"') return { t: 'string', v: this.quoted('"'), a: annotations };
     if (c === "'" && this.s.startsWith("'''", this.i)) return { t: 'string', v: this.longString(), a: annotations };
