@@ -676,8 +676,7 @@ export class SqsEngine {
     const now = this.clock.now();
     for (const q of this.byId.values()) {
       const retentionMs = Number(q.attributes['MessageRetentionPeriod'] ?? 345600) * 1000;
-      const expired: number[] = [];
-      for (const m of q.state.messages.values()) if (now >= m.sentAt + retentionMs) expired.push(m.seq);
+      const expired = q.state.expired(now - retentionMs);
       const stale: string[] = [];
       for (const [key, d] of q.dedup) if (d.expiresAt <= now) stale.push(key);
       for (const [id, a] of q.attempts) if (a.expiresAt <= now) q.attempts.delete(id);

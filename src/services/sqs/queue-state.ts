@@ -120,11 +120,14 @@ export class QueueState {
   private readyHead = 0;
   private readonly heap = new DeadlineHeap();
   private readonly groups = new Map<string, Group>();
+  /** No message was sent before this (a lower bound; exact after `expired`). */
+  private oldestSentAt = Infinity;
 
   constructor(readonly fifo: boolean) {}
 
   add(m: Message, now: number): void {
     this.messages.set(m.seq, m);
+    if (m.sentAt < this.oldestSentAt) this.oldestSentAt = m.sentAt;
     if (this.fifo) {
       const key = m.groupId ?? '';
       let g = this.groups.get(key);
@@ -162,6 +165,23 @@ export class QueueState {
     return m;
   }
 
+  /**
+   * The seqs of messages sent at or before `cutoff` (retention ended). Without looking at any message
+   * while the oldest one is younger than that, so the periodic retention sweep of a large backlog
+   * costs nothing until something can have expired.
+   */
+  expired(cutoff: number): number[] {
+    if (cutoff < this.oldestSentAt) return [];
+    const out: number[] = [];
+    let oldest = Infinity;
+    for (const m of this.messages.values()) {
+      if (m.sentAt <= cutoff) out.push(m.seq);
+      else if (m.sentAt < oldest) oldest = m.sentAt;
+    }
+    this.oldestSentAt = oldest;
+    return out;
+  }
+
   clear(): Message[] {
     const all = [...this.messages.values()];
     this.messages.clear();
@@ -169,6 +189,7 @@ export class QueueState {
     this.readyHead = 0;
     this.heap.clear();
     this.groups.clear();
+    this.oldestSentAt = Infinity;
     return all;
   }
 
