@@ -186,7 +186,7 @@ export class SqsEngine {
       message_id: string;
       sequence_number: string | null;
       expires_at: number;
-    }>('SELECT queue_id, dedup_key, message_id, sequence_number, expires_at FROM sqs_dedup');
+    }>('SELECT queue_id, dedup_key, message_id, sequence_number, expires_at FROM sqs_dedup ORDER BY expires_at');
     for (const d of dedup) {
       this.byId.get(d.queue_id)?.dedup.set(d.dedup_key, {
         messageId: d.message_id,
@@ -413,6 +413,7 @@ export class SqsEngine {
         version: 0,
       });
       if (dedupKey !== undefined) {
+        q.dedup.delete(dedupKey); // re-inserted at the end: the map stays in expiry order (sweep)
         q.dedup.set(dedupKey, {
           messageId: data.id,
           sequenceNumber: data.sequenceNumber!,
@@ -563,13 +564,15 @@ export class SqsEngine {
     const end = Date.now() + waitSeconds * 1000;
     for (;;) {
       const messages = await this.receiveOnce(q, max, visibilitySeconds);
-      if (messages.length > 0 && attempt !== undefined)
+      if (messages.length > 0 && attempt !== undefined) {
+        q.attempts.delete(attempt); // re-inserted at the end: the map stays in expiry order (sweep)
         q.attempts.set(attempt, {
           seqs: messages.map((m) => m.seq),
           receipt: messages[0]!.receipt!,
           versions: messages.map((m) => m.version),
           expiresAt: this.clock.now() + DEDUP_MS,
         });
+      }
       if (messages.length > 0 || waitSeconds <= 0 || q.deleted || this.closed) return messages;
       const remaining = end - Date.now();
       if (remaining <= 0) return messages;
@@ -677,9 +680,17 @@ export class SqsEngine {
     for (const q of this.byId.values()) {
       const retentionMs = Number(q.attributes['MessageRetentionPeriod'] ?? 345600) * 1000;
       const expired = q.state.expired(now - retentionMs);
+      // Both maps are in expiry order (entries are re-inserted when renewed), so the expired ones
+      // are at the front; lookups check the expiry themselves, so one left behind is only memory.
       const stale: string[] = [];
-      for (const [key, d] of q.dedup) if (d.expiresAt <= now) stale.push(key);
-      for (const [id, a] of q.attempts) if (a.expiresAt <= now) q.attempts.delete(id);
+      for (const [key, d] of q.dedup) {
+        if (d.expiresAt > now) break;
+        stale.push(key);
+      }
+      for (const [id, a] of q.attempts) {
+        if (a.expiresAt > now) break;
+        q.attempts.delete(id);
+      }
       if (expired.length === 0 && stale.length === 0) continue;
       for (const seq of expired) q.state.remove(seq);
       for (const key of stale) q.dedup.delete(key);
