@@ -41,6 +41,22 @@ async function extras(ctx: ProviderContext, name: string, props: Props, old: Pro
     });
 }
 
+/** What CreateTable and ImportTable's TableCreationParameters share. */
+function tableShape(name: string, props: Props): Record<string, unknown> {
+  const sse = props['SSESpecification'];
+  return {
+    TableName: name,
+    AttributeDefinitions: props['AttributeDefinitions'],
+    KeySchema: props['KeySchema'],
+    BillingMode: props['BillingMode'],
+    ProvisionedThroughput: throughput(props['ProvisionedThroughput']),
+    GlobalSecondaryIndexes: indexes(props['GlobalSecondaryIndexes']),
+    SSESpecification: sse
+      ? compact({ Enabled: bool(sse.SSEEnabled), SSEType: sse.SSEType, KMSMasterKeyId: sse.KMSMasterKeyId })
+      : undefined,
+  };
+}
+
 /**
  * A table with ImportSourceSpecification is created by ImportTable, as CloudFormation does; an
  * import that fails fails the resource. Streams and tags, which ImportTable does not take, follow.
@@ -49,22 +65,11 @@ async function importTable(ctx: ProviderContext, name: string, props: Props): Pr
   const spec = props['ImportSourceSpecification'];
   if (props['LocalSecondaryIndexes']?.length)
     throw new Error('LocalSecondaryIndexes cannot be created by an import (ImportSourceSpecification)');
-  const sse = props['SSESpecification'];
   const { ImportTableDescription: started } = await ctx.client.json('dynamodb', `${T}.ImportTable`, {
     S3BucketSource: spec.S3BucketSource,
     InputFormat: spec.InputFormat,
     ...compact({ InputFormatOptions: spec.InputFormatOptions, InputCompressionType: spec.InputCompressionType }),
-    TableCreationParameters: compact({
-      TableName: name,
-      AttributeDefinitions: props['AttributeDefinitions'],
-      KeySchema: props['KeySchema'],
-      BillingMode: props['BillingMode'],
-      ProvisionedThroughput: throughput(props['ProvisionedThroughput']),
-      GlobalSecondaryIndexes: indexes(props['GlobalSecondaryIndexes']),
-      SSESpecification: sse
-        ? compact({ Enabled: bool(sse.SSEEnabled), SSEType: sse.SSEType, KMSMasterKeyId: sse.KMSMasterKeyId })
-        : undefined,
-    }),
+    TableCreationParameters: compact(tableShape(name, props)),
   });
   const { ImportTableDescription: done } = await ctx.client.json('dynamodb', `${T}.DescribeImport`, {
     ImportArn: started.ImportArn,
@@ -104,7 +109,6 @@ export const dynamodbTable: ResourceProvider = {
   async create(raw, ctx) {
     const props = normalise(raw);
     const name = props['TableName'] ?? ctx.physicalName(255);
-    const sse = props['SSESpecification'];
     if (props['ImportSourceSpecification']) {
       await importTable(ctx, name, props);
       await extras(ctx, name, props, undefined);
@@ -114,17 +118,9 @@ export const dynamodbTable: ResourceProvider = {
       'dynamodb',
       `${T}.CreateTable`,
       compact({
-        TableName: name,
-        AttributeDefinitions: props['AttributeDefinitions'],
-        KeySchema: props['KeySchema'],
-        BillingMode: props['BillingMode'],
-        ProvisionedThroughput: throughput(props['ProvisionedThroughput']),
-        GlobalSecondaryIndexes: indexes(props['GlobalSecondaryIndexes']),
+        ...tableShape(name, props),
         LocalSecondaryIndexes: props['LocalSecondaryIndexes'],
         StreamSpecification: stream(props['StreamSpecification']),
-        SSESpecification: sse
-          ? compact({ Enabled: bool(sse.SSEEnabled), SSEType: sse.SSEType, KMSMasterKeyId: sse.KMSMasterKeyId })
-          : undefined,
         Tags: props['Tags'],
         TableClass: props['TableClass'],
         DeletionProtectionEnabled: bool(props['DeletionProtectionEnabled']),
