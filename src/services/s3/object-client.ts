@@ -1,4 +1,5 @@
 import { signRequest } from '../../core/auth/sign.js';
+import { childText, childrenNamed, parseXml } from './xml.js';
 
 /** What another service needs to read an object the way any AWS client would. */
 export interface S3Caller {
@@ -100,16 +101,6 @@ export interface ListedObject {
   size: number;
 }
 
-const xmlText = (s: string) =>
-  s.replace(/&(lt|gt|quot|apos|amp|#x?[0-9a-fA-F]+);/g, (_, e: string) => {
-    if (e === 'lt') return '<';
-    if (e === 'gt') return '>';
-    if (e === 'quot') return '"';
-    if (e === 'apos') return "'";
-    if (e === 'amp') return '&';
-    return String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
-  });
-
 /**
  * Every object under a prefix, in key order: ListObjectsV2 through S3's public API, signed as the
  * caller, page after page. How DynamoDB's ImportTable finds its source objects.
@@ -120,15 +111,12 @@ export async function listObjects(caller: S3Caller, bucket: string, prefix: stri
   do {
     const query: Record<string, string> = { 'list-type': '2', prefix, 'encoding-type': 'url' };
     if (token) query['continuation-token'] = token;
-    const xml = (await requestObject(caller, 'GET', bucket, '', { query })).toString('utf8');
-    for (const m of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
-      const key = /<Key>([^<]*)<\/Key>/.exec(m[1]!)?.[1] ?? '';
-      const size = /<Size>(\d+)<\/Size>/.exec(m[1]!)?.[1] ?? '0';
-      out.push({ key: decodeURIComponent(xmlText(key).replace(/\+/g, '%20')), size: Number(size) });
+    const result = parseXml((await requestObject(caller, 'GET', bucket, '', { query })).toString('utf8'));
+    for (const c of childrenNamed(result, 'Contents')) {
+      const key = childText(c, 'Key') ?? '';
+      out.push({ key: decodeURIComponent(key.replace(/\+/g, '%20')), size: Number(childText(c, 'Size') ?? 0) });
     }
-    token = /<IsTruncated>true<\/IsTruncated>/.test(xml)
-      ? xmlText(/<NextContinuationToken>([^<]*)<\/NextContinuationToken>/.exec(xml)?.[1] ?? '')
-      : undefined;
+    token = childText(result, 'IsTruncated') === 'true' ? childText(result, 'NextContinuationToken') : undefined;
   } while (token);
   return out;
 }

@@ -69,11 +69,11 @@ export function jobRecordsSql<R extends JobRecord>(table: 'ddb_exports' | 'ddb_i
               `SELECT record FROM ${table} WHERE account = ? AND region = ? AND table_name = ? ORDER BY id DESC`,
               [account, region, tableName],
             );
-      return rows.map((r) => JSON.parse(r.record) as R);
+      return rows.map((r) => parse(r)!);
     },
 
     /**
-     * The job an earlier request with this client token started within `windowMs`, if its
+     * The job an earlier request with this client token started at or after `since`, if its
      * parameters match (`conflict()` is thrown when they do not); undefined when there is none.
      */
     async replay(
