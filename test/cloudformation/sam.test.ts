@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import {
   CreateChangeSetCommand,
   CreateStackCommand,
@@ -136,4 +137,71 @@ Outputs:
       'ValidationError: Stack with id sambad does not exist',
     );
   });
+  it(
+    'deploys an AWS::Serverless::WebSocketApi whose $connect function decides the upgrade',
+    { timeout: 30_000 },
+    async () => {
+      const template = `
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  OnConnect:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: |
+        exports.handler = async (event) => ({ statusCode: event.queryStringParameters?.deny ? 403 : 200 });
+  Chat:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      RouteSelectionExpression: $request.body.action
+      Routes:
+        $connect:
+          FunctionArn: !GetAtt OnConnect.Arn
+        sendMessage:
+          FunctionArn: !GetAtt OnConnect.Arn
+Outputs:
+  ApiId: { Value: !Ref Chat }
+  Stage: { Value: !Ref Chat.Stage }
+`;
+      await cfn.send(
+        new CreateStackCommand({
+          StackName: 'samws',
+          TemplateBody: template,
+          Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_AUTO_EXPAND'],
+        }),
+      );
+      const s = await waitStack(cfn, 'samws');
+      expect(s.StackStatus, s.StackStatusReason).toBe('CREATE_COMPLETE');
+      const ids = (await cfn.send(new ListStackResourcesCommand({ StackName: 'samws' }))).StackResourceSummaries!.map(
+        (r) => r.LogicalResourceId,
+      );
+      // The translator's logical ids: the route key capitalised as Python's str.capitalize does.
+      expect(ids).toEqual(
+        expect.arrayContaining([
+          'Chat',
+          'ChatDefaultStage',
+          'ChatConnectRoute',
+          'ChatConnectIntegration',
+          'ChatConnectPermission',
+          'ChatSendmessageRoute',
+        ]),
+      );
+      const out = Object.fromEntries(s.Outputs!.map((o) => [o.OutputKey, o.OutputValue]));
+      expect(out['Stage']).toBe('default');
+      const url = `${server.endpoint.replace('http', 'ws')}/_aws/execute-api/${out['ApiId']}/default`;
+      const attempt = (q: string): Promise<string> =>
+        new Promise((resolve) => {
+          const ws = new WebSocket(url + q);
+          ws.on('open', () => {
+            ws.close();
+            resolve('open');
+          });
+          ws.on('unexpected-response', (_req, res) => resolve(`refused ${res.statusCode}`));
+          ws.on('error', (e) => resolve(`error ${e.message}`));
+        });
+      expect(await attempt('')).toBe('open');
+      expect(await attempt('?deny=1')).toBe('refused 403');
+    },
+  );
 });

@@ -106,9 +106,182 @@ Resources:
   A:
     Type: AWS::Serverless::Api
     Properties: { StageName: Prod, DefinitionUri: s3://b/k, DefinitionBody: {} }`);
+    // Causes ordered by logical id, as the translator's corpus records them.
     expect(() => transformSam(t, opts)).toThrow(
-      /^Invalid Serverless Application Specification document\. Number of errors found: 2\. Resource with id \[F\] is invalid\..*Resource with id \[A\] is invalid\./,
+      /^Invalid Serverless Application Specification document\. Number of errors found: 2\. Resource with id \[A\] is invalid\..*Resource with id \[F\] is invalid\./,
     );
+  });
+
+  it('words template-structure errors as the translator does, and passes typeless resources through', () => {
+    const notMap = parseTemplate(`Resources:\n  F: just a string\n`);
+    expect(() => transformSam(notMap, opts)).toThrow(
+      "Invalid Serverless Application Specification document. Number of errors found: 1. Structure of the SAM template is invalid. All 'Resources' must be Objects. If you're using YAML, this may be an indentation issue.",
+    );
+    const badProps = parseTemplate(`Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties: [1]\n`);
+    expect(() => transformSam(badProps, opts)).toThrow(
+      "Number of errors found: 1. Resource with id [F] is invalid. Attribute 'Properties' should be a map.",
+    );
+    const typeless = parseTemplate(`Resources:\n  X:\n    Properties: { A: 1 }\n  Z:\n    Type: { Odd: 1 }\n`);
+    expect((transformSam(typeless, opts) as any).Resources).toEqual({
+      X: { Properties: { A: 1 } },
+      Z: { Type: { Odd: 1 } },
+    });
+  });
+});
+
+/** WebSocket APIs, SNS through a queue, S3 events of a conditional function, Scheduler dead-letter queues. */
+const EVENTS_APP = `
+Transform: AWS::Serverless-2016-10-31
+Conditions:
+  OnlyHere: !Equals [!Ref AWS::Region, us-east-1]
+Globals:
+  WebSocketApi:
+    Tags: { team: chat }
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties: { FifoTopic: true }
+  Uploads:
+    Type: AWS::S3::Bucket
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: s3://bucket/fn.zip
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        Fanout:
+          Type: SNS
+          Properties: { Topic: !Ref Topic, SqsSubscription: true }
+        Direct:
+          Type: SNS
+          Properties: { Topic: !Ref Topic, FilterPolicy: { kind: [a] } }
+        Tick:
+          Type: ScheduleV2
+          Properties:
+            ScheduleExpression: rate(1 minute)
+            DeadLetterConfig: { Type: SQS }
+        Stream:
+          Type: Kinesis
+          Properties: { Stream: arn:aws:kinesis:us-east-1:123456789012:stream/s, StartingPosition: LATEST, DestinationConfig: null }
+  Conditional:
+    Type: AWS::Serverless::Function
+    Condition: OnlyHere
+    Properties:
+      CodeUri: s3://bucket/fn.zip
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        Put:
+          Type: S3
+          Properties: { Bucket: !Ref Uploads, Events: [s3:ObjectCreated:*, s3:ObjectRemoved:*] }
+  Chat:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      RouteSelectionExpression: $request.body.action
+      PropagateTags: true
+      StageName: prod
+      RouteSettings: { sendMessage: { ThrottlingBurstLimit: 10 } }
+      Auth: { AuthType: CUSTOM, AuthArn: !GetAtt Fn.Arn, IdentitySource: [route.request.header.Auth] }
+      Routes:
+        $connect: { FunctionArn: !GetAtt Fn.Arn }
+        $disconnect: { FunctionArn: !GetAtt Fn.Arn }
+        sendMessage: { FunctionArn: !GetAtt Fn.Arn, IntegrationTimeout: 5000 }
+Outputs:
+  Stage: { Value: !Ref Chat.Stage }
+`;
+
+describe('transformSam: events and WebSocket APIs as the translator emits them', () => {
+  const out = transformSam(parseTemplate(EVENTS_APP), opts) as any;
+  const r = out.Resources;
+
+  it('WebSocketApi: logical ids, tags, stage, routes, authorizer', () => {
+    expect(r.Chat.Properties).toMatchObject({
+      Name: 'Chat',
+      ProtocolType: 'WEBSOCKET',
+      Tags: { team: 'chat', 'websocketapi:createdBy': 'SAM' },
+    });
+    expect(r.ChatprodStage.Properties.Tags).toEqual({ team: 'chat', 'websocketapi:createdBy': 'SAM' });
+    expect(r.ChatprodStage.DependsOn.sort()).toEqual([
+      'ChatConnectRoute',
+      'ChatDisconnectRoute',
+      'ChatSendmessageRoute',
+    ]);
+    expect(r.ChatConnectRoute.Properties).toMatchObject({
+      AuthorizationType: 'CUSTOM',
+      AuthorizerId: { Ref: 'ChatConnectAuthorizer' },
+    });
+    expect(r.ChatSendmessageRoute.Properties.Target).toEqual({
+      'Fn::Join': ['/', ['integrations', { Ref: 'ChatSendmessageIntegration' }]],
+    });
+    expect(r.ChatSendmessageIntegration.Properties.TimeoutInMillis).toBe(5000);
+    expect(r.ChatSendmessagePermission.Properties.SourceArn).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Chat.ApiId}/prod/sendMessage',
+    });
+    expect(r.ChatAuthorizerPermission.Type).toBe('AWS::Lambda::Permission');
+    expect(out.Outputs.Stage.Value).toEqual({ Ref: 'ChatprodStage' });
+  });
+
+  it('WebSocketApi errors are worded as the translator words them', () => {
+    const bad = (props: string): string => {
+      try {
+        transformSam(
+          parseTemplate(`Resources:\n  W:\n    Type: AWS::Serverless::WebSocketApi\n    Properties: ${props}\n`),
+          opts,
+        );
+      } catch (e) {
+        return (e as Error).message.replace(/^.*Resource with id \[W\] is invalid\. /, '');
+      }
+      return 'no error';
+    };
+    expect(bad('{ Routes: { a: { FunctionArn: x } } }')).toBe("Missing required property 'RouteSelectionExpression'.");
+    expect(bad('{ RouteSelectionExpression: x, Routes: { $nonsense: { FunctionArn: x } } }')).toBe(
+      "Route key '$nonsense' must be alphanumeric. Only $connect, $disconnect, and $default special routes are supported.",
+    );
+    expect(bad('{ RouteSelectionExpression: x, StageName: $default, Routes: { a: { FunctionArn: x } } }')).toBe(
+      'Stages cannot be named $default for WebSocket APIs.',
+    );
+    expect(bad('{ RouteSelectionExpression: x, Auth: { AuthType: AWS_IAM }, Routes: { a: { FunctionArn: x } } }')).toBe(
+      'Authorization is only available if there is a $connect route.',
+    );
+    expect(bad('{ RouteSelectionExpression: x, Routes: { a: {} } }')).toBe('Route must have associated function.');
+  });
+
+  it('SNS with SqsSubscription: a queue (FIFO for a FIFO topic), its policy, the subscription and a mapping', () => {
+    expect(r.FnFanoutQueue.Properties).toEqual({ FifoQueue: true });
+    expect(r.FnFanout.Properties).toMatchObject({
+      Protocol: 'sqs',
+      Endpoint: { 'Fn::GetAtt': ['FnFanoutQueue', 'Arn'] },
+    });
+    expect(r.FnFanoutQueuePolicy.Properties.Queues).toEqual([{ Ref: 'FnFanoutQueue' }]);
+    expect(r.FnFanoutEventSourceMapping.Properties).toMatchObject({ BatchSize: 10, Enabled: true });
+    expect(r.FnDirect.Properties).toMatchObject({ Protocol: 'lambda', FilterPolicy: { kind: ['a'] } });
+    expect(r.FnRole.Properties.ManagedPolicyArns).toContain(
+      'arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole',
+    );
+    expect(r.FnStream.Properties).not.toHaveProperty('DestinationConfig');
+  });
+
+  it('ScheduleV2 dead-letter queue: a new queue its role may send to', () => {
+    expect(r.FnTickQueue.Type).toBe('AWS::SQS::Queue');
+    expect(r.FnTick.Properties.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['FnTickQueue', 'Arn'] } });
+    expect(r.FnTickRole.Properties.Policies.map((p: any) => p.PolicyName)).toEqual([
+      'FnTickLambdaPolicy',
+      'FnTickSQSPolicy',
+    ]);
+  });
+
+  it('S3 events of a conditional function: conditional mappings and a tag in place of DependsOn', () => {
+    expect(r.Uploads.DependsOn).toBeUndefined();
+    expect(r.Uploads.Properties.Tags).toEqual([
+      {
+        Key: 'sam:ConditionalDependsOn:ConditionalPutPermission',
+        Value: { 'Fn::If': ['OnlyHere', { Ref: 'ConditionalPutPermission' }, 'no dependency'] },
+      },
+    ]);
+    const configs = r.Uploads.Properties.NotificationConfiguration.LambdaConfigurations;
+    expect(configs).toHaveLength(2);
+    expect(configs[0]['Fn::If'][0]).toBe('OnlyHere');
   });
 });
 
@@ -140,6 +313,17 @@ describe.skipIf(!oracle)('differential: aws-sam-translator as oracle', () => {
     );
     const ours = transformSam(input, opts);
     expect(normalise(ours)).toEqual(normalise(theirs));
+  });
+
+  it('matches on WebSocket APIs, SNS queues, conditional S3 events and Scheduler DLQs', () => {
+    const input = parseTemplate(EVENTS_APP);
+    const theirs = JSON.parse(
+      execFileSync('python3', ['-c', PY], {
+        input: JSON.stringify(input),
+        env: { ...process.env, AWS_DEFAULT_REGION: 'us-east-1' },
+      }).toString(),
+    );
+    expect(normalise(transformSam(input, opts))).toEqual(normalise(theirs));
   });
 
   it('matches on examples/ (the npm start app), code locations as S3 URIs', () => {

@@ -13,6 +13,7 @@ import {
   pyJson,
   ref,
   refId,
+  SamError,
   sha1,
   tagList,
   type Obj,
@@ -409,7 +410,8 @@ export function translateApi(ctx: Ctx, id: string, res: Obj, functionNames?: str
         sw.setPathDefaultApiKey(body, path, auth.AddApiKeyRequiredToCorsPreflight ?? true);
     }
     if (auth.ResourcePolicy) {
-      if (!isObj(auth.ResourcePolicy)) throw invalid(id, 'ResourcePolicy must be a map (ResourcePolicyStatement).');
+      if (!isObj(auth.ResourcePolicy))
+        throw new SamError(id, 'ResourcePolicy must be a map (ResourcePolicyStatement).', 'template');
       for (const path of Object.keys(body.paths))
         sw.addResourcePolicy(body, auth.ResourcePolicy, path, p.StageName ?? 'Prod');
       if (auth.ResourcePolicy.CustomStatements) sw.addCustomStatements(body, auth.ResourcePolicy.CustomStatements);

@@ -78,8 +78,20 @@ function recordSets(id: string, domain: Obj, route53: Obj, domainRef: unknown, h
   return out;
 }
 
-/** The Route53 part: records added to the hosted zone's shared group, or to a group of their own. */
-function route53For(ctx: Ctx, id: string, domain: Obj, pass: Obj, domainRef: unknown, http: boolean): void {
+/**
+ * The Route53 part: records added to the hosted zone's shared group, or to a group of their own.
+ * `share` false: a new group under the shared id, replacing any earlier one (the translator's WebSocket
+ * APIs do not see the other APIs' groups: its WebSocketApi macro reads them under a misspelt key).
+ */
+function route53For(
+  ctx: Ctx,
+  id: string,
+  domain: Obj,
+  pass: Obj,
+  domainRef: unknown,
+  http: boolean,
+  share = true,
+): void {
   const route53 = domain.Route53;
   if (route53 === undefined || route53 === null) return;
   if (!isObj(route53)) throw invalid(id, "Property 'Domain.Route53' should be a map.");
@@ -98,7 +110,7 @@ function route53For(ctx: Ctx, id: string, domain: Obj, pass: Obj, domainRef: unk
     ctx.add(sid, { Type: 'AWS::Route53::RecordSetGroup', ...pass, Properties: props });
     return;
   }
-  let group = groups(ctx).get(groupId);
+  let group = share ? groups(ctx).get(groupId) : undefined;
   if (!group) {
     const props: Obj = {};
     if ('HostedZoneId' in route53) props.HostedZoneId = route53.HostedZoneId;
@@ -106,7 +118,7 @@ function route53For(ctx: Ctx, id: string, domain: Obj, pass: Obj, domainRef: unk
       props.HostedZoneName = route53.HostedZoneName;
     props.RecordSets = [];
     group = { Type: 'AWS::Route53::RecordSetGroup', ...pass, Properties: props };
-    groups(ctx).set(groupId, group);
+    if (share) groups(ctx).set(groupId, group);
     ctx.add(groupId, group);
   }
   (group.Properties.RecordSets as Obj[]).push(...recordSets(id, domain, route53, domainRef, http));
@@ -205,8 +217,9 @@ export function restApiDomain(ctx: Ctx, id: string, rawDomain: unknown, pass: Ob
   route53For(ctx, id, domain, pass, domainId, false);
 }
 
-/** `Domain` of an AWS::Serverless::HttpApi. */
-export function httpApiDomain(ctx: Ctx, id: string, rawDomain: unknown, pass: Obj): void {
+/** `Domain` of an AWS::Serverless::HttpApi, or (`webSocket`) of an AWS::Serverless::WebSocketApi. */
+export function httpApiDomain(ctx: Ctx, id: string, rawDomain: unknown, pass: Obj, webSocket = false): void {
+  const createdByTag = webSocket ? 'websocketapi:createdBy' : 'httpapi:createdBy';
   if (
     !isObj(rawDomain) ||
     rawDomain.DomainName === undefined ||
@@ -228,7 +241,7 @@ export function httpApiDomain(ctx: Ctx, id: string, rawDomain: unknown, pass: Ob
   if (truthy(domain.SecurityPolicy)) config.SecurityPolicy = domain.SecurityPolicy;
   const props: Obj = {
     DomainName: domain.DomainName,
-    Tags: { 'httpapi:createdBy': 'SAM' },
+    Tags: { [createdByTag]: 'SAM' },
     DomainNameConfigurations: [config],
   };
   const mtls = domain.MutualTlsAuthentication;
@@ -268,5 +281,5 @@ export function httpApiDomain(ctx: Ctx, id: string, rawDomain: unknown, pass: Ob
       if (/[^0-9a-zA-Z/\-_]+/.test(path)) throw invalid(id, 'Invalid Basepath name provided.');
       mapping(`${id}${path.replace(/[-_/]+/g, '')}ApiMapping`, path.replace(/^\/+|\/+$/g, ''));
     }
-  route53For(ctx, id, domain, pass, domainId, true);
+  route53For(ctx, id, domain, pass, domainId, true, !webSocket);
 }

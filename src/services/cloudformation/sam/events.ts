@@ -1,4 +1,5 @@
 // Function event sources: Api, HttpApi, Schedule, ScheduleV2, S3, SQS, DynamoDB, Kinesis, SNS, EventBridge.
+import { isDeepStrictEqual } from 'node:util';
 import { apiEvent } from './api.js';
 import type { Ctx } from './context.js';
 import { httpApiEvent } from './httpapi.js';
@@ -93,7 +94,7 @@ export function eventResources(ctx: Ctx, fnId: string, p: Obj, t: FnTarget): voi
         const target: Obj = { Arn: fnArn(t), Id: targetId(id) };
         if (props.Input !== undefined) target.Input = props.Input;
         if (props.RetryPolicy !== undefined) target.RetryPolicy = props.RetryPolicy;
-        if (isObj(props.DeadLetterConfig)) target.DeadLetterConfig = dlq(ctx, id, props.DeadLetterConfig, t);
+        if (isObj(props.DeadLetterConfig)) target.DeadLetterConfig = dlq(ctx, fnId, id, props.DeadLetterConfig, t);
         rp.Targets = [target];
         ctx.add(id, { Type: 'AWS::Events::Rule', ...t.pass, Properties: rp });
         permission(ctx, `${id}Permission`, t, 'events.amazonaws.com', { SourceArn: getAtt(id, 'Arn') });
@@ -109,7 +110,7 @@ export function eventResources(ctx: Ctx, fnId: string, p: Obj, t: FnTarget): voi
         const target: Obj = { Arn: fnArn(t), Id: props.Target?.Id ?? targetId(id) };
         for (const k of ['Input', 'InputPath', 'InputTransformer', 'RetryPolicy'])
           if (props[k] !== undefined) target[k] = props[k];
-        if (isObj(props.DeadLetterConfig)) target.DeadLetterConfig = dlq(ctx, id, props.DeadLetterConfig, t);
+        if (isObj(props.DeadLetterConfig)) target.DeadLetterConfig = dlq(ctx, fnId, id, props.DeadLetterConfig, t);
         rp.Targets = [target];
         ctx.add(id, { Type: 'AWS::Events::Rule', ...t.pass, Properties: rp });
         permission(ctx, `${id}Permission`, t, 'events.amazonaws.com', { SourceArn: getAtt(id, 'Arn') });
@@ -118,8 +119,35 @@ export function eventResources(ctx: Ctx, fnId: string, p: Obj, t: FnTarget): voi
       case 'ScheduleV2': {
         const sp: Obj = {};
         const target: Obj = { Arn: fnArn(t) };
+        // Scheduler's dead-letter queue: the given Arn, or a new queue its role may send to (no queue policy).
+        let dlqArn: unknown;
+        const dlqCfg = props.DeadLetterConfig;
+        if (dlqCfg !== undefined && dlqCfg !== null) {
+          if (!isObj(dlqCfg))
+            throw invalid(fnId, `Event with id [${name}] is invalid. Property 'DeadLetterConfig' should be a map.`);
+          checkDlq(fnId, id, dlqCfg);
+          dlqArn = dlqCfg.Arn;
+          if (dlqArn === undefined || dlqArn === null) {
+            const qid = (dlqCfg.QueueLogicalId as string | undefined) ?? `${id}Queue`;
+            ctx.add(qid, { Type: 'AWS::SQS::Queue', ...t.pass, Properties: {} });
+            dlqArn = getAtt(qid, 'Arn');
+          }
+        }
         let roleArn = props.RoleArn;
-        if (roleArn === undefined) {
+        if (!roleArn) {
+          const policies: Obj[] = [
+            {
+              PolicyName: `${id}LambdaPolicy`,
+              PolicyDocument: {
+                Statement: [{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: fnArn(t) }],
+              },
+            },
+          ];
+          if (dlqArn)
+            policies.push({
+              PolicyName: `${id}SQSPolicy`,
+              PolicyDocument: { Statement: [{ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: dlqArn }] },
+            });
           ctx.add(`${id}Role`, {
             Type: 'AWS::IAM::Role',
             ...t.pass,
@@ -130,14 +158,7 @@ export function eventResources(ctx: Ctx, fnId: string, p: Obj, t: FnTarget): voi
                   { Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: { Service: ['scheduler.amazonaws.com'] } },
                 ],
               },
-              Policies: [
-                {
-                  PolicyName: `${id}LambdaPolicy`,
-                  PolicyDocument: {
-                    Statement: [{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: fnArn(t) }],
-                  },
-                },
-              ],
+              Policies: policies,
               ...(props.PermissionsBoundary !== undefined ? { PermissionsBoundary: props.PermissionsBoundary } : {}),
             },
           });
@@ -146,7 +167,7 @@ export function eventResources(ctx: Ctx, fnId: string, p: Obj, t: FnTarget): voi
         target.RoleArn = roleArn;
         if (props.Input !== undefined) target.Input = props.Input;
         if (props.RetryPolicy !== undefined) target.RetryPolicy = props.RetryPolicy;
-        if (isObj(props.DeadLetterConfig)) target.DeadLetterConfig = { Arn: props.DeadLetterConfig.Arn };
+        if (dlqCfg !== undefined && dlqCfg !== null) target.DeadLetterConfig = { Arn: dlqArn };
         sp.ScheduleExpression = props.ScheduleExpression;
         sp.FlexibleTimeWindow = props.FlexibleTimeWindow ?? { Mode: 'OFF' };
         if (!props.OmitName) sp.Name = props.Name ?? id;
@@ -166,43 +187,15 @@ export function eventResources(ctx: Ctx, fnId: string, p: Obj, t: FnTarget): voi
       }
       case 'SQS':
       case 'DynamoDB':
-      case 'Kinesis': {
-        const cfg = PULL[type]!;
-        const ep: Obj = { FunctionName: t.target, EventSourceArn: props[cfg.arn] };
-        for (const k of PULL_KEYS) if (props[k] !== undefined) ep[k] = props[k];
-        if (isObj(props.DestinationConfig?.OnFailure) && props.DestinationConfig.OnFailure.Type) {
-          const of = { ...props.DestinationConfig.OnFailure };
-          const dtype = of.Type;
-          delete of.Type;
-          ep.DestinationConfig = { ...props.DestinationConfig, OnFailure: of };
-          if (dtype === 'SQS')
-            addRoleDoc(t, {
-              PolicyName: id + 'SQSPolicy',
-              PolicyDocument: { Statement: [{ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: of.Destination }] },
-            });
-          if (dtype === 'SNS')
-            addRoleDoc(t, {
-              PolicyName: id + 'SNSPolicy',
-              PolicyDocument: { Statement: [{ Action: 'sns:publish', Effect: 'Allow', Resource: of.Destination }] },
-            });
-        }
-        ctx.add(id, { Type: 'AWS::Lambda::EventSourceMapping', ...t.pass, Properties: ep });
-        addRolePolicy(t, managedPolicyArn(cfg.policy));
+      case 'Kinesis':
+        pullEvent(ctx, type, id, props, t);
         break;
-      }
       case 'S3':
         s3Event(ctx, fnId, name, id, props, t);
         break;
-      case 'SNS': {
-        const sp: Obj = { Endpoint: fnArn(t), Protocol: 'lambda', TopicArn: props.Topic };
-        if (props.Region !== undefined) sp.Region = props.Region;
-        if (props.FilterPolicy !== undefined) sp.FilterPolicy = props.FilterPolicy;
-        if (props.FilterPolicyScope !== undefined) sp.FilterPolicyScope = props.FilterPolicyScope;
-        if (props.RedrivePolicy !== undefined) sp.RedrivePolicy = props.RedrivePolicy;
-        permission(ctx, `${id}Permission`, t, 'sns.amazonaws.com', { SourceArn: props.Topic });
-        ctx.add(id, { Type: 'AWS::SNS::Subscription', ...t.pass, Properties: sp });
+      case 'SNS':
+        snsEvent(ctx, fnId, name, id, props, t);
         break;
-      }
       default:
         throw invalid(
           fnId,
@@ -212,13 +205,112 @@ export function eventResources(ctx: Ctx, fnId: string, p: Obj, t: FnTarget): voi
   }
 }
 
+/** SQS, DynamoDB and Kinesis: an event source mapping, and the source's managed policy on the role. */
+function pullEvent(ctx: Ctx, type: string, id: string, props: Obj, t: FnTarget): void {
+  const cfg = PULL[type]!;
+  const ep: Obj = { FunctionName: t.target, EventSourceArn: props[cfg.arn] };
+  for (const k of PULL_KEYS) if (props[k] !== undefined && props[k] !== null) ep[k] = props[k];
+  if (isObj(props.DestinationConfig?.OnFailure) && props.DestinationConfig.OnFailure.Type) {
+    const of = { ...props.DestinationConfig.OnFailure };
+    const dtype = of.Type;
+    delete of.Type;
+    ep.DestinationConfig = { ...props.DestinationConfig, OnFailure: of };
+    if (dtype === 'SQS')
+      addRoleDoc(t, {
+        PolicyName: id + 'SQSPolicy',
+        PolicyDocument: { Statement: [{ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: of.Destination }] },
+      });
+    if (dtype === 'SNS')
+      addRoleDoc(t, {
+        PolicyName: id + 'SNSPolicy',
+        PolicyDocument: { Statement: [{ Action: 'sns:publish', Effect: 'Allow', Resource: of.Destination }] },
+      });
+  }
+  ctx.add(id, { Type: 'AWS::Lambda::EventSourceMapping', ...t.pass, Properties: ep });
+  addRolePolicy(t, managedPolicyArn(cfg.policy));
+}
+
+/**
+ * SNS: a subscription of the function, or with `SqsSubscription` of a queue (a new one, or the given
+ * QueueArn/QueueUrl) that the topic may send to and an event source mapping reads.
+ */
+function snsEvent(ctx: Ctx, fnId: string, name: string, id: string, props: Obj, t: FnTarget): void {
+  const subscription = (protocol: string, endpoint: unknown): void => {
+    const sp: Obj = { Endpoint: endpoint, Protocol: protocol, TopicArn: props.Topic };
+    for (const k of ['Region', 'FilterPolicy', 'FilterPolicyScope', 'RedrivePolicy'])
+      if (props[k] !== undefined && props[k] !== null) sp[k] = props[k];
+    ctx.add(id, { Type: 'AWS::SNS::Subscription', ...t.pass, Properties: sp });
+  };
+  const queuePolicy = (policyId: string, queueArn: unknown, queueUrl: unknown): void =>
+    ctx.add(policyId, {
+      Type: 'AWS::SQS::QueuePolicy',
+      ...t.pass,
+      Properties: {
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Action: 'sqs:SendMessage',
+              Effect: 'Allow',
+              Principal: '*',
+              Resource: queueArn,
+              Condition: { ArnEquals: { 'aws:SourceArn': props.Topic } },
+            },
+          ],
+        },
+        Queues: [queueUrl],
+      },
+    });
+  const mapping = (queueArn: unknown, batchSize: unknown): void =>
+    pullEvent(ctx, 'SQS', `${id}EventSourceMapping`, { Queue: queueArn, BatchSize: batchSize || 10, Enabled: true }, t);
+  const sqs = props.SqsSubscription;
+  if (!sqs) {
+    permission(ctx, `${id}Permission`, t, 'sns.amazonaws.com', { SourceArn: props.Topic });
+    subscription('lambda', fnArn(t));
+    return;
+  }
+  if (typeof sqs === 'boolean') {
+    const topicId = isObj(props.Topic) && typeof props.Topic.Ref === 'string' ? props.Topic.Ref : undefined;
+    const topic = topicId !== undefined ? ctx.resources[topicId] : undefined;
+    const fifo: unknown = isObj(topic?.Properties) ? ctx.params.resolve(topic.Properties.FifoTopic ?? false) : false;
+    const qid = `${id}Queue`;
+    const queueArn = getAtt(qid, 'Arn');
+    mapping(queueArn, undefined);
+    ctx.add(qid, { Type: 'AWS::SQS::Queue', ...t.pass, Properties: fifo ? { FifoQueue: fifo } : {} });
+    queuePolicy(`${id}QueuePolicy`, queueArn, ref(qid));
+    subscription('sqs', queueArn);
+    return;
+  }
+  if (!isObj(sqs))
+    throw invalid(fnId, `Event with id [${name}] is invalid. Property 'SqsSubscription' should be a map.`);
+  if (!sqs.QueueArn || !sqs.QueueUrl)
+    throw invalid(fnId, `Event with id [${name}] is invalid. No QueueARN or QueueURL provided.`);
+  queuePolicy((sqs.QueuePolicyLogicalId as string | undefined) || `${id}QueuePolicy`, sqs.QueueArn, sqs.QueueUrl);
+  subscription('sqs', sqs.QueueArn);
+  mapping(sqs.QueueArn, sqs.BatchSize);
+}
+
 function targetId(id: string): string {
   const suffix = 'LambdaTarget';
   const base = id.replace(/[^A-Za-z0-9_.-]/g, '');
   return (base + suffix).length > 64 ? base.slice(0, 64 - suffix.length) + suffix : base + suffix;
 }
 
-function dlq(ctx: Ctx, id: string, cfg: Obj, t: FnTarget): Obj {
+/** The translator's checks of an event's DeadLetterConfig (Schedule, ScheduleV2, EventBridge rules). */
+function checkDlq(fnId: string, id: string, cfg: Obj): void {
+  const err = (m: string): Error => invalid(fnId, `Event with id [${id}] is invalid. ${m}`);
+  const hasArn = 'Arn' in cfg;
+  const hasType = 'Type' in cfg;
+  if (hasArn && hasType) throw err("You can either define 'Arn' or 'Type' property of DeadLetterConfig.");
+  if (hasType && cfg.Type !== 'SQS')
+    throw err("The only valid value for 'Type' property of DeadLetterConfig is 'SQS'.");
+  if (!hasArn && !hasType) throw err("No 'Arn' or 'Type' property provided for DeadLetterConfig.");
+  if (cfg.QueueLogicalId !== undefined && cfg.QueueLogicalId !== null && typeof cfg.QueueLogicalId !== 'string')
+    throw err('QueueLogicalId must be a string');
+}
+
+function dlq(ctx: Ctx, fnId: string, id: string, cfg: Obj, t: FnTarget): Obj {
+  checkDlq(fnId, id, cfg);
   if (cfg.Arn !== undefined) return { Arn: cfg.Arn };
   const qid = cfg.QueueLogicalId ?? `${id}Queue`;
   ctx.add(qid, { Type: 'AWS::SQS::Queue', ...t.pass, Properties: {} });
@@ -254,18 +346,33 @@ function s3Event(ctx: Ctx, fnId: string, name: string, id: string, props: Obj, t
     );
   const permId = `${id}Permission`;
   permission(ctx, permId, t, 's3.amazonaws.com', { SourceAccount: ref('AWS::AccountId') });
-  const deps =
-    bucket.DependsOn === undefined ? [] : Array.isArray(bucket.DependsOn) ? bucket.DependsOn : [bucket.DependsOn];
-  if (!deps.includes(permId)) deps.push(permId);
-  bucket.DependsOn = deps;
   const bp: Obj = (bucket.Properties ??= {});
+  const condition = t.pass.Condition;
+  if (condition !== undefined) {
+    // A conditional permission cannot be in DependsOn: the translator makes the bucket depend on it
+    // through a tag whose value Refs it under the same condition.
+    const tags = (bp.Tags ??= []);
+    if (!Array.isArray(tags)) throw invalid(bucketId, "Property 'Tags' should be a list.");
+    tags.push({
+      Key: `sam:ConditionalDependsOn:${permId}`,
+      Value: { 'Fn::If': [condition, ref(permId), 'no dependency'] },
+    });
+  } else {
+    const deps =
+      bucket.DependsOn === undefined ? [] : Array.isArray(bucket.DependsOn) ? bucket.DependsOn : [bucket.DependsOn];
+    if (!deps.includes(permId)) deps.push(permId);
+    bucket.DependsOn = deps;
+  }
   const nc: Obj = (bp.NotificationConfiguration ??= {});
-  const lc: Obj[] = (nc.LambdaConfigurations ??= []);
+  const lc: unknown[] = (nc.LambdaConfigurations ??= []);
   const events = Array.isArray(props.Events) ? props.Events : [props.Events];
   for (const e of events) {
-    const c: Obj = { Event: e, Function: fnArn(t) };
+    const c: Obj = { Function: fnArn(t) };
     if (props.Filter !== undefined) c.Filter = props.Filter;
-    lc.push(c);
+    c.Event = e;
+    const mapping = condition !== undefined ? { 'Fn::If': [condition, c, ref('AWS::NoValue')] } : c;
+    // Mappings already there (written in the template, or by another event) are not repeated.
+    if (!lc.some((x) => isDeepStrictEqual(x, mapping))) lc.push(mapping);
   }
   void hashedId;
 }

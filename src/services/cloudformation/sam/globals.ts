@@ -66,7 +66,7 @@ export function parseGlobals(globals: unknown): Record<string, Obj> {
   if (globals === undefined) return {};
   const sections = Object.keys(GLOBAL_PROPERTIES).sort();
   if (!isObj(globals))
-    throw new SamError('Globals', "'Globals' section is invalid. It must be a non-empty dictionary.", 'document');
+    throw new SamError('Globals', "'Globals' section is invalid. It must be a non-empty dictionary", 'document');
   const out: Record<string, Obj> = {};
   for (const [section, props] of Object.entries(globals)) {
     const allowed = GLOBAL_PROPERTIES[section];

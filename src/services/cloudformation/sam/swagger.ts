@@ -238,7 +238,7 @@ export function addAuthToMethod(doc: Obj, path: string, method: string, auth: Ob
 export const pathNoTrailingSlash = (p: string): string =>
   p.replace(/\{([a-zA-Z0-9._-]+|[a-zA-Z0-9._-]+\+|proxy\+)\}/g, '*');
 
-const docError = (m: string): SamError => new SamError(undefined, m, 'document');
+const docError = (m: string): SamError => new SamError(undefined, m, 'template');
 const POLICY = 'x-amazon-apigateway-policy';
 
 /** Deep equality of JSON values (key order ignored), as Python's `==` on dicts and lists. */

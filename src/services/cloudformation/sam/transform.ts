@@ -37,12 +37,23 @@ export function hasSamTransform(template: Record<string, unknown>): boolean {
   return t === SAM_TRANSFORM || (Array.isArray(t) && t.includes(SAM_TRANSFORM));
 }
 
+/** Each cause's text, and the key the translator's harness orders causes by (logical id, else the text). */
+function cause(e: SamError): { text: string; key: string } {
+  if (e.kind === 'template') return { text: `Structure of the SAM template is invalid. ${e.message}`, key: '' };
+  if (e.kind === 'document' || e.id === undefined) return { text: e.message, key: '' };
+  return { text: `Resource with id [${e.id}] is invalid. ${e.message}`, key: e.id };
+}
+
+/** The translator's InvalidDocumentException: causes without repeats, ordered by logical id. */
 function failure(errors: SamError[]): Error {
-  const parts = errors.map((e) =>
-    e.kind === 'document' || e.id === undefined ? e.message : `Resource with id [${e.id}] is invalid. ${e.message}`,
-  );
+  const byText = new Map<string, string>();
+  for (const e of errors) {
+    const c = cause(e);
+    byText.set(c.text, c.key || c.text);
+  }
+  const parts = [...byText].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)).map(([text]) => text);
   const err = new Error(
-    `Invalid Serverless Application Specification document. Number of errors found: ${errors.length}. ${parts.join(' ')}`,
+    `Invalid Serverless Application Specification document. Number of errors found: ${parts.length}. ${parts.join(' ')}`,
   );
   (err as Error & { errors: string[] }).errors = parts;
   return err;
@@ -51,7 +62,7 @@ function failure(errors: SamError[]): Error {
 export function transformSam(template: Record<string, unknown>, options: TransformOptions): Record<string, unknown> {
   const tpl = clone(template) as Obj;
   if (!isObj(tpl.Resources) || Object.keys(tpl.Resources).length === 0)
-    throw failure([new SamError(undefined, "'Resources' section is required", 'document')]);
+    throw failure([new SamError(undefined, "'Resources' section is required", 'template')]);
   const paramValues: Record<string, unknown> = {};
   if (isObj(tpl.Parameters))
     for (const [k, v] of Object.entries(tpl.Parameters))
@@ -63,16 +74,24 @@ export function transformSam(template: Record<string, unknown>, options: Transfo
   const resources = tpl.Resources as Obj;
   const errors: SamError[] = [];
 
-  for (const [id, r] of Object.entries(resources)) {
-    if (!isObj(r) || typeof r.Type !== 'string') {
-      errors.push(new SamError(id, 'Resource must be a map with a Type.'));
-      continue;
-    }
-    if (r.Type.startsWith('AWS::Serverless::') && !SUPPORTED.has(r.Type))
-      errors.push(new SamError(id, `Resource type '${r.Type}' is not supported by Overcast's SAM transform.`));
-    if (r.Type.startsWith('AWS::Serverless::') && r.Properties !== undefined && !isObj(r.Properties))
-      errors.push(new SamError(id, 'Properties of a resource must be an object.'));
+  // The translator's first checks: every resource a map, every SAM resource's Properties a map. A
+  // resource without a string Type is not SAM's: it passes through as it is.
+  if (!Object.values(resources).every(isObj))
+    throw failure([
+      new SamError(
+        undefined,
+        "All 'Resources' must be Objects. If you're using YAML, this may be an indentation issue.",
+        'template',
+      ),
+    ]);
+  for (const [id, r] of Object.entries(resources as Record<string, Obj>)) {
+    if (typeof r.Type !== 'string' || !r.Type.startsWith('AWS::Serverless::')) continue;
+    if ('Properties' in r && !isObj(r.Properties))
+      throw failure([new SamError(id, "Attribute 'Properties' should be a map.")]);
   }
+  for (const [id, r] of Object.entries(resources as Record<string, Obj>))
+    if (typeof r.Type === 'string' && r.Type.startsWith('AWS::Serverless::') && !SUPPORTED.has(r.Type))
+      errors.push(new SamError(id, `Resource type '${r.Type}' is not supported by Overcast's SAM transform.`));
   if (errors.length) throw failure(errors);
 
   try {
@@ -91,14 +110,16 @@ export function transformSam(template: Record<string, unknown>, options: Transfo
   delete tpl.Globals;
 
   const ctx = new Ctx(tpl, params, options.managedPolicies);
-  const order = (t: string): number =>
-    t === 'AWS::Serverless::Function'
-      ? 0
-      : t === 'AWS::Serverless::Api'
-        ? 1
-        : t.startsWith('AWS::Serverless::')
-          ? 2
-          : 3;
+  const order = (t: unknown): number =>
+    typeof t !== 'string'
+      ? 3
+      : t === 'AWS::Serverless::Function'
+        ? 0
+        : t === 'AWS::Serverless::Api'
+          ? 1
+          : t.startsWith('AWS::Serverless::')
+            ? 2
+            : 3;
   const ids = Object.keys(resources).sort((a, b) => order(resources[a].Type) - order(resources[b].Type));
   const renamed: Record<string, string> = {};
   const functionNames = new Map<string, string>();
@@ -153,13 +174,8 @@ export function transformSam(template: Record<string, unknown>, options: Transfo
   const result: Obj = { ...tpl, Resources: rewrite(out, renamed, refs) as Obj };
   if (Object.keys(ctx.conditions).length) result.Conditions = ctx.conditions;
   if (tpl.Outputs !== undefined) result.Outputs = rewrite(tpl.Outputs, renamed, refs);
-  if (hasSamTransform(tpl)) {
-    if (Array.isArray(tpl.Transform)) {
-      const rest = tpl.Transform.filter((x: unknown) => x !== SAM_TRANSFORM);
-      if (rest.length) result.Transform = rest;
-      else delete result.Transform;
-    } else delete result.Transform;
-  }
+  // The translator drops the whole Transform key, other transforms listed with SAM's included.
+  delete result.Transform;
   return result;
 }
 

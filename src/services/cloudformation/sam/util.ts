@@ -17,12 +17,15 @@ export function isIntrinsic(v: unknown): boolean {
 
 export const clone = <T>(v: T): T => (v === undefined ? v : (structuredClone(v) as T));
 
-/** One transform error, tied to a resource (or the document when `id` is undefined). */
+/**
+ * One transform error, tied to a resource (or the document when `id` is undefined). `template`: the
+ * translator's InvalidTemplateException, worded "Structure of the SAM template is invalid. …".
+ */
 export class SamError extends Error {
   constructor(
     public readonly id: string | undefined,
     message: string,
-    public readonly kind: 'resource' | 'event' | 'document' = 'resource',
+    public readonly kind: 'resource' | 'event' | 'document' | 'template' = 'resource',
   ) {
     super(message);
   }
