@@ -126,7 +126,7 @@ async function prepare(flags: Flags): Promise<Prepared> {
       r.Properties = {
         ...p,
         CodeUri: build
-          ? await bundle(id, codeDir, handler, r.Metadata, dir)
+          ? await bundle(id, await installDependencies(id, codeDir, dir, flags.json, 'deps'), handler, r.Metadata, dir)
           : await installDependencies(id, codeDir, dir, flags.json),
       };
     } else if (
@@ -146,15 +146,30 @@ async function prepare(flags: Flags): Promise<Prepared> {
  * As `sam build` does for Node.js functions: a CodeUri with a package.json that declares
  * dependencies but has no node_modules is copied to .overcast/build/<Fn>/ and `npm install
  * --omit=dev` runs there (the source folder is left as it is). Reused while package.json is unchanged.
+ * Functions built with esbuild get theirs in .overcast/deps/<Fn>/ first, bundled from there (as
+ * `sam build`'s esbuild workflow installs before it bundles).
  */
-async function installDependencies(id: string, codeDir: string, root: string, json?: boolean): Promise<string> {
+async function installDependencies(
+  id: string,
+  codeDir: string,
+  root: string,
+  json?: boolean,
+  area: 'build' | 'deps' = 'build',
+): Promise<string> {
   const manifest = join(codeDir, 'package.json');
   if (!existsSync(manifest) || existsSync(join(codeDir, 'node_modules'))) return codeDir;
-  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: Record<string, string> };
-  if (!pkg.dependencies || Object.keys(pkg.dependencies).length === 0) return codeDir;
-  const out = join(root, '.overcast', 'build', id);
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+  };
+  // An esbuild build resolves imports from devDependencies too, as `sam build`'s esbuild workflow does.
+  const bundling = area === 'deps';
+  const declared = { ...pkg.dependencies, ...(bundling ? pkg.devDependencies : {}) };
+  if (Object.keys(declared).length === 0) return codeDir;
+  const out = join(root, '.overcast', area, id);
   const stamp = join(out, '.overcast-package.json');
-  const manifestText = readFileSync(manifest, 'utf8');
+  // The stamp records what was installed: this package.json, and whether devDependencies came too.
+  const manifestText = readFileSync(manifest, 'utf8') + (bundling ? '\n// with devDependencies' : '');
   const installed = existsSync(stamp) && readFileSync(stamp, 'utf8') === manifestText;
   // Refresh the code, keep node_modules when package.json did not change.
   for (const entry of existsSync(out) ? readdirSync(out) : []) {
@@ -164,9 +179,10 @@ async function installDependencies(id: string, codeDir: string, root: string, js
   const skip = [join(codeDir, 'node_modules'), join(codeDir, '.git'), join(root, '.overcast'), join(root, '.aws-sam')];
   cpSync(codeDir, out, { recursive: true, filter: (src) => !skip.some((s) => src === s || src.startsWith(s + '/')) });
   if (!installed) {
-    if (!json) process.stderr.write(`${id}: npm install --omit=dev (as sam build)…\n`);
+    const args = ['install', ...(bundling ? [] : ['--omit=dev']), '--no-audit', '--no-fund', '--loglevel=error'];
+    if (!json) process.stderr.write(`${id}: npm ${args.slice(0, bundling ? 1 : 2).join(' ')} (as sam build)…\n`);
     try {
-      execFileSync('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], {
+      execFileSync('npm', args, {
         cwd: out,
         stdio: json ? 'ignore' : ['ignore', 'ignore', 'inherit'],
       });

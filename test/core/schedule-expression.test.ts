@@ -43,7 +43,10 @@ describe('parseSchedule: rate()', () => {
       'rate(3 day)',
     ]) {
       rejects(bad);
+      // Scheduler takes either form (AWS's own serverless-patterns schedule `rate(5 minute)`).
+      expect(parseSchedule(bad, { allowAt: true, anyUnitForm: true }).kind, bad).toBe('rate');
     }
+    expect(parseSchedule('rate(5 minute)', { anyUnitForm: true })).toMatchObject({ everyMs: 5 * MIN });
   });
 
   it('rejects values below 1, non-integers, other units and malformed text', () => {

@@ -14,6 +14,20 @@ import type { TestServer } from '../helpers/server.js';
 import { errorOf } from '../helpers/errors.js';
 import { ROLE, createNodeFunction, createSdkFunction, decode, lambdaClient } from '../helpers/lambda.js';
 import { makeZip } from '../helpers/zip.js';
+import { execFileSync } from 'node:child_process';
+import { findOnPath } from '../../src/services/lambda/environments/launch.js';
+
+/** Whether the python3 Overcast runs functions with (world-executable when root) can import boto3. */
+function pythonHasBoto3(): boolean {
+  const python = findOnPath(['python3.12', 'python3'], process.getuid?.() === 0);
+  try {
+    if (python) execFileSync(python, ['-c', 'import boto3'], { stdio: 'ignore' });
+    return !!python;
+  } catch {
+    console.warn(`SKIPPED boto3 Lambda test: ${python} cannot import boto3 (apt-get install python3-boto3)`);
+    return false;
+  }
+}
 
 describe('Lambda Invoke semantics (SDK v3, real environments)', () => {
   let server: TestServer;
@@ -231,6 +245,43 @@ describe('Lambda Invoke semantics (SDK v3, real environments)', () => {
     const item = await server.ddb.send(new GetItemCommand({ TableName: 'from-lambda', Key: { id: { S: 'abc' } } }));
     expect(item.Item).toEqual({ id: { S: 'abc' } });
   });
+
+  // AWS's Python runtimes include boto3; Overcast's use the machine's (Debian: python3-boto3). A client made at
+  // import time must reach Overcast: botocore before 1.31 ignores AWS_ENDPOINT_URL, so the runtime hooks it.
+  it.skipIf(!pythonHasBoto3())(
+    'a Python handler uses boto3 without packaging it, reaching Overcast through AWS_ENDPOINT_URL',
+    async () => {
+      await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: 'boto3-user',
+          Runtime: 'python3.12',
+          Role: ROLE,
+          Handler: 'app.handler',
+          Code: {
+            ZipFile: await makeZip({
+              'app.py': [
+                'import boto3',
+                "ddb = boto3.client('dynamodb')",
+                'def handler(event, context):',
+                "    ddb.put_item(TableName='from-lambda', Item={'id': {'S': event['id']}})",
+                "    return ddb.get_item(TableName='from-lambda', Key={'id': {'S': event['id']}})['Item']",
+                '',
+              ].join('\n'),
+            }),
+          },
+        }),
+      );
+      const out = await lambda.send(
+        new InvokeCommand({ FunctionName: 'boto3-user', Payload: Buffer.from('{"id":"from-python"}') }),
+      );
+      expect(out.FunctionError, JSON.stringify(decode(out.Payload))).toBeUndefined();
+      expect(decode(out.Payload)).toEqual({ id: { S: 'from-python' } });
+      const item = await server.ddb.send(
+        new GetItemCommand({ TableName: 'from-lambda', Key: { id: { S: 'from-python' } } }),
+      );
+      expect(item.Item).toEqual({ id: { S: 'from-python' } });
+    },
+  );
 
   it('throttles with 429 TooManyRequestsException beyond reserved concurrency', async () => {
     await createNodeFunction(lambda, 'capped', {

@@ -112,6 +112,22 @@ Resources:
     );
   });
 
+  it('reads YAML booleans as PyYAML does: yes/no/on/off/true/false, never the letters y and n', () => {
+    const t = parseTemplate('A: N\nB: y\nC: yes\nD: Off\nE: TRUE\nF: "no"\nG: 2010-09-09\nH: NO\nI: n\nJ: False\n');
+    expect(t).toEqual({
+      A: 'N',
+      B: 'y',
+      C: true,
+      D: false,
+      E: true,
+      F: 'no',
+      G: '2010-09-09',
+      H: false,
+      I: 'n',
+      J: false,
+    });
+  });
+
   it('words template-structure errors as the translator does, and passes typeless resources through', () => {
     const notMap = parseTemplate(`Resources:\n  F: just a string\n`);
     expect(() => transformSam(notMap, opts)).toThrow(

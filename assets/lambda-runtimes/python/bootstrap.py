@@ -294,9 +294,61 @@ def _post_init_error(doc):
     )
 
 
+class _BotocoreEndpointHook(object):
+    """Makes an older botocore (before 1.31, which reads AWS_ENDPOINT_URL itself) send its clients to
+    AWS_ENDPOINT_URL: when botocore.session is first imported, Session.create_client gets that
+    endpoint as its default. Nothing is imported ahead of the function's own imports."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "botocore.session":
+            return None
+        sys.meta_path.remove(self)
+        import importlib.util
+
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        loader = spec.loader
+        hook = self
+
+        class _Loader(object):
+            def create_module(self, spec):
+                return loader.create_module(spec) if hasattr(loader, "create_module") else None
+
+            def exec_module(self, module):
+                loader.exec_module(module)
+                hook.patch(module)
+
+        spec.loader = _Loader()
+        return spec
+
+    @staticmethod
+    def patch(module):
+        try:
+            import botocore
+
+            version = tuple(int(x) for x in botocore.__version__.split(".")[:2])
+        except Exception:
+            return
+        if version >= (1, 31):
+            return
+        original = module.Session.create_client
+
+        def create_client(self, service_name, region_name=None, api_version=None, use_ssl=True,
+                          verify=None, endpoint_url=None, *args, **kwargs):
+            if endpoint_url is None:
+                endpoint_url = os.environ.get("AWS_ENDPOINT_URL") or None
+            return original(self, service_name, region_name, api_version, use_ssl, verify, endpoint_url,
+                            *args, **kwargs)
+
+        module.Session.create_client = create_client
+
+
 def main():
     global _current_request_id
     _setup_logging()
+    if ENV.get("AWS_ENDPOINT_URL") and "botocore.session" not in sys.modules:
+        sys.meta_path.insert(0, _BotocoreEndpointHook())
     handler_name = ENV.get("_HANDLER", "")
     task_root = ENV.get("LAMBDA_TASK_ROOT", os.getcwd())
     if task_root not in sys.path:

@@ -27,7 +27,7 @@ export class ScheduleExpressionError extends Error {
 
 const UNIT_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 
-function parseRate(text: string, body: string): Schedule {
+function parseRate(text: string, body: string, anyUnitForm = false): Schedule {
   const m = /^(\d+) +([a-z]+)$/.exec(body.trim());
   if (!m) throw new ScheduleExpressionError(`Invalid rate expression '${text}'.`);
   const value = Number(m[1]);
@@ -38,8 +38,11 @@ function parseRate(text: string, body: string): Schedule {
     throw new ScheduleExpressionError(`The rate value in '${text}' must be a positive integer.`);
   }
   const plural = word !== singular;
-  if (value === 1 && plural) throw new ScheduleExpressionError(`Use the singular unit for a rate of 1: '${text}'.`);
-  if (value !== 1 && !plural) throw new ScheduleExpressionError(`Use the plural unit for a rate above 1: '${text}'.`);
+  // Scheduler's documentation lists the six unit words without EventBridge rules' agreement rule.
+  if (!anyUnitForm && value === 1 && plural)
+    throw new ScheduleExpressionError(`Use the singular unit for a rate of 1: '${text}'.`);
+  if (!anyUnitForm && value !== 1 && !plural)
+    throw new ScheduleExpressionError(`Use the plural unit for a rate above 1: '${text}'.`);
   const unit = singular as keyof typeof UNIT_MS;
   const everyMs = value * UNIT_MS[unit];
   if (!Number.isSafeInteger(everyMs)) throw new ScheduleExpressionError(`The rate in '${text}' is too large.`);
@@ -70,12 +73,16 @@ function parseAt(text: string, body: string): Schedule {
 }
 
 /** Throws ScheduleExpressionError. allowAt: Scheduler accepts at(); EventBridge rules do not. */
-export function parseSchedule(expression: string, opts?: { allowAt?: boolean }): Schedule {
+/**
+ * `allowAt`: at() expressions (Scheduler). `anyUnitForm`: a rate's unit may be singular or plural
+ * whatever its value (Scheduler: `rate(5 minute)` is taken); EventBridge rules insist they agree.
+ */
+export function parseSchedule(expression: string, opts?: { allowAt?: boolean; anyUnitForm?: boolean }): Schedule {
   const m = /^(rate|cron|at)\((.*)\)$/s.exec(expression);
   if (!m) throw new ScheduleExpressionError(`Invalid schedule expression '${expression}'.`);
   const kind = m[1];
   const body = m[2] ?? '';
-  if (kind === 'rate') return parseRate(expression, body);
+  if (kind === 'rate') return parseRate(expression, body, opts?.anyUnitForm);
   if (kind === 'at') {
     if (!opts?.allowAt) throw new ScheduleExpressionError(`at() expressions are not supported here: '${expression}'.`);
     return parseAt(expression, body);

@@ -63,7 +63,7 @@ const START_DATE_SLACK_MS = 5 * 60_000;
 /** Parse an expression as Scheduler does (at() allowed), answering ValidationException. */
 export function parseExpression(expression: string): Schedule {
   try {
-    return parseSchedule(expression, { allowAt: true });
+    return parseSchedule(expression, { allowAt: true, anyUnitForm: true });
   } catch (err) {
     if (err instanceof ScheduleExpressionError) {
       throw schedulerErrors.validation(`Invalid Schedule Expression ${expression}.`);

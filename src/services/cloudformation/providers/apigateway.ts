@@ -36,13 +36,24 @@ async function restApiAttributes(ctx: ProviderContext, id: string) {
   return { RestApiId: id, RootResourceId: await rootResourceId(ctx, id) };
 }
 
+/** The OpenAPI body to import; `name` stands in for a missing `info.title` (the resource's Name names the API anyway). */
+function withTitle(raw: unknown, name: unknown): unknown {
+  const body = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  if (typeof name !== 'string' || !body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const info = (body as { info?: unknown }).info;
+  if (info && typeof info === 'object' && typeof (info as { title?: unknown }).title === 'string') return body;
+  return { ...body, info: { ...(info && typeof info === 'object' ? info : {}), title: name } };
+}
+
 export const restApi: ResourceProvider = {
   replaceOn: [],
   attributes: ['RestApiId', 'RootResourceId'],
   async create(props, ctx) {
     let id: string;
     if (props['Body'] !== undefined) {
-      const body = typeof props['Body'] === 'string' ? JSON.parse(props['Body']) : props['Body'];
+      // A body without info.title (SAM's DefinitionBody often has none) is named as CloudFormation names
+      // resources without a name of their own.
+      const body = withTitle(props['Body'], props['Name'] ?? ctx.physicalName(128));
       const api = await ctx.client.rest(svc, 'POST', '/restapis', body, {
         mode: 'import',
         failonwarnings: String(bool(props['FailOnWarnings']) ?? false),
@@ -60,7 +71,7 @@ export const restApi: ResourceProvider = {
   },
   async update(id, props, old, _attrs, ctx) {
     if (props['Body'] !== undefined) {
-      const body = typeof props['Body'] === 'string' ? JSON.parse(props['Body']) : props['Body'];
+      const body = withTitle(props['Body'], props['Name']);
       await ctx.client.rest(svc, 'PUT', `/restapis/${id}`, body, { mode: 'overwrite' });
     }
     const ops: unknown[] = [];

@@ -22,6 +22,21 @@ const getAtt: Tags = [
   { tag: '!GetAtt', collection: 'seq', resolve: (seq: any) => ({ 'Fn::GetAtt': seq.toJSON() }) },
 ] as unknown as Tags;
 
+/**
+ * YAML 1.1 booleans as PyYAML (the SAM CLI's and translator's reader) resolves them: yes/no, true/false,
+ * on/off in three casings — not the single letters y/n, so `AttributeType: N` stays the string "N".
+ */
+const BOOLS: Tags = [
+  [true, /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/],
+  [false, /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/],
+].map(([value, test]) => ({
+  identify: (v: unknown) => v === value,
+  default: true,
+  tag: 'tag:yaml.org,2002:bool',
+  test,
+  resolve: () => value,
+})) as unknown as Tags;
+
 const TAGS: Tags = [
   ...tag('Ref', 'Ref'),
   ...tag('Condition', 'Condition'),
@@ -42,7 +57,10 @@ export function parseTemplate(text: string): Record<string, unknown> {
   const parsed = parseDocument(text, {
     // CloudFormation reads `2010-09-09` as the string it is, not a YAML 1.1 timestamp.
     customTags: (tags) => [
-      ...tags.filter((t) => (t as { tag?: string }).tag !== 'tag:yaml.org,2002:timestamp'),
+      ...BOOLS,
+      ...tags.filter(
+        (t) => !['tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:bool'].includes((t as { tag?: string }).tag!),
+      ),
       ...TAGS,
     ],
     version: '1.1',
