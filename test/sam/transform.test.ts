@@ -112,6 +112,42 @@ Resources:
     );
   });
 
+  it("rejects malformed events and buckets with the translator's messages, never a JavaScript error", () => {
+    const msg = (yaml: string): string => {
+      try {
+        transformSam(parseTemplate(yaml), opts);
+      } catch (e) {
+        return (e as Error).message.replace(/^Invalid Serverless Application Specification document\. /, '');
+      }
+      return 'no error';
+    };
+    const fn = (events: string, extra = ''): string =>
+      `Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: s3://b/k\n      Handler: i.h\n      Runtime: nodejs20.x\n      Events:\n${events}${extra}`;
+    expect(msg(fn(`        E: { Type: HttpApi, Properties: '' }\n`))).toBe(
+      'Number of errors found: 1. Resource with id [F] is invalid. Event with id [E] is invalid. Properties should be a map.',
+    );
+    expect(msg(fn(`        E: { Type: HttpApi, Properties: { Path: 12.5, Method: get } }\n`))).toContain(
+      "Event with id [E] is invalid. Property 'Path' should be a string.",
+    );
+    expect(msg(fn(`        E: { Type: Api, Properties: { Path: /x } }\n`))).toContain(
+      "Event with id [E] is invalid. Property 'Method' is required.",
+    );
+    expect(msg(fn(`        Q: { Type: SQS, Properties: { BatchSize: 1 } }\n`))).toBe(
+      "Number of errors found: 1. Resource with id [FQ] is invalid. Missing required property 'Queue'.",
+    );
+    const bucket = (props: string): string =>
+      fn(
+        `        S: { Type: S3, Properties: { Bucket: !Ref B, Events: 's3:ObjectCreated:*' } }\n`,
+        `  B:\n    Type: AWS::S3::Bucket\n${props}`,
+      );
+    expect(msg(bucket(`    Properties: { NotificationConfiguration: { LambdaConfigurations: {} } }\n`))).toContain(
+      'Resource with id [B] is invalid. Invalid type for LambdaConfigurations. Must be a list.',
+    );
+    expect(msg(bucket(`    Properties: { NotificationConfiguration: nope }\n`))).toContain(
+      "Resource with id [B] is invalid. Property 'NotificationConfiguration' should be a map.",
+    );
+  });
+
   it('reads YAML booleans as PyYAML does: yes/no/on/off/true/false, never the letters y and n', () => {
     const t = parseTemplate('A: N\nB: y\nC: yes\nD: Off\nE: TRUE\nF: "no"\nG: 2010-09-09\nH: NO\nI: n\nJ: False\n');
     expect(t).toEqual({

@@ -114,6 +114,12 @@ export function fixOpenApi(resources: Obj): void {
 export function apiEvent(ctx: Ctx, fnId: string, evName: string, ev: Obj, t: EventTarget, fnRes: Obj): void {
   const p = ev;
   const rel = evName;
+  for (const k of ['Path', 'Method']) {
+    if (p[k] === undefined || p[k] === null)
+      throw invalid(fnId, `Event with id [${rel}] is invalid. Property '${k}' is required.`);
+    if (typeof p[k] !== 'string')
+      throw invalid(fnId, `Event with id [${rel}] is invalid. Property '${k}' should be a string.`);
+  }
   const apiId = refId(p.RestApiId);
   if (apiId === undefined || typeof apiId !== 'string')
     throw invalid(
@@ -138,10 +144,6 @@ export function apiEvent(ctx: Ctx, fnId: string, evName: string, ev: Obj, t: Eve
     suffix = props.StageName;
   } else suffix = 'Stage';
   if (apiId === 'ServerlessRestApi' && !ctx.template.Resources.ServerlessRestApi?.__userDefined) suffix = 'Prod';
-  if (typeof p.Path !== 'string')
-    throw invalid(fnId, `Event with id [${rel}] is invalid. Missing required property 'Path'.`);
-  if (typeof p.Method !== 'string')
-    throw invalid(fnId, `Event with id [${rel}] is invalid. Missing required property 'Method'.`);
   const method = p.Method.toLowerCase();
   // permission
   const perm = `${fnId}${evName}Permission`;
@@ -453,13 +455,27 @@ export function translateApi(ctx: Ctx, id: string, res: Obj, functionNames?: str
     if (!body) throw invalid(id, "DisableExecuteApiEndpoint works only within 'DefinitionBody' property.");
     if (typeof body.openapi === 'string' && OPENAPI3.test(body.openapi)) {
       const servers: Obj[] = Array.isArray(body.servers) ? body.servers : [{}];
-      for (const s of servers)
-        (s['x-amazon-apigateway-endpoint-configuration'] ??= {}).disableExecuteApiEndpoint =
-          p.DisableExecuteApiEndpoint;
+      servers.forEach((s, i) => {
+        const c = (s['x-amazon-apigateway-endpoint-configuration'] ??= {});
+        if (!isObj(c))
+          throw new SamError(
+            undefined,
+            `Invalid OpenAPI definition of 'servers[${i}]': The value of 'x-amazon-apigateway-endpoint-configuration' should be a map.`,
+            'template',
+          );
+        c.disableExecuteApiEndpoint = p.DisableExecuteApiEndpoint;
+      });
       body.servers = servers;
-    } else
-      (body['x-amazon-apigateway-endpoint-configuration'] ??= {}).disableExecuteApiEndpoint =
-        p.DisableExecuteApiEndpoint;
+    } else {
+      const c = (body['x-amazon-apigateway-endpoint-configuration'] ??= {});
+      if (!isObj(c))
+        throw new SamError(
+          undefined,
+          "Invalid OpenAPI definition: The value of 'x-amazon-apigateway-endpoint-configuration' should be a map.",
+          'template',
+        );
+      c.disableExecuteApiEndpoint = p.DisableExecuteApiEndpoint;
+    }
   }
   if (p.DefinitionUri !== undefined) {
     const loc = s3Location(id, 'DefinitionUri', p.DefinitionUri, ['Bucket', 'Key', 'Version']);

@@ -71,6 +71,8 @@ export function eventResources(ctx: Ctx, fnId: string, p: Obj, t: FnTarget): voi
   for (const [name, ev] of entries) {
     if (!isObj(ev)) throw invalid(fnId, `Event with id [${name}] is invalid. Event should be a map.`);
     const type = ev.Type;
+    if (ev.Properties !== undefined && ev.Properties !== null && !isObj(ev.Properties))
+      throw invalid(fnId, `Event with id [${name}] is invalid. Properties should be a map.`);
     const props: Obj = isObj(ev.Properties) ? ev.Properties : {};
     const id = fnId + name;
     switch (type) {
@@ -208,6 +210,9 @@ export function eventResources(ctx: Ctx, fnId: string, p: Obj, t: FnTarget): voi
 /** SQS, DynamoDB and Kinesis: an event source mapping, and the source's managed policy on the role. */
 function pullEvent(ctx: Ctx, type: string, id: string, props: Obj, t: FnTarget): void {
   const cfg = PULL[type]!;
+  // Required as the translator checks them (in its property order), against the event's logical id.
+  for (const k of type === 'SQS' ? ['Queue'] : ['StartingPosition', 'Stream'])
+    if (props[k] === undefined || props[k] === null) throw invalid(id, `Missing required property '${k}'.`);
   const ep: Obj = { FunctionName: t.target, EventSourceArn: props[cfg.arn] };
   for (const k of PULL_KEYS) if (props[k] !== undefined && props[k] !== null) ep[k] = props[k];
   if (isObj(props.DestinationConfig?.OnFailure) && props.DestinationConfig.OnFailure.Type) {
@@ -347,6 +352,7 @@ function s3Event(ctx: Ctx, fnId: string, name: string, id: string, props: Obj, t
   const permId = `${id}Permission`;
   permission(ctx, permId, t, 's3.amazonaws.com', { SourceAccount: ref('AWS::AccountId') });
   const bp: Obj = (bucket.Properties ??= {});
+  if (!isObj(bp)) throw invalid(bucketId, 'Properties should be a map.');
   const condition = t.pass.Condition;
   if (condition !== undefined) {
     // A conditional permission cannot be in DependsOn: the translator makes the bucket depend on it
@@ -364,7 +370,9 @@ function s3Event(ctx: Ctx, fnId: string, name: string, id: string, props: Obj, t
     bucket.DependsOn = deps;
   }
   const nc: Obj = (bp.NotificationConfiguration ??= {});
+  if (!isObj(nc)) throw invalid(bucketId, "Property 'NotificationConfiguration' should be a map.");
   const lc: unknown[] = (nc.LambdaConfigurations ??= []);
+  if (!Array.isArray(lc)) throw invalid(bucketId, 'Invalid type for LambdaConfigurations. Must be a list.');
   const events = Array.isArray(props.Events) ? props.Events : [props.Events];
   for (const e of events) {
     const c: Obj = { Function: fnArn(t) };

@@ -170,7 +170,15 @@ export function setPathDefaultAuthorizer(
     const existing: Obj[] = Array.isArray(m.security) ? m.security : [];
     const nonAuth: Obj[] = [];
     const auth: Obj[] = [];
-    for (const s of existing) (Object.keys(s).some((k) => names.has(k)) ? auth : nonAuth).push(s);
+    for (const s of existing) {
+      if (!isObj(s))
+        throw new SamError(
+          undefined,
+          `${pyStr(s)} in Security for path ${path} method ${name} is not a valid dictionary.`,
+          'template',
+        );
+      (Object.keys(s).some((k) => names.has(k)) ? auth : nonAuth).push(s);
+    }
     const noneIdx = nonAuth.findIndex((s) => 'NONE' in s);
     let authSec: Obj[] = [];
     if (noneIdx > -1) nonAuth.splice(noneIdx, 1);
@@ -239,6 +247,19 @@ export const pathNoTrailingSlash = (p: string): string =>
   p.replace(/\{([a-zA-Z0-9._-]+|[a-zA-Z0-9._-]+\+|proxy\+)\}/g, '*');
 
 const docError = (m: string): SamError => new SamError(undefined, m, 'template');
+
+/** Python's `str()` of a parsed YAML value, as the translator's messages print them. */
+function pyStr(v: unknown, nested = false): string {
+  if (typeof v === 'string') return nested ? `'${v}'` : v;
+  if (v === null || v === undefined) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (Array.isArray(v)) return `[${v.map((x) => pyStr(x, true)).join(', ')}]`;
+  if (isObj(v))
+    return `{${Object.entries(v)
+      .map(([k, x]) => `'${k}': ${pyStr(x, true)}`)
+      .join(', ')}}`;
+  return String(v);
+}
 const POLICY = 'x-amazon-apigateway-policy';
 
 /** Deep equality of JSON values (key order ignored), as Python's `==` on dicts and lists. */

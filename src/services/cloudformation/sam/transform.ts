@@ -59,6 +59,34 @@ function failure(errors: SamError[]): Error {
   return err;
 }
 
+/**
+ * What the translator's implicit-API plugins check of Api and HttpApi events before anything reads them:
+ * Properties a map, Path and Method strings (both required for Api; for HttpApi, both or neither).
+ */
+function eventShapeErrors(resources: Obj): SamError[] {
+  const errors: SamError[] = [];
+  for (const [id, r] of Object.entries(resources as Record<string, Obj>)) {
+    if (r.Type !== 'AWS::Serverless::Function' || !isObj(r.Properties) || !isObj(r.Properties.Events)) continue;
+    for (const [name, ev] of Object.entries(r.Properties.Events as Obj)) {
+      // The implicit-API plugins look only at Api and HttpApi events (others are checked as they are translated).
+      if (!isObj(ev) || (ev.Type !== 'Api' && ev.Type !== 'HttpApi')) continue;
+      const err = (m: string): number => errors.push(new SamError(id, `Event with id [${name}] is invalid. ${m}`));
+      if (ev.Properties !== undefined && ev.Properties !== null && !isObj(ev.Properties)) {
+        err('Properties should be a map.');
+        continue;
+      }
+      const p: Obj = isObj(ev.Properties) ? ev.Properties : {};
+      const absent = (k: string): boolean => p[k] === undefined || p[k] === null;
+      const bad = ['Path', 'Method'].find((k) => !absent(k) && typeof p[k] !== 'string');
+      if (bad) err(`Property '${bad}' should be a string.`);
+      else if (ev.Type === 'Api' && absent('Path')) err("Property 'Path' is required.");
+      else if ((ev.Type === 'Api' || !absent('Path')) && absent('Method')) err("Property 'Method' is required.");
+      else if (ev.Type === 'HttpApi' && absent('Path') && !absent('Method')) err("Property 'Path' is required.");
+    }
+  }
+  return errors;
+}
+
 export function transformSam(template: Record<string, unknown>, options: TransformOptions): Record<string, unknown> {
   const tpl = clone(template) as Obj;
   if (!isObj(tpl.Resources) || Object.keys(tpl.Resources).length === 0)
@@ -92,6 +120,9 @@ export function transformSam(template: Record<string, unknown>, options: Transfo
   for (const [id, r] of Object.entries(resources as Record<string, Obj>))
     if (typeof r.Type === 'string' && r.Type.startsWith('AWS::Serverless::') && !SUPPORTED.has(r.Type))
       errors.push(new SamError(id, `Resource type '${r.Type}' is not supported by Overcast's SAM transform.`));
+  if (errors.length) throw failure(errors);
+
+  errors.push(...eventShapeErrors(resources));
   if (errors.length) throw failure(errors);
 
   try {
