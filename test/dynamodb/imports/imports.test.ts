@@ -156,6 +156,33 @@ describe('DynamoDB ImportTable (from Overcast S3)', () => {
     ]);
   });
 
+  it('reads every object of a prefix that S3 lists over more than one page (1,005 objects)', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'imp-many' }));
+    for (let i = 0; i < 1005; i += 25)
+      await Promise.all(
+        Array.from({ length: Math.min(25, 1005 - i) }, (_, j) =>
+          put(
+            'imp-many',
+            `p/${String(i + j).padStart(4, '0')} one+two.json`,
+            JSON.stringify({ Item: { pk: S(`k${i + j}`) } }),
+          ),
+        ),
+      );
+    const { ImportArn } = (
+      await importTable({
+        S3BucketSource: { S3Bucket: 'imp-many', S3KeyPrefix: 'p/' },
+        TableCreationParameters: keyed('imp-many-t'),
+      })
+    ).ImportTableDescription!;
+    expect(await describeImport(ImportArn!)).toMatchObject({
+      ImportStatus: 'COMPLETED',
+      ProcessedItemCount: 1005,
+      ImportedItemCount: 1005,
+      ErrorCount: 0,
+    });
+    expect((await pks('imp-many-t')).length).toBe(1005);
+  }, 60_000);
+
   it('reads GZIP and ZSTD objects', async () => {
     const body = Buffer.from(
       [1, 2, 3]
