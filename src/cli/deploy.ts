@@ -22,6 +22,7 @@ import { CliError, fail } from './output/cli-error.js';
 import { parseOverrides, readTemplate } from './sam.js';
 import { ecsStatus, ecsStatusLines } from './status-ecs.js';
 import { zipDirectory } from '../core/zip.js';
+import { findOnPath } from '../services/lambda/environments/launch.js';
 
 export interface DeployFlags {
   template?: string;
@@ -123,11 +124,14 @@ async function prepare(flags: Flags): Promise<Prepared> {
         (isObj(r.Metadata) && r.Metadata.BuildMethod === 'esbuild') ||
         existsSync(join(codeDir, handler.slice(0, handler.lastIndexOf('.')) + '.ts'));
       functions.set(id, { codeDir, handler, build });
+      const runtime = String(p.Runtime ?? globalsFn.Runtime ?? '');
       r.Properties = {
         ...p,
         CodeUri: build
           ? await bundle(id, await installDependencies(id, codeDir, dir, flags.json, 'deps'), handler, r.Metadata, dir)
-          : await installDependencies(id, codeDir, dir, flags.json),
+          : runtime.startsWith('python')
+            ? installRequirements(id, codeDir, dir, runtime, flags.json)
+            : await installDependencies(id, codeDir, dir, flags.json),
       };
     } else if (
       r.Type === 'AWS::Serverless::LayerVersion' &&
@@ -194,6 +198,71 @@ async function installDependencies(
     }
     writeFileSync(stamp, manifestText);
   }
+  return out;
+}
+
+/**
+ * As `sam build` does for Python functions: a CodeUri with a requirements.txt naming packages is copied
+ * to .overcast/build/<Fn>/ and `pip install -r requirements.txt -t .` runs there, with the Python the
+ * function will run on (as root, a world-executable one), so compiled wheels match it. Reused while
+ * requirements.txt is unchanged.
+ */
+function installRequirements(id: string, codeDir: string, root: string, runtime: string, json?: boolean): string {
+  const manifest = join(codeDir, 'requirements.txt');
+  if (!existsSync(manifest)) return codeDir;
+  const text = readFileSync(manifest, 'utf8');
+  if (!text.split('\n').some((l) => l.trim() && !l.trim().startsWith('#'))) return codeDir;
+  const minor = /^python3\.(\d+)$/.exec(runtime)?.[1];
+  const python = findOnPath([...(minor ? [`python3.${minor}`] : []), 'python3'], process.getuid?.() === 0);
+  if (!python) throw new CliError(`${id}: no python3 to install its requirements.txt with`, 'apt-get install python3');
+  const out = join(root, '.overcast', 'build', id);
+  const stamp = join(out, '.overcast-requirements.txt');
+  const installed = existsSync(stamp) && readFileSync(stamp, 'utf8') === text;
+  // Refresh the code; keep what pip put there when requirements.txt did not change.
+  const pipOwned = installed
+    ? new Set([
+        ...readFileSync(join(out, '.overcast-pip-entries'), 'utf8').split('\n'),
+        '.overcast-pip-entries',
+        '.overcast-requirements.txt',
+      ])
+    : null;
+  for (const entry of existsSync(out) ? readdirSync(out) : [])
+    if (!pipOwned?.has(entry)) rmSync(join(out, entry), { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const skip = [join(codeDir, '.git'), join(root, '.overcast'), join(root, '.aws-sam')];
+  if (!installed) {
+    if (!json) process.stderr.write(`${id}: pip install -r requirements.txt (as sam build)…\n`);
+    try {
+      execFileSync(
+        python,
+        [
+          '-m',
+          'pip',
+          'install',
+          '-r',
+          manifest,
+          '-t',
+          out,
+          '--quiet',
+          '--disable-pip-version-check',
+          '--no-warn-conflicts',
+          '--root-user-action=ignore',
+        ],
+        { cwd: codeDir, stdio: json ? 'ignore' : ['ignore', 'ignore', 'inherit'] },
+      );
+    } catch {
+      throw new CliError(
+        `${id}: pip install -r requirements.txt failed (${python})`,
+        'check requirements.txt; pip itself comes with python3-pip on Debian',
+      );
+    }
+    writeFileSync(join(out, '.overcast-pip-entries'), readdirSync(out).join('\n'));
+    writeFileSync(stamp, text);
+  }
+  cpSync(codeDir, out, {
+    recursive: true,
+    filter: (src) => !skip.some((x) => src === x || src.startsWith(x + '/')),
+  });
   return out;
 }
 

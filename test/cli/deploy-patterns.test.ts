@@ -1,14 +1,51 @@
 // `overcast deploy` on what published SAM templates lean on (found deploying aws-samples/serverless-patterns):
 // an esbuild-built TypeScript handler whose imports resolve through package.json (devDependencies too),
-// an OpenAPI DefinitionBody without `info`, `AttributeType: N` in YAML, and Scheduler's `rate(5 minute)`.
+// an OpenAPI DefinitionBody without `info`, `AttributeType: N` in YAML, Scheduler's `rate(5 minute)`, and a
+// Python function's requirements.txt.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploy } from '../../src/cli/deploy.js';
 import { rawSend } from '../helpers/raw-http.js';
+import { makeZip } from '../helpers/zip.js';
+import { execFileSync } from 'node:child_process';
+import { findOnPath } from '../../src/services/lambda/environments/launch.js';
 import { startTestServer, tempDir, TEST_CREDENTIALS } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
+
+/** pip for the python3 functions run on (deploy installs requirements.txt with it); skips loudly without. */
+function pipAvailable(): boolean {
+  const python = findOnPath(['python3.12', 'python3'], process.getuid?.() === 0);
+  try {
+    if (python) execFileSync(python, ['-m', 'pip', '--version'], { stdio: 'ignore' });
+    return !!python;
+  } catch {
+    console.warn(`SKIPPED requirements.txt deploy check: ${python} has no pip (apt-get install python3-pip)`);
+    return false;
+  }
+}
+
+const WITH_PY = pipAvailable();
+const PY_FUNCTION = `  Py:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: py/
+      Handler: app.handler
+      Runtime: python3.12
+      Events:
+        Py:
+          Type: Api
+          Properties: { RestApiId: !Ref Api, Path: /py, Method: get }
+`;
+
+// With no `info` the translator leaves the body's paths as written: the Python route is written out too.
+const PY_PATH = `          /py:
+            get:
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: !Sub arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${Py.Arn}/invocations`;
 
 const TEMPLATE = `
 Transform: AWS::Serverless-2016-10-31
@@ -26,6 +63,7 @@ Resources:
                 type: aws_proxy
                 httpMethod: POST
                 uri: !Sub arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${Fn.Arn}/invocations
+${WITH_PY ? PY_PATH : ''}
   Fn:
     Type: AWS::Serverless::Function
     Properties:
@@ -40,7 +78,7 @@ Resources:
       BuildMethod: esbuild
       BuildProperties:
         EntryPoints: [app.ts]
-  Numbers:
+${WITH_PY ? PY_FUNCTION : ''}  Numbers:
     Type: AWS::DynamoDB::Table
     Properties:
       BillingMode: PAY_PER_REQUEST
@@ -77,6 +115,22 @@ describe('overcast deploy: templates as serverless-patterns write them', () => {
       `import { greet } from 'greet';\nexport const handler = async (): Promise<{ statusCode: number; body: string }> => ({ statusCode: 200, body: greet('from ts') });\n`,
     );
     writeFileSync(join(dir.path, 'template.yaml'), TEMPLATE);
+    // A Python function whose requirements.txt names a local wheel (pip installs it without a network).
+    const py = join(dir.path, 'py');
+    mkdirSync(py);
+    const record = ['greetpy/__init__.py,,', 'greetpy-1.0.dist-info/METADATA,,', 'greetpy-1.0.dist-info/WHEEL,,'];
+    const wheel = await makeZip({
+      'greetpy/__init__.py': "def greet(who):\n    return 'hello ' + who\n",
+      'greetpy-1.0.dist-info/METADATA': 'Metadata-Version: 2.1\nName: greetpy\nVersion: 1.0\n',
+      'greetpy-1.0.dist-info/WHEEL': 'Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n',
+      'greetpy-1.0.dist-info/RECORD': [...record, 'greetpy-1.0.dist-info/RECORD,,', ''].join('\n'),
+    });
+    writeFileSync(join(py, 'greetpy-1.0-py3-none-any.whl'), wheel);
+    writeFileSync(join(py, 'requirements.txt'), '# as sam build reads it\n./greetpy-1.0-py3-none-any.whl\n');
+    writeFileSync(
+      join(py, 'app.py'),
+      "from greetpy import greet\n\ndef handler(event, context):\n    return {'statusCode': 200, 'body': greet('from python')}\n",
+    );
   });
   afterAll(async () => {
     await server.stop();
@@ -96,6 +150,13 @@ describe('overcast deploy: templates as serverless-patterns write them', () => {
       path: `/_aws/execute-api/${r.outputs['ApiId']}/prod/hi`,
     });
     expect([res.status, res.body.toString()]).toEqual([200, 'hello from ts']);
+    if (WITH_PY) {
+      const py = await rawSend(server.endpoint, {
+        method: 'GET',
+        path: `/_aws/execute-api/${r.outputs['ApiId']}/prod/py`,
+      });
+      expect([py.status, py.body.toString()]).toEqual([200, 'hello from python']);
+    }
     const table = await server.ddb.send(new DescribeTableCommand({ TableName: r.outputs['Table'] }));
     expect(table.Table!.AttributeDefinitions).toEqual([{ AttributeName: 'n', AttributeType: 'N' }]);
   }, 120_000);
