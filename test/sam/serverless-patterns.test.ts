@@ -1,11 +1,12 @@
 // Real SAM apps: folders of aws-samples/serverless-patterns deployed unchanged through `overcast deploy`'s
 // code path, then exercised as their READMEs describe. Set SERVERLESS_PATTERNS_REPO to a checkout (the
 // pattern folders at its root); the test skips loudly without it. Results: docs/compat/sam.md.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetApiKeyCommand, APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   AddLayerVersionPermissionCommand,
   GetEventSourceMappingCommand,
@@ -25,6 +26,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploy } from '../../src/cli/deploy.js';
+import { findOnPath } from '../../src/services/lambda/environments/launch.js';
 import { signRequest } from '../../src/core/auth/sign.js';
 import { rawSend } from '../helpers/raw-http.js';
 import { makeZip } from '../helpers/zip.js';
@@ -33,6 +35,23 @@ import type { TestServer } from '../helpers/server.js';
 
 const REPO = process.env['SERVERLESS_PATTERNS_REPO'];
 const present = !!REPO && existsSync(join(REPO, 'apigw-rest-api-lambda-node'));
+
+/** A Python pattern runs where its folder is in the checkout and the runtime's python3 has boto3; says so when not. */
+function withPython(name: string): boolean {
+  if (!present) return false;
+  if (!existsSync(join(REPO!, name))) {
+    console.warn(`SKIPPED serverless-patterns ${name}: not in ${REPO}`);
+    return false;
+  }
+  const python = findOnPath(['python3.14', 'python3'], process.getuid?.() === 0);
+  try {
+    if (python) execFileSync(python, ['-c', 'import boto3'], { stdio: 'ignore' });
+    return !!python;
+  } catch {
+    console.warn(`SKIPPED serverless-patterns ${name}: ${python} cannot import boto3 (apt-get install python3-boto3)`);
+    return false;
+  }
+}
 
 let server: TestServer;
 /** System time plus an offset the SQS retry test moves forward (visibility timeouts without waiting). */
@@ -425,6 +444,25 @@ describe.skipIf(!present)('aws-samples/serverless-patterns through overcast depl
       );
       expect(late.Messages ?? []).toEqual([]);
       expect(keys).toEqual(['2026-11-29/XYZ/take.csv']);
+    },
+    60_000,
+  );
+
+  // A Python function using boto3 (which AWS's runtime provides, unpackaged), behind a REST API.
+  it.skipIf(!withPython('apigw-lambda-dynamodb'))(
+    'apigw-lambda-dynamodb: POST / runs the Python function, whose boto3 put_item lands in the table',
+    async () => {
+      const r = await deployPattern('apigw-lambda-dynamodb');
+      expect(r.status).toBe('CREATE_COMPLETE');
+      const apiId = await physicalId('apigw-lambda-dynamodb', 'ServerlessRestApi');
+      const res = await rawSend(server.endpoint, {
+        method: 'POST',
+        path: `/_aws/execute-api/${apiId}/Prod/`,
+        headers: {},
+      });
+      expect([res.status, res.body.toString()]).toEqual([200, 'Successfully inserted data!']);
+      const item = await server.ddb.send(new GetItemCommand({ TableName: 'WeatherData', Key: { id: { S: '1' } } }));
+      expect(item.Item).toEqual({ id: { S: '1' }, Weather: { S: 'Sunny' } });
     },
     60_000,
   );
