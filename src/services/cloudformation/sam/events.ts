@@ -247,25 +247,7 @@ function snsEvent(ctx: Ctx, fnId: string, name: string, id: string, props: Obj, 
     ctx.add(id, { Type: 'AWS::SNS::Subscription', ...t.pass, Properties: sp });
   };
   const queuePolicy = (policyId: string, queueArn: unknown, queueUrl: unknown): void =>
-    ctx.add(policyId, {
-      Type: 'AWS::SQS::QueuePolicy',
-      ...t.pass,
-      Properties: {
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Action: 'sqs:SendMessage',
-              Effect: 'Allow',
-              Principal: '*',
-              Resource: queueArn,
-              Condition: { ArnEquals: { 'aws:SourceArn': props.Topic } },
-            },
-          ],
-        },
-        Queues: [queueUrl],
-      },
-    });
+    sendMessagePolicy(ctx, policyId, t.pass, { queueArn, queueUrl, principal: '*', sourceArn: props.Topic });
   const mapping = (queueArn: unknown, batchSize: unknown): void =>
     pullEvent(ctx, 'SQS', `${id}EventSourceMapping`, { Queue: queueArn, BatchSize: batchSize || 10, Enabled: true }, t);
   const sqs = props.SqsSubscription;
@@ -295,6 +277,34 @@ function snsEvent(ctx: Ctx, fnId: string, name: string, id: string, props: Obj, 
   mapping(sqs.QueueArn, sqs.BatchSize);
 }
 
+/** An AWS::SQS::QueuePolicy letting `principal` send to the queue on behalf of `sourceArn` only. */
+function sendMessagePolicy(
+  ctx: Ctx,
+  id: string,
+  pass: Obj,
+  q: { queueArn: unknown; queueUrl: unknown; principal: unknown; sourceArn: unknown },
+): void {
+  ctx.add(id, {
+    Type: 'AWS::SQS::QueuePolicy',
+    ...pass,
+    Properties: {
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Action: 'sqs:SendMessage',
+            Effect: 'Allow',
+            Principal: q.principal,
+            Resource: q.queueArn,
+            Condition: { ArnEquals: { 'aws:SourceArn': q.sourceArn } },
+          },
+        ],
+      },
+      Queues: [q.queueUrl],
+    },
+  });
+}
+
 function targetId(id: string): string {
   const suffix = 'LambdaTarget';
   const base = id.replace(/[^A-Za-z0-9_.-]/g, '');
@@ -319,24 +329,11 @@ function dlq(ctx: Ctx, fnId: string, id: string, cfg: Obj, t: FnTarget): Obj {
   if (cfg.Arn !== undefined) return { Arn: cfg.Arn };
   const qid = cfg.QueueLogicalId ?? `${id}Queue`;
   ctx.add(qid, { Type: 'AWS::SQS::Queue', ...t.pass, Properties: {} });
-  ctx.add(`${qid}Policy`, {
-    Type: 'AWS::SQS::QueuePolicy',
-    ...t.pass,
-    Properties: {
-      PolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Action: 'sqs:SendMessage',
-            Effect: 'Allow',
-            Principal: { Service: 'events.amazonaws.com' },
-            Resource: getAtt(qid, 'Arn'),
-            Condition: { ArnEquals: { 'aws:SourceArn': getAtt(id, 'Arn') } },
-          },
-        ],
-      },
-      Queues: [ref(qid)],
-    },
+  sendMessagePolicy(ctx, `${qid}Policy`, t.pass, {
+    queueArn: getAtt(qid, 'Arn'),
+    queueUrl: ref(qid),
+    principal: { Service: 'events.amazonaws.com' },
+    sourceArn: getAtt(id, 'Arn'),
   });
   return { Arn: getAtt(qid, 'Arn') };
 }
