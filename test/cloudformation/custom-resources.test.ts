@@ -121,3 +121,55 @@ describe('custom resources', () => {
     },
   );
 });
+
+// AWS's Node.js cfn-response module (and every copy packaged with a function) PUTs to ResponseURL with
+// https.request on port 443; so does hand-written code, with `import { request } from 'node:https'` too.
+const HTTPS_TEMPLATE = `
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties: { AssumeRolePolicyDocument: {} }
+  CjsFn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      Role: !GetAtt Role.Arn
+      Code:
+        ZipFile: |
+          const https = require('https');
+          exports.handler = (event, context) => new Promise((resolve, reject) => {
+            const body = JSON.stringify({ Status: 'SUCCESS', PhysicalResourceId: 'cjs-thing', StackId: event.StackId,
+              RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId, Data: { Via: 'https.request' } });
+            const url = new URL(event.ResponseURL);
+            const req = https.request({ hostname: url.hostname, port: 443, path: url.pathname + url.search, method: 'PUT',
+              headers: { 'content-type': '', 'content-length': body.length } }, (res) => { res.resume(); res.on('end', resolve); });
+            req.on('error', reject);
+            req.write(body);
+            req.end();
+          });
+  Cjs:
+    Type: Custom::Cjs
+    Properties: { ServiceToken: !GetAtt CjsFn.Arn }
+Outputs:
+  Ref: { Value: !Ref Cjs }
+  Via: { Value: !GetAtt Cjs.Via }
+`;
+
+describe('custom resources answering over https', () => {
+  it('reaches the response URL from https.request on port 443, as packaged cfn-response modules send', async () => {
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: 'custom-https',
+        TemplateBody: HTTPS_TEMPLATE,
+        Capabilities: ['CAPABILITY_IAM'],
+      }),
+    );
+    const s = await waitStack(cfn, 'custom-https');
+    expect(s.StackStatus, (await eventLines(cfn, 'custom-https', true)).join('\n')).toBe('CREATE_COMPLETE');
+    expect(Object.fromEntries(s.Outputs!.map((o) => [o.OutputKey, o.OutputValue]))).toEqual({
+      Ref: 'cjs-thing',
+      Via: 'https.request',
+    });
+  }, 30_000);
+});

@@ -8,7 +8,8 @@ import net from 'node:net';
 import { format } from 'node:util';
 import path from 'node:path';
 import { existsSync, readFileSync, readSync, writeSync, writevSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import https from 'node:https';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
 const env = process.env;
@@ -24,6 +25,42 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 // not for the function's eyes.
 const channelFd = Number(env._OVERCAST_RUNTIME_FD);
 delete env._OVERCAST_RUNTIME_FD;
+
+// ---------------------------------------------------------------------------------------------
+// Custom resources: AWS's Node.js cfn-response module, and the copies of it packaged with functions,
+// PUT the answer to ResponseURL with https.request on port 443. Overcast's ResponseURL is plain HTTP
+// on its own port, so an https request for a custom-resource response path goes there instead.
+// Nothing else the function sends over https is touched.
+
+const CUSTOM_RESOURCE_PATH = '/_overcast/cloudformation/custom-resource/';
+
+function redirectCustomResourceResponses() {
+  let endpoint;
+  try {
+    endpoint = new URL(env.AWS_ENDPOINT_URL ?? '');
+  } catch {
+    return;
+  }
+  if (endpoint.protocol !== 'http:') return;
+  const viaHttp = (send) =>
+    function (...args) {
+      const [first, second] = args;
+      const fromUrl = typeof first === 'string' || first instanceof URL ? new URL(first) : undefined;
+      const options = fromUrl ? (typeof second === 'object' && second !== null ? second : {}) : first;
+      const requestPath = fromUrl ? fromUrl.pathname + fromUrl.search : String(options?.path ?? '');
+      if (!requestPath.startsWith(CUSTOM_RESOURCE_PATH)) return send.apply(this, args);
+      const callback = args.find((a) => typeof a === 'function');
+      const { agent: _agent, host: _host, ...rest } = options ?? {};
+      const target = { ...rest, protocol: 'http:', hostname: endpoint.hostname, port: endpoint.port || 80, path: requestPath };
+      return (send === httpsGet ? http.get : http.request)(target, callback);
+    };
+  const httpsRequest = https.request;
+  const httpsGet = https.get;
+  https.request = viaHttp(httpsRequest);
+  https.get = viaHttp(httpsGet);
+  syncBuiltinESMExports();
+}
+redirectCustomResourceResponses();
 
 // ---------------------------------------------------------------------------------------------
 // Errors (Runtime.* classes as the RIC names them)
