@@ -9,24 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploy } from '../../src/cli/deploy.js';
 import { rawSend } from '../helpers/raw-http.js';
 import { makeZip } from '../helpers/zip.js';
-import { execFileSync } from 'node:child_process';
-import { findOnPath } from '../../src/services/lambda/environments/launch.js';
+import { functionPythonCan } from '../helpers/python.js';
 import { startTestServer, tempDir, TEST_CREDENTIALS } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 
-/** pip for the python3 functions run on (deploy installs requirements.txt with it); skips loudly without. */
-function pipAvailable(): boolean {
-  const python = findOnPath(['python3.12', 'python3'], process.getuid?.() === 0);
-  try {
-    if (python) execFileSync(python, ['-m', 'pip', '--version'], { stdio: 'ignore' });
-    return !!python;
-  } catch {
-    console.warn(`SKIPPED requirements.txt deploy check: ${python} has no pip (apt-get install python3-pip)`);
-    return false;
-  }
-}
-
-const WITH_PY = pipAvailable();
+// pip for the python3 functions run on (deploy installs requirements.txt with it).
+const WITH_PY = functionPythonCan(
+  12,
+  ['-m', 'pip', '--version'],
+  'requirements.txt deploy check',
+  'apt-get install python3-pip',
+);
 const PY_FUNCTION = `  Py:
     Type: AWS::Serverless::Function
     Properties:

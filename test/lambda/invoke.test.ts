@@ -14,20 +14,10 @@ import type { TestServer } from '../helpers/server.js';
 import { errorOf } from '../helpers/errors.js';
 import { ROLE, createNodeFunction, createSdkFunction, decode, lambdaClient } from '../helpers/lambda.js';
 import { makeZip } from '../helpers/zip.js';
-import { execFileSync } from 'node:child_process';
-import { findOnPath } from '../../src/services/lambda/environments/launch.js';
+import { functionPythonCan } from '../helpers/python.js';
 
-/** Whether the python3 Overcast runs functions with (world-executable when root) can import boto3. */
-function pythonHasBoto3(): boolean {
-  const python = findOnPath(['python3.12', 'python3'], process.getuid?.() === 0);
-  try {
-    if (python) execFileSync(python, ['-c', 'import boto3'], { stdio: 'ignore' });
-    return !!python;
-  } catch {
-    console.warn(`SKIPPED boto3 Lambda test: ${python} cannot import boto3 (apt-get install python3-boto3)`);
-    return false;
-  }
-}
+const pythonHasBoto3 = (): boolean =>
+  functionPythonCan(12, ['-c', 'import boto3'], 'boto3 Lambda test', 'apt-get install python3-boto3');
 
 describe('Lambda Invoke semantics (SDK v3, real environments)', () => {
   let server: TestServer;

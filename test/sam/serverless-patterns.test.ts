@@ -1,7 +1,6 @@
 // Real SAM apps: folders of aws-samples/serverless-patterns deployed unchanged through `overcast deploy`'s
 // code path, then exercised as their READMEs describe. Set SERVERLESS_PATTERNS_REPO to a checkout (the
 // pattern folders at its root); the test skips loudly without it. Results: docs/compat/sam.md.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetApiKeyCommand, APIGatewayClient } from '@aws-sdk/client-api-gateway';
@@ -26,7 +25,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploy } from '../../src/cli/deploy.js';
-import { findOnPath } from '../../src/services/lambda/environments/launch.js';
+import { functionPythonCan } from '../helpers/python.js';
 import { signRequest } from '../../src/core/auth/sign.js';
 import { rawSend } from '../helpers/raw-http.js';
 import { makeZip } from '../helpers/zip.js';
@@ -43,14 +42,7 @@ function withPython(name: string): boolean {
     console.warn(`SKIPPED serverless-patterns ${name}: not in ${REPO}`);
     return false;
   }
-  const python = findOnPath(['python3.14', 'python3'], process.getuid?.() === 0);
-  try {
-    if (python) execFileSync(python, ['-c', 'import boto3'], { stdio: 'ignore' });
-    return !!python;
-  } catch {
-    console.warn(`SKIPPED serverless-patterns ${name}: ${python} cannot import boto3 (apt-get install python3-boto3)`);
-    return false;
-  }
+  return functionPythonCan(14, ['-c', 'import boto3'], `serverless-patterns ${name}`, 'apt-get install python3-boto3');
 }
 
 let server: TestServer;
