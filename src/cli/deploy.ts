@@ -180,8 +180,7 @@ async function installDependencies(
     if (entry !== 'node_modules' || !installed) rmSync(join(out, entry), { recursive: true, force: true });
   }
   mkdirSync(out, { recursive: true });
-  const skip = [join(codeDir, 'node_modules'), join(codeDir, '.git'), join(root, '.overcast'), join(root, '.aws-sam')];
-  cpSync(codeDir, out, { recursive: true, filter: (src) => !skip.some((s) => src === s || src.startsWith(s + '/')) });
+  copyCode(codeDir, out, root, [join(codeDir, 'node_modules')]);
   if (!installed) {
     const args = ['install', ...(bundling ? [] : ['--omit=dev']), '--no-audit', '--no-fund', '--loglevel=error'];
     if (!json) process.stderr.write(`${id}: npm ${args.slice(0, bundling ? 1 : 2).join(' ')} (as sam build)…\n`);
@@ -229,7 +228,6 @@ function installRequirements(id: string, codeDir: string, root: string, runtime:
   for (const entry of existsSync(out) ? readdirSync(out) : [])
     if (!pipOwned?.has(entry)) rmSync(join(out, entry), { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  const skip = [join(codeDir, '.git'), join(root, '.overcast'), join(root, '.aws-sam')];
   if (!installed) {
     if (!json) process.stderr.write(`${id}: pip install -r requirements.txt (as sam build)…\n`);
     try {
@@ -259,11 +257,14 @@ function installRequirements(id: string, codeDir: string, root: string, runtime:
     writeFileSync(join(out, '.overcast-pip-entries'), readdirSync(out).join('\n'));
     writeFileSync(stamp, text);
   }
-  cpSync(codeDir, out, {
-    recursive: true,
-    filter: (src) => !skip.some((x) => src === x || src.startsWith(x + '/')),
-  });
+  copyCode(codeDir, out, root);
   return out;
+}
+
+/** Copies a CodeUri folder into its build folder, without .git, the build areas, or `skip`. */
+function copyCode(codeDir: string, out: string, root: string, skip: string[] = []): void {
+  const left = [...skip, join(codeDir, '.git'), join(root, '.overcast'), join(root, '.aws-sam')];
+  cpSync(codeDir, out, { recursive: true, filter: (src) => !left.some((s) => src === s || src.startsWith(s + '/')) });
 }
 
 /** esbuild a TypeScript/ESM handler into .overcast/build/<Fn>/ (the CodeUri the stack uses). */

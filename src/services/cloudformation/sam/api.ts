@@ -114,12 +114,7 @@ export function fixOpenApi(resources: Obj): void {
 export function apiEvent(ctx: Ctx, fnId: string, evName: string, ev: Obj, t: EventTarget, fnRes: Obj): void {
   const p = ev;
   const rel = evName;
-  for (const k of ['Path', 'Method']) {
-    if (p[k] === undefined || p[k] === null)
-      throw invalid(fnId, `Event with id [${rel}] is invalid. Property '${k}' is required.`);
-    if (typeof p[k] !== 'string')
-      throw invalid(fnId, `Event with id [${rel}] is invalid. Property '${k}' should be a string.`);
-  }
+  // Path and Method are strings here: transformSam's eventShapeErrors refused the event otherwise.
   const apiId = refId(p.RestApiId);
   if (apiId === undefined || typeof apiId !== 'string')
     throw invalid(
