@@ -72,10 +72,10 @@ function parseAt(text: string, body: string): Schedule {
   return { kind: 'at', atLocal: body, text };
 }
 
-/** Throws ScheduleExpressionError. allowAt: Scheduler accepts at(); EventBridge rules do not. */
 /**
- * `allowAt`: at() expressions (Scheduler). `anyUnitForm`: a rate's unit may be singular or plural
- * whatever its value (Scheduler: `rate(5 minute)` is taken); EventBridge rules insist they agree.
+ * Throws ScheduleExpressionError. `allowAt`: at() expressions (Scheduler accepts them; EventBridge rules
+ * do not). `anyUnitForm`: a rate's unit may be singular or plural whatever its value (Scheduler takes
+ * `rate(5 minute)`); EventBridge rules insist they agree.
  */
 export function parseSchedule(expression: string, opts?: { allowAt?: boolean; anyUnitForm?: boolean }): Schedule {
   const m = /^(rate|cron|at)\((.*)\)$/s.exec(expression);

@@ -57,13 +57,13 @@ function validateProperties(id: string, p: Obj): void {
 }
 
 /** Python's `str.isalnum`: non-empty, every character a Unicode letter or digit. */
-const isAlnum = (s: string): boolean => /^[\p{L}\p{N}]+$/u.test(s);
+const isPyAlnum = (s: string): boolean => /^[\p{L}\p{N}]+$/u.test(s);
 /** Python's `str.capitalize`: first character upper case, the rest lower case. */
 const pyCapitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
 
 function routeIdPart(id: string, routeKey: string): string {
   if (SPECIAL_ROUTES.includes(routeKey)) return pyCapitalize(routeKey.replace('$', ''));
-  if (isAlnum(routeKey)) return pyCapitalize(routeKey);
+  if (isPyAlnum(routeKey)) return pyCapitalize(routeKey);
   throw invalid(
     id,
     `Route key '${routeKey}' must be alphanumeric. Only $connect, $disconnect, and $default special routes are supported.`,
