@@ -8,7 +8,6 @@ import net from 'node:net';
 import { format } from 'node:util';
 import path from 'node:path';
 import { existsSync, readFileSync, readSync, writeSync, writevSync } from 'node:fs';
-import https from 'node:https';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
@@ -30,11 +29,16 @@ delete env._OVERCAST_RUNTIME_FD;
 // Custom resources: AWS's Node.js cfn-response module, and the copies of it packaged with functions,
 // PUT the answer to ResponseURL with https.request on port 443. Overcast's ResponseURL is plain HTTP
 // on its own port, so an https request for a custom-resource response path goes there instead.
-// Nothing else the function sends over https is touched.
+// Nothing else the function sends over https is touched. Installed when the first custom-resource
+// event arrives (not at start: loading node:https costs every cold start ~6 ms); ES modules' named
+// imports follow through syncBuiltinESMExports.
 
 const CUSTOM_RESOURCE_PATH = '/_overcast/cloudformation/custom-resource/';
+let customResourceRedirect = false;
 
 function redirectCustomResourceResponses() {
+  if (customResourceRedirect) return;
+  customResourceRedirect = true;
   let endpoint;
   try {
     endpoint = new URL(env.AWS_ENDPOINT_URL ?? '');
@@ -42,7 +46,8 @@ function redirectCustomResourceResponses() {
     return;
   }
   if (endpoint.protocol !== 'http:') return;
-  const viaHttp = (send) =>
+  const https = cjsRequire('node:https');
+  const viaHttp = (send, sendHttp) =>
     function (...args) {
       const [first, second] = args;
       const fromUrl = typeof first === 'string' || first instanceof URL ? new URL(first) : undefined;
@@ -52,15 +57,12 @@ function redirectCustomResourceResponses() {
       const callback = args.find((a) => typeof a === 'function');
       const { agent: _agent, host: _host, ...rest } = options ?? {};
       const target = { ...rest, protocol: 'http:', hostname: endpoint.hostname, port: endpoint.port || 80, path: requestPath };
-      return (send === httpsGet ? http.get : http.request)(target, callback);
+      return sendHttp(target, callback);
     };
-  const httpsRequest = https.request;
-  const httpsGet = https.get;
-  https.request = viaHttp(httpsRequest);
-  https.get = viaHttp(httpsGet);
+  https.request = viaHttp(https.request, http.request);
+  https.get = viaHttp(https.get, http.get);
   syncBuiltinESMExports();
 }
-redirectCustomResourceResponses();
 
 // ---------------------------------------------------------------------------------------------
 // Errors (Runtime.* classes as the RIC names them)
@@ -690,6 +692,8 @@ async function runOnce(handler, next) {
   let event;
   try {
     event = JSON.parse(next.body.toString('utf8') || 'null');
+    if (typeof event?.ResponseURL === 'string' && event.ResponseURL.includes(CUSTOM_RESOURCE_PATH))
+      redirectCustomResourceResponses();
   } catch (e) {
     complete(e, undefined, false);
     await finished;
