@@ -6,7 +6,7 @@ import type { RequestHead } from '../../core/http/mount.js';
 import type { S3Caller } from './auth.js';
 import { AwsChunkedDecoder } from './chunked.js';
 import { CHECKSUM_ALGORITHMS, DIGEST_BYTES, checksummer, isChecksumAlgorithm, upperName } from './checksums.js';
-import type { ChecksumAlgorithm, Checksummer } from './checksums.js';
+import type { ChecksumAlgorithm } from './checksums.js';
 import { S3Error, s3Errors } from './errors.js';
 import { hashesHere } from './hash-thread.js';
 import type { BodyHashes, HashAlgorithm, HashThread } from './hash-thread.js';
@@ -40,6 +40,8 @@ export interface ReceivedBody {
   size: number;
   md5: Buffer;
   checksum?: { algorithm: ChecksumAlgorithm; value: string };
+  /** The body's CRC-64/NVME, when asked for (or declared). */
+  crc64nvme?: string;
 }
 
 /** How the request declares its payload: hash mode, aws-chunked, expected digests. */
@@ -127,7 +129,7 @@ function specOf(head: RequestHead, defaultAlgorithm: ChecksumAlgorithm | undefin
  * SHA-256 and flexible checksum as the bytes pass, and writes them in 1 MiB batches. The file is
  * committed to the data directory only when every digest holds; otherwise it is removed and the
  * S3 error thrown (BadDigest, XAmzContentSHA256Mismatch, IncompleteBody). A body that outgrows
- * one batch has its MD5 and SHA-256 computed on `options.hashes` (a worker thread), each batch
+ * one batch has its digests (MD5, SHA-256, checksums) computed on `options.hashes` (a worker thread), each batch
  * copied once into shared memory that both the file write and the worker read.
  */
 export async function receiveBody(
@@ -135,7 +137,13 @@ export async function receiveBody(
   req: IncomingMessage,
   caller: S3Caller,
   files: Files,
-  options: { defaultAlgorithm?: ChecksumAlgorithm; maxBytes?: number; hashes?: HashThread } = {},
+  options: {
+    defaultAlgorithm?: ChecksumAlgorithm;
+    /** Also the body's CRC-64/NVME (ReceivedBody.crc64nvme), whatever checksum it declares. */
+    crc64nvme?: boolean;
+    maxBytes?: number;
+    hashes?: HashThread;
+  } = {},
 ): Promise<ReceivedBody> {
   const spec = specOf(head, options.defaultAlgorithm);
   const maxBytes = options.maxBytes ?? MAX_PUT_BYTES;
@@ -145,9 +153,13 @@ export async function receiveBody(
       ? Number(head.headers['content-length'])
       : undefined;
   if (declared !== undefined && declared > maxBytes) throw s3Errors.entityTooLarge(declared, maxBytes);
-  const algorithms: HashAlgorithm[] = spec.sha256 ? ['md5', 'sha256'] : ['md5'];
+  // md5 first; then where each other digest is in the digests (-1: not computed).
+  const algorithms: HashAlgorithm[] = ['md5'];
+  const add = (a: HashAlgorithm | undefined): number => (a ? algorithms.push(a) - 1 : -1);
+  const shaAt = add(spec.sha256 ? 'sha256' : undefined);
+  const sumAt = add(spec.algorithm);
+  const crc64At = spec.algorithm === 'crc64nvme' ? sumAt : add(options.crc64nvme ? 'crc64nvme' : undefined);
   let hashes: BodyHashes | undefined;
-  const sum: Checksummer | undefined = spec.algorithm ? checksummer(spec.algorithm) : undefined;
   const decoder = spec.chunked ? new AwsChunkedDecoder(caller.chunkVerifier) : undefined;
   const tempPath = files.tempPath();
   let fh: FileHandle | undefined;
@@ -155,7 +167,6 @@ export async function receiveBody(
   let pendingBytes = 0;
   let size = 0;
   const take = (b: Buffer): void => {
-    sum?.update(b);
     pending.push(b);
     pendingBytes += b.length;
     size += b.length;
@@ -234,15 +245,15 @@ export async function receiveBody(
     }
     const digests = await digesting;
     const md5Digest = digests[0]!;
-    const shaDigest = digests[1];
+    const shaDigest = shaAt >= 0 ? digests[shaAt] : undefined;
     if (shaDigest) {
       const computed = shaDigest.toString('hex');
       if (computed !== spec.sha256) throw s3Errors.sha256Mismatch(spec.sha256!, computed);
     }
     if (spec.md5 && !spec.md5.equals(md5Digest)) throw s3Errors.badDigest();
     let checksum: ReceivedBody['checksum'];
-    if (sum && spec.algorithm) {
-      const value = sum.digest();
+    if (spec.algorithm) {
+      const value = digests[sumAt]!.toString('base64');
       const expected = spec.trailer ? decoder?.trailers[spec.trailer] : spec.expected;
       if (spec.trailer && expected === undefined) {
         throw s3Errors.invalidRequest(`x-amz-trailer ${spec.trailer} was declared but not sent`);
@@ -265,6 +276,7 @@ export async function receiveBody(
     ok = true;
     const out: ReceivedBody = { file, size, md5: md5Digest };
     if (checksum) out.checksum = checksum;
+    if (crc64At >= 0) out.crc64nvme = digests[crc64At]!.toString('base64');
     return out;
   } finally {
     hashes?.abort();

@@ -22,10 +22,19 @@ interface UploadMeta {
   initiator: string;
 }
 
+/**
+ * A part's checksums (the s3_parts.checksum column, JSON): the one it declared or its upload's
+ * algorithm made (algorithm, value), and, in an upload created without an algorithm, its
+ * CRC-64/NVME, kept to make S3's default checksum of the whole object (never shown for the part).
+ */
 interface PartChecksum {
-  algorithm: ChecksumAlgorithm;
-  value: string;
+  algorithm?: ChecksumAlgorithm;
+  value?: string;
+  crc64nvme?: string;
 }
+
+const partChecksumJson = (c: PartChecksum): string | null =>
+  c.algorithm !== undefined || c.crc64nvme !== undefined ? JSON.stringify(c) : null;
 
 function ownerXml(tag: string, account: string): string {
   return `<${tag}><ID>${canonicalId(account)}</ID><DisplayName>${account}</DisplayName></${tag}>`;
@@ -95,7 +104,7 @@ export async function uploadPart(call: Call): Promise<void> {
   const up = await requireUpload(call, bucket.name, key);
   const body = await receiveBody(call.head, call.req, call.caller, call.s3.files, {
     hashes: call.s3.hashes,
-    ...(up.meta.algorithm ? { defaultAlgorithm: up.meta.algorithm } : {}),
+    ...(up.meta.algorithm ? { defaultAlgorithm: up.meta.algorithm } : { crc64nvme: true }),
   });
   if (up.meta.algorithm && body.checksum && body.checksum.algorithm !== up.meta.algorithm) {
     await call.s3.files.remove([body.file]);
@@ -110,7 +119,10 @@ export async function uploadPart(call: Call): Promise<void> {
     size: body.size,
     etag,
     modified: call.s3.clock.now(),
-    checksum: body.checksum ? JSON.stringify(body.checksum) : null,
+    checksum: partChecksumJson({
+      ...body.checksum,
+      ...(up.meta.algorithm ? {} : { crc64nvme: body.crc64nvme! }),
+    }),
     file: body.file,
   });
   if (!stored) {
@@ -144,18 +156,19 @@ export async function uploadPartCopy(call: Call): Promise<void> {
     start = Number(m[1]);
     end = Number(m[2]);
   }
-  const copied = await copyBytes(call, src.segments, start, end, up.meta.algorithm);
+  const copied = await copyBytes(call, src.segments, start, end, up.meta.algorithm ?? 'crc64nvme');
   const etag = copied.md5.toString('hex');
   const modified = call.s3.clock.now();
   const checksum =
     up.meta.algorithm && copied.checksum ? { algorithm: up.meta.algorithm, value: copied.checksum } : undefined;
+  const partChecksum: PartChecksum = checksum ?? { crc64nvme: copied.checksum! };
   const stored = await call.s3.catalog.putPart({
     upload_id: up.row.upload_id,
     part_number: partNumber,
     size: end - start + 1,
     etag,
     modified,
-    checksum: checksum ? JSON.stringify(checksum) : null,
+    checksum: partChecksumJson(partChecksum),
     file: copied.file,
   });
   if (!stored) {
@@ -203,7 +216,7 @@ export async function listParts(call: Call): Promise<void> {
       el('Size', p.size);
     if (p.checksum) {
       const c = JSON.parse(p.checksum) as PartChecksum;
-      px += el(`Checksum${c.algorithm.toUpperCase()}`, c.value);
+      if (c.algorithm) px += el(`Checksum${c.algorithm.toUpperCase()}`, c.value);
     }
     x += `<Part>${px}</Part>`;
   }
@@ -311,6 +324,8 @@ export async function completeMultipartUpload(call: Call): Promise<void> {
   const segments: Segment[] = [];
   const md5s = createHash('md5');
   const partChecksums: { value: string; size: number }[] = [];
+  // Each part's CRC-64/NVME (an upload without an algorithm): S3's default checksum of the object.
+  const partCrc64s: { value: string; size: number }[] = [];
   let size = 0;
   for (let i = 0; i < requested.length; i++) {
     const r = requested[i]!;
@@ -323,7 +338,9 @@ export async function completeMultipartUpload(call: Call): Promise<void> {
     if (i < requested.length - 1 && p.size < MIN_PART) throw s3Errors.entityTooSmall(p.size, r.n, r.etag);
     segments.push({ f: p.file, s: p.size });
     md5s.update(Buffer.from(p.etag, 'hex'));
-    if (pc) partChecksums.push({ value: pc.value, size: p.size });
+    if (pc?.algorithm && pc.value) partChecksums.push({ value: pc.value, size: p.size });
+    const crc64 = pc?.crc64nvme ?? (pc?.algorithm === 'crc64nvme' ? pc.value : undefined);
+    if (crc64) partCrc64s.push({ value: crc64, size: p.size });
     size += p.size;
   }
   const etag = `${md5s.digest('hex')}-${requested.length}`;
@@ -349,6 +366,10 @@ export async function completeMultipartUpload(call: Call): Promise<void> {
         throw s3Errors.badDigest(`The ${alg} you specified did not match the calculated checksum.`);
       meta.checksum = { algorithm: alg, value, type: 'FULL_OBJECT' };
     }
+  } else if (!alg && partCrc64s.length === requested.length) {
+    // Created without an algorithm: the object gets S3's default, a full-object CRC-64/NVME.
+    // (Parts uploaded by an earlier Overcast, which kept no CRC, leave the object without one.)
+    meta.checksum = { algorithm: 'crc64nvme', value: fullObjectChecksum('crc64nvme', partCrc64s), type: 'FULL_OBJECT' };
   }
   const modified = call.s3.clock.now();
   const done = await call.s3.catalog.completeUpload(bucket, uploadId, {

@@ -117,7 +117,11 @@ export async function putObject(call: Call): Promise<void> {
   const key = requireKey(call);
   const meta = { ...metaFromHeaders(call.head, call.caller.account), ...lockFromHeaders(call, bucket) };
   await checkWriteConditions(call, bucket, key);
-  const body = await receiveBody(call.head, call.req, call.caller, call.s3.files, { hashes: call.s3.hashes });
+  // An upload that declares no checksum gets S3's default, CRC-64/NVME (and answers it).
+  const body = await receiveBody(call.head, call.req, call.caller, call.s3.files, {
+    hashes: call.s3.hashes,
+    defaultAlgorithm: 'crc64nvme',
+  });
   const etag = body.md5.toString('hex');
   if (body.checksum) meta.checksum = { ...body.checksum, type: 'FULL_OBJECT' };
   const versionId = await storeVersion(call, bucket, {
@@ -459,14 +463,12 @@ export async function copyObject(call: Call): Promise<void> {
     else delete meta.tags;
   } else if (src.meta.tags) meta.tags = src.meta.tags;
   else delete meta.tags;
-  const wanted =
-    h['x-amz-checksum-algorithm']?.toLowerCase() ??
-    (src.meta.checksum?.type === 'FULL_OBJECT' ? src.meta.checksum.algorithm : undefined);
-  if (wanted !== undefined && !isChecksumAlgorithm(wanted))
-    throw s3Errors.invalidRequest('Checksum algorithm provided is unsupported.');
+  // The algorithm asked for, else the source's (a multipart source's too: the copy is one part, so
+  // its checksum is the whole object's), else S3's default.
+  const wanted = h['x-amz-checksum-algorithm']?.toLowerCase() ?? src.meta.checksum?.algorithm ?? 'crc64nvme';
+  if (!isChecksumAlgorithm(wanted)) throw s3Errors.invalidRequest('Checksum algorithm provided is unsupported.');
   const copied = await copyBytes(call, src.segments, 0, src.row.size - 1, wanted);
-  if (wanted && copied.checksum) meta.checksum = { algorithm: wanted, value: copied.checksum, type: 'FULL_OBJECT' };
-  else delete meta.checksum;
+  meta.checksum = { algorithm: wanted, value: copied.checksum!, type: 'FULL_OBJECT' };
   const etag = copied.md5.toString('hex');
   const modified = call.s3.clock.now();
   const versionId = await storeVersion(call, bucket, {
@@ -481,7 +483,9 @@ export async function copyObject(call: Call): Promise<void> {
   if (bucket.versioning !== '') headers['x-amz-version-id'] = versionId;
   if (src.versionId !== undefined) headers['x-amz-copy-source-version-id'] = src.versionId;
   let inner = el('ETag', quote(etag)) + el('LastModified', isoTime(modified));
-  if (meta.checksum) inner += el(`Checksum${meta.checksum.algorithm.toUpperCase()}`, meta.checksum.value);
+  inner +=
+    el('ChecksumType', meta.checksum.type) +
+    el(`Checksum${meta.checksum.algorithm.toUpperCase()}`, meta.checksum.value);
   sendXml(call, 200, doc('CopyObjectResult', inner), headers);
   notify(call, bucket, 'ObjectCreated:Copy', key, {
     size: src.row.size,

@@ -6,6 +6,7 @@ import busboy from 'busboy';
 import { accountOfKey } from '../../../core/auth/authenticate.js';
 import { signingKey } from '../../../core/auth/sigv4-verify.js';
 import { MAX_PUT_BYTES } from '../body.js';
+import { checksummer } from '../checksums.js';
 import type { Call } from '../context.js';
 import { S3Error, s3Errors } from '../errors.js';
 import { send, sendXml } from '../respond.js';
@@ -20,6 +21,8 @@ interface Upload {
   temp: string;
   size: number;
   md5: Buffer;
+  /** CRC-64/NVME, the object's checksum (S3's default; the form's checksum fields are not read). */
+  crc64nvme: string;
   filename: string;
 }
 
@@ -54,13 +57,15 @@ async function readForm(call: Call): Promise<{ fields: Map<string, string>; uplo
     writing = (async () => {
       const temp = call.s3.files.tempPath();
       const md5 = createHash('md5');
+      const crc = checksummer('crc64nvme');
       let size = 0;
       stream.on('data', (b: Buffer) => {
         md5.update(b);
+        crc.update(b);
         size += b.length;
       });
       await pipeline(stream, createWriteStream(temp));
-      return { temp, size, md5: md5.digest(), filename: info.filename ?? '' };
+      return { temp, size, md5: md5.digest(), crc64nvme: crc.digest(), filename: info.filename ?? '' };
     })();
   });
   await pipeline(call.req, parser).catch((err: unknown) => {
@@ -192,6 +197,7 @@ export async function postObject(call: Call): Promise<void> {
     const key = rawKey.replaceAll('${filename}', upload.filename);
     if (key === '') throw s3Errors.invalidArgument('User key must have a length greater than 0.', 'key', '');
     const meta = metaFromHeaders({ ...call.head, headers: Object.fromEntries(fields) }, account);
+    meta.checksum = { algorithm: 'crc64nvme', value: upload.crc64nvme, type: 'FULL_OBJECT' };
     const etag = upload.md5.toString('hex');
     const versionId = await storeVersion(call, bucket, {
       key,
