@@ -174,7 +174,8 @@ describe('SQS semantics: FIFO, deduplication, redrive, long polling', () => {
       'arn:aws:sqs:us-east-1:000000000000:redrive-src',
     );
     await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn }));
-    const back = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
+    // The task runs after the call answers (test/sqs/move-tasks.test.ts): a long poll sees it land.
+    const back = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5 }));
     expect(back.Messages![0]!.Body).toBe('poison');
   });
 

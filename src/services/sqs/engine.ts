@@ -635,19 +635,32 @@ export class SqsEngine {
     await this.store.transaction((tx) => deleteRows(tx, seqs));
   }
 
-  /** Moves every message of `from` to `to` (StartMessageMoveTask); `to` undefined: each message's source queue. */
-  async move(from: Queue, to: Queue | undefined): Promise<number> {
+  /**
+   * Moves up to `limit` available messages of `from`, oldest first, to `to` (a step of a
+   * StartMessageMoveTask); `to` undefined: each message's source queue. Answers how many moved and
+   * how many could not be placed (their source queue is gone; they stay).
+   */
+  async move(from: Queue, to: Queue | undefined, limit = Infinity): Promise<{ moved: number; stranded: number }> {
     const now = this.clock.now();
-    const messages = [...from.state.messages.values()].filter((m) => !(m.inflight && m.visibleAt > now));
+    const messages: Message[] = [];
+    for (const m of from.state.messages.values()) {
+      if (messages.length >= limit) break;
+      if (!(m.inflight && m.visibleAt > now)) messages.push(m);
+    }
     const placed: [Queue, Message][] = [];
+    let stranded = 0;
     await this.writeMessages(async (tx, insert) => {
       for (let i = 0; i < messages.length; i += LOAD_PAGE) {
         const chunk = messages.slice(i, i + LOAD_PAGE);
         const stored = await readData(tx, from.id, chunk);
         for (const m of chunk) {
           const data = stored.get(m.seq);
-          const target = to ?? (data?.dlqSource ? this.byArn.get(data.dlqSource) : undefined);
-          if (!data || !target) continue;
+          if (!data) continue;
+          const target = to ?? (data.dlqSource ? this.byArn.get(data.dlqSource) : undefined);
+          if (!target || target.deleted) {
+            stranded++;
+            continue;
+          }
           await tx.run('DELETE FROM sqs_messages WHERE queue_id = ? AND seq = ?', [from.id, m.seq]);
           delete data.dlqSource;
           const copy: Message = {
@@ -671,7 +684,7 @@ export class SqsEngine {
       target.state.add(m, now);
       this.wake(target);
     }
-    return placed.length;
+    return { moved: placed.length, stranded };
   }
 
   /** Drops messages past their retention period and deduplication ids past 5 minutes. */

@@ -4,7 +4,7 @@ import type { ServiceDeps } from '../deps.js';
 import type { SqsContext } from './context.js';
 import { SqsEngine } from './engine.js';
 import { messageOperations } from './operations/messages.js';
-import { moveTaskOperations } from './operations/move-tasks.js';
+import { MoveTasks } from './operations/move-tasks.js';
 import { queueOperations } from './operations/queues.js';
 import { SQS_PORT } from './port.js';
 import { createSqsPort } from './port-impl.js';
@@ -20,10 +20,11 @@ export async function createSqs(deps: ServiceDeps): Promise<ServiceDefinition> {
   const engine = new SqsEngine(deps.store, deps.clock, deps.log);
   await engine.load();
   const sc: SqsContext = { engine, server: deps.server };
+  const moveTasks = new MoveTasks(sc, deps.log);
   const operations: Record<string, OperationHandler> = {
     ...queueOperations(sc),
     ...messageOperations(sc),
-    ...moveTaskOperations(sc),
+    ...moveTasks.operations(),
   };
   deps.ports[SQS_PORT] = createSqsPort(sc);
   return {
@@ -36,6 +37,9 @@ export async function createSqs(deps: ServiceDeps): Promise<ServiceDefinition> {
     model,
     operations,
     validateInput: false,
-    close: () => engine.close(),
+    close: () => {
+      moveTasks.close();
+      return engine.close();
+    },
   };
 }
