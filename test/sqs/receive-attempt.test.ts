@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { ManualClock } from '../../src/core/clock.js';
+import { errorOf } from '../helpers/errors.js';
 import { startTestServer } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 import { sqsClient } from './helpers.js';
@@ -122,5 +123,17 @@ describe('SQS ReceiveRequestAttemptId', () => {
     const two = await receive(url, 'same');
     expect(one.length + two.length).toBe(3);
     expect(two.every((m) => !one.some((o) => o.MessageId === m.MessageId))).toBe(true);
+  });
+
+  it('must be 1 to 128 printable ASCII characters', async () => {
+    const url = await queue('format.fifo');
+    for (const bad of ['x'.repeat(129), 'with space', 'é']) {
+      const err = await errorOf(receive(url, bad));
+      expect([err.name, err.message]).toEqual([
+        'InvalidParameterValue',
+        `Value ${bad} for parameter ReceiveRequestAttemptId is invalid. Reason: ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.`,
+      ]);
+    }
+    expect(await receive(url, `${'x'.repeat(127)}!`)).toHaveLength(3);
   });
 });

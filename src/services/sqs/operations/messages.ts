@@ -284,6 +284,12 @@ export function messageOperations(sc: SqsContext): Record<string, OperationHandl
         if (n !== 'All' && !SYSTEM_NAMES.includes(n)) throw sqsErrors.invalidAttributeName(n);
       const attributeNames = (input['MessageAttributeNames'] as string[] | undefined) ?? [];
       const attemptId = input['ReceiveRequestAttemptId'];
+      if (typeof attemptId === 'string' && attemptId !== '' && !/^[!-~]{1,128}$/.test(attemptId))
+        throw sqsErrors.invalidParameter(
+          attemptId,
+          'ReceiveRequestAttemptId',
+          'ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.',
+        );
       const messages = await engine.receive(
         q,
         max,
