@@ -41,7 +41,8 @@ const MAX_RATE = 500;
 export class MoveTasks {
   /** Newest first. */
   private readonly tasks: MoveTask[] = [];
-  private readonly timers = new Set<NodeJS.Timeout | NodeJS.Immediate>();
+  /** How to stop each pending step (a timeout or an immediate, each cleared by its own function). */
+  private readonly pending = new Set<() => void>();
   private closed = false;
 
   constructor(
@@ -59,11 +60,8 @@ export class MoveTasks {
 
   close(): void {
     this.closed = true;
-    for (const t of this.timers) {
-      clearTimeout(t as NodeJS.Timeout);
-      clearImmediate(t as NodeJS.Immediate);
-    }
-    this.timers.clear();
+    for (const stop of this.pending) stop();
+    this.pending.clear();
   }
 
   private start(input: In): { TaskHandle: string } {
@@ -152,11 +150,18 @@ export class MoveTasks {
   private schedule(fn: () => Promise<void>, delayMs: number): void {
     if (this.closed) return;
     const run = () => {
-      this.timers.delete(timer);
-      void fn().catch((err: unknown) => this.log.error({ err }, 'sqs message move task failed'));
+      this.pending.delete(stop);
+      void fn();
     };
-    const timer = delayMs > 0 ? setTimeout(run, delayMs) : setImmediate(run);
-    this.timers.add(timer);
+    let stop: () => void;
+    if (delayMs > 0) {
+      const t = setTimeout(run, delayMs);
+      stop = () => clearTimeout(t);
+    } else {
+      const i = setImmediate(run);
+      stop = () => clearImmediate(i);
+    }
+    this.pending.add(stop);
   }
 
   private async step(task: MoveTask): Promise<void> {
@@ -176,7 +181,14 @@ export class MoveTasks {
         ? STEP
         : Math.max(0, Math.floor(((engine.clock.now() - task.startedAt + TICK_MS) * task.rate) / 1000) - task.moved);
     if (limit > 0) {
-      const { moved, stranded } = await engine.move(source, destination, limit);
+      let result: { moved: number; stranded: number };
+      try {
+        result = await engine.move(source, destination, limit);
+      } catch (err) {
+        this.log.error({ err, source: task.sourceArn }, 'sqs message move task failed');
+        return this.fail(task, 'InternalError');
+      }
+      const { moved, stranded } = result;
       task.moved += moved;
       if (moved === 0 && stranded > 0) return this.fail(task);
       if (moved + stranded === 0) {
@@ -188,9 +200,9 @@ export class MoveTasks {
     this.schedule(() => this.step(task), task.rate === undefined ? 0 : TICK_MS);
   }
 
-  /** A queue the task moves from or to is gone. */
-  private fail(task: MoveTask): void {
+  /** Ends the task as FAILED: by default, a queue it moves from or to is gone. */
+  private fail(task: MoveTask, reason = 'AWS.SimpleQueueService.NonExistentQueue'): void {
     task.status = 'FAILED';
-    task.failureReason = 'AWS.SimpleQueueService.NonExistentQueue';
+    task.failureReason = reason;
   }
 }
