@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { crc32 } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -8,13 +7,7 @@ import { startTestServer } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 import { errorOf } from '../helpers/errors.js';
 import { rawSend } from '../helpers/raw-http.js';
-import { s3Client } from './helpers.js';
-
-const b64crc32 = (data: Buffer): string => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(crc32(data));
-  return b.toString('base64');
-};
+import { b64crc32, s3Client } from './helpers.js';
 
 /** An aws-chunked body: `<hex>\r\n<data>\r\n` per chunk, `0\r\n`, trailers, `\r\n`. */
 function awsChunked(data: Buffer, chunkSize: number, trailers: Record<string, string>): Buffer {

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CompleteMultipartUploadCommand,
@@ -19,7 +18,7 @@ import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { startTestServer } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
-import { s3Client } from './helpers.js';
+import { b64crc32, s3Client } from './helpers.js';
 
 // CRC-64/NVME computed byte by byte from a table made with BigInt: a different implementation
 // from the server's (slice-by-8 on 32-bit halves), so the two cannot share a mistake.
@@ -49,12 +48,6 @@ const crc64nvme = (data: Buffer): string => {
   out.writeUInt32BE(~l >>> 0, 4);
   return out.toString('base64');
 };
-const b64crc32 = (data: Buffer): string => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(crc32(data));
-  return b.toString('base64');
-};
-
 // Since December 2024 S3 gives every new object a checksum: CRC-64/NVME (FULL_OBJECT) when the
 // upload declares none, for PutObject, browser-form POSTs, multipart uploads created without an
 // algorithm, and copies of objects that have none.

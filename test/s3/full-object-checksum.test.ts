@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CompleteMultipartUploadCommand,
@@ -13,13 +12,7 @@ import {
 import { startTestServer } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 import { errorOf } from '../helpers/errors.js';
-import { s3Client } from './helpers.js';
-
-const b64crc32 = (data: Buffer): string => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(crc32(data));
-  return b.toString('base64');
-};
+import { b64crc32, s3Client } from './helpers.js';
 
 // A multipart upload created with ChecksumType FULL_OBJECT: the object's checksum is that of its
 // whole content (made from the parts' CRCs), checked against the one the client states on

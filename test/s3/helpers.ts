@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { TEST_CREDENTIALS } from '../helpers/server.js';
@@ -17,3 +18,10 @@ export function s3Client(endpoint: string, extra: Partial<S3ClientConfig> = {}):
 export async function text(body: { transformToString(): Promise<string> } | undefined): Promise<string> {
   return body ? body.transformToString() : '';
 }
+
+/** The base64 CRC32 of `data`, as S3 answers it (x-amz-checksum-crc32). */
+export const b64crc32 = (data: Buffer): string => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(crc32(data));
+  return b.toString('base64');
+};
