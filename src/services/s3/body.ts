@@ -129,8 +129,8 @@ function specOf(head: RequestHead, defaultAlgorithm: ChecksumAlgorithm | undefin
  * SHA-256 and flexible checksum as the bytes pass, and writes them in 1 MiB batches. The file is
  * committed to the data directory only when every digest holds; otherwise it is removed and the
  * S3 error thrown (BadDigest, XAmzContentSHA256Mismatch, IncompleteBody). A body that outgrows
- * one batch has its digests (MD5, SHA-256, checksums) computed on `options.hashes` (a worker thread), each batch
- * copied once into shared memory that both the file write and the worker read.
+ * one batch has its digests (MD5, SHA-256, checksums) computed on `options.hashes` (a worker
+ * thread), each batch copied once into shared memory that both the file write and the worker read.
  */
 export async function receiveBody(
   head: RequestHead,

@@ -8,7 +8,7 @@ import type { DigestAlgorithm } from './checksums.js';
  * MD5 (every object's ETag), the signed payload's SHA-256 and the flexible checksum of large
  * bodies, computed on a worker thread while the main thread keeps reading sockets and writing
  * files: MD5 alone is 12 ms of CPU per 8 MiB here, more than half of what a large PUT costs the
- * main thread, and a CRC-64/NVME (every object's checksum when the client sends none) 8 ms more.
+ * main thread, and a CRC-64/NVME (every object's checksum when the client sends none) 5 ms more.
  *
  * Bodies arrive in order, batch by batch, in SharedArrayBuffer-backed buffers (posted without a
  * copy; nobody writes to them once posted). A worker keeps one set of hashes per body; with

@@ -655,7 +655,8 @@ export class SqsEngine {
         const stored = await readData(tx, from.id, chunk);
         for (const m of chunk) {
           const data = stored.get(m.seq);
-          if (!data) continue;
+          // Received or deleted since it was picked: it is not available any more.
+          if (!data || from.state.messages.get(m.seq) !== m || (m.inflight && m.visibleAt > now)) continue;
           const target = to ?? (data.dlqSource ? this.byArn.get(data.dlqSource) : undefined);
           if (!target || target.deleted) {
             stranded++;
