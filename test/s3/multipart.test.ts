@@ -217,6 +217,26 @@ describe('S3 multipart uploads', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('completes only if the key is free (If-None-Match: *) or holds the ETag given (If-Match)', async () => {
+    const oneParted = async (Key: string) => {
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'mpu', Key }));
+      const part = await s3.send(
+        new UploadPartCommand({ Bucket: 'mpu', Key, UploadId, PartNumber: 1, Body: Buffer.from(Key) }),
+      );
+      return { UploadId: UploadId!, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag! }] } };
+    };
+    const complete = async (Key: string, conditions: { IfNoneMatch?: string; IfMatch?: string }) =>
+      s3.send(new CompleteMultipartUploadCommand({ Bucket: 'mpu', Key, ...(await oneParted(Key)), ...conditions }));
+    const first = await complete('cond', { IfNoneMatch: '*' });
+    const taken = await errorOf(complete('cond', { IfNoneMatch: '*' }));
+    expect([taken.name, taken.$metadata?.httpStatusCode]).toEqual(['PreconditionFailed', 412]);
+    const stale = await errorOf(complete('cond', { IfMatch: '"0123-1"' }));
+    expect([stale.name, stale.$metadata?.httpStatusCode]).toEqual(['PreconditionFailed', 412]);
+    const second = await complete('cond', { IfMatch: first.ETag! });
+    expect((await s3.send(new HeadObjectCommand({ Bucket: 'mpu', Key: 'cond' }))).ETag).toBe(second.ETag);
+    expect((await errorOf(complete('cond-absent', { IfMatch: first.ETag! }))).name).toBe('NoSuchKey');
+  });
+
   it('aborts uploads; interrupted uploads leave no visible object', async () => {
     const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'mpu', Key: 'aborted' }));
     await s3.send(

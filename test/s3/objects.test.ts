@@ -285,6 +285,24 @@ describe('S3 buckets and objects', () => {
       (await errorOf(s3.send(new CopyObjectCommand({ Bucket: 'copies', Key: 'x', CopySource: 'copies/missing' }))))
         .name,
     ).toBe('NoSuchKey');
+    // Conditional writes of the destination: If-None-Match: * and If-Match (the ETag of what is there).
+    const taken = await errorOf(
+      s3.send(new CopyObjectCommand({ Bucket: 'copies', Key: 'x', CopySource: 'copies/src', IfNoneMatch: '*' })),
+    );
+    expect([taken.name, taken.$metadata?.httpStatusCode]).toEqual(['PreconditionFailed', 412]);
+    const current = (await s3.send(new HeadObjectCommand({ Bucket: 'copies', Key: 'x' }))).ETag!;
+    const stale = await errorOf(
+      s3.send(new CopyObjectCommand({ Bucket: 'copies', Key: 'x', CopySource: 'copies/src', IfMatch: '"0123"' })),
+    );
+    expect([stale.name, stale.$metadata?.httpStatusCode]).toEqual(['PreconditionFailed', 412]);
+    await s3.send(new CopyObjectCommand({ Bucket: 'copies', Key: 'x', CopySource: 'copies/src', IfMatch: current }));
+    await s3.send(
+      new CopyObjectCommand({ Bucket: 'copies', Key: 'fresh', CopySource: 'copies/src', IfNoneMatch: '*' }),
+    );
+    const absent = await errorOf(
+      s3.send(new CopyObjectCommand({ Bucket: 'copies', Key: 'absent', CopySource: 'copies/src', IfMatch: current })),
+    );
+    expect(absent.name).toBe('NoSuchKey');
     // Keys with spaces and unicode through the copy source encoding.
     await s3.send(new PutObjectCommand({ Bucket: 'copies', Key: 'ünï cøde+plus', Body: 'u' }));
     await s3.send(

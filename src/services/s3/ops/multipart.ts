@@ -10,7 +10,7 @@ import type { ObjectMeta, Segment, UploadRow } from '../storage/catalog.js';
 import { newUploadId } from '../storage/catalog.js';
 import { childText, childrenNamed, doc, el, isoTime, parseXml } from '../xml.js';
 import { metaFromHeaders, objectLocation, quote, requireBucket, requireKey } from './common.js';
-import { copyBytes, copySource, notify } from './objects.js';
+import { checkWriteConditions, copyBytes, copySource, notify } from './objects.js';
 import { urlEncodeKey } from './list.js';
 
 const MIN_PART = 5 * 1024 * 1024;
@@ -315,11 +315,7 @@ export async function completeMultipartUpload(call: Call): Promise<void> {
   for (let i = 1; i < requested.length; i++) {
     if (requested[i]!.n <= requested[i - 1]!.n) throw s3Errors.invalidPartOrder(uploadId);
   }
-  const ifNoneMatch = call.head.headers['if-none-match'];
-  if (ifNoneMatch?.trim() === '*') {
-    const cur = await call.s3.catalog.latest(bucket.name, key);
-    if (cur && !cur.marker) throw s3Errors.preconditionFailed('If-None-Match');
-  }
+  await checkWriteConditions(call, bucket, key);
   const stored = new Map((await call.s3.catalog.parts(uploadId, 0, 10001)).map((p) => [p.part_number, p]));
   const segments: Segment[] = [];
   const md5s = createHash('md5');

@@ -67,8 +67,11 @@ export function notify(
   });
 }
 
-/** If-None-Match: * and If-Match on PUT (conditional writes). */
-async function checkWriteConditions(call: Call, bucket: Bucket, key: string): Promise<void> {
+/**
+ * If-None-Match: * and If-Match of a write (PutObject, CopyObject's destination,
+ * CompleteMultipartUpload): the key must not exist, or its current version must have the ETag.
+ */
+export async function checkWriteConditions(call: Call, bucket: Bucket, key: string): Promise<void> {
   const ifNoneMatch = call.head.headers['if-none-match'];
   const ifMatch = call.head.headers['if-match'];
   if (ifNoneMatch === undefined && ifMatch === undefined) return;
@@ -432,6 +435,8 @@ export async function copyObject(call: Call): Promise<void> {
     throw s3Errors.invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive);
   if (tagDirective !== 'COPY' && tagDirective !== 'REPLACE')
     throw s3Errors.invalidArgument('Unknown tagging directive.', 'x-amz-tagging-directive', tagDirective);
+  // If-None-Match / If-Match name the destination (the source's are x-amz-copy-source-if-*).
+  await checkWriteConditions(call, bucket, key);
   const sameObject = src.bucket.name === bucket.name && src.row.key === key;
   if (
     sameObject &&
