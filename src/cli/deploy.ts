@@ -14,7 +14,7 @@ import {
   writeFileSync,
   type FSWatcher,
 } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { isObj, type Obj } from '../services/cloudformation/sam/util.js';
 import { callRest, clientOptions, type ClientOptions } from './aws-client.js';
 import { cfn, field, members } from './deploy-cfn.js';
@@ -175,11 +175,8 @@ async function installDependencies(
   // The stamp records what was installed: this package.json, and whether devDependencies came too.
   const manifestText = readFileSync(manifest, 'utf8') + (bundling ? '\n// with devDependencies' : '');
   const installed = existsSync(stamp) && readFileSync(stamp, 'utf8') === manifestText;
-  // Refresh the code, keep node_modules when package.json did not change.
-  for (const entry of existsSync(out) ? readdirSync(out) : []) {
-    if (entry !== 'node_modules' || !installed) rmSync(join(out, entry), { recursive: true, force: true });
-  }
-  mkdirSync(out, { recursive: true });
+  // Refresh the code, keep node_modules (and the stamp saying what it holds) when package.json did not change.
+  clearBuildDir(out, installed ? ['node_modules', basename(stamp)] : []);
   copyCode(codeDir, out, root, [join(codeDir, 'node_modules')]);
   if (!installed) {
     const args = ['install', ...(bundling ? [] : ['--omit=dev']), '--no-audit', '--no-fund', '--loglevel=error'];
@@ -217,17 +214,12 @@ function installRequirements(id: string, codeDir: string, root: string, runtime:
   const out = join(root, '.overcast', 'build', id);
   const stamp = join(out, '.overcast-requirements.txt');
   const installed = existsSync(stamp) && readFileSync(stamp, 'utf8') === text;
-  // Refresh the code; keep what pip put there when requirements.txt did not change.
-  const pipOwned = installed
-    ? new Set([
-        ...readFileSync(join(out, '.overcast-pip-entries'), 'utf8').split('\n'),
-        '.overcast-pip-entries',
-        '.overcast-requirements.txt',
-      ])
-    : null;
-  for (const entry of existsSync(out) ? readdirSync(out) : [])
-    if (!pipOwned?.has(entry)) rmSync(join(out, entry), { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
+  const entries = join(out, '.overcast-pip-entries');
+  // Refresh the code; keep what pip put there (and the stamps) when requirements.txt did not change.
+  clearBuildDir(
+    out,
+    installed ? [...readFileSync(entries, 'utf8').split('\n'), basename(entries), basename(stamp)] : [],
+  );
   if (!installed) {
     if (!json) process.stderr.write(`${id}: pip install -r requirements.txt (as sam build)…\n`);
     try {
@@ -254,11 +246,18 @@ function installRequirements(id: string, codeDir: string, root: string, runtime:
         'check requirements.txt; pip itself comes with python3-pip on Debian',
       );
     }
-    writeFileSync(join(out, '.overcast-pip-entries'), readdirSync(out).join('\n'));
+    writeFileSync(entries, readdirSync(out).join('\n'));
     writeFileSync(stamp, text);
   }
   copyCode(codeDir, out, root);
   return out;
+}
+
+/** Empties a build folder (made if missing) but for the entries named in `keep`. */
+function clearBuildDir(out: string, keep: readonly string[]): void {
+  for (const entry of existsSync(out) ? readdirSync(out) : [])
+    if (!keep.includes(entry)) rmSync(join(out, entry), { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
 }
 
 /** Copies a CodeUri folder into its build folder, without .git, the build areas, or `skip`. */

@@ -2,7 +2,7 @@
 // an esbuild-built TypeScript handler whose imports resolve through package.json (devDependencies too),
 // an OpenAPI DefinitionBody without `info`, `AttributeType: N` in YAML, Scheduler's `rate(5 minute)`, and a
 // Python function's requirements.txt.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,5 +152,21 @@ describe('overcast deploy: templates as serverless-patterns write them', () => {
     }
     const table = await server.ddb.send(new DescribeTableCommand({ TableName: r.outputs['Table'] }));
     expect(table.Table!.AttributeDefinitions).toEqual([{ AttributeName: 'n', AttributeType: 'N' }]);
+
+    // Deployed again with nothing changed, the installs are kept: their stamps are still there.
+    const stamps = [
+      join(dir.path, '.overcast', 'deps', 'Fn', '.overcast-package.json'),
+      ...(WITH_PY ? [join(dir.path, '.overcast', 'build', 'Py', '.overcast-requirements.txt')] : []),
+    ];
+    for (let i = 0; i < 2; i++) {
+      const again = await deploy({
+        template: join(dir.path, 'template.yaml'),
+        stackName: 'patterns',
+        client: { endpoint: server.endpoint, region: 'us-east-1', ...TEST_CREDENTIALS },
+        quiet: true,
+      });
+      expect(again.status).toMatch(/_COMPLETE$/);
+      expect(stamps.map((f) => [f, existsSync(f)])).toEqual(stamps.map((f) => [f, true]));
+    }
   }, 120_000);
 });
