@@ -76,6 +76,8 @@ export function makeDigesters(
   };
   let c32c: Uint32Array | undefined;
   let c64: { lo: Uint32Array; hi: Uint32Array } | undefined;
+  // CRC-64/NVME's reflected polynomial 0x9A6C9329AC4BC9B5, as (lo, hi).
+  const crc64Tables = () => (c64 ??= tables(64, 0xac4bc9b5, 0x9a6c9329));
   const crc32cOf = (data: Uint8Array, previous: number): number => {
     const t = (c32c ??= tables(32, 0x82f63b78, 0).lo);
     let c = ~previous >>> 0;
@@ -102,12 +104,12 @@ export function makeDigesters(
   const WASM_DATA = 8 * 2048;
   const WASM_CHUNK = 1024 * 1024;
   let wasm: { mem: Uint8Array; crc: (p: number, n: number, c: bigint) => bigint } | undefined;
-  const crc64Wasm_ = (): Digester => {
+  const crc64InWasm = (): Digester => {
     if (!wasm) {
       const instance = new WebAssembly.Instance(new WebAssembly.Module(crc64Wasm!));
       const memory = instance.exports['m'] as WebAssembly.Memory;
       const view = new DataView(memory.buffer);
-      const t = (c64 ??= tables(64, 0xac4bc9b5, 0x9a6c9329));
+      const t = crc64Tables();
       for (let i = 0; i < 8 * 256; i++) {
         view.setUint32(i * 8, t.lo[i]!, true);
         view.setUint32(i * 8 + 4, t.hi[i]!, true);
@@ -132,8 +134,8 @@ export function makeDigesters(
     };
   };
   const crc64 = (): Digester => {
-    if (crc64Wasm && typeof WebAssembly === 'object') return crc64Wasm_();
-    const { lo: L, hi: H } = (c64 ??= tables(64, 0xac4bc9b5, 0x9a6c9329));
+    if (crc64Wasm && typeof WebAssembly === 'object') return crc64InWasm();
+    const { lo: L, hi: H } = crc64Tables();
     let lo = 0xffffffff;
     let hi = 0xffffffff;
     return {
