@@ -200,6 +200,16 @@ describe('S3 multipart uploads', () => {
     expect(bytes.length).toBe(10 * MiB + 4);
     expect(bytes.equals(Buffer.concat([a, Buffer.alloc(5 * MiB, 'c'), b]))).toBe(true);
     expect((await s3.send(new ListMultipartUploadsCommand({ Bucket: 'mpu' }))).Uploads).toBeUndefined();
+    // A retried completion answers again; another part list names no upload.
+    expect(
+      (
+        await complete([
+          { PartNumber: 1, ETag: p1.ETag },
+          { PartNumber: 2, ETag: p2.CopyPartResult!.ETag },
+          { PartNumber: 3, ETag: p3.ETag },
+        ])
+      ).ETag,
+    ).toBe(done.ETag);
     expect((await errorOf(complete([{ PartNumber: 1, ETag: p1.ETag }]))).name).toBe('NoSuchUpload');
   });
 

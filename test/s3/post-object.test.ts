@@ -61,6 +61,18 @@ describe('S3 POST Object (browser form uploads with a presigned policy)', () => 
     expect(await got.Body!.transformToString()).toBe('hello from a form');
   });
 
+  it('reads fields sent as file parts (some HTTP clients give every part a filename)', async () => {
+    const post = await presign(s3, { Key: 'as-files.txt', Fields: { 'Content-Type': 'text/plain' } });
+    const form = new FormData();
+    for (const [k, v] of Object.entries(post.fields)) form.append(k, new Blob([v]), k);
+    form.append('file', new Blob(['every part a file']), 'file');
+    const res = await fetch(post.url, { method: 'POST', body: form });
+    expect(res.status).toBe(204);
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'forms', Key: 'as-files.txt' }));
+    expect(got.ContentType).toBe('text/plain');
+    expect(await got.Body!.transformToString()).toBe('every part a file');
+  });
+
   it('answers 201 with a PostResponse, or 303 to success_action_redirect, when the form asks', async () => {
     const post = await presign(s3, {
       Key: 'k201',

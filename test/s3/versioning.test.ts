@@ -80,6 +80,16 @@ describe('S3 versioning', () => {
       }),
     );
     expect((page2.Versions ?? []).map((v) => v.VersionId)).toEqual([v1.VersionId, 'null']);
+    // A client that deletes each page before asking for the next names a marker version that is
+    // gone; the next page is the key's versions that remain. A malformed marker is refused.
+    const vanished = await s3.send(
+      new ListObjectVersionsCommand({ Bucket: 'versions', KeyMarker: 'doc', VersionIdMarker: 'x'.repeat(32) }),
+    );
+    expect((vanished.Versions ?? []).map((v) => v.VersionId)).toEqual([v2.VersionId, v1.VersionId, 'null']);
+    const badMarker = await errorOf(
+      s3.send(new ListObjectVersionsCommand({ Bucket: 'versions', KeyMarker: 'doc', VersionIdMarker: 'bad' })),
+    );
+    expect(badMarker.name).toBe('InvalidArgument');
 
     // Removing the delete marker brings the object back.
     await s3.send(new DeleteObjectCommand({ Bucket: 'versions', Key: 'doc', VersionId: del.VersionId }));
@@ -92,7 +102,9 @@ describe('S3 versioning', () => {
       new PutBucketVersioningCommand({ Bucket: 'versions', VersioningConfiguration: { Status: 'Suspended' } }),
     );
     const s1 = await s3.send(new PutObjectCommand({ Bucket: 'versions', Key: 'doc', Body: 'suspended-1' }));
-    expect(s1.VersionId).toBe('null');
+    // The new object is the null version, and a suspended bucket's PUT does not name it; GET does.
+    expect(s1.VersionId).toBeUndefined();
+    expect((await s3.send(new GetObjectCommand({ Bucket: 'versions', Key: 'doc' }))).VersionId).toBe('null');
     await s3.send(new PutObjectCommand({ Bucket: 'versions', Key: 'doc', Body: 'suspended-2' }));
     const after = await s3.send(new ListObjectVersionsCommand({ Bucket: 'versions', Prefix: 'doc' }));
     expect(after.Versions!.map((v) => v.VersionId)).toEqual(['null', v1.VersionId]);

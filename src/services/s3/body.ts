@@ -56,7 +56,12 @@ interface BodySpec {
   trailer?: string;
 }
 
-function specOf(head: RequestHead, defaultAlgorithm: ChecksumAlgorithm | undefined): BodySpec {
+function specOf(
+  head: RequestHead,
+  defaultAlgorithm: ChecksumAlgorithm | undefined,
+  /** x-amz-checksum-<algorithm> states the object's checksum (CompleteMultipartUpload): not read here. */
+  checksumHeadersNameObject = false,
+): BodySpec {
   const h = head.headers;
   const sha = h['x-amz-content-sha256'];
   const encoding = h['content-encoding'] ?? '';
@@ -88,7 +93,7 @@ function specOf(head: RequestHead, defaultAlgorithm: ChecksumAlgorithm | undefin
   let count = 0;
   for (const a of CHECKSUM_ALGORITHMS) {
     const v = h[`x-amz-checksum-${a}`];
-    if (v === undefined) continue;
+    if (v === undefined || checksumHeadersNameObject) continue;
     count++;
     const b = Buffer.from(v, 'base64');
     if (b.length !== DIGEST_BYTES[a] || b.toString('base64') !== v.trim()) {
@@ -308,7 +313,7 @@ export async function readSmallBody(
   /** CompleteMultipartUpload: x-amz-checksum-<algorithm> states the object's checksum, not the body's. */
   checksumHeaderNamesObject = false,
 ): Promise<Buffer> {
-  const spec = specOf(head, undefined);
+  const spec = specOf(head, undefined, checksumHeaderNamesObject);
   const decoder = spec.chunked ? new AwsChunkedDecoder(caller.chunkVerifier) : undefined;
   const parts: Buffer[] = [];
   let size = 0;
@@ -328,7 +333,7 @@ export async function readSmallBody(
     if (computed !== spec.sha256) throw s3Errors.sha256Mismatch(spec.sha256, computed);
   }
   if (spec.md5 && !spec.md5.equals(createHash('md5').update(body).digest())) throw s3Errors.badDigest();
-  if (spec.algorithm && ((spec.expected !== undefined && !checksumHeaderNamesObject) || spec.trailer)) {
+  if (spec.algorithm && (spec.expected !== undefined || spec.trailer)) {
     const c = checksummer(spec.algorithm);
     c.update(body);
     const expected = spec.trailer ? decoder?.trailers[spec.trailer] : spec.expected;

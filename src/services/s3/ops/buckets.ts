@@ -82,9 +82,14 @@ export async function createBucket(call: Call): Promise<void> {
   }
   const existing = call.s3.catalog.buckets.get(name);
   if (existing) {
-    throw existing.account === call.caller.account
-      ? s3Errors.bucketAlreadyOwnedByYou(name)
-      : s3Errors.bucketAlreadyExists(name);
+    if (existing.account !== call.caller.account) throw s3Errors.bucketAlreadyExists(name);
+    // For legacy compatibility S3 answers 200 to re-creating one's own bucket in us-east-1 (and
+    // BucketAlreadyOwnedByYou in every other region).
+    if (region === 'us-east-1' && existing.region === 'us-east-1') {
+      send(call, 200, { location: `/${name}` });
+      return;
+    }
+    throw s3Errors.bucketAlreadyOwnedByYou(name);
   }
   const bucket: Bucket = {
     name,

@@ -9,7 +9,14 @@ export function requireBucket(call: Call): Bucket {
   const name = call.bucketName!;
   const b = call.s3.catalog.buckets.get(name);
   if (!b) throw s3Errors.noSuchBucket(name);
+  checkExpectedOwner(call, b, 'x-amz-expected-bucket-owner');
   return b;
+}
+
+/** `x-amz-expected-bucket-owner` (and the copy source's): a bucket of another account is AccessDenied. */
+export function checkExpectedOwner(call: Call, bucket: Bucket, header: string): void {
+  const expected = call.head.headers[header];
+  if (expected !== undefined && expected !== bucket.account) throw s3Errors.accessDenied();
 }
 
 export function requireKey(call: Call): string {

@@ -4,7 +4,7 @@ import { s3Errors } from '../errors.js';
 import { sendXml } from '../respond.js';
 import type { ObjectMeta, ObjectRow } from '../storage/catalog.js';
 import { doc, el, isoTime } from '../xml.js';
-import { quote, requireBucket } from './common.js';
+import { isVersionId, quote, requireBucket } from './common.js';
 
 /** Past every key that starts with a common prefix (U+10FFFF sorts after any other character). */
 const SKIP = '\u{10FFFF}';
@@ -73,7 +73,8 @@ async function collect(
       if (currentPrefix !== undefined && row.key.startsWith(currentPrefix)) continue;
       const idx = delimiter ? row.key.indexOf(delimiter, prefix.length) : -1;
       if (count === maxKeys) {
-        out.truncated = true;
+        // max-keys=0 asks for nothing, and S3 reports such a page as complete.
+        out.truncated = maxKeys > 0;
         return out;
       }
       count++;
@@ -209,9 +210,12 @@ export async function listObjectVersions(call: Call): Promise<void> {
   const cat = call.s3.catalog;
   let startRows: ObjectRow[] = [];
   if (keyMarker && versionIdMarker) {
+    if (!isVersionId(versionIdMarker))
+      throw s3Errors.invalidArgument('Invalid version id specified', 'version-id-marker', versionIdMarker);
+    // A marker version deleted since the last page (a client deleting what each page lists): the
+    // key's versions that remain are the ones after it, so the page starts at the key's newest.
     const at = await cat.version(bucket.name, keyMarker, versionIdMarker);
-    if (!at) throw s3Errors.invalidArgument('Invalid version id specified', 'version-id-marker', versionIdMarker);
-    startRows = await cat.versionsOfKeyAfter(bucket.name, keyMarker, at.seq, BATCH);
+    startRows = await cat.versionsOfKeyAfter(bucket.name, keyMarker, at?.seq ?? Number.MAX_SAFE_INTEGER, BATCH);
   }
   // Versions of one key come newest first; a key's versions are never split across common prefixes.
   const l = await collectVersions(
@@ -276,7 +280,7 @@ async function collectVersions(
     if (currentPrefix !== undefined && row.key.startsWith(currentPrefix)) return 'ok';
     const idx = delimiter ? row.key.indexOf(delimiter, prefix.length) : -1;
     if (count === maxKeys) {
-      out.truncated = true;
+      out.truncated = maxKeys > 0;
       return 'stop';
     }
     count++;

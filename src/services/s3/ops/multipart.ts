@@ -1,12 +1,19 @@
 import { createHash } from 'node:crypto';
 import { receiveBody, readSmallBody } from '../body.js';
-import { combinable, compositeChecksum, fullObjectChecksum, isChecksumAlgorithm } from '../checksums.js';
+import {
+  CHECKSUM_ALGORITHMS,
+  DIGEST_BYTES,
+  combinable,
+  compositeChecksum,
+  fullObjectChecksum,
+  isChecksumAlgorithm,
+} from '../checksums.js';
 import type { ChecksumAlgorithm } from '../checksums.js';
 import type { Call } from '../context.js';
 import { canonicalId } from '../context.js';
 import { s3Errors } from '../errors.js';
 import { send, sendXml } from '../respond.js';
-import type { ObjectMeta, Segment, UploadRow } from '../storage/catalog.js';
+import type { Bucket, ObjectMeta, Segment, UploadRow } from '../storage/catalog.js';
 import { newUploadId } from '../storage/catalog.js';
 import { childText, childrenNamed, doc, el, isoTime, parseXml } from '../xml.js';
 import { metaFromHeaders, objectLocation, quote, requireBucket, requireKey } from './common.js';
@@ -146,7 +153,16 @@ export async function uploadPartCopy(call: Call): Promise<void> {
   const range = call.head.headers['x-amz-copy-source-range'];
   if (range !== undefined) {
     const m = /^bytes=(\d+)-(\d+)$/.exec(range.trim());
-    if (!m || Number(m[1]) > Number(m[2]) || Number(m[2]) >= src.row.size) {
+    if (!m || Number(m[1]) > Number(m[2])) {
+      throw s3Errors.invalidArgument(
+        'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy',
+        'x-amz-copy-source-range',
+        range,
+      );
+    }
+    if (Number(m[1]) >= src.row.size)
+      throw s3Errors.invalidRequest('The specified copy range is invalid for the source object size');
+    if (Number(m[2]) >= src.row.size) {
       throw s3Errors.invalidArgument(
         `Range specified is not valid for source object of size: ${src.row.size}`,
         'x-amz-copy-source-range',
@@ -293,14 +309,52 @@ export async function listMultipartUploads(call: Call): Promise<void> {
   sendXml(call, 200, doc('ListMultipartUploadsResult', x));
 }
 
-export async function completeMultipartUpload(call: Call): Promise<void> {
-  const bucket = requireBucket(call);
-  const key = requireKey(call);
-  const up = await requireUpload(call, bucket.name, key);
-  const uploadId = up.row.upload_id;
-  const root = parseXml(
-    (await readSmallBody(call.head, call.req, call.caller, 4 * 1024 * 1024, true)).toString('utf8'),
-  );
+/**
+ * The checksum a CompleteMultipartUpload states for the whole object (x-amz-checksum-<algorithm>),
+ * checked against the one made from the parts: a COMPOSITE one may carry its "-<parts>" suffix.
+ */
+function checkStatedChecksum(call: Call, algorithm: ChecksumAlgorithm | undefined, made: ObjectMeta['checksum']): void {
+  for (const a of CHECKSUM_ALGORITHMS) {
+    const v = call.head.headers[`x-amz-checksum-${a}`]?.trim();
+    if (v === undefined) continue;
+    const m = /^([A-Za-z0-9+/=]+)(?:-(\d+))?$/.exec(v);
+    const b = m ? Buffer.from(m[1]!, 'base64') : undefined;
+    if (!b || b.length !== DIGEST_BYTES[a] || b.toString('base64') !== m![1])
+      throw s3Errors.invalidRequest(`Value for x-amz-checksum-${a} header is invalid.`);
+    // Without an algorithm S3 keeps only its default CRC-64/NVME, and checks no other one.
+    if (algorithm === undefined && a !== 'crc64nvme') continue;
+    const expected = made?.algorithm === a ? made.value : undefined;
+    if (expected === undefined || (v !== expected && v !== expected.replace(/-\d+$/, '')))
+      throw s3Errors.badDigest(`The ${algorithm ?? a} you specified did not match the calculated checksum.`);
+  }
+}
+
+/** CompleteMultipartUpload's answer (also to a retried completion of the same upload). */
+function sendCompleted(
+  call: Call,
+  bucket: Bucket,
+  key: string,
+  etag: string,
+  meta: ObjectMeta,
+  versionId: string,
+): void {
+  const headers: Record<string, string> = { 'x-amz-server-side-encryption': 'AES256' };
+  if (bucket.versioning === 'Enabled') headers['x-amz-version-id'] = versionId;
+  let x =
+    el('Location', objectLocation(call, bucket.name, key)) +
+    el('Bucket', bucket.name) +
+    el('Key', key) +
+    el('ETag', quote(etag));
+  if (meta.checksum)
+    x +=
+      el(`Checksum${meta.checksum.algorithm.toUpperCase()}`, meta.checksum.value) +
+      el('ChecksumType', meta.checksum.type);
+  sendXml(call, 200, doc('CompleteMultipartUploadResult', x), headers);
+}
+
+/** The parts a CompleteMultipartUpload body lists, in its order. */
+function requestedParts(body: Buffer): { n: number; etag: string; checksums: Record<string, string> }[] {
+  const root = parseXml(body.toString('utf8'));
   if (root.name !== 'CompleteMultipartUpload') throw s3Errors.malformedXml();
   const requested = childrenNamed(root, 'Part').map((p) => {
     const n = Number(childText(p, 'PartNumber'));
@@ -312,13 +366,50 @@ export async function completeMultipartUpload(call: Call): Promise<void> {
     return { n, etag, checksums };
   });
   if (requested.length === 0) throw s3Errors.malformedXml();
+  return requested;
+}
+
+/** A multipart object's ETag: the MD5 of its parts' MD5s, and their count. */
+function multipartEtag(partEtags: string[]): string {
+  const md5s = createHash('md5');
+  for (const e of partEtags) md5s.update(Buffer.from(e, 'hex'));
+  return `${md5s.digest('hex')}-${partEtags.length}`;
+}
+
+/**
+ * S3 answers a repeated CompleteMultipartUpload of an upload it has completed (a client retrying
+ * after a lost answer) with the same result, while the object that upload made is the key's
+ * current version and the request lists the same parts; otherwise the upload is gone (NoSuchUpload).
+ */
+async function replayCompletion(call: Call, bucket: Bucket, key: string, uploadId: string): Promise<void> {
+  const row = await call.s3.catalog.latest(bucket.name, key);
+  const meta = row && !row.marker ? (JSON.parse(row.meta) as ObjectMeta) : undefined;
+  if (!row || meta?.uploadId !== uploadId) throw s3Errors.noSuchUpload(uploadId);
+  const body = await readSmallBody(call.head, call.req, call.caller, 4 * 1024 * 1024, true);
+  if (multipartEtag(requestedParts(body).map((p) => p.etag)) !== row.etag) throw s3Errors.noSuchUpload(uploadId);
+  sendCompleted(call, bucket, key, row.etag, meta, row.version_id);
+}
+
+export async function completeMultipartUpload(call: Call): Promise<void> {
+  const bucket = requireBucket(call);
+  const key = requireKey(call);
+  const id = call.head.query.get('uploadId') ?? '';
+  const found = await call.s3.catalog.upload(id);
+  if (!found || found.bucket !== bucket.name || found.key !== key) return replayCompletion(call, bucket, key, id);
+  const up = await requireUpload(call, bucket.name, key);
+  const uploadId = up.row.upload_id;
+  const requested = requestedParts(await readSmallBody(call.head, call.req, call.caller, 4 * 1024 * 1024, true));
   for (let i = 1; i < requested.length; i++) {
     if (requested[i]!.n <= requested[i - 1]!.n) throw s3Errors.invalidPartOrder(uploadId);
   }
+  const statedType = call.head.headers['x-amz-checksum-type']?.toUpperCase();
+  if (statedType !== undefined && statedType !== (up.meta.checksumType ?? 'null'))
+    throw s3Errors.invalidRequest(
+      `The upload was created using the ${up.meta.checksumType ?? 'null'} checksum mode. The complete request must use the same checksum mode.`,
+    );
   await checkWriteConditions(call, bucket, key);
   const stored = new Map((await call.s3.catalog.parts(uploadId, 0, 10001)).map((p) => [p.part_number, p]));
   const segments: Segment[] = [];
-  const md5s = createHash('md5');
   const partChecksums: { value: string; size: number }[] = [];
   // Each part's CRC-64/NVME (an upload without an algorithm): S3's default checksum of the object.
   const partCrc64s: { value: string; size: number }[] = [];
@@ -333,14 +424,18 @@ export async function completeMultipartUpload(call: Call): Promise<void> {
     }
     if (i < requested.length - 1 && p.size < MIN_PART) throw s3Errors.entityTooSmall(p.size, r.n, r.etag);
     segments.push({ f: p.file, s: p.size });
-    md5s.update(Buffer.from(p.etag, 'hex'));
     if (pc?.algorithm && pc.value) partChecksums.push({ value: pc.value, size: p.size });
     const crc64 = pc?.crc64nvme ?? (pc?.algorithm === 'crc64nvme' ? pc.value : undefined);
     if (crc64) partCrc64s.push({ value: crc64, size: p.size });
     size += p.size;
   }
-  const etag = `${md5s.digest('hex')}-${requested.length}`;
-  const meta: ObjectMeta = { ...up.meta.meta, parts: segments.map((s) => s.s) };
+  const statedSize = call.head.headers['x-amz-mp-object-size'];
+  if (statedSize !== undefined && statedSize.trim() !== String(size))
+    throw s3Errors.invalidRequest(
+      `The provided 'x-amz-mp-object-size' header value ${statedSize} does not match what was computed: ${size}`,
+    );
+  const etag = multipartEtag(requested.map((r) => r.etag));
+  const meta: ObjectMeta = { ...up.meta.meta, parts: segments.map((s) => s.s), uploadId };
   const alg = up.meta.algorithm;
   if (alg && partChecksums.length === requested.length) {
     meta.partChecksums = partChecksums.map((c) => c.value);
@@ -356,17 +451,15 @@ export async function completeMultipartUpload(call: Call): Promise<void> {
     } else if (combinable(alg)) {
       // FULL_OBJECT: the checksum of the whole object, made from the parts' CRCs and sizes; the
       // client may state it (x-amz-checksum-<algorithm>), and S3 refuses the upload if it differs.
-      const value = fullObjectChecksum(alg, partChecksums);
-      const stated = call.head.headers[`x-amz-checksum-${alg}`];
-      if (stated !== undefined && stated.trim() !== value)
-        throw s3Errors.badDigest(`The ${alg} you specified did not match the calculated checksum.`);
-      meta.checksum = { algorithm: alg, value, type: 'FULL_OBJECT' };
+      meta.checksum = { algorithm: alg, value: fullObjectChecksum(alg, partChecksums), type: 'FULL_OBJECT' };
     }
   } else if (!alg && partCrc64s.length === requested.length) {
     // Created without an algorithm: the object gets S3's default, a full-object CRC-64/NVME.
     // (Parts uploaded by an earlier Overcast, which kept no CRC, leave the object without one.)
     meta.checksum = { algorithm: 'crc64nvme', value: fullObjectChecksum('crc64nvme', partCrc64s), type: 'FULL_OBJECT' };
   }
+  // The client may state the whole object's checksum, and S3 refuses the upload if it differs.
+  checkStatedChecksum(call, alg, meta.checksum);
   const modified = call.s3.clock.now();
   const done = await call.s3.catalog.completeUpload(bucket, uploadId, {
     key,
@@ -379,18 +472,7 @@ export async function completeMultipartUpload(call: Call): Promise<void> {
   if (!done) throw s3Errors.noSuchUpload(uploadId);
   void call.s3.files.removeSegments(done.removed);
   void call.s3.files.remove(done.unusedParts);
-  const headers: Record<string, string> = { 'x-amz-server-side-encryption': 'AES256' };
-  if (bucket.versioning !== '') headers['x-amz-version-id'] = done.versionId;
-  let x =
-    el('Location', objectLocation(call, bucket.name, key)) +
-    el('Bucket', bucket.name) +
-    el('Key', key) +
-    el('ETag', quote(etag));
-  if (meta.checksum)
-    x +=
-      el(`Checksum${meta.checksum.algorithm.toUpperCase()}`, meta.checksum.value) +
-      el('ChecksumType', meta.checksum.type);
-  sendXml(call, 200, doc('CompleteMultipartUploadResult', x), headers);
+  sendCompleted(call, bucket, key, etag, meta, done.versionId);
   notify(call, bucket, 'ObjectCreated:CompleteMultipartUpload', key, {
     size,
     eTag: etag,

@@ -11,6 +11,7 @@ import { childText, childrenNamed, doc, el, isoTime, parseXml } from '../xml.js'
 import { lockFromHeaders } from './lock-headers.js';
 import {
   checkCopyConditions,
+  checkExpectedOwner,
   checkReadConditions,
   isVersionId,
   metaFromHeaders,
@@ -136,7 +137,8 @@ export async function putObject(call: Call): Promise<void> {
     file: body.file,
   });
   const headers: Record<string, string> = { etag: quote(etag), 'x-amz-server-side-encryption': 'AES256' };
-  if (bucket.versioning !== '') headers['x-amz-version-id'] = versionId;
+  // A versioning-suspended bucket's new object is its null version, which the PUT does not name.
+  if (bucket.versioning === 'Enabled') headers['x-amz-version-id'] = versionId;
   if (body.checksum) {
     headers[`x-amz-checksum-${body.checksum.algorithm}`] = body.checksum.value;
     headers['x-amz-checksum-type'] = 'FULL_OBJECT';
@@ -205,6 +207,7 @@ export async function getObject(call: Call): Promise<void> {
     if (v !== null) headers[header] = v;
   }
   let range: [number, number] | undefined;
+  let partChecksum: Record<string, string> | undefined;
   const partNumber = call.head.query.get('partNumber');
   if (partNumber !== null) {
     const n = Number(partNumber);
@@ -228,6 +231,14 @@ export async function getObject(call: Call): Promise<void> {
       headers['x-amz-mp-parts-count'] = String(parts.length);
     }
     delete headers[`x-amz-checksum-${meta.checksum?.algorithm ?? ''}`];
+    delete headers['x-amz-checksum-type'];
+    // A part of an upload made with a checksum algorithm answers that part's checksum.
+    const partSum = meta.partChecksums?.[n - 1];
+    if (partSum !== undefined && meta.checksum && checksumMode)
+      partChecksum = {
+        [`x-amz-checksum-${meta.checksum.algorithm}`]: partSum,
+        'x-amz-checksum-type': meta.checksum.type,
+      };
   } else {
     range = parseRange(call.head.headers['range'], row.size);
   }
@@ -243,6 +254,7 @@ export async function getObject(call: Call): Promise<void> {
       delete headers['x-amz-checksum-type'];
     }
   }
+  Object.assign(headers, partChecksum);
   const length = Math.max(0, end - start + 1);
   headers['content-length'] = String(length);
   if (call.head.method === 'HEAD' || length === 0) {
@@ -395,6 +407,7 @@ export async function copySource(
   const src = parseCopySource(call.head.headers['x-amz-copy-source']!);
   const bucket = call.s3.catalog.buckets.get(src.bucket);
   if (!bucket) throw s3Errors.noSuchBucket(src.bucket);
+  checkExpectedOwner(call, bucket, 'x-amz-source-expected-bucket-owner');
   let row: ObjectRow | undefined;
   if (src.versionId !== undefined) {
     if (!isVersionId(src.versionId))

@@ -35,6 +35,9 @@ export function isFormPost(call: Call): boolean {
   );
 }
 
+/** The largest form field read (S3's whole form, file aside, is limited to 20 KB). */
+const FIELD_LIMIT = 1024 * 1024;
+
 const policyFailed = (message: string): S3Error => s3Errors.accessDenied(`Invalid according to Policy: ${message}`);
 
 /** Reads the form: its fields (names lower-cased) up to the file, and the file into a temporary one. */
@@ -43,15 +46,27 @@ async function readForm(call: Call): Promise<{ fields: Map<string, string>; uplo
   let writing: Promise<Upload> | undefined;
   const parser = busboy({
     headers: call.req.headers,
-    limits: { fieldSize: 1024 * 1024, fields: 1000, files: 1, fileSize: MAX_PUT_BYTES + 1 },
+    limits: { fieldSize: FIELD_LIMIT, fields: 1000, files: 1000, fileSize: MAX_PUT_BYTES + 1 },
   });
   parser.on('field', (name, value) => {
     // Fields after the file are ignored, as S3 ignores them.
     if (!writing) fields.set(name.toLowerCase(), value);
   });
   parser.on('file', (name, stream: Readable, info) => {
-    if (name.toLowerCase() !== 'file' || writing) {
+    if (writing) {
       stream.resume();
+      return;
+    }
+    if (name.toLowerCase() !== 'file') {
+      // A field sent as a file part (with a filename, as some HTTP clients send every field) is
+      // still that field to S3.
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on('data', (b: Buffer) => {
+        size += b.length;
+        if (size <= FIELD_LIMIT) chunks.push(b);
+      });
+      stream.on('end', () => fields.set(name.toLowerCase(), Buffer.concat(chunks).toString('utf8')));
       return;
     }
     writing = (async () => {
@@ -209,7 +224,7 @@ export async function postObject(call: Call): Promise<void> {
     });
     const location = objectLocation(call, bucket.name, key);
     const headers: Record<string, string> = { etag: quote(etag), location, 'x-amz-server-side-encryption': 'AES256' };
-    if (bucket.versioning !== '') headers['x-amz-version-id'] = versionId;
+    if (bucket.versioning === 'Enabled') headers['x-amz-version-id'] = versionId;
     const redirect = fields.get('success_action_redirect') ?? fields.get('redirect');
     const status = fields.get('success_action_status');
     if (redirect) {

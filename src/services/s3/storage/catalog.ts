@@ -74,6 +74,8 @@ export interface ObjectMeta {
   /** Object Lock, stored and answered (not enforced). */
   retention?: { mode: string; until: string };
   legalHold?: 'ON' | 'OFF';
+  /** The multipart upload that made this version (a retried CompleteMultipartUpload answers again). */
+  uploadId?: string;
 }
 
 export interface ObjectRow {

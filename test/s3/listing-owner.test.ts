@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectVersionsCommand,
+  ListObjectsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
+import { startTestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
+import { errorOf } from '../helpers/errors.js';
+import { s3Client } from './helpers.js';
+
+/** The test credentials' access key is not an account id, so their account is 000000000000. */
+const TEST_ACCOUNT = '000000000000';
+
+describe('S3 max-keys=0 listings and x-amz-expected-bucket-owner', () => {
+  let server: TestServer;
+  let s3: ReturnType<typeof s3Client>;
+  beforeAll(async () => {
+    server = await startTestServer();
+    s3 = s3Client(server.endpoint);
+    await s3.send(new CreateBucketCommand({ Bucket: 'listing-owner' }));
+    for (const k of ['a', 'b', 'c/d'])
+      await s3.send(new PutObjectCommand({ Bucket: 'listing-owner', Key: k, Body: k }));
+  });
+  afterAll(async () => {
+    s3.destroy();
+    await server.stop();
+  });
+
+  it('answers max-keys=0 with an empty page that is not truncated', async () => {
+    const v2 = await s3.send(new ListObjectsV2Command({ Bucket: 'listing-owner', MaxKeys: 0 }));
+    expect(v2.IsTruncated).toBe(false);
+    expect(v2.KeyCount).toBe(0);
+    expect(v2.Contents).toBeUndefined();
+    expect(v2.NextContinuationToken).toBeUndefined();
+    const v1 = await s3.send(new ListObjectsCommand({ Bucket: 'listing-owner', MaxKeys: 0, Delimiter: '/' }));
+    expect(v1.IsTruncated).toBe(false);
+    expect(v1.Contents).toBeUndefined();
+    expect(v1.NextMarker).toBeUndefined();
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: 'listing-owner', MaxKeys: 0 }));
+    expect(versions.IsTruncated).toBe(false);
+    expect(versions.Versions).toBeUndefined();
+    // One key is a page that is truncated.
+    expect((await s3.send(new ListObjectsV2Command({ Bucket: 'listing-owner', MaxKeys: 1 }))).IsTruncated).toBe(true);
+  });
+
+  it('refuses a request whose expected bucket owner is another account with AccessDenied', async () => {
+    const ok = await s3.send(
+      new GetObjectCommand({ Bucket: 'listing-owner', Key: 'a', ExpectedBucketOwner: TEST_ACCOUNT }),
+    );
+    expect(await ok.Body!.transformToString()).toBe('a');
+    const other = '999999999999';
+    const list = await errorOf(
+      s3.send(new ListObjectsCommand({ Bucket: 'listing-owner', ExpectedBucketOwner: other })),
+    );
+    expect(list.name).toBe('AccessDenied');
+    expect(list.$metadata?.httpStatusCode).toBe(403);
+    const put = await errorOf(
+      s3.send(new PutObjectCommand({ Bucket: 'listing-owner', Key: 'x', Body: 'x', ExpectedBucketOwner: other })),
+    );
+    expect(put.name).toBe('AccessDenied');
+    // Nothing was written.
+    expect((await errorOf(s3.send(new GetObjectCommand({ Bucket: 'listing-owner', Key: 'x' })))).name).toBe(
+      'NoSuchKey',
+    );
+    const copy = await errorOf(
+      s3.send(
+        new CopyObjectCommand({
+          Bucket: 'listing-owner',
+          Key: 'y',
+          CopySource: 'listing-owner/a',
+          ExpectedSourceBucketOwner: other,
+        }),
+      ),
+    );
+    expect(copy.name).toBe('AccessDenied');
+    await s3.send(
+      new CopyObjectCommand({
+        Bucket: 'listing-owner',
+        Key: 'y',
+        CopySource: 'listing-owner/a',
+        ExpectedSourceBucketOwner: TEST_ACCOUNT,
+      }),
+    );
+  });
+});
