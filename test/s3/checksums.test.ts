@@ -150,6 +150,23 @@ describe('S3 checksums', () => {
     const head = await s3.send(new HeadObjectCommand({ Bucket: 'sums', Key: 'chunked-ok' }));
     expect(head.ContentLength).toBe(data.length);
     expect(head.ContentEncoding).toBeUndefined();
+    // A stored Content-Encoding keeps its spelling, less the aws-chunked of the upload.
+    const gz = await rawSend(server.endpoint, {
+      method: 'PUT',
+      path: '/sums/chunked-gzip',
+      headers: { ...headers('x-amz-checksum-crc32'), 'content-encoding': 'deflate, gzip, aws-chunked' },
+      body: awsChunked(data, 8192, { 'x-amz-checksum-crc32': b64crc32(data) }),
+    });
+    expect(gz.status).toBe(200);
+    expect((await s3.send(new HeadObjectCommand({ Bucket: 'sums', Key: 'chunked-gzip' }))).ContentEncoding).toBe(
+      'deflate, gzip',
+    );
+    await s3.send(
+      new PutObjectCommand({ Bucket: 'sums', Key: 'plain-gzip', Body: 'x', ContentEncoding: 'deflate, gzip' }),
+    );
+    expect((await s3.send(new HeadObjectCommand({ Bucket: 'sums', Key: 'plain-gzip' }))).ContentEncoding).toBe(
+      'deflate, gzip',
+    );
 
     const bad = await rawSend(server.endpoint, {
       method: 'PUT',

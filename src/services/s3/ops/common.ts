@@ -49,12 +49,11 @@ export function metaFromHeaders(head: RequestHead, owner: string): ObjectMeta {
     let v = h[name];
     if (v === undefined) continue;
     if (name === 'content-encoding') {
-      v = v
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s && s !== 'aws-chunked')
-        .join(',');
-      if (!v) continue;
+      // S3 keeps the value as sent, less the aws-chunked of a streamed upload.
+      const parts = v.split(',');
+      const kept = parts.filter((s) => s.trim() !== 'aws-chunked');
+      if (kept.length !== parts.length) v = kept.join(',').trim();
+      if (!v.trim()) continue;
     }
     headers[name] = v;
   }
