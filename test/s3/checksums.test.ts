@@ -161,6 +161,19 @@ describe('S3 checksums', () => {
     expect((await s3.send(new HeadObjectCommand({ Bucket: 'sums', Key: 'chunked-gzip' }))).ContentEncoding).toBe(
       'deflate, gzip',
     );
+    // With the plain body's digest as x-amz-content-sha256, aws-chunked frames nothing.
+    const unframed = await rawSend(server.endpoint, {
+      method: 'PUT',
+      path: '/sums/unframed',
+      headers: {
+        'content-encoding': 'gzip, aws-chunked',
+        'x-amz-content-sha256': createHash('sha256').update('plain').digest('hex'),
+      },
+      body: Buffer.from('plain'),
+    });
+    expect(unframed.status).toBe(200);
+    const plain = await s3.send(new GetObjectCommand({ Bucket: 'sums', Key: 'unframed' }));
+    expect([plain.ContentEncoding, await plain.Body!.transformToString()]).toEqual(['gzip', 'plain']);
     await s3.send(
       new PutObjectCommand({ Bucket: 'sums', Key: 'plain-gzip', Body: 'x', ContentEncoding: 'deflate, gzip' }),
     );

@@ -66,7 +66,10 @@ function specOf(
   const sha = h['x-amz-content-sha256'];
   const encoding = h['content-encoding'] ?? '';
   const spec: BodySpec = {
-    chunked: (sha !== undefined && sha.startsWith('STREAMING-')) || /(^|,)\s*aws-chunked/.test(encoding),
+    // aws-chunked in Content-Encoding frames the body unless x-amz-content-sha256 is the plain body's digest.
+    chunked:
+      (sha !== undefined && sha.startsWith('STREAMING-')) ||
+      (/(^|,)\s*aws-chunked/.test(encoding) && (sha === undefined || !/^[0-9a-fA-F]{64}$/.test(sha))),
   };
   if (sha !== undefined && /^[0-9a-fA-F]{64}$/.test(sha)) spec.sha256 = sha.toLowerCase();
   else if (sha !== undefined && !spec.chunked && sha !== 'UNSIGNED-PAYLOAD') {
