@@ -105,7 +105,7 @@ describe('SQS and S3 resources', () => {
     const failed = await waitStack(cfn, 'files');
     expect(failed.StackStatus).toBe('DELETE_FAILED');
     expect((await eventLines(cfn, 'files', true)).join('\n')).toMatch(
-      /Bucket DELETE_FAILED Resource handler returned message: "The bucket you tried to delete is not empty"/,
+      /Bucket DELETE_FAILED Resource handler returned message: "The bucket you tried to delete is not empty\. You must delete all versions in the bucket\."/,
     );
     await cfn.send(new DeleteStackCommand({ StackName: 'files', RetainResources: ['Bucket'] }));
     expect((await eventLines(cfn, s.StackId!)).at(-1)).toBe('files DELETE_COMPLETE');

@@ -2,6 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CopyObjectCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  ListMultipartUploadsCommand,
+  PutBucketVersioningCommand,
   GetObjectCommand,
   ListObjectVersionsCommand,
   ListObjectsCommand,
@@ -16,7 +21,7 @@ import { s3Client } from './helpers.js';
 /** The test credentials' access key is not an account id, so their account is 000000000000. */
 const TEST_ACCOUNT = '000000000000';
 
-describe('S3 max-keys=0 listings and x-amz-expected-bucket-owner', () => {
+describe('S3 max-keys=0 listings, x-amz-expected-bucket-owner and request errors', () => {
   let server: TestServer;
   let s3: ReturnType<typeof s3Client>;
   beforeAll(async () => {
@@ -86,5 +91,56 @@ describe('S3 max-keys=0 listings and x-amz-expected-bucket-owner', () => {
         ExpectedSourceBucketOwner: TEST_ACCOUNT,
       }),
     );
+  });
+
+  it('answers S3’s errors for a malformed expected owner, versioned buckets, part ranges and upload markers', async () => {
+    const malformed = await errorOf(
+      s3.send(new ListObjectsCommand({ Bucket: 'listing-owner', ExpectedBucketOwner: 'abcd' })),
+    );
+    expect([malformed.name, malformed.message, malformed.$metadata?.httpStatusCode]).toEqual([
+      'InvalidBucketOwnerAWSAccountID',
+      'The value of the expected bucket owner parameter must be an AWS Account ID... [abcd]',
+      400,
+    ]);
+    const ranged = await errorOf(
+      s3.send(new GetObjectCommand({ Bucket: 'listing-owner', Key: 'a', PartNumber: 1, Range: 'bytes=0-0' })),
+    );
+    expect([ranged.name, ranged.message]).toEqual([
+      'InvalidRequest',
+      'Cannot specify both Range header and partNumber query parameter',
+    ]);
+    const upload = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'listing-owner', Key: 'up' }));
+    const marker = await errorOf(
+      s3.send(
+        new ListMultipartUploadsCommand({
+          Bucket: 'listing-owner',
+          KeyMarker: 'other',
+          UploadIdMarker: upload.UploadId,
+        }),
+      ),
+    );
+    expect([marker.name, marker.message]).toEqual(['InvalidArgument', 'Invalid uploadId marker']);
+    await s3.send(
+      new ListMultipartUploadsCommand({ Bucket: 'listing-owner', KeyMarker: 'up', UploadIdMarker: upload.UploadId }),
+    );
+
+    await s3.send(new CreateBucketCommand({ Bucket: 'listing-versioned' }));
+    const noStatus = await errorOf(
+      s3.send(new PutBucketVersioningCommand({ Bucket: 'listing-versioned', VersioningConfiguration: {} })),
+    );
+    expect([noStatus.name, noStatus.message]).toEqual([
+      'IllegalVersioningConfigurationException',
+      'The Versioning element must be specified',
+    ]);
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket: 'listing-versioned', VersioningConfiguration: { Status: 'Enabled' } }),
+    );
+    await s3.send(new PutObjectCommand({ Bucket: 'listing-versioned', Key: 'k', Body: 'k' }));
+    await s3.send(new DeleteObjectCommand({ Bucket: 'listing-versioned', Key: 'k' }));
+    const notEmpty = await errorOf(s3.send(new DeleteBucketCommand({ Bucket: 'listing-versioned' })));
+    expect([notEmpty.name, notEmpty.message]).toEqual([
+      'BucketNotEmpty',
+      'The bucket you tried to delete is not empty. You must delete all versions in the bucket.',
+    ]);
   });
 });

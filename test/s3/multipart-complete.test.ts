@@ -170,6 +170,40 @@ describe('S3 CompleteMultipartUpload: retries, stated checksums, parts read back
     expect(size.message).toBe(
       `The provided 'x-amz-mp-object-size' header value 5 does not match what was computed: ${2 * PART + 1}`,
     );
+    const noParts = await errorOf(
+      s3.send(new CompleteMultipartUploadCommand({ Bucket: 'mpc', Key: 'composite-bad', UploadId: bad.uploadId })),
+    );
+    expect([noParts.name, noParts.message]).toEqual(['InvalidRequest', 'You must specify at least one part']);
+    // A COMPOSITE upload's parts must each name their checksum; another algorithm's is a BadDigest.
+    const bare = bad.parts.map((p) => ({ ETag: p.ETag, PartNumber: p.PartNumber }));
+    const missing = await errorOf(
+      s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: 'mpc',
+          Key: 'composite-bad',
+          UploadId: bad.uploadId,
+          MultipartUpload: { Parts: bare },
+        }),
+      ),
+    );
+    expect([missing.name, missing.message]).toEqual([
+      'InvalidRequest',
+      'The upload was created using a sha256 checksum. The complete request must include the checksum for each part. It was missing for part 1 in the request.',
+    ]);
+    const otherAlg = await errorOf(
+      s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: 'mpc',
+          Key: 'composite-bad',
+          UploadId: bad.uploadId,
+          MultipartUpload: { Parts: bare.map((p) => ({ ...p, ChecksumCRC32: 'AAAAAA==' })) },
+        }),
+      ),
+    );
+    expect([otherAlg.name, otherAlg.message]).toEqual([
+      'BadDigest',
+      'The crc32 you specified for part 1 did not match what we received.',
+    ]);
     // The refused completions left the upload to complete.
     await s3.send(
       new CompleteMultipartUploadCommand({

@@ -94,7 +94,8 @@ describe.skipIf(!hasAwsCli)('SQS through /usr/bin/aws (query protocol on CLI 2.9
     await aws(e, ['sqs', 'set-queue-attributes', '--queue-url', url, '--attributes', 'DelaySeconds=3']);
     const err = await aws(e, ['sqs', 'get-queue-url', '--queue-name', 'nope']).catch((x: { stderr: string }) => x);
     expect(err.stderr).toContain('AWS.SimpleQueueService.NonExistentQueue');
-    expect(err.stderr).toContain('The specified queue does not exist.');
+    // The query protocol's wording (AWS's JSON protocol says only "The specified queue does not exist.").
+    expect(err.stderr).toContain('The specified queue does not exist for this wsdl version.');
     const file = join(tmpdir(), `overcast-sqs-big-${process.pid}.txt`);
     writeFileSync(file, 'x'.repeat(262_145));
     const big = await aws(e, ['sqs', 'send-message', '--queue-url', url, '--message-body', `file://${file}`]).catch(

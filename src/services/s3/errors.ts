@@ -53,8 +53,15 @@ export const s3Errors = {
       409,
       { BucketName: bucket },
     ),
-  bucketNotEmpty: (bucket: string) =>
-    new S3Error('BucketNotEmpty', 'The bucket you tried to delete is not empty', 409, { BucketName: bucket }),
+  bucketNotEmpty: (bucket: string, versioned = false) =>
+    new S3Error(
+      'BucketNotEmpty',
+      versioned
+        ? 'The bucket you tried to delete is not empty. You must delete all versions in the bucket.'
+        : 'The bucket you tried to delete is not empty',
+      409,
+      { BucketName: bucket },
+    ),
   invalidBucketName: (bucket: string) =>
     new S3Error('InvalidBucketName', 'The specified bucket is not valid.', 400, { BucketName: bucket }),
   invalidRange: (size: number, range: string) =>

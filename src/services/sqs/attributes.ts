@@ -69,10 +69,14 @@ export function normaliseAttributes(
     if (READ_ONLY.has(name) || (!STANDARD_SETTABLE.has(name) && !FIFO_ONLY.has(name)))
       throw sqsErrors.invalidAttributeName(name);
     if (FIFO_ONLY.has(name) && !fifo) {
-      if (name === 'FifoQueue' && value === 'false' && creating) continue;
+      // A standard queue takes none of them, not even FifoQueue=false (SQS's answers).
+      if (name === 'DeduplicationScope' || name === 'FifoThroughputLimit') throw sqsErrors.fifoOnlyAttribute(name);
       throw sqsErrors.invalidAttributeName(name);
     }
-    if (name === 'FifoQueue' && !creating) throw sqsErrors.invalidAttributeName(name);
+    if (name === 'FifoQueue' && !creating) {
+      if (value.toLowerCase() === 'true') continue;
+      throw sqsErrors.invalidAttributeValue(name, 'Modifying queue type is not supported.');
+    }
     const range = INTEGER_RANGES[name];
     if (range) {
       const n = Number(value);

@@ -596,12 +596,20 @@ export class SqsEngine {
   }
 
   /** The message a receipt handle names in this queue (undefined when gone), or throws ReceiptHandleIsInvalid. */
-  resolveHandle(q: Queue, handle: string): { message: Message | undefined; current: boolean } {
+  /**
+   * The message a receipt handle names: `current` when it is the message's latest handle, and
+   * `expired` when that message's visibility timeout has passed since (it is visible again).
+   */
+  resolveHandle(q: Queue, handle: string): { message: Message | undefined; current: boolean; expired: boolean } {
     const parsed = parseReceiptHandle(handle);
     if (!parsed) throw sqsErrors.receiptHandleIsInvalid(handle);
-    if (parsed.queueId !== q.id) return { message: undefined, current: false };
+    if (parsed.queueId !== q.id) return { message: undefined, current: false, expired: false };
     const message = q.state.messages.get(parsed.seq);
-    return { message, current: message !== undefined && message.receipt === parsed.nonce };
+    return {
+      message,
+      current: message !== undefined && message.receipt === parsed.nonce,
+      expired: message !== undefined && message.visibleAt <= this.clock.now(),
+    };
   }
 
   /** Deletes by receipt handles (one transaction); a handle of a message already gone succeeds. */

@@ -64,6 +64,18 @@ export const sqsErrors = {
     ),
   invalidAttributeName: (name: string) =>
     sqsError('InvalidAttributeName', 'InvalidAttributeName', `Unknown Attribute ${name}.`),
+  fifoOnlyAttribute: (name: string) =>
+    sqsError(
+      'InvalidAttributeName',
+      'InvalidAttributeName',
+      `You can specify the ${name} only when FifoQueue is set to true.`,
+    ),
+  receiptHandleExpired: (handle: string) =>
+    sqsError(
+      'InvalidParameterValueException',
+      'InvalidParameterValue',
+      `Value ${handle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`,
+    ),
   invalidAttributeValue: (name: string, detail?: string) =>
     sqsError(
       'InvalidAttributeValue',

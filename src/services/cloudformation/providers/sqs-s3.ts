@@ -28,6 +28,8 @@ function queueAttributes(props: Props, forCreate: boolean): Record<string, strin
     const v = props[k];
     if (v === undefined) continue;
     if (!forCreate && (k === 'FifoQueue' || k === 'DeduplicationScope')) continue;
+    // A standard queue's template may say FifoQueue: false; SQS's CreateQueue refuses the attribute.
+    if (k === 'FifoQueue' && bool(v) === false) continue;
     out[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
   }
   return out;

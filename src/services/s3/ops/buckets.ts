@@ -122,7 +122,7 @@ export function headBucket(call: Call): void {
 
 export async function deleteBucket(call: Call): Promise<void> {
   const b = requireBucket(call);
-  if (!(await call.s3.catalog.deleteBucket(b.name))) throw s3Errors.bucketNotEmpty(b.name);
+  if (!(await call.s3.catalog.deleteBucket(b.name))) throw s3Errors.bucketNotEmpty(b.name, b.versioning !== '');
   send(call, 204, {});
 }
 
@@ -148,6 +148,8 @@ export async function putBucketVersioning(call: Call): Promise<void> {
   const root = parseXml((await readSmallBody(call.head, call.req, call.caller)).toString('utf8'));
   if (root.name !== 'VersioningConfiguration') throw s3Errors.malformedXml();
   const status = childText(root, 'Status');
+  if (status === undefined && childText(root, 'MfaDelete') === undefined)
+    throw new S3Error('IllegalVersioningConfigurationException', 'The Versioning element must be specified', 400);
   if (status !== undefined && status !== 'Enabled' && status !== 'Suspended') throw s3Errors.malformedXml();
   if (status !== undefined) {
     if (b.config.raw?.['object-lock'] && status === 'Suspended') {

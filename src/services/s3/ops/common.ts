@@ -16,7 +16,14 @@ export function requireBucket(call: Call): Bucket {
 /** `x-amz-expected-bucket-owner` (and the copy source's): a bucket of another account is AccessDenied. */
 export function checkExpectedOwner(call: Call, bucket: Bucket, header: string): void {
   const expected = call.head.headers[header];
-  if (expected !== undefined && expected !== bucket.account) throw s3Errors.accessDenied();
+  if (expected === undefined) return;
+  if (!/^\d{12}$/.test(expected))
+    throw new S3Error(
+      'InvalidBucketOwnerAWSAccountID',
+      `The value of the expected bucket owner parameter must be an AWS Account ID... [${expected}]`,
+      400,
+    );
+  if (expected !== bucket.account) throw s3Errors.accessDenied();
 }
 
 export function requireKey(call: Call): string {

@@ -259,6 +259,11 @@ export async function listMultipartUploads(call: Call): Promise<void> {
       maxParam ?? '',
     );
   const encode = q.get('encoding-type') === 'url' ? urlEncodeKey : (s: string) => s;
+  if (keyMarker && idMarker) {
+    const at = await call.s3.catalog.upload(idMarker);
+    if (!at || at.bucket !== bucket.name || at.key !== keyMarker)
+      throw s3Errors.invalidArgument('Invalid uploadId marker', 'upload-id-marker', idMarker);
+  }
   const uploads: UploadRow[] = [];
   const prefixes: string[] = [];
   let truncated = false;
@@ -354,6 +359,7 @@ function sendCompleted(
 
 /** The parts a CompleteMultipartUpload body lists, in its order. */
 function requestedParts(body: Buffer): { n: number; etag: string; checksums: Record<string, string> }[] {
+  if (body.toString('utf8').trim() === '') throw s3Errors.invalidRequest('You must specify at least one part');
   const root = parseXml(body.toString('utf8'));
   if (root.name !== 'CompleteMultipartUpload') throw s3Errors.malformedXml();
   const requested = childrenNamed(root, 'Part').map((p) => {
@@ -421,6 +427,16 @@ export async function completeMultipartUpload(call: Call): Promise<void> {
     const pc = p.checksum ? (JSON.parse(p.checksum) as PartChecksum) : undefined;
     for (const [alg, value] of Object.entries(r.checksums)) {
       if (pc && pc.algorithm === alg && pc.value !== value) throw s3Errors.invalidPart(r.n, r.etag, uploadId);
+    }
+    // A COMPOSITE upload's object checksum is made of the parts' ones, so each part must name its own.
+    const upAlg = up.meta.algorithm;
+    if (upAlg && up.meta.checksumType === 'COMPOSITE' && r.checksums[upAlg] === undefined) {
+      const other = Object.keys(r.checksums)[0];
+      if (other !== undefined)
+        throw s3Errors.badDigest(`The ${other} you specified for part ${r.n} did not match what we received.`);
+      throw s3Errors.invalidRequest(
+        `The upload was created using a ${upAlg} checksum. The complete request must include the checksum for each part. It was missing for part ${r.n} in the request.`,
+      );
     }
     if (i < requested.length - 1 && p.size < MIN_PART) throw s3Errors.entityTooSmall(p.size, r.n, r.etag);
     segments.push({ f: p.file, s: p.size });

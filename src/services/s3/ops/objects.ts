@@ -209,6 +209,8 @@ export async function getObject(call: Call): Promise<void> {
   let range: [number, number] | undefined;
   let partChecksum: Record<string, string> | undefined;
   const partNumber = call.head.query.get('partNumber');
+  if (partNumber !== null && call.head.headers['range'] !== undefined)
+    throw s3Errors.invalidRequest('Cannot specify both Range header and partNumber query parameter');
   if (partNumber !== null) {
     const n = Number(partNumber);
     const parts = meta.parts ?? [row.size];

@@ -9,6 +9,9 @@ import { attributesSize, md5OfAttributes } from '../md5.js';
 import type { StoredAttribute } from '../md5.js';
 import type { Message, ReceivedMessage } from '../queue-state.js';
 
+/** SendMessageBatch's limit on the sum of its messages' sizes (SQS's, since August 2025: 1 MiB). */
+const MAX_BATCH_BYTES = 1_048_576;
+
 type In = Record<string, any>;
 
 const VALID_CHARS = /^[\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
@@ -78,7 +81,11 @@ export function messageAttributes(value: unknown): Record<string, StoredAttribut
       continue;
     }
     const s = a['StringValue'];
-    if (typeof s !== 'string' || s === '')
+    if (s === '')
+      throw sqsErrors.invalidParameterValue(
+        `Message (user) attribute '${name}' must contain a non-empty value of type '${base}'.`,
+      );
+    if (typeof s !== 'string')
       throw sqsErrors.invalidParameterValue(
         `The message attribute '${name}' with type '${base}' must use field 'String'.`,
       );
@@ -232,6 +239,9 @@ export function messageOperations(sc: SqsContext): Record<string, OperationHandl
     async SendMessageBatch(input: In, ctx: OperationContext) {
       const q = requireQueue(sc, input['QueueUrl'], ctx);
       const entries = checkBatch(input['Entries'], 'SendMessageBatchRequestEntry');
+      // A FIFO batch with an entry lacking its group is refused whole (one entry's failure otherwise).
+      if (q.fifo && entries.some((e) => e['MessageGroupId'] === undefined || e['MessageGroupId'] === ''))
+        throw sqsErrors.invalidParameterValue('The request must contain the parameter MessageGroupId.');
       const failed: Record<string, unknown>[] = [];
       const ok: { id: string; send: SendInput }[] = [];
       let total = 0;
@@ -244,8 +254,9 @@ export function messageOperations(sc: SqsContext): Record<string, OperationHandl
           failed.push(failure(e['Id'] as string, err));
         }
       }
-      const max = Number(q.attributes['MaximumMessageSize'] ?? 262144);
-      if (total > max) throw sqsErrors.batchTooLong(max, total);
+      // The batch's total is limited to 1 MiB whatever the queue's MaximumMessageSize (each message
+      // is checked against that).
+      if (total > MAX_BATCH_BYTES) throw sqsErrors.batchTooLong(MAX_BATCH_BYTES, total);
       const results =
         ok.length > 0
           ? await engine.send(
@@ -306,9 +317,10 @@ export function messageOperations(sc: SqsContext): Record<string, OperationHandl
       const q = requireQueue(sc, input['QueueUrl'], ctx);
       const handle = input['ReceiptHandle'];
       if (typeof handle !== 'string' || handle === '') throw sqsErrors.missingParameter('ReceiptHandle');
-      const { message, current } = engine.resolveHandle(q, handle);
-      // A stale handle of a FIFO message handed out again is ignored, as SQS does.
-      if (message && (current || !q.fifo)) await engine.deleteMessages(q, [message]);
+      const { message, current, expired } = engine.resolveHandle(q, handle);
+      // A FIFO message's handle no longer holds once its visibility timeout has passed.
+      if (message && q.fifo && (!current || expired)) throw sqsErrors.receiptHandleExpired(handle);
+      if (message) await engine.deleteMessages(q, [message]);
       return {};
     },
 
@@ -322,8 +334,9 @@ export function messageOperations(sc: SqsContext): Record<string, OperationHandl
         try {
           const handle = e['ReceiptHandle'];
           if (typeof handle !== 'string' || handle === '') throw sqsErrors.missingParameter('ReceiptHandle');
-          const { message, current } = engine.resolveHandle(q, handle);
-          if (message && (current || !q.fifo)) doomed.push(message);
+          const { message, current, expired } = engine.resolveHandle(q, handle);
+          if (message && q.fifo && (!current || expired)) throw sqsErrors.receiptHandleExpired(handle);
+          if (message) doomed.push(message);
           Successful.push({ Id: e['Id'] as string });
         } catch (err) {
           Failed.push(failure(e['Id'] as string, err));

@@ -202,7 +202,7 @@ export function queueOperations(sc: SqsContext): Record<string, OperationHandler
         : { Statement: [] };
       const kept = policy.Statement.filter((s) => s['Sid'] !== label);
       if (kept.length === policy.Statement.length)
-        throw sqsErrors.invalidParameter(label, 'Label', "can't find label on existing policy.");
+        throw sqsErrors.invalidParameter(label, 'Label', "can't find label.");
       policy.Statement = kept;
       await sc.engine.saveAttributes(q, { Policy: kept.length === 0 ? '' : JSON.stringify(policy) });
       return {};

@@ -75,9 +75,14 @@ export const sqsQueryCodec: ProtocolCodec = {
     if (e.code === 'InternalServerError' && e.namespace === CORAL_SERVICE)
       e = new AwsError('InternalError', 'We encountered an internal error. Please try again.', { status: 500 });
     const code = e.headers?.['x-amzn-query-error'] ? queryCode(e) : (CORE_CODES[e.code] ?? e.code);
+    // The query protocol's wording of a missing queue (AWS's, as its JSON protocol's is shorter).
+    const message =
+      code === 'AWS.SimpleQueueService.NonExistentQueue'
+        ? 'The specified queue does not exist for this wsdl version.'
+        : e.message;
     const body =
       `<?xml version="1.0"?><ErrorResponse xmlns="${XMLNS}"><Error><Type>${e.fault}</Type>` +
-      `<Code>${escapeXml(code)}</Code><Message>${escapeXml(e.message)}</Message><Detail/></Error>` +
+      `<Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message><Detail/></Error>` +
       `<RequestId>${requestId}</RequestId></ErrorResponse>`;
     return { status: e.status, headers: { 'content-type': 'text/xml' }, body };
   },
