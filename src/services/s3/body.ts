@@ -60,7 +60,7 @@ function specOf(
   head: RequestHead,
   defaultAlgorithm: ChecksumAlgorithm | undefined,
   /** x-amz-checksum-<algorithm> states the object's checksum (CompleteMultipartUpload): not read here. */
-  checksumHeadersNameObject = false,
+  checksumHeaderNamesObject = false,
 ): BodySpec {
   const h = head.headers;
   const sha = h['x-amz-content-sha256'];
@@ -96,7 +96,7 @@ function specOf(
   let count = 0;
   for (const a of CHECKSUM_ALGORITHMS) {
     const v = h[`x-amz-checksum-${a}`];
-    if (v === undefined || checksumHeadersNameObject) continue;
+    if (v === undefined || checksumHeaderNamesObject) continue;
     count++;
     const b = Buffer.from(v, 'base64');
     if (b.length !== DIGEST_BYTES[a] || b.toString('base64') !== v.trim()) {

@@ -595,10 +595,10 @@ export class SqsEngine {
     for (const w of [...q.waiters]) w();
   }
 
-  /** The message a receipt handle names in this queue (undefined when gone), or throws ReceiptHandleIsInvalid. */
   /**
-   * The message a receipt handle names: `current` when it is the message's latest handle, and
-   * `expired` when that message's visibility timeout has passed since (it is visible again).
+   * The message a receipt handle names in this queue (undefined when gone), or throws
+   * ReceiptHandleIsInvalid: `current` when it is the message's latest handle, and `expired` when
+   * that message's visibility timeout has passed since (it is visible again).
    */
   resolveHandle(q: Queue, handle: string): { message: Message | undefined; current: boolean; expired: boolean } {
     const parsed = parseReceiptHandle(handle);
