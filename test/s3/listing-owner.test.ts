@@ -6,7 +6,9 @@ import {
   DeleteBucketCommand,
   DeleteObjectCommand,
   ListMultipartUploadsCommand,
+  PutBucketTaggingCommand,
   PutBucketVersioningCommand,
+  PutObjectTaggingCommand,
   GetObjectCommand,
   ListObjectVersionsCommand,
   ListObjectsCommand,
@@ -142,5 +144,69 @@ describe('S3 max-keys=0 listings, x-amz-expected-bucket-owner and request errors
       'BucketNotEmpty',
       'The bucket you tried to delete is not empty. You must delete all versions in the bucket.',
     ]);
+  });
+
+  it('checks tags, checksum types and object ownership as S3 does', async () => {
+    const tagging = (TagSet: { Key: string; Value: string }[], bucket = false) =>
+      errorOf(
+        bucket
+          ? s3.send(new PutBucketTaggingCommand({ Bucket: 'listing-owner', Tagging: { TagSet } }))
+          : s3.send(new PutObjectTaggingCommand({ Bucket: 'listing-owner', Key: 'a', Tagging: { TagSet } })),
+      ) as Promise<Error & { TagKey?: string }>;
+    const comma = await tagging([{ Key: 'Key1,Key2', Value: 'v' }]);
+    expect([comma.name, comma.message, comma.TagKey]).toEqual([
+      'InvalidTag',
+      'The TagKey you have provided is invalid',
+      'Key1,Key2',
+    ]);
+    expect((await tagging([{ Key: 'k', Value: 'Val1,Val2' }])).message).toBe(
+      'The TagValue you have provided is invalid',
+    );
+    expect((await tagging([{ Key: 'aws:x', Value: 'v' }])).message).toBe('Your TagKey cannot be prefixed with aws:');
+    expect((await tagging([{ Key: 'aws:x', Value: 'v' }], true)).message).toBe(
+      'System tags cannot be added/updated by requester',
+    );
+    // Letters of any script, digits, spaces and _ . : / = + - @ are allowed.
+    await s3.send(
+      new PutObjectTaggingCommand({
+        Bucket: 'listing-owner',
+        Key: 'a',
+        Tagging: { TagSet: [{ Key: 'größe_1 a.b:c/d=e+f-g@h', Value: '' }] },
+      }),
+    );
+    for (const header of ['key1=val1&key1=val2', 'key1=val1,key2=val2']) {
+      const e = await errorOf(
+        s3.send(new PutObjectCommand({ Bucket: 'listing-owner', Key: 't', Body: '', Tagging: header })),
+      );
+      expect([e.name, e.message]).toEqual([
+        'InvalidArgument',
+        "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.",
+      ]);
+    }
+    const typeOnly = await errorOf(
+      s3.send(new CreateMultipartUploadCommand({ Bucket: 'listing-owner', Key: 'm', ChecksumType: 'COMPOSITE' })),
+    );
+    expect(typeOnly.message).toBe(
+      'The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.',
+    );
+    const composite = await errorOf(
+      s3.send(
+        new CreateMultipartUploadCommand({
+          Bucket: 'listing-owner',
+          Key: 'm',
+          ChecksumAlgorithm: 'CRC64NVME',
+          ChecksumType: 'COMPOSITE',
+        }),
+      ),
+    );
+    expect(composite.message).toBe('The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.');
+    const ownership = await errorOf(
+      s3.send(new CreateBucketCommand({ Bucket: 'listing-owned', ObjectOwnership: 'RandomValue' as never })),
+    );
+    expect([ownership.name, ownership.message]).toEqual([
+      'InvalidArgument',
+      'Invalid x-amz-object-ownership header: RandomValue',
+    ]);
+    await s3.send(new CreateBucketCommand({ Bucket: 'listing-owned', ObjectOwnership: 'BucketOwnerEnforced' }));
   });
 });

@@ -168,7 +168,7 @@ export const s3Errors = {
     new S3Error('NoSuchCORSConfiguration', 'The CORS configuration does not exist', 404, { BucketName: bucket }),
   noSuchPolicy: (bucket: string) =>
     new S3Error('NoSuchBucketPolicy', 'The bucket policy does not exist', 404, { BucketName: bucket }),
-  invalidTag: (message: string) => new S3Error('InvalidTag', message, 400),
+  invalidTag: (message: string, fields: Record<string, string> = {}) => new S3Error('InvalidTag', message, 400, fields),
   incompleteBody: () =>
     new S3Error(
       'IncompleteBody',

@@ -80,6 +80,9 @@ export async function createBucket(call: Call): Promise<void> {
   } else if (requestRegion !== 'us-east-1') {
     throw s3Errors.illegalLocationConstraint(requestRegion, 'unspecified');
   }
+  const ownership = call.head.headers['x-amz-object-ownership'];
+  if (ownership !== undefined && !['BucketOwnerPreferred', 'ObjectWriter', 'BucketOwnerEnforced'].includes(ownership))
+    throw s3Errors.invalidArgument(`Invalid x-amz-object-ownership header: ${ownership}`, 'x-amz-object-ownership');
   const existing = call.s3.catalog.buckets.get(name);
   if (existing) {
     if (existing.account !== call.caller.account) throw s3Errors.bucketAlreadyExists(name);

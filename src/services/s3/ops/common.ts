@@ -109,26 +109,47 @@ export function metaFromHeaders(head: RequestHead, owner: string): ObjectMeta {
   return meta;
 }
 
+/** The characters S3 allows in tag keys and values: letters, digits, spaces and `_ . : / = + - @`. */
+const TAG_CHARS = /^[\p{L}\p{N}\p{M}_\s.:/=+\-@]*$/u;
+
 export function parseTaggingHeader(value: string): [string, string][] {
   const tags: [string, string][] = [];
-  for (const [k, v] of new URLSearchParams(value)) tags.push([k, v]);
+  const seen = new Set<string>();
+  for (const [k, v] of new URLSearchParams(value)) {
+    if (seen.has(k) || !TAG_CHARS.test(k) || !TAG_CHARS.test(v))
+      throw s3Errors.invalidArgument(
+        "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.",
+        'x-amz-tagging',
+        value,
+      );
+    seen.add(k);
+    tags.push([k, v]);
+  }
   checkTags(tags, 10);
   return tags;
 }
 
+/** Object (up to 10) or bucket (up to 50) tags, checked as S3 does, in its order. */
 export function checkTags(tags: [string, string][], max: number): void {
+  const bucket = max !== 10;
   if (tags.length > max) {
-    throw max === 10
-      ? new S3Error('BadRequest', 'Object tags cannot be greater than 10', 400)
-      : s3Errors.invalidTag('Bucket tag count cannot be greater than 50');
+    throw bucket
+      ? s3Errors.invalidTag('Bucket tag count cannot be greater than 50')
+      : new S3Error('BadRequest', 'Object tags cannot be greater than 10', 400);
   }
   const seen = new Set<string>();
   for (const [k, v] of tags) {
-    if (seen.has(k)) throw s3Errors.invalidTag('Cannot provide multiple Tags with the same key');
+    if (seen.has(k)) throw s3Errors.invalidTag('Cannot provide multiple Tags with the same key', { TagKey: k });
     seen.add(k);
-    if (k.length === 0 || k.length > 128) throw s3Errors.invalidTag('The TagKey you have provided is invalid');
-    if (v.length > 256) throw s3Errors.invalidTag('The TagValue you have provided is invalid');
-    if (k.startsWith('aws:')) throw s3Errors.invalidTag('Your TagKey cannot be prefixed with aws:');
+    if (k.startsWith('aws:'))
+      throw s3Errors.invalidTag(
+        bucket ? 'System tags cannot be added/updated by requester' : 'Your TagKey cannot be prefixed with aws:',
+        { TagKey: k },
+      );
+    if (k.length === 0 || k.length > 128 || !TAG_CHARS.test(k))
+      throw s3Errors.invalidTag('The TagKey you have provided is invalid', { TagKey: k });
+    if (v.length > 256 || !TAG_CHARS.test(v))
+      throw s3Errors.invalidTag('The TagValue you have provided is invalid', { TagKey: k, TagValue: v });
   }
 }
 
@@ -139,8 +160,9 @@ export function parseTagging(body: Buffer, max: number): [string, string][] {
   if (!set) throw s3Errors.malformedXml();
   const tags: [string, string][] = childrenNamed(set, 'Tag').map((t: XmlNode) => {
     const k = childText(t, 'Key');
-    if (k === undefined) throw s3Errors.malformedXml();
-    return [k, childText(t, 'Value') ?? ''];
+    const v = childText(t, 'Value');
+    if (k === undefined || v === undefined) throw s3Errors.malformedXml();
+    return [k, v];
   });
   checkTags(tags, max);
   return tags;

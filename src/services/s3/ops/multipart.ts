@@ -54,6 +54,10 @@ export async function createMultipartUpload(call: Call): Promise<void> {
   const meta = metaFromHeaders(call.head, call.caller.account);
   const um: UploadMeta = { meta, initiator: call.caller.account };
   const alg = call.head.headers['x-amz-checksum-algorithm']?.toLowerCase();
+  if (alg === undefined && call.head.headers['x-amz-checksum-type'] !== undefined)
+    throw s3Errors.invalidRequest(
+      'The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.',
+    );
   if (alg !== undefined) {
     if (!isChecksumAlgorithm(alg))
       throw s3Errors.invalidRequest(
@@ -66,6 +70,10 @@ export async function createMultipartUpload(call: Call): Promise<void> {
     if (um.checksumType === 'FULL_OBJECT' && (alg === 'sha1' || alg === 'sha256')) {
       throw s3Errors.invalidRequest(`The FULL_OBJECT checksum type cannot be used with the ${alg} checksum algorithm.`);
     }
+    if (um.checksumType === 'COMPOSITE' && alg === 'crc64nvme')
+      throw s3Errors.invalidRequest(
+        'The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.',
+      );
   }
   const uploadId = newUploadId();
   await call.s3.catalog.createUpload({
