@@ -5,7 +5,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { RequestHead } from '../../core/http/mount.js';
 import type { S3Caller } from './auth.js';
 import { AwsChunkedDecoder } from './chunked.js';
-import { CHECKSUM_ALGORITHMS, DIGEST_BYTES, checksummer, isChecksumAlgorithm, upperName } from './checksums.js';
+import { CHECKSUM_ALGORITHMS, checksummer, isChecksumAlgorithm, isChecksumValue, upperName } from './checksums.js';
 import type { ChecksumAlgorithm } from './checksums.js';
 import { S3Error, s3Errors } from './errors.js';
 import { hashesHere } from './hash-thread.js';
@@ -65,13 +65,13 @@ function specOf(
   const h = head.headers;
   const sha = h['x-amz-content-sha256'];
   const encoding = h['content-encoding'] ?? '';
+  const shaIsDigest = sha !== undefined && /^[0-9a-fA-F]{64}$/.test(sha);
   const spec: BodySpec = {
     // aws-chunked in Content-Encoding frames the body unless x-amz-content-sha256 is the plain body's digest.
     chunked:
-      (sha !== undefined && sha.startsWith('STREAMING-')) ||
-      (/(^|,)\s*aws-chunked/.test(encoding) && (sha === undefined || !/^[0-9a-fA-F]{64}$/.test(sha))),
+      (sha !== undefined && sha.startsWith('STREAMING-')) || (/(^|,)\s*aws-chunked/.test(encoding) && !shaIsDigest),
   };
-  if (sha !== undefined && /^[0-9a-fA-F]{64}$/.test(sha)) spec.sha256 = sha.toLowerCase();
+  if (shaIsDigest) spec.sha256 = sha.toLowerCase();
   else if (sha !== undefined && !spec.chunked && sha !== 'UNSIGNED-PAYLOAD') {
     throw s3Errors.invalidArgument(
       'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.',
@@ -98,8 +98,7 @@ function specOf(
     const v = h[`x-amz-checksum-${a}`];
     if (v === undefined || checksumHeaderNamesObject) continue;
     count++;
-    const b = Buffer.from(v, 'base64');
-    if (b.length !== DIGEST_BYTES[a] || b.toString('base64') !== v.trim()) {
+    if (!isChecksumValue(a, v.trim())) {
       throw s3Errors.invalidRequest(`Value for x-amz-checksum-${a} header is invalid.`);
     }
     spec.algorithm = a;

@@ -212,13 +212,19 @@ export function checksummer(algorithm: ChecksumAlgorithm): Checksummer {
 }
 
 /** Byte length of a valid digest of the algorithm (to validate a given value). */
-export const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = {
+const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = {
   crc32: 4,
   crc32c: 4,
   crc64nvme: 8,
   sha1: 20,
   sha256: 32,
 };
+
+/** Whether `value` is a base64 digest of the algorithm (the right length, canonically encoded). */
+export function isChecksumValue(algorithm: ChecksumAlgorithm, value: string): boolean {
+  const b = Buffer.from(value, 'base64');
+  return b.length === DIGEST_BYTES[algorithm] && b.toString('base64') === value;
+}
 
 /** The checksum of checksums of a multipart upload: `<base64>-<parts>` (COMPOSITE). */
 export function compositeChecksum(algorithm: ChecksumAlgorithm, partDigests: string[]): string {

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { receiveBody, readSmallBody } from '../body.js';
 import {
   CHECKSUM_ALGORITHMS,
-  DIGEST_BYTES,
   combinable,
   compositeChecksum,
   fullObjectChecksum,
   isChecksumAlgorithm,
+  isChecksumValue,
 } from '../checksums.js';
 import type { ChecksumAlgorithm } from '../checksums.js';
 import type { Call } from '../context.js';
@@ -96,11 +96,21 @@ export async function createMultipartUpload(call: Call): Promise<void> {
   );
 }
 
-async function requireUpload(call: Call, bucket: string, key: string): Promise<{ row: UploadRow; meta: UploadMeta }> {
-  const id = call.head.query.get('uploadId') ?? '';
-  const row = await call.s3.catalog.upload(id);
-  if (!row || row.bucket !== bucket || row.key !== key) throw s3Errors.noSuchUpload(id);
+/** The open upload the request's uploadId names for this bucket and key, if any. */
+async function findUpload(
+  call: Call,
+  bucket: string,
+  key: string,
+): Promise<{ row: UploadRow; meta: UploadMeta } | undefined> {
+  const row = await call.s3.catalog.upload(call.head.query.get('uploadId') ?? '');
+  if (!row || row.bucket !== bucket || row.key !== key) return undefined;
   return { row, meta: JSON.parse(row.meta) as UploadMeta };
+}
+
+async function requireUpload(call: Call, bucket: string, key: string): Promise<{ row: UploadRow; meta: UploadMeta }> {
+  const up = await findUpload(call, bucket, key);
+  if (!up) throw s3Errors.noSuchUpload(call.head.query.get('uploadId') ?? '');
+  return up;
 }
 
 function partNumberOf(call: Call): number {
@@ -330,9 +340,8 @@ function checkStatedChecksum(call: Call, algorithm: ChecksumAlgorithm | undefine
   for (const a of CHECKSUM_ALGORITHMS) {
     const v = call.head.headers[`x-amz-checksum-${a}`]?.trim();
     if (v === undefined) continue;
-    const m = /^([A-Za-z0-9+/=]+)(?:-(\d+))?$/.exec(v);
-    const b = m ? Buffer.from(m[1]!, 'base64') : undefined;
-    if (!b || b.length !== DIGEST_BYTES[a] || b.toString('base64') !== m![1])
+    const digest = /^([A-Za-z0-9+/=]+)(?:-\d+)?$/.exec(v)?.[1];
+    if (digest === undefined || !isChecksumValue(a, digest))
       throw s3Errors.invalidRequest(`Value for x-amz-checksum-${a} header is invalid.`);
     // Without an algorithm S3 keeps only its default CRC-64/NVME, and checks no other one.
     if (algorithm === undefined && a !== 'crc64nvme') continue;
@@ -367,8 +376,9 @@ function sendCompleted(
 
 /** The parts a CompleteMultipartUpload body lists, in its order. */
 function requestedParts(body: Buffer): { n: number; etag: string; checksums: Record<string, string> }[] {
-  if (body.toString('utf8').trim() === '') throw s3Errors.invalidRequest('You must specify at least one part');
-  const root = parseXml(body.toString('utf8'));
+  const text = body.toString('utf8');
+  if (text.trim() === '') throw s3Errors.invalidRequest('You must specify at least one part');
+  const root = parseXml(text);
   if (root.name !== 'CompleteMultipartUpload') throw s3Errors.malformedXml();
   const requested = childrenNamed(root, 'Part').map((p) => {
     const n = Number(childText(p, 'PartNumber'));
@@ -407,10 +417,8 @@ async function replayCompletion(call: Call, bucket: Bucket, key: string, uploadI
 export async function completeMultipartUpload(call: Call): Promise<void> {
   const bucket = requireBucket(call);
   const key = requireKey(call);
-  const id = call.head.query.get('uploadId') ?? '';
-  const found = await call.s3.catalog.upload(id);
-  if (!found || found.bucket !== bucket.name || found.key !== key) return replayCompletion(call, bucket, key, id);
-  const up = await requireUpload(call, bucket.name, key);
+  const up = await findUpload(call, bucket.name, key);
+  if (!up) return replayCompletion(call, bucket, key, call.head.query.get('uploadId') ?? '');
   const uploadId = up.row.upload_id;
   const requested = requestedParts(await readSmallBody(call.head, call.req, call.caller, 4 * 1024 * 1024, true));
   for (let i = 1; i < requested.length; i++) {

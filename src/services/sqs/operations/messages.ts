@@ -223,6 +223,16 @@ export function messageOutput(
 
 export function messageOperations(sc: SqsContext): Record<string, OperationHandler> {
   const { engine } = sc;
+  /**
+   * The message a delete's receipt handle names (undefined when it is already gone). A FIFO
+   * message's handle no longer holds once its visibility timeout has passed.
+   */
+  const toDelete = (q: Queue, handle: unknown): Message | undefined => {
+    if (typeof handle !== 'string' || handle === '') throw sqsErrors.missingParameter('ReceiptHandle');
+    const { message, current, expired } = engine.resolveHandle(q, handle);
+    if (message && q.fifo && (!current || expired)) throw sqsErrors.receiptHandleExpired(handle);
+    return message;
+  };
   return {
     async SendMessage(input: In, ctx: OperationContext) {
       const q = requireQueue(sc, input['QueueUrl'], ctx);
@@ -315,11 +325,7 @@ export function messageOperations(sc: SqsContext): Record<string, OperationHandl
 
     async DeleteMessage(input: In, ctx: OperationContext) {
       const q = requireQueue(sc, input['QueueUrl'], ctx);
-      const handle = input['ReceiptHandle'];
-      if (typeof handle !== 'string' || handle === '') throw sqsErrors.missingParameter('ReceiptHandle');
-      const { message, current, expired } = engine.resolveHandle(q, handle);
-      // A FIFO message's handle no longer holds once its visibility timeout has passed.
-      if (message && q.fifo && (!current || expired)) throw sqsErrors.receiptHandleExpired(handle);
+      const message = toDelete(q, input['ReceiptHandle']);
       if (message) await engine.deleteMessages(q, [message]);
       return {};
     },
@@ -332,10 +338,7 @@ export function messageOperations(sc: SqsContext): Record<string, OperationHandl
       const doomed: Message[] = [];
       for (const e of entries) {
         try {
-          const handle = e['ReceiptHandle'];
-          if (typeof handle !== 'string' || handle === '') throw sqsErrors.missingParameter('ReceiptHandle');
-          const { message, current, expired } = engine.resolveHandle(q, handle);
-          if (message && q.fifo && (!current || expired)) throw sqsErrors.receiptHandleExpired(handle);
+          const message = toDelete(q, e['ReceiptHandle']);
           if (message) doomed.push(message);
           Successful.push({ Id: e['Id'] as string });
         } catch (err) {
