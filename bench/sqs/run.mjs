@@ -6,7 +6,8 @@
 // and (when /usr/bin/wrk exists: `apt-get install wrk`) SendMessage driven by wrk for `--seconds`,
 // pre-signed requests on C connections: a generator light enough that the servers set the pace.
 // Usage: npm run bench:sqs -- [--messages N] [--concurrency C] [--rounds R] [--client light|sdk] [--seconds S] [--floor] [--json]
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,9 +61,15 @@ const N = Number(values.messages);
 const C = Number(values.concurrency);
 const ROUNDS = Number(values.rounds);
 const SECONDS = Number(values.seconds);
+const log = (...a) => console.error(...a);
 if (!hasWrk())
   log('bench:sqs: /usr/bin/wrk not found (apt-get install wrk): skipping the wrk-driven SendMessage phase');
-const log = (...a) => console.error(...a);
+
+// The peer lives in bench/sqs/node_modules (not a dependency of Overcast): installed on first use.
+if (!existsSync(path.join(HERE, 'node_modules/fauxqs/dist/app.js'))) {
+  log('installing fauxqs into bench/sqs (npm registry) ...');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: HERE, stdio: 'inherit' });
+}
 // Node flags for the Overcast server: those of its launcher (bin/overcast.js's shell line, which a
 // `node bin/overcast.js` spawn does not read; its environment is launcherEnv's) plus
 // OVERCAST_BENCH_NODE_ARGS (e.g. '--cpu-prof').

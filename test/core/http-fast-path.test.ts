@@ -164,7 +164,7 @@ describe('HTTP fast path', () => {
       ['POST', ddbRequest(host, 'NoSuchOperation', '{}')],
       ['GET', `GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`],
       ['HEAD', `HEAD / HTTP/1.1\r\nHost: ${host}\r\n\r\n`],
-      ['GET', `GET /nothing/here?x=1 HTTP/1.1\r\nHost: ${host}\r\n\r\n`],
+      ['GET', `GET /_nothing/here?x=1 HTTP/1.1\r\nHost: ${host}\r\n\r\n`],
       ['POST', `POST / HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 0\r\n\r\n`],
       [
         'POST',

@@ -43,6 +43,25 @@ export interface HttpMount {
    */
   takesWhole?(head: RequestHead): boolean;
   respondWhole?(head: RequestHead, request: HttpRequest): Promise<WholeResponse>;
+  /**
+   * A request nothing else claims — no mount matches it, and it names no service: unsigned, without
+   * X-Amz-Target or a query Action, not one of the server's own paths. The first mount that says yes
+   * answers it (through `handle`) instead of the server's 404: S3, whose endpoint answers any
+   * path-style request, `NoSuchBucket` for a bucket that does not exist.
+   */
+  claimsUnrouted?(head: RequestHead): boolean;
+}
+
+/** Whether a request names no service, so that a mount's `claimsUnrouted` may take it (see there). */
+export function namesNoService(head: RequestHead): boolean {
+  const h = head.headers;
+  if (h['authorization'] !== undefined || h['x-amz-target'] !== undefined) return false;
+  // The query protocol's unsigned calls (an SQS queue URL's form POST, a GET with Action=).
+  if (h['content-type']?.startsWith('application/x-www-form-urlencoded')) return false;
+  const q = head.query;
+  if (q.has('X-Amz-Credential') || q.has('Action') || q.has('Version')) return false;
+  // The server's own: `GET /` (health), `/_overcast/...`, `/_aws/...`.
+  return head.rawPath !== '/' && !head.rawPath.startsWith('/_');
 }
 
 export function hostnameOf(host: string | undefined): string {

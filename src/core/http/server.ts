@@ -6,7 +6,7 @@ import { AwsError } from '../errors/aws-error.js';
 import type { Logger } from '../log.js';
 import type { Pipeline } from '../pipeline.js';
 import type { HttpMount, RequestHead } from './mount.js';
-import { hostnameOf } from './mount.js';
+import { hostnameOf, namesNoService } from './mount.js';
 import { FastPath } from './fast-path.js';
 import { MAX_BODY_BYTES, readBody } from './read-body.js';
 import type { HttpRequest, HttpResponse, WholeResponse } from './types.js';
@@ -150,12 +150,11 @@ export class HttpServer {
     const headers = req.headers as Record<string, string | undefined>;
     // The decoded path and query serve both the mounts' tests and the pipeline's request.
     const head = this.head(req.method ?? 'GET', rawPath, rawQuery, headers);
-    for (const mount of this.options.mounts ?? []) {
-      if (mount.matches(head)) {
-        if (this.closing) res.setHeader('connection', 'close');
-        await mount.handle(head, req, res);
-        return;
-      }
+    const mount = this.options.mounts?.find((m) => m.matches(head)) ?? this.unrouted(head);
+    if (mount) {
+      if (this.closing) res.setHeader('connection', 'close');
+      await mount.handle(head, req, res);
+      return;
     }
     let body: Buffer;
     try {
@@ -222,7 +221,15 @@ export class HttpServer {
         this.wholeMounts.set(head, mount);
         return head;
       }
-    return head;
+    // A request no mount or service claims may be a mount's after all (node:http's path hands it over).
+    return this.unrouted(head) ? undefined : head;
+  }
+
+  /** The mount that answers a request nothing else claims (`HttpMount.claimsUnrouted`), if any. */
+  private unrouted(head: RequestHead): HttpMount | undefined {
+    const mounts = this.options.mounts;
+    if (!mounts || !namesNoService(head)) return undefined;
+    return mounts.find((m) => m.claimsUnrouted?.(head));
   }
 
   /** See `HttpServerOptions.starting`. */

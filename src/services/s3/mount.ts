@@ -29,6 +29,9 @@ export function bucketOfHost(hostname: string, signedForS3: boolean): string | u
   return undefined;
 }
 
+/** Hosts of other services' data planes (`<id>.execute-api.…`, `<id>.lambda-url.…`). */
+const INVOKE_HOST = /\.(?:execute-api|lambda-url)\./;
+
 function decodeKey(raw: string): string {
   try {
     return decodeURIComponent(raw);
@@ -52,6 +55,9 @@ export function s3Mount(s3: S3): HttpMount {
       const name = slash < 0 ? p.slice(1) : p.slice(1, slash);
       return s3.catalog.buckets.has(name);
     },
+    // Any other path-style request no service claims: S3's endpoint answers it (NoSuchBucket), except
+    // on the invoke hosts of API Gateway and function URLs (an API or function that does not exist).
+    claimsUnrouted: (head) => head.rawPath.length > 1 && !INVOKE_HOST.test(head.hostname),
     handle: (head, req, res) => handle(s3, head, req, res),
   };
 }

@@ -59,9 +59,11 @@ export async function listBuckets(call: Call): Promise<void> {
 
 export async function createBucket(call: Call): Promise<void> {
   const name = call.bucketName!;
+  // Buckets belong to an account: an unsigned CreateBucket is S3's 403 AccessDenied.
+  if (call.caller.anonymous) throw s3Errors.accessDenied();
   const body = await readSmallBody(call.head, call.req, call.caller);
   if (!validBucketName(name)) throw s3Errors.invalidBucketName(name);
-  const requestRegion = call.caller.anonymous ? call.s3.config.region : call.caller.region;
+  const requestRegion = call.caller.region;
   let constraint: string | undefined;
   if (body.length > 0 && body.toString('utf8').trim()) {
     const root = parseXml(body.toString('utf8'));
