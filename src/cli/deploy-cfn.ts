@@ -45,6 +45,11 @@ export async function cfn(client: ClientOptions, action: string, input: Record<s
 
 function hintFor(code: string, message: string): string | undefined {
   if (/does not exist/.test(message)) return 'deploy it first with `overcast deploy`';
+  const missing = /^Parameters: \[([^\]]+)\] must have values/.exec(message);
+  if (missing) {
+    const names = missing[1]!.split(', ');
+    return `give them values: --parameter-overrides ${names.map((n) => `${n}=<value>`).join(' ')} (or parameter_overrides in samconfig.toml)`;
+  }
   if (code === 'InvalidAction' || code === 'UnknownOperation' || /UnknownOperation/.test(message))
     return 'this Overcast server has no CloudFormation service yet';
   if (/Fn::Transform/.test(message))

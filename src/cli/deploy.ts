@@ -263,7 +263,13 @@ function clearBuildDir(out: string, keep: readonly string[]): void {
 /** Copies a CodeUri folder into its build folder, without .git, the build areas, or `skip`. */
 function copyCode(codeDir: string, out: string, root: string, skip: string[] = []): void {
   const left = [...skip, join(codeDir, '.git'), join(root, '.overcast'), join(root, '.aws-sam')];
-  cpSync(codeDir, out, { recursive: true, filter: (src) => !left.some((s) => src === s || src.startsWith(s + '/')) });
+  const filter = (src: string): boolean => !left.some((s) => src === s || src.startsWith(s + '/'));
+  // Entry by entry: with `CodeUri: .` the build folder (under .overcast/) is inside the code folder,
+  // and cpSync refuses to copy a folder into itself before its filter would leave .overcast out.
+  for (const entry of readdirSync(codeDir)) {
+    const src = join(codeDir, entry);
+    if (filter(src)) cpSync(src, join(out, entry), { recursive: true, filter });
+  }
 }
 
 /** esbuild a TypeScript/ESM handler into .overcast/build/<Fn>/ (the CodeUri the stack uses). */

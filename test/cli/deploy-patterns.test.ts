@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploy } from '../../src/cli/deploy.js';
+import type { CliError } from '../../src/cli/output/cli-error.js';
 import { rawSend } from '../helpers/raw-http.js';
 import { makeZip } from '../helpers/zip.js';
 import { functionPythonCan } from '../helpers/python.js';
@@ -169,4 +170,63 @@ describe('overcast deploy: templates as serverless-patterns write them', () => {
       expect(stamps.map((f) => [f, existsSync(f)])).toEqual(stamps.map((f) => [f, true]));
     }
   }, 120_000);
+
+  // `CodeUri: .` (unquoted) packages the template's own folder: the YAML reads it as the string ".",
+  // and its dependencies install into .overcast/ inside that folder (dynamodb-streams-lambda-eventbridge-sam-node).
+  it('deploys a function whose CodeUri is the template folder itself, dependencies installed', async () => {
+    const here = tempDir();
+    const dep = join(here.path, 'vendor', 'shout');
+    mkdirSync(dep, { recursive: true });
+    writeFileSync(join(dep, 'package.json'), JSON.stringify({ name: 'shout', version: '1.0.0', main: 'index.js' }));
+    writeFileSync(join(dep, 'index.js'), `exports.shout = (s) => s.toUpperCase() + '!';`);
+    writeFileSync(
+      join(here.path, 'package.json'),
+      JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { shout: 'file:./vendor/shout' } }),
+    );
+    writeFileSync(
+      join(here.path, 'app.js'),
+      `const { shout } = require('shout');\nexports.handler = async () => ({ statusCode: 200, body: shout('dot') });\n`,
+    );
+    writeFileSync(
+      join(here.path, 'template.yaml'),
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Dot:\n    Type: AWS::Serverless::Function\n' +
+        '    Properties:\n      CodeUri: .\n      Handler: app.handler\n      Runtime: nodejs20.x\n' +
+        '      FunctionUrlConfig: { AuthType: NONE }\nOutputs:\n  Url: { Value: !GetAtt DotUrl.FunctionUrl }\n',
+    );
+    try {
+      const r = await deploy({
+        template: join(here.path, 'template.yaml'),
+        stackName: 'dot',
+        client: { endpoint: server.endpoint, region: 'us-east-1', ...TEST_CREDENTIALS },
+        quiet: true,
+      });
+      expect(r.status).toBe('CREATE_COMPLETE');
+      const id = /^https?:\/\/([a-z0-9]{32})\.lambda-url\./.exec(r.outputs['Url']!)![1];
+      const res = await rawSend(server.endpoint, { method: 'GET', path: `/_aws/lambda-url/${id}/` });
+      expect([res.status, res.body.toString()]).toEqual([200, 'DOT!']);
+    } finally {
+      here.cleanup();
+    }
+  }, 120_000);
+
+  // Many published templates take parameters without defaults (a domain name, an app id).
+  it('names the parameters a template still needs, with the flag that gives them', async () => {
+    const params = tempDir();
+    writeFileSync(
+      join(params.path, 'template.yaml'),
+      'Parameters:\n  AppId: { Type: String }\n  Zone: { Type: String }\n  Env: { Type: String, Default: dev }\n' +
+        'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n',
+    );
+    const err: unknown = await deploy({
+      template: join(params.path, 'template.yaml'),
+      stackName: 'needs-params',
+      client: { endpoint: server.endpoint, region: 'us-east-1', ...TEST_CREDENTIALS },
+      quiet: true,
+    }).catch((e: unknown) => e);
+    params.cleanup();
+    expect((err as Error).message).toBe('ValidationError: Parameters: [AppId, Zone] must have values');
+    expect((err as CliError).hint).toBe(
+      'give them values: --parameter-overrides AppId=<value> Zone=<value> (or parameter_overrides in samconfig.toml)',
+    );
+  });
 });

@@ -58,6 +58,16 @@ K: 2010-09-09
     });
   });
 
+  it('keeps an unquoted account id with a leading zero as written, and reads `.` as a string', () => {
+    expect(parseTemplate('A: 012345678998\nB: 123456789012\nC: .\nD: 0\nE: 1.5\n')).toEqual({
+      A: '012345678998',
+      B: 123456789012,
+      C: '.',
+      D: 0,
+      E: 1.5,
+    });
+  });
+
   it('rejects malformed documents with AWS messages', () => {
     expect(() => parseTemplate('a: [')).toThrow(
       /^Template format error: YAML not well-formed\. \(line \d+, column \d+\)$/,

@@ -164,6 +164,53 @@ Resources:
     });
   });
 
+  it('reads YAML numbers as PyYAML does: `CodeUri: .` and leading-zero account ids stay strings', () => {
+    const t = parseTemplate(
+      [
+        'A: .', // the CodeUri of many SAM templates (the yaml library's 1.1 schema made it NaN)
+        'B: 012345678998', // an account id: not an octal number, not a decimal one either
+        'C: 0',
+        'D: 1_000',
+        'E: -42',
+        'F: 3.14',
+        'G: 1.5e+3',
+        'H: .5',
+        'I: 1e5', // no dot: a string for PyYAML
+        'J: 0x1F',
+        'K: 017', // octal
+        'L: .inf',
+        'M: 5.',
+        'N: -.',
+        'O: 1.2.3',
+        'P: 1_0.5',
+      ].join('\n') + '\n',
+    );
+    expect(t).toEqual({
+      A: '.',
+      B: '012345678998',
+      C: 0,
+      D: 1000,
+      E: -42,
+      F: 3.14,
+      G: 1500,
+      H: 0.5,
+      I: '1e5',
+      J: 31,
+      K: 15,
+      L: Infinity,
+      M: 5,
+      N: '-.',
+      O: '1.2.3',
+      P: 10.5,
+    });
+    // A function whose CodeUri is `.` is packaged from the template's folder, not refused.
+    const fn = parseTemplate(
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n' +
+        '    Properties: { CodeUri: ., Handler: app.handler, Runtime: nodejs20.x }\n',
+    );
+    expect((transformSam(fn, opts) as any).Resources.F.Properties.Code).toEqual({ 'Overcast::LocalPath': '.' });
+  });
+
   it('words template-structure errors as the translator does, and passes typeless resources through', () => {
     const notMap = parseTemplate(`Resources:\n  F: just a string\n`);
     expect(() => transformSam(notMap, opts)).toThrow(

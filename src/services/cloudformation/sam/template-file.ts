@@ -37,6 +37,37 @@ const BOOLS: Tags = [
   resolve: () => value,
 })) as unknown as Tags;
 
+/**
+ * YAML 1.1 numbers as PyYAML resolves them (its implicit int and float resolvers): a decimal int has
+ * no leading zero, and a float has a digit before its dot or right after a leading one, its exponent
+ * a sign. So `CodeUri: .` stays the string "." (the `yaml` library's 1.1 schema reads it as NaN), and
+ * an account id such as `012345678998` stays a string, as do `1e5` and `_1`. Octal, hex, binary,
+ * sexagesimal and `.inf`/`.nan` are the library's own, as PyYAML has them.
+ */
+const DECIMAL_INT = /^[-+]?(?:0|[1-9][0-9_]*)$/;
+const PY_FLOAT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?)$/;
+const NUMBERS: Tags = [
+  {
+    identify: (v: unknown) => typeof v === 'number' && Number.isInteger(v),
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    test: DECIMAL_INT,
+    resolve: (s: string) => Number.parseInt(s.replace(/_/g, ''), 10),
+  },
+  {
+    identify: (v: unknown) => typeof v === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: PY_FLOAT,
+    resolve: (s: string) => Number.parseFloat(s.replace(/_/g, '')),
+  },
+] as unknown as Tags;
+
+/** The `yaml` library's 1.1 decimal int and plain and exponent floats, which NUMBERS replaces. */
+const replacedNumber = (t: { tag?: string; format?: string; test?: RegExp }): boolean =>
+  (t.tag === 'tag:yaml.org,2002:int' && t.format === undefined) ||
+  (t.tag === 'tag:yaml.org,2002:float' && t.format !== 'TIME' && !t.test?.test('.inf'));
+
 const TAGS: Tags = [
   ...tag('Ref', 'Ref'),
   ...tag('Condition', 'Condition'),
@@ -58,9 +89,13 @@ export function parseTemplate(text: string): Record<string, unknown> {
     // CloudFormation reads `2010-09-09` as the string it is, not a YAML 1.1 timestamp.
     customTags: (tags) => [
       ...BOOLS,
-      ...tags.filter(
-        (t) => !['tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:bool'].includes((t as { tag?: string }).tag!),
-      ),
+      ...NUMBERS,
+      ...tags.filter((t) => {
+        const known = t as { tag?: string; format?: string; test?: RegExp };
+        return (
+          !['tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:bool'].includes(known.tag!) && !replacedNumber(known)
+        );
+      }),
       ...TAGS,
     ],
     version: '1.1',

@@ -50,6 +50,10 @@ function toJs(node: Node | null | undefined, doc: Document): unknown {
     value = node.items.map((item) => toJs(item as Node, doc));
   } else if (isScalar(node)) {
     value = node.value;
+    // A decimal with a leading zero and an 8 or 9 in it is no number to a YAML 1.1 reader (PyYAML, the
+    // SAM CLI's): an unquoted account id such as 012345678998 keeps its zero rather than losing it.
+    if (typeof value === 'number' && typeof node.source === 'string' && /^[-+]?0[0-9_]*[89]/.test(node.source))
+      value = node.source;
   } else {
     value = null;
   }
