@@ -464,10 +464,19 @@ export async function deploy(flags: Flags): Promise<{
     const failed = await firstFailure(client, p.stackName, since).catch(() => undefined);
     throw new CliError(
       `stack ${p.stackName} ended in ${status}${after?.reason ? `: ${after.reason}` : ''}${failed ? `; ${failed}` : ''}`,
-      'see the failed resources above; `overcast events` lists them again',
+      failureHint(failed),
     );
   }
   return { stackName: p.stackName, status, outputs: after?.outputs ?? {}, apis, ms: Date.now() - started, prepared: p };
+}
+
+/** The hint under a failed deploy: the generic one, or what to do about a failure templates often meet. */
+function failureHint(failed: string | undefined): string {
+  const generic = 'see the failed resources above; `overcast events` lists them again';
+  const layer = failed && /Layer version (arn:aws:lambda:[^:]+:\d{12}:layer:[^:\s]+:\d+) does not exist/.exec(failed);
+  if (layer)
+    return `${generic}. ${layer[1]} is not on this server: a layer published in another account (a public one such as Lambda Insights) is not fetched; publish its content here with \`aws lambda publish-layer-version\` and use that ARN, or leave the layer out`;
+  return generic;
 }
 
 export function printResult(

@@ -209,6 +209,31 @@ describe('overcast deploy: templates as serverless-patterns write them', () => {
     }
   }, 120_000);
 
+  // Templates name public layers of other AWS accounts (Lambda Insights, the web adapter).
+  it('says what to do about a layer published in another account', async () => {
+    const here = tempDir();
+    writeFileSync(join(here.path, 'app.js'), 'exports.handler = async () => 1;\n');
+    writeFileSync(
+      join(here.path, 'template.yaml'),
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n' +
+        '    Properties:\n      CodeUri: .\n      Handler: app.handler\n      Runtime: nodejs20.x\n' +
+        '      Layers: [arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38]\n',
+    );
+    const err: unknown = await deploy({
+      template: join(here.path, 'template.yaml'),
+      stackName: 'public-layer',
+      client: { endpoint: server.endpoint, region: 'us-east-1', ...TEST_CREDENTIALS },
+      quiet: true,
+    }).catch((e: unknown) => e);
+    here.cleanup();
+    expect((err as Error).message).toContain(
+      'Layer version arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38 does not exist.',
+    );
+    expect((err as CliError).hint).toContain(
+      'arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38 is not on this server',
+    );
+  });
+
   // Many published templates take parameters without defaults (a domain name, an app id).
   it('names the parameters a template still needs, with the flag that gives them', async () => {
     const params = tempDir();
