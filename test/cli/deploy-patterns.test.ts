@@ -171,61 +171,63 @@ describe('overcast deploy: templates as serverless-patterns write them', () => {
     }
   }, 120_000);
 
-  // `CodeUri: .` (unquoted) packages the template's own folder: the YAML reads it as the string ".",
-  // and its dependencies install into .overcast/ inside that folder (dynamodb-streams-lambda-eventbridge-sam-node).
-  it('deploys a function whose CodeUri is the template folder itself, dependencies installed', async () => {
+  /** Writes `files` to a fresh folder and deploys its template.yaml; resolves to the result or the error. */
+  async function deployFiles(files: Record<string, string>, stackName: string): Promise<unknown> {
     const here = tempDir();
-    const dep = join(here.path, 'vendor', 'shout');
-    mkdirSync(dep, { recursive: true });
-    writeFileSync(join(dep, 'package.json'), JSON.stringify({ name: 'shout', version: '1.0.0', main: 'index.js' }));
-    writeFileSync(join(dep, 'index.js'), `exports.shout = (s) => s.toUpperCase() + '!';`);
-    writeFileSync(
-      join(here.path, 'package.json'),
-      JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { shout: 'file:./vendor/shout' } }),
-    );
-    writeFileSync(
-      join(here.path, 'app.js'),
-      `const { shout } = require('shout');\nexports.handler = async () => ({ statusCode: 200, body: shout('dot') });\n`,
-    );
-    writeFileSync(
-      join(here.path, 'template.yaml'),
-      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Dot:\n    Type: AWS::Serverless::Function\n' +
-        '    Properties:\n      CodeUri: .\n      Handler: app.handler\n      Runtime: nodejs20.x\n' +
-        '      FunctionUrlConfig: { AuthType: NONE }\nOutputs:\n  Url: { Value: !GetAtt DotUrl.FunctionUrl }\n',
-    );
     try {
-      const r = await deploy({
+      for (const [name, text] of Object.entries(files)) {
+        mkdirSync(join(here.path, name, '..'), { recursive: true });
+        writeFileSync(join(here.path, name), text);
+      }
+      return await deploy({
         template: join(here.path, 'template.yaml'),
-        stackName: 'dot',
+        stackName,
         client: { endpoint: server.endpoint, region: 'us-east-1', ...TEST_CREDENTIALS },
         quiet: true,
-      });
-      expect(r.status).toBe('CREATE_COMPLETE');
-      const id = /^https?:\/\/([a-z0-9]{32})\.lambda-url\./.exec(r.outputs['Url']!)![1];
-      const res = await rawSend(server.endpoint, { method: 'GET', path: `/_aws/lambda-url/${id}/` });
-      expect([res.status, res.body.toString()]).toEqual([200, 'DOT!']);
+      }).catch((e: unknown) => e);
     } finally {
       here.cleanup();
     }
+  }
+
+  // `CodeUri: .` (unquoted) packages the template's own folder: the YAML reads it as the string ".",
+  // and its dependencies install into .overcast/ inside that folder (dynamodb-streams-lambda-eventbridge-sam-node).
+  it('deploys a function whose CodeUri is the template folder itself, dependencies installed', async () => {
+    const r = (await deployFiles(
+      {
+        'vendor/shout/package.json': JSON.stringify({ name: 'shout', version: '1.0.0', main: 'index.js' }),
+        'vendor/shout/index.js': `exports.shout = (s) => s.toUpperCase() + '!';`,
+        'package.json': JSON.stringify({
+          name: 'app',
+          version: '1.0.0',
+          dependencies: { shout: 'file:./vendor/shout' },
+        }),
+        'app.js': `const { shout } = require('shout');\nexports.handler = async () => ({ statusCode: 200, body: shout('dot') });\n`,
+        'template.yaml':
+          'Transform: AWS::Serverless-2016-10-31\nResources:\n  Dot:\n    Type: AWS::Serverless::Function\n' +
+          '    Properties:\n      CodeUri: .\n      Handler: app.handler\n      Runtime: nodejs20.x\n' +
+          '      FunctionUrlConfig: { AuthType: NONE }\nOutputs:\n  Url: { Value: !GetAtt DotUrl.FunctionUrl }\n',
+      },
+      'dot',
+    )) as Awaited<ReturnType<typeof deploy>>;
+    expect(r.status).toBe('CREATE_COMPLETE');
+    const id = /^https?:\/\/([a-z0-9]{32})\.lambda-url\./.exec(r.outputs['Url']!)![1];
+    const res = await rawSend(server.endpoint, { method: 'GET', path: `/_aws/lambda-url/${id}/` });
+    expect([res.status, res.body.toString()]).toEqual([200, 'DOT!']);
   }, 120_000);
 
   // Templates name public layers of other AWS accounts (Lambda Insights, the web adapter).
   it('says what to do about a layer published in another account', async () => {
-    const here = tempDir();
-    writeFileSync(join(here.path, 'app.js'), 'exports.handler = async () => 1;\n');
-    writeFileSync(
-      join(here.path, 'template.yaml'),
-      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n' +
-        '    Properties:\n      CodeUri: .\n      Handler: app.handler\n      Runtime: nodejs20.x\n' +
-        '      Layers: [arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38]\n',
+    const err = await deployFiles(
+      {
+        'app.js': 'exports.handler = async () => 1;\n',
+        'template.yaml':
+          'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n' +
+          '    Properties:\n      CodeUri: .\n      Handler: app.handler\n      Runtime: nodejs20.x\n' +
+          '      Layers: [arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38]\n',
+      },
+      'public-layer',
     );
-    const err: unknown = await deploy({
-      template: join(here.path, 'template.yaml'),
-      stackName: 'public-layer',
-      client: { endpoint: server.endpoint, region: 'us-east-1', ...TEST_CREDENTIALS },
-      quiet: true,
-    }).catch((e: unknown) => e);
-    here.cleanup();
     expect((err as Error).message).toContain(
       'Layer version arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38 does not exist.',
     );
@@ -236,19 +238,14 @@ describe('overcast deploy: templates as serverless-patterns write them', () => {
 
   // Many published templates take parameters without defaults (a domain name, an app id).
   it('names the parameters a template still needs, with the flag that gives them', async () => {
-    const params = tempDir();
-    writeFileSync(
-      join(params.path, 'template.yaml'),
-      'Parameters:\n  AppId: { Type: String }\n  Zone: { Type: String }\n  Env: { Type: String, Default: dev }\n' +
-        'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n',
+    const err = await deployFiles(
+      {
+        'template.yaml':
+          'Parameters:\n  AppId: { Type: String }\n  Zone: { Type: String }\n  Env: { Type: String, Default: dev }\n' +
+          'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n',
+      },
+      'needs-params',
     );
-    const err: unknown = await deploy({
-      template: join(params.path, 'template.yaml'),
-      stackName: 'needs-params',
-      client: { endpoint: server.endpoint, region: 'us-east-1', ...TEST_CREDENTIALS },
-      quiet: true,
-    }).catch((e: unknown) => e);
-    params.cleanup();
     expect((err as Error).message).toBe('ValidationError: Parameters: [AppId, Zone] must have values');
     expect((err as CliError).hint).toBe(
       'give them values: --parameter-overrides AppId=<value> Zone=<value> (or parameter_overrides in samconfig.toml)',
