@@ -96,15 +96,20 @@ export async function createMultipartUpload(call: Call): Promise<void> {
   );
 }
 
+/** The open upload `id` names, when it is one of this bucket and key. */
+async function uploadAt(call: Call, id: string, bucket: string, key: string): Promise<UploadRow | undefined> {
+  const row = await call.s3.catalog.upload(id);
+  return row && row.bucket === bucket && row.key === key ? row : undefined;
+}
+
 /** The open upload the request's uploadId names for this bucket and key, if any. */
 async function findUpload(
   call: Call,
   bucket: string,
   key: string,
 ): Promise<{ row: UploadRow; meta: UploadMeta } | undefined> {
-  const row = await call.s3.catalog.upload(call.head.query.get('uploadId') ?? '');
-  if (!row || row.bucket !== bucket || row.key !== key) return undefined;
-  return { row, meta: JSON.parse(row.meta) as UploadMeta };
+  const row = await uploadAt(call, call.head.query.get('uploadId') ?? '', bucket, key);
+  return row && { row, meta: JSON.parse(row.meta) as UploadMeta };
 }
 
 async function requireUpload(call: Call, bucket: string, key: string): Promise<{ row: UploadRow; meta: UploadMeta }> {
@@ -277,11 +282,8 @@ export async function listMultipartUploads(call: Call): Promise<void> {
       maxParam ?? '',
     );
   const encode = q.get('encoding-type') === 'url' ? urlEncodeKey : (s: string) => s;
-  if (keyMarker && idMarker) {
-    const at = await call.s3.catalog.upload(idMarker);
-    if (!at || at.bucket !== bucket.name || at.key !== keyMarker)
-      throw s3Errors.invalidArgument('Invalid uploadId marker', 'upload-id-marker', idMarker);
-  }
+  if (keyMarker && idMarker && !(await uploadAt(call, idMarker, bucket.name, keyMarker)))
+    throw s3Errors.invalidArgument('Invalid uploadId marker', 'upload-id-marker', idMarker);
   const uploads: UploadRow[] = [];
   const prefixes: string[] = [];
   let truncated = false;
@@ -435,6 +437,7 @@ export async function completeMultipartUpload(call: Call): Promise<void> {
   const partChecksums: { value: string; size: number }[] = [];
   // Each part's CRC-64/NVME (an upload without an algorithm): S3's default checksum of the object.
   const partCrc64s: { value: string; size: number }[] = [];
+  const compositeAlg = up.meta.checksumType === 'COMPOSITE' ? up.meta.algorithm : undefined;
   let size = 0;
   for (let i = 0; i < requested.length; i++) {
     const r = requested[i]!;
@@ -445,13 +448,12 @@ export async function completeMultipartUpload(call: Call): Promise<void> {
       if (pc && pc.algorithm === alg && pc.value !== value) throw s3Errors.invalidPart(r.n, r.etag, uploadId);
     }
     // A COMPOSITE upload's object checksum is made of the parts' ones, so each part must name its own.
-    const upAlg = up.meta.algorithm;
-    if (upAlg && up.meta.checksumType === 'COMPOSITE' && r.checksums[upAlg] === undefined) {
+    if (compositeAlg && r.checksums[compositeAlg] === undefined) {
       const other = Object.keys(r.checksums)[0];
       if (other !== undefined)
         throw s3Errors.badDigest(`The ${other} you specified for part ${r.n} did not match what we received.`);
       throw s3Errors.invalidRequest(
-        `The upload was created using a ${upAlg} checksum. The complete request must include the checksum for each part. It was missing for part ${r.n} in the request.`,
+        `The upload was created using a ${compositeAlg} checksum. The complete request must include the checksum for each part. It was missing for part ${r.n} in the request.`,
       );
     }
     if (i < requested.length - 1 && p.size < MIN_PART) throw s3Errors.entityTooSmall(p.size, r.n, r.etag);
