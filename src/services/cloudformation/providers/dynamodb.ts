@@ -9,7 +9,45 @@ function throughput(p: any) {
 }
 
 function indexes(list: any[] | undefined) {
-  return list?.map((i) => compact({ ...i, ProvisionedThroughput: throughput(i.ProvisionedThroughput) }));
+  return list?.map((i) => {
+    // Contributor Insights are not part of CreateTable's index: UpdateContributorInsights sets them.
+    const { ContributorInsightsSpecification: _insights, ...index } = i;
+    return compact({ ...index, ProvisionedThroughput: throughput(i.ProvisionedThroughput) });
+  });
+}
+
+/** The Contributor Insights a template asks for, by index name ('' for the table). */
+function insightsWanted(props: Props): Map<string, { enabled: boolean; mode?: string }> {
+  const out = new Map<string, { enabled: boolean; mode?: string }>();
+  const add = (key: string, spec: any) => {
+    if (spec) out.set(key, { enabled: bool(spec.Enabled) ?? false, ...(spec.Mode ? { mode: spec.Mode } : {}) });
+  };
+  add('', props['ContributorInsightsSpecification']);
+  for (const g of props['GlobalSecondaryIndexes'] ?? []) add(g.IndexName, g.ContributorInsightsSpecification);
+  return out;
+}
+
+/** UpdateContributorInsights for every table or GSI whose ContributorInsightsSpecification changed. */
+async function updateInsights(ctx: ProviderContext, name: string, props: Props, old: Props | undefined) {
+  const wanted = insightsWanted(props);
+  const had = old ? insightsWanted(old) : new Map<string, { enabled: boolean; mode?: string }>();
+  const gsis = new Set((props['GlobalSecondaryIndexes'] ?? []).map((g: any) => g.IndexName));
+  for (const key of new Set([...wanted.keys(), ...had.keys()])) {
+    const want = wanted.get(key);
+    const before = had.get(key);
+    if (JSON.stringify(want) === JSON.stringify(before) || (key !== '' && !gsis.has(key))) continue;
+    if (!want?.enabled && !before?.enabled) continue;
+    await ctx.client.json(
+      'dynamodb',
+      `${T}.UpdateContributorInsights`,
+      compact({
+        TableName: name,
+        IndexName: key === '' ? undefined : key,
+        ContributorInsightsAction: want?.enabled ? 'ENABLE' : 'DISABLE',
+        ContributorInsightsMode: want?.enabled ? want.mode : undefined,
+      }),
+    );
+  }
 }
 
 function stream(spec: any) {
@@ -32,6 +70,7 @@ async function extras(ctx: ProviderContext, name: string, props: Props, old: Pro
         TimeToLiveSpecification: { Enabled: enabled, AttributeName: ttl?.AttributeName ?? oldTtl?.AttributeName },
       });
   }
+  await updateInsights(ctx, name, props, old);
   const pitr = props['PointInTimeRecoverySpecification'];
   const oldPitr = old?.['PointInTimeRecoverySpecification'];
   if (JSON.stringify(pitr) !== JSON.stringify(oldPitr) && (pitr || oldPitr))
@@ -99,6 +138,16 @@ function normalise(props: Props): Props {
   if (replica.DeletionProtectionEnabled !== undefined)
     out['DeletionProtectionEnabled'] = replica.DeletionProtectionEnabled;
   if (replica.TableClass) out['TableClass'] = replica.TableClass;
+  if (replica.ContributorInsightsSpecification)
+    out['ContributorInsightsSpecification'] = replica.ContributorInsightsSpecification;
+  // A replica's GSI settings (Contributor Insights) join the table's GSI of the same name.
+  const replicaGsis = new Map<string, any>((replica.GlobalSecondaryIndexes ?? []).map((g: any) => [g.IndexName, g]));
+  if (replicaGsis.size > 0 && Array.isArray(props['GlobalSecondaryIndexes'])) {
+    out['GlobalSecondaryIndexes'] = props['GlobalSecondaryIndexes'].map((g: any) => {
+      const spec = replicaGsis.get(g.IndexName)?.ContributorInsightsSpecification;
+      return spec ? { ...g, ContributorInsightsSpecification: spec } : g;
+    });
+  }
   if (props['WriteProvisionedThroughputSettings']) out['BillingMode'] = out['BillingMode'] ?? 'PROVISIONED';
   return out;
 }

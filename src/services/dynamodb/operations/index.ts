@@ -41,6 +41,9 @@ import { listImports } from './list-imports.js';
 import { putResourcePolicy } from './put-resource-policy.js';
 import { getResourcePolicy } from './get-resource-policy.js';
 import { deleteResourcePolicy } from './delete-resource-policy.js';
+import { describeContributorInsights } from './describe-contributor-insights.js';
+import { listContributorInsights } from './list-contributor-insights.js';
+import { updateContributorInsights } from './update-contributor-insights.js';
 
 type Operation = (ddb: DynamoDb, input: any, ctx: OperationContext) => unknown;
 
@@ -86,6 +89,9 @@ export const OPERATIONS: Record<string, Operation> = {
   PutResourcePolicy: putResourcePolicy,
   GetResourcePolicy: getResourcePolicy,
   DeleteResourcePolicy: deleteResourcePolicy,
+  UpdateContributorInsights: updateContributorInsights,
+  DescribeContributorInsights: describeContributorInsights,
+  ListContributorInsights: listContributorInsights,
   DescribeLimits: () => describeLimits(),
   DescribeEndpoints: (_ddb, input, ctx) => describeEndpoints(input, ctx.host),
 };

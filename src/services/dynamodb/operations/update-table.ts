@@ -10,6 +10,8 @@ import { checkUpdateStreamSpecification, updateTableStream } from '../streams/ta
 import type { StreamSpecificationInput } from '../streams/table-spec.js';
 import type { AttributeDefinition, Item, KeySchemaElement, Projection } from '../types.js';
 import { putIndexRow } from '../writes.js';
+import { INSIGHTS_STATE } from '../insights/state.js';
+import type { InsightsState } from '../insights/state.js';
 
 type Throughput = { ReadCapacityUnits: number; WriteCapacityUnits: number };
 
@@ -163,6 +165,8 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
         throw ddbErrors.resourceNotFound(`Requested resource not found: Index: ${u.Delete.IndexName} not found`);
       deleted.push({ ...record.gsis[idx]!, deleting: true });
       record.gsis.splice(idx, 1);
+      // Its Contributor Insights (and their rules) go with it.
+      delete (record.extra[INSIGHTS_STATE] as InsightsState | undefined)?.indexes[u.Delete.IndexName];
       await itemsSql.dropIndex(ddb.store, record.id, u.Delete.IndexName);
     }
   }
