@@ -66,10 +66,10 @@ describe('DynamoDB tags', () => {
       expect(out.NextToken).toBeUndefined();
     });
 
-    it('accepts Unicode letters, digits, spaces and + - = . _ : / in keys and values', async () => {
-      await tag('tags-basic', [{ Key: 'Ünïcødé key_1:+-=./', Value: 'värde 42 /a=b' }]);
-      expect(await list('tags-basic')).toContainEqual({ Key: 'Ünïcødé key_1:+-=./', Value: 'värde 42 /a=b' });
-      await untag('tags-basic', ['Ünïcødé key_1:+-=./']);
+    it('accepts Unicode letters, digits, spaces and + - = . _ : / @ in keys and values', async () => {
+      await tag('tags-basic', [{ Key: 'Ünïcødé key_1:+-=./@', Value: 'värde 42 /a=b@c' }]);
+      expect(await list('tags-basic')).toContainEqual({ Key: 'Ünïcødé key_1:+-=./@', Value: 'värde 42 /a=b@c' });
+      await untag('tags-basic', ['Ünïcødé key_1:+-=./@']);
     });
   });
 
@@ -173,6 +173,12 @@ describe('DynamoDB tags', () => {
         'ValidationException',
         'Tag Key cannot be prefixed with aws:, Key: aws:cloudformation:stack-name',
       );
+      // Nor can such a tag be removed.
+      await expectError(
+        server.ddb.send(new UntagResourceCommand({ ResourceArn: tableArn('tags-limits'), TagKeys: ['AWS:foo'] })),
+        'ValidationException',
+        'Tag Key cannot be prefixed with aws:, Key: AWS:foo',
+      );
     });
 
     it('duplicate keys in one request, empty Tags and empty TagKeys are rejected', async () => {
@@ -259,6 +265,13 @@ describe('DynamoDB tags', () => {
         server.ddb.send(new ListTagsOfResourceCommand({ ResourceArn: backup })),
         'ValidationException',
         `One or more parameter values were invalid: Provided Arn is not a DynamoDB resource arn: ${backup}`,
+      );
+      // A table's backup is not taggable either.
+      const tableBackup = `${tableArn('tags-arn')}/backup/01764000000000-abcdef12`;
+      await expectError(
+        server.ddb.send(new ListTagsOfResourceCommand({ ResourceArn: tableBackup })),
+        'ValidationException',
+        `One or more parameter values were invalid: Provided Arn is not a DynamoDB resource arn: ${tableBackup}`,
       );
     });
   });

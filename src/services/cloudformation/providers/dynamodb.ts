@@ -89,7 +89,10 @@ function tableShape(name: string, props: Props): Record<string, unknown> {
     KeySchema: props['KeySchema'],
     BillingMode: props['BillingMode'],
     ProvisionedThroughput: throughput(props['ProvisionedThroughput']),
-    GlobalSecondaryIndexes: indexes(props['GlobalSecondaryIndexes']),
+    // An empty list is DynamoDB's ValidationException; a template's `[]` means none.
+    GlobalSecondaryIndexes: props['GlobalSecondaryIndexes']?.length
+      ? indexes(props['GlobalSecondaryIndexes'])
+      : undefined,
     SSESpecification: sse
       ? compact({ Enabled: bool(sse.SSEEnabled), SSEType: sse.SSEType, KMSMasterKeyId: sse.KMSMasterKeyId })
       : undefined,
@@ -168,7 +171,7 @@ export const dynamodbTable: ResourceProvider = {
       `${T}.CreateTable`,
       compact({
         ...tableShape(name, props),
-        LocalSecondaryIndexes: props['LocalSecondaryIndexes'],
+        LocalSecondaryIndexes: props['LocalSecondaryIndexes']?.length ? props['LocalSecondaryIndexes'] : undefined,
         StreamSpecification: stream(props['StreamSpecification']),
         Tags: props['Tags'],
         TableClass: props['TableClass'],
@@ -202,10 +205,27 @@ export const dynamodbTable: ResourceProvider = {
       update['GlobalSecondaryIndexUpdates'] = updates;
       update['AttributeDefinitions'] = props['AttributeDefinitions'];
     }
-    // DynamoDB takes one stream change and one index change per UpdateTable call.
+    // DynamoDB takes one kind of change per UpdateTable call: throughput (with the GSIs' own when
+    // the table turns PROVISIONED), the stream, deletion protection, the table class, and each index.
     const calls: Record<string, unknown>[] = [];
-    const { GlobalSecondaryIndexUpdates: gsi, AttributeDefinitions: defs, ...rest } = update;
-    if (Object.keys(rest).length) calls.push(rest);
+    const {
+      GlobalSecondaryIndexUpdates: gsi,
+      AttributeDefinitions: defs,
+      BillingMode,
+      ProvisionedThroughput,
+      ...rest
+    } = update;
+    if (BillingMode !== undefined) {
+      const billing: Record<string, unknown> = compact({ BillingMode, ProvisionedThroughput });
+      const oldNames = new Set((old['GlobalSecondaryIndexes'] ?? []).map((i: any) => i.IndexName));
+      const kept = (props['GlobalSecondaryIndexes'] ?? []).filter((i: any) => oldNames.has(i.IndexName));
+      if (BillingMode === 'PROVISIONED' && old['BillingMode'] === 'PAY_PER_REQUEST' && kept.length > 0)
+        billing['GlobalSecondaryIndexUpdates'] = kept.map((i: any) => ({
+          Update: { IndexName: i.IndexName, ProvisionedThroughput: throughput(i.ProvisionedThroughput) },
+        }));
+      calls.push(billing);
+    }
+    for (const [k, v] of Object.entries(rest)) calls.push({ [k]: v });
     for (const u of (gsi as unknown[] | undefined) ?? [])
       calls.push({ GlobalSecondaryIndexUpdates: [u], AttributeDefinitions: defs });
     for (const c of calls) await ctx.client.json('dynamodb', `${T}.UpdateTable`, { TableName: name, ...c });

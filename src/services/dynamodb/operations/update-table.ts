@@ -10,10 +10,14 @@ import { checkUpdateStreamSpecification, updateTableStream } from '../streams/ta
 import type { StreamSpecificationInput } from '../streams/table-spec.js';
 import type { AttributeDefinition, Item, KeySchemaElement, Projection } from '../types.js';
 import { putIndexRow } from '../writes.js';
+import { checkUpdateTableRequest } from '../tables/update-request.js';
 import { INSIGHTS_STATE } from '../insights/state.js';
 import type { InsightsState } from '../insights/state.js';
 
 type Throughput = { ReadCapacityUnits: number; WriteCapacityUnits: number };
+
+/** GSIs per table (DynamoDB's default quota). */
+const MAX_GSIS = 20;
 
 export interface UpdateTableInput {
   TableName: string;
@@ -35,9 +39,15 @@ export interface UpdateTableInput {
   ReplicaUpdates?: unknown;
   TableClass?: string;
   DeletionProtectionEnabled?: boolean;
+  OnDemandThroughput?: unknown;
+  WarmThroughput?: unknown;
+  MultiRegionConsistency?: unknown;
 }
 
+const P = 'One or more parameter values were invalid: ';
+
 export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: OperationContext) {
+  checkUpdateTableRequest(input);
   const table = tableFor(ddb, ctx, input.TableName, ddbErrors.tableNotFound, { whileCreating: true });
   if (ddb.clock.now() < table.record.activeAt) {
     throw ddbErrors.resourceInUse(
@@ -45,33 +55,25 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
     );
   }
   const updates = input.GlobalSecondaryIndexUpdates ?? [];
-  if (
-    !input.ProvisionedThroughput &&
-    !input.BillingMode &&
-    updates.length === 0 &&
-    input.StreamSpecification === undefined &&
-    input.SSESpecification === undefined &&
-    input.ReplicaUpdates === undefined &&
-    input.TableClass === undefined &&
-    input.DeletionProtectionEnabled === undefined
-  ) {
-    throw invalid(
-      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required',
-    );
-  }
   checkUpdateStreamSpecification(table.record, input);
   const now = ddb.clock.now();
   const record: TableRecord = structuredClone(table.record);
   const billing = input.BillingMode ?? record.billingMode;
-  if (input.BillingMode === 'PAY_PER_REQUEST' && input.ProvisionedThroughput) {
+  if (billing === 'PAY_PER_REQUEST' && input.ProvisionedThroughput) {
     throw invalid(
-      'One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST',
+      `${P}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`,
     );
   }
-  if (input.BillingMode === 'PROVISIONED' && record.billingMode === 'PAY_PER_REQUEST' && !input.ProvisionedThroughput) {
-    throw invalid(
-      'One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED',
-    );
+  if (input.BillingMode === 'PROVISIONED' && !input.ProvisionedThroughput) {
+    throw invalid(`${P}ProvisionedThroughput must be specified when BillingMode is PROVISIONED`);
+  }
+  if (billing === 'PROVISIONED' && record.billingMode === 'PAY_PER_REQUEST') {
+    // Every GSI that stays needs its throughput in the same request.
+    for (const g of record.gsis) {
+      const given = updates.some((u) => u.Update?.IndexName === g.name && u.Update.ProvisionedThroughput);
+      if (!given && !updates.some((u) => u.Delete?.IndexName === g.name))
+        throw invalid(`${P}ProvisionedThroughput must be specified for index: ${g.name}`);
+    }
   }
   if (input.ProvisionedThroughput) {
     checkThroughput(input.ProvisionedThroughput);
@@ -98,6 +100,8 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
   }
   if (input.BillingMode && input.BillingMode !== record.billingMode) {
     if (input.BillingMode === 'PAY_PER_REQUEST') record.lastUpdateToPayPerRequest = now;
+    // A table that leaves on-demand keeps its BillingModeSummary (created on-demand: since creation).
+    else record.lastUpdateToPayPerRequest ??= record.createdAt;
     record.billingMode = input.BillingMode;
   }
   if (input.DeletionProtectionEnabled !== undefined) record.deletionProtection = input.DeletionProtectionEnabled;
@@ -121,14 +125,30 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
       'Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table',
     );
   }
+  const dropped: string[] = [];
+  const lsi = (name: string) => record.lsis.some((l) => l.name === name);
+  const unknownIndex = (name: string) =>
+    ddbErrors.resourceNotFound(`Requested resource not found: Index ${name} for table ${record.name}`);
   for (const u of updates) {
     if (u.Create) {
       const c = u.Create;
-      if (record.gsis.some((g) => g.name === c.IndexName) || record.lsis.some((l) => l.name === c.IndexName)) {
-        throw invalid(`One or more parameter values were invalid: Index with name: ${c.IndexName} already exists`);
+      if (record.gsis.some((g) => g.name === c.IndexName) || lsi(c.IndexName)) {
+        throw invalid('Attempting to create an index which already exists');
       }
+      if (record.gsis.length >= MAX_GSIS) {
+        throw ddbErrors.limitExceeded(
+          `Subscriber limit exceeded: Number of global secondary indexes exceeds per-table limit of ${MAX_GSIS}`,
+        );
+      }
+      if (!input.AttributeDefinitions)
+        throw invalid(`${P}AttributeDefinitions is not specified for index: ${c.IndexName}`);
       checkKeySchema(c.KeySchema, record.attributeDefinitions, c.IndexName);
       checkProjection(c.Projection, c.IndexName);
+      if (billing === 'PAY_PER_REQUEST' && c.ProvisionedThroughput) {
+        throw invalid(
+          `${P}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: ${c.IndexName} when BillingMode is PAY_PER_REQUEST`,
+        );
+      }
       if (billing === 'PROVISIONED' && !c.ProvisionedThroughput) {
         throw invalid(
           `One or more parameter values were invalid: ProvisionedThroughput must be specified for index: ${c.IndexName}`,
@@ -149,27 +169,53 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
       record.gsis.push(index);
       creating.push(index);
     } else if (u.Update) {
-      const g = record.gsis.find((x) => x.name === u.Update!.IndexName);
-      if (!g) throw ddbErrors.resourceNotFound(`Requested resource not found: Index: ${u.Update.IndexName} not found`);
-      if (u.Update.ProvisionedThroughput) {
-        checkThroughput(u.Update.ProvisionedThroughput);
+      const name = u.Update.IndexName;
+      const g = record.gsis.find((x) => x.name === name);
+      if (!g) {
+        if (lsi(name)) throw invalid(`Cannot update an index that is not a GlobalSecondaryIndex: ${name}`);
+        throw unknownIndex(name);
+      }
+      const t = u.Update.ProvisionedThroughput;
+      if (t) {
+        if (billing === 'PAY_PER_REQUEST') {
+          throw invalid(
+            `${P}The only Updates for index: ${name} when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput`,
+          );
+        }
+        checkThroughput(t);
+        const current = g.throughput;
+        if (
+          record.billingMode === 'PROVISIONED' &&
+          current &&
+          t.ReadCapacityUnits === current.read &&
+          t.WriteCapacityUnits === current.write
+        ) {
+          throw invalid(
+            `The provisioned throughput for the index ${name} will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for index ${name}: ${current.read}. Requested ReadCapacityUnits: ${t.ReadCapacityUnits}. Current WriteCapacityUnits provisioned for index ${name}: ${current.write}. Requested WriteCapacityUnits: ${t.WriteCapacityUnits}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
+          );
+        }
         g.throughput = {
           ...(g.throughput ?? { decreasesToday: 0 }),
-          read: u.Update.ProvisionedThroughput.ReadCapacityUnits,
-          write: u.Update.ProvisionedThroughput.WriteCapacityUnits,
+          read: t.ReadCapacityUnits,
+          write: t.WriteCapacityUnits,
         };
       }
     } else if (u.Delete) {
-      const idx = record.gsis.findIndex((x) => x.name === u.Delete!.IndexName);
-      if (idx < 0)
-        throw ddbErrors.resourceNotFound(`Requested resource not found: Index: ${u.Delete.IndexName} not found`);
+      const name = u.Delete.IndexName;
+      const idx = record.gsis.findIndex((x) => x.name === name);
+      if (idx < 0) {
+        if (lsi(name)) throw invalid(`Cannot delete an index that is not a GlobalSecondaryIndex: ${name}`);
+        throw unknownIndex(name);
+      }
       deleted.push({ ...record.gsis[idx]!, deleting: true });
       record.gsis.splice(idx, 1);
       // Its Contributor Insights (and their rules) go with it.
-      delete (record.extra[INSIGHTS_STATE] as InsightsState | undefined)?.indexes[u.Delete.IndexName];
-      await itemsSql.dropIndex(ddb.store, record.id, u.Delete.IndexName);
+      delete (record.extra[INSIGHTS_STATE] as InsightsState | undefined)?.indexes[name];
+      dropped.push(name);
     }
   }
+  // Only now that every entry is checked: a refused request changes nothing.
+  for (const name of dropped) await itemsSql.dropIndex(ddb.store, record.id, name);
   await updateTableStream(ddb, record, input.StreamSpecification, now);
   record.updatingUntil = now + ddb.tableStatusDelayMs;
   const updated = new Table(record);

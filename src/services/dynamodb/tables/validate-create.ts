@@ -93,10 +93,13 @@ export function validateCreateTable(input: CreateTableInput): void {
   }
   checkThroughput(input.ProvisionedThroughput);
   const defNames = defs.map((d) => d.AttributeName);
-  if (new Set(defNames).size !== defNames.length) {
-    throw invalid('Cannot have two attributes with the same name');
-  }
+  const duplicated = defNames.find((n, i) => defNames.indexOf(n) !== i);
+  if (duplicated !== undefined) throw invalid(`Attribute Name is duplicated: ${duplicated}`);
   checkKeySchema(keySchema, defs);
+  if (input.GlobalSecondaryIndexes?.length === 0)
+    throw invalid('One or more parameter values were invalid: List of GlobalSecondaryIndexes is empty');
+  if (input.LocalSecondaryIndexes?.length === 0)
+    throw invalid('One or more parameter values were invalid: List of LocalSecondaryIndexes is empty');
   const lsis = input.LocalSecondaryIndexes ?? [];
   const gsis = input.GlobalSecondaryIndexes ?? [];
   if (lsis.length > 0 && !keySchema.some((k) => k.KeyType === 'RANGE')) {

@@ -57,6 +57,8 @@ export function checkTagArn(ctx: OperationContext, arn: string, operation: strin
   const path = resourcePath(parsed.resource);
   if (!path) throw notDynamoDbResource(arn);
   if (path.kind === 'index') throw onlyTableOrStream(arn);
+  // A backup (table/<name>/backup/<id>) is no taggable DynamoDB resource to AWS.
+  if (path.kind === 'other' && parsed.resource.split('/')[2] === 'backup') throw notDynamoDbResource(arn);
   if (path.kind !== 'table' || !TABLE_NAME.test(path.table)) throw invalidTableArn(arn);
   return path.table;
 }

@@ -5,8 +5,8 @@ import type { Tag } from './store.js';
 /** Tags on one resource. */
 export const MAX_TAGS = 50;
 
-/** Letters, digits and whitespace of any script, plus `+ - = . _ : /`. */
-const TAG_CHARS = /^[\p{L}\p{Z}\p{N}+\-=._:/]*$/u;
+/** Letters, digits and whitespace of any script, plus `+ - = . _ : / @`. */
+const TAG_CHARS = /^[\p{L}\p{Z}\p{N}+\-=._:/@]*$/u;
 
 export const tooManyTags = () => invalid('Number of Tags exceed the current limit for the provided ResourceArn');
 
@@ -47,6 +47,8 @@ export function checkTagKeys(keys: readonly unknown[] | undefined): string[] {
     if (typeof key !== 'string' || codePoints(key) < 1 || codePoints(key) > 128) {
       throw invalid(`The Tag Key provided is invalid, Key: ${typeof key === 'string' ? key : 'null'}`);
     }
+    // Tags AWS reserves can be neither set nor removed.
+    if (key.toLowerCase().startsWith('aws:')) throw invalid(`Tag Key cannot be prefixed with aws:, Key: ${key}`);
   }
   if (list.length > MAX_TAGS) throw tooManyTags();
   return list as string[];

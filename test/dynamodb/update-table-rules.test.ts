@@ -1,0 +1,279 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput, UpdateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTable, expectError, keyedTable, S } from '../helpers/ddb.js';
+import { startTestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
+
+const P = 'One or more parameter values were invalid: ';
+
+/** hash `pk`, range `sk`; GSIs gsi1 (g1) and gsi2 (g2), LSI lsi1 (pk + l). */
+function indexed(name: string, billing: 'PAY_PER_REQUEST' | 'PROVISIONED'): CreateTableCommandInput {
+  const pt =
+    billing === 'PROVISIONED' ? { ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 2 } } : {};
+  return {
+    TableName: name,
+    BillingMode: billing,
+    ...pt,
+    AttributeDefinitions: ['pk', 'sk', 'g1', 'g2', 'l'].map((a) => ({ AttributeName: a, AttributeType: 'S' as const })),
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: ['g1', 'g2'].map((a, i) => ({
+      IndexName: `gsi${i + 1}`,
+      KeySchema: [{ AttributeName: a, KeyType: 'HASH' as const }],
+      Projection: { ProjectionType: 'ALL' as const },
+      ...pt,
+    })),
+    LocalSecondaryIndexes: [
+      {
+        IndexName: 'lsi1',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'l', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ],
+  };
+}
+
+describe('UpdateTable and CreateTable: the rules AWS enforces', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+    await createTable(server.ddb, indexed('rules-ppr', 'PAY_PER_REQUEST'));
+    await createTable(server.ddb, indexed('rules-prov', 'PROVISIONED'));
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+  const update = (input: Omit<UpdateTableCommandInput, 'TableName'>, TableName = 'rules-ppr') =>
+    server.ddb.send(new UpdateTableCommand({ TableName, ...input }));
+  const describeTable = async (TableName: string) =>
+    (await server.ddb.send(new DescribeTableCommand({ TableName }))).Table!;
+
+  it('a refused UpdateTable changes nothing: an index it would delete keeps its items', async () => {
+    await server.ddb.send(new PutItemCommand({ TableName: 'rules-ppr', Item: { pk: S('a'), sk: S('1'), g1: S('x') } }));
+    await expectError(
+      update({ GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'gsi1' } }, { Update: { IndexName: 'ghost' } }] }),
+      'ResourceNotFoundException',
+      'Requested resource not found: Index ghost for table rules-ppr',
+    );
+    const out = await server.ddb.send(
+      new QueryCommand({
+        TableName: 'rules-ppr',
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'g1 = :x',
+        ExpressionAttributeValues: { ':x': S('x') },
+      }),
+    );
+    expect(out.Count).toBe(1);
+    expect((await describeTable('rules-ppr')).GlobalSecondaryIndexes!.map((g) => g.IndexName).sort()).toEqual([
+      'gsi1',
+      'gsi2',
+    ]);
+  });
+
+  it('checks the request before the table: something to change, the index update entries', async () => {
+    const atLeastOne =
+      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required';
+    await expectError(update({}, 'rules-missing'), 'ValidationException', atLeastOne);
+    await expectError(update({ GlobalSecondaryIndexUpdates: [] }), 'ValidationException', atLeastOne);
+    await expectError(
+      update({ GlobalSecondaryIndexUpdates: [], BillingMode: 'PAY_PER_REQUEST' }),
+      'ValidationException',
+      `${P}List of GlobalSecondaryIndexUpdates is empty`,
+    );
+    await expectError(
+      update({ GlobalSecondaryIndexUpdates: [{}] }, 'rules-missing'),
+      'ValidationException',
+      `${P}One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null`,
+    );
+    await expectError(
+      update({ GlobalSecondaryIndexUpdates: [{ Update: { IndexName: 'gsi1' }, Delete: { IndexName: 'gsi1' } }] }),
+      'ValidationException',
+      `${P}Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate object`,
+    );
+    await expectError(
+      update({
+        GlobalSecondaryIndexUpdates: [
+          { Delete: { IndexName: 'gsi1' } },
+          {
+            Create: {
+              IndexName: 'gsi1',
+              KeySchema: [{ AttributeName: 'g1', KeyType: 'HASH' }],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          },
+        ],
+      }),
+      'ValidationException',
+      `${P}Only one global secondary index update per index is allowed simultaneously. Index: gsi1`,
+    );
+  });
+
+  it('takes one kind of change per call', async () => {
+    await expectError(
+      update({
+        DeletionProtectionEnabled: true,
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
+      }),
+      'ValidationException',
+      `${P}DeletionProtection modification must be the only operation in the request`,
+    );
+    await expectError(
+      update({ TableClass: 'STANDARD_INFREQUENT_ACCESS', DeletionProtectionEnabled: true }),
+      'ValidationException',
+      `${P}TableClass modification must be the only operation in the request`,
+    );
+    await expectError(
+      update({ SSESpecification: { Enabled: true }, TableClass: 'STANDARD' }),
+      'ValidationException',
+      `${P}Server-Side Encryption modification must be the only operation in the request`,
+    );
+    await expectError(
+      update(
+        {
+          ProvisionedThroughput: { ReadCapacityUnits: 3, WriteCapacityUnits: 3 },
+          GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'gsi2' } }],
+        },
+        'rules-prov',
+      ),
+      'ValidationException',
+      `${P}You cannot create or delete index while updating table IOPS`,
+    );
+    // Nothing was applied.
+    const t = await describeTable('rules-ppr');
+    expect(t.DeletionProtectionEnabled).toBe(false);
+    expect(t.TableClassSummary).toBeUndefined();
+    expect((await describeTable('rules-prov')).GlobalSecondaryIndexes).toHaveLength(2);
+  });
+
+  it('keeps PAY_PER_REQUEST throughput rules, and a switch to PROVISIONED names every GSI', async () => {
+    await expectError(
+      update({ ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } }),
+      'ValidationException',
+      `${P}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`,
+    );
+    await expectError(
+      update({
+        GlobalSecondaryIndexUpdates: [
+          { Update: { IndexName: 'gsi1', ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } } },
+        ],
+      }),
+      'ValidationException',
+      `${P}The only Updates for index: gsi1 when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput`,
+    );
+    await expectError(
+      update({ BillingMode: 'PROVISIONED', ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } }),
+      'ValidationException',
+      `${P}ProvisionedThroughput must be specified for index: gsi1`,
+    );
+    await expectError(
+      update({ BillingMode: 'PROVISIONED' }),
+      'ValidationException',
+      `${P}ProvisionedThroughput must be specified when BillingMode is PROVISIONED`,
+    );
+    const pt = { ReadCapacityUnits: 5, WriteCapacityUnits: 5 };
+    await createTable(server.ddb, indexed('rules-switch', 'PAY_PER_REQUEST'));
+    const out = await update(
+      {
+        BillingMode: 'PROVISIONED',
+        ProvisionedThroughput: pt,
+        GlobalSecondaryIndexUpdates: ['gsi1', 'gsi2'].map((IndexName) => ({
+          Update: { IndexName, ProvisionedThroughput: pt },
+        })),
+      },
+      'rules-switch',
+    );
+    expect(out.TableDescription!.BillingModeSummary?.BillingMode).toBe('PROVISIONED');
+    const t = await describeTable('rules-switch');
+    expect(t.GlobalSecondaryIndexes!.map((g) => g.ProvisionedThroughput!.ReadCapacityUnits)).toEqual([5, 5]);
+    // The same throughput again will not change anything: AWS refuses it.
+    await expectError(
+      update(
+        { GlobalSecondaryIndexUpdates: [{ Update: { IndexName: 'gsi1', ProvisionedThroughput: pt } }] },
+        'rules-switch',
+      ),
+      'ValidationException',
+      /^The provisioned throughput for the index gsi1 will not change\. The requested value equals the current value\. Current ReadCapacityUnits provisioned for index gsi1: 5\. Requested ReadCapacityUnits: 5\./,
+    );
+  });
+
+  it('answers index names that are local, unknown or taken as AWS does, and keeps the 20-GSI limit', async () => {
+    await expectError(
+      update({ GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'lsi1' } }] }),
+      'ValidationException',
+      'Cannot delete an index that is not a GlobalSecondaryIndex: lsi1',
+    );
+    await expectError(
+      update({ GlobalSecondaryIndexUpdates: [{ Update: { IndexName: 'lsi1' } }] }),
+      'ValidationException',
+      'Cannot update an index that is not a GlobalSecondaryIndex: lsi1',
+    );
+    await expectError(
+      update({ GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'ghost' } }] }),
+      'ResourceNotFoundException',
+      'Requested resource not found: Index ghost for table rules-ppr',
+    );
+    const createIndex = (IndexName: string, attribute = 'g1', withDefinitions = true) =>
+      update({
+        ...(withDefinitions ? { AttributeDefinitions: [{ AttributeName: attribute, AttributeType: 'S' }] } : {}),
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName,
+              KeySchema: [{ AttributeName: attribute, KeyType: 'HASH' }],
+              Projection: { ProjectionType: 'KEYS_ONLY' },
+            },
+          },
+        ],
+      });
+    for (const taken of ['gsi1', 'lsi1'])
+      await expectError(
+        createIndex(taken),
+        'ValidationException',
+        'Attempting to create an index which already exists',
+      );
+    await expectError(
+      createIndex('fresh', 'g1', false),
+      'ValidationException',
+      `${P}AttributeDefinitions is not specified for index: fresh`,
+    );
+    for (let i = 3; i <= 20; i++) await createIndex(`gsi${i}`, `a${i}`);
+    expect((await describeTable('rules-ppr')).GlobalSecondaryIndexes).toHaveLength(20);
+    await expectError(
+      createIndex('gsi21', 'a21'),
+      'LimitExceededException',
+      'Subscriber limit exceeded: Number of global secondary indexes exceeds per-table limit of 20',
+    );
+  });
+
+  it('CreateTable refuses empty index lists and repeated attribute definitions', async () => {
+    await expectError(
+      server.ddb.send(new CreateTableCommand({ ...keyedTable('rules-empty', 'S', 'S'), GlobalSecondaryIndexes: [] })),
+      'ValidationException',
+      `${P}List of GlobalSecondaryIndexes is empty`,
+    );
+    await expectError(
+      server.ddb.send(new CreateTableCommand({ ...keyedTable('rules-empty', 'S', 'S'), LocalSecondaryIndexes: [] })),
+      'ValidationException',
+      `${P}List of LocalSecondaryIndexes is empty`,
+    );
+    const twice = keyedTable('rules-twice');
+    twice.AttributeDefinitions = [...twice.AttributeDefinitions!, { AttributeName: 'pk', AttributeType: 'N' }];
+    await expectError(
+      server.ddb.send(new CreateTableCommand(twice)),
+      'ValidationException',
+      'Attribute Name is duplicated: pk',
+    );
+  });
+});
