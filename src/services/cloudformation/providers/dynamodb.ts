@@ -196,6 +196,12 @@ export const dynamodbTable: ResourceProvider = {
     if (changed.includes('DeletionProtectionEnabled'))
       update['DeletionProtectionEnabled'] = bool(props['DeletionProtectionEnabled']) ?? false;
     if (changed.includes('TableClass') && props['TableClass']) update['TableClass'] = props['TableClass'];
+    if (changed.includes('SSESpecification')) {
+      const kms = (p: Props) => bool(p['SSESpecification']?.SSEEnabled) ?? false;
+      // Turning a KMS key off sends Enabled: false; an AWS-owned key that stays one needs no call.
+      if (kms(props)) update['SSESpecification'] = tableShape(name, props)['SSESpecification'];
+      else if (kms(old)) update['SSESpecification'] = { Enabled: false };
+    }
     if (changed.includes('GlobalSecondaryIndexes')) {
       const oldIdx = new Map<string, any>((old['GlobalSecondaryIndexes'] ?? []).map((i: any) => [i.IndexName, i]));
       const newIdx = new Map<string, any>((props['GlobalSecondaryIndexes'] ?? []).map((i: any) => [i.IndexName, i]));

@@ -3,6 +3,7 @@ import type { OperationContext } from '../../../core/service.js';
 import { invalid } from '../errors.js';
 import { recoveryErrors, seconds } from './errors.js';
 import type { BackupRecord } from './store.js';
+import { SSE_DESCRIPTION } from '../tables/sse.js';
 
 /** The last ARN segment of a backup: 14-digit creation epoch ms, a dash, 8 hex digits. */
 const BACKUP_RESOURCE = /^table\/([a-zA-Z0-9_.-]{3,255})\/backup\/(\d{14}-[0-9a-f]{8})$/;
@@ -67,6 +68,7 @@ export function backupDescription(b: BackupRecord, status: 'AVAILABLE' | 'DELETE
     const ttl = t.extra['ttl'] as { enabled?: boolean; attributeName?: string } | undefined;
     if (ttl?.enabled)
       features['TimeToLiveDescription'] = { TimeToLiveStatus: 'ENABLED', AttributeName: ttl.attributeName };
+    if (t.extra[SSE_DESCRIPTION]) features['SSEDescription'] = t.extra[SSE_DESCRIPTION];
   }
   return {
     BackupDetails: backupDetails(b, status),

@@ -12,6 +12,8 @@ import { checkThroughput } from '../tables/validate-create.js';
 import type { Item, KeySchemaElement, Projection } from '../types.js';
 import { putIndexRow } from '../writes.js';
 import { recoveryErrors } from './errors.js';
+import { SSE_DESCRIPTION, applySse, checkSseSpecification } from '../tables/sse.js';
+import type { SseSpecification } from '../tables/sse.js';
 
 type ProvisionedThroughput = { ReadCapacityUnits: number; WriteCapacityUnits: number };
 
@@ -104,6 +106,7 @@ export function restoredRecord(
     summary: RestoreSummary;
   },
 ): TableRecord {
+  checkSseSpecification(o.SSESpecificationOverride as SseSpecification | undefined);
   const billing = o.BillingModeOverride ?? source.billingMode;
   const pt = o.ProvisionedThroughputOverride;
   const ppMessage =
@@ -197,8 +200,21 @@ export function restoredRecord(
     gsis,
     lsis,
     deletionProtection: false,
-    extra: { [RESTORE_SUMMARY]: target.summary },
+    extra: { [RESTORE_SUMMARY]: target.summary, ...restoredSse(source, o, target) },
   };
+}
+
+/** The restored table keeps its source's encryption unless SSESpecificationOverride names another. */
+function restoredSse(
+  source: TableRecord,
+  o: RestoreOverrides,
+  target: { account: string; region: string },
+): Record<string, unknown> {
+  const override = o.SSESpecificationOverride as SseSpecification | undefined;
+  if (!override) return source.extra[SSE_DESCRIPTION] ? { [SSE_DESCRIPTION]: source.extra[SSE_DESCRIPTION] } : {};
+  const probe = { account: target.account, region: target.region, extra: {} as Record<string, unknown> };
+  applySse(probe as unknown as TableRecord, override);
+  return probe.extra;
 }
 
 /**

@@ -10,6 +10,8 @@ import { applyCreateTableExtras, checkCreateTableExtras } from '../backups/table
 import type { CreateTableExtras } from '../backups/table-hooks.js';
 import { checkCreateStreamSpecification, createTableStream } from '../streams/table-spec.js';
 import type { CreateTableInput } from '../tables/validate-create.js';
+import { applySse, checkSseSpecification } from '../tables/sse.js';
+import type { SseSpecification } from '../tables/sse.js';
 
 const throughputOf = (t: { ReadCapacityUnits: number; WriteCapacityUnits: number } | undefined): Throughput => ({
   read: t?.ReadCapacityUnits ?? 0,
@@ -20,12 +22,14 @@ const throughputOf = (t: { ReadCapacityUnits: number; WriteCapacityUnits: number
 export async function createTable(ddb: DynamoDb, input: CreateTableInput, ctx: OperationContext) {
   validateCreateTable(input);
   checkCreateStreamSpecification(input.StreamSpecification);
+  checkSseSpecification(input.SSESpecification as SseSpecification | undefined);
   checkCreateTableExtras(input as CreateTableExtras);
   if (ddb.catalog.get(ctx.account, ctx.region, input.TableName)) {
     throw ddbErrors.resourceInUse(`Table already exists: ${input.TableName}`);
   }
   const now = ddb.clock.now();
   const record = await newTableRecord(ddb, input, ctx, now, now + ddb.tableStatusDelayMs);
+  applySse(record, input.SSESpecification as SseSpecification | undefined);
   await createTableStream(ddb, record, input.StreamSpecification, now);
   const table = await ddb.catalog.save(record);
   await applyCreateTableExtras(ddb, table, input as CreateTableExtras);

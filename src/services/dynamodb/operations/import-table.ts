@@ -1,3 +1,5 @@
+import { applySse, checkSseSpecification } from '../tables/sse.js';
+import type { SseSpecification } from '../tables/sse.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { OperationContext } from '../../../core/service.js';
 import { backupKey } from '../backups/describe.js';
@@ -36,6 +38,7 @@ const TOKEN_WINDOW_MS = 8 * 60 * 60_000;
 export async function importTable(ddb: DynamoDb, input: ImportTableInput, ctx: OperationContext) {
   const params = input.TableCreationParameters;
   validateCreateTable(params);
+  checkSseSpecification(params.SSESpecification as SseSpecification | undefined);
   const now = ddb.clock.now();
   const fingerprint = JSON.stringify([
     input.S3BucketSource,
@@ -58,6 +61,7 @@ export async function importTable(ddb: DynamoDb, input: ImportTableInput, ctx: O
   }
   // CREATING until the import is over: other requests see the name taken and the table not ready.
   const record = await newTableRecord(ddb, params, ctx, now, Number.MAX_SAFE_INTEGER);
+  applySse(record, params.SSESpecification as SseSpecification | undefined);
   const table = await ddb.catalog.save(record);
   const key = backupKey(now, randomBytes(4).toString('hex'));
   const rec: ImportRecord = {

@@ -11,6 +11,8 @@ import type { StreamSpecificationInput } from '../streams/table-spec.js';
 import type { AttributeDefinition, Item, KeySchemaElement, Projection } from '../types.js';
 import { putIndexRow } from '../writes.js';
 import { checkUpdateTableRequest } from '../tables/update-request.js';
+import { SSE_DESCRIPTION, applySse, checkSseSpecification, wantsKms } from '../tables/sse.js';
+import type { SseSpecification } from '../tables/sse.js';
 import { INSIGHTS_STATE } from '../insights/state.js';
 import type { InsightsState } from '../insights/state.js';
 
@@ -35,7 +37,7 @@ export interface UpdateTableInput {
     Delete?: { IndexName: string };
   }[];
   StreamSpecification?: StreamSpecificationInput;
-  SSESpecification?: unknown;
+  SSESpecification?: SseSpecification;
   ReplicaUpdates?: unknown;
   TableClass?: string;
   DeletionProtectionEnabled?: boolean;
@@ -103,6 +105,12 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
     // A table that leaves on-demand keeps its BillingModeSummary (created on-demand: since creation).
     else record.lastUpdateToPayPerRequest ??= record.createdAt;
     record.billingMode = input.BillingMode;
+  }
+  if (input.SSESpecification) {
+    checkSseSpecification(input.SSESpecification);
+    if (!wantsKms(input.SSESpecification) && record.extra[SSE_DESCRIPTION] === undefined)
+      throw invalid(`${P}Table is already encrypted by default`);
+    applySse(record, input.SSESpecification);
   }
   if (input.DeletionProtectionEnabled !== undefined) record.deletionProtection = input.DeletionProtectionEnabled;
   if (input.TableClass !== undefined) record.tableClass = input.TableClass;

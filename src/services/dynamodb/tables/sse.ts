@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { invalid } from '../errors.js';
+import type { TableRecord } from './record.js';
+
+/**
+ * Encryption at rest, as DynamoDB reports it. Every table is encrypted; with no specification (or
+ * `Enabled: false`) by an AWS-owned key, which DescribeTable does not show. `Enabled: true` or
+ * `SSEType: KMS` use a KMS key — the account's AWS-managed `aws/dynamodb` key unless
+ * `KMSMasterKeyId` names one — and DescribeTable shows `SSEDescription`. Overcast has no KMS: a key
+ * is named, not checked, and an alias other than `aws/dynamodb` stands for a key of its own.
+ */
+export interface SseSpecification {
+  Enabled?: boolean;
+  SSEType?: string;
+  KMSMasterKeyId?: string;
+}
+
+/** Kept as `record.extra.SSEDescription`, so DescribeTable (and the CreateTable answer) show it. */
+export const SSE_DESCRIPTION = 'SSEDescription';
+
+const P = 'One or more parameter values were invalid: ';
+
+/** AWS's checks of an SSESpecification (CreateTable, UpdateTable, restores' overrides). */
+export function checkSseSpecification(spec: SseSpecification | undefined): void {
+  if (!spec) return;
+  if (spec.Enabled === false) {
+    if (spec.SSEType !== undefined) throw invalid(`${P}SSEType can not be specified if Enabled is false`);
+    if (spec.KMSMasterKeyId !== undefined) throw invalid(`${P}KMSMasterKeyId can not be specified if Enabled is false`);
+  }
+  if (spec.SSEType === 'AES256') throw invalid(`${P}SSEType AES256 is not supported`);
+  if (spec.KMSMasterKeyId !== undefined && spec.SSEType !== 'KMS')
+    throw invalid(`${P}SSEType KMS is required if KMSMasterKeyId is specified`);
+}
+
+/** Whether a (checked) specification asks for a KMS key: `Enabled: true`, or `SSEType` without `Enabled`. */
+export function wantsKms(spec: SseSpecification | undefined): boolean {
+  return spec !== undefined && (spec.Enabled ?? spec.SSEType !== undefined);
+}
+
+/** A key id that stays the same for the same name in an account and region (UUID-shaped). */
+function keyIdFor(account: string, region: string, name: string): string {
+  const h = createHash('sha256').update(`${account}/${region}/${name}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The ARN of the KMS key a specification names (KMSMasterKeyArn). */
+export function kmsKeyArn(spec: SseSpecification, account: string, region: string): string {
+  const keyArn = (id: string) => `arn:aws:kms:${region}:${account}:key/${id}`;
+  const id = spec.KMSMasterKeyId;
+  if (id === undefined || id === 'alias/aws/dynamodb' || id.endsWith(':alias/aws/dynamodb'))
+    return keyArn(keyIdFor(account, region, 'alias/aws/dynamodb'));
+  if (/^arn:aws[\w-]*:kms:[^:]*:\d{12}:key\//.test(id)) return id;
+  const alias = /^(?:arn:aws[\w-]*:kms:[^:]*:\d{12}:)?(alias\/.+)$/.exec(id);
+  if (alias) return keyArn(keyIdFor(account, region, alias[1]!));
+  return keyArn(id);
+}
+
+/** Applies a checked specification to a record: a KMS key, or the AWS-owned default (nothing shown). */
+export function applySse(record: TableRecord, spec: SseSpecification | undefined): void {
+  if (!spec) return;
+  if (wantsKms(spec)) {
+    record.extra[SSE_DESCRIPTION] = {
+      Status: 'ENABLED',
+      SSEType: 'KMS',
+      KMSMasterKeyArn: kmsKeyArn(spec, record.account, record.region),
+    };
+  } else delete record.extra[SSE_DESCRIPTION];
+}
