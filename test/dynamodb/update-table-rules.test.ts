@@ -276,4 +276,74 @@ describe('UpdateTable and CreateTable: the rules AWS enforces', () => {
       'Attribute Name is duplicated: pk',
     );
   });
+
+  it('words key schema and projection errors as AWS does', async () => {
+    const base = keyedTable('rules-keys', 'S', 'S');
+    const sameName = { ...base, KeySchema: [base.KeySchema![0]!, { AttributeName: 'pk', KeyType: 'RANGE' as const }] };
+    await expectError(
+      server.ddb.send(new CreateTableCommand(sameName)),
+      'ValidationException',
+      'Both the Hash Key and the Range Key element in the KeySchema have the same name',
+    );
+    const withGsi = (KeySchema: any, Projection: any) =>
+      server.ddb.send(
+        new CreateTableCommand({
+          ...base,
+          AttributeDefinitions: [...base.AttributeDefinitions!, { AttributeName: 'g', AttributeType: 'S' }],
+          GlobalSecondaryIndexes: [{ IndexName: 'gs1', KeySchema, Projection }],
+        }),
+      );
+    await expectError(
+      withGsi(
+        [
+          { AttributeName: 'g', KeyType: 'RANGE' },
+          { AttributeName: 'pk', KeyType: 'HASH' },
+        ],
+        { ProjectionType: 'ALL' },
+      ),
+      'ValidationException',
+      'Invalid KeySchema: The first KeySchemaElement is not a HASH key type',
+    );
+    await expectError(
+      withGsi([{ AttributeName: 'g', KeyType: 'HASH' }], {}),
+      'ValidationException',
+      `${P}Unknown ProjectionType: null`,
+    );
+    await expectError(
+      withGsi([{ AttributeName: 'g', KeyType: 'HASH' }], { ProjectionType: 'INCLUDE', NonKeyAttributes: ['x', 'x'] }),
+      'ValidationException',
+      `${P}Duplicate element in NonKeyAttributes: x`,
+    );
+  });
+
+  it('keeps only the definitions of keys in use, and a table class only once it changes', async () => {
+    await createTable(server.ddb, indexed('rules-defs', 'PAY_PER_REQUEST'));
+    // A definition of an attribute the table has, with another type, is ignored; an unused one is not kept.
+    await update(
+      {
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'N' },
+          { AttributeName: 'unused', AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'gsi2' } }],
+      },
+      'rules-defs',
+    );
+    let t = await describeTable('rules-defs');
+    expect(t.AttributeDefinitions!.map((d) => `${d.AttributeName}:${d.AttributeType}`).sort()).toEqual([
+      'g1:S',
+      'l:S',
+      'pk:S',
+      'sk:S',
+    ]);
+    // STANDARD is what a table without a class has: nothing to show.
+    await update({ TableClass: 'STANDARD' }, 'rules-defs');
+    expect((await describeTable('rules-defs')).TableClassSummary).toBeUndefined();
+    await update({ TableClass: 'STANDARD_INFREQUENT_ACCESS' }, 'rules-defs');
+    t = await describeTable('rules-defs');
+    expect(t.TableClassSummary).toEqual({
+      TableClass: 'STANDARD_INFREQUENT_ACCESS',
+      LastUpdateDateTime: expect.any(Date),
+    });
+  });
 });

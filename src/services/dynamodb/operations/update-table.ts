@@ -113,17 +113,16 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
     applySse(record, input.SSESpecification);
   }
   if (input.DeletionProtectionEnabled !== undefined) record.deletionProtection = input.DeletionProtectionEnabled;
-  if (input.TableClass !== undefined) record.tableClass = input.TableClass;
-  if (input.AttributeDefinitions) {
-    for (const def of input.AttributeDefinitions) {
-      const existing = record.attributeDefinitions.find((d) => d.AttributeName === def.AttributeName);
-      if (existing && existing.AttributeType !== def.AttributeType) {
-        throw invalid(
-          `One or more parameter values were invalid: Cannot change the type of attribute ${def.AttributeName}`,
-        );
-      }
-      if (!existing) record.attributeDefinitions.push(def);
-    }
+  // A class the table already has changes nothing (a table that never named one is STANDARD).
+  if (input.TableClass !== undefined && input.TableClass !== (record.tableClass ?? 'STANDARD')) {
+    record.tableClass = input.TableClass;
+    record.tableClassUpdatedAt = now;
+  }
+  // New attributes join the definitions; a definition of an attribute the table already defines is
+  // ignored (AWS answers 200 and keeps the type), and unused ones are dropped below.
+  for (const def of input.AttributeDefinitions ?? []) {
+    if (!record.attributeDefinitions.some((d) => d.AttributeName === def.AttributeName))
+      record.attributeDefinitions.push(def);
   }
   const creating: IndexRecord[] = [];
   const deleted: IndexRecord[] = [];
@@ -224,6 +223,13 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
   }
   // Only now that every entry is checked: a refused request changes nothing.
   for (const name of dropped) await itemsSql.dropIndex(ddb.store, record.id, name);
+  // The definitions are those of the keys the table and its indexes use (as DescribeTable shows them).
+  const keyed = new Set(
+    [record.keySchema, ...record.gsis.map((g) => g.keySchema), ...record.lsis.map((l) => l.keySchema)].flatMap((k) =>
+      k.map((e) => e.AttributeName),
+    ),
+  );
+  record.attributeDefinitions = record.attributeDefinitions.filter((d) => keyed.has(d.AttributeName));
   await updateTableStream(ddb, record, input.StreamSpecification, now);
   record.updatingUntil = now + ddb.tableStatusDelayMs;
   const updated = new Table(record);

@@ -89,7 +89,12 @@ export function describeTable(record: TableRecord, options: DescribeOptions): Re
       };
     });
   }
-  if (record.tableClass) desc['TableClassSummary'] = { TableClass: record.tableClass };
+  if (record.tableClass) {
+    desc['TableClassSummary'] = {
+      TableClass: record.tableClass,
+      ...(record.tableClassUpdatedAt !== undefined ? { LastUpdateDateTime: seconds(record.tableClassUpdatedAt) } : {}),
+    };
+  }
   desc['DeletionProtectionEnabled'] = record.deletionProtection;
   for (const [k, v] of Object.entries(record.extra)) if (k[0] === k[0]?.toUpperCase()) desc[k] = v;
   // A restored table shows where it came from only while it is CREATING (as AWS does).

@@ -41,6 +41,8 @@ export interface TableRecord {
   gsis: IndexRecord[];
   lsis: IndexRecord[];
   tableClass?: string;
+  /** When UpdateTable last switched the table class (TableClassSummary.LastUpdateDateTime). */
+  tableClassUpdatedAt?: number;
   deletionProtection: boolean;
   /** Opaque extension settings later issues add (streams, TTL, tags, ...). */
   extra: Record<string, unknown>;

@@ -38,18 +38,16 @@ export function checkThroughput(t: { ReadCapacityUnits: number; WriteCapacityUni
 /** Validate a key schema against the attribute definitions (table or index). */
 export function checkKeySchema(keySchema: KeySchemaElement[], defs: AttributeDefinition[], index?: string): void {
   const names = keySchema.map((k) => k.AttributeName);
-  if (new Set(names).size !== names.length)
-    throw invalid('Invalid KeySchema: Some index key attribute have no definition');
-  if (keySchema[0]?.KeyType !== 'HASH') {
-    throw invalid(
-      `${index ? `Invalid KeySchema for index ${index}` : 'Invalid KeySchema'}: The first KeySchemaElement is not a HASH key type`,
-    );
+  if (new Set(names).size !== names.length) {
+    // More key attributes than definitions reads as an undefined one; otherwise, as AWS words it.
+    if (index === undefined && names.length > defs.length)
+      throw invalid('Invalid KeySchema: Some index key attribute have no definition');
+    throw invalid('Both the Hash Key and the Range Key element in the KeySchema have the same name');
   }
-  if (keySchema[1] && keySchema[1].KeyType !== 'RANGE') {
-    throw invalid(
-      `${index ? `Invalid KeySchema for index ${index}` : 'Invalid KeySchema'}: The second KeySchemaElement is not a RANGE key type`,
-    );
-  }
+  if (keySchema[0]?.KeyType !== 'HASH')
+    throw invalid('Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
+  if (keySchema[1] && keySchema[1].KeyType !== 'RANGE')
+    throw invalid('Invalid KeySchema: The second KeySchemaElement is not a RANGE key type');
   const defined = new Set(defs.map((d) => d.AttributeName));
   const missing = names.filter((n) => !defined.has(n));
   if (missing.length > 0) {
@@ -59,7 +57,7 @@ export function checkKeySchema(keySchema: KeySchemaElement[], defs: AttributeDef
   }
 }
 
-export function checkProjection(p: Projection, index: string): void {
+export function checkProjection(p: Projection, _index: string): void {
   const type = p.ProjectionType;
   if (type === 'INCLUDE') {
     if (!p.NonKeyAttributes || p.NonKeyAttributes.length === 0) {
@@ -72,8 +70,13 @@ export function checkProjection(p: Projection, index: string): void {
       `One or more parameter values were invalid: ProjectionType is ${type ?? 'null'}, but NonKeyAttributes is specified`,
     );
   }
-  if (!type)
-    throw invalid(`One or more parameter values were invalid: Unknown ProjectionType: null for index: ${index}`);
+  if (!type) throw invalid('One or more parameter values were invalid: Unknown ProjectionType: null');
+  const seen = new Set<string>();
+  for (const a of p.NonKeyAttributes ?? []) {
+    if (seen.has(a))
+      throw invalid(`One or more parameter values were invalid: Duplicate element in NonKeyAttributes: ${a}`);
+    seen.add(a);
+  }
 }
 
 /** CreateTable's semantic checks, in the order DynamoDB applies them. */
