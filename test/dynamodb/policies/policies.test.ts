@@ -95,6 +95,58 @@ describe('DynamoDB resource-based policies', () => {
   describe('documents and ARNs', () => {
     beforeAll(() => createTable(server.ddb, keyedTable('rp-checks')));
 
+    it('keeps the canonical form AWS reads back, and equivalent documents keep their RevisionId', async () => {
+      await createTable(server.ddb, keyedTable('rp-canon'));
+      clock.advance(1000);
+      const loose = {
+        Statement: {
+          Resource: [tableArn('rp-canon')],
+          Action: ['dynamodb:GetItem'],
+          Principal: { AWS: [ACCOUNT, `arn:aws:iam::${ACCOUNT}:root`] },
+          Effect: 'allow',
+          Sid: 'read',
+        },
+        Version: '2012-10-17',
+      };
+      const first = await put('rp-canon', JSON.stringify(loose, null, 2));
+      expect((await get('rp-canon')).Policy).toBe(policy('rp-canon'));
+      // The canonical document, sent again: the same revision.
+      clock.advance(1000);
+      expect((await put('rp-canon', policy('rp-canon'))).RevisionId).toBe(first.RevisionId);
+      // Without a Version it reads back as 2008-10-17, and is not the same document as one that says so.
+      const { Version: _v, ...versionless } = JSON.parse(policy('rp-canon'));
+      clock.advance(1000);
+      const bare = await put('rp-canon', JSON.stringify(versionless));
+      expect(bare.RevisionId).not.toBe(first.RevisionId);
+      expect(JSON.parse((await get('rp-canon')).Policy!).Version).toBe('2008-10-17');
+      clock.advance(1000);
+      expect((await put('rp-canon', JSON.stringify(versionless))).RevisionId).toBe(bare.RevisionId);
+    });
+
+    it("refuses what AWS's policy checks refuse", async () => {
+      const statement = JSON.parse(policy('rp-checks')).Statement[0];
+      const doc = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+      const refused: [string, string][] = [
+        [doc(statement, statement), 'Invalid policy document: The Statement Ids in the policy are not unique'],
+        [doc({ ...statement, Resource: undefined }), 'Invalid policy document: Missing required field Resource'],
+        [doc({}), 'Invalid policy document: Missing required field Effect'],
+        ['null', 'Invalid policy document: This text appears not to be a policy'],
+      ];
+      for (const [document, message] of refused)
+        await expectError(
+          put('rp-checks', document),
+          'ValidationException',
+          `One or more parameter values were invalid: ${message}`,
+        );
+      for (const Principal of ['*', { AWS: '*' }]) {
+        await expectError(
+          put('rp-checks', doc({ ...statement, Principal })),
+          'ValidationException',
+          'Resource-based policy grants unbounded access in one or more elements. Please revise the policy to ensure least-privilege form of access',
+        );
+      }
+    });
+
     it('invalid documents', async () => {
       await expectError(
         put('rp-checks', '{not json'),
