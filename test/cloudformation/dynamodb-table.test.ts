@@ -123,11 +123,17 @@ describe('AWS::DynamoDB::Table updates', () => {
     await cfn.send(
       new CreateStackCommand({
         StackName: 'ddb-updates',
-        TemplateBody: updatesTemplate('BillingMode: PAY_PER_REQUEST', '', ''),
+        TemplateBody: updatesTemplate(
+          'BillingMode: PAY_PER_REQUEST\n      OnDemandThroughput: { MaxReadRequestUnits: 40 }',
+          '',
+          '',
+        ),
       }),
     );
     let s = await waitStack(cfn, 'ddb-updates');
     expect(s.StackStatus, (await eventLines(cfn, 'ddb-updates', true)).join('\n')).toBe('CREATE_COMPLETE');
+    const created = await server.ddb.send(new DescribeTableCommand({ TableName: 'cfn-updates' }));
+    expect(created.Table!.OnDemandThroughput).toEqual({ MaxReadRequestUnits: 40 });
     // On-demand to provisioned (the GSI's throughput goes with it), deletion protection and the
     // table class: DynamoDB refuses any two of these in one call.
     await cfn.send(
@@ -150,5 +156,7 @@ describe('AWS::DynamoDB::Table updates', () => {
     });
     expect(Table!.TableClassSummary?.TableClass).toBe('STANDARD_INFREQUENT_ACCESS');
     expect(Table!.DeletionProtectionEnabled).toBe(false);
+    // Warm for the most it was ever provisioned: it was on-demand before.
+    expect(Table!.WarmThroughput).toMatchObject({ ReadUnitsPerSecond: 12000, WriteUnitsPerSecond: 4000 });
   });
 });

@@ -12,7 +12,12 @@ function indexes(list: any[] | undefined) {
   return list?.map((i) => {
     // Contributor Insights are not part of CreateTable's index: UpdateContributorInsights sets them.
     const { ContributorInsightsSpecification: _insights, ...index } = i;
-    return compact({ ...index, ProvisionedThroughput: throughput(i.ProvisionedThroughput) });
+    return compact({
+      ...index,
+      ProvisionedThroughput: throughput(i.ProvisionedThroughput),
+      OnDemandThroughput: onDemand(i.OnDemandThroughput),
+      WarmThroughput: warm(i.WarmThroughput),
+    });
   });
 }
 
@@ -96,7 +101,21 @@ function tableShape(name: string, props: Props): Record<string, unknown> {
     SSESpecification: sse
       ? compact({ Enabled: bool(sse.SSEEnabled), SSEType: sse.SSEType, KMSMasterKeyId: sse.KMSMasterKeyId })
       : undefined,
+    OnDemandThroughput: onDemand(props['OnDemandThroughput']),
+    WarmThroughput: warm(props['WarmThroughput']),
   };
+}
+
+function onDemand(p: any) {
+  return p
+    ? compact({ MaxReadRequestUnits: num(p.MaxReadRequestUnits), MaxWriteRequestUnits: num(p.MaxWriteRequestUnits) })
+    : undefined;
+}
+
+function warm(p: any) {
+  return p
+    ? compact({ ReadUnitsPerSecond: num(p.ReadUnitsPerSecond), WriteUnitsPerSecond: num(p.WriteUnitsPerSecond) })
+    : undefined;
 }
 
 /**
@@ -196,6 +215,17 @@ export const dynamodbTable: ResourceProvider = {
     if (changed.includes('DeletionProtectionEnabled'))
       update['DeletionProtectionEnabled'] = bool(props['DeletionProtectionEnabled']) ?? false;
     if (changed.includes('TableClass') && props['TableClass']) update['TableClass'] = props['TableClass'];
+    // A limit the template drops is cleared (-1); warm throughput only grows (and alone).
+    if (
+      changed.includes('OnDemandThroughput') &&
+      (props['OnDemandThroughput'] || props['BillingMode'] === 'PAY_PER_REQUEST')
+    )
+      update['OnDemandThroughput'] = onDemand(props['OnDemandThroughput']) ?? {
+        MaxReadRequestUnits: -1,
+        MaxWriteRequestUnits: -1,
+      };
+    if (changed.includes('WarmThroughput') && props['WarmThroughput'])
+      update['WarmThroughput'] = warm(props['WarmThroughput']);
     if (changed.includes('SSESpecification')) {
       const kms = (p: Props) => bool(p['SSESpecification']?.SSEEnabled) ?? false;
       // Turning a KMS key off sends Enabled: false; an AWS-owned key that stays one needs no call.

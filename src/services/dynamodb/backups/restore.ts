@@ -14,6 +14,8 @@ import { putIndexRow } from '../writes.js';
 import { recoveryErrors } from './errors.js';
 import { SSE_DESCRIPTION, applySse, checkSseSpecification } from '../tables/sse.js';
 import type { SseSpecification } from '../tables/sse.js';
+import { applyOnDemand, sets } from '../tables/capacity-settings.js';
+import type { OnDemandThroughputInput } from '../tables/capacity-settings.js';
 
 type ProvisionedThroughput = { ReadCapacityUnits: number; WriteCapacityUnits: number };
 
@@ -123,6 +125,14 @@ export function restoredRecord(
     );
   }
   checkThroughput(pt);
+  const odt = o.OnDemandThroughputOverride as OnDemandThroughputInput | undefined;
+  for (const [name, v] of [
+    ['MaxReadRequestUnits', odt?.MaxReadRequestUnits],
+    ['MaxWriteRequestUnits', odt?.MaxWriteRequestUnits],
+  ] as const) {
+    if (v !== undefined && v < 1)
+      throw invalid(`Invalid Request: Requested ${name} for OnDemandThroughput is outside of valid range`);
+  }
 
   const sourceProvisioned = source.billingMode === 'PROVISIONED';
   const indexes = (
@@ -197,6 +207,10 @@ export function restoredRecord(
     billingMode: billing,
     ...(billing === 'PAY_PER_REQUEST' ? { lastUpdateToPayPerRequest: target.now } : {}),
     throughput,
+    // An on-demand restore keeps its source's limits unless overridden.
+    ...(billing === 'PAY_PER_REQUEST' && (sets(odt) || source.onDemand)
+      ? { onDemand: sets(odt) ? applyOnDemand(undefined, odt!) : source.onDemand! }
+      : {}),
     gsis,
     lsis,
     deletionProtection: false,

@@ -11,6 +11,7 @@ import type { CreateTableExtras } from '../backups/table-hooks.js';
 import { checkCreateStreamSpecification, createTableStream } from '../streams/table-spec.js';
 import type { CreateTableInput } from '../tables/validate-create.js';
 import { applySse, checkSseSpecification } from '../tables/sse.js';
+import { applyOnDemand, applyWarm, baseWarm, sets } from '../tables/capacity-settings.js';
 import type { SseSpecification } from '../tables/sse.js';
 
 const throughputOf = (t: { ReadCapacityUnits: number; WriteCapacityUnits: number } | undefined): Throughput => ({
@@ -33,7 +34,17 @@ export async function createTable(ddb: DynamoDb, input: CreateTableInput, ctx: O
   await createTableStream(ddb, record, input.StreamSpecification, now);
   const table = await ddb.catalog.save(record);
   await applyCreateTableExtras(ddb, table, input as CreateTableExtras);
-  return { TableDescription: await describe(ddb, table, 'CREATING') };
+  const description = await describe(ddb, table, 'CREATING');
+  // CreateTable's answer shows a warm throughput only where the request set one (being applied).
+  const warm = (d: Record<string, unknown>, sent: boolean) => {
+    if (!sent) delete d['WarmThroughput'];
+    else (d['WarmThroughput'] as Record<string, unknown>)['Status'] = 'UPDATING';
+  };
+  warm(description, sets(input.WarmThroughput));
+  const sentIndexes = new Map((input.GlobalSecondaryIndexes ?? []).map((g) => [g.IndexName, sets(g.WarmThroughput)]));
+  for (const g of (description['GlobalSecondaryIndexes'] as Record<string, unknown>[] | undefined) ?? [])
+    warm(g, sentIndexes.get(g['IndexName'] as string) ?? false);
+  return { TableDescription: description };
 }
 
 /** The record of a new table as CreateTable (and ImportTable) make it from a validated input. */
@@ -44,13 +55,19 @@ export async function newTableRecord(
   now: number,
   activeAt: number,
 ): Promise<TableRecord> {
-  const gsis: IndexRecord[] = (input.GlobalSecondaryIndexes ?? []).map((g) => ({
-    name: g.IndexName,
-    keySchema: g.KeySchema,
-    projection: g.Projection,
-    throughput: throughputOf(g.ProvisionedThroughput),
-    activeAt,
-  }));
+  const billing = input.BillingMode ?? 'PROVISIONED';
+  const gsis: IndexRecord[] = (input.GlobalSecondaryIndexes ?? []).map((g) => {
+    const throughput = throughputOf(g.ProvisionedThroughput);
+    return {
+      name: g.IndexName,
+      keySchema: g.KeySchema,
+      projection: g.Projection,
+      throughput,
+      activeAt,
+      ...(sets(g.OnDemandThroughput) ? { onDemand: applyOnDemand(undefined, g.OnDemandThroughput!) } : {}),
+      warm: applyWarm(baseWarm(billing, throughput), g.WarmThroughput),
+    };
+  });
   const lsis: IndexRecord[] = (input.LocalSecondaryIndexes ?? []).map((l) => ({
     name: l.IndexName,
     keySchema: l.KeySchema,
@@ -68,8 +85,10 @@ export async function newTableRecord(
     activeAt,
     keySchema: input.KeySchema!,
     attributeDefinitions: input.AttributeDefinitions!,
-    billingMode: input.BillingMode ?? 'PROVISIONED',
+    billingMode: billing,
     throughput: throughputOf(input.ProvisionedThroughput),
+    ...(sets(input.OnDemandThroughput) ? { onDemand: applyOnDemand(undefined, input.OnDemandThroughput!) } : {}),
+    warm: applyWarm(baseWarm(billing, throughputOf(input.ProvisionedThroughput)), input.WarmThroughput),
     gsis,
     lsis,
     ...(input.TableClass ? { tableClass: input.TableClass } : {}),

@@ -13,6 +13,16 @@ import { putIndexRow } from '../writes.js';
 import { checkUpdateTableRequest } from '../tables/update-request.js';
 import { SSE_DESCRIPTION, applySse, checkSseSpecification, wantsKms } from '../tables/sse.js';
 import type { SseSpecification } from '../tables/sse.js';
+import {
+  applyOnDemand,
+  applyWarm,
+  baseWarm,
+  checkOnDemand,
+  checkWarm,
+  sets,
+  warmOf,
+} from '../tables/capacity-settings.js';
+import type { OnDemandThroughputInput, WarmThroughputInput } from '../tables/capacity-settings.js';
 import { INSIGHTS_STATE } from '../insights/state.js';
 import type { InsightsState } from '../insights/state.js';
 
@@ -32,8 +42,15 @@ export interface UpdateTableInput {
       KeySchema: KeySchemaElement[];
       Projection: Projection;
       ProvisionedThroughput?: Throughput;
+      OnDemandThroughput?: OnDemandThroughputInput;
+      WarmThroughput?: WarmThroughputInput;
     };
-    Update?: { IndexName: string; ProvisionedThroughput?: Throughput };
+    Update?: {
+      IndexName: string;
+      ProvisionedThroughput?: Throughput;
+      OnDemandThroughput?: OnDemandThroughputInput;
+      WarmThroughput?: WarmThroughputInput;
+    };
     Delete?: { IndexName: string };
   }[];
   StreamSpecification?: StreamSpecificationInput;
@@ -41,8 +58,8 @@ export interface UpdateTableInput {
   ReplicaUpdates?: unknown;
   TableClass?: string;
   DeletionProtectionEnabled?: boolean;
-  OnDemandThroughput?: unknown;
-  WarmThroughput?: unknown;
+  OnDemandThroughput?: OnDemandThroughputInput;
+  WarmThroughput?: WarmThroughputInput;
   MultiRegionConsistency?: unknown;
 }
 
@@ -61,6 +78,17 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
   const now = ddb.clock.now();
   const record: TableRecord = structuredClone(table.record);
   const billing = input.BillingMode ?? record.billingMode;
+  // Warm throughput never decreases: keep the level reached so far before capacity changes.
+  record.warm = warmOf(record.billingMode, record);
+  for (const g of record.gsis) g.warm = warmOf(record.billingMode, g);
+  if (sets(input.OnDemandThroughput)) {
+    checkOnDemand(input.OnDemandThroughput, billing, undefined, true);
+    record.onDemand = applyOnDemand(record.onDemand, input.OnDemandThroughput!);
+  }
+  if (sets(input.WarmThroughput)) {
+    checkWarm(input.WarmThroughput, record.warm, undefined, false);
+    record.warm = applyWarm(record.warm, input.WarmThroughput);
+  }
   if (billing === 'PAY_PER_REQUEST' && input.ProvisionedThroughput) {
     throw invalid(
       `${P}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`,
@@ -162,6 +190,7 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
         );
       }
       checkThroughput(c.ProvisionedThroughput);
+      checkOnDemand(c.OnDemandThroughput, billing, c.IndexName, false);
       const index: IndexRecord = {
         name: c.IndexName,
         keySchema: c.KeySchema,
@@ -172,7 +201,9 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
           decreasesToday: 0,
         },
         activeAt: now + ddb.tableStatusDelayMs,
+        ...(sets(c.OnDemandThroughput) ? { onDemand: applyOnDemand(undefined, c.OnDemandThroughput!) } : {}),
       };
+      index.warm = applyWarm(baseWarm(billing, index.throughput!), c.WarmThroughput);
       record.gsis.push(index);
       creating.push(index);
     } else if (u.Update) {
@@ -181,6 +212,14 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
       if (!g) {
         if (lsi(name)) throw invalid(`Cannot update an index that is not a GlobalSecondaryIndex: ${name}`);
         throw unknownIndex(name);
+      }
+      if (sets(u.Update.OnDemandThroughput)) {
+        checkOnDemand(u.Update.OnDemandThroughput, billing, name, true);
+        g.onDemand = applyOnDemand(g.onDemand, u.Update.OnDemandThroughput!);
+      }
+      if (sets(u.Update.WarmThroughput)) {
+        checkWarm(u.Update.WarmThroughput, g.warm ?? warmOf(record.billingMode, g), name, false);
+        g.warm = applyWarm(g.warm ?? warmOf(record.billingMode, g), u.Update.WarmThroughput);
       }
       const t = u.Update.ProvisionedThroughput;
       if (t) {

@@ -1,4 +1,5 @@
 import type { IndexRecord, TableRecord, Throughput } from './record.js';
+import { onDemandDescription, warmOf } from './capacity-settings.js';
 
 export interface Stats {
   count: number;
@@ -83,9 +84,11 @@ export function describeTable(record: TableRecord, options: DescribeOptions): Re
         IndexStatus: indexState,
         ...(indexState === 'CREATING' && record.activeAt < g.activeAt ? { Backfilling: true } : {}),
         ProvisionedThroughput: throughputDescription(g.throughput, onDemand),
+        ...onDemandMember(g.onDemand),
         IndexSizeBytes: stats.bytes,
         ItemCount: stats.count,
         IndexArn: `${record.arn}/index/${g.name}`,
+        WarmThroughput: warmDescription(record, g),
       };
     });
   }
@@ -95,10 +98,24 @@ export function describeTable(record: TableRecord, options: DescribeOptions): Re
       ...(record.tableClassUpdatedAt !== undefined ? { LastUpdateDateTime: seconds(record.tableClassUpdatedAt) } : {}),
     };
   }
+  Object.assign(desc, onDemandMember(record.onDemand));
+  desc['WarmThroughput'] = warmDescription(record);
   desc['DeletionProtectionEnabled'] = record.deletionProtection;
   for (const [k, v] of Object.entries(record.extra)) if (k[0] === k[0]?.toUpperCase()) desc[k] = v;
   // A restored table shows where it came from only while it is CREATING (as AWS does).
   const restore = record.extra['restoreSummary'] as Record<string, unknown> | undefined;
   if (restore && status === 'CREATING') desc['RestoreSummary'] = { ...restore, RestoreInProgress: true };
   return desc;
+}
+
+/** `OnDemandThroughput`, only while a limit is set. */
+function onDemandMember(limits: TableRecord['onDemand']): Record<string, unknown> {
+  const d = onDemandDescription(limits);
+  return d ? { OnDemandThroughput: d } : {};
+}
+
+/** `WarmThroughput` of the table, or of one of its GSIs. */
+function warmDescription(record: TableRecord, index?: IndexRecord): Record<string, unknown> {
+  const level = warmOf(record.billingMode, index ?? record);
+  return { ReadUnitsPerSecond: level.read, WriteUnitsPerSecond: level.write, Status: 'ACTIVE' };
 }

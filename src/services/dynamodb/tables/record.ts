@@ -1,3 +1,4 @@
+import type { OnDemandLimits, WarmLevel } from './capacity-settings.js';
 import type { AttributeDefinition, KeySchemaElement, Projection, ScalarKeyType } from '../types.js';
 
 export interface Throughput {
@@ -18,6 +19,9 @@ export interface IndexRecord {
   activeAt: number;
   /** Set while a GSI deletion is pending. */
   deleting?: boolean;
+  /** GSIs: OnDemandThroughput limits, and the warm level kept (see capacity-settings). */
+  onDemand?: OnDemandLimits;
+  warm?: WarmLevel;
 }
 
 /** Everything Overcast keeps about a table (persisted as JSON in ddb_tables). */
@@ -41,6 +45,9 @@ export interface TableRecord {
   gsis: IndexRecord[];
   lsis: IndexRecord[];
   tableClass?: string;
+  /** OnDemandThroughput limits, and the warm level kept (see capacity-settings). */
+  onDemand?: OnDemandLimits;
+  warm?: WarmLevel;
   /** When UpdateTable last switched the table class (TableClassSummary.LastUpdateDateTime). */
   tableClassUpdatedAt?: number;
   deletionProtection: boolean;

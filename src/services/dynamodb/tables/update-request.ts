@@ -1,4 +1,5 @@
 import { invalid } from '../errors.js';
+import { sets } from './capacity-settings.js';
 import type { UpdateTableInput } from '../operations/update-table.js';
 
 const P = 'One or more parameter values were invalid: ';
@@ -58,6 +59,11 @@ export function checkUpdateTableRequest(input: UpdateTableInput): void {
     }
     named.add(name);
   }
+  // An empty OnDemandThroughput or WarmThroughput counts as absent when changes are combined.
+  const present = (k: keyof UpdateTableInput): boolean =>
+    k === 'OnDemandThroughput' || k === 'WarmThroughput'
+      ? sets(input[k] as object | undefined)
+      : input[k] !== undefined;
   const others = (except: keyof UpdateTableInput): boolean =>
     (
       [
@@ -71,13 +77,24 @@ export function checkUpdateTableRequest(input: UpdateTableInput): void {
         'OnDemandThroughput',
         'WarmThroughput',
       ] as const
-    ).some((k) => k !== except && input[k] !== undefined) || (updates?.length ?? 0) > 0;
+    ).some((k) => k !== except && present(k)) || (updates?.length ?? 0) > 0;
   if (input.SSESpecification !== undefined && others('SSESpecification'))
     throw invalid(`${P}Server-Side Encryption modification must be the only operation in the request`);
   if (input.TableClass !== undefined && others('TableClass'))
     throw invalid(`${P}TableClass modification must be the only operation in the request`);
   if (input.DeletionProtectionEnabled !== undefined && others('DeletionProtectionEnabled'))
     throw invalid(`${P}DeletionProtection modification must be the only operation in the request`);
+  if (present('OnDemandThroughput') && others('OnDemandThroughput') && !onlyBilling(input))
+    throw invalid(`${P}OnDemandThroughput can only be combined with BillingMode in an UpdateTable request`);
+  if (present('WarmThroughput') && others('WarmThroughput'))
+    throw invalid(`${P}WarmThroughput must be the only operation in the request`);
   if (input.ProvisionedThroughput && (updates ?? []).some((u) => u.Create || u.Delete))
     throw invalid(`${P}You cannot create or delete index while updating table IOPS`);
+}
+
+/** Whether OnDemandThroughput comes with BillingMode and nothing else. */
+function onlyBilling(input: UpdateTableInput): boolean {
+  const rest = { ...input } as Record<string, unknown>;
+  for (const k of ['TableName', 'OnDemandThroughput', 'BillingMode', 'AttributeDefinitions']) delete rest[k];
+  return Object.values(rest).every((v) => v === undefined) && input.BillingMode !== undefined;
 }

@@ -1,5 +1,7 @@
 import { invalid } from '../errors.js';
 import type { AttributeDefinition, KeySchemaElement, Projection } from '../types.js';
+import { checkOnDemand, checkWarm } from './capacity-settings.js';
+import type { OnDemandThroughputInput, WarmThroughputInput } from './capacity-settings.js';
 
 export interface CreateTableInput {
   TableName: string;
@@ -11,8 +13,12 @@ export interface CreateTableInput {
     KeySchema: KeySchemaElement[];
     Projection: Projection;
     ProvisionedThroughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
+    OnDemandThroughput?: OnDemandThroughputInput;
+    WarmThroughput?: WarmThroughputInput;
   }[];
   BillingMode?: 'PROVISIONED' | 'PAY_PER_REQUEST';
+  OnDemandThroughput?: OnDemandThroughputInput;
+  WarmThroughput?: WarmThroughputInput;
   ProvisionedThroughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
   StreamSpecification?: { StreamEnabled: boolean; StreamViewType?: string };
   SSESpecification?: unknown;
@@ -166,5 +172,15 @@ export function validateCreateTable(input: CreateTableInput): void {
     throw invalid(
       'One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions',
     );
+  }
+  checkOnDemand(input.OnDemandThroughput, billing, undefined, false);
+  for (const g of gsis) checkOnDemand(g.OnDemandThroughput, billing, g.IndexName, false);
+  if (billing === 'PROVISIONED') {
+    const level = (t: { ReadCapacityUnits: number; WriteCapacityUnits: number } | undefined) => ({
+      read: t?.ReadCapacityUnits ?? 0,
+      write: t?.WriteCapacityUnits ?? 0,
+    });
+    checkWarm(input.WarmThroughput, level(input.ProvisionedThroughput), undefined, true);
+    for (const g of gsis) checkWarm(g.WarmThroughput, level(g.ProvisionedThroughput), g.IndexName, true);
   }
 }
