@@ -32,8 +32,9 @@ describe('OnDemandThroughput and WarmThroughput', () => {
 
   it('an on-demand table is warm for 12,000 reads and 4,000 writes; OnDemandThroughput only when set', async () => {
     const out = await server.ddb.send(new CreateTableCommand(keyedTable('cap-ppr')));
-    // CreateTable's answer has no WarmThroughput unless the request set one.
+    // CreateTable's answer has no WarmThroughput unless the request set one, and the billing mode only.
     expect(out.TableDescription!.WarmThroughput).toBeUndefined();
+    expect(out.TableDescription!.BillingModeSummary).toEqual({ BillingMode: 'PAY_PER_REQUEST' });
     const t = await describeTable('cap-ppr');
     expect(t.WarmThroughput).toEqual(warm(12000, 4000));
     expect(t.OnDemandThroughput).toBeUndefined();
@@ -46,8 +47,9 @@ describe('OnDemandThroughput and WarmThroughput', () => {
       MaxReadRequestUnits: 100,
       MaxWriteRequestUnits: 50,
     });
-    // -1 clears a limit; with both cleared the member goes.
-    await update('cap-limits', { OnDemandThroughput: { MaxReadRequestUnits: -1 } });
+    // -1 clears a limit (the answer echoes it); with both cleared the member goes.
+    const cleared = await update('cap-limits', { OnDemandThroughput: { MaxReadRequestUnits: -1 } });
+    expect(cleared.TableDescription!.OnDemandThroughput).toEqual({ MaxReadRequestUnits: -1, MaxWriteRequestUnits: 50 });
     expect((await describeTable('cap-limits')).OnDemandThroughput).toEqual({ MaxWriteRequestUnits: 50 });
     await update('cap-limits', { OnDemandThroughput: { MaxWriteRequestUnits: -1 } });
     expect((await describeTable('cap-limits')).OnDemandThroughput).toBeUndefined();
@@ -94,7 +96,7 @@ describe('OnDemandThroughput and WarmThroughput', () => {
         }),
       ),
       'ValidationException',
-      `${P}MaxReadRequestUnits for OnDemandThroughput cannot be specified when the table BillingMode is PROVISIONED`,
+      `${P}MaxReadRequestUnits for OnDemandThroughput cannot be specified when table BillingMode is PROVISIONED.`,
     );
     await expectError(
       server.ddb.send(
@@ -147,5 +149,72 @@ describe('OnDemandThroughput and WarmThroughput', () => {
     const g = (await describeTable('cap-gsi')).GlobalSecondaryIndexes![0]!;
     expect(g.OnDemandThroughput).toEqual({ MaxReadRequestUnits: 30 });
     expect(g.WarmThroughput).toEqual(warm(12000, 4000));
+  });
+
+  it('limits decreases to four a UTC day, then one an hour', async () => {
+    await createTable(server.ddb, provisioned('cap-down', 20, 20));
+    const down = (n: number) =>
+      update('cap-down', { ProvisionedThroughput: { ReadCapacityUnits: n, WriteCapacityUnits: 20 } });
+    for (const n of [19, 18, 17, 16]) await down(n);
+    expect((await describeTable('cap-down')).ProvisionedThroughput!.NumberOfDecreasesToday).toBe(4);
+    const err = await expectError(down(15), 'LimitExceededException');
+    expect(err.message).toMatch(
+      /^Subscriber limit exceeded: Provisioned throughput decreases are limited within a given UTC day\. After the first 4 decreases, each subsequent decrease in the same UTC day can be performed at most once every 3600 seconds\. Number of decreases today: 4\. Last decrease at \w+day, \w+ \d{1,2}, \d{4} at \d{1,2}:\d{2}:\d{2} [AP]M Coordinated Universal Time\. Next decrease can be made at /,
+    );
+    // Increases are not limited.
+    await update('cap-down', { ProvisionedThroughput: { ReadCapacityUnits: 30, WriteCapacityUnits: 30 } });
+  });
+
+  it('words the other capacity refusals as AWS does', async () => {
+    await expectError(
+      server.ddb.send(
+        new CreateTableCommand({
+          ...keyedTable('cap-cold2'),
+          WarmThroughput: { ReadUnitsPerSecond: 1, WriteUnitsPerSecond: 1 },
+        }),
+      ),
+      'ValidationException',
+      `${P}Requested ReadUnitsPerSecond for WarmThroughput for table is lower than initial throughput for OnDemand. See: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html#on-demand-capacity-mode-initial`,
+    );
+    await expectError(
+      server.ddb.send(
+        new CreateTableCommand({ ...keyedTable('cap-big'), OnDemandThroughput: { MaxReadRequestUnits: 40001 } }),
+      ),
+      'LimitExceededException',
+      'Subscriber limit exceeded: Requested MaxReadRequestUnits for OnDemandThroughput for table exceeds TableMaxReadCapacityUnits of the account in region us-east-1',
+    );
+    await createTable(server.ddb, provisioned('cap-switch', 3, 3));
+    await expectError(
+      update('cap-switch', {
+        BillingMode: 'PAY_PER_REQUEST',
+        ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+      }),
+      'ValidationException',
+      `${P}ProvisionedThroughput cannot be specified when BillingMode is PAY_PER_REQUEST`,
+    );
+    const { KeySchema: _k, ...noKey } = keyedTable('cap-nokey');
+    await expectError(
+      server.ddb.send(new CreateTableCommand(noKey as CreateTableCommandInput)),
+      'ValidationException',
+      "1 validation error detected: Value null at 'keySchema' failed to satisfy constraint: Member must not be null",
+    );
+    await expectError(
+      server.ddb.send(new CreateTableCommand({ ...keyedTable('cap-nodefs'), AttributeDefinitions: [] })),
+      'ValidationException',
+      'Invalid KeySchema: Some index key attribute have no definition',
+    );
+  });
+
+  it('leaving on-demand sets the capacity: neither an increase nor a decrease', async () => {
+    await createTable(server.ddb, keyedTable('cap-leave'));
+    await update('cap-leave', {
+      BillingMode: 'PROVISIONED',
+      ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+    });
+    expect((await describeTable('cap-leave')).ProvisionedThroughput).toEqual({
+      NumberOfDecreasesToday: 0,
+      ReadCapacityUnits: 1,
+      WriteCapacityUnits: 1,
+    });
   });
 });

@@ -21,7 +21,7 @@ const throughputOf = (t: { ReadCapacityUnits: number; WriteCapacityUnits: number
 });
 
 export async function createTable(ddb: DynamoDb, input: CreateTableInput, ctx: OperationContext) {
-  validateCreateTable(input);
+  validateCreateTable(input, ctx.region);
   checkCreateStreamSpecification(input.StreamSpecification);
   checkSseSpecification(input.SSESpecification as SseSpecification | undefined);
   checkCreateTableExtras(input as CreateTableExtras);
@@ -41,6 +41,8 @@ export async function createTable(ddb: DynamoDb, input: CreateTableInput, ctx: O
     else (d['WarmThroughput'] as Record<string, unknown>)['Status'] = 'UPDATING';
   };
   warm(description, sets(input.WarmThroughput));
+  // So does BillingModeSummary: the mode only (DescribeTable adds LastUpdateToPayPerRequestDateTime).
+  if (description['BillingModeSummary']) description['BillingModeSummary'] = { BillingMode: record.billingMode };
   const sentIndexes = new Map((input.GlobalSecondaryIndexes ?? []).map((g) => [g.IndexName, sets(g.WarmThroughput)]));
   for (const g of (description['GlobalSecondaryIndexes'] as Record<string, unknown>[] | undefined) ?? [])
     warm(g, sentIndexes.get(g['IndexName'] as string) ?? false);

@@ -37,7 +37,7 @@ const TOKEN_WINDOW_MS = 8 * 60 * 60_000;
  */
 export async function importTable(ddb: DynamoDb, input: ImportTableInput, ctx: OperationContext) {
   const params = input.TableCreationParameters;
-  validateCreateTable(params);
+  validateCreateTable(params, ctx.region);
   checkSseSpecification(params.SSESpecification as SseSpecification | undefined);
   const now = ddb.clock.now();
   const fingerprint = JSON.stringify([

@@ -11,6 +11,7 @@ import type { StreamSpecificationInput } from '../streams/table-spec.js';
 import type { AttributeDefinition, Item, KeySchemaElement, Projection } from '../types.js';
 import { putIndexRow } from '../writes.js';
 import { checkUpdateTableRequest } from '../tables/update-request.js';
+import { recordChange } from '../tables/decreases.js';
 import { SSE_DESCRIPTION, applySse, checkSseSpecification, wantsKms } from '../tables/sse.js';
 import type { SseSpecification } from '../tables/sse.js';
 import {
@@ -82,7 +83,7 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
   record.warm = warmOf(record.billingMode, record);
   for (const g of record.gsis) g.warm = warmOf(record.billingMode, g);
   if (sets(input.OnDemandThroughput)) {
-    checkOnDemand(input.OnDemandThroughput, billing, undefined, true);
+    checkOnDemand(input.OnDemandThroughput, billing, undefined, true, ctx.region);
     record.onDemand = applyOnDemand(record.onDemand, input.OnDemandThroughput!);
   }
   if (sets(input.WarmThroughput)) {
@@ -91,7 +92,9 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
   }
   if (billing === 'PAY_PER_REQUEST' && input.ProvisionedThroughput) {
     throw invalid(
-      `${P}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`,
+      input.BillingMode === 'PAY_PER_REQUEST' && record.billingMode === 'PROVISIONED'
+        ? `${P}ProvisionedThroughput cannot be specified when BillingMode is PAY_PER_REQUEST`
+        : `${P}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`,
     );
   }
   if (input.BillingMode === 'PROVISIONED' && !input.ProvisionedThroughput) {
@@ -119,14 +122,11 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
         `The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: ${record.throughput.read}. Requested ReadCapacityUnits: ${t.ReadCapacityUnits}. Current WriteCapacityUnits provisioned for the table: ${record.throughput.write}. Requested WriteCapacityUnits: ${t.WriteCapacityUnits}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
       );
     }
-    if (t.ReadCapacityUnits > record.throughput.read || t.WriteCapacityUnits > record.throughput.write)
-      record.throughput.lastIncrease = now;
-    if (t.ReadCapacityUnits < record.throughput.read || t.WriteCapacityUnits < record.throughput.write) {
-      record.throughput.lastDecrease = now;
-      record.throughput.decreasesToday++;
-    }
-    record.throughput.read = t.ReadCapacityUnits;
-    record.throughput.write = t.WriteCapacityUnits;
+    if (record.billingMode === 'PAY_PER_REQUEST') {
+      // Leaving on-demand sets the capacity; it is neither an increase nor a decrease.
+      record.throughput.read = t.ReadCapacityUnits;
+      record.throughput.write = t.WriteCapacityUnits;
+    } else recordChange(record.throughput, t.ReadCapacityUnits, t.WriteCapacityUnits, now);
   }
   if (input.BillingMode && input.BillingMode !== record.billingMode) {
     if (input.BillingMode === 'PAY_PER_REQUEST') record.lastUpdateToPayPerRequest = now;
@@ -190,7 +190,7 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
         );
       }
       checkThroughput(c.ProvisionedThroughput);
-      checkOnDemand(c.OnDemandThroughput, billing, c.IndexName, false);
+      checkOnDemand(c.OnDemandThroughput, billing, c.IndexName, false, ctx.region);
       const index: IndexRecord = {
         name: c.IndexName,
         keySchema: c.KeySchema,
@@ -214,7 +214,7 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
         throw unknownIndex(name);
       }
       if (sets(u.Update.OnDemandThroughput)) {
-        checkOnDemand(u.Update.OnDemandThroughput, billing, name, true);
+        checkOnDemand(u.Update.OnDemandThroughput, billing, name, true, ctx.region);
         g.onDemand = applyOnDemand(g.onDemand, u.Update.OnDemandThroughput!);
       }
       if (sets(u.Update.WarmThroughput)) {
@@ -240,11 +240,11 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
             `The provisioned throughput for the index ${name} will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for index ${name}: ${current.read}. Requested ReadCapacityUnits: ${t.ReadCapacityUnits}. Current WriteCapacityUnits provisioned for index ${name}: ${current.write}. Requested WriteCapacityUnits: ${t.WriteCapacityUnits}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
           );
         }
-        g.throughput = {
-          ...(g.throughput ?? { decreasesToday: 0 }),
-          read: t.ReadCapacityUnits,
-          write: t.WriteCapacityUnits,
-        };
+        g.throughput ??= { read: 0, write: 0, decreasesToday: 0 };
+        if (record.billingMode === 'PAY_PER_REQUEST') {
+          g.throughput.read = t.ReadCapacityUnits;
+          g.throughput.write = t.WriteCapacityUnits;
+        } else recordChange(g.throughput, t.ReadCapacityUnits, t.WriteCapacityUnits, now);
       }
     } else if (u.Delete) {
       const name = u.Delete.IndexName;
@@ -281,6 +281,19 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
     const shown = await describe(ddb, new Table({ ...saved.record, gsis: [...saved.record.gsis, ...deleted] }));
     description['GlobalSecondaryIndexes'] = shown['GlobalSecondaryIndexes'];
   }
+  // The answer echoes the limits as asked (-1 for one being cleared), the rest as they are.
+  if (sets(input.OnDemandThroughput)) {
+    const asked = input.OnDemandThroughput!;
+    const read = asked.MaxReadRequestUnits ?? record.onDemand?.read;
+    const write = asked.MaxWriteRequestUnits ?? record.onDemand?.write;
+    description['OnDemandThroughput'] = {
+      ...(read !== undefined ? { MaxReadRequestUnits: read } : {}),
+      ...(write !== undefined ? { MaxWriteRequestUnits: write } : {}),
+    };
+  }
+  // A billing mode change answers the mode only; DescribeTable adds when it last became on-demand.
+  if (input.BillingMode && description['BillingModeSummary'])
+    description['BillingModeSummary'] = { BillingMode: record.billingMode };
   return { TableDescription: description };
 }
 

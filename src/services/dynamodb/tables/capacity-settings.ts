@@ -1,4 +1,4 @@
-import { invalid } from '../errors.js';
+import { ddbErrors, invalid } from '../errors.js';
 import type { IndexRecord, TableRecord } from './record.js';
 
 /**
@@ -44,22 +44,36 @@ export function checkOnDemand(
   billing: 'PROVISIONED' | 'PAY_PER_REQUEST',
   index: string | undefined,
   clearing: boolean,
+  region: string,
 ): void {
   if (!sets(o)) return;
   const members = [
-    ['MaxReadRequestUnits', o!.MaxReadRequestUnits],
-    ['MaxWriteRequestUnits', o!.MaxWriteRequestUnits],
+    ['MaxReadRequestUnits', o!.MaxReadRequestUnits, 'Read'],
+    ['MaxWriteRequestUnits', o!.MaxWriteRequestUnits, 'Write'],
   ] as const;
-  for (const [name, v] of members) {
+  const what = index === undefined ? 'table' : `index : ${index}`;
+  for (const [name, v, kind] of members) {
     if (v === undefined) continue;
-    if (billing === 'PROVISIONED')
-      throw invalid(`${P}${name} for OnDemandThroughput cannot be specified when the table BillingMode is PROVISIONED`);
-    if (v < 1 && !(clearing && v === -1))
+    if (billing === 'PROVISIONED') {
+      // CreateTable and UpdateTable word it differently.
       throw invalid(
-        `${P}Requested ${name} for OnDemandThroughput for ${index === undefined ? 'table' : `index : ${index}`} is outside of valid range`,
+        clearing
+          ? `${P}${name} for OnDemandThroughput cannot be specified when the table BillingMode is PROVISIONED`
+          : `${P}${name} for OnDemandThroughput cannot be specified when table BillingMode is PROVISIONED.`,
       );
+    }
+    if (v < 1 && !(clearing && v === -1))
+      throw invalid(`${P}Requested ${name} for OnDemandThroughput for ${what} is outside of valid range`);
+    if (v > MAX_REQUEST_UNITS) {
+      throw ddbErrors.limitExceeded(
+        `Subscriber limit exceeded: Requested ${name} for OnDemandThroughput for ${what} exceeds TableMax${kind}CapacityUnits of the account in region ${region}`,
+      );
+    }
   }
 }
+
+/** The account's per-table capacity maximum (DescribeLimits' TableMax*CapacityUnits). */
+const MAX_REQUEST_UNITS = 40000;
 
 /** The limits after an OnDemandThroughput: a value sets a member, -1 removes it. */
 export function applyOnDemand(current: OnDemandLimits | undefined, o: OnDemandThroughputInput): OnDemandLimits {
@@ -101,7 +115,7 @@ export function checkWarm(
   w: WarmThroughputInput | undefined,
   against: WarmLevel,
   index: string | undefined,
-  creating: boolean,
+  creating: false | 'PROVISIONED' | 'PAY_PER_REQUEST',
 ): void {
   if (!sets(w)) return;
   const what = index === undefined ? 'table' : `index ${index}`;
@@ -111,9 +125,11 @@ export function checkWarm(
   ] as const) {
     if (v === undefined || v >= floor) continue;
     throw invalid(
-      creating
-        ? `${P}Requested ${name} for WarmThroughput for ${what} is lower than ${capacity} of ProvisionedThroughput`
-        : `${P}Requested ${name} for WarmThroughput for ${what} is lower than current WarmThroughput, decreasing WarmThroughput is not supported`,
+      creating === 'PAY_PER_REQUEST'
+        ? `${P}Requested ${name} for WarmThroughput for ${what} is lower than initial throughput for OnDemand. See: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html#on-demand-capacity-mode-initial`
+        : creating === 'PROVISIONED'
+          ? `${P}Requested ${name} for WarmThroughput for ${what} is lower than ${capacity} of ProvisionedThroughput`
+          : `${P}Requested ${name} for WarmThroughput for ${what} is lower than current WarmThroughput, decreasing WarmThroughput is not supported`,
     );
   }
 }

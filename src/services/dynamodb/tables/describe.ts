@@ -1,5 +1,6 @@
 import type { IndexRecord, TableRecord, Throughput } from './record.js';
 import { onDemandDescription, warmOf } from './capacity-settings.js';
+import { decreasesToday } from './decreases.js';
 
 export interface Stats {
   count: number;
@@ -16,11 +17,11 @@ export interface DescribeOptions {
 
 const seconds = (ms: number) => ms / 1000;
 
-function throughputDescription(t: Throughput | undefined, onDemand: boolean): Record<string, unknown> {
+function throughputDescription(t: Throughput | undefined, onDemand: boolean, now: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (t?.lastIncrease !== undefined) out['LastIncreaseDateTime'] = seconds(t.lastIncrease);
   if (t?.lastDecrease !== undefined) out['LastDecreaseDateTime'] = seconds(t.lastDecrease);
-  out['NumberOfDecreasesToday'] = t?.decreasesToday ?? 0;
+  out['NumberOfDecreasesToday'] = decreasesToday(t, now);
   out['ReadCapacityUnits'] = onDemand ? 0 : (t?.read ?? 0);
   out['WriteCapacityUnits'] = onDemand ? 0 : (t?.write ?? 0);
   return out;
@@ -48,7 +49,7 @@ export function describeTable(record: TableRecord, options: DescribeOptions): Re
     KeySchema: record.keySchema,
     TableStatus: status,
     CreationDateTime: seconds(record.createdAt),
-    ProvisionedThroughput: throughputDescription(record.throughput, onDemand),
+    ProvisionedThroughput: throughputDescription(record.throughput, onDemand, now),
     TableSizeBytes: options.tableStats.bytes,
     ItemCount: options.tableStats.count,
     TableArn: record.arn,
@@ -83,7 +84,7 @@ export function describeTable(record: TableRecord, options: DescribeOptions): Re
         Projection: g.projection,
         IndexStatus: indexState,
         ...(indexState === 'CREATING' && record.activeAt < g.activeAt ? { Backfilling: true } : {}),
-        ProvisionedThroughput: throughputDescription(g.throughput, onDemand),
+        ProvisionedThroughput: throughputDescription(g.throughput, onDemand, now),
         ...onDemandMember(g.onDemand),
         IndexSizeBytes: stats.bytes,
         ItemCount: stats.count,

@@ -1,6 +1,6 @@
 import { invalid } from '../errors.js';
 import type { AttributeDefinition, KeySchemaElement, Projection } from '../types.js';
-import { checkOnDemand, checkWarm } from './capacity-settings.js';
+import { ON_DEMAND_WARM, checkOnDemand, checkWarm } from './capacity-settings.js';
 import type { OnDemandThroughputInput, WarmThroughputInput } from './capacity-settings.js';
 
 export interface CreateTableInput {
@@ -86,7 +86,7 @@ export function checkProjection(p: Projection, _index: string): void {
 }
 
 /** CreateTable's semantic checks, in the order DynamoDB applies them. */
-export function validateCreateTable(input: CreateTableInput): void {
+export function validateCreateTable(input: CreateTableInput, region: string): void {
   const defs = input.AttributeDefinitions ?? [];
   const keySchema = input.KeySchema ?? [];
   const billing = input.BillingMode ?? 'PROVISIONED';
@@ -102,6 +102,7 @@ export function validateCreateTable(input: CreateTableInput): void {
   }
   checkThroughput(input.ProvisionedThroughput);
   const defNames = defs.map((d) => d.AttributeName);
+  if (keySchema.length > defs.length) throw invalid('Invalid KeySchema: Some index key attribute have no definition');
   const duplicated = defNames.find((n, i) => defNames.indexOf(n) !== i);
   if (duplicated !== undefined) throw invalid(`Attribute Name is duplicated: ${duplicated}`);
   checkKeySchema(keySchema, defs);
@@ -173,14 +174,10 @@ export function validateCreateTable(input: CreateTableInput): void {
       'One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions',
     );
   }
-  checkOnDemand(input.OnDemandThroughput, billing, undefined, false);
-  for (const g of gsis) checkOnDemand(g.OnDemandThroughput, billing, g.IndexName, false);
-  if (billing === 'PROVISIONED') {
-    const level = (t: { ReadCapacityUnits: number; WriteCapacityUnits: number } | undefined) => ({
-      read: t?.ReadCapacityUnits ?? 0,
-      write: t?.WriteCapacityUnits ?? 0,
-    });
-    checkWarm(input.WarmThroughput, level(input.ProvisionedThroughput), undefined, true);
-    for (const g of gsis) checkWarm(g.WarmThroughput, level(g.ProvisionedThroughput), g.IndexName, true);
-  }
+  checkOnDemand(input.OnDemandThroughput, billing, undefined, false, region);
+  for (const g of gsis) checkOnDemand(g.OnDemandThroughput, billing, g.IndexName, false, region);
+  const level = (t: { ReadCapacityUnits: number; WriteCapacityUnits: number } | undefined) =>
+    billing === 'PAY_PER_REQUEST' ? ON_DEMAND_WARM : { read: t?.ReadCapacityUnits ?? 0, write: t?.WriteCapacityUnits ?? 0 };
+  checkWarm(input.WarmThroughput, level(input.ProvisionedThroughput), undefined, billing);
+  for (const g of gsis) checkWarm(g.WarmThroughput, level(g.ProvisionedThroughput), g.IndexName, billing);
 }

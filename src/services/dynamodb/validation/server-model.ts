@@ -18,5 +18,8 @@ export function serverModel(published: ServiceModel): ServiceModel {
   set('TagKeyString', { min: undefined, max: undefined });
   set('TagValueString', { min: undefined, max: undefined });
   set('Tag', { required: ['Key'] });
+  // The published model made a table's key optional (ImportTable-era sharing); the server still
+  // requires it: `Value null at 'keySchema' failed to satisfy constraint: Member must not be null`.
+  set('CreateTableInput', { required: ['AttributeDefinitions', 'TableName', 'KeySchema'] });
   return model;
 }
