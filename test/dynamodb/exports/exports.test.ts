@@ -356,6 +356,13 @@ describe('DynamoDB ExportTableToPointInTime (to Overcast S3)', () => {
         'TableNotFoundException',
         `Table not found: ${tableArn('ex-missing')}`,
       );
+      // Another region's ARN names no table here, whatever this region has under the name.
+      const westArn = tableArn('ex-src').replace(':us-east-1:', ':us-west-2:');
+      await expectError(
+        server.ddb.send(new ExportTableToPointInTimeCommand({ TableArn: westArn, S3Bucket: 'b-err' })),
+        'TableNotFoundException',
+        `Table not found: ${westArn}`,
+      );
       await expectError(
         server.ddb.send(new ExportTableToPointInTimeCommand({ TableArn: 'ex-src', S3Bucket: 'b-err' })),
         'ValidationException',

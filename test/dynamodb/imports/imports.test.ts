@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import {
+  DeleteTableCommand,
   DescribeImportCommand,
   DescribeTableCommand,
   ExportTableToPointInTimeCommand,
@@ -77,6 +78,39 @@ describe('DynamoDB ImportTable (from Overcast S3)', () => {
     (await scanAll(server.ddb, { TableName, ...extra })).items;
   const pks = async (table: string) => (await scan(table)).map((i) => i['pk']!.S ?? i['pk']!.N).sort();
 
+  it('a ClientToken names its import for 8 hours: the same table again is that import, another is a conflict', async () => {
+    await put('imp-json', 'tok/a.json', JSON.stringify({ Item: { pk: S('t1') } }));
+    const request = {
+      S3BucketSource: { S3Bucket: 'imp-json', S3KeyPrefix: 'tok/' },
+      TableCreationParameters: keyed('imp-token-t'),
+      ClientToken: 'token-replay',
+    };
+    const first = (await importTable(request)).ImportTableDescription!;
+    expect((await describeImport(first.ImportArn!)).S3BucketSource).toEqual({
+      S3BucketOwner: '000000000000',
+      S3Bucket: 'imp-json',
+      S3KeyPrefix: 'tok/',
+    });
+    await server.ddb.send(new DeleteTableCommand({ TableName: 'imp-token-t' }));
+    // Another S3 source under the same token is the same import (AWS ignores the change) ...
+    const again = await importTable({
+      ...request,
+      S3BucketSource: { S3Bucket: 'imp-json', S3KeyPrefix: 'elsewhere/' },
+    });
+    expect(again.ImportTableDescription!.ImportArn).toBe(first.ImportArn);
+    // ... another table is a conflict.
+    await expectError(
+      importTable({ ...request, TableCreationParameters: keyed('imp-token-other') }),
+      'ImportConflictException',
+      'Import conflict: Duplicate request detected with conflicting parameters',
+    );
+    await expectError(
+      importTable({ ...request, InputFormatOptions: { Csv: { Delimiter: ';' } } }),
+      'ValidationException',
+      'Invalid Request: Unsupported InputFormatOptions for the given input format: DYNAMODB_JSON.',
+    );
+  });
+
   it('imports DynamoDB JSON objects under a prefix, one per line or back to back, and the table becomes ACTIVE', async () => {
     const line = (pk: string) => JSON.stringify({ Item: { pk: S(pk), data: { S: `d-${pk}` }, n: N('1.50') } });
     await put('imp-json', 'in/a.json', `${line('a1')}\n${line('a2')}\n`);
@@ -123,29 +157,19 @@ describe('DynamoDB ImportTable (from Overcast S3)', () => {
     });
     expect(a1).toEqual({ pk: S('a1'), data: S('d-a1'), n: N('1.5') });
 
-    // The same client token and parameters: the same import; other parameters: a conflict.
-    const again = await importTable({
+    // A table of that name exists now: checked first, even for this token's own import.
+    const sameRequest = {
       S3BucketSource: { S3Bucket: 'imp-json', S3KeyPrefix: 'in/' },
-      InputCompressionType: 'NONE',
+      InputCompressionType: 'NONE' as const,
       TableCreationParameters: keyed('imp-json-t'),
       ClientToken: 'token-1',
-    });
-    expect(again.ImportTableDescription!.ImportArn).toBe(started.ImportArn);
-    await expectError(
-      importTable({
-        S3BucketSource: { S3Bucket: 'imp-json', S3KeyPrefix: 'other/' },
-        TableCreationParameters: keyed('imp-json-t'),
-        ClientToken: 'token-1',
-      }),
-      'ImportConflictException',
-    );
-    // A table of that name exists now.
+    };
+    await expectError(importTable(sameRequest), 'ResourceInUseException', 'Table already exists: imp-json-t');
     await expectError(
       importTable({ S3BucketSource: { S3Bucket: 'imp-json' }, TableCreationParameters: keyed('imp-json-t') }),
       'ResourceInUseException',
       'Table already exists: imp-json-t',
     );
-
     const listed = await server.ddb.send(new ListImportsCommand({ TableArn: tableArn('imp-json-t') }));
     expect(listed.ImportSummaryList).toEqual([
       expect.objectContaining({

@@ -48,7 +48,7 @@ export const recoveryErrors = {
   importConflict: () =>
     ddb(
       'ImportConflictException',
-      'There was a conflict when importing from the specified S3 source. This can occur when the current import conflicts with a previous import request that had the same client token.',
+      'Import conflict: Duplicate request detected with conflicting parameters',
     ),
   policyNotFound: (message: string) => ddb('PolicyNotFoundException', message),
   accessDenied: (message: string) => new AwsError('AccessDeniedException', message, { namespace: CORAL_SERVICE }),

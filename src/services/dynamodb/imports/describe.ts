@@ -17,7 +17,8 @@ export function parseImportArn(ctx: OperationContext, arn: string): { table: str
   const parsed = parseArn(arn);
   const m = parsed && parsed.service === 'dynamodb' ? IMPORT_RESOURCE.exec(parsed.resource) : null;
   if (!parsed || !m) throw invalid('Invalid Import ARN');
-  if (parsed.account !== ctx.account || parsed.region !== ctx.region) throw recoveryErrors.importNotFound();
+  if (parsed.account !== ctx.account) throw recoveryErrors.accessDenied('Access is denied');
+  if (parsed.region !== ctx.region) throw recoveryErrors.importNotFound();
   return { table: m[1]!, key: m[2]! };
 }
 
@@ -34,7 +35,8 @@ export function importDescription(rec: ImportRecord, asStarted = false): Record<
     TableArn: rec.tableArn,
     TableId: rec.tableId,
     ClientToken: rec.clientToken,
-    S3BucketSource: rec.source,
+    // DescribeImport names the bucket's owner: the caller's account unless the request named one.
+    S3BucketSource: asStarted ? rec.source : { S3BucketOwner: rec.account, ...(rec.source as object) },
     ErrorCount: asStarted ? 0 : rec.errorCount,
     CloudWatchLogGroupArn: importLogGroupArn(rec),
     InputFormat: rec.inputFormat,

@@ -1,3 +1,4 @@
+import { parseArn } from '../../../core/arn.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { OperationContext } from '../../../core/service.js';
 import { backupKey } from '../backups/describe.js';
@@ -48,6 +49,8 @@ export async function exportTableToPointInTime(
   ctx: OperationContext,
 ) {
   const name = tableNameOfArn(ctx, input.TableArn, 'export');
+  // Another region's table is not this region's one of the same name.
+  if (parseArn(input.TableArn)?.region !== ctx.region) throw recoveryErrors.tableNotFound(input.TableArn);
   const spec = input.IncrementalExportSpecification;
   if (spec && input.ExportType === undefined) {
     throw invalid(

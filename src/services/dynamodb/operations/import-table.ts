@@ -6,7 +6,7 @@ import { backupKey } from '../backups/describe.js';
 import { recoveryErrors } from '../backups/errors.js';
 import { nextSequence } from '../backups/store.js';
 import type { DynamoDb } from '../context.js';
-import { ddbErrors } from '../errors.js';
+import { ddbErrors, invalid } from '../errors.js';
 import { importDescription } from '../imports/describe.js';
 import { importsSql } from '../imports/store.js';
 import type { CsvOptions, ImportCompression, ImportFormat, ImportRecord, S3BucketSource } from '../imports/store.js';
@@ -40,13 +40,15 @@ export async function importTable(ddb: DynamoDb, input: ImportTableInput, ctx: O
   validateCreateTable(params, ctx.region);
   checkSseSpecification(params.SSESpecification as SseSpecification | undefined);
   const now = ddb.clock.now();
-  const fingerprint = JSON.stringify([
-    input.S3BucketSource,
-    input.InputFormat,
-    input.InputFormatOptions,
-    input.InputCompressionType,
-    params,
-  ]);
+  if (input.InputFormat !== 'CSV' && input.InputFormatOptions?.Csv !== undefined) {
+    throw invalid(`Invalid Request: Unsupported InputFormatOptions for the given input format: ${input.InputFormat}.`);
+  }
+  // The table's name is taken (even by this token's own finished import): checked first, as AWS does.
+  if (ddb.catalog.get(ctx.account, ctx.region, params.TableName)) {
+    throw ddbErrors.resourceInUse(`Table already exists: ${params.TableName}`);
+  }
+  // A retry with the same token may name another S3 source: AWS answers the earlier import.
+  const fingerprint = JSON.stringify([input.InputFormat, input.InputFormatOptions, input.InputCompressionType, params]);
   const earlier = await importsSql.replay(
     ddb.store,
     ctx,
@@ -56,11 +58,10 @@ export async function importTable(ddb: DynamoDb, input: ImportTableInput, ctx: O
     recoveryErrors.importConflict,
   );
   if (earlier) return { ImportTableDescription: importDescription(earlier) };
-  if (ddb.catalog.get(ctx.account, ctx.region, params.TableName)) {
-    throw ddbErrors.resourceInUse(`Table already exists: ${params.TableName}`);
-  }
   // CREATING until the import is over: other requests see the name taken and the table not ready.
-  const record = await newTableRecord(ddb, params, ctx, now, Number.MAX_SAFE_INTEGER);
+  // An imported table gets no OnDemandThroughput (AWS's DescribeTable shows none; DescribeImport echoes it).
+  const { OnDemandThroughput: _limits, ...tableParams } = params;
+  const record = await newTableRecord(ddb, tableParams, ctx, now, Number.MAX_SAFE_INTEGER);
   applySse(record, params.SSESpecification as SseSpecification | undefined);
   const table = await ddb.catalog.save(record);
   const key = backupKey(now, randomBytes(4).toString('hex'));

@@ -33,7 +33,8 @@ export async function listExports(
   const all = (await exportsSql.list(ddb.store, ctx.account, ctx.region, tableName)).filter(
     (e) => (tableId === undefined || e.tableId === tableId) && (before === undefined || e.id < before),
   );
-  const limit = input.MaxResults ?? 25;
+  // AWS's default page: 10.
+  const limit = input.MaxResults ?? 10;
   const page = all.slice(0, limit);
   return {
     ExportSummaries: page.map((e) => ({ ExportArn: e.arn, ExportStatus: e.status, ExportType: e.exportType })),

@@ -27,7 +27,8 @@ export async function listImports(
   const all = (await importsSql.list(ddb.store, ctx.account, ctx.region, tableName)).filter(
     (r) => (input.TableArn === undefined || r.tableArn === input.TableArn) && (before === undefined || r.id < before),
   );
-  const limit = input.PageSize ?? 25;
+  // AWS's default page: 10.
+  const limit = input.PageSize ?? 10;
   const page = all.slice(0, limit);
   return {
     ImportSummaryList: page.map(importSummary),
