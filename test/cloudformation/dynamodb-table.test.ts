@@ -160,3 +160,25 @@ describe('AWS::DynamoDB::Table updates', () => {
     expect(Table!.WarmThroughput).toMatchObject({ ReadUnitsPerSecond: 12000, WriteUnitsPerSecond: 4000 });
   });
 });
+
+describe('AWS::DynamoDB::Table throughput in templates', () => {
+  it('sends throughput only when it changes (DynamoDB refuses one that "will not change")', async () => {
+    const table = (billing: string) => `
+Resources:
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: cfn-same-throughput
+      ${billing}
+      ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 2 }
+      AttributeDefinitions: [{ AttributeName: pk, AttributeType: S }]
+      KeySchema: [{ AttributeName: pk, KeyType: HASH }]
+`;
+    await cfn.send(new CreateStackCommand({ StackName: 'ddb-same', TemplateBody: table('') }));
+    expect((await waitStack(cfn, 'ddb-same')).StackStatus).toBe('CREATE_COMPLETE');
+    // Naming the default billing mode changes nothing DynamoDB has.
+    await cfn.send(new UpdateStackCommand({ StackName: 'ddb-same', TemplateBody: table('BillingMode: PROVISIONED') }));
+    const s = await waitStack(cfn, 'ddb-same');
+    expect(s.StackStatus, (await eventLines(cfn, 'ddb-same', true)).join('\n')).toBe('UPDATE_COMPLETE');
+  });
+});

@@ -205,8 +205,12 @@ export const dynamodbTable: ResourceProvider = {
     const old = normalise(rawOld);
     const changed = changedProps(props, old);
     const update: Record<string, unknown> = {};
-    if (changed.includes('BillingMode') || changed.includes('ProvisionedThroughput')) {
-      update['BillingMode'] = props['BillingMode'] ?? 'PROVISIONED';
+    // Only an effective change: DynamoDB refuses throughput that "will not change".
+    const billingOf = (p: Props) => p['BillingMode'] ?? 'PROVISIONED';
+    const capacityOf = (p: Props) =>
+      billingOf(p) === 'PROVISIONED' ? JSON.stringify(throughput(p['ProvisionedThroughput'])) : '';
+    if (billingOf(props) !== billingOf(old) || capacityOf(props) !== capacityOf(old)) {
+      update['BillingMode'] = billingOf(props);
       if (update['BillingMode'] === 'PROVISIONED')
         update['ProvisionedThroughput'] = throughput(props['ProvisionedThroughput']);
     }
