@@ -1,5 +1,6 @@
 import {
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   PutItemCommand,
   QueryCommand,
@@ -7,6 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandInput, UpdateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/core/clock.js';
 import { createTable, expectError, keyedTable, S } from '../helpers/ddb.js';
 import { startTestServer } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
@@ -345,5 +347,109 @@ describe('UpdateTable and CreateTable: the rules AWS enforces', () => {
       TableClass: 'STANDARD_INFREQUENT_ACCESS',
       LastUpdateDateTime: expect.any(Date),
     });
+  });
+});
+
+describe('UpdateTable and DeleteTable while a change is in flight', () => {
+  const DELAY = 1_000;
+  const clock = new ManualClock(Date.UTC(2026, 9, 8, 12, 0, 0));
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ dynamodb: { tableStatusDelayMs: DELAY } }, { clock });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+  const IN_USE = 'Attempt to change a resource which is still in use: ';
+  const create = async (input: CreateTableCommandInput) => {
+    await server.ddb.send(new CreateTableCommand(input));
+    clock.advance(DELAY);
+  };
+  const update = (TableName: string, input: Omit<UpdateTableCommandInput, 'TableName'>) =>
+    server.ddb.send(new UpdateTableCommand({ TableName, ...input }));
+  const drop = (TableName: string) => server.ddb.send(new DeleteTableCommand({ TableName }));
+  const pt = (n: number) => ({ ReadCapacityUnits: n, WriteCapacityUnits: n });
+
+  it('refuses what AWS refuses until the change is done', async () => {
+    await create({ ...keyedTable('busy-iops'), BillingMode: 'PROVISIONED', ProvisionedThroughput: pt(1) });
+    await update('busy-iops', { ProvisionedThroughput: pt(2) });
+    await expectError(
+      update('busy-iops', { ProvisionedThroughput: pt(3) }),
+      'ResourceInUseException',
+      `${IN_USE}Table IOPS are currently being updated. Table: busy-iops`,
+    );
+    await expectError(
+      update('busy-iops', { StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } }),
+      'ResourceInUseException',
+      `${IN_USE}Can't enable or disable stream while table IOPS are being updated. Table: busy-iops`,
+    );
+    await expectError(
+      drop('busy-iops'),
+      'ResourceInUseException',
+      `${IN_USE}Table: busy-iops is in the process of being updated.`,
+    );
+    // Deletion protection is admitted meanwhile; once the change is done, the rest is too.
+    await update('busy-iops', { DeletionProtectionEnabled: false });
+    clock.advance(DELAY);
+    await update('busy-iops', { ProvisionedThroughput: pt(3) });
+
+    await create(keyedTable('busy-stream'));
+    await update('busy-stream', { StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } });
+    await expectError(
+      drop('busy-stream'),
+      'ResourceInUseException',
+      `${IN_USE}Cannot delete table while stream is being enabled/disabled.`,
+    );
+    clock.advance(DELAY);
+    await drop('busy-stream');
+
+    await create(keyedTable('busy-class'));
+    await update('busy-class', { TableClass: 'STANDARD_INFREQUENT_ACCESS' });
+    await expectError(
+      update('busy-class', { TableClass: 'STANDARD' }),
+      'ResourceInUseException',
+      `${IN_USE}Can't update table class when a table class update is in progress. Table: busy-class TableClassUpdateInProgress: STANDARD_INFREQUENT_ACCESS`,
+    );
+  });
+
+  it('while an index is being created', async () => {
+    await create({
+      ...keyedTable('busy-gsi'),
+      BillingMode: 'PROVISIONED',
+      ProvisionedThroughput: pt(1),
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    });
+    const createIndex = (IndexName: string, attribute: string) =>
+      update('busy-gsi', {
+        AttributeDefinitions: [{ AttributeName: attribute, AttributeType: 'S' }],
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName,
+              KeySchema: [{ AttributeName: attribute, KeyType: 'HASH' }],
+              Projection: { ProjectionType: 'KEYS_ONLY' },
+              ProvisionedThroughput: pt(1),
+            },
+          },
+        ],
+      });
+    await createIndex('gsi2', 'g2');
+    await expectError(
+      update('busy-gsi', { ProvisionedThroughput: pt(2) }),
+      'ResourceInUseException',
+      `${IN_USE}Can't change table IOPS when an index is being created. Table: busy-gsi Indexes: [gsi2]`,
+    );
+    await expectError(
+      createIndex('gsi3', 'g3'),
+      'LimitExceededException',
+      'Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table',
+    );
+    await expectError(
+      drop('busy-gsi'),
+      'ResourceInUseException',
+      `${IN_USE}Cannot delete table while indexes are being created, updated, or deleted.`,
+    );
+    clock.advance(DELAY);
+    await createIndex('gsi3', 'g3');
   });
 });

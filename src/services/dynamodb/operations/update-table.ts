@@ -12,6 +12,7 @@ import type { AttributeDefinition, Item, KeySchemaElement, Projection } from '..
 import { putIndexRow } from '../writes.js';
 import { checkUpdateTableRequest } from '../tables/update-request.js';
 import { recordChange } from '../tables/decreases.js';
+import { checkUpdateAdmitted, updateKindOf } from '../tables/in-use.js';
 import { SSE_DESCRIPTION, applySse, checkSseSpecification, wantsKms } from '../tables/sse.js';
 import type { SseSpecification } from '../tables/sse.js';
 import {
@@ -76,6 +77,7 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
   }
   const updates = input.GlobalSecondaryIndexUpdates ?? [];
   checkUpdateStreamSpecification(table.record, input);
+  checkUpdateAdmitted(table.record, input, ddb.clock.now());
   const now = ddb.clock.now();
   const record: TableRecord = structuredClone(table.record);
   const billing = input.BillingMode ?? record.billingMode;
@@ -271,6 +273,7 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
   record.attributeDefinitions = record.attributeDefinitions.filter((d) => keyed.has(d.AttributeName));
   await updateTableStream(ddb, record, input.StreamSpecification, now);
   record.updatingUntil = now + ddb.tableStatusDelayMs;
+  record.updating = updateKindOf(input);
   const updated = new Table(record);
   for (const index of creating) await backfill(ddb, updated, index.name);
   const saved = await ddb.catalog.save(record);

@@ -1,3 +1,4 @@
+import type { UpdateInFlight } from './in-use.js';
 import type { OnDemandLimits, WarmLevel } from './capacity-settings.js';
 import type { AttributeDefinition, KeySchemaElement, Projection, ScalarKeyType } from '../types.js';
 
@@ -37,6 +38,8 @@ export interface TableRecord {
   activeAt: number;
   /** UPDATING until this time. */
   updatingUntil?: number;
+  /** What that update changes (what else is refused meanwhile: tables/in-use.ts). */
+  updating?: UpdateInFlight;
   keySchema: KeySchemaElement[];
   attributeDefinitions: AttributeDefinition[];
   billingMode: 'PROVISIONED' | 'PAY_PER_REQUEST';
