@@ -24,6 +24,10 @@ export const ddbErrors = {
 /** Shorthand used throughout the DynamoDB service for `ValidationException`. */
 export const invalid = (message: string): AwsError => ddbErrors.validation(message);
 
+/** `ValidationException` with DynamoDB's `One or more parameter values were invalid: ` before the message. */
+export const invalidParameter = (message: string): AwsError =>
+  invalid(`One or more parameter values were invalid: ${message}`);
+
 /** One entry of TransactionCanceledException.CancellationReasons. */
 export interface CancellationReason {
   Code: string;

@@ -46,10 +46,7 @@ export const recoveryErrors = {
     ddb('ExportConflictException', 'Export conflict: Duplicate request detected with conflicting parameters'),
   importNotFound: () => ddb('ImportNotFoundException', 'Import not found'),
   importConflict: () =>
-    ddb(
-      'ImportConflictException',
-      'Import conflict: Duplicate request detected with conflicting parameters',
-    ),
+    ddb('ImportConflictException', 'Import conflict: Duplicate request detected with conflicting parameters'),
   policyNotFound: (message: string) => ddb('PolicyNotFoundException', message),
   accessDenied: (message: string) => new AwsError('AccessDeniedException', message, { namespace: CORAL_SERVICE }),
 };

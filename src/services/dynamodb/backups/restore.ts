@@ -7,12 +7,13 @@ import { invalid } from '../errors.js';
 import { itemsSql } from '../storage/items.js';
 import type { ScanRow } from '../storage/items.js';
 import type { IndexRecord, TableRecord, Throughput } from '../tables/record.js';
+import { keyAttributesOf } from '../tables/record.js';
 import { Table } from '../tables/table.js';
 import { checkThroughput } from '../tables/validate-create.js';
 import type { Item, KeySchemaElement, Projection } from '../types.js';
 import { putIndexRow } from '../writes.js';
 import { recoveryErrors } from './errors.js';
-import { SSE_DESCRIPTION, applySse, checkSseSpecification } from '../tables/sse.js';
+import { SSE_DESCRIPTION, checkSseSpecification, sseDescription } from '../tables/sse.js';
 import type { SseSpecification } from '../tables/sse.js';
 import { applyOnDemand, sets } from '../tables/capacity-settings.js';
 import type { OnDemandThroughputInput } from '../tables/capacity-settings.js';
@@ -183,9 +184,7 @@ export function restoredRecord(
   };
   const gsis = indexes(o.GlobalSecondaryIndexOverride, source.gsis, true);
   const lsis = indexes(o.LocalSecondaryIndexOverride, source.lsis, false);
-  const used = new Set<string>();
-  for (const k of [source.keySchema, ...gsis.map((g) => g.keySchema), ...lsis.map((l) => l.keySchema)].flat())
-    used.add(k.AttributeName);
+  const used = keyAttributesOf({ keySchema: source.keySchema, gsis, lsis });
 
   const throughput: Throughput =
     billing === 'PROVISIONED'
@@ -225,10 +224,10 @@ function restoredSse(
   target: { account: string; region: string },
 ): Record<string, unknown> {
   const override = o.SSESpecificationOverride as SseSpecification | undefined;
-  if (!override) return source.extra[SSE_DESCRIPTION] ? { [SSE_DESCRIPTION]: source.extra[SSE_DESCRIPTION] } : {};
-  const probe = { account: target.account, region: target.region, extra: {} as Record<string, unknown> };
-  applySse(probe as unknown as TableRecord, override);
-  return probe.extra;
+  const description = override
+    ? sseDescription(override, target.account, target.region)
+    : source.extra[SSE_DESCRIPTION];
+  return description ? { [SSE_DESCRIPTION]: description } : {};
 }
 
 /**

@@ -1,9 +1,10 @@
 import type { OperationContext } from '../../../core/service.js';
 import { describe, tableFor } from '../context.js';
 import type { DynamoDb } from '../context.js';
-import { ddbErrors, invalid } from '../errors.js';
+import { ddbErrors, invalid, invalidParameter } from '../errors.js';
 import { itemsSql } from '../storage/items.js';
 import type { IndexRecord, TableRecord } from '../tables/record.js';
+import { keyAttributesOf } from '../tables/record.js';
 import { Table } from '../tables/table.js';
 import { checkKeySchema, checkProjection, checkThroughput } from '../tables/validate-create.js';
 import { checkUpdateStreamSpecification, updateTableStream } from '../streams/table-spec.js';
@@ -65,8 +66,6 @@ export interface UpdateTableInput {
   MultiRegionConsistency?: unknown;
 }
 
-const P = 'One or more parameter values were invalid: ';
-
 export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: OperationContext) {
   checkUpdateTableRequest(input);
   const table = tableFor(ddb, ctx, input.TableName, ddbErrors.tableNotFound, { whileCreating: true });
@@ -93,21 +92,21 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
     record.warm = applyWarm(record.warm, input.WarmThroughput);
   }
   if (billing === 'PAY_PER_REQUEST' && input.ProvisionedThroughput) {
-    throw invalid(
+    throw invalidParameter(
       input.BillingMode === 'PAY_PER_REQUEST' && record.billingMode === 'PROVISIONED'
-        ? `${P}ProvisionedThroughput cannot be specified when BillingMode is PAY_PER_REQUEST`
-        : `${P}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`,
+        ? `ProvisionedThroughput cannot be specified when BillingMode is PAY_PER_REQUEST`
+        : `Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`,
     );
   }
   if (input.BillingMode === 'PROVISIONED' && !input.ProvisionedThroughput) {
-    throw invalid(`${P}ProvisionedThroughput must be specified when BillingMode is PROVISIONED`);
+    throw invalidParameter(`ProvisionedThroughput must be specified when BillingMode is PROVISIONED`);
   }
   if (billing === 'PROVISIONED' && record.billingMode === 'PAY_PER_REQUEST') {
     // Every GSI that stays needs its throughput in the same request.
     for (const g of record.gsis) {
       const given = updates.some((u) => u.Update?.IndexName === g.name && u.Update.ProvisionedThroughput);
       if (!given && !updates.some((u) => u.Delete?.IndexName === g.name))
-        throw invalid(`${P}ProvisionedThroughput must be specified for index: ${g.name}`);
+        throw invalidParameter(`ProvisionedThroughput must be specified for index: ${g.name}`);
     }
   }
   if (input.ProvisionedThroughput) {
@@ -120,15 +119,10 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
       t.ReadCapacityUnits === record.throughput.read &&
       t.WriteCapacityUnits === record.throughput.write
     ) {
-      throw invalid(
-        `The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: ${record.throughput.read}. Requested ReadCapacityUnits: ${t.ReadCapacityUnits}. Current WriteCapacityUnits provisioned for the table: ${record.throughput.write}. Requested WriteCapacityUnits: ${t.WriteCapacityUnits}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
-      );
+      throw unchanged('the table', 'the table', record.throughput, t);
     }
-    if (record.billingMode === 'PAY_PER_REQUEST') {
-      // Leaving on-demand sets the capacity; it is neither an increase nor a decrease.
-      record.throughput.read = t.ReadCapacityUnits;
-      record.throughput.write = t.WriteCapacityUnits;
-    } else recordChange(record.throughput, t.ReadCapacityUnits, t.WriteCapacityUnits, now);
+    const leaving = record.billingMode === 'PAY_PER_REQUEST';
+    recordChange(record.throughput, t.ReadCapacityUnits, t.WriteCapacityUnits, now, leaving);
   }
   if (input.BillingMode && input.BillingMode !== record.billingMode) {
     if (input.BillingMode === 'PAY_PER_REQUEST') record.lastUpdateToPayPerRequest = now;
@@ -139,7 +133,7 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
   if (input.SSESpecification) {
     checkSseSpecification(input.SSESpecification);
     if (!wantsKms(input.SSESpecification) && record.extra[SSE_DESCRIPTION] === undefined)
-      throw invalid(`${P}Table is already encrypted by default`);
+      throw invalidParameter(`Table is already encrypted by default`);
     applySse(record, input.SSESpecification);
   }
   if (input.DeletionProtectionEnabled !== undefined) record.deletionProtection = input.DeletionProtectionEnabled;
@@ -178,18 +172,16 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
         );
       }
       if (!input.AttributeDefinitions)
-        throw invalid(`${P}AttributeDefinitions is not specified for index: ${c.IndexName}`);
+        throw invalidParameter(`AttributeDefinitions is not specified for index: ${c.IndexName}`);
       checkKeySchema(c.KeySchema, record.attributeDefinitions, c.IndexName);
       checkProjection(c.Projection, c.IndexName);
       if (billing === 'PAY_PER_REQUEST' && c.ProvisionedThroughput) {
-        throw invalid(
-          `${P}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: ${c.IndexName} when BillingMode is PAY_PER_REQUEST`,
+        throw invalidParameter(
+          `Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: ${c.IndexName} when BillingMode is PAY_PER_REQUEST`,
         );
       }
       if (billing === 'PROVISIONED' && !c.ProvisionedThroughput) {
-        throw invalid(
-          `One or more parameter values were invalid: ProvisionedThroughput must be specified for index: ${c.IndexName}`,
-        );
+        throw invalidParameter(`ProvisionedThroughput must be specified for index: ${c.IndexName}`);
       }
       checkThroughput(c.ProvisionedThroughput);
       checkOnDemand(c.OnDemandThroughput, billing, c.IndexName, false, ctx.region);
@@ -220,14 +212,15 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
         g.onDemand = applyOnDemand(g.onDemand, u.Update.OnDemandThroughput!);
       }
       if (sets(u.Update.WarmThroughput)) {
-        checkWarm(u.Update.WarmThroughput, g.warm ?? warmOf(record.billingMode, g), name, false);
-        g.warm = applyWarm(g.warm ?? warmOf(record.billingMode, g), u.Update.WarmThroughput);
+        // g.warm: the level reached so far, kept above before any change.
+        checkWarm(u.Update.WarmThroughput, g.warm!, name, false);
+        g.warm = applyWarm(g.warm!, u.Update.WarmThroughput);
       }
       const t = u.Update.ProvisionedThroughput;
       if (t) {
         if (billing === 'PAY_PER_REQUEST') {
-          throw invalid(
-            `${P}The only Updates for index: ${name} when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput`,
+          throw invalidParameter(
+            `The only Updates for index: ${name} when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput`,
           );
         }
         checkThroughput(t);
@@ -238,15 +231,11 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
           t.ReadCapacityUnits === current.read &&
           t.WriteCapacityUnits === current.write
         ) {
-          throw invalid(
-            `The provisioned throughput for the index ${name} will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for index ${name}: ${current.read}. Requested ReadCapacityUnits: ${t.ReadCapacityUnits}. Current WriteCapacityUnits provisioned for index ${name}: ${current.write}. Requested WriteCapacityUnits: ${t.WriteCapacityUnits}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
-          );
+          throw unchanged(`the index ${name}`, `index ${name}`, current, t);
         }
         g.throughput ??= { read: 0, write: 0, decreasesToday: 0 };
-        if (record.billingMode === 'PAY_PER_REQUEST') {
-          g.throughput.read = t.ReadCapacityUnits;
-          g.throughput.write = t.WriteCapacityUnits;
-        } else recordChange(g.throughput, t.ReadCapacityUnits, t.WriteCapacityUnits, now);
+        const leaving = record.billingMode === 'PAY_PER_REQUEST';
+        recordChange(g.throughput, t.ReadCapacityUnits, t.WriteCapacityUnits, now, leaving);
       }
     } else if (u.Delete) {
       const name = u.Delete.IndexName;
@@ -265,11 +254,7 @@ export async function updateTable(ddb: DynamoDb, input: UpdateTableInput, ctx: O
   // Only now that every entry is checked: a refused request changes nothing.
   for (const name of dropped) await itemsSql.dropIndex(ddb.store, record.id, name);
   // The definitions are those of the keys the table and its indexes use (as DescribeTable shows them).
-  const keyed = new Set(
-    [record.keySchema, ...record.gsis.map((g) => g.keySchema), ...record.lsis.map((l) => l.keySchema)].flatMap((k) =>
-      k.map((e) => e.AttributeName),
-    ),
-  );
+  const keyed = keyAttributesOf(record);
   record.attributeDefinitions = record.attributeDefinitions.filter((d) => keyed.has(d.AttributeName));
   await updateTableStream(ddb, record, input.StreamSpecification, now);
   record.updatingUntil = now + ddb.tableStatusDelayMs;
@@ -315,4 +300,16 @@ async function backfill(ddb: DynamoDb, table: Table, indexName: string): Promise
       after = { bucket: last.bucket, pk: last.pk, sk: last.sk };
     }
   });
+}
+
+/** A throughput change that changes nothing, as DynamoDB refuses it (table or GSI). */
+function unchanged(
+  subject: string,
+  provisionedFor: string,
+  current: { read: number; write: number },
+  t: Throughput,
+): Error {
+  return invalid(
+    `The provisioned throughput for ${subject} will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for ${provisionedFor}: ${current.read}. Requested ReadCapacityUnits: ${t.ReadCapacityUnits}. Current WriteCapacityUnits provisioned for ${provisionedFor}: ${current.write}. Requested WriteCapacityUnits: ${t.WriteCapacityUnits}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
+  );
 }

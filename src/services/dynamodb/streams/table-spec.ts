@@ -1,5 +1,5 @@
 import type { DynamoDb } from '../context.js';
-import { invalid } from '../errors.js';
+import { invalid, invalidParameter } from '../errors.js';
 import type { TableRecord } from '../tables/record.js';
 import type { StreamViewType } from './storage.js';
 import { ACTIVE_STREAM, streamsFor } from './streams.js';
@@ -12,8 +12,6 @@ export interface StreamSpecificationInput {
   StreamViewType?: string;
 }
 
-const PREFIX = 'One or more parameter values were invalid: ';
-
 function runtime(ddb: DynamoDb): DynamoDbStreams {
   const streams = streamsFor(ddb.store);
   if (!streams) throw new Error('DynamoDB Streams is not attached to this store');
@@ -24,10 +22,10 @@ function runtime(ddb: DynamoDb): DynamoDbStreams {
 export function checkCreateStreamSpecification(spec: StreamSpecificationInput | undefined): void {
   if (!spec) return;
   if (spec.StreamEnabled && !spec.StreamViewType) {
-    throw invalid(`${PREFIX}Table is being created with a stream enabled, UpdateViewType is required`);
+    throw invalidParameter(`Table is being created with a stream enabled, UpdateViewType is required`);
   }
   if (!spec.StreamEnabled && spec.StreamViewType) {
-    throw invalid(`${PREFIX}Table is being created with a stream disabled, UpdateViewType should not be specified`);
+    throw invalidParameter(`Table is being created with a stream disabled, UpdateViewType should not be specified`);
   }
 }
 
@@ -54,16 +52,16 @@ export function checkUpdateStreamSpecification(current: TableRecord, input: Upda
   const spec = input.StreamSpecification;
   if (!spec) return;
   if (spec.StreamEnabled && !spec.StreamViewType) {
-    throw invalid(`${PREFIX}If stream is being enabled then UpdateViewType is required`);
+    throw invalidParameter(`If stream is being enabled then UpdateViewType is required`);
   }
   if (!spec.StreamEnabled && spec.StreamViewType) {
-    throw invalid(`${PREFIX}If stream is being disabled, then UpdateViewType must not be specified`);
+    throw invalidParameter(`If stream is being disabled, then UpdateViewType must not be specified`);
   }
   if (input.ProvisionedThroughput || input.BillingMode === 'PROVISIONED') {
-    throw invalid(`${PREFIX}You cannot modify stream status while updating table IOPS`);
+    throw invalidParameter(`You cannot modify stream status while updating table IOPS`);
   }
   if ((input.GlobalSecondaryIndexUpdates ?? []).some((u) => u.Create || u.Delete)) {
-    throw invalid(`${PREFIX}You cannot create or delete index while changing stream status`);
+    throw invalidParameter(`You cannot create or delete index while changing stream status`);
   }
   const enabled = current.extra[ACTIVE_STREAM] !== undefined;
   if (spec.StreamEnabled && enabled) throw invalid(`Table already has an enabled stream: TableName: ${current.name}`);

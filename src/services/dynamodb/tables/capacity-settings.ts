@@ -1,4 +1,4 @@
-import { ddbErrors, invalid } from '../errors.js';
+import { ddbErrors, invalidParameter } from '../errors.js';
 import type { IndexRecord, TableRecord } from './record.js';
 
 /**
@@ -27,7 +27,6 @@ export interface WarmLevel {
   write: number;
 }
 
-const P = 'One or more parameter values were invalid: ';
 /** An on-demand table's (and GSI's) warm throughput when nothing raised it. */
 export const ON_DEMAND_WARM: WarmLevel = { read: 12000, write: 4000 };
 
@@ -56,14 +55,14 @@ export function checkOnDemand(
     if (v === undefined) continue;
     if (billing === 'PROVISIONED') {
       // CreateTable and UpdateTable word it differently.
-      throw invalid(
+      throw invalidParameter(
         clearing
-          ? `${P}${name} for OnDemandThroughput cannot be specified when the table BillingMode is PROVISIONED`
-          : `${P}${name} for OnDemandThroughput cannot be specified when table BillingMode is PROVISIONED.`,
+          ? `${name} for OnDemandThroughput cannot be specified when the table BillingMode is PROVISIONED`
+          : `${name} for OnDemandThroughput cannot be specified when table BillingMode is PROVISIONED.`,
       );
     }
     if (v < 1 && !(clearing && v === -1))
-      throw invalid(`${P}Requested ${name} for OnDemandThroughput for ${what} is outside of valid range`);
+      throw invalidParameter(`Requested ${name} for OnDemandThroughput for ${what} is outside of valid range`);
     if (v > MAX_REQUEST_UNITS) {
       throw ddbErrors.limitExceeded(
         `Subscriber limit exceeded: Requested ${name} for OnDemandThroughput for ${what} exceeds TableMax${kind}CapacityUnits of the account in region ${region}`,
@@ -124,12 +123,12 @@ export function checkWarm(
     ['WriteUnitsPerSecond', w!.WriteUnitsPerSecond, against.write, 'WriteCapacityUnits'],
   ] as const) {
     if (v === undefined || v >= floor) continue;
-    throw invalid(
+    throw invalidParameter(
       creating === 'PAY_PER_REQUEST'
-        ? `${P}Requested ${name} for WarmThroughput for ${what} is lower than initial throughput for OnDemand. See: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html#on-demand-capacity-mode-initial`
+        ? `Requested ${name} for WarmThroughput for ${what} is lower than initial throughput for OnDemand. See: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html#on-demand-capacity-mode-initial`
         : creating === 'PROVISIONED'
-          ? `${P}Requested ${name} for WarmThroughput for ${what} is lower than ${capacity} of ProvisionedThroughput`
-          : `${P}Requested ${name} for WarmThroughput for ${what} is lower than current WarmThroughput, decreasing WarmThroughput is not supported`,
+          ? `Requested ${name} for WarmThroughput for ${what} is lower than ${capacity} of ProvisionedThroughput`
+          : `Requested ${name} for WarmThroughput for ${what} is lower than current WarmThroughput, decreasing WarmThroughput is not supported`,
     );
   }
 }

@@ -12,7 +12,10 @@ const FREE_DECREASES = 4;
 const utcDay = (ms: number) => Math.floor(ms / DAY_MS);
 
 /** Decreases made on the UTC day of `now`. */
-export function decreasesToday(t: Pick<Throughput, 'lastDecrease' | 'decreasesToday'> | undefined, now: number): number {
+export function decreasesToday(
+  t: Pick<Throughput, 'lastDecrease' | 'decreasesToday'> | undefined,
+  now: number,
+): number {
   return t?.lastDecrease !== undefined && utcDay(t.lastDecrease) === utcDay(now) ? t.decreasesToday : 0;
 }
 
@@ -40,10 +43,13 @@ export function fullUtcDate(ms: number): string {
   return `${DAYS[d.getUTCDay()]}, ${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()} at ${h % 12 || 12}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'} Coordinated Universal Time`;
 }
 
-/** Records a change of `t` to `read`/`write` at `now`: an increase, a decrease (limited) or both. */
-export function recordChange(t: Throughput, read: number, write: number, now: number): void {
-  const increase = read > t.read || write > t.write;
-  const decrease = read < t.read || write < t.write;
+/**
+ * Records a change of `t` to `read`/`write` at `now`: an increase, a decrease (limited) or both.
+ * `leavingOnDemand`: the capacity is set, neither an increase nor a decrease.
+ */
+export function recordChange(t: Throughput, read: number, write: number, now: number, leavingOnDemand = false): void {
+  const increase = !leavingOnDemand && (read > t.read || write > t.write);
+  const decrease = !leavingOnDemand && (read < t.read || write < t.write);
   if (decrease) {
     const today = decreasesToday(t, now);
     if (today >= FREE_DECREASES && t.lastDecrease !== undefined && now < t.lastDecrease + HOUR_MS) {

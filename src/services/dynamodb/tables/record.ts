@@ -70,6 +70,19 @@ export interface KeyShape {
   range?: KeyAttribute;
 }
 
+/** Every attribute a table's key or one of its indexes' keys names. */
+export function keyAttributesOf(t: {
+  keySchema: KeySchemaElement[];
+  gsis: IndexRecord[];
+  lsis: IndexRecord[];
+}): Set<string> {
+  return new Set(
+    [t.keySchema, ...t.gsis.map((g) => g.keySchema), ...t.lsis.map((l) => l.keySchema)].flatMap((k) =>
+      k.map((e) => e.AttributeName),
+    ),
+  );
+}
+
 export function keyShapeOf(keySchema: KeySchemaElement[], definitions: AttributeDefinition[]): KeyShape {
   const typeOf = (name: string): ScalarKeyType =>
     definitions.find((d) => d.AttributeName === name)?.AttributeType ?? 'S';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { invalid } from '../errors.js';
+import { invalidParameter } from '../errors.js';
 import type { TableRecord } from './record.js';
 
 /**
@@ -18,18 +18,17 @@ export interface SseSpecification {
 /** Kept as `record.extra.SSEDescription`, so DescribeTable (and the CreateTable answer) show it. */
 export const SSE_DESCRIPTION = 'SSEDescription';
 
-const P = 'One or more parameter values were invalid: ';
-
 /** AWS's checks of an SSESpecification (CreateTable, UpdateTable, restores' overrides). */
 export function checkSseSpecification(spec: SseSpecification | undefined): void {
   if (!spec) return;
   if (spec.Enabled === false) {
-    if (spec.SSEType !== undefined) throw invalid(`${P}SSEType can not be specified if Enabled is false`);
-    if (spec.KMSMasterKeyId !== undefined) throw invalid(`${P}KMSMasterKeyId can not be specified if Enabled is false`);
+    if (spec.SSEType !== undefined) throw invalidParameter(`SSEType can not be specified if Enabled is false`);
+    if (spec.KMSMasterKeyId !== undefined)
+      throw invalidParameter(`KMSMasterKeyId can not be specified if Enabled is false`);
   }
-  if (spec.SSEType === 'AES256') throw invalid(`${P}SSEType AES256 is not supported`);
+  if (spec.SSEType === 'AES256') throw invalidParameter(`SSEType AES256 is not supported`);
   if (spec.KMSMasterKeyId !== undefined && spec.SSEType !== 'KMS')
-    throw invalid(`${P}SSEType KMS is required if KMSMasterKeyId is specified`);
+    throw invalidParameter(`SSEType KMS is required if KMSMasterKeyId is specified`);
 }
 
 /** Whether a (checked) specification asks for a KMS key: `Enabled: true`, or `SSEType` without `Enabled`. */
@@ -55,14 +54,17 @@ export function kmsKeyArn(spec: SseSpecification, account: string, region: strin
   return keyArn(id);
 }
 
-/** Applies a checked specification to a record: a KMS key, or the AWS-owned default (nothing shown). */
+/** The SSEDescription a checked specification gives (undefined: the AWS-owned default, nothing shown). */
+export function sseDescription(spec: SseSpecification, account: string, region: string): object | undefined {
+  return wantsKms(spec)
+    ? { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: kmsKeyArn(spec, account, region) }
+    : undefined;
+}
+
+/** Applies a checked specification to a record: a KMS key, or the AWS-owned default. */
 export function applySse(record: TableRecord, spec: SseSpecification | undefined): void {
   if (!spec) return;
-  if (wantsKms(spec)) {
-    record.extra[SSE_DESCRIPTION] = {
-      Status: 'ENABLED',
-      SSEType: 'KMS',
-      KMSMasterKeyArn: kmsKeyArn(spec, record.account, record.region),
-    };
-  } else delete record.extra[SSE_DESCRIPTION];
+  const description = sseDescription(spec, record.account, record.region);
+  if (description) record.extra[SSE_DESCRIPTION] = description;
+  else delete record.extra[SSE_DESCRIPTION];
 }

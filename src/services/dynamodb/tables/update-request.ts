@@ -1,8 +1,6 @@
-import { invalid } from '../errors.js';
+import { invalid, invalidParameter } from '../errors.js';
 import { sets } from './capacity-settings.js';
 import type { UpdateTableInput } from '../operations/update-table.js';
-
-const P = 'One or more parameter values were invalid: ';
 
 /** What UpdateTable can change, as AWS lists it when a request changes nothing. */
 const CHANGES = [
@@ -41,21 +39,23 @@ export function checkUpdateTableRequest(input: UpdateTableInput): void {
     const listed = CHANGES.filter((c) => c !== 'MultiRegionConsistency' || input.MultiRegionConsistency === undefined);
     throw invalid(`At least one of ${listed.slice(0, -1).join(', ')} or ${listed[listed.length - 1]} is required`);
   }
-  if (updates?.length === 0) throw invalid(`${P}List of GlobalSecondaryIndexUpdates is empty`);
+  if (updates?.length === 0) throw invalidParameter(`List of GlobalSecondaryIndexUpdates is empty`);
   const named = new Set<string>();
   for (const u of updates ?? []) {
     const actions = [u.Create, u.Update, u.Delete].filter((a) => a !== undefined && a !== null);
     if (actions.length === 0) {
-      throw invalid(
-        `${P}One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null`,
+      throw invalidParameter(
+        `One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null`,
       );
     }
     if (actions.length > 1) {
-      throw invalid(`${P}Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate object`);
+      throw invalidParameter(`Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate object`);
     }
     const name = actions[0]!.IndexName;
     if (named.has(name)) {
-      throw invalid(`${P}Only one global secondary index update per index is allowed simultaneously. Index: ${name}`);
+      throw invalidParameter(
+        `Only one global secondary index update per index is allowed simultaneously. Index: ${name}`,
+      );
     }
     named.add(name);
   }
@@ -79,17 +79,17 @@ export function checkUpdateTableRequest(input: UpdateTableInput): void {
       ] as const
     ).some((k) => k !== except && present(k)) || (updates?.length ?? 0) > 0;
   if (input.SSESpecification !== undefined && others('SSESpecification'))
-    throw invalid(`${P}Server-Side Encryption modification must be the only operation in the request`);
+    throw invalidParameter(`Server-Side Encryption modification must be the only operation in the request`);
   if (input.TableClass !== undefined && others('TableClass'))
-    throw invalid(`${P}TableClass modification must be the only operation in the request`);
+    throw invalidParameter(`TableClass modification must be the only operation in the request`);
   if (input.DeletionProtectionEnabled !== undefined && others('DeletionProtectionEnabled'))
-    throw invalid(`${P}DeletionProtection modification must be the only operation in the request`);
+    throw invalidParameter(`DeletionProtection modification must be the only operation in the request`);
   if (present('OnDemandThroughput') && others('OnDemandThroughput') && !onlyBilling(input))
-    throw invalid(`${P}OnDemandThroughput can only be combined with BillingMode in an UpdateTable request`);
+    throw invalidParameter(`OnDemandThroughput can only be combined with BillingMode in an UpdateTable request`);
   if (present('WarmThroughput') && others('WarmThroughput'))
-    throw invalid(`${P}WarmThroughput must be the only operation in the request`);
+    throw invalidParameter(`WarmThroughput must be the only operation in the request`);
   if (input.ProvisionedThroughput && (updates ?? []).some((u) => u.Create || u.Delete))
-    throw invalid(`${P}You cannot create or delete index while updating table IOPS`);
+    throw invalidParameter(`You cannot create or delete index while updating table IOPS`);
 }
 
 /** Whether OnDemandThroughput comes with BillingMode and nothing else. */

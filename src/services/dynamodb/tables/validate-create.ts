@@ -177,7 +177,9 @@ export function validateCreateTable(input: CreateTableInput, region: string): vo
   checkOnDemand(input.OnDemandThroughput, billing, undefined, false, region);
   for (const g of gsis) checkOnDemand(g.OnDemandThroughput, billing, g.IndexName, false, region);
   const level = (t: { ReadCapacityUnits: number; WriteCapacityUnits: number } | undefined) =>
-    billing === 'PAY_PER_REQUEST' ? ON_DEMAND_WARM : { read: t?.ReadCapacityUnits ?? 0, write: t?.WriteCapacityUnits ?? 0 };
+    billing === 'PAY_PER_REQUEST'
+      ? ON_DEMAND_WARM
+      : { read: t?.ReadCapacityUnits ?? 0, write: t?.WriteCapacityUnits ?? 0 };
   checkWarm(input.WarmThroughput, level(input.ProvisionedThroughput), undefined, billing);
   for (const g of gsis) checkWarm(g.WarmThroughput, level(g.ProvisionedThroughput), g.IndexName, billing);
 }
