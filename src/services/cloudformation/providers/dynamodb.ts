@@ -106,17 +106,12 @@ function tableShape(name: string, props: Props): Record<string, unknown> {
   };
 }
 
-function onDemand(p: any) {
-  return p
-    ? compact({ MaxReadRequestUnits: num(p.MaxReadRequestUnits), MaxWriteRequestUnits: num(p.MaxWriteRequestUnits) })
-    : undefined;
+/** A template's struct of numbers (YAML may give them as strings), members it leaves out omitted. */
+function numbers(p: any, ...names: string[]) {
+  return p ? compact(Object.fromEntries(names.map((n) => [n, num(p[n])]))) : undefined;
 }
-
-function warm(p: any) {
-  return p
-    ? compact({ ReadUnitsPerSecond: num(p.ReadUnitsPerSecond), WriteUnitsPerSecond: num(p.WriteUnitsPerSecond) })
-    : undefined;
-}
+const onDemand = (p: any) => numbers(p, 'MaxReadRequestUnits', 'MaxWriteRequestUnits');
+const warm = (p: any) => numbers(p, 'ReadUnitsPerSecond', 'WriteUnitsPerSecond');
 
 /**
  * A table with ImportSourceSpecification is created by ImportTable, as CloudFormation does; an
