@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cpuMs } from '../proc-cpu.mjs';
 import { renderText } from './report.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -38,8 +39,12 @@ const HELP = `Usage: node bench/dynamodb/run.mjs [options]   (or: npm run bench:
   -h, --help            this text`;
 
 function parseList(value, allowed, what) {
-  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const v of list) if (allowed && !allowed.includes(v)) throw new Error(`unknown ${what} '${v}' (allowed: ${allowed.join(', ')})`);
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const v of list)
+    if (allowed && !allowed.includes(v)) throw new Error(`unknown ${what} '${v}' (allowed: ${allowed.join(', ')})`);
   return list;
 }
 
@@ -71,7 +76,8 @@ function parseCli() {
     return n;
   };
   const durationSec = num(values.duration ?? (values.quick ? 1 : 5), 'duration');
-  if (durationSec < 1 || !Number.isInteger(durationSec)) throw new Error('--duration must be a whole number of seconds >= 1');
+  if (durationSec < 1 || !Number.isInteger(durationSec))
+    throw new Error('--duration must be a whole number of seconds >= 1');
   return {
     peers: parseList(values.peers, ALL_PEERS, 'peer'),
     ops: parseList(values.ops, ALL_OPS, 'op'),
@@ -120,7 +126,8 @@ async function main() {
   const load = await import('./load.mjs');
   const wrk = await import('../wrk.mjs');
   const generator = opts.generator ?? (wrk.hasWrk() ? 'wrk' : 'autocannon');
-  if (generator === 'wrk' && !wrk.hasWrk()) throw new Error('--generator wrk: /usr/bin/wrk not found (apt-get install wrk)');
+  if (generator === 'wrk' && !wrk.hasWrk())
+    throw new Error('--generator wrk: /usr/bin/wrk not found (apt-get install wrk)');
   if (generator !== 'wrk' && generator !== 'autocannon') throw new Error(`unknown --generator '${generator}'`);
   const runLoad = generator === 'wrk' ? wrk.runLoadWrk : load.runLoad;
   log(`load generator: ${generator}`);
@@ -200,9 +207,9 @@ async function main() {
       });
     }
     for (const c of opts.concurrency) {
-      const othersBefore = othersTicks(peer);
+      const othersBefore = othersMs(peer);
       const r = await runLoad(peer.url, variants, { connections: c, durationSec: opts.durationSec });
-      const othersCpu = (othersTicks(peer) - othersBefore) / 100 / opts.durationSec; // clock ticks: USER_HZ 100 on Linux
+      const othersCpu = (othersMs(peer) - othersBefore) / 1000 / opts.durationSec;
       const all = (((entry.rounds ??= {})[op] ??= {})[c] ??= []);
       all.push(r);
       entry.results[op][c] = [...all].sort((a, b) => a.rps - b.rps)[(all.length - 1) >> 1];
@@ -214,20 +221,11 @@ async function main() {
     }
   }
 
-  /** CPU time (clock ticks) of every started peer but `peer`, from /proc (0 where there is none). */
-  function othersTicks(peer) {
-    let ticks = 0;
-    for (const p of running) {
-      if (p === peer || !p.child?.pid) continue;
-      try {
-        const f = readFileSync(`/proc/${p.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-        // utime, stime, and the reaped children's cutime, cstime
-        ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-      } catch {
-        // not Linux, or gone
-      }
-    }
-    return ticks;
+  /** CPU time (ms) of every started peer but `peer`, from /proc (0 where there is none). */
+  function othersMs(peer) {
+    let ms = 0;
+    for (const p of running) if (p !== peer) ms += cpuMs(p.child?.pid) ?? 0;
+    return ms;
   }
 
   /** A peer failed: its entry carries the error (the report marks it) and later ops skip it. */

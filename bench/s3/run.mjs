@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { spawn } from '../children.mjs';
 import { launcherEnv, launcherNodeFlags } from '../launcher-flags.mjs';
+import { cpuMs } from '../proc-cpu.mjs';
 import { hasWrk, runLoadWrk } from '../wrk.mjs';
 import { amzDate, sha256Hex, signature, signingKey } from '../sigv4.mjs';
 
@@ -114,6 +115,7 @@ async function start(name) {
   return {
     name,
     endpoint,
+    pid: child.pid,
     async stop() {
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
@@ -290,6 +292,8 @@ const PHASES = {
 log('starting overcast and s3rver ...');
 const targets = [await start('overcast'), await start('s3rver')];
 const rows = { overcast: {}, s3rver: {} };
+/** The server's CPU time per unit of each phase's rate (µs per op, per MB, per listing), its least over the rounds. */
+const cpu = { overcast: {}, s3rver: {} };
 /** Every round's rate, per server and phase (the JSON output keeps them: the spread is the noise). */
 const rounds = { overcast: {}, s3rver: {} };
 try {
@@ -300,9 +304,17 @@ try {
     for (let round = 0; round < ROUNDS; round++) {
       for (const t of round % 2 === 0 ? targets : [...targets].reverse()) {
         const s3 = client(t.endpoint);
+        const c0 = cpuMs(t.pid);
+        const t0 = performance.now();
         const rate = viaWrk ? await viaWrk(t, round) : await phase(s3, round);
+        const seconds = (performance.now() - t0) / 1000;
+        const c1 = cpuMs(t.pid);
         s3.destroy();
         rows[t.name][metric] = Math.max(rows[t.name][metric] ?? 0, rate);
+        if (c0 !== undefined && c1 !== undefined) {
+          const perUnit = ((c1 - c0) * 1000) / (rate * seconds);
+          cpu[t.name][metric] = Math.min(cpu[t.name][metric] ?? perUnit, perUnit);
+        }
         (rounds[t.name][metric] ??= []).push(rate);
       }
     }
@@ -317,6 +329,9 @@ const table = metrics.map((m) => ({
   overcast: rows.overcast[m],
   s3rver: rows.s3rver[m],
   ratio: rows.overcast[m] / rows.s3rver[m],
+  cpuUnit: `µs/${/\((?:full )?(\S+?)s?\/s\)/.exec(m)?.[1] ?? 'unit'}`,
+  overcastCpu: cpu.overcast[m],
+  s3rverCpu: cpu.s3rver[m],
 }));
 const summary = {
   date: new Date().toISOString(),
@@ -340,9 +355,16 @@ else {
   console.log(
     `\nS3, best of ${ROUNDS} rounds; PUT/GET by ${WRK ? `wrk (${SECONDS} s per run)` : 'the node:http client'}, LIST by the node:http client`,
   );
-  console.log(`\n${pad('metric', 36)}${pad('overcast', 12)}${pad('s3rver', 12)}ratio`);
-  for (const r of table)
+  console.log(
+    `\n${pad('metric', 36)}${pad('overcast', 12)}${pad('s3rver', 12)}${pad('ratio', 9)}server CPU, overcast / s3rver`,
+  );
+  for (const r of table) {
+    const c =
+      r.overcastCpu && r.s3rverCpu
+        ? `${r.overcastCpu.toFixed(0)} / ${r.s3rverCpu.toFixed(0)} ${r.cpuUnit} (${(r.s3rverCpu / r.overcastCpu).toFixed(2)}x)`
+        : '';
     console.log(
-      `${pad(r.metric, 36)}${pad(r.overcast.toFixed(1), 12)}${pad(r.s3rver.toFixed(1), 12)}${r.ratio.toFixed(2)}x`,
+      `${pad(r.metric, 36)}${pad(r.overcast.toFixed(1), 12)}${pad(r.s3rver.toFixed(1), 12)}${pad(`${r.ratio.toFixed(2)}x`, 9)}${c}`,
     );
+  }
 }

@@ -25,6 +25,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { spawn } from '../children.mjs';
 import { launcherEnv, launcherNodeFlags } from '../launcher-flags.mjs';
 import { hasWrk, runLoadWrk } from '../wrk.mjs';
+import { cpuMs } from '../proc-cpu.mjs';
 import { amzDate, sha256Hex, signature, signingKey } from '../sigv4.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -115,6 +116,7 @@ async function startOvercast() {
   return {
     name: 'overcast',
     endpoint,
+    pid: child.pid,
     stop: () =>
       (child.kill('SIGTERM'), new Promise((r) => child.once('exit', r))).then(() =>
         rmSync(dir, { recursive: true, force: true }),
@@ -161,6 +163,7 @@ async function startFloor(name) {
   return {
     name,
     endpoint: `http://127.0.0.1:${port}`,
+    pid: child.pid,
     stop: () => (child.kill('SIGTERM'), new Promise((r) => child.once('exit', r))),
   };
 }
@@ -172,6 +175,7 @@ async function startFauxqs() {
   return {
     name: 'fauxqs',
     endpoint: `http://127.0.0.1:${port}`,
+    pid: child.pid,
     stop: () => (child.kill('SIGTERM'), new Promise((r) => child.once('exit', r))),
   };
 }
@@ -269,41 +273,64 @@ async function run(target, round) {
   // warm-up
   await parallel(200, sendOne);
   await drain(sqs, QueueUrl, 200);
-  let t = performance.now();
-  await parallel(N, sendOne);
-  results.send = N / ((performance.now() - t) / 1000);
-  t = performance.now();
-  await parallel(N / 10, async (i) => {
-    const out = await sqs.call('SendMessageBatch', {
-      QueueUrl,
-      Entries: Array.from({ length: 10 }, (_, k) => ({ Id: `m${i}_${k}`, MessageBody: body })),
-    });
-    if ((out.Successful ?? []).length !== 10) throw new Error(`batch: ${JSON.stringify(out.Failed)}`);
-  });
-  results.sendBatch = N / ((performance.now() - t) / 1000);
-  t = performance.now();
-  const got = await drain(sqs, QueueUrl, 2 * N);
-  results.receiveDelete = got / ((performance.now() - t) / 1000);
-  if (got !== 2 * N) log(`  ${target.name}: drained ${got} of ${2 * N}`);
-  if (hasWrk()) {
-    results.sendWrk = await sendWithWrk(target.endpoint, 'SendMessage', (i) => ({
-      QueueUrl,
-      MessageBody: `${body}${i}`,
-    }));
-    results.sendBatchWrk =
-      10 *
-      (await sendWithWrk(target.endpoint, 'SendMessageBatch', (i) => ({
+  await measure(target, results, 'send', async () => (await parallel(N, sendOne), N));
+  await measure(target, results, 'sendBatch', async () => {
+    await parallel(N / 10, async (i) => {
+      const out = await sqs.call('SendMessageBatch', {
         QueueUrl,
-        Entries: Array.from({ length: 10 }, (_, k) => ({ Id: `m${k}`, MessageBody: `${body}${i}` })),
-      })));
+        Entries: Array.from({ length: 10 }, (_, k) => ({ Id: `m${i}_${k}`, MessageBody: body })),
+      });
+      if ((out.Successful ?? []).length !== 10) throw new Error(`batch: ${JSON.stringify(out.Failed)}`);
+    });
+    return N;
+  });
+  await measure(target, results, 'receiveDelete', async () => {
+    const got = await drain(sqs, QueueUrl, 2 * N);
+    if (got !== 2 * N) log(`  ${target.name}: drained ${got} of ${2 * N}`);
+    return got;
+  });
+  if (hasWrk()) {
+    await measure(target, results, 'sendWrk', () =>
+      sendWithWrk(target.endpoint, 'SendMessage', (i) => ({ QueueUrl, MessageBody: `${body}${i}` })),
+    );
+    await measure(target, results, 'sendBatchWrk', async () =>
+      perBatch(
+        10,
+        await sendWithWrk(target.endpoint, 'SendMessageBatch', (i) => ({
+          QueueUrl,
+          Entries: Array.from({ length: 10 }, (_, k) => ({ Id: `m${k}`, MessageBody: `${body}${i}` })),
+        })),
+      ),
+    );
   }
   sqs.destroy();
   return results;
 }
 
 /**
+ * Run one phase against `target`: `fn` answers the messages it handled, or (a wrk phase) wrk's
+ * own count and rate. Records messages/s as `name` and, where /proc tells, the server's CPU time per
+ * message in µs as `name`Cpu: what the server spent, whichever process set the pace.
+ */
+async function measure(target, results, name, fn) {
+  const c0 = cpuMs(target.pid);
+  const t = performance.now();
+  const r = await fn();
+  const seconds = (performance.now() - t) / 1000;
+  const c1 = cpuMs(target.pid);
+  const messages = typeof r === 'number' ? r : r.messages;
+  results[name] = typeof r === 'number' ? messages / seconds : r.rate;
+  if (c0 !== undefined && c1 !== undefined && messages > 0) results[`${name}Cpu`] = ((c1 - c0) * 1000) / messages;
+}
+
+/** A wrk run of calls that carry `n` messages each, in messages. */
+function perBatch(n, w) {
+  return { messages: n * w.messages, rate: n * w.rate };
+}
+
+/**
  * One operation under wrk: 100 pre-signed variants (SigV4 with the payload hash, valid for the
- * run), C connections for SECONDS; every answer must be a 200. Returns calls per second.
+ * run), C connections for SECONDS; every answer must be a 200. Returns the calls made and their rate.
  */
 async function sendWithWrk(endpoint, op, input) {
   const host = new URL(endpoint).host;
@@ -323,7 +350,7 @@ async function sendWithWrk(endpoint, op, input) {
       `wrk ${op} against ${endpoint}: ${r.non2xx} non-2xx, ${r.socketErrors} socket errors; e.g. ${sample}`,
     );
   }
-  return r.rps;
+  return { messages: r.ok, rate: r.rps };
 }
 
 /** The SendMessage phases against a floor server (it has no queues: only the HTTP exchange). */
@@ -333,15 +360,13 @@ async function runFloor(target) {
   const QueueUrl = `${target.endpoint}/000000000000/q`;
   const send = () => sqs.call('SendMessage', { QueueUrl, MessageBody: body });
   await parallel(200, send);
-  const t = performance.now();
-  await parallel(N, send);
+  const results = {};
+  await measure(target, results, 'send', async () => (await parallel(N, send), N));
   sqs.destroy();
-  const results = { send: N / ((performance.now() - t) / 1000) };
   if (hasWrk())
-    results.sendWrk = await sendWithWrk(target.endpoint, 'SendMessage', (i) => ({
-      QueueUrl,
-      MessageBody: `${body}${i}`,
-    }));
+    await measure(target, results, 'sendWrk', () =>
+      sendWithWrk(target.endpoint, 'SendMessage', (i) => ({ QueueUrl, MessageBody: `${body}${i}` })),
+    );
   return results;
 }
 
@@ -382,7 +407,9 @@ try {
     for (const t of round % 2 === 0 ? targets : [...targets].reverse()) {
       const r = FLOOR_NAMES.includes(t.name) ? await runFloor(t) : await run(t, round);
       all[t.name].push(r);
-      for (const [k, v] of Object.entries(r)) out[t.name][k] = Math.max(out[t.name][k] ?? 0, v);
+      // Each phase keeps its best round: the highest rate, the least CPU a message.
+      for (const [k, v] of Object.entries(r))
+        out[t.name][k] = k.endsWith('Cpu') ? Math.min(out[t.name][k] ?? v, v) : Math.max(out[t.name][k] ?? 0, v);
     }
   }
 } finally {
@@ -404,8 +431,10 @@ if (values.json) {
       .map((l) => l.toFixed(1))
       .join(' ')})\n`,
   );
-  console.log('| phase | Overcast (durable) | fauxqs 1.9.2 (in memory) | ratio |');
-  console.log('| --- | ---: | ---: | ---: |');
+  console.log(
+    '| phase | Overcast (durable) | fauxqs 1.9.2 (in memory) | ratio | server CPU µs/message, Overcast / fauxqs | CPU ratio |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const [phase, label] of [
     ['send', 'SendMessage'],
     ['sendBatch', 'SendMessageBatch (10)'],
@@ -419,7 +448,10 @@ if (values.json) {
   ]) {
     const o = out.overcast[phase];
     const f = out.fauxqs[phase];
-    console.log(`| ${label} | ${fmt(o)} | ${fmt(f)} | ${(o / f).toFixed(2)}× |`);
+    const oc = out.overcast[`${phase}Cpu`];
+    const fc = out.fauxqs[`${phase}Cpu`];
+    const cpu = oc && fc ? `${oc.toFixed(1)} / ${fc.toFixed(1)} | ${(fc / oc).toFixed(2)}×` : '– | –';
+    console.log(`| ${label} | ${fmt(o)} | ${fmt(f)} | ${(o / f).toFixed(2)}× | ${cpu} |`);
   }
   for (const [name, label] of [
     ['floor', 'node:http floor'],
@@ -427,11 +459,12 @@ if (values.json) {
   ]) {
     const f = out[name];
     if (!f.send) continue;
+    const cpu = (k) => (f[`${k}Cpu`] ? ` (${f[`${k}Cpu`].toFixed(1)} µs of server CPU each)` : '');
     const wrk = f.sendWrk
-      ? `; under wrk ${fmt(f.sendWrk)} = ${(f.sendWrk / out.fauxqs.sendWrk).toFixed(2)}× fauxqs`
+      ? `; under wrk ${fmt(f.sendWrk)}${cpu('sendWrk')} = ${(f.sendWrk / out.fauxqs.sendWrk).toFixed(2)}× fauxqs`
       : '';
     console.log(
-      `${name === 'floor' ? '\n' : ''}${label} (canned SendMessage answer): ${fmt(f.send)} requests/s = ${(f.send / out.fauxqs.send).toFixed(2)}× fauxqs${wrk}`,
+      `${name === 'floor' ? '\n' : ''}${label} (canned SendMessage answer): ${fmt(f.send)} requests/s${cpu('send')} = ${(f.send / out.fauxqs.send).toFixed(2)}× fauxqs${wrk}`,
     );
   }
 }
