@@ -282,20 +282,26 @@ export async function listMultipartUploads(call: Call): Promise<void> {
       maxParam ?? '',
     );
   const encode = q.get('encoding-type') === 'url' ? urlEncodeKey : (s: string) => s;
-  if (keyMarker && idMarker && !(await uploadAt(call, idMarker, bucket.name, keyMarker)))
-    throw s3Errors.invalidArgument('Invalid uploadId marker', 'upload-id-marker', idMarker);
+  // Where the listing starts: after the marker's upload within its key (uploads of a key are listed
+  // by initiation time), or after every upload of the key marker when no upload id is given.
+  const after = { key: keyMarker, initiated: -1, id: '' };
+  if (keyMarker && idMarker) {
+    const marker = await uploadAt(call, idMarker, bucket.name, keyMarker);
+    if (!marker) throw s3Errors.invalidArgument('Invalid uploadId marker', 'upload-id-marker', idMarker);
+    after.initiated = marker.initiated;
+    after.id = marker.upload_id;
+  } else if (keyMarker) after.initiated = Number.MAX_SAFE_INTEGER;
   const uploads: UploadRow[] = [];
   const prefixes: string[] = [];
   let truncated = false;
-  let afterKey = keyMarker;
-  let afterId = idMarker || (keyMarker ? '\u{10FFFF}' : '');
   let last: { key: string; id: string } | undefined;
   outer: for (;;) {
-    const rows = await call.s3.catalog.listUploads(bucket.name, afterKey, afterId, 1000);
+    const rows = await call.s3.catalog.listUploads(bucket.name, after, 1000);
     if (rows.length === 0) break;
     for (const r of rows) {
-      afterKey = r.key;
-      afterId = r.upload_id;
+      after.key = r.key;
+      after.initiated = r.initiated;
+      after.id = r.upload_id;
       if (!r.key.startsWith(prefix)) continue;
       const idx = delimiter ? r.key.indexOf(delimiter, prefix.length) : -1;
       const cp = idx >= 0 ? r.key.slice(0, idx + delimiter.length) : undefined;

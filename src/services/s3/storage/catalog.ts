@@ -402,11 +402,20 @@ export class Catalog {
     );
   }
 
-  listUploads(bucket: string, afterKey: string, afterId: string, limit: number): Promise<UploadRow[]> {
+  /**
+   * Open uploads after a position, in S3's order: by key, then by initiation time (the upload id
+   * breaks ties). The position is a key and, within it, an upload's initiation time and id.
+   */
+  listUploads(
+    bucket: string,
+    after: { key: string; initiated: number; id: string },
+    limit: number,
+  ): Promise<UploadRow[]> {
     return this.store.all<UploadRow>(
-      `SELECT upload_id, bucket, key, initiated, meta FROM s3_uploads WHERE bucket = ? AND (key > ? OR (key = ? AND upload_id > ?))
-       ORDER BY key, upload_id LIMIT ?`,
-      [bucket, afterKey, afterKey, afterId, limit],
+      `SELECT upload_id, bucket, key, initiated, meta FROM s3_uploads WHERE bucket = ?
+         AND (key > ? OR (key = ? AND (initiated > ? OR (initiated = ? AND upload_id > ?))))
+       ORDER BY key, initiated, upload_id LIMIT ?`,
+      [bucket, after.key, after.key, after.initiated, after.initiated, after.id, limit],
     );
   }
 
