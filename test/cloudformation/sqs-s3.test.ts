@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetBucketEncryptionCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { decode, lambdaClient } from '../helpers/lambda.js';
 import { makeZip } from '../helpers/zip.js';
@@ -109,6 +109,49 @@ describe('SQS and S3 resources', () => {
     );
     await cfn.send(new DeleteStackCommand({ StackName: 'files', RetainResources: ['Bucket'] }));
     expect((await eventLines(cfn, s.StackId!)).at(-1)).toBe('files DELETE_COMPLETE');
+  });
+
+  it("a bucket's BucketEncryption is its default encryption, and removing it goes back to SSE-S3", async () => {
+    const encrypted = (withDefault: boolean) => `
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+${
+  withDefault
+    ? `      BucketEncryption:
+        ServerSideEncryptionConfiguration:
+          - ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }
+            BucketKeyEnabled: true`
+    : '      Tags: [{ Key: team, Value: data }]'
+}
+Outputs:
+  Bucket: { Value: !Ref Bucket }
+`;
+    await cfn.send(new CreateStackCommand({ StackName: 'sealed', TemplateBody: encrypted(true) }));
+    const s = await waitStack(cfn, 'sealed');
+    expect(s.StackStatus, (await eventLines(cfn, 'sealed', true)).join('\n')).toBe('CREATE_COMPLETE');
+    const bucket = s.Outputs![0]!.OutputValue!;
+    const s3 = new S3Client({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+      forcePathStyle: true,
+    });
+    const conf = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
+    expect(conf.ServerSideEncryptionConfiguration!.Rules![0]).toMatchObject({
+      ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' },
+      BucketKeyEnabled: true,
+    });
+    const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'x' }));
+    expect([put.ServerSideEncryption, put.BucketKeyEnabled]).toEqual(['aws:kms', true]);
+    expect(put.SSEKMSKeyId).toMatch(/^arn:aws:kms:us-east-1:000000000000:key\//);
+
+    await cfn.send(new UpdateStackCommand({ StackName: 'sealed', TemplateBody: encrypted(false) }));
+    expect((await waitStack(cfn, 'sealed')).StackStatus).toBe('UPDATE_COMPLETE');
+    const after = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'k2', Body: 'x' }));
+    expect([after.ServerSideEncryption, after.SSEKMSKeyId]).toEqual(['AES256', undefined]);
+    s3.destroy();
   });
 });
 

@@ -6,7 +6,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, tempDir } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
+import { PutBucketEncryptionCommand } from '@aws-sdk/client-s3';
 import { AWS_CLI, aws, hasAwsCli } from '../helpers/aws-cli.js';
+import { s3Client } from './helpers.js';
 
 const run = promisify(execFile);
 
@@ -163,4 +165,61 @@ describe.skipIf(!hasAwsCli)('S3 with the AWS CLI', () => {
     ]).catch((x: { stderr: string }) => x.stderr);
     expect(err).toContain('NoSuchKey');
   }, 120_000);
+
+  it('aws s3 cp --sse / --sse-c and aws s3api put-bucket-encryption', async () => {
+    const e = server.endpoint;
+    await s3cmd(e, ['mb', 's3://cli-sse']);
+    const file = join(dir.path, 'sse.txt');
+    writeFileSync(file, 'sealed');
+    await s3cmd(e, ['cp', file, 's3://cli-sse/kms.txt', '--sse', 'aws:kms']);
+    const head = await aws(e, ['s3api', 'head-object', '--bucket', 'cli-sse', '--key', 'kms.txt']);
+    expect(head.ServerSideEncryption).toBe('aws:kms');
+    expect(head.SSEKMSKeyId).toMatch(/^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f-]{36}$/);
+    // SSE-C needs the bucket to unblock it first (new buckets block it, as on AWS since April 2026).
+    const key = '0123456789abcdef0123456789abcdef';
+    const refused = await s3cmd(e, ['cp', file, 's3://cli-sse/c.txt', '--sse-c', 'AES256', '--sse-c-key', key]).catch(
+      (x: { stderr: string }) => x.stderr,
+    );
+    expect(refused).toContain('AccessDenied');
+    // The CLI on this machine (2.9) predates BlockedEncryptionTypes: unblock with the SDK.
+    const sdk = s3Client(e);
+    await sdk.send(
+      new PutBucketEncryptionCommand({
+        Bucket: 'cli-sse',
+        ServerSideEncryptionConfiguration: {
+          Rules: [
+            {
+              ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
+              BlockedEncryptionTypes: { EncryptionType: ['NONE'] },
+            },
+          ],
+        },
+      }),
+    );
+    sdk.destroy();
+    await s3cmd(e, ['cp', file, 's3://cli-sse/c.txt', '--sse-c', 'AES256', '--sse-c-key', key]);
+    const out = join(dir.path, 'sse-out.txt');
+    await s3cmd(e, ['cp', 's3://cli-sse/c.txt', out, '--sse-c', 'AES256', '--sse-c-key', key]);
+    expect(readFileSync(out, 'utf8')).toBe('sealed');
+    const noKey = await s3cmd(e, ['cp', 's3://cli-sse/c.txt', out]).catch((x: { stderr: string }) => x.stderr);
+    expect(noKey).toMatch(/400|Bad Request/);
+    await aws(e, [
+      's3api',
+      'put-bucket-encryption',
+      '--bucket',
+      'cli-sse',
+      '--server-side-encryption-configuration',
+      JSON.stringify({
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true }],
+      }),
+    ]);
+    const conf = await aws(e, ['s3api', 'get-bucket-encryption', '--bucket', 'cli-sse']);
+    expect(conf.ServerSideEncryptionConfiguration.Rules[0]).toEqual({
+      ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' },
+      BucketKeyEnabled: true,
+    });
+    await s3cmd(e, ['cp', file, 's3://cli-sse/default.txt']);
+    const byDefault = await aws(e, ['s3api', 'head-object', '--bucket', 'cli-sse', '--key', 'default.txt']);
+    expect([byDefault.ServerSideEncryption, byDefault.BucketKeyEnabled]).toEqual(['aws:kms', true]);
+  }, 60_000);
 });

@@ -162,6 +162,7 @@ async function dispatch(call: Call): Promise<void> {
         if (q.has('versions')) return listObjectVersions(call);
         if (q.has('policyStatus')) return configs.getBucketPolicyStatus(call);
         for (const r of ID_CONFIG_NAMES) if (q.has(r)) return configs.getIdConfig(call, r);
+        if (q.has('encryption')) return buckets.getBucketEncryption(call);
         for (const r of BUCKET_RAW) if (q.has(r)) return buckets.getRaw(call, r);
         if (q.get('list-type') === '2') return listObjectsV2(call);
         return listObjects(call);
@@ -175,6 +176,7 @@ async function dispatch(call: Call): Promise<void> {
         if (q.has('notification')) return buckets.putBucketNotification(call);
         if (q.has('acl')) return buckets.putAcl(call);
         for (const r of ID_CONFIG_NAMES) if (q.has(r)) return configs.putIdConfig(call, r);
+        if (q.has('encryption')) return buckets.putBucketEncryption(call);
         for (const r of BUCKET_RAW) if (q.has(r)) return buckets.putRaw(call, r);
         refuseUnknownSubresource(call, 'PUT');
         return buckets.createBucket(call);
@@ -183,6 +185,7 @@ async function dispatch(call: Call): Promise<void> {
         if (q.has('cors')) return buckets.deleteBucketCors(call);
         if (q.has('policy')) return buckets.deleteBucketPolicy(call);
         for (const r of ID_CONFIG_NAMES) if (q.has(r)) return configs.deleteIdConfig(call, r);
+        if (q.has('encryption')) return buckets.deleteBucketEncryption(call);
         for (const r of BUCKET_RAW) if (q.has(r)) return buckets.deleteRaw(call, r);
         refuseUnknownSubresource(call, 'DELETE');
         return buckets.deleteBucket(call);

@@ -145,6 +145,28 @@ function corsXml(cors: any): string {
   return `<CORSConfiguration xmlns="${XMLNS}">${rules}</CORSConfiguration>`;
 }
 
+/** BucketEncryption's ServerSideEncryptionConfiguration as PutBucketEncryption's body. */
+function encryptionXml(enc: any): string {
+  const rules = ((enc?.ServerSideEncryptionConfiguration ?? []) as any[])
+    .map((r) => {
+      const d = r.ServerSideEncryptionByDefault;
+      const byDefault = d
+        ? `<ApplyServerSideEncryptionByDefault><SSEAlgorithm>${esc(d.SSEAlgorithm)}</SSEAlgorithm>${d.KMSMasterKeyID !== undefined ? `<KMSMasterKeyID>${esc(d.KMSMasterKeyID)}</KMSMasterKeyID>` : ''}</ApplyServerSideEncryptionByDefault>`
+        : '';
+      const blocked = r.BlockedEncryptionTypes?.EncryptionType as string[] | undefined;
+      return (
+        `<Rule>${byDefault}` +
+        (blocked
+          ? `<BlockedEncryptionTypes>${blocked.map((t) => `<EncryptionType>${esc(t)}</EncryptionType>`).join('')}</BlockedEncryptionTypes>`
+          : '') +
+        (r.BucketKeyEnabled !== undefined ? `<BucketKeyEnabled>${esc(r.BucketKeyEnabled)}</BucketKeyEnabled>` : '') +
+        '</Rule>'
+      );
+    })
+    .join('');
+  return `<ServerSideEncryptionConfiguration xmlns="${XMLNS}">${rules}</ServerSideEncryptionConfiguration>`;
+}
+
 async function putSub(ctx: ProviderContext, bucket: string, sub: string, xml: string) {
   await ctx.client.raw('s3', 'PUT', `/${bucket}?${sub}`, xml, {
     'content-type': 'application/xml',
@@ -170,6 +192,10 @@ async function configureBucket(ctx: ProviderContext, bucket: string, props: Prop
         `<Tagging xmlns="${XMLNS}"><TagSet>${(props['Tags'] as { Key: string; Value: string }[]).map((t) => `<Tag><Key>${esc(t.Key)}</Key><Value>${esc(t.Value)}</Value></Tag>`).join('')}</TagSet></Tagging>`,
       );
     else if (old?.['Tags']) await ctx.client.raw('s3', 'DELETE', `/${bucket}?tagging`);
+  }
+  if (changed('BucketEncryption')) {
+    if (props['BucketEncryption']) await putSub(ctx, bucket, 'encryption', encryptionXml(props['BucketEncryption']));
+    else if (old?.['BucketEncryption']) await ctx.client.raw('s3', 'DELETE', `/${bucket}?encryption`);
   }
   if (changed('CorsConfiguration')) {
     if (props['CorsConfiguration']) await putSub(ctx, bucket, 'cors', corsXml(props['CorsConfiguration']));

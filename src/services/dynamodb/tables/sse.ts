@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { kmsKeyArn } from '../../../core/kms-keys.js';
 import { invalidParameter } from '../errors.js';
 import type { TableRecord } from './record.js';
 
@@ -36,28 +36,14 @@ export function wantsKms(spec: SseSpecification | undefined): boolean {
   return spec !== undefined && (spec.Enabled ?? spec.SSEType !== undefined);
 }
 
-/** A key id that stays the same for the same name in an account and region (UUID-shaped). */
-function keyIdFor(account: string, region: string, name: string): string {
-  const h = createHash('sha256').update(`${account}/${region}/${name}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-/** The ARN of the KMS key a specification names (KMSMasterKeyArn). */
-export function kmsKeyArn(spec: SseSpecification, account: string, region: string): string {
-  const keyArn = (id: string) => `arn:aws:kms:${region}:${account}:key/${id}`;
-  const id = spec.KMSMasterKeyId;
-  if (id === undefined || id === 'alias/aws/dynamodb' || id.endsWith(':alias/aws/dynamodb'))
-    return keyArn(keyIdFor(account, region, 'alias/aws/dynamodb'));
-  if (/^arn:aws[\w-]*:kms:[^:]*:\d{12}:key\//.test(id)) return id;
-  const alias = /^(?:arn:aws[\w-]*:kms:[^:]*:\d{12}:)?(alias\/.+)$/.exec(id);
-  if (alias) return keyArn(keyIdFor(account, region, alias[1]!));
-  return keyArn(id);
-}
-
 /** The SSEDescription a checked specification gives (undefined: the AWS-owned default, nothing shown). */
 export function sseDescription(spec: SseSpecification, account: string, region: string): object | undefined {
   return wantsKms(spec)
-    ? { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: kmsKeyArn(spec, account, region) }
+    ? {
+        Status: 'ENABLED',
+        SSEType: 'KMS',
+        KMSMasterKeyArn: kmsKeyArn(spec.KMSMasterKeyId, 'alias/aws/dynamodb', account, region),
+      }
     : undefined;
 }
 

@@ -1,3 +1,4 @@
+import { checkSseRead } from '../sse.js';
 import type { Call } from '../context.js';
 import { s3Errors } from '../errors.js';
 import { sendXml } from '../respond.js';
@@ -43,6 +44,7 @@ export async function getObjectAttributes(call: Call): Promise<void> {
   const marker = intHeader(call, 'x-amz-part-number-marker', 0);
   const row = await findObject(call, bucket, key, true);
   const meta = JSON.parse(row.meta) as ObjectMeta;
+  checkSseRead(call.head, meta.sse);
   let x = '';
   if (wanted.has('ETag')) x += el('ETag', row.etag);
   if (wanted.has('Checksum') && meta.checksum)

@@ -1,3 +1,4 @@
+import { bucketEncryption, bucketEncryptionXml, parseBucketEncryption, resetBucketEncryption } from '../sse.js';
 import { randomBytes } from 'node:crypto';
 import { readSmallBody } from '../body.js';
 import type { Call } from '../context.js';
@@ -358,6 +359,29 @@ function randomId(): string {
   return randomBytes(24).toString('base64').replace(/[+/=]/g, '').slice(0, 32);
 }
 
+// ---- default encryption
+
+export function getBucketEncryption(call: Call): void {
+  sendXml(call, 200, bucketEncryptionXml(bucketEncryption(requireBucket(call))));
+}
+
+export async function putBucketEncryption(call: Call): Promise<void> {
+  const b = requireBucket(call);
+  const text = (await readSmallBody(call.head, call.req, call.caller)).toString('utf8');
+  b.config.encryption = parseBucketEncryption(text, bucketEncryption(b));
+  if (b.config.raw) delete b.config.raw['encryption'];
+  await call.s3.catalog.saveBucket(b);
+  send(call, 200, {});
+}
+
+export async function deleteBucketEncryption(call: Call): Promise<void> {
+  const b = requireBucket(call);
+  b.config.encryption = resetBucketEncryption(bucketEncryption(b));
+  if (b.config.raw) delete b.config.raw['encryption'];
+  await call.s3.catalog.saveBucket(b);
+  send(call, 204, {});
+}
+
 // ---- ACLs (accepted, not enforced) and stored-as-sent sub-resources
 
 export function getBucketAcl(call: Call): void {
@@ -376,14 +400,6 @@ export const RAW_SUBRESOURCES: Record<string, { root: string; missing: () => str
   lifecycle: {
     root: 'LifecycleConfiguration',
     missing: () => new S3Error('NoSuchLifecycleConfiguration', 'The lifecycle configuration does not exist', 404),
-  },
-  encryption: {
-    root: 'ServerSideEncryptionConfiguration',
-    missing: () =>
-      doc(
-        'ServerSideEncryptionConfiguration',
-        '<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>false</BucketKeyEnabled></Rule>',
-      ),
   },
   ownershipControls: {
     root: 'OwnershipControls',

@@ -1,3 +1,4 @@
+import { sseHeaders } from '../sse.js';
 import type { RequestHead } from '../../../core/http/mount.js';
 import type { Call } from '../context.js';
 import { S3Error, s3Errors } from '../errors.js';
@@ -183,7 +184,7 @@ export function objectHeaders(
     'last-modified': httpDate(row.modified),
     etag: quote(row.etag),
     'accept-ranges': 'bytes',
-    'x-amz-server-side-encryption': 'AES256',
+    ...sseHeaders(meta.sse),
   };
   for (const k in meta.headers) h[k] = meta.headers[k]!;
   for (const k in meta.user) h[`x-amz-meta-${k}`] = encodeHeader(meta.user[k]!);

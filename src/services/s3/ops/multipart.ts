@@ -1,3 +1,4 @@
+import { checkPartSse, etagFor, sseForWrite, sseHeaders } from '../sse.js';
 import { createHash } from 'node:crypto';
 import { receiveBody, readSmallBody } from '../body.js';
 import {
@@ -52,6 +53,8 @@ export async function createMultipartUpload(call: Call): Promise<void> {
   const key = requireKey(call);
   await readSmallBody(call.head, call.req, call.caller);
   const meta = metaFromHeaders(call.head, call.caller.account);
+  const sse = sseForWrite(call.head, bucket, key, 's3:PutObject');
+  if (sse.algorithm !== 'AES256') meta.sse = sse;
   const um: UploadMeta = { meta, initiator: call.caller.account };
   const alg = call.head.headers['x-amz-checksum-algorithm']?.toLowerCase();
   if (alg === undefined && call.head.headers['x-amz-checksum-type'] !== undefined)
@@ -83,7 +86,7 @@ export async function createMultipartUpload(call: Call): Promise<void> {
     initiated: call.s3.clock.now(),
     meta: JSON.stringify(um),
   });
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = sseHeaders(sse, { withContext: true });
   if (um.algorithm) {
     headers['x-amz-checksum-algorithm'] = um.algorithm.toUpperCase();
     headers['x-amz-checksum-type'] = um.checksumType!;
@@ -132,6 +135,7 @@ export async function uploadPart(call: Call): Promise<void> {
   const key = requireKey(call);
   const partNumber = partNumberOf(call);
   const up = await requireUpload(call, bucket.name, key);
+  checkPartSse(call.head, up.meta.meta.sse);
   const body = await receiveBody(call.head, call.req, call.caller, call.s3.files, {
     hashes: call.s3.hashes,
     ...(up.meta.algorithm ? { defaultAlgorithm: up.meta.algorithm } : { crc64nvme: true }),
@@ -142,7 +146,7 @@ export async function uploadPart(call: Call): Promise<void> {
       `Checksum Type mismatch occurred, expected checksum Type: ${up.meta.algorithm}, actual checksum Type: ${body.checksum.algorithm}`,
     );
   }
-  const etag = body.md5.toString('hex');
+  const etag = etagFor(up.meta.meta.sse, body.md5);
   const stored = await call.s3.catalog.putPart({
     upload_id: up.row.upload_id,
     part_number: partNumber,
@@ -160,7 +164,7 @@ export async function uploadPart(call: Call): Promise<void> {
     throw s3Errors.noSuchUpload(up.row.upload_id);
   }
   if (stored.replaced) void call.s3.files.remove([stored.replaced]);
-  const headers: Record<string, string> = { etag: quote(etag), 'x-amz-server-side-encryption': 'AES256' };
+  const headers: Record<string, string> = { etag: quote(etag), ...sseHeaders(up.meta.meta.sse) };
   if (body.checksum) headers[`x-amz-checksum-${body.checksum.algorithm}`] = body.checksum.value;
   send(call, 200, headers);
 }
@@ -170,6 +174,7 @@ export async function uploadPartCopy(call: Call): Promise<void> {
   const key = requireKey(call);
   const partNumber = partNumberOf(call);
   const up = await requireUpload(call, bucket.name, key);
+  checkPartSse(call.head, up.meta.meta.sse);
   const src = await copySource(call);
   let start = 0;
   let end = src.row.size - 1;
@@ -196,7 +201,7 @@ export async function uploadPartCopy(call: Call): Promise<void> {
     end = Number(m[2]);
   }
   const copied = await copyBytes(call, src.segments, start, end, up.meta.algorithm ?? 'crc64nvme');
-  const etag = copied.md5.toString('hex');
+  const etag = etagFor(up.meta.meta.sse, copied.md5);
   const modified = call.s3.clock.now();
   const checksum =
     up.meta.algorithm && copied.checksum ? { algorithm: up.meta.algorithm, value: copied.checksum } : undefined;
@@ -215,7 +220,7 @@ export async function uploadPartCopy(call: Call): Promise<void> {
     throw s3Errors.noSuchUpload(up.row.upload_id);
   }
   if (stored.replaced) void call.s3.files.remove([stored.replaced]);
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = sseHeaders(up.meta.meta.sse);
   if (src.versionId !== undefined) headers['x-amz-copy-source-version-id'] = src.versionId;
   let x = el('ETag', quote(etag)) + el('LastModified', isoTime(modified));
   if (checksum) x += el(`Checksum${checksum.algorithm.toUpperCase()}`, checksum.value);
@@ -368,7 +373,7 @@ function sendCompleted(
   meta: ObjectMeta,
   versionId: string,
 ): void {
-  const headers: Record<string, string> = { 'x-amz-server-side-encryption': 'AES256' };
+  const headers: Record<string, string> = sseHeaders(meta.sse, { withCustomer: false });
   if (bucket.versioning === 'Enabled') headers['x-amz-version-id'] = versionId;
   let x =
     el('Location', objectLocation(call, bucket.name, key)) +

@@ -6,6 +6,15 @@ import type { Call } from '../context.js';
 import { canonicalId } from '../context.js';
 import { S3Error, s3Errors } from '../errors.js';
 import { send, sendXml } from '../respond.js';
+import {
+  asksForEncryption,
+  bucketEncryption,
+  checkSseRead,
+  etagFor,
+  sameSse,
+  sseForWrite,
+  sseHeaders,
+} from '../sse.js';
 import type { Bucket, ObjectMeta, ObjectRow, Segment } from '../storage/catalog.js';
 import { childText, childrenNamed, doc, el, isoTime, parseXml } from '../xml.js';
 import { lockFromHeaders } from './lock-headers.js';
@@ -120,13 +129,15 @@ export async function putObject(call: Call): Promise<void> {
   const bucket = requireBucket(call);
   const key = requireKey(call);
   const meta = { ...metaFromHeaders(call.head, call.caller.account), ...lockFromHeaders(call, bucket) };
+  const sse = sseForWrite(call.head, bucket, key, 's3:PutObject');
+  if (sse.algorithm !== 'AES256') meta.sse = sse;
   await checkWriteConditions(call, bucket, key);
   // An upload that declares no checksum gets S3's default, CRC-64/NVME (and answers it).
   const body = await receiveBody(call.head, call.req, call.caller, call.s3.files, {
     hashes: call.s3.hashes,
     defaultAlgorithm: 'crc64nvme',
   });
-  const etag = body.md5.toString('hex');
+  const etag = etagFor(sse, body.md5);
   if (body.checksum) meta.checksum = { ...body.checksum, type: 'FULL_OBJECT' };
   const versionId = await storeVersion(call, bucket, {
     key,
@@ -136,7 +147,7 @@ export async function putObject(call: Call): Promise<void> {
     meta,
     file: body.file,
   });
-  const headers: Record<string, string> = { etag: quote(etag), 'x-amz-server-side-encryption': 'AES256' };
+  const headers: Record<string, string> = { etag: quote(etag), ...sseHeaders(sse, { withContext: true }) };
   // A versioning-suspended bucket's new object is its null version, which the PUT does not name.
   if (bucket.versioning === 'Enabled') headers['x-amz-version-id'] = versionId;
   if (body.checksum) {
@@ -193,6 +204,7 @@ export async function getObject(call: Call): Promise<void> {
   const key = requireKey(call);
   const row = await findObject(call, bucket, key, true);
   const meta = JSON.parse(row.meta) as ObjectMeta;
+  checkSseRead(call.head, meta.sse);
   const segments = JSON.parse(row.data) as Segment[];
   const checksumMode = call.head.headers['x-amz-checksum-mode']?.toUpperCase() === 'ENABLED';
   const headers = objectHeaders(bucket, row, meta, checksumMode);
@@ -435,6 +447,7 @@ export async function copySource(
     meta: JSON.parse(row.meta) as ObjectMeta,
     segments: JSON.parse(row.data) as Segment[],
   };
+  checkSseRead(call.head, out.meta.sse, true);
   if (bucket.versioning !== '') out.versionId = row.version_id;
   return out;
 }
@@ -450,15 +463,21 @@ export async function copyObject(call: Call): Promise<void> {
     throw s3Errors.invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive);
   if (tagDirective !== 'COPY' && tagDirective !== 'REPLACE')
     throw s3Errors.invalidArgument('Unknown tagging directive.', 'x-amz-tagging-directive', tagDirective);
+  // The copy's encryption: as its headers ask, else the destination bucket's default (never the source's).
+  const sse = sseForWrite(call.head, bucket, key, 's3:CopyObject');
   // If-None-Match / If-Match name the destination (the source's are x-amz-copy-source-if-*).
   await checkWriteConditions(call, bucket, key);
   const sameObject = src.bucket.name === bucket.name && src.row.key === key;
+  // An in-place copy must change something; a change of encryption counts, and so does any
+  // encryption asked for, or a bucket default set by PutBucketEncryption.
+  const encryptionChange =
+    asksForEncryption(call.head) || !sameSse(src.meta.sse, sse) || bucketEncryption(bucket).explicit;
   if (
     sameObject &&
     directive === 'COPY' &&
     !h['x-amz-storage-class'] &&
     !h['x-amz-website-redirect-location'] &&
-    !h['x-amz-server-side-encryption'] &&
+    !encryptionChange &&
     bucket.versioning === ''
   ) {
     throw s3Errors.invalidRequest(
@@ -489,7 +508,9 @@ export async function copyObject(call: Call): Promise<void> {
   if (!isChecksumAlgorithm(wanted)) throw s3Errors.invalidRequest('Checksum algorithm provided is unsupported.');
   const copied = await copyBytes(call, src.segments, 0, src.row.size - 1, wanted);
   meta.checksum = { algorithm: wanted, value: copied.checksum!, type: 'FULL_OBJECT' };
-  const etag = copied.md5.toString('hex');
+  if (sse.algorithm !== 'AES256') meta.sse = sse;
+  else delete meta.sse;
+  const etag = etagFor(sse, copied.md5);
   const modified = call.s3.clock.now();
   const versionId = await storeVersion(call, bucket, {
     key,
@@ -499,7 +520,7 @@ export async function copyObject(call: Call): Promise<void> {
     meta,
     file: copied.file,
   });
-  const headers: Record<string, string> = { 'x-amz-server-side-encryption': 'AES256' };
+  const headers: Record<string, string> = sseHeaders(sse, { withContext: true });
   if (bucket.versioning !== '') headers['x-amz-version-id'] = versionId;
   if (src.versionId !== undefined) headers['x-amz-copy-source-version-id'] = src.versionId;
   let inner = el('ETag', quote(etag)) + el('LastModified', isoTime(modified));

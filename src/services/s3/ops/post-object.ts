@@ -1,3 +1,4 @@
+import { etagFor, sseForWrite, sseHeaders } from '../sse.js';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -211,9 +212,12 @@ export async function postObject(call: Call): Promise<void> {
     if (upload.size > MAX_PUT_BYTES) throw s3Errors.entityTooLarge(upload.size, MAX_PUT_BYTES);
     const key = rawKey.replaceAll('${filename}', upload.filename);
     if (key === '') throw s3Errors.invalidArgument('User key must have a length greater than 0.', 'key', '');
-    const meta = metaFromHeaders({ ...call.head, headers: Object.fromEntries(fields) }, account);
+    const formHead = { ...call.head, headers: Object.fromEntries(fields) };
+    const meta = metaFromHeaders(formHead, account);
+    const sse = sseForWrite(formHead, bucket, key, 's3:PutObject');
+    if (sse.algorithm !== 'AES256') meta.sse = sse;
     meta.checksum = { algorithm: 'crc64nvme', value: upload.crc64nvme, type: 'FULL_OBJECT' };
-    const etag = upload.md5.toString('hex');
+    const etag = etagFor(sse, upload.md5);
     const versionId = await storeVersion(call, bucket, {
       key,
       size: upload.size,
@@ -223,7 +227,7 @@ export async function postObject(call: Call): Promise<void> {
       file: await call.s3.files.commit(upload.temp),
     });
     const location = objectLocation(call, bucket.name, key);
-    const headers: Record<string, string> = { etag: quote(etag), location, 'x-amz-server-side-encryption': 'AES256' };
+    const headers: Record<string, string> = { etag: quote(etag), location, ...sseHeaders(sse, { withContext: true }) };
     if (bucket.versioning === 'Enabled') headers['x-amz-version-id'] = versionId;
     const redirect = fields.get('success_action_redirect') ?? fields.get('redirect');
     const status = fields.get('success_action_status');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db, Store } from '../../../storage/store.js';
 import type { ChecksumAlgorithm } from '../checksums.js';
+import type { BucketEncryption, ObjectSse } from '../sse.js';
 
 export type Versioning = '' | 'Enabled' | 'Suspended';
 
@@ -29,7 +30,9 @@ export interface BucketConfig {
   policy?: string;
   notifications?: NotificationTarget[];
   eventBridge?: boolean;
-  /** Sub-resources stored and returned as sent (XML): lifecycle, encryption, ownership, … */
+  /** Default encryption (PutBucketEncryption); absent: S3's implicit default. */
+  encryption?: BucketEncryption;
+  /** Sub-resources stored and returned as sent (XML): lifecycle, ownership, … */
   raw?: Record<string, string>;
 }
 
@@ -76,6 +79,8 @@ export interface ObjectMeta {
   legalHold?: 'ON' | 'OFF';
   /** The multipart upload that made this version (a retried CompleteMultipartUpload answers again). */
   uploadId?: string;
+  /** Its server-side encryption; absent: SSE-S3 (`AES256`). */
+  sse?: ObjectSse;
 }
 
 export interface ObjectRow {
