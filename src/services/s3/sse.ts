@@ -126,7 +126,7 @@ function kmsKey(id: string | undefined, bucket: Bucket): string {
   if (id !== undefined) {
     const arn = /^arn:aws[\w-]*:kms:([^:]*):\d{12}:(?:key|alias)\/.+$/.exec(id);
     if (arn && arn[1] !== bucket.region) throw new S3Error('KMS.NotFoundException', `Invalid arn ${arn[1]}`, 400);
-    const keyId = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+    const keyId = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/i;
     if (!arn && !keyId.test(id) && !/^alias\/[\w/.-]+$/.test(id))
       throw new S3Error('KMS.NotFoundException', `Invalid keyId '${id}'`, 400);
   }

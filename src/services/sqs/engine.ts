@@ -8,6 +8,7 @@ import { md5Hex, md5OfAttributes } from './md5.js';
 import type { StoredAttribute } from './md5.js';
 import { QueueState } from './queue-state.js';
 import type { Message, MessageData, ReceivedMessage, Verdict } from './queue-state.js';
+import { RecentData } from './recent-data.js';
 
 const DEDUP_MS = 5 * 60_000;
 const SEQUENCE_BASE = 10n ** 19n;
@@ -107,6 +108,8 @@ export class SqsEngine {
   private nextQueueId = 1;
   private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Data of messages sent since start, for receives that come soon after (16 MiB at most). */
+  private readonly recent = new RecentData(16 * 1024 * 1024);
 
   constructor(
     readonly store: Store,
@@ -302,6 +305,7 @@ export class SqsEngine {
     this.unindex(q);
     this.wake(q);
     const seqs = [...q.state.messages.keys()];
+    for (const seq of seqs) this.recent.delete(seq);
     await this.store.transaction(async (tx) => {
       await tx.run('DELETE FROM sqs_queues WHERE id = ?', [q.id]);
       await deleteRows(tx, seqs);
@@ -446,7 +450,10 @@ export class SqsEngine {
     }
     if (q.deleted) return outcomes;
     const at = this.clock.now();
-    for (const m of fresh) q.state.add(m, at);
+    for (let i = 0; i < fresh.length; i++) {
+      q.state.add(fresh[i]!, at);
+      this.recent.add(fresh[i]!.seq, freshData[i]!);
+    }
     this.wake(q);
     return outcomes;
   }
@@ -484,12 +491,14 @@ export class SqsEngine {
       }
       // The data of what this receive hands out and of what it moves to the DLQ, in one read.
       const redriven = dlq ? dropped.filter((m) => verdicts.get(m.seq) === 'redrive') : [];
-      received = await readData(tx, q.id, redriven.length > 0 ? [...taken, ...redriven] : taken);
-      if (dropped.length > 0)
+      received = await readData(tx, q.id, redriven.length > 0 ? [...taken, ...redriven] : taken, this.recent);
+      if (dropped.length > 0) {
+        for (const m of dropped) this.recent.delete(m.seq);
         await deleteRows(
           tx,
           dropped.map((m) => m.seq),
         );
+      }
       for (const m of redriven) {
         const data = received.get(m.seq);
         if (!data) continue;
@@ -541,7 +550,7 @@ export class SqsEngine {
           ...chunk.map((m) => m.seq),
         ]);
       }
-      data = await readData(tx, q.id, messages);
+      data = await readData(tx, q.id, messages, this.recent);
     });
     if (visibilitySeconds === 0) this.wake(q);
     return withData(messages, data);
@@ -617,6 +626,7 @@ export class SqsEngine {
     const gone: number[] = [];
     for (const m of messages) if (q.state.remove(m.seq)) gone.push(m.seq);
     if (gone.length === 0) return;
+    for (const seq of gone) this.recent.delete(seq);
     await this.store.transaction((tx) => deleteRows(tx, gone));
   }
 
@@ -640,6 +650,7 @@ export class SqsEngine {
     q.lastPurgeAt = now;
     const seqs = [...q.state.messages.keys()];
     q.state.clear();
+    for (const seq of seqs) this.recent.delete(seq);
     await this.store.transaction((tx) => deleteRows(tx, seqs));
   }
 
@@ -660,7 +671,7 @@ export class SqsEngine {
     await this.writeMessages(async (tx, insert) => {
       for (let i = 0; i < messages.length; i += LOAD_PAGE) {
         const chunk = messages.slice(i, i + LOAD_PAGE);
-        const stored = await readData(tx, from.id, chunk);
+        const stored = await readData(tx, from.id, chunk, this.recent);
         for (const m of chunk) {
           const data = stored.get(m.seq);
           // Received or deleted since it was picked: it is not available any more.
@@ -671,7 +682,7 @@ export class SqsEngine {
             continue;
           }
           await tx.run('DELETE FROM sqs_messages WHERE queue_id = ? AND seq = ?', [from.id, m.seq]);
-          delete data.dlqSource;
+          this.recent.delete(m.seq);
           const copy: Message = {
             seq: this.nextSeq++,
             sentAt: now,
@@ -683,7 +694,9 @@ export class SqsEngine {
             inflight: false,
             version: 0,
           };
-          await insert(target.id, [copy], [{ ...data, sentAt: now }]);
+          const moved: MessageData = { ...data, sentAt: now };
+          delete moved.dlqSource;
+          await insert(target.id, [copy], [moved]);
           placed.push([target, copy]);
           from.state.remove(m.seq);
         }
@@ -714,7 +727,10 @@ export class SqsEngine {
         q.attempts.delete(id);
       }
       if (expired.length === 0 && stale.length === 0) continue;
-      for (const seq of expired) q.state.remove(seq);
+      for (const seq of expired) {
+        q.state.remove(seq);
+        this.recent.delete(seq);
+      }
       for (const key of stale) q.dedup.delete(key);
       await this.store.transaction(async (tx) => {
         if (expired.length > 0) await deleteRows(tx, expired);
@@ -756,11 +772,25 @@ async function insertMessages(
 }
 const ROW = '(?, ?, ?, ?, ?, ?, ?)';
 
-/** The stored data of some messages of a queue, by seq (one statement per chunk). */
-async function readData(tx: Db, queueId: number, messages: readonly Message[]): Promise<Map<number, MessageData>> {
+/**
+ * The data of some messages of a queue, by seq: from `recent` where it has them, the others from the
+ * store (one statement per chunk). The objects may be shared with `recent`: callers copy, not change.
+ */
+async function readData(
+  tx: Db,
+  queueId: number,
+  messages: readonly Message[],
+  recent: RecentData,
+): Promise<Map<number, MessageData>> {
   const out = new Map<number, MessageData>();
-  for (let i = 0; i < messages.length; i += ROWS_PER_STATEMENT) {
-    const chunk = messages.slice(i, i + ROWS_PER_STATEMENT);
+  const missing: Message[] = [];
+  for (const m of messages) {
+    const d = recent.get(m.seq);
+    if (d) out.set(m.seq, d);
+    else missing.push(m);
+  }
+  for (let i = 0; i < missing.length; i += ROWS_PER_STATEMENT) {
+    const chunk = missing.slice(i, i + ROWS_PER_STATEMENT);
     const rows = await tx.all<{ seq: number; data: string }>(
       `SELECT seq, data FROM sqs_messages WHERE queue_id = ? AND seq IN (${marks(chunk.length)})`,
       [queueId, ...chunk.map((m) => m.seq)],
