@@ -160,6 +160,25 @@ describe('S3 presigned URLs and signatures', () => {
     expect(await got.text()).toBe('uploaded through a presigned URL');
     expect(got.headers.get('content-type')).toBe('text/plain');
     expect(got.headers.get('content-disposition')).toBe('attachment');
+    // A file name in ISO-8859-1 is answered as is; one it cannot represent is S3's InvalidArgument.
+    const named = (ResponseContentDisposition: string) =>
+      getSignedUrl(
+        s3,
+        new GetObjectCommand({ Bucket: 'signed', Key: 'presigned/upload.txt', ResponseContentDisposition }),
+        {
+          expiresIn: 300,
+        },
+      ).then((url) => fetch(url));
+    const latin = await named('attachment; filename="café.txt"');
+    expect(latin.status).toBe(200);
+    expect(latin.headers.get('content-disposition')).toBe('attachment; filename="café.txt"');
+    const euro = await named('attachment; filename="€.txt"');
+    expect(euro.status).toBe(400);
+    const euroText = await euro.text();
+    expect(euroText).toContain('<Code>InvalidArgument</Code>');
+    expect(euroText).toContain('<Message>Header value cannot be represented using ISO-8859-1.</Message>');
+    expect(euroText).toContain('<ArgumentName>response-content-disposition</ArgumentName>');
+    expect((await named('inline\r\nx-injected: 1')).status).toBe(400);
 
     const tampered = await fetch(getUrl.replace('upload.txt', 'other.txt'));
     expect(tampered.status).toBe(403);

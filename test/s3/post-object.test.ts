@@ -61,6 +61,26 @@ describe('S3 POST Object (browser form uploads with a presigned policy)', () => 
     expect(await got.Body!.transformToString()).toBe('hello from a form');
   });
 
+  it('keeps a header field as the bytes sent (UTF-8 too) and refuses one no header can carry', async () => {
+    const post = await presign(s3, {
+      Key: 'uploads/${filename}',
+      Conditions: [['starts-with', '$Content-Disposition', '']],
+    });
+    const disposition = 'attachment; filename="résumé €.txt"';
+    const ok = await upload(post, 'cv', { 'Content-Disposition': disposition }, 'cv.txt');
+    expect(ok.status).toBe(204);
+    const got = await fetch(`${server.endpoint}/forms/uploads/cv.txt`);
+    expect(got.status).toBe(200);
+    // fetch reads header bytes as latin1: the UTF-8 bytes of the field come back as they were sent.
+    expect(Buffer.from(got.headers.get('content-disposition')!, 'latin1').toString('utf8')).toBe(disposition);
+    const refused = await upload(post, 'x', { 'Content-Disposition': 'inline\r\nx-evil: 1' }, 'evil.txt');
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('InvalidArgument');
+    expect((await errorOf(s3.send(new HeadObjectCommand({ Bucket: 'forms', Key: 'uploads/evil.txt' })))).name).toBe(
+      'NotFound',
+    );
+  });
+
   it('reads fields sent as file parts (some HTTP clients give every part a filename)', async () => {
     const post = await presign(s3, { Key: 'as-files.txt', Fields: { 'Content-Type': 'text/plain' } });
     const form = new FormData();

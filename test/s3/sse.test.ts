@@ -154,6 +154,57 @@ describe('S3 server-side encryption', () => {
     });
   });
 
+  it('an encryption context is base64 JSON, answered by the write that set it', async () => {
+    const context = Buffer.from(JSON.stringify({ team: 'data' })).toString('base64');
+    const put = await s3.send(
+      new PutObjectCommand({
+        Bucket: 'sse',
+        Key: 'ctx',
+        Body: 'x',
+        ServerSideEncryption: 'aws:kms',
+        SSEKMSEncryptionContext: context,
+      }),
+    );
+    expect(put.SSEKMSEncryptionContext).toBe(context);
+    expect((await s3.send(new HeadObjectCommand({ Bucket: 'sse', Key: 'ctx' }))).ServerSideEncryption).toBe('aws:kms');
+    const bad = await failure(
+      s3.send(
+        new PutObjectCommand({
+          Bucket: 'sse',
+          Key: 'ctx-bad',
+          Body: 'x',
+          ServerSideEncryption: 'aws:kms',
+          SSEKMSEncryptionContext: Buffer.from('[1]').toString('base64'),
+        }),
+      ),
+    );
+    expect(bad.code).toBe('InvalidArgument');
+    expect(bad.message).toContain('shall be Base64-encoded UTF-8 string holding JSON');
+    expect((await failure(s3.send(new HeadObjectCommand({ Bucket: 'sse', Key: 'ctx-bad' })))).status).toBe(404);
+  });
+
+  it('a bucket default naming a key KMS would not take refuses the write and stores nothing', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'sse-badkey' }));
+    await s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: 'sse-badkey',
+        ServerSideEncryptionConfiguration: {
+          Rules: [
+            {
+              ApplyServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: 'arn:aws:kms:us-east-1:000000000000:key/€uro',
+              },
+            },
+          ],
+        },
+      }),
+    );
+    const refused = await failure(s3.send(new PutObjectCommand({ Bucket: 'sse-badkey', Key: 'k', Body: 'x' })));
+    expect([refused.status, refused.code]).toEqual([400, 'KMS.NotFoundException']);
+    expect((await failure(s3.send(new HeadObjectCommand({ Bucket: 'sse-badkey', Key: 'k' })))).status).toBe(404);
+  });
+
   it('SSE-C is blocked on a new bucket until PutBucketEncryption unblocks it', async () => {
     const conf = await s3.send(new GetBucketEncryptionCommand({ Bucket: 'ssec' }));
     expect(conf.ServerSideEncryptionConfiguration!.Rules).toEqual([

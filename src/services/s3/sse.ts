@@ -124,7 +124,7 @@ const wrongKey = (): S3Error =>
 /** A KMS key id as S3 takes it (a key id, key ARN, alias or alias ARN), as the ARN it answers. */
 function kmsKey(id: string | undefined, bucket: Bucket): string {
   if (id !== undefined) {
-    const arn = /^arn:aws[\w-]*:kms:([^:]*):\d{12}:(?:key|alias)\/.+$/.exec(id);
+    const arn = /^arn:aws[\w-]*:kms:([^:]*):\d{12}:(?:key|alias)\/[\w/.-]+$/.exec(id);
     if (arn && arn[1] !== bucket.region) throw new S3Error('KMS.NotFoundException', `Invalid arn ${arn[1]}`, 400);
     const keyId = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/i;
     if (!arn && !keyId.test(id) && !/^alias\/[\w/.-]+$/.test(id))
@@ -175,8 +175,32 @@ export function sseForWrite(head: RequestHead, bucket: Bucket, key: string, acti
   // An S3 Bucket Key: as asked, else as the bucket's default rule has it (DSSE-KMS has none).
   const bucketKey = h[BUCKET_KEY] !== undefined ? h[BUCKET_KEY].toLowerCase() === 'true' : defaults.bucketKey;
   if (bucketKey && algorithm === 'aws:kms') sse.bucketKey = true;
-  if (h[CONTEXT] !== undefined) sse.context = h[CONTEXT];
+  if (h[CONTEXT] !== undefined) sse.context = checkContext(h[CONTEXT]);
   return sse;
+}
+
+/** An encryption context: base64 of a JSON object of strings, as KMS takes it. */
+function checkContext(value: string): string {
+  let ok = /^[A-Za-z0-9+/]*={0,2}$/.test(value) && value.length % 4 === 0;
+  if (ok) {
+    try {
+      const parsed: unknown = JSON.parse(Buffer.from(value, 'base64').toString('utf8'));
+      ok =
+        parsed !== null &&
+        typeof parsed === 'object' &&
+        !Array.isArray(parsed) &&
+        Object.values(parsed).every((v) => typeof v === 'string');
+    } catch {
+      ok = false;
+    }
+  }
+  if (!ok)
+    throw s3Errors.invalidArgument(
+      `The header '${CONTEXT}' shall be Base64-encoded UTF-8 string holding JSON which represents a string-string map`,
+      CONTEXT,
+      value,
+    );
+  return value;
 }
 
 /** Whether a write's own headers ask for an encryption (an in-place copy that does is a change). */

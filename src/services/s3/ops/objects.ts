@@ -216,7 +216,17 @@ export async function getObject(call: Call): Promise<void> {
   }
   for (const [param, header] of OVERRIDES) {
     const v = call.head.query.get(param);
-    if (v !== null) headers[header] = v;
+    if (v === null) continue;
+    // What S3 answers for a value a header cannot carry as ISO-8859-1 (a UTF-8 file name, say).
+    if (/[^\t\x20-\x7e\xa0-\xff]/.test(v))
+      throw s3Errors.invalidArgument(
+        /[^\x00-\xff]/.test(v)
+          ? 'Header value cannot be represented using ISO-8859-1.'
+          : 'Header value cannot contain control characters.',
+        param,
+        v,
+      );
+    headers[header] = v;
   }
   let range: [number, number] | undefined;
   let partChecksum: Record<string, string> | undefined;

@@ -12,7 +12,7 @@ import type { Call } from '../context.js';
 import { S3Error, s3Errors } from '../errors.js';
 import { send, sendXml } from '../respond.js';
 import { doc, el } from '../xml.js';
-import { metaFromHeaders, objectLocation, quote, requireBucket } from './common.js';
+import { CONTENT_HEADERS, metaFromHeaders, objectLocation, quote, requireBucket } from './common.js';
 import { notify, storeVersion } from './objects.js';
 
 /** Form fields the policy need not name (S3's list). */
@@ -40,6 +40,26 @@ export function isFormPost(call: Call): boolean {
 const FIELD_LIMIT = 1024 * 1024;
 
 const policyFailed = (message: string): S3Error => s3Errors.accessDenied(`Invalid according to Policy: ${message}`);
+
+/** Fields that become the object's response headers as they are. */
+const HEADER_FIELDS = [...CONTENT_HEADERS, 'x-amz-website-redirect-location'];
+
+/**
+ * The form's fields as the headers of a PUT would carry them. A field that GET and HEAD answer as a
+ * header is kept as the bytes that were sent (as a PUT's header is: UTF-8 stays UTF-8); one with a
+ * line break or another control character could not be answered at all, so it is refused.
+ */
+function headerFields(fields: Map<string, string>): Record<string, string> {
+  const headers = Object.fromEntries(fields);
+  for (const name of HEADER_FIELDS) {
+    const v = headers[name];
+    if (v === undefined) continue;
+    if (/[\x00-\x08\x0a-\x1f\x7f]/.test(v))
+      throw s3Errors.invalidArgument(`The ${name} field has a character a header cannot carry.`, name, v);
+    headers[name] = Buffer.from(v, 'utf8').toString('latin1');
+  }
+  return headers;
+}
 
 /** Reads the form: its fields (names lower-cased) up to the file, and the file into a temporary one. */
 async function readForm(call: Call): Promise<{ fields: Map<string, string>; upload: Upload | undefined }> {
@@ -212,7 +232,7 @@ export async function postObject(call: Call): Promise<void> {
     if (upload.size > MAX_PUT_BYTES) throw s3Errors.entityTooLarge(upload.size, MAX_PUT_BYTES);
     const key = rawKey.replaceAll('${filename}', upload.filename);
     if (key === '') throw s3Errors.invalidArgument('User key must have a length greater than 0.', 'key', '');
-    const formHead = { ...call.head, headers: Object.fromEntries(fields) };
+    const formHead = { ...call.head, headers: headerFields(fields) };
     const meta = metaFromHeaders(formHead, account);
     const sse = sseForWrite(formHead, bucket, key, 's3:PutObject');
     if (sse.algorithm !== 'AES256') meta.sse = sse;
