@@ -1,12 +1,30 @@
 import type { Call } from './context.js';
 import { S3Error } from './errors.js';
 
+/**
+ * A value as a header can carry it. Values stored from request bodies (XML configurations, form
+ * fields) may hold what no header can: characters outside ISO-8859-1 go as their UTF-8 bytes, and
+ * control characters, which would end the header, as spaces. Without this the answer would fail
+ * (a 500) after the request it answers had taken effect.
+ */
+export function headerValue(v: string): string {
+  if (!/[^\t\x20-\x7e\x80-\xff]/.test(v)) return v;
+  const line = v.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, ' ');
+  return /[^\x00-\xff]/.test(line) ? Buffer.from(line, 'utf8').toString('latin1') : line;
+}
+
+/** The status line's header list: S3's request headers, the call's extra ones, then `headers`. */
+export function headerList(call: Call, headers: Record<string, string>): string[] {
+  const flat: string[] = ['x-amz-request-id', call.requestId, 'x-amz-id-2', call.hostId, 'server', 'AmazonS3'];
+  for (const name in call.extraHeaders) flat.push(name, headerValue(call.extraHeaders[name]!));
+  for (const name in headers) flat.push(name, headerValue(headers[name]!));
+  return flat;
+}
+
 /** Sends a complete response (small body or none) with S3's request headers. */
 export function send(call: Call, status: number, headers: Record<string, string>, body?: string | Buffer): void {
   const { res, req } = call;
-  const flat: string[] = ['x-amz-request-id', call.requestId, 'x-amz-id-2', call.hostId, 'server', 'AmazonS3'];
-  for (const name in call.extraHeaders) flat.push(name, call.extraHeaders[name]!);
-  for (const name in headers) flat.push(name, headers[name]!);
+  const flat = headerList(call, headers);
   if (headers['content-length'] === undefined) {
     flat.push('content-length', String(body === undefined ? 0 : Buffer.byteLength(body)));
   }

@@ -5,7 +5,7 @@ import { checksummer, isChecksumAlgorithm } from '../checksums.js';
 import type { Call } from '../context.js';
 import { canonicalId } from '../context.js';
 import { S3Error, s3Errors } from '../errors.js';
-import { send, sendXml } from '../respond.js';
+import { headerList, send, sendXml } from '../respond.js';
 import {
   asksForEncryption,
   bucketEncryption,
@@ -304,10 +304,7 @@ export async function getObject(call: Call): Promise<void> {
 }
 
 function sendHead(call: Call, status: number, headers: Record<string, string>): void {
-  const flat: string[] = ['x-amz-request-id', call.requestId, 'x-amz-id-2', call.hostId, 'server', 'AmazonS3'];
-  for (const name in call.extraHeaders) flat.push(name, call.extraHeaders[name]!);
-  for (const name in headers) flat.push(name, headers[name]!);
-  call.res.writeHead(status, flat);
+  call.res.writeHead(status, headerList(call, headers));
 }
 
 export async function deleteObject(call: Call): Promise<void> {
