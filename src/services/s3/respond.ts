@@ -1,6 +1,10 @@
 import type { Call } from './context.js';
 import { S3Error } from './errors.js';
 
+/** A character that would end a header line (a tab is allowed). */
+export const CONTROL_CHARACTER = /[\x00-\x08\x0a-\x1f\x7f]/;
+const CONTROL_CHARACTERS = new RegExp(CONTROL_CHARACTER.source, 'g');
+
 /**
  * A value as a header can carry it. Values stored from request bodies (XML configurations, form
  * fields) may hold what no header can: characters outside ISO-8859-1 go as their UTF-8 bytes, and
@@ -9,7 +13,7 @@ import { S3Error } from './errors.js';
  */
 export function headerValue(v: string): string {
   if (!/[^\t\x20-\x7e\x80-\xff]/.test(v)) return v;
-  const line = v.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, ' ');
+  const line = v.replace(CONTROL_CHARACTERS, ' ');
   return /[^\x00-\xff]/.test(line) ? Buffer.from(line, 'utf8').toString('latin1') : line;
 }
 

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { RequestHead } from '../../core/http/mount.js';
 import { kmsKeyArn } from '../../core/kms-keys.js';
 import { S3Error, s3Errors } from './errors.js';
-import type { Bucket } from './storage/catalog.js';
+import type { Bucket, ObjectMeta } from './storage/catalog.js';
 import { child, childText, childrenNamed, doc, el, parseXml } from './xml.js';
 
 /**
@@ -140,6 +140,7 @@ function kmsKey(id: string | undefined, bucket: Bucket): string {
  */
 export function sseForWrite(head: RequestHead, bucket: Bucket, key: string, action: string): ObjectSse {
   const h = head.headers;
+  const defaults = bucketEncryption(bucket);
   const customer = customerHeaders(head, CUSTOMER);
   const requested = h[SSE];
   if (customer) {
@@ -148,13 +149,12 @@ export function sseForWrite(head: RequestHead, bucket: Bucket, key: string, acti
         'Server Side Encryption with Customer provided key is incompatible with the encryption method specified',
         requested,
       );
-    if (bucketEncryption(bucket).blocked === 'SSE-C')
+    if (defaults.blocked === 'SSE-C')
       throw s3Errors.accessDenied(
         `User: arn:aws:iam::${bucket.account}:root is not authorized to perform: ${action} on resource: "arn:aws:s3:::${bucket.name}/${key}" because this bucket has blocked upload requests that specify Server Side Encryption with Customer provided keys (SSE-C). Please specify a different server-side encryption type`,
       );
     return { customerKeyMd5: checkCustomerKey(customer, false) };
   }
-  const defaults = bucketEncryption(bucket);
   if (requested !== undefined && !ALGORITHMS.includes(requested))
     throw s3Errors.invalidArgument('The encryption method specified is not supported', SSE, requested);
   const algorithm = (requested ?? defaults.algorithm) as SseAlgorithm;
@@ -201,6 +201,12 @@ function checkContext(value: string): string {
       value,
     );
   return value;
+}
+
+/** Records a new version's encryption in its metadata (SSE-S3, the default, is recorded as none). */
+export function recordSse(meta: ObjectMeta, sse: ObjectSse): void {
+  if (sse.algorithm === 'AES256') delete meta.sse;
+  else meta.sse = sse;
 }
 
 /** Whether a write's own headers ask for an encryption (an in-place copy that does is a change). */

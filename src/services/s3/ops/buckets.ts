@@ -1,4 +1,5 @@
 import { bucketEncryption, bucketEncryptionXml, parseBucketEncryption, resetBucketEncryption } from '../sse.js';
+import type { BucketEncryption } from '../sse.js';
 import { randomBytes } from 'node:crypto';
 import { readSmallBody } from '../body.js';
 import type { Call } from '../context.js';
@@ -368,18 +369,21 @@ export function getBucketEncryption(call: Call): void {
 export async function putBucketEncryption(call: Call): Promise<void> {
   const b = requireBucket(call);
   const text = (await readSmallBody(call.head, call.req, call.caller)).toString('utf8');
-  b.config.encryption = parseBucketEncryption(text, bucketEncryption(b));
-  if (b.config.raw) delete b.config.raw['encryption'];
-  await call.s3.catalog.saveBucket(b);
+  await saveEncryption(call, b, parseBucketEncryption(text, bucketEncryption(b)));
   send(call, 200, {});
 }
 
 export async function deleteBucketEncryption(call: Call): Promise<void> {
   const b = requireBucket(call);
-  b.config.encryption = resetBucketEncryption(bucketEncryption(b));
+  await saveEncryption(call, b, resetBucketEncryption(bucketEncryption(b)));
+  send(call, 204, {});
+}
+
+/** Stores a bucket's default encryption (and drops the as-sent copy an earlier Overcast kept). */
+async function saveEncryption(call: Call, b: Bucket, encryption: BucketEncryption): Promise<void> {
+  b.config.encryption = encryption;
   if (b.config.raw) delete b.config.raw['encryption'];
   await call.s3.catalog.saveBucket(b);
-  send(call, 204, {});
 }
 
 // ---- ACLs (accepted, not enforced) and stored-as-sent sub-resources

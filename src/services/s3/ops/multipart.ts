@@ -1,4 +1,4 @@
-import { checkPartSse, etagFor, sseForWrite, sseHeaders } from '../sse.js';
+import { checkPartSse, etagFor, recordSse, sseForWrite, sseHeaders } from '../sse.js';
 import { createHash } from 'node:crypto';
 import { receiveBody, readSmallBody } from '../body.js';
 import {
@@ -54,7 +54,7 @@ export async function createMultipartUpload(call: Call): Promise<void> {
   await readSmallBody(call.head, call.req, call.caller);
   const meta = metaFromHeaders(call.head, call.caller.account);
   const sse = sseForWrite(call.head, bucket, key, 's3:PutObject');
-  if (sse.algorithm !== 'AES256') meta.sse = sse;
+  recordSse(meta, sse);
   const um: UploadMeta = { meta, initiator: call.caller.account };
   const alg = call.head.headers['x-amz-checksum-algorithm']?.toLowerCase();
   if (alg === undefined && call.head.headers['x-amz-checksum-type'] !== undefined)

@@ -11,6 +11,7 @@ import {
   bucketEncryption,
   checkSseRead,
   etagFor,
+  recordSse,
   sameSse,
   sseForWrite,
   sseHeaders,
@@ -130,7 +131,7 @@ export async function putObject(call: Call): Promise<void> {
   const key = requireKey(call);
   const meta = { ...metaFromHeaders(call.head, call.caller.account), ...lockFromHeaders(call, bucket) };
   const sse = sseForWrite(call.head, bucket, key, 's3:PutObject');
-  if (sse.algorithm !== 'AES256') meta.sse = sse;
+  recordSse(meta, sse);
   await checkWriteConditions(call, bucket, key);
   // An upload that declares no checksum gets S3's default, CRC-64/NVME (and answers it).
   const body = await receiveBody(call.head, call.req, call.caller, call.s3.files, {
@@ -515,8 +516,7 @@ export async function copyObject(call: Call): Promise<void> {
   if (!isChecksumAlgorithm(wanted)) throw s3Errors.invalidRequest('Checksum algorithm provided is unsupported.');
   const copied = await copyBytes(call, src.segments, 0, src.row.size - 1, wanted);
   meta.checksum = { algorithm: wanted, value: copied.checksum!, type: 'FULL_OBJECT' };
-  if (sse.algorithm !== 'AES256') meta.sse = sse;
-  else delete meta.sse;
+  recordSse(meta, sse);
   const etag = etagFor(sse, copied.md5);
   const modified = call.s3.clock.now();
   const versionId = await storeVersion(call, bucket, {

@@ -1,4 +1,4 @@
-import { etagFor, sseForWrite, sseHeaders } from '../sse.js';
+import { etagFor, recordSse, sseForWrite, sseHeaders } from '../sse.js';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -10,7 +10,7 @@ import { MAX_PUT_BYTES } from '../body.js';
 import { checksummer } from '../checksums.js';
 import type { Call } from '../context.js';
 import { S3Error, s3Errors } from '../errors.js';
-import { send, sendXml } from '../respond.js';
+import { CONTROL_CHARACTER, send, sendXml } from '../respond.js';
 import { doc, el } from '../xml.js';
 import { CONTENT_HEADERS, metaFromHeaders, objectLocation, quote, requireBucket } from './common.js';
 import { notify, storeVersion } from './objects.js';
@@ -54,7 +54,7 @@ function headerFields(fields: Map<string, string>): Record<string, string> {
   for (const name of HEADER_FIELDS) {
     const v = headers[name];
     if (v === undefined) continue;
-    if (/[\x00-\x08\x0a-\x1f\x7f]/.test(v))
+    if (CONTROL_CHARACTER.test(v))
       throw s3Errors.invalidArgument(`The ${name} field has a character a header cannot carry.`, name, v);
     headers[name] = Buffer.from(v, 'utf8').toString('latin1');
   }
@@ -235,7 +235,7 @@ export async function postObject(call: Call): Promise<void> {
     const formHead = { ...call.head, headers: headerFields(fields) };
     const meta = metaFromHeaders(formHead, account);
     const sse = sseForWrite(formHead, bucket, key, 's3:PutObject');
-    if (sse.algorithm !== 'AES256') meta.sse = sse;
+    recordSse(meta, sse);
     meta.checksum = { algorithm: 'crc64nvme', value: upload.crc64nvme, type: 'FULL_OBJECT' };
     const etag = etagFor(sse, upload.md5);
     const versionId = await storeVersion(call, bucket, {
